@@ -1,0 +1,12 @@
+package dev.casebook.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The Casebook server: agents that learn from cases, over REST, SSE and a web UI. */
+@SpringBootApplication
+public class CasebookApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(CasebookApplication.class, args);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.casebook.memory;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One episode remembered: the task, the plan that was tried, the answer it produced and the reward it earned.
+ *
+ * <p>Immutable. {@code origin} names where the case came from (a task id, or a dataset item such as
+ * {@code deepresearcher:test:42}); it lets evaluation runs keep a case away from the question that wrote it.
+ * {@code uses} counts how often the case was selected for a planner, {@code successes} how many of those
+ * episodes were rewarded positively.
+ */
+public record Case(
+        UUID id,
+        String tenant,
+        String task,
+        String plan,
+        String answer,
+        double reward,
+        CaseLabel label,
+        CaseSource source,
+        String origin,
+        int uses,
+        int successes,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public Case {
+        Objects.requireNonNull(id, "id");
+        tenant = requireText(tenant, "tenant");
+        task = requireText(task, "task");
+        plan = plan == null ? "" : plan;
+        answer = answer == null ? "" : answer;
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(source, "source");
+        origin = origin == null ? "" : origin;
+        if (Double.isNaN(reward) || reward < 0 || reward > 1) {
+            throw new IllegalArgumentException("reward must be within [0, 1], was " + reward);
+        }
+        if (uses < 0 || successes < 0 || successes > uses) {
+            throw new IllegalArgumentException(
+                    "counts must satisfy 0 <= successes <= uses, were uses=" + uses + " successes=" + successes);
+        }
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A fresh case with no uses, created now, labelled from its reward (positive when reward >= 0.5). */
+    public static Case of(String tenant, String task, String plan, String answer, double reward, CaseSource source) {
+        Instant now = Instant.now();
+        return new Case(UUID.randomUUID(), tenant, task, plan, answer, reward, CaseLabel.fromReward(reward), source,
+                "", 0, 0, now, now);
+    }
+
+    public Case withOrigin(String origin) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                updatedAt);
+    }
+
+    public Case withLabel(CaseLabel label) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                Instant.now());
+    }
+
+    public Case withOutcome(String plan, String answer, double reward, CaseLabel label) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                Instant.now());
+    }
+
+    public Case withCounts(int uses, int successes) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                Instant.now());
+    }
+
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+}

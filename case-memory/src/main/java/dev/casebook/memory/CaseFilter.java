@@ -1,0 +1,48 @@
+package dev.casebook.memory;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which cases a read may see. The tenant is mandatory: no read crosses tenants.
+ *
+ * @param tenant         the only tenant whose cases are visible
+ * @param sources        visible sources; empty means all
+ * @param labels         visible labels; empty means both
+ * @param excludeOrigins cases whose origin is in this set are invisible (leave-one-task-out in evaluations)
+ */
+public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> labels, Set<String> excludeOrigins) {
+
+    public CaseFilter {
+        if (tenant == null || tenant.isBlank()) {
+            throw new IllegalArgumentException("tenant must not be blank");
+        }
+        sources = Set.copyOf(Objects.requireNonNullElse(sources, Set.of()));
+        labels = Set.copyOf(Objects.requireNonNullElse(labels, Set.of()));
+        excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
+    }
+
+    public static CaseFilter tenant(String tenant) {
+        return new CaseFilter(tenant, Set.of(), Set.of(), Set.of());
+    }
+
+    public CaseFilter withSources(Set<CaseSource> sources) {
+        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+    }
+
+    public CaseFilter withLabels(Set<CaseLabel> labels) {
+        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+    }
+
+    public CaseFilter withExcludedOrigins(Set<String> excludeOrigins) {
+        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+    }
+
+    /** True when the case is visible through this filter. */
+    public boolean admits(Case c) {
+        return c.tenant().equals(tenant)
+                && (sources.isEmpty() || sources.contains(c.source()))
+                && (labels.isEmpty() || labels.contains(c.label()))
+                && (excludeOrigins.isEmpty() || !excludeOrigins.contains(c.origin()));
+    }
+}

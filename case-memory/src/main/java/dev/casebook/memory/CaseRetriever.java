@@ -1,0 +1,31 @@
+package dev.casebook.memory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The read side of case memory.
+ *
+ * <p>Rules every implementation keeps: a read never returns a case of another tenant than the filter's; an empty
+ * store returns empty results, not errors; a query vector whose length differs from {@link #dimension()} is rejected
+ * with an {@link IllegalArgumentException} naming both dimensions.
+ */
+public interface CaseRetriever {
+
+    /** The embedding dimension this store was built with. */
+    int dimension();
+
+    /** Nearest cases by cosine similarity, best first; scores are cosine similarities in [-1, 1]. */
+    List<ScoredCase> search(VectorQuery query);
+
+    /** Vector and BM25 results fused by reciprocal rank, best first. */
+    List<ScoredCase> hybridSearch(HybridQuery query);
+
+    Optional<Case> get(String tenant, UUID id);
+
+    /** The cases the filter admits, newest first. */
+    CasePage list(CaseFilter filter, int offset, int limit);
+
+    long count(CaseFilter filter);
+}
