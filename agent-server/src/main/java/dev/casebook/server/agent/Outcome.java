@@ -1,0 +1,27 @@
+package dev.casebook.server.agent;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a task ended.
+ *
+ * <p>{@code Answered}: an answer was produced. {@code Failed}: no answer; {@code reason} is a stable code such as
+ * {@code no_model_configured}, {@code llm_unavailable}, {@code invalid_plan}, {@code budget_tokens},
+ * {@code budget_time}, {@code cancelled}.
+ */
+public sealed interface Outcome {
+
+    /** Cases selected for the planner, with scores, so a late reward can be credited to them. */
+    List<Step.CasesSelected.Pick> selected();
+
+    long tokens();
+
+    record Answered(String answer, boolean forced, UUID caseId, List<Step.CasesSelected.Pick> selected, long tokens)
+            implements Outcome {
+    }
+
+    record Failed(String reason, String detail, List<Step.CasesSelected.Pick> selected, long tokens)
+            implements Outcome {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.casebook.server.agent;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the agent needs to run one task.
+ *
+ * @param id            the task id (run records use the same)
+ * @param tenant        owner of the task; only this tenant's cases are selected or written
+ * @param text          the task as the user wrote it
+ * @param attachments   files of the task, readable by tools
+ * @param memoryMode    off / read-only / read-write
+ * @param policy        case-selection policy name ({@code similarity}, {@code learned}); null for the default
+ * @param budgets       limits of the run
+ * @param origin        where the task came from (e.g. {@code gaia:validation:<task_id>}); written as the case's
+ *                      origin, empty for ad-hoc tasks
+ * @param excludeOrigins case origins never to select for this task (leave-one-task-out in evaluation runs)
+ */
+public record TaskSpec(
+        String id,
+        String tenant,
+        String text,
+        List<Path> attachments,
+        MemoryMode memoryMode,
+        String policy,
+        Budgets budgets,
+        String origin,
+        Set<String> excludeOrigins) {
+
+    public TaskSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tenant, "tenant");
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("task text must not be blank");
+        }
+        attachments = List.copyOf(Objects.requireNonNullElse(attachments, List.of()));
+        Objects.requireNonNull(memoryMode, "memoryMode");
+        Objects.requireNonNull(budgets, "budgets");
+        origin = origin == null ? "" : origin;
+        excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
+    }
+}
