@@ -1,0 +1,10 @@
+package dev.casebook.bench;
+
+/** The list of benchmarks. Each benchmark adds one line here. */
+final class Registry {
+    private Registry() {
+    }
+
+    static void registerAll() {
+    }
+}
