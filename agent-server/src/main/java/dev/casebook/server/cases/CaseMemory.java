@@ -1,0 +1,36 @@
+package dev.casebook.server.cases;
+
+import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.server.web.ApiException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/** The case store and embedder of this server, or a 503 problem when case memory is not configured. */
+@Component
+class CaseMemory {
+    private final ObjectProvider<CaseStore> store;
+    private final ObjectProvider<Embedder> embedder;
+
+    CaseMemory(ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder) {
+        this.store = store;
+        this.embedder = embedder;
+    }
+
+    CaseStore store() {
+        CaseStore s = store.getIfAvailable();
+        if (s == null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "case memory is not configured on this server");
+        }
+        return s;
+    }
+
+    Embedder embedder() {
+        Embedder e = embedder.getIfAvailable();
+        if (e == null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no embedding model is configured on this server");
+        }
+        return e;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.casebook.server.cases;
+
+/** Bodies the case endpoints accept. Unknown fields are rejected. */
+final class CaseRequests {
+    private CaseRequests() {
+    }
+
+    record Create(String task, String plan, String answer, Double reward, String label, String source) {
+    }
+
+    record Relabel(String label) {
+    }
+
+    record Search(String query, Integer k, String mode) {
+    }
+}

@@ -1,0 +1,153 @@
+package dev.casebook.server.cases;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CasePage;
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.HybridQuery;
+import dev.casebook.memory.VectorQuery;
+import dev.casebook.server.security.CurrentTenant;
+import dev.casebook.server.web.ApiException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Case memory of the caller's tenant: list, get, create, relabel, delete, search. Input is checked first. */
+@RestController
+@RequestMapping("/api/cases")
+class CasesController {
+    private static final int MAX_PAGE = 200;
+
+    private final CaseMemory memory;
+
+    CasesController(CaseMemory memory) {
+        this.memory = memory;
+    }
+
+    record Page(List<CaseView> items, int page, int size, long total) {
+    }
+
+    @GetMapping
+    Page list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+            @RequestParam(required = false) String label, @RequestParam(required = false) String source,
+            @RequestParam(required = false) String q, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "20") int size) {
+        if (page < 0) {
+            throw ApiException.badRequest("parameter 'page' must be 0 or more, was " + page);
+        }
+        if (size < 1 || size > MAX_PAGE) {
+            throw ApiException.badRequest("parameter 'size' must be within [1, " + MAX_PAGE + "], was " + size);
+        }
+        CaseFilter filter = filter(tenant, label, source);
+        if (q != null && !q.isBlank()) {
+            List<CaseView> hits = search(filter, q, (page + 1) * size, "hybrid");
+            List<CaseView> slice = hits.subList(Math.min(hits.size(), page * size), hits.size());
+            return new Page(slice, page, size, hits.size());
+        }
+        CasePage result = memory.store().list(filter, page * size, size);
+        return new Page(result.items().stream().map(c -> CaseView.of(c, null)).toList(), page, size,
+                result.total());
+    }
+
+    @GetMapping("/{id}")
+    CaseView get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+        return memory.store().get(tenant, uuid(id)).map(c -> CaseView.of(c, null))
+                .orElseThrow(() -> ApiException.notFound("case", id));
+    }
+
+    @PostMapping
+    ResponseEntity<CaseView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+            @RequestBody CaseRequests.Create body) {
+        if (body.task() == null || body.task().isBlank()) {
+            throw ApiException.badRequest("field 'task' must not be empty");
+        }
+        if (body.reward() == null || body.reward().isNaN() || body.reward() < 0 || body.reward() > 1) {
+            throw ApiException.badRequest("field 'reward' must be a number within [0, 1], was " + body.reward());
+        }
+        CaseSource source = body.source() == null ? CaseSource.REAL : CaseSource.parse(body.source());
+        CaseLabel label = body.label() == null ? null : CaseLabel.parse(body.label());
+        Case value = Case.of(tenant, body.task(), body.plan(), body.answer(), body.reward(), source);
+        if (label != null) {
+            value = value.withLabel(label);
+        }
+        Case stored = memory.store().add(value, memory.embedder().embed(value.task()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(CaseView.of(stored, null));
+    }
+
+    @PatchMapping("/{id}")
+    CaseView relabel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id,
+            @RequestBody CaseRequests.Relabel body) {
+        if (body.label() == null) {
+            throw ApiException.badRequest("field 'label' is required: positive or negative");
+        }
+        CaseLabel label = CaseLabel.parse(body.label());
+        return memory.store().relabel(tenant, uuid(id), label).map(c -> CaseView.of(c, null))
+                .orElseThrow(() -> ApiException.notFound("case", id));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+        if (!memory.store().delete(tenant, uuid(id))) {
+            throw ApiException.notFound("case", id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/search")
+    Map<String, List<CaseView>> search(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+            @RequestBody CaseRequests.Search body) {
+        if (body.query() == null || body.query().isBlank()) {
+            throw ApiException.badRequest("field 'query' must not be empty");
+        }
+        int k = body.k() == null ? 10 : body.k();
+        if (k < 1 || k > MAX_PAGE) {
+            throw ApiException.badRequest("field 'k' must be within [1, " + MAX_PAGE + "], was " + k);
+        }
+        String mode = body.mode() == null ? "hybrid" : body.mode();
+        if (!mode.equals("hybrid") && !mode.equals("vector")) {
+            throw ApiException.badRequest("field 'mode' must be 'hybrid' or 'vector', was '" + mode + "'");
+        }
+        return Map.of("items", search(CaseFilter.tenant(tenant), body.query(), k, mode));
+    }
+
+    private List<CaseView> search(CaseFilter filter, String text, int k, String mode) {
+        float[] vector = memory.embedder().embed(text);
+        var hits = mode.equals("vector") ? memory.store().search(new VectorQuery(vector, filter, k))
+                : memory.store().hybridSearch(new HybridQuery(vector, text, filter, k));
+        return hits.stream().map(h -> CaseView.of(h.value(), h.score())).toList();
+    }
+
+    private static CaseFilter filter(String tenant, String label, String source) {
+        CaseFilter f = CaseFilter.tenant(tenant);
+        if (label != null && !label.isBlank()) {
+            f = f.withLabels(Set.of(CaseLabel.parse(label)));
+        }
+        if (source != null && !source.isBlank()) {
+            f = f.withSources(Set.of(CaseSource.parse(source)));
+        }
+        return f;
+    }
+
+    /** Case ids are UUIDs; anything else cannot name a case and is not found. */
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("case", id);
+        }
+    }
+}

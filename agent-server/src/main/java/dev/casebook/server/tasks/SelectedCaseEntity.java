@@ -1,0 +1,46 @@
+package dev.casebook.server.tasks;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+
+/** A case the policy selected for a task, with its score (table {@code task_selected_cases}). */
+@Entity
+@Table(name = "task_selected_cases")
+@IdClass(SelectedCaseEntity.Key.class)
+class SelectedCaseEntity {
+    @Id
+    @Column(name = "task_id")
+    String taskId;
+    @Id
+    int position;
+    @Column(name = "case_id")
+    String caseId;
+    double score;
+    String role;
+    String task;
+    String label;
+
+    protected SelectedCaseEntity() {
+    }
+
+    SelectedCaseEntity(String taskId, int position, String caseId, double score, String role, String task,
+            String label) {
+        this.taskId = taskId;
+        this.position = position;
+        this.caseId = caseId;
+        this.score = score;
+        this.role = role;
+        this.task = task;
+        this.label = label;
+    }
+
+    record Key(String taskId, int position) implements Serializable {
+        Key() {
+            this(null, 0);
+        }
+    }
+}

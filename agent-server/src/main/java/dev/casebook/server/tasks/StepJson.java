@@ -1,0 +1,46 @@
+package dev.casebook.server.tasks;
+
+import dev.casebook.server.agent.Step;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The wire names of steps and their JSON form, shared by run records, the steps endpoint and SSE. */
+final class StepJson {
+    private StepJson() {
+    }
+
+    static String type(Step step) {
+        return switch (step) {
+            case Step.CasesSelected s -> "cases_selected";
+            case Step.Planned s -> "planned";
+            case Step.ToolCalled s -> "tool_called";
+            case Step.ToolReturned s -> "tool_returned";
+            case Step.SubtaskDone s -> "subtask_done";
+            case Step.Answered s -> "answered";
+            case Step.Rewarded s -> "rewarded";
+            case Step.MemoryWritten s -> "memory_written";
+            case Step.Stopped s -> "stopped";
+        };
+    }
+
+    static String payload(ObjectMapper json, Step step) {
+        return json.writeValueAsString(step);
+    }
+
+    /** The step as the API shows it: seq, type, phase, tokens, millis, at, then the step's own fields. */
+    static ObjectNode view(ObjectMapper json, StepEntity e) {
+        ObjectNode node = json.createObjectNode();
+        node.put("seq", e.seq);
+        node.put("type", e.type);
+        node.put("phase", e.phase);
+        node.put("tokens", e.tokens);
+        node.put("millis", e.millis);
+        node.put("at", e.at.toString());
+        ObjectNode fields = (ObjectNode) json.readTree(e.payload);
+        fields.remove("phase");
+        fields.remove("tokens");
+        fields.remove("millis");
+        node.setAll(fields);
+        return node;
+    }
+}

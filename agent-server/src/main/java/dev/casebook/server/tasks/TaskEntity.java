@@ -1,0 +1,50 @@
+package dev.casebook.server.tasks;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** The run record of one task (table {@code tasks}). Mutated only through {@link TaskRecords}. */
+@Entity
+@Table(name = "tasks")
+class TaskEntity {
+    @Id
+    String id;
+    String tenant;
+    String text;
+    @Enumerated(EnumType.STRING)
+    TaskStatus status;
+    @Column(name = "memory_mode")
+    String memoryMode;
+    String policy;
+    /** JSON of the budgets the task ran with. */
+    String budgets;
+    /** JSON array of attachment ids. */
+    String attachments;
+    String answer;
+    String reason;
+    String detail;
+    Double reward;
+    @Column(name = "reward_by")
+    String rewardBy;
+    long tokens;
+    @Column(name = "case_id")
+    String caseId;
+    /** The server instance that runs (or ran) the task. */
+    String runner;
+    @Column(name = "created_at")
+    Instant createdAt;
+    @Column(name = "started_at")
+    Instant startedAt;
+    @Column(name = "finished_at")
+    Instant finishedAt;
+    @Column(name = "feedback_at")
+    Instant feedbackAt;
+
+    protected TaskEntity() {
+    }
+}

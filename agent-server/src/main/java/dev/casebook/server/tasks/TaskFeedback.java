@@ -1,0 +1,39 @@
+package dev.casebook.server.tasks;
+
+import dev.casebook.server.web.ApiException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Feedback on a task: a reward in [0, 1], or a correct answer turned into reward 1 or 0 by exact match after
+ * normalisation. Accepted once per task; a second feedback is a conflict.
+ */
+@Component
+class TaskFeedback {
+    private final TaskRecords records;
+
+    TaskFeedback(TaskRecords records) {
+        this.records = records;
+    }
+
+    TaskView give(String tenant, String id, TaskRequests.Feedback body) {
+        TaskView task = records.get(tenant, id);
+        if ((body.reward() == null) == (body.correctAnswer() == null)) {
+            throw ApiException.badRequest("give exactly one of 'reward' (0..1) or 'correctAnswer'");
+        }
+        if (body.reward() != null && (body.reward().isNaN() || body.reward() < 0 || body.reward() > 1)) {
+            throw ApiException.badRequest("field 'reward' must be within [0, 1], was " + body.reward());
+        }
+        if (body.correctAnswer() != null && body.correctAnswer().isBlank()) {
+            throw ApiException.badRequest("field 'correctAnswer' must not be empty");
+        }
+        if (!"answered".equals(task.status()) && !"failed".equals(task.status())) {
+            throw ApiException.conflict("task '" + id + "' is " + task.status() + "; feedback needs a finished task");
+        }
+        double reward = body.reward() != null ? body.reward() : AnswerMatch.reward(task.answer(), body.correctAnswer());
+        String by = body.reward() != null ? "feedback" : "feedback:correct-answer";
+        if (!records.feedback(tenant, id, reward, by)) {
+            throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
+        }
+        return records.get(tenant, id);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.casebook.server.tasks;
+
+import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.web.ApiException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.ObjectMapper;
+
+/** The run records of tasks: creation, status transitions, steps, selected cases, feedback. Tenant-scoped reads. */
+@Component
+public class TaskRecords {
+    private static final Logger log = LoggerFactory.getLogger(TaskRecords.class);
+
+    private final TaskRepository tasks;
+    private final StepRepository steps;
+    private final SelectedCaseRepository selected;
+    private final ObjectMapper json;
+    private final TaskSettings settings;
+
+    TaskRecords(TaskRepository tasks, StepRepository steps, SelectedCaseRepository selected, ObjectMapper json,
+            TaskSettings settings) {
+        this.tasks = tasks;
+        this.steps = steps;
+        this.selected = selected;
+        this.json = json;
+        this.settings = settings;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    @Transactional
+    public void failInterrupted() {
+        int n = tasks.failInterrupted(settings.instanceId(), Instant.now());
+        if (n > 0) {
+            log.warn("{} task(s) were queued or running when instance '{}' last stopped; marked failed (interrupted)",
+                    n, settings.instanceId());
+        }
+    }
+
+    @Transactional
+    public void create(TaskSpec spec, List<String> attachmentIds) {
+        TaskEntity e = new TaskEntity();
+        e.id = spec.id();
+        e.tenant = spec.tenant();
+        e.text = spec.text();
+        e.status = TaskStatus.QUEUED;
+        e.memoryMode = spec.memoryMode().wireName();
+        e.policy = spec.policy();
+        e.budgets = json.writeValueAsString(spec.budgets());
+        e.attachments = json.writeValueAsString(attachmentIds);
+        e.runner = settings.instanceId();
+        e.createdAt = Instant.now();
+        tasks.save(e);
+    }
+
+    /** Queued → running; false when the task is no longer queued (cancelled before it started). */
+    @Transactional
+    public boolean start(String id) {
+        return tasks.start(id, TaskStatus.QUEUED, TaskStatus.RUNNING, Instant.now()) == 1;
+    }
+
+    @Transactional
+    public void appendStep(String taskId, int seq, Step step) {
+        steps.save(new StepEntity(taskId, seq, StepJson.type(step), step.phase(), StepJson.payload(json, step),
+                step.tokens(), step.millis(), Instant.now()));
+        if (step instanceof Step.CasesSelected cs) {
+            int position = 0;
+            for (Step.CasesSelected.Pick p : cs.picks()) {
+                selected.save(new SelectedCaseEntity(taskId, position++, p.caseId().toString(), p.score(), p.role(),
+                        p.task(), p.label()));
+            }
+        }
+    }
+
+    /** Running (or queued) → answered / failed / cancelled, from the agent's outcome. */
+    @Transactional
+    public void finish(String id, Outcome outcome) {
+        Set<TaskStatus> from = Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING);
+        Instant now = Instant.now();
+        switch (outcome) {
+            case Outcome.Answered a -> tasks.finish(id, from, TaskStatus.ANSWERED, a.answer(), null, null, a.tokens(),
+                    a.caseId() == null ? null : a.caseId().toString(), now);
+            case Outcome.Failed f -> tasks.finish(id, from,
+                    "cancelled".equals(f.reason()) ? TaskStatus.CANCELLED : TaskStatus.FAILED, null, f.reason(),
+                    f.detail(), f.tokens(), null, now);
+        }
+    }
+
+    /** Queued → cancelled; false when the task had already started or ended. */
+    @Transactional
+    public boolean cancelQueued(String id) {
+        return tasks.finish(id, Set.of(TaskStatus.QUEUED), TaskStatus.CANCELLED, null, "cancelled",
+                "cancelled before it started", 0, null, Instant.now()) == 1;
+    }
+
+    /** Stores a feedback reward; false when the task already has one. */
+    @Transactional
+    public boolean feedback(String tenant, String id, double reward, String by) {
+        if (tasks.feedback(id, tenant, reward, by, Instant.now()) != 1) {
+            return false;
+        }
+        appendStep(id, steps.lastSeq(id) + 1, new Step.Rewarded(reward, by, 0, 0));
+        return true;
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<TaskView> find(String tenant, String id) {
+        return tasks.findByIdAndTenant(id, tenant).map(this::view);
+    }
+
+    /** The task, or a 404 naming it; tasks of other tenants are not found either. */
+    public TaskView get(String tenant, String id) {
+        return find(tenant, id).orElseThrow(() -> ApiException.notFound("task", id));
+    }
+
+    @Transactional(readOnly = true)
+    public TaskPage list(String tenant, TaskStatus status, int page, int size) {
+        PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"));
+        Page<TaskEntity> result = status == null ? tasks.findByTenant(tenant, request)
+                : tasks.findByTenantAndStatus(tenant, status, request);
+        return new TaskPage(result.getContent().stream().map(this::view).toList(), page, size,
+                result.getTotalElements());
+    }
+
+    @Transactional(readOnly = true)
+    public List<Object> steps(String taskId, int afterSeq) {
+        List<Object> out = new ArrayList<>();
+        for (StepEntity e : steps.findByTaskIdAndSeqGreaterThanOrderBySeq(taskId, afterSeq)) {
+            out.add(StepJson.view(json, e));
+        }
+        return out;
+    }
+
+    Object stepView(String taskId, int seq, Step step) {
+        return StepJson.view(json, new StepEntity(taskId, seq, StepJson.type(step), step.phase(),
+                StepJson.payload(json, step), step.tokens(), step.millis(), Instant.now()));
+    }
+
+    private TaskView view(TaskEntity e) {
+        List<TaskView.Selected> picks = selected.findByTaskIdOrderByPosition(e.id).stream()
+                .map(s -> new TaskView.Selected(s.caseId, s.score, s.role, s.task, s.label)).toList();
+        return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
+                e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
+                json.readValue(e.attachments, String[].class));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.casebook.server.tasks;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+
+interface TaskRepository extends JpaRepository<TaskEntity, String> {
+
+    Optional<TaskEntity> findByIdAndTenant(String id, String tenant);
+
+    Page<TaskEntity> findByTenant(String tenant, Pageable pageable);
+
+    Page<TaskEntity> findByTenantAndStatus(String tenant, TaskStatus status, Pageable pageable);
+
+    /** Moves a task from one status to another; 0 when it was not in {@code from} (a lost race). */
+    @Modifying
+    @Query("update TaskEntity t set t.status = :to, t.startedAt = :at where t.id = :id and t.status = :from")
+    int start(String id, TaskStatus from, TaskStatus to, Instant at);
+
+    @Modifying
+    @Query("""
+            update TaskEntity t set t.status = :to, t.answer = :answer, t.reason = :reason, t.detail = :detail,
+              t.tokens = :tokens, t.caseId = :caseId, t.finishedAt = :at
+            where t.id = :id and t.status in :from""")
+    int finish(String id, Collection<TaskStatus> from, TaskStatus to, String answer, String reason, String detail,
+            long tokens, String caseId, Instant at);
+
+    /** Records a reward once: 0 when the task already has feedback. */
+    @Modifying
+    @Query("""
+            update TaskEntity t set t.reward = :reward, t.rewardBy = :by, t.feedbackAt = :at
+            where t.id = :id and t.tenant = :tenant and t.feedbackAt is null""")
+    int feedback(String id, String tenant, double reward, String by, Instant at);
+
+    /** Tasks this instance left queued or running when it stopped: they end as failed, reason interrupted. */
+    @Modifying
+    @Query("""
+            update TaskEntity t set t.status = dev.casebook.server.tasks.TaskStatus.FAILED, t.reason = 'interrupted',
+              t.detail = 'the server stopped while the task was queued or running', t.finishedAt = :at
+            where t.runner = :runner and t.status in (dev.casebook.server.tasks.TaskStatus.QUEUED,
+              dev.casebook.server.tasks.TaskStatus.RUNNING)""")
+    int failInterrupted(String runner, Instant at);
+}

@@ -1,0 +1,14 @@
+package dev.casebook.server.tasks;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A task as the API shows it. */
+public record TaskView(String id, String text, String status, String answer, String reason, String detail,
+        Double reward, String rewardBy, long tokens, String caseId, List<Selected> selected, Instant createdAt,
+        Instant startedAt, Instant finishedAt, String memoryMode, String policy, String[] attachments) {
+
+    /** A case selected for the planner, with the policy's score and the role it played. */
+    public record Selected(String caseId, double score, String role, String task, String label) {
+    }
+}

@@ -1,0 +1,127 @@
+package dev.casebook.server.web;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/** Every error of the API as {@code application/problem+json}, with a detail that says what was wrong. */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return problem(e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
+        return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        Throwable cause = e.getMostSpecificCause();
+        String detail = cause instanceof IllegalArgumentException && !(cause instanceof NumberFormatException)
+                && cause.getMessage() != null
+                ? cause.getMessage()
+                : "parameter '" + e.getName() + "' must be " + typeName(e.getRequiredType()) + ", was '"
+                        + e.getValue() + "'";
+        return problem(HttpStatus.BAD_REQUEST, detail);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return cast(problem(HttpStatus.BAD_REQUEST, readableDetail(e)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return cast(problem(HttpStatus.BAD_REQUEST, "required parameter '" + e.getParameterName() + "' is missing"));
+    }
+
+    static String readableDetail(HttpMessageNotReadableException e) {
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof UnrecognizedPropertyException u) {
+            return "unknown field '" + u.getPropertyName() + "'" + at(u) + "; known fields: "
+                    + u.getKnownPropertyIds();
+        }
+        if (cause instanceof InvalidFormatException f) {
+            return "field '" + path(f) + "' must be " + typeName(f.getTargetType()) + ", was " + f.getValue();
+        }
+        if (cause instanceof MismatchedInputException m) {
+            return "field '" + path(m) + "' must be " + typeName(m.getTargetType());
+        }
+        if (cause instanceof JacksonException j) {
+            return "malformed JSON: " + j.getOriginalMessage();
+        }
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        return e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")
+                ? "a JSON request body is required"
+                : "unreadable request body";
+    }
+
+    private static String at(MismatchedInputException e) {
+        String path = path(e);
+        return path.contains(".") ? " in '" + path.substring(0, path.lastIndexOf('.')) + "'" : "";
+    }
+
+    private static String path(MismatchedInputException e) {
+        StringBuilder b = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.isEmpty() ? "(body)" : b.toString();
+    }
+
+    private static String typeName(@Nullable Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> e) {
+        return (ResponseEntity) e;
+    }
+}

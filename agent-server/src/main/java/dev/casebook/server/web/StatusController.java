@@ -1,0 +1,56 @@
+package dev.casebook.server.web;
+
+import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.server.agent.Agent;
+import dev.casebook.server.security.SecuritySettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What this server runs with: models per role, case store, embedder, auth. */
+@RestController
+class StatusController {
+    private final Environment env;
+    private final SecuritySettings security;
+    private final ObjectProvider<Agent> agent;
+    private final ObjectProvider<CaseStore> store;
+    private final ObjectProvider<Embedder> embedder;
+
+    StatusController(Environment env, SecuritySettings security, ObjectProvider<Agent> agent,
+            ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder) {
+        this.env = env;
+        this.security = security;
+        this.agent = agent;
+        this.store = store;
+        this.embedder = embedder;
+    }
+
+    @GetMapping("/api/status")
+    Map<String, Object> status() {
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (String role : new String[] {"planner", "executor", "judge"}) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("provider", env.getProperty("casebook.models." + role + ".provider"));
+            m.put("baseUrl", env.getProperty("casebook.models." + role + ".base-url"));
+            m.put("model", env.getProperty("casebook.models." + role + ".model"));
+            models.put(role, m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("models", models);
+        out.put("agent", agent.getIfAvailable() == null ? "none" : "ready");
+        CaseStore s = store.getIfAvailable();
+        out.put("store", s == null ? Map.of("type", "none")
+                : Map.of("type", s.getClass().getSimpleName(), "dimension", s.dimension()));
+        Embedder e = embedder.getIfAvailable();
+        out.put("embedder", e == null ? Map.of("model", "none")
+                : Map.of("model", e.modelId(), "dimension", e.dimension()));
+        out.put("auth", security.enabled() ? "api-key" : "off");
+        out.put("database", env.getProperty("spring.datasource.url", "").startsWith("jdbc:h2:") ? "embedded"
+                : "postgresql");
+        return out;
+    }
+}

@@ -1,0 +1,306 @@
+package dev.casebook.server.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.security.ApiKeys;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The task API against a running server with auth on and two tenants; subclasses choose the database. The server
+ * has no LLM configured, so every task ends failed with {@code no_model_configured}.
+ */
+abstract class TaskApiContract {
+    static final String KEY_A = "key-of-tenant-a";
+    static final String KEY_B = "key-of-tenant-b";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TaskRecords records;
+    @Autowired
+    ApiKeys keys;
+    @Autowired
+    TaskSettings settings;
+    @Autowired
+    TaskEvents events;
+
+    static void authProperties(DynamicPropertyRegistry registry) {
+        registry.add("casebook.security.enabled", () -> "true");
+        registry.add("casebook.security.api-keys[0].tenant", () -> "tenant-a");
+        registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY_A));
+        registry.add("casebook.security.api-keys[1].tenant", () -> "tenant-b");
+        registry.add("casebook.security.api-keys[1].sha256", () -> ApiKeys.sha256(KEY_B));
+        registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
+    }
+
+    Api a() {
+        return new Api(port, KEY_A);
+    }
+
+    Api b() {
+        return new Api(port, KEY_B);
+    }
+
+    String create(Api api, String text) {
+        Api.Reply r = api.post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"read-only\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("id").asString();
+    }
+
+    @Test
+    void a_task_without_a_model_fails_with_no_model_configured() {
+        Api.Reply created = a().post("/api/tasks", "{\"text\":\"What is 6*7?\"}");
+        assertThat(created.status()).isEqualTo(202);
+        assertThat(created.json().get("status").asString()).isIn("queued", "running", "failed");
+        JsonNode task = a().awaitEnd(created.json().get("id").asString());
+        assertThat(task.get("status").asString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("no_model_configured");
+        assertThat(task.get("memoryMode").asString()).isEqualTo("read-write");
+        assertThat(task.get("finishedAt").isNull()).isFalse();
+    }
+
+    @Test
+    void requests_without_a_known_key_are_unauthorized() {
+        Api.Reply none = new Api(port, null).get("/api/tasks");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.contentType()).startsWith("application/problem+json");
+        assertThat(none.json().get("detail").asString()).contains("an API key is required");
+        assertThat(new Api(port, "wrong").get("/api/tasks").status()).isEqualTo(401);
+    }
+
+    @Test
+    void accepts_the_key_as_x_api_key_and_keys_created_in_the_table() {
+        Api.Reply r = new Api(port, null).send(new Api(port, null).request("/api/tasks").header("X-API-Key", KEY_A)
+                .GET());
+        assertThat(r.status()).isEqualTo(200);
+        String created = keys.create("tenant-c", "test");
+        assertThat(created).startsWith("cb_");
+        String id = create(new Api(port, created), "from the table key");
+        assertThat(a().get("/api/tasks/" + id).status()).isEqualTo(404);
+        assertThat(new Api(port, created).get("/api/tasks/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void no_endpoint_shows_one_tenants_task_to_another() {
+        String id = create(a(), "tenant a's secret task");
+        a().awaitEnd(id);
+        assertThat(b().get("/api/tasks/" + id).status()).isEqualTo(404);
+        assertThat(b().get("/api/tasks/" + id + "/steps").status()).isEqualTo(404);
+        assertThat(b().get("/api/tasks/" + id + "/events").status()).isEqualTo(404);
+        assertThat(b().post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(404);
+        assertThat(b().post("/api/tasks/" + id + "/feedback", "{\"reward\":1}").status()).isEqualTo(404);
+        assertThat(b().get("/api/tasks?size=200").body()).doesNotContain(id);
+        assertThat(a().get("/api/tasks?size=200").body()).contains(id);
+        assertThat(a().get("/api/tasks/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void one_tenants_attachment_cannot_be_used_by_another() {
+        String boundary = "----casebook" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\nsecret\r\n--" + boundary + "--\r\n";
+        Api.Reply up = a().send(a().request("/api/attachments")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(up.status()).as(up.body()).isEqualTo(201);
+        String attachment = up.json().get("id").asString();
+        String task = "{\"text\":\"read it\",\"attachments\":[\"" + attachment + "\"]}";
+        Api.Reply other = b().post("/api/tasks", task);
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().get("detail").asString()).contains("no attachment with id");
+        Api.Reply own = a().post("/api/tasks", task);
+        assertThat(own.status()).isEqualTo(202);
+        assertThat(own.json().get("attachments").get(0).asString()).isEqualTo(attachment);
+    }
+
+    @Test
+    void lists_tasks_newest_first_with_paging_and_a_status_filter() {
+        String first = create(a(), "first");
+        String second = create(a(), "second");
+        a().awaitEnd(first);
+        a().awaitEnd(second);
+        JsonNode page = a().get("/api/tasks?page=0&size=1&status=failed").json();
+        assertThat(page.get("size").asInt()).isEqualTo(1);
+        assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(page.get("items")).hasSize(1);
+        assertThat(a().get("/api/tasks?status=answered").json().get("items").toString()).doesNotContain(first);
+        JsonNode all = a().get("/api/tasks?size=200").json().get("items");
+        List<String> ids = new ArrayList<>();
+        all.forEach(t -> ids.add(t.get("id").asString()));
+        assertThat(ids.indexOf(second)).isLessThan(ids.indexOf(first));
+    }
+
+    @Test
+    void feedback_is_accepted_exactly_once() {
+        String id = create(a(), "feedback once");
+        a().awaitEnd(id);
+        Api.Reply first = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.75}");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("reward").asDouble()).isEqualTo(0.75);
+        Api.Reply again = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.1}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("detail").asString()).contains("already has feedback");
+        assertThat(a().get("/api/tasks/" + id).json().get("reward").asDouble()).isEqualTo(0.75);
+        JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
+        JsonNode last = steps.get(steps.size() - 1);
+        assertThat(last.get("type").asString()).isEqualTo("rewarded");
+        assertThat(last.get("reward").asDouble()).isEqualTo(0.75);
+        assertThat(last.get("by").asString()).isEqualTo("feedback");
+        assertThat(steps.toString().split("\"rewarded\"", -1)).hasSize(2);
+    }
+
+    @Test
+    void a_correct_answer_as_feedback_becomes_a_reward_by_exact_match() {
+        String id = create(a(), "no answer to match");
+        a().awaitEnd(id);
+        JsonNode task = a().post("/api/tasks/" + id + "/feedback", "{\"correctAnswer\":\"42\"}").json();
+        assertThat(task.get("reward").asDouble()).isEqualTo(0.0);
+        assertThat(task.get("rewardBy").asString()).isEqualTo("feedback:correct-answer");
+    }
+
+    @Test
+    void cancelling_an_ended_task_is_a_conflict() {
+        String id = create(a(), "ends at once");
+        a().awaitEnd(id);
+        Api.Reply r = a().post("/api/tasks/" + id + "/cancel", "");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().get("detail").asString()).contains("already ended: failed");
+    }
+
+    @Test
+    void a_queued_task_is_cancelled_before_it_starts() {
+        String id = UUID.randomUUID().toString();
+        records.create(spec(id, "tenant-a"), List.of());
+        Api.Reply r = a().post("/api/tasks/" + id + "/cancel", "");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().get("status").asString()).isEqualTo("cancelled");
+        assertThat(records.start(id)).isFalse();
+    }
+
+    @Test
+    void tasks_left_running_by_a_crashed_server_are_marked_failed_interrupted() {
+        String queued = UUID.randomUUID().toString();
+        String running = UUID.randomUUID().toString();
+        records.create(spec(queued, "tenant-a"), List.of());
+        records.create(spec(running, "tenant-a"), List.of());
+        records.start(running);
+        records.failInterrupted();
+        for (String id : List.of(queued, running)) {
+            JsonNode task = a().get("/api/tasks/" + id).json();
+            assertThat(task.get("status").asString()).isEqualTo("failed");
+            assertThat(task.get("reason").asString()).isEqualTo("interrupted");
+        }
+    }
+
+    @Test
+    void steps_are_recorded_and_replayed_to_a_late_event_subscriber_then_end() throws Exception {
+        String id = UUID.randomUUID().toString();
+        records.create(spec(id, "tenant-a"), List.of());
+        records.start(id);
+        UUID caseId = UUID.randomUUID();
+        records.appendStep(id, 1, new Step.CasesSelected("similarity",
+                List.of(new Step.CasesSelected.Pick(caseId, 0.9, "positive", "an old task", "positive")), 3));
+        records.appendStep(id, 2, new Step.Planned(1, "{\"subtasks\":[\"add\"]}", List.of("add"), 120, 40));
+        records.finish(id, new dev.casebook.server.agent.Outcome.Answered("42", false, null, List.of(), 120));
+
+        JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0).get("type").asString()).isEqualTo("cases_selected");
+        assertThat(steps.get(1).get("seq").asInt()).isEqualTo(2);
+        assertThat(steps.get(1).get("phase").asString()).isEqualTo("plan");
+        assertThat(steps.get(1).get("tokens").asLong()).isEqualTo(120);
+        assertThat(steps.get(1).get("subtasks").get(0).asString()).isEqualTo("add");
+        JsonNode task = a().get("/api/tasks/" + id).json();
+        assertThat(task.get("answer").asString()).isEqualTo("42");
+        assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
+        assertThat(task.get("selected").get(0).get("score").asDouble()).isEqualTo(0.9);
+
+        String stream = events(a(), id);
+        assertThat(stream).contains("event:cases_selected", "event:planned", "event:end", "\"status\":\"answered\"");
+        assertThat(stream.indexOf("event:planned")).isLessThan(stream.indexOf("event:end"));
+    }
+
+    @Test
+    void a_live_subscriber_gets_past_steps_then_live_ones_then_end() throws Exception {
+        String id = UUID.randomUUID().toString();
+        records.create(spec(id, "tenant-a"), List.of());
+        records.start(id);
+        events.open(id);
+        Step first = new Step.Planned(1, "{}", List.of("look it up"), 10, 5);
+        records.appendStep(id, 1, first);
+        events.publish(id, 1, "planned", records.stepView(id, 1, first));
+        var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return events(a(), id);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (events.subscribers(id) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(events.subscribers(id)).isEqualTo(1);
+        // published live only, never recorded: it can reach the subscriber only through the live path
+        Step second = new Step.Answered("42", "FINAL ANSWER: 42", false, 7, 3);
+        events.publish(id, 2, "answered", records.stepView(id, 2, second));
+        events.end(id, "answered");
+        String all = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(all).contains("event:planned", "event:answered", "\"answer\":\"42\"", "event:end");
+        assertThat(all.indexOf("event:planned")).isLessThan(all.indexOf("event:answered"));
+        assertThat(all.indexOf("event:answered")).isLessThan(all.indexOf("event:end"));
+    }
+
+    @Test
+    void a_live_task_streams_its_end_event() throws Exception {
+        String id = create(a(), "stream me");
+        String stream = events(a(), id);
+        assertThat(stream).contains("event:end", "\"status\":\"failed\"");
+    }
+
+    @Test
+    void many_concurrent_tasks_all_end() throws Exception {
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                int n = i;
+                ids.add(clients.submit(() -> create(a(), "concurrent " + n)));
+            }
+            for (Future<String> id : ids) {
+                assertThat(a().awaitEnd(id.get()).get("status").asString()).isEqualTo("failed");
+            }
+        }
+    }
+
+    static String events(Api api, String id) throws Exception {
+        HttpResponse<Stream<String>> r = Api.HTTP.send(api.request("/api/tasks/" + id + "/events")
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(r.statusCode()).isEqualTo(200);
+        StringBuilder all = new StringBuilder();
+        try (Stream<String> lines = r.body()) {
+            lines.forEach(l -> all.append(l).append('\n'));
+        }
+        return all.toString();
+    }
+
+    static TaskSpec spec(String id, String tenant) {
+        return new TaskSpec(id, tenant, "a recorded task", List.of(), MemoryMode.READ_ONLY, null, Budgets.DEFAULT,
+                "", null);
+    }
+}
