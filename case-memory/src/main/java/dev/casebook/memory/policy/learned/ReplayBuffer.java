@@ -1,0 +1,50 @@
+package dev.casebook.memory.policy.learned;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * A bounded, thread-safe replay buffer: {@link #add} never blocks for long (a task thread calls it), the oldest
+ * example is dropped when full, and the trainer draws uniform mini-batches with replacement.
+ */
+public final class ReplayBuffer {
+
+    private final ReplayExample[] ring;
+    private int next;
+    private int size;
+
+    public ReplayBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.ring = new ReplayExample[capacity];
+    }
+
+    public synchronized void add(ReplayExample example) {
+        ring[next] = Objects.requireNonNull(example, "example");
+        next = (next + 1) % ring.length;
+        size = Math.min(size + 1, ring.length);
+    }
+
+    public synchronized int size() {
+        return size;
+    }
+
+    public int capacity() {
+        return ring.length;
+    }
+
+    /** A mini-batch of {@code batchSize} examples drawn uniformly; empty when the buffer is empty. */
+    public synchronized List<ReplayExample> sample(int batchSize, RandomGenerator random) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
+        }
+        List<ReplayExample> batch = new ArrayList<>(size == 0 ? 0 : batchSize);
+        for (int i = 0; i < batchSize && size > 0; i++) {
+            batch.add(ring[random.nextInt(size)]);
+        }
+        return batch;
+    }
+}
