@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The build rule that keeps core modules free of Spring: a module with the {@code .no-spring} marker that depends
@@ -18,8 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SpringFreeCoreRuleIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    @TempDir
-    Path dir;
+    /** Inside the build tree, so the probe finds the parent POM by a relative path, as Maven requires. */
+    private Path dir;
+
+    @BeforeEach
+    void createProbeDirectory() throws IOException {
+        Path probes = Files.createDirectories(ROOT.resolve("src-test/target/spring-rule-probes"));
+        dir = Files.createTempDirectory(probes, "probe-");
+    }
 
     @Test
     void core_module_depending_on_spring_fails_the_build() throws Exception {
@@ -73,7 +79,7 @@ class SpringFreeCoreRuleIT {
                 %s
                   </dependencies>
                 </project>
-                """.formatted(ROOT.resolve("pom.xml"), dependency));
+                """.formatted(dir.relativize(ROOT.resolve("pom.xml")), dependency));
     }
 
     private Result validate() throws Exception {

@@ -1,0 +1,73 @@
+package dev.casebook.systemtest.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.systemtest.support.Browser;
+import dev.casebook.systemtest.support.ServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+/** The settings page: the API key this browser sends, kept in localStorage and never shown in full. */
+class SettingsUiIT {
+    private static final String KEY = "cbk_live_0123456789abcdefSECRET";
+    private static ServerProcess server;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        server = ServerProcess.builder("ui-settings").start();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void the_api_key_is_kept_in_the_browser_and_shown_masked() {
+        browser.open(server.baseUrl() + "/#/settings");
+        browser.script("localStorage.clear();");
+        browser.driver().navigate().refresh();
+
+        browser.visible("input[name=apiKey]").sendKeys(KEY);
+        browser.driver().findElement(By.cssSelector(".settings form button[type=submit]")).click();
+
+        String shown = browser.visible(".masked-key").getText();
+        assertThat(shown).startsWith("cbk_").endsWith("CRET").contains("•");
+        assertThat(browser.driver().findElement(By.tagName("body")).getText()).doesNotContain(KEY);
+        assertThat(browser.localStorage("casebook.apiKey")).isEqualTo(KEY);
+        assertThat(browser.visible("input[name=apiKey]").getDomProperty("value")).isEmpty();
+        browser.screenshot("settings");
+
+        browser.driver().findElement(By.xpath("//button[text()='Forget the key']")).click();
+        browser.withText(".key-current", "No key");
+        assertThat(browser.localStorage("casebook.apiKey")).isNull();
+    }
+
+    @Test
+    void the_models_store_and_auth_mode_in_use_are_shown() {
+        browser.open(server.baseUrl() + "/#/settings");
+
+        String status = browser.visible(".status-facts").getText();
+
+        assertThat(status).contains("models · planner · model").contains("store · type").contains("auth\noff");
+        browser.screenshot("settings-status");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void health_is_shown_from_the_server() {
+        browser.open(server.baseUrl() + "/#/settings");
+
+        assertThat(browser.withText(".settings", "Overall").getText()).contains("UP");
+        assertThat(browser.withText("#health", "server up").getText()).isEqualTo("server up");
+    }
+}

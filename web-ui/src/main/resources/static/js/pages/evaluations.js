@@ -1,0 +1,391 @@
+// Evaluations: start a batch run, watch it, read its results, drill into one item's trace, compare two runs.
+import {api, follow, withQuery} from '../api.js';
+import {h, fill, fmtPercent, fmtScore, fmtDate, fmtDuration, wire, truncate, spinner, errorBox, toast, select, field}
+  from '../dom.js';
+import {lineChart} from '../chart.js';
+import {taskTrace} from '../trace.js';
+
+const FORMATS = [['generic', 'Generic JSONL {id, question, answers[]}'], ['gaia', 'GAIA folder'],
+  ['deepresearcher', 'DeepResearcher parquet/JSONL'], ['memento', 'Memento JSONL'], ['simpleqa', 'SimpleQA CSV'],
+  ['frames', 'FRAMES CSV']];
+const SCORERS = [['', 'Dataset default'], ['gaia', 'GAIA quasi-exact match'], ['deepresearcher-f1', 'DeepResearcher F1/EM'],
+  ['squad-f1', 'SQuAD F1/EM'], ['judge', 'LLM judge']];
+const MEMORY = [['read-write', 'read and write'], ['read-only', 'read only'], ['off', 'off']];
+const DONE = new Set(['finished', 'completed', 'done', 'succeeded', 'failed', 'cancelled', 'canceled']);
+
+export function render(root, route) {
+  const [first, second] = route.parts;
+  if (first === 'compare') return renderCompare(root, route.query.get('a'), route.query.get('b'));
+  if (first) return renderRun(root, first, second);
+  return renderList(root);
+}
+
+function items(result) {
+  return Array.isArray(result) ? result : (result && (result.items || result.runs || result.content)) || [];
+}
+
+function progressOf(run) {
+  const p = run.progress || run;
+  return {done: p.done ?? p.completed ?? p.finished ?? 0, total: p.total ?? p.items ?? 0,
+    accuracy: p.accuracy ?? p.runningAccuracy ?? p.score, eta: p.etaSeconds ?? p.eta};
+}
+
+function statusBadge(status) {
+  return h('span', {class: 'badge status-' + wire(status), text: wire(status) || '–'});
+}
+
+function renderList(root) {
+  const table = h('section', {class: 'runs', 'aria-label': 'Runs'}, spinner('Loading runs…'));
+  const compare = h('button', {type: 'button', disabled: true, text: 'Compare the two selected runs'});
+  const selected = [];
+  compare.addEventListener('click', () => {
+    location.hash = withQuery('#/evaluations/compare', {a: selected[0], b: selected[1]});
+  });
+  fill(root, h('div', {class: 'page evaluations'},
+    h('header', {class: 'page-head'}, h('h1', {text: 'Evaluations'})),
+    newRunForm(), h('h2', {text: 'Runs'}), h('div', {class: 'row'}, compare), table));
+
+  async function load() {
+    try {
+      const runs = items(await api.get('api/evaluations'));
+      if (!runs.length) {
+        fill(table, h('p', {class: 'muted empty', text: 'No runs yet: start one above.'}));
+        return;
+      }
+      fill(table, h('div', {class: 'table-wrap'}, h('table', {class: 'runs-table'},
+        h('thead', {}, h('tr', {}, h('th', {}, h('span', {class: 'sr-only', text: 'Select'})), h('th', {text: 'Run'}),
+          h('th', {text: 'Dataset'}), h('th', {text: 'Status'}), h('th', {text: 'Progress'}),
+          h('th', {text: 'Accuracy'}), h('th', {text: 'Memory'}), h('th', {text: 'Started'}))),
+        h('tbody', {}, runs.map(run => {
+          const p = progressOf(run);
+          const box = h('input', {type: 'checkbox', 'aria-label': 'Select run ' + run.id});
+          box.addEventListener('change', () => {
+            if (box.checked) selected.push(run.id);
+            else selected.splice(selected.indexOf(run.id), 1);
+            while (selected.length > 2) {
+              const dropped = selected.shift();
+              const other = table.querySelector(`tr[data-run-id="${CSS.escape(dropped)}"] input`);
+              if (other) other.checked = false;
+            }
+            compare.disabled = selected.length !== 2;
+          });
+          return h('tr', {dataset: {runId: run.id}}, h('td', {}, box),
+            h('td', {}, h('a', {href: '#/evaluations/' + run.id, text: run.name || truncate(run.id, 13)})),
+            h('td', {text: truncate(datasetName(run), 40)}), h('td', {}, statusBadge(run.status)),
+            h('td', {class: 'num', text: `${p.done} / ${p.total}`}), h('td', {class: 'num', text: fmtPercent(p.accuracy)}),
+            h('td', {text: wire(run.memoryMode || (run.settings && run.settings.memoryMode)) || '–'}),
+            h('td', {text: fmtDate(run.createdAt || run.startedAt)}));
+        })))));
+    } catch (e) {
+      fill(table, errorBox(e, 'Could not load the runs'));
+    }
+  }
+  load();
+  return null;
+}
+
+function datasetName(run) {
+  const d = run.dataset;
+  if (!d) return run.datasetName || '–';
+  if (typeof d === 'string') return d;
+  return d.name || d.path || d.format || JSON.stringify(d);
+}
+
+function newRunForm() {
+  const file = h('input', {type: 'file', name: 'file', accept: '.jsonl,.json,.csv,.parquet'});
+  const path = h('input', {type: 'text', name: 'path', placeholder: 'or a path on the server, e.g. /data/gaia/2023/validation'});
+  const format = select('format', FORMATS, 'generic');
+  const limit = h('input', {type: 'number', name: 'limit', min: 1, placeholder: 'all'});
+  const attempts = h('input', {type: 'number', name: 'attempts', min: 1, max: 16, value: 1});
+  const concurrency = h('input', {type: 'number', name: 'concurrency', min: 1, max: 512, value: 4});
+  const epochs = h('input', {type: 'number', name: 'epochs', min: 1, max: 20, value: 1});
+  const memory = select('memoryMode', MEMORY, 'read-write');
+  const scorer = select('scorer', SCORERS, '');
+  const name = h('input', {type: 'text', name: 'name', placeholder: 'optional'});
+  const submit = h('button', {type: 'submit', class: 'primary', text: 'Start run'});
+  const problems = h('div', {'aria-live': 'polite'});
+  const form = h('form', {class: 'new-run card'},
+    h('h2', {text: 'Start a run'}),
+    h('div', {class: 'grid'},
+      field('Dataset file', file, 'upload a dataset file'), field('…or server path', path),
+      field('Format', format), field('Memory', memory), field('Limit (questions)', limit)),
+    h('details', {class: 'more-options'}, h('summary', {text: 'More options'}), h('div', {class: 'grid'},
+      field('Name', name), field('Attempts per question (k)', attempts), field('Concurrency', concurrency),
+      field('Epochs', epochs), field('Scorer', scorer))),
+    h('div', {class: 'row'}, submit), problems);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    fill(problems);
+    const chosen = file.files[0];
+    if (!chosen && !path.value.trim()) {
+      problems.append(errorBox('Choose a dataset file or give a path on the server.'));
+      return;
+    }
+    const options = {format: format.value, memoryMode: memory.value};
+    if (name.value.trim()) options.name = name.value.trim();
+    if (limit.value) options.limit = Number(limit.value);
+    if (attempts.value) options.attempts = Number(attempts.value);
+    if (concurrency.value) options.concurrency = Number(concurrency.value);
+    if (epochs.value && Number(epochs.value) > 1) options.epochs = Number(epochs.value);
+    if (scorer.value) options.scorer = scorer.value;
+    submit.disabled = true;
+    problems.append(spinner(chosen ? `Uploading ${chosen.name}…` : 'Starting…'));
+    try {
+      let run;
+      if (chosen) {
+        const form = new FormData();
+        form.append('file', chosen, chosen.name);
+        form.append('settings', new Blob([JSON.stringify(options)], {type: 'application/json'}));
+        run = await api.send('POST', 'api/evaluations', form);
+      } else {
+        run = await api.post('api/evaluations', {...options, dataset: path.value.trim()});
+      }
+      location.hash = '#/evaluations/' + run.id;
+    } catch (e) {
+      fill(problems, errorBox(e, 'The run did not start'));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function renderRun(root, id, itemId) {
+  const controller = new AbortController();
+  const head = h('header', {class: 'page-head'}, h('h1', {text: 'Run ' + truncate(id, 13)}));
+  const progress = h('section', {class: 'run-progress', 'aria-live': 'polite'}, spinner('Loading the run…'));
+  const curve = h('section', {class: 'curve', 'aria-label': 'Learning curve'});
+  const results = h('section', {class: 'run-items', 'aria-label': 'Results'});
+  const trace = h('section', {class: 'drill', 'aria-label': 'Task trace'});
+  fill(root, h('div', {class: 'page run'}, h('p', {}, h('a', {href: '#/evaluations', text: '← All runs'})),
+    head, progress, curve, results, trace));
+  let run = null;
+  let finished = false;
+
+  function showProgress(data) {
+    run = {...run, ...data};
+    const p = progressOf(run);
+    const status = wire(run.status);
+    finished = DONE.has(status);
+    const fraction = p.total ? p.done / p.total : 0;
+    fill(progress,
+      h('div', {class: 'row'}, statusBadge(status), h('strong', {class: 'done-count', text: ` ${p.done} of ${p.total} done`}),
+        p.accuracy !== undefined ? h('span', {text: ` · accuracy ${fmtPercent(p.accuracy)}`}) : null,
+        !finished && p.eta !== undefined && p.eta !== null ? h('span', {class: 'muted', text: ` · about ${fmtDuration(p.eta * 1000)} left`}) : null),
+      h('progress', {max: 1, value: fraction, 'aria-label': 'Progress'}),
+      h('div', {class: 'row'},
+        finished ? null : h('button', {type: 'button', class: 'danger', text: 'Cancel run', onclick: cancel}),
+        h('a', {href: `api/evaluations/${id}/results.csv`, download: `evaluation-${id}.csv`, text: 'Results CSV'}),
+        h('a', {href: `api/evaluations/${id}/results.json`, download: `evaluation-${id}.json`, text: 'Results JSON'})),
+      aggregates(run));
+  }
+
+  async function cancel() {
+    try {
+      await api.post(`api/evaluations/${id}/cancel`);
+      toast('Cancel requested.');
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+  }
+
+  async function loadResults() {
+    loadCurve(curve, id);
+    await loadItems(results, id, itemId);
+  }
+
+  async function start() {
+    try {
+      run = await api.get(`api/evaluations/${id}`);
+      if (run.name) head.firstChild.textContent = run.name;
+      showProgress(run);
+    } catch (e) {
+      fill(progress, errorBox(e, 'Could not load the run'));
+      return;
+    }
+    loadResults();
+    if (!finished) {
+      let last = 0;
+      try {
+        await follow(`api/evaluations/${id}/events`, (name, data) => {
+          if (data && typeof data === 'object') showProgress(name === 'end' ? {status: data.status || 'finished'} : data);
+          if (Date.now() - last > 2000 || finished) {
+            last = Date.now();
+            loadResults();
+          }
+        }, {signal: controller.signal, isDone: () => finished});
+        if (!controller.signal.aborted) {
+          showProgress(await api.get(`api/evaluations/${id}`));
+          loadResults();
+        }
+      } catch (e) {
+        if (!controller.signal.aborted) progress.append(errorBox(e, 'Lost the live progress (reload to retry)'));
+      }
+    }
+  }
+
+  if (itemId) showTrace(trace, itemId, controller.signal);
+  start();
+  return {dispose: () => controller.abort(), update: next => {
+    if (next.parts[0] !== id) return false;
+    if (next.parts[1]) showTrace(trace, next.parts[1], controller.signal);
+    else fill(trace);
+    return true;
+  }};
+}
+
+function aggregates(run) {
+  const agg = run.aggregates || run.metrics || run.summary;
+  if (!agg || typeof agg !== 'object') return null;
+  const rows = Object.entries(agg).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
+  if (!rows.length) return null;
+  return h('dl', {class: 'facts'}, rows.map(([k, v]) => h('div', {}, h('dt', {text: k}),
+    h('dd', {text: typeof v === 'number' ? (v <= 1 && v >= 0 && !Number.isInteger(v) ? fmtPercent(v) : String(v)) : v}))));
+}
+
+async function loadCurve(container, id) {
+  try {
+    const curve = await api.get(`api/evaluations/${id}/curve`);
+    fill(container, h('h2', {text: 'Learning curve'}), curveChart([{name: '', curve}]));
+  } catch (e) {
+    fill(container, h('h2', {text: 'Learning curve'}), errorBox(e, 'No curve'));
+  }
+}
+
+/** Series from a curve answer: [{episode, accuracy, running, windowed}] or {points|running|windowed: [...]}. */
+function curveSeries(name, curve) {
+  const prefix = name ? name + ' · ' : '';
+  const points = Array.isArray(curve) ? curve : curve && (curve.points || curve.items);
+  const x = (p, i) => p.episode ?? p.index ?? p.x ?? i + 1;
+  if (points) {
+    const series = [];
+    const running = points.filter(p => typeof (p.running ?? p.runningAccuracy ?? p.accuracy ?? p.y) === 'number');
+    series.push({name: prefix + 'running accuracy', points: running.map((p, i) => ({x: x(p, i),
+      y: p.running ?? p.runningAccuracy ?? p.accuracy ?? p.y}))});
+    const windowed = points.filter(p => typeof (p.windowed ?? p.windowAccuracy) === 'number');
+    if (windowed.length) {
+      series.push({name: prefix + 'windowed', points: windowed.map((p, i) => ({x: x(p, i), y: p.windowed ?? p.windowAccuracy}))});
+    }
+    return series;
+  }
+  if (curve && typeof curve === 'object') {
+    return Object.entries(curve).filter(([, v]) => Array.isArray(v)).map(([key, values]) => ({name: prefix + key,
+      points: values.map((v, i) => (typeof v === 'number' ? {x: i + 1, y: v} : {x: x(v, i), y: v.y ?? v.value ?? v.accuracy}))}));
+  }
+  return [];
+}
+
+function curveChart(runs) {
+  return lineChart(runs.flatMap(r => curveSeries(r.name, r.curve)),
+    {title: 'Accuracy over episodes', yMax: 1, yFormat: v => Math.round(v * 100) + '%', xLabel: 'episode',
+      empty: 'No finished items yet.', legend: true});
+}
+
+async function loadItems(container, id, openItem) {
+  if (!container.dataset.ready) {
+    container.dataset.ready = '1';
+    const filter = select('filter', [['', 'All items'], ['correct', 'Correct'], ['wrong', 'Wrong'], ['failed', 'Failed']], '');
+    filter.setAttribute('aria-label', 'Show');
+    const text = h('input', {type: 'search', placeholder: 'Filter by question or answer', 'aria-label': 'Filter items'});
+    container.append(h('h2', {text: 'Results'}), h('div', {class: 'toolbar'}, filter, text), h('div', {class: 'item-list'}));
+    const apply = () => applyFilter(container, filter.value, text.value.trim().toLowerCase());
+    filter.addEventListener('change', apply);
+    text.addEventListener('input', apply);
+  }
+  const list = container.querySelector('.item-list');
+  try {
+    const rows = items(await api.get(`api/evaluations/${id}/items`));
+    fill(list, rows.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'items-table'},
+      h('thead', {}, h('tr', {}, h('th', {text: 'Item'}), h('th', {text: 'Question'}), h('th', {text: 'Prediction'}),
+        h('th', {text: 'Gold'}), h('th', {text: 'Score'}), h('th', {text: 'Tokens'}), h('th', {text: 'Trace'}))),
+      h('tbody', {}, rows.map(item => itemRow(id, item))))) : h('p', {class: 'muted', text: 'No finished items yet.'}));
+    const filter = container.querySelector('select');
+    applyFilter(container, filter.value, container.querySelector('input').value.trim().toLowerCase());
+  } catch (e) {
+    fill(list, errorBox(e, 'Could not load the items'));
+  }
+}
+
+function itemScore(item) {
+  if (typeof item.score === 'number') return item.score;
+  if (typeof item.correct === 'boolean') return item.correct ? 1 : 0;
+  const scores = item.scores;
+  if (scores && typeof scores === 'object') {
+    const first = Object.values(scores).find(v => typeof v === 'number' || (v && typeof v.value === 'number'));
+    if (first !== undefined) return typeof first === 'number' ? first : first.value;
+  }
+  return undefined;
+}
+
+function itemRow(runId, item) {
+  const score = itemScore(item);
+  const failed = wire(item.status) === 'failed' || Boolean(item.error);
+  const verdict = failed ? 'failed' : score >= 0.5 || item.correct === true ? 'correct' : 'wrong';
+  const gold = Array.isArray(item.gold || item.answers) ? (item.gold || item.answers).join(' | ') : item.gold ?? item.answer ?? '';
+  const taskId = item.taskId || (Array.isArray(item.taskIds) && item.taskIds[0]);
+  const key = item.id ?? item.itemId ?? item.index;
+  return h('tr', {class: 'item ' + verdict, dataset: {verdict, itemId: key,
+    text: `${item.question || ''} ${item.prediction || ''}`.toLowerCase()}},
+    h('td', {text: truncate(String(item.itemId ?? item.datasetId ?? key ?? ''), 16)}),
+    h('td', {text: truncate(item.question || '', 100)}),
+    h('td', {text: failed ? (item.error || 'failed') : truncate(item.prediction ?? '', 60)}),
+    h('td', {text: truncate(gold, 60)}),
+    h('td', {class: 'num'}, h('span', {class: 'verdict ' + verdict, text: score === undefined ? verdict : fmtScore(score)})),
+    h('td', {class: 'num', text: String(item.tokens ?? '–')}),
+    h('td', {}, taskId ? h('a', {href: `#/evaluations/${runId}/${taskId}`, text: 'trace'}) : '–'));
+}
+
+function applyFilter(container, verdict, text) {
+  for (const row of container.querySelectorAll('tr.item')) {
+    row.hidden = Boolean((verdict && row.dataset.verdict !== verdict) || (text && !row.dataset.text.includes(text)));
+  }
+}
+
+function showTrace(container, taskId, signal) {
+  fill(container, h('div', {class: 'row'}, h('h2', {text: 'Trace of task ' + truncate(taskId, 13)}),
+    h('a', {href: location.hash.replace(/\/[^/]*$/, ''), text: 'close'})),
+  taskTrace(taskId, {signal, feedback: false}));
+  container.scrollIntoView({block: 'start'});
+}
+
+async function renderCompare(root, a, b) {
+  const body = h('section', {}, spinner('Comparing…'));
+  fill(root, h('div', {class: 'page compare'}, h('p', {}, h('a', {href: '#/evaluations', text: '← All runs'})),
+    h('h1', {text: 'Compare runs'}), body));
+  if (!a || !b) {
+    fill(body, errorBox('Pick two runs on the Evaluations page first.'));
+    return null;
+  }
+  try {
+    const [cmp, runA, runB, curveA, curveB] = await Promise.all([
+      api.get(withQuery('api/evaluations/compare', {a, b})), api.get(`api/evaluations/${a}`),
+      api.get(`api/evaluations/${b}`), api.get(`api/evaluations/${a}/curve`).catch(() => null),
+      api.get(`api/evaluations/${b}/curve`).catch(() => null)]);
+    const nameA = runA.name || 'A ' + truncate(a, 8);
+    const nameB = runB.name || 'B ' + truncate(b, 8);
+    fill(body, compareTable(cmp, nameA, nameB),
+      curveChart([{name: nameA, curve: curveA}, {name: nameB, curve: curveB}]));
+  } catch (e) {
+    fill(body, errorBox(e, 'Could not compare'));
+  }
+  return null;
+}
+
+function compareTable(cmp, nameA, nameB) {
+  const a = cmp.a || cmp.left || {};
+  const b = cmp.b || cmp.right || {};
+  const metricsA = a.aggregates || a.metrics || a;
+  const metricsB = b.aggregates || b.metrics || b;
+  const keys = [...new Set([...Object.keys(metricsA), ...Object.keys(metricsB)])]
+    .filter(k => typeof metricsA[k] === 'number' || typeof metricsB[k] === 'number');
+  const show = v => (typeof v === 'number' ? (v <= 1 && v >= 0 && !Number.isInteger(v) ? fmtPercent(v) : String(v)) : '–');
+  const rows = keys.map(k => h('tr', {}, h('th', {text: k}), h('td', {class: 'num', text: show(metricsA[k])}),
+    h('td', {class: 'num', text: show(metricsB[k])}),
+    h('td', {class: 'num', text: typeof metricsA[k] === 'number' && typeof metricsB[k] === 'number'
+      ? fmtScore(metricsB[k] - metricsA[k]) : '–'})));
+  return h('div', {class: 'table-wrap'}, h('table', {class: 'compare-table'},
+    h('thead', {}, h('tr', {}, h('th', {text: 'Metric'}), h('th', {text: nameA}), h('th', {text: nameB}),
+      h('th', {text: 'B − A'}))),
+    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: 4, text: JSON.stringify(cmp)})))));
+}
+

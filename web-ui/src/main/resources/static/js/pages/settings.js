@@ -1,0 +1,84 @@
+// Settings and status: models and store in use, health, and the API key this browser sends (masked).
+import {api, apiKey, setApiKey, maskKey} from '../api.js';
+import {h, fill, spinner, errorBox, toast} from '../dom.js';
+
+export function render(root) {
+  const status = h('section', {class: 'card', 'aria-label': 'Server status'}, h('h2', {text: 'Server'}), spinner('Asking the server…'));
+  const health = h('section', {class: 'card', 'aria-label': 'Health'}, h('h2', {text: 'Health'}), spinner('Checking…'));
+  fill(root, h('div', {class: 'page settings'}, h('header', {class: 'page-head'}, h('h1', {text: 'Settings'})),
+    keyCard(() => loadStatus()), status, health,
+    h('section', {class: 'card'}, h('h2', {text: 'API'}), h('p', {},
+      'The REST API is described at ', h('a', {href: 'v3/api-docs', text: '/v3/api-docs'}), ' (browse it at ',
+      h('a', {href: 'swagger-ui.html', text: '/swagger-ui.html'}), ').'))));
+
+  async function loadStatus() {
+    try {
+      const s = await api.get('api/status');
+      fill(status, h('h2', {text: 'Server'}), h('dl', {class: 'facts status-facts'}, flatten(s).map(([k, v]) =>
+        h('div', {}, h('dt', {text: k}), h('dd', {text: v}))) ));
+    } catch (e) {
+      fill(status, h('h2', {text: 'Server'}), errorBox(e, 'Could not read the server status'));
+    }
+  }
+
+  async function loadHealth() {
+    try {
+      const response = await fetch('actuator/health', {cache: 'no-store'});
+      const body = await response.json();
+      const components = body.components || {};
+      fill(health, h('h2', {text: 'Health'}), h('p', {}, 'Overall: ',
+        h('span', {class: 'badge health-' + String(body.status).toLowerCase(), text: body.status})),
+      Object.keys(components).length ? h('dl', {class: 'facts'}, Object.entries(components).map(([name, c]) =>
+        h('div', {}, h('dt', {text: name}), h('dd', {text: c.status || JSON.stringify(c)})))) : null);
+    } catch (e) {
+      fill(health, h('h2', {text: 'Health'}), errorBox(`The server does not answer /actuator/health (${e.message}).`));
+    }
+  }
+
+  loadStatus();
+  loadHealth();
+  return null;
+}
+
+function keyCard(onChange) {
+  const current = h('p', {class: 'key-current'});
+  const input = h('input', {type: 'password', name: 'apiKey', autocomplete: 'off', placeholder: 'Paste an API key',
+    'aria-label': 'API key'});
+  const form = h('form', {class: 'row'}, input, h('button', {type: 'submit', class: 'primary', text: 'Use this key'}),
+    h('button', {type: 'button', text: 'Forget the key', onclick: () => {
+      setApiKey('');
+      show();
+      toast('The browser no longer sends an API key.');
+      onChange();
+    }}));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    const value = input.value.trim();
+    if (!value) {
+      toast('Paste a key first.', 'error');
+      return;
+    }
+    setApiKey(value);
+    input.value = '';
+    show();
+    toast('Key saved in this browser.');
+    onChange();
+  });
+  function show() {
+    const key = apiKey();
+    fill(current, key ? h('span', {}, 'In use: ', h('code', {class: 'masked-key', text: maskKey(key)}))
+      : h('span', {class: 'muted', text: 'No key: fine when the server runs with auth off on localhost.'}));
+  }
+  show();
+  return h('section', {class: 'card'}, h('h2', {text: 'API key'}), current, form,
+    h('p', {class: 'hint', text: 'Kept in this browser\'s localStorage and sent as "Authorization: Bearer …".'}));
+}
+
+/** {models: {planner: 'x'}} → [['models · planner', 'x']] */
+function flatten(value, prefix = '') {
+  if (value === null || value === undefined) return [[prefix || 'value', '–']];
+  if (typeof value !== 'object') return [[prefix || 'value', String(value)]];
+  if (Array.isArray(value)) return [[prefix, value.map(v => (typeof v === 'object' ? JSON.stringify(v) : v)).join(', ')]];
+  return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix} · ${k}` : k));
+}
+
