@@ -3,9 +3,17 @@ package dev.casebook.tools;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** The tools available to one task, by name. Names are unique. */
+/**
+ * The tools available to one task, by name. Names are unique.
+ *
+ * <p>{@link #execute} applies the failure policy: an unknown (hallucinated) tool name is answered with a
+ * {@link ToolResult.Failed} listing the available tools; a {@link ToolArgumentException} becomes a
+ * {@link ToolResult.Failed} with its message; a {@link ToolInfrastructureException} propagates; any other exception
+ * of a tool is a bug of that tool and propagates wrapped in a non-retryable {@link ToolInfrastructureException}.
+ */
 public final class Toolbox {
     private final Map<String, Tool> byName = new LinkedHashMap<>();
 
@@ -27,5 +35,29 @@ public final class Toolbox {
 
     public List<String> names() {
         return List.copyOf(byName.keySet());
+    }
+
+    /** Runs the named tool under the failure policy described on this class. */
+    public ToolResult execute(String name, ToolInvocation invocation) {
+        Objects.requireNonNull(invocation, "invocation");
+        Tool tool = name == null ? null : byName.get(name);
+        if (tool == null) {
+            return ToolResult.failed(unknownToolMessage(name));
+        }
+        try {
+            return Objects.requireNonNull(tool.execute(invocation), "tool '" + name + "' returned no result");
+        } catch (ToolArgumentException e) {
+            return ToolResult.failed("invalid arguments for tool '" + name + "': " + e.getMessage());
+        } catch (ToolInfrastructureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ToolInfrastructureException(
+                    "tool '" + name + "' failed unexpectedly: " + e, false, e);
+        }
+    }
+
+    private String unknownToolMessage(String name) {
+        String available = byName.isEmpty() ? "(none)" : String.join(", ", byName.keySet());
+        return "there is no tool named '" + name + "'; the available tools are: " + available;
     }
 }
