@@ -1,0 +1,360 @@
+package dev.casebook.testkit.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * An OpenAI-compatible chat-completions server for tests: the one fake at the LLM boundary. It listens on a
+ * loopback port, answers {@code POST /v1/chat/completions} by scripted rules and {@code GET /v1/models} with one
+ * model, records every request, and can inject latency, HTTP errors (429/500), hangs (client time-outs), malformed
+ * tool-call arguments and calls of tools that do not exist.
+ *
+ * <p>Rules are tried in the order they were added; the first whose predicate matches and that has uses left answers.
+ * A rule with several replies gives them in turn and repeats its last one. A request that no rule matches gets HTTP
+ * 400 with the message {@code ScriptedLlmServer: no rule matched ...} (not retried by clients, so the test fails
+ * at once and says why) and is listed in {@link #unmatched()}. Each reply carries {@code usage} tokens: by default
+ * an estimate of a quarter of the characters sent and returned, or fixed by {@link #fixedUsage(int, int)}.
+ * Streaming ({@code "stream": true}) is refused with 400.
+ *
+ * <pre>{@code
+ * try (ScriptedLlmServer llm = ScriptedLlmServer.start()) {
+ *     llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\":[\"compute 17*23\"]}"));
+ *     llm.when(Match.hasTools().and(Match.afterToolResult().negate()))
+ *        .times(1).reply(Reply.rateLimited());                       // first executor call: 429
+ *     llm.when(Match.hasTools().and(Match.afterToolResult().negate()))
+ *        .reply(Reply.toolCall("calculator", "{\"expression\":\"17*23\"}").after(Duration.ofMillis(50)));
+ *     llm.when(Match.afterToolResult()).reply(Reply.text("391"));
+ *     llm.when(Match.interaction("answer")).reply(Reply.text("FINAL ANSWER: 391"));
+ *
+ *     OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(llm.baseUrl()).apiKey("test").modelName("m").build();
+ *     ...
+ *     assertThat(llm.requests(Match.interaction("plan")).getFirst().lastUserMessage()).contains("17*23");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; every request is handled on its own virtual thread, so hundreds of concurrent slow replies cost
+ * no platform threads.
+ */
+public final class ScriptedLlmServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String MODEL = "scripted-model";
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<LlmRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<LlmRequest> unmatched = new CopyOnWriteArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    private final AtomicInteger ids = new AtomicInteger();
+    private volatile int[] fixedUsage;
+
+    private ScriptedLlmServer(HttpServer server) {
+        this.server = server;
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts a server on a free loopback port. */
+    public static ScriptedLlmServer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            return new ScriptedLlmServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the scripted LLM server on a loopback port", e);
+        }
+    }
+
+    /** The OpenAI-style base URL, e.g. {@code http://127.0.0.1:43123/v1}. */
+    public String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/v1";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Starts a rule for requests matching {@code predicate}; finish it with {@link RuleBuilder#reply(Reply)}. */
+    public RuleBuilder when(Predicate<LlmRequest> predicate) {
+        return new RuleBuilder(predicate);
+    }
+
+    /** Every reply reports these token counts instead of the estimate. */
+    public ScriptedLlmServer fixedUsage(int promptTokens, int completionTokens) {
+        this.fixedUsage = new int[] {promptTokens, completionTokens};
+        return this;
+    }
+
+    /** All requests received, in arrival order (chat completions and model listings). */
+    public List<LlmRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The chat-completion requests matching {@code predicate}, in arrival order. */
+    public List<LlmRequest> requests(Predicate<LlmRequest> predicate) {
+        return requests.stream().filter(LlmRequest::isChatCompletion).filter(predicate).toList();
+    }
+
+    /** Chat-completion requests that no rule matched. */
+    public List<LlmRequest> unmatched() {
+        return List.copyOf(unmatched);
+    }
+
+    /** Waits until at least {@code count} chat-completion requests arrived; false on time-out. */
+    public boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests(Match.any()).size() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Forgets all rules and recorded requests; the port stays. */
+    public void reset() {
+        rules.clear();
+        requests.clear();
+        unmatched.clear();
+        counter.set(0);
+        fixedUsage = null;
+    }
+
+    /** Stops the server; hanging replies are released (their connections close without an answer). */
+    @Override
+    public void close() {
+        closed.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** A rule under construction. */
+    public final class RuleBuilder {
+        private final Predicate<LlmRequest> predicate;
+        private int times = Integer.MAX_VALUE;
+
+        private RuleBuilder(Predicate<LlmRequest> predicate) {
+            this.predicate = predicate;
+        }
+
+        /** The rule answers at most {@code count} requests, then lets later rules answer. */
+        public RuleBuilder times(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("times must be at least 1, was " + count);
+            }
+            this.times = count;
+            return this;
+        }
+
+        /** Adds the rule: it gives these replies in turn, repeating the last. */
+        public ScriptedLlmServer reply(Reply first, Reply... more) {
+            List<Reply> replies = new ArrayList<>();
+            replies.add(first);
+            replies.addAll(List.of(more));
+            rules.add(new Rule(predicate, replies, times));
+            return ScriptedLlmServer.this;
+        }
+    }
+
+    private static final class Rule {
+        private final Predicate<LlmRequest> predicate;
+        private final List<Reply> replies;
+        private int remaining;
+        private int used;
+
+        Rule(Predicate<LlmRequest> predicate, List<Reply> replies, int times) {
+            this.predicate = predicate;
+            this.replies = List.copyOf(replies);
+            this.remaining = times;
+        }
+
+        /** The next reply when this rule matches and has uses left, else null. Called under the server's lock. */
+        Reply take(LlmRequest request) {
+            if (remaining <= 0 || !predicate.test(request)) {
+                return null;
+            }
+            remaining--;
+            return replies.get(Math.min(used++, replies.size() - 1));
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            LlmRequest request = record(exchange, path);
+            if (path.endsWith("/models") && "GET".equals(exchange.getRequestMethod())) {
+                send(exchange, 200, models());
+            } else if (path.endsWith("/chat/completions") && "POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, request);
+            } else {
+                send(exchange, 404, error("ScriptedLlmServer: no endpoint " + exchange.getRequestMethod() + " "
+                        + path + " (only POST /v1/chat/completions and GET /v1/models)", "not_found"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            send(exchange, 500, error("ScriptedLlmServer failed: " + e, "scripted_server_error"));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private LlmRequest record(HttpExchange exchange, String path) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                headers.put(name.toLowerCase(Locale.ROOT), values.getFirst());
+            }
+        });
+        JsonNode body;
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readAllBytes();
+            body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
+        }
+        LlmRequest request = new LlmRequest(counter.getAndIncrement(), path, headers, body, Instant.now());
+        requests.add(request);
+        return request;
+    }
+
+    private void answer(HttpExchange exchange, LlmRequest request) throws IOException, InterruptedException {
+        if (request.body().path("stream").asBoolean(false)) {
+            send(exchange, 400, error("ScriptedLlmServer does not stream; send stream=false", "unsupported"));
+            return;
+        }
+        Reply reply = choose(request);
+        if (reply == null) {
+            unmatched.add(request);
+            send(exchange, 400, error("ScriptedLlmServer: no rule matched request #" + request.index()
+                    + " (interaction '" + request.interaction() + "', last user message: '"
+                    + abbreviate(request.lastUserMessage()) + "')", "unscripted_request"));
+            return;
+        }
+        while (reply instanceof Reply.Dynamic dynamic) {
+            pause(dynamic.delay());
+            reply = dynamic.function().apply(request);
+        }
+        pause(reply.delay());
+        switch (reply) {
+            case Reply.Text text -> send(exchange, 200, completion(request, text.content(), List.of()));
+            case Reply.ToolCalls calls -> send(exchange, 200, completion(request, null, calls.calls()));
+            case Reply.Status status -> send(exchange, status.status(),
+                    error(status.message(), status.status() == 429 ? "rate_limit_exceeded" : "server_error"));
+            case Reply.Hang hang -> closed.await();
+            case Reply.Dynamic dynamic -> throw new IllegalStateException("unreachable");
+        }
+    }
+
+    private synchronized Reply choose(LlmRequest request) {
+        for (Rule rule : rules) {
+            Reply reply = rule.take(request);
+            if (reply != null) {
+                return reply;
+            }
+        }
+        return null;
+    }
+
+    private void pause(Duration delay) throws InterruptedException {
+        if (!delay.isZero() && closed.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new InterruptedException("server closed");
+        }
+    }
+
+    private ObjectNode completion(LlmRequest request, String content, List<Reply.ToolCall> calls) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-scripted-" + ids.incrementAndGet());
+        root.put("object", "chat.completion");
+        root.put("created", Instant.now().getEpochSecond());
+        root.put("model", request.model().isEmpty() ? MODEL : request.model());
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        int completionChars;
+        if (calls.isEmpty()) {
+            message.put("content", content);
+            choice.put("finish_reason", "stop");
+            completionChars = content.length();
+        } else {
+            message.putNull("content");
+            ArrayNode toolCalls = message.putArray("tool_calls");
+            completionChars = 0;
+            for (Reply.ToolCall call : calls) {
+                ObjectNode node = toolCalls.addObject();
+                node.put("id", "call_" + ids.incrementAndGet());
+                node.put("type", "function");
+                node.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+                completionChars += call.name().length() + call.argumentsJson().length();
+            }
+            choice.put("finish_reason", "tool_calls");
+        }
+        int[] usage = fixedUsage;
+        int prompt = usage != null ? usage[0] : estimate(request.body().toString().length());
+        int completion = usage != null ? usage[1] : estimate(completionChars);
+        root.putObject("usage")
+                .put("prompt_tokens", prompt)
+                .put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+        return root;
+    }
+
+    private static int estimate(int chars) {
+        return Math.max(1, (chars + 3) / 4);
+    }
+
+    private static ObjectNode models() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        root.putArray("data").addObject()
+                .put("id", MODEL).put("object", "model").put("created", 0).put("owned_by", "casebook-testkit");
+        return root;
+    }
+
+    private static ObjectNode error(String message, String code) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("error").put("message", message).put("type", "invalid_request_error").put("code", code);
+        return root;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+}
