@@ -1,0 +1,205 @@
+package dev.casebook.memory.policy.learned;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The Q-network: an MLP over {@link PairFeatures} rows that gives each (state, case) pair one logit, read as the
+ * probability that showing the case leads to a rewarded episode. Trained by binary cross-entropy on the binary
+ * reward, which is what single-step soft Q-learning reduces to.
+ *
+ * <p>Thread-safe: any number of threads may {@link #score} at once; a {@link #train} step excludes scoring only for
+ * the duration of that one mini-batch.
+ */
+public final class QNetwork implements AutoCloseable {
+
+    private final Settings settings;
+    private final Model model;
+    private final Trainer trainer;
+    private final ParameterStore inference;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private long steps;
+
+    /**
+     * The network's shape and optimiser.
+     *
+     * @param dimension    embedding dimension of states and cases
+     * @param hidden       units of each of the two hidden layers
+     * @param learningRate Adam's learning rate
+     */
+    public record Settings(int dimension, int hidden, float learningRate) {
+        public Settings {
+            if (dimension < 1) {
+                throw new IllegalArgumentException("dimension must be positive, was " + dimension);
+            }
+            if (hidden < 1) {
+                throw new IllegalArgumentException("hidden must be positive, was " + hidden);
+            }
+            if (!(learningRate > 0)) {
+                throw new IllegalArgumentException("learningRate must be positive, was " + learningRate);
+            }
+        }
+
+        public static Settings defaults(int dimension) {
+            return new Settings(dimension, 128, 1e-3f);
+        }
+
+        public int width() {
+            return PairFeatures.width(dimension);
+        }
+    }
+
+    private QNetwork(Settings settings, Model model, long steps) {
+        this.settings = settings;
+        this.model = model;
+        this.steps = steps;
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
+                .optDevices(new Device[] {model.getNDManager().getDevice()})
+                .optOptimizer(Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(settings.learningRate()))
+                        .build());
+        this.trainer = model.newTrainer(config);
+        this.trainer.initialize(new Shape(1, settings.width()));
+        this.inference = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** A freshly initialised network on {@link TorchRuntime#device()}. */
+    public static QNetwork create(Settings settings) {
+        return new QNetwork(settings, newModel(settings), 0);
+    }
+
+    /** A network with the parameters {@code model} already holds (a loaded checkpoint). */
+    static QNetwork restore(Settings settings, Model model, long steps) {
+        return new QNetwork(settings, model, steps);
+    }
+
+    static Model newModel(Settings settings) {
+        Model model = Model.newInstance("casebook-q", TorchRuntime.device(), TorchRuntime.ENGINE);
+        model.setBlock(block(settings));
+        return model;
+    }
+
+    private static Block block(Settings settings) {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(settings.hidden()).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(settings.hidden()).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(1).build());
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /** Mini-batch steps trained so far (including those of the checkpoint it was loaded from). */
+    public long steps() {
+        lock.readLock().lock();
+        try {
+            return steps;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Logits of {@code rows} pairs in one batched forward pass; {@code features} holds the rows one after the
+     * other, each {@link Settings#width()} wide.
+     */
+    public float[] score(float[] features, int rows) {
+        checkBatch(features, rows);
+        if (rows == 0) {
+            return new float[0];
+        }
+        lock.readLock().lock();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.create(features, new Shape(rows, settings.width()));
+            NDArray logits = model.getBlock().forward(inference, new NDList(x), false).singletonOrThrow();
+            return logits.toType(DataType.FLOAT32, false).toFloatArray();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * One optimiser step on a mini-batch of {@code rows} pairs with binary rewards (0 or 1, or a probability);
+     * returns the mini-batch's mean binary cross-entropy before the step.
+     */
+    public float train(float[] features, float[] rewards, int rows) {
+        checkBatch(features, rows);
+        if (rewards.length != rows) {
+            throw new IllegalArgumentException("need one reward per row: " + rewards.length + " rewards, " + rows
+                    + " rows");
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException("a mini-batch needs at least one row");
+        }
+        lock.writeLock().lock();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray x = manager.create(features, new Shape(rows, settings.width()));
+            NDArray y = manager.create(rewards, new Shape(rows, 1));
+            float loss;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray value = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                loss = value.getFloat();
+                collector.backward(value);
+            }
+            trainer.step();
+            steps++;
+            return loss;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code action} on the model while no training step can change it (to save a checkpoint). */
+    void withModel(java.util.function.Consumer<Model> action) {
+        lock.readLock().lock();
+        try {
+            action.accept(model);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void checkBatch(float[] features, int rows) {
+        if (rows < 0 || (long) rows * settings.width() != features.length) {
+            throw new IllegalArgumentException("features hold " + features.length + " values, expected " + rows
+                    + " rows of width " + settings.width());
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            trainer.close();
+            model.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
