@@ -1,0 +1,115 @@
+package dev.casebook.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.testkit.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every migration applies on a fresh PostgreSQL schema and on H2, with the embedding dimension as a placeholder. */
+class MigrationsIT {
+    private final List<TestPostgres.Schema> schemas = new ArrayList<>();
+
+    @AfterEach
+    void dropSchemas() {
+        schemas.forEach(TestPostgres.Schema::drop);
+    }
+
+    @Test
+    void postgresql_cases_table_has_a_vector_column_of_the_configured_dimension_and_its_indexes() throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        MigrateResult result = migrate(schema, 384);
+
+        assertThat(result.migrationsExecuted).isGreaterThanOrEqualTo(3);
+        try (Connection c = schema.connect()) {
+            assertThat(single(c, "select format_type(atttypid, atttypmod) from pg_attribute"
+                    + " where attrelid = 'cases'::regclass and attname = 'embedding'")).isEqualTo("vector(384)");
+            assertThat(single(c, "select indexdef from pg_indexes where schemaname = current_schema()"
+                    + " and indexname = 'cases_embedding_hnsw'"))
+                    .contains("USING hnsw").contains("vector_cosine_ops");
+            assertThat(single(c, "select indexdef from pg_indexes where schemaname = current_schema()"
+                    + " and indexname = 'cases_text_search'")).contains("USING gin");
+            assertThat(single(c, "select indexdef from pg_indexes where schemaname = current_schema()"
+                    + " and indexname = 'cases_tenant_created'")).contains("(tenant,");
+            assertThat(single(c, "select count(*) from information_schema.tables"
+                    + " where table_schema = current_schema() and table_name in ('tasks', 'api_keys')"))
+                    .isEqualTo("2");
+        }
+    }
+
+    @Test
+    void postgresql_full_text_column_follows_task_plan_and_answer() throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        migrate(schema, 3);
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, plan, answer, reward, label, source, created_at,"
+                    + " updated_at, embedding) values (gen_random_uuid(), 't', 'Who painted the Mona Lisa?',"
+                    + " 'search museums', 'Leonardo', 1, 'positive', 'real', now(), now(), '[1,0,0]')");
+            assertThat(single(c, "select count(*) from cases"
+                    + " where text_search @@ websearch_to_tsquery('english', 'painting museum Leonardo')"))
+                    .isEqualTo("1");
+        }
+    }
+
+    @Test
+    void postgresql_vector_dimension_comes_from_the_placeholder() throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        migrate(schema, 8);
+        try (Connection c = schema.connect()) {
+            assertThat(single(c, "select format_type(atttypid, atttypmod) from pg_attribute"
+                    + " where attrelid = 'cases'::regclass and attname = 'embedding'")).isEqualTo("vector(8)");
+        }
+    }
+
+    @Test
+    void h2_migrates_with_the_placeholder_and_keeps_later_migrations() throws SQLException {
+        String url = "jdbc:h2:mem:migrations" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        MigrateResult result = Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("classpath:db/migration/h2")
+                .placeholders(Map.of("embedding_dimension", "4"))
+                .load()
+                .migrate();
+
+        assertThat(result.migrations).extracting(m -> m.version).startsWith("1", "2", "3");
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, reward, label, source, created_at, updated_at, embedding)"
+                    + " values (random_uuid(), 't', 'a task', 0.5, 'positive', 'real', current_timestamp,"
+                    + " current_timestamp, array[1, 0, 0, 0])");
+            assertThat(single(c, "select count(*) from cases")).isEqualTo("1");
+        }
+    }
+
+    private TestPostgres.Schema newSchema() {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("migrations");
+        schemas.add(schema);
+        return schema;
+    }
+
+    private static MigrateResult migrate(TestPostgres.Schema schema, int dimension) {
+        return Flyway.configure()
+                .dataSource(schema.url(), schema.user(), schema.password())
+                .schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", Integer.toString(dimension)))
+                .load()
+                .migrate();
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row from: %s", sql).isTrue();
+            return rs.getString(1);
+        }
+    }
+}
