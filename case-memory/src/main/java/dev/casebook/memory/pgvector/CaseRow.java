@@ -1,0 +1,82 @@
+package dev.casebook.memory.pgvector;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.Type;
+
+/** A row of the {@code cases} table (V1 migration). The generated {@code text_search} column is not mapped. */
+@Entity
+@Table(name = "cases")
+class CaseRow {
+    @Id
+    private UUID id;
+    @Column(nullable = false)
+    private String tenant;
+    @Column(nullable = false)
+    private String task;
+    @Column(nullable = false)
+    private String plan;
+    @Column(nullable = false)
+    private String answer;
+    private double reward;
+    @Column(nullable = false)
+    private String label;
+    @Column(nullable = false)
+    private String source;
+    @Column(nullable = false)
+    private String origin;
+    private int uses;
+    private int successes;
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+    @Type(VectorType.class)
+    @Column(nullable = false)
+    private float[] embedding;
+
+    protected CaseRow() {
+    }
+
+    CaseRow(Case value, float[] embedding) {
+        this.id = value.id();
+        this.embedding = embedding.clone();
+        apply(value);
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    String tenant() {
+        return tenant;
+    }
+
+    /** Copies every field but id and embedding from the case. */
+    void apply(Case value) {
+        tenant = value.tenant();
+        task = value.task();
+        plan = value.plan();
+        answer = value.answer();
+        reward = value.reward();
+        label = value.label().wireName();
+        source = value.source().wireName();
+        origin = value.origin();
+        uses = value.uses();
+        successes = value.successes();
+        createdAt = value.createdAt();
+        updatedAt = value.updatedAt();
+    }
+
+    Case toCase() {
+        return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
+                origin, uses, successes, createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.casebook.memory.pgvector;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.hibernate.query.CommonQueryContract;
+
+/** The filter as SQL/HQL conditions, and rows of native queries as cases. Conditions name columns as in both. */
+final class CaseSql {
+    /** Columns a native query selects, in the order {@link #toCase(Object[])} reads them. */
+    static final String COLUMNS = "id, tenant, task, plan, answer, reward, label, source, origin, uses, successes,"
+            + " created_at, updated_at";
+
+    private CaseSql() {
+    }
+
+    /** {@code tenant = :tenant [and source in :sources] [and label in :labels] [and origin not in :origins]}. */
+    static String where(CaseFilter filter) {
+        StringBuilder sql = new StringBuilder("tenant = :tenant");
+        if (!filter.sources().isEmpty()) {
+            sql.append(" and source in (:sources)");
+        }
+        if (!filter.labels().isEmpty()) {
+            sql.append(" and label in (:labels)");
+        }
+        if (!filter.excludeOrigins().isEmpty()) {
+            sql.append(" and origin not in (:origins)");
+        }
+        return sql.toString();
+    }
+
+    static void bind(CommonQueryContract query, CaseFilter filter) {
+        query.setParameter("tenant", filter.tenant());
+        if (!filter.sources().isEmpty()) {
+            query.setParameterList("sources", filter.sources().stream().map(CaseSource::wireName).toList());
+        }
+        if (!filter.labels().isEmpty()) {
+            query.setParameterList("labels", filter.labels().stream().map(CaseLabel::wireName).toList());
+        }
+        if (!filter.excludeOrigins().isEmpty()) {
+            query.setParameterList("origins", List.copyOf(filter.excludeOrigins()));
+        }
+    }
+
+    static Case toCase(Object[] row) {
+        return new Case((UUID) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
+                ((Number) row[5]).doubleValue(), CaseLabel.parse((String) row[6]), CaseSource.parse((String) row[7]),
+                (String) row[8], ((Number) row[9]).intValue(), ((Number) row[10]).intValue(), instant(row[11]),
+                instant(row[12]));
+    }
+
+    private static Instant instant(Object value) {
+        return switch (value) {
+            case Instant i -> i;
+            case OffsetDateTime o -> o.toInstant();
+            case java.sql.Timestamp t -> t.toInstant();
+            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
+        };
+    }
+}
