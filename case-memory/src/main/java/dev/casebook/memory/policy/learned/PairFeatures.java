@@ -9,6 +9,9 @@ import java.util.Objects;
  */
 public final class PairFeatures {
 
+    /** Version of this layout, recorded in checkpoints: a network trained on another layout is refused. */
+    public static final int LAYOUT_VERSION = 1;
+
     /** Number of case statistics appended after the four embedding blocks. */
     public static final int STATISTICS = 3;
 

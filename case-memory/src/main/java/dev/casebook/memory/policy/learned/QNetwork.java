@@ -1,6 +1,7 @@
 package dev.casebook.memory.policy.learned;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -18,6 +19,11 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -67,10 +73,9 @@ public final class QNetwork implements AutoCloseable {
         }
     }
 
-    private QNetwork(Settings settings, Model model, long steps) {
+    private QNetwork(Settings settings, Model model) {
         this.settings = settings;
         this.model = model;
-        this.steps = steps;
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
                 .optDevices(new Device[] {model.getNDManager().getDevice()})
                 .optOptimizer(Optimizer.adam()
@@ -83,15 +88,10 @@ public final class QNetwork implements AutoCloseable {
 
     /** A freshly initialised network on {@link TorchRuntime#device()}. */
     public static QNetwork create(Settings settings) {
-        return new QNetwork(settings, newModel(settings), 0);
+        return new QNetwork(settings, newModel(settings));
     }
 
-    /** A network with the parameters {@code model} already holds (a loaded checkpoint). */
-    static QNetwork restore(Settings settings, Model model, long steps) {
-        return new QNetwork(settings, model, steps);
-    }
-
-    static Model newModel(Settings settings) {
+    private static Model newModel(Settings settings) {
         Model model = Model.newInstance("casebook-q", TorchRuntime.device(), TorchRuntime.ENGINE);
         model.setBlock(block(settings));
         return model;
@@ -175,13 +175,24 @@ public final class QNetwork implements AutoCloseable {
         }
     }
 
-    /** Runs {@code action} on the model while no training step can change it (to save a checkpoint). */
-    void withModel(java.util.function.Consumer<Model> action) {
+    /** Writes the parameters (DJL's format) while no training step can change them. */
+    void saveParameters(OutputStream out) throws IOException {
         lock.readLock().lock();
         try {
-            action.accept(model);
+            model.getBlock().saveParameters(new DataOutputStream(out));
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** Replaces the parameters by those {@link #saveParameters} wrote, and the step count by {@code steps}. */
+    void loadParameters(InputStream in, long steps) throws IOException, MalformedModelException {
+        lock.writeLock().lock();
+        try {
+            model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(in));
+            this.steps = steps;
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
