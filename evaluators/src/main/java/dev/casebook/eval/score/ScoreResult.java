@@ -41,4 +41,39 @@ public sealed interface ScoreResult {
             return f1;
         }
     }
+
+    /** An LLM judge's verdict; {@code flagged} when no parseable reply came within the allowed attempts (then incorrect). */
+    record Judged(boolean correct, String rationale, int attempts, boolean flagged) implements ScoreResult {
+        public Judged {
+            Objects.requireNonNull(rationale, "rationale");
+            if (attempts < 0) {
+                throw new IllegalArgumentException("attempts must not be negative: " + attempts);
+            }
+            if (flagged && correct) {
+                throw new IllegalArgumentException("a flagged verdict cannot be correct");
+            }
+        }
+
+        @Override
+        public double value() {
+            return correct ? 1 : 0;
+        }
+    }
+
+    /** SimpleQA's grade; {@code flagged} when no parseable reply came within the allowed attempts. */
+    record Graded(SimpleQaGrade grade, int attempts, boolean flagged) implements ScoreResult {
+        public Graded {
+            Objects.requireNonNull(grade, "grade");
+        }
+
+        @Override
+        public boolean correct() {
+            return grade == SimpleQaGrade.CORRECT;
+        }
+
+        @Override
+        public double value() {
+            return correct() ? 1 : 0;
+        }
+    }
 }

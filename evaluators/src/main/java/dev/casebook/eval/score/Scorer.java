@@ -13,6 +13,11 @@ public interface Scorer {
     /** @throws IllegalArgumentException when {@code golds} is empty */
     ScoreResult score(String prediction, List<String> golds);
 
+    /** Scores with the question at hand; only judges read it. */
+    default ScoreResult score(String question, String prediction, List<String> golds) {
+        return score(prediction, golds);
+    }
+
     static void requireGolds(List<String> golds) {
         if (golds == null || golds.isEmpty()) {
             throw new IllegalArgumentException("at least one gold answer is required");

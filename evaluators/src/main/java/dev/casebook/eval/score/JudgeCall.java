@@ -1,0 +1,50 @@
+package dev.casebook.eval.score;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Asks a judge model and parses its reply, asking again (up to {@code maxAttempts} times in all) while the reply
+ * cannot be parsed. Model failures are not retried here (the client has its own retries); they surface as
+ * {@link JudgeUnavailableException}.
+ */
+final class JudgeCall<T> {
+    record Outcome<T>(Optional<T> parsed, int attempts, String lastReply) {
+    }
+
+    private final ChatModel model;
+    private final String interaction;
+    private final int maxAttempts;
+
+    JudgeCall(ChatModel model, String interaction, int maxAttempts) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.interaction = interaction;
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+        }
+        this.maxAttempts = maxAttempts;
+    }
+
+    Outcome<T> ask(String systemPrompt, String userPrompt, Function<String, Optional<T>> parser) {
+        String reply = "";
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            ChatResponse response;
+            try {
+                response = model.chat(SystemMessage.from(systemPrompt), UserMessage.from(userPrompt));
+            } catch (RuntimeException e) {
+                throw new JudgeUnavailableException(interaction, e);
+            }
+            reply = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+            Optional<T> parsed = parser.apply(reply);
+            if (parsed.isPresent()) {
+                return new Outcome<>(parsed, attempt, reply);
+            }
+        }
+        return new Outcome<>(Optional.empty(), maxAttempts, reply);
+    }
+}
