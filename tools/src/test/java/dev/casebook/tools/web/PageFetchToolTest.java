@@ -6,10 +6,16 @@ import dev.casebook.tools.ToolContext;
 import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
 import dev.casebook.tools.testing.LocalHttpServer;
+import dev.casebook.tools.documents.DocumentReader;
+import dev.casebook.tools.documents.DocumentSettings;
+import dev.casebook.tools.documents.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PageFetchToolTest {
     private static final ToolContext CONTEXT = new ToolContext("acme", "t1", List.of(), Duration.ofSeconds(30));
@@ -191,6 +197,24 @@ class PageFetchToolTest {
 
         assertThat(fetch(tool, server.url("127.0.0.1") + "/slow"))
                 .isEqualTo(ToolResult.failed("timed out fetching " + server.url("127.0.0.1") + "/slow"));
+    }
+
+    @Test
+    void reads_a_served_pdf_through_the_document_reader(@TempDir Path dir) throws Exception {
+        byte[] pdf = Files.readAllBytes(Fixtures.pdf(dir.resolve("a.pdf"), List.of("Served PDF text")));
+        server.on("/paper.pdf", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/pdf");
+            exchange.sendResponseHeaders(200, pdf.length);
+            exchange.getResponseBody().write(pdf);
+        });
+        DocumentReader documents = new DocumentReader(DocumentSettings.defaults());
+        PageFetchTool tool = new PageFetchTool(PageFetchSettings.defaults()
+                .withNetwork(new NetworkPolicy(List.of("127.0.0.1"))), documents.forDownloads());
+
+        ToolResult result = fetch(tool, server.url("127.0.0.1") + "/paper.pdf");
+
+        assertThat(result).isEqualTo(ToolResult.ok("URL: " + server.url("127.0.0.1")
+                + "/paper.pdf\n\n--- page 1 ---\nServed PDF text"));
     }
 
     @Test
