@@ -1,0 +1,102 @@
+package dev.casebook.memory.lucene;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.BytesRef;
+
+/** How a case and its embedding are laid out in a Lucene document. */
+final class CaseDocument {
+    static final String ID = "id";
+    static final String TENANT = "tenant";
+    static final String SOURCE = "source";
+    static final String LABEL = "label";
+    static final String ORIGIN = "origin";
+    static final String TEXT = "text";
+    static final String VECTOR = "vector";
+    static final String CREATED_SORT = "created_sort";
+    private static final String TASK = "task";
+    private static final String PLAN = "plan";
+    private static final String ANSWER = "answer";
+    private static final String REWARD = "reward";
+    private static final String USES = "uses";
+    private static final String SUCCESSES = "successes";
+    private static final String CREATED = "created";
+    private static final String UPDATED = "updated";
+    private static final String RAW_VECTOR = "raw_vector";
+
+    private CaseDocument() {
+    }
+
+    /** A case read back with the embedding it was stored with. */
+    record Stored(Case value, float[] vector) {
+    }
+
+    static Document of(Case c, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, c.id().toString(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(ID, new BytesRef(c.id().toString())));
+        doc.add(new StringField(TENANT, c.tenant(), Field.Store.YES));
+        doc.add(new StringField(SOURCE, c.source().wireName(), Field.Store.YES));
+        doc.add(new StringField(LABEL, c.label().wireName(), Field.Store.YES));
+        doc.add(new StringField(ORIGIN, c.origin(), Field.Store.YES));
+        doc.add(new StoredField(TASK, c.task()));
+        doc.add(new StoredField(PLAN, c.plan()));
+        doc.add(new StoredField(ANSWER, c.answer()));
+        doc.add(new TextField(TEXT, c.task() + "\n" + c.plan() + "\n" + c.answer(), Field.Store.NO));
+        doc.add(new StoredField(REWARD, c.reward()));
+        doc.add(new StoredField(USES, c.uses()));
+        doc.add(new StoredField(SUCCESSES, c.successes()));
+        doc.add(new StoredField(CREATED, c.createdAt().toString()));
+        doc.add(new StoredField(UPDATED, c.updatedAt().toString()));
+        doc.add(new NumericDocValuesField(CREATED_SORT, ChronoUnit.MICROS.between(Instant.EPOCH, c.createdAt())));
+        doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.COSINE));
+        doc.add(new StoredField(RAW_VECTOR, encode(vector)));
+        return doc;
+    }
+
+    static Stored read(Document doc) {
+        Case value = new Case(
+                UUID.fromString(doc.get(ID)),
+                doc.get(TENANT),
+                doc.get(TASK),
+                doc.get(PLAN),
+                doc.get(ANSWER),
+                doc.getField(REWARD).numericValue().doubleValue(),
+                CaseLabel.parse(doc.get(LABEL)),
+                CaseSource.parse(doc.get(SOURCE)),
+                doc.get(ORIGIN),
+                doc.getField(USES).numericValue().intValue(),
+                doc.getField(SUCCESSES).numericValue().intValue(),
+                Instant.parse(doc.get(CREATED)),
+                Instant.parse(doc.get(UPDATED)));
+        return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)));
+    }
+
+    private static byte[] encode(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(vector);
+        return buffer.array();
+    }
+
+    private static float[] decode(BytesRef bytes) {
+        float[] vector = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                .get(vector);
+        return vector;
+    }
+}

@@ -1,0 +1,577 @@
+package dev.casebook.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link CaseStore} keeps. A backend's test extends this class and says how to open a fresh,
+ * empty store and how to open the same storage again after it was closed (a restart).
+ *
+ * <p>Vectors here are small ({@value #DIM} dimensions) and hand-made or seeded-random, so expected orders are
+ * computed exactly in the test.
+ */
+public abstract class CaseStoreContractIT {
+
+    protected static final int DIM = 8;
+    protected static final String TENANT = "acme";
+    protected static final String OTHER_TENANT = "globex";
+    private static final Instant BASE = Instant.parse("2026-01-02T03:04:05.678Z");
+
+    /** Opens a fresh, empty store for vectors of {@code dimension}. Called once before each test. */
+    protected abstract CaseStore openStore(int dimension);
+
+    /**
+     * Opens again the storage of the last {@link #openStore} (which the test has closed) with {@code dimension}, as
+     * a restarted server would.
+     */
+    protected abstract CaseStore reopen(int dimension);
+
+    protected CaseStore store;
+
+    @BeforeEach
+    void openFreshStore() {
+        store = openStore(DIM);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- round trip and writes
+
+    @Test
+    void round_trips_every_field() {
+        Case value = new Case(UUID.randomUUID(), TENANT, "Who painted the Night Watch?", "1. search\n2. answer",
+                "Rembrandt", 0.75, CaseLabel.NEGATIVE, CaseSource.SANDBOX, "deepresearcher:test:42", 5, 3,
+                BASE, BASE.plusSeconds(90));
+
+        Case added = store.add(value, unit(1, 2, 3, 4, 5, 6, 7, 8));
+
+        assertThat(added).isEqualTo(value);
+        assertThat(store.get(TENANT, value.id())).contains(value);
+        assertThat(store.list(CaseFilter.tenant(TENANT), 0, 10).items()).containsExactly(value);
+        assertThat(store.search(new VectorQuery(unit(1, 2, 3, 4, 5, 6, 7, 8), CaseFilter.tenant(TENANT), 1)))
+                .singleElement().satisfies(hit -> {
+                    assertThat(hit.value()).isEqualTo(value);
+                    assertThat(hit.score()).isCloseTo(1.0, within(1e-4));
+                });
+    }
+
+    @Test
+    void rejects_a_case_whose_id_already_exists() {
+        Case first = caseAt(TENANT, 0, "first");
+        store.add(first, randomVector(new Random(1)));
+        Case sameId = new Case(first.id(), TENANT, "another task", "", "", 0.1, CaseLabel.NEGATIVE, CaseSource.REAL,
+                "", 0, 0, BASE, BASE);
+
+        assertThatThrownBy(() -> store.add(sameId, randomVector(new Random(2))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("case " + first.id() + " already exists");
+        assertThat(store.get(TENANT, first.id())).contains(first);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
+    }
+
+    @Test
+    void update_outcome_replaces_plan_answer_reward_and_label_and_keeps_the_rest() {
+        float[] vector = unit(0, 1, 0, 0, 0, 0, 0, 0);
+        Case original = store.add(caseAt(TENANT, 0, "How many moons has Mars?").withOrigin("o-1"), vector);
+        Case closer = store.add(caseAt(TENANT, 1, "unrelated"), unit(1, 0, 0, 0, 0, 0, 0, 0));
+
+        Case updated = store.updateOutcome(TENANT, original.id(), "new plan: ask an astronomer", "two", 1.0,
+                CaseLabel.POSITIVE).orElseThrow();
+
+        assertThat(updated.plan()).isEqualTo("new plan: ask an astronomer");
+        assertThat(updated.answer()).isEqualTo("two");
+        assertThat(updated.reward()).isEqualTo(1.0);
+        assertThat(updated.label()).isEqualTo(CaseLabel.POSITIVE);
+        assertThat(updated.task()).isEqualTo(original.task());
+        assertThat(updated.origin()).isEqualTo("o-1");
+        assertThat(updated.createdAt()).isEqualTo(original.createdAt());
+        assertThat(updated.updatedAt()).isAfterOrEqualTo(original.updatedAt());
+        assertThat(store.get(TENANT, original.id())).contains(updated);
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 1)))
+                .extracting(ScoredCase::value).containsExactly(updated);
+        // the new plan is searchable: its keyword lifts the case above one that is nearer by vector
+        assertThat(store.hybridSearch(new HybridQuery(unit(1, 0, 0, 0, 0, 0, 0, 0), "astronomer",
+                CaseFilter.tenant(TENANT), 2))).extracting(hit -> hit.value().id())
+                .containsExactly(original.id(), closer.id());
+        assertThat(store.updateOutcome(TENANT, UUID.randomUUID(), "p", "a", 0.5, CaseLabel.POSITIVE)).isEmpty();
+    }
+
+    @Test
+    void relabel_changes_only_the_label() {
+        Case original = store.add(caseAt(TENANT, 0, "task"), randomVector(new Random(3)));
+
+        Case relabelled = store.relabel(TENANT, original.id(), CaseLabel.NEGATIVE).orElseThrow();
+
+        assertThat(relabelled.label()).isEqualTo(CaseLabel.NEGATIVE);
+        assertThat(relabelled.withLabel(original.label()))
+                .usingRecursiveComparison().ignoringFields("updatedAt").isEqualTo(original);
+        assertThat(store.get(TENANT, original.id())).contains(relabelled);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withLabels(Set.of(CaseLabel.NEGATIVE)))).isEqualTo(1);
+        assertThat(store.relabel(TENANT, UUID.randomUUID(), CaseLabel.NEGATIVE)).isEmpty();
+    }
+
+    @Test
+    void record_use_counts_uses_and_successes() {
+        Case original = store.add(caseAt(TENANT, 0, "task"), randomVector(new Random(4)));
+
+        store.recordUse(TENANT, original.id(), true);
+        store.recordUse(TENANT, original.id(), false);
+        Case used = store.recordUse(TENANT, original.id(), true).orElseThrow();
+
+        assertThat(used.uses()).isEqualTo(3);
+        assertThat(used.successes()).isEqualTo(2);
+        assertThat(store.get(TENANT, original.id())).contains(used);
+        assertThat(store.recordUse(TENANT, UUID.randomUUID(), true)).isEmpty();
+    }
+
+    @Test
+    void adjust_counts_applies_deltas_and_rejects_impossible_counts_without_writing() {
+        Case original = store.add(caseAt(TENANT, 0, "task"), randomVector(new Random(5)));
+        store.recordUse(TENANT, original.id(), false);
+        store.recordUse(TENANT, original.id(), false);
+
+        Case adjusted = store.adjustCounts(TENANT, original.id(), 0, 1).orElseThrow();
+
+        assertThat(adjusted.uses()).isEqualTo(2);
+        assertThat(adjusted.successes()).isEqualTo(1);
+        assertThat(store.get(TENANT, original.id())).contains(adjusted);
+        assertThatThrownBy(() -> store.adjustCounts(TENANT, original.id(), -2, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("counts must satisfy 0 <= successes <= uses");
+        assertThat(store.get(TENANT, original.id())).contains(adjusted);
+        assertThat(store.adjustCounts(TENANT, UUID.randomUUID(), 1, 0)).isEmpty();
+    }
+
+    @Test
+    void deletes_a_case_from_every_read() {
+        float[] vector = unit(1, 1, 0, 0, 0, 0, 0, 0);
+        Case gone = store.add(caseAt(TENANT, 0, "the deleted zeppelin task"), vector);
+        Case kept = store.add(caseAt(TENANT, 1, "the kept task"), unit(0, 0, 1, 0, 0, 0, 0, 0));
+
+        assertThat(store.delete(TENANT, gone.id())).isTrue();
+
+        assertThat(store.get(TENANT, gone.id())).isEmpty();
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
+        assertThat(store.list(CaseFilter.tenant(TENANT), 0, 10).items()).containsExactly(kept);
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 10)))
+                .extracting(hit -> hit.value().id()).containsExactly(kept.id());
+        assertThat(store.hybridSearch(new HybridQuery(vector, "zeppelin", CaseFilter.tenant(TENANT), 10)))
+                .extracting(hit -> hit.value().id()).containsExactly(kept.id());
+        assertThat(store.delete(TENANT, gone.id())).isFalse();
+        assertThat(store.updateOutcome(TENANT, gone.id(), "p", "a", 1, CaseLabel.POSITIVE)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- search
+
+    @Test
+    void search_orders_by_exact_cosine_similarity() {
+        Random random = new Random(42);
+        Map<UUID, float[]> vectors = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            float[] v = randomVector(random);
+            vectors.put(store.add(caseAt(TENANT, i, "case " + i), v).id(), v);
+        }
+        for (int q = 0; q < 5; q++) {
+            float[] query = randomVector(random);
+            List<UUID> expected = vectors.keySet().stream()
+                    .sorted(Comparator.comparingDouble((UUID id) -> -cosine(query, vectors.get(id))))
+                    .limit(10).toList();
+
+            List<ScoredCase> hits = store.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 10));
+
+            assertThat(hits).extracting(hit -> hit.value().id()).containsExactlyElementsOf(expected);
+            for (ScoredCase hit : hits) {
+                assertThat(hit.score()).isCloseTo(cosine(query, vectors.get(hit.value().id())), within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void search_returns_every_case_when_fewer_than_k() {
+        store.add(caseAt(TENANT, 0, "a"), unit(1, 0, 0, 0, 0, 0, 0, 0));
+        store.add(caseAt(TENANT, 1, "b"), unit(-1, 0, 0, 0, 0, 0, 0, 0));
+
+        List<ScoredCase> hits = store.search(new VectorQuery(unit(1, 0, 0, 0, 0, 0, 0, 0),
+                CaseFilter.tenant(TENANT), 5));
+
+        assertThat(hits).extracting(hit -> hit.value().task()).containsExactly("a", "b");
+        assertThat(hits.get(1).score()).isCloseTo(-1.0, within(1e-4));
+    }
+
+    @Test
+    void filters_by_source_and_label_before_taking_the_top_k() {
+        float[] query = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        for (int i = 0; i < 30; i++) {
+            store.add(caseAt(TENANT, i, "near " + i), unit(1, 0.01f * i, 0, 0, 0, 0, 0, 0));
+        }
+        List<UUID> wanted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Case far = new Case(UUID.randomUUID(), TENANT, "far " + i, "", "", 0.0, CaseLabel.NEGATIVE,
+                    CaseSource.SYNTHETIC, "", 0, 0, BASE, BASE);
+            wanted.add(store.add(far, unit(-0.1f * i, 0, 1, 0, 0, 0, 0, 0)).id());
+        }
+        Case positiveSynthetic = new Case(UUID.randomUUID(), TENANT, "positive synthetic", "", "", 1.0,
+                CaseLabel.POSITIVE, CaseSource.SYNTHETIC, "", 0, 0, BASE, BASE);
+        store.add(positiveSynthetic, unit(1, 0, 0, 0, 0, 0, 0, 0));
+        CaseFilter filter = CaseFilter.tenant(TENANT).withSources(Set.of(CaseSource.SYNTHETIC))
+                .withLabels(Set.of(CaseLabel.NEGATIVE));
+
+        assertThat(store.search(new VectorQuery(query, filter, 3)))
+                .extracting(hit -> hit.value().id()).containsExactlyElementsOf(wanted);
+        assertThat(store.hybridSearch(new HybridQuery(query, "far", filter, 3)))
+                .extracting(hit -> hit.value().id()).containsExactlyInAnyOrderElementsOf(wanted);
+        assertThat(store.count(filter)).isEqualTo(3);
+        assertThat(store.list(filter, 0, 10).items()).extracting(Case::id).containsExactlyInAnyOrderElementsOf(wanted);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withSources(Set.of(CaseSource.SYNTHETIC)))).isEqualTo(4);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withLabels(Set.of(CaseLabel.POSITIVE)))).isEqualTo(31);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withSources(Set.of(CaseSource.REAL, CaseSource.SANDBOX))))
+                .isEqualTo(30);
+    }
+
+    @Test
+    void excluded_origins_are_invisible() {
+        float[] query = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        Case own = store.add(caseAt(TENANT, 0, "the question itself").withOrigin("deepresearcher:test:7"), query);
+        Case other = store.add(caseAt(TENANT, 1, "another question").withOrigin("deepresearcher:test:8"),
+                unit(1, 1, 0, 0, 0, 0, 0, 0));
+        CaseFilter filter = CaseFilter.tenant(TENANT).withExcludedOrigins(Set.of("deepresearcher:test:7"));
+
+        assertThat(store.search(new VectorQuery(query, filter, 5))).extracting(hit -> hit.value().id())
+                .containsExactly(other.id());
+        assertThat(store.hybridSearch(new HybridQuery(query, "question itself", filter, 5)))
+                .extracting(hit -> hit.value().id()).containsExactly(other.id());
+        assertThat(store.count(filter)).isEqualTo(1);
+        assertThat(store.get(TENANT, own.id())).isPresent();
+    }
+
+    @Test
+    void a_tenant_never_sees_another_tenants_case() {
+        float[] vector = unit(1, 2, 3, 0, 0, 0, 0, 0);
+        Case mine = store.add(caseAt(TENANT, 0, "tenant secret walrus"), vector);
+        Case theirs = store.add(caseAt(OTHER_TENANT, 1, "tenant secret walrus"), vector);
+        CaseFilter other = CaseFilter.tenant(OTHER_TENANT);
+
+        assertThat(store.search(new VectorQuery(vector, other, 10))).extracting(hit -> hit.value().id())
+                .containsExactly(theirs.id());
+        assertThat(store.hybridSearch(new HybridQuery(vector, "walrus secret", other, 10)))
+                .extracting(hit -> hit.value().id()).containsExactly(theirs.id());
+        assertThat(store.list(other, 0, 10).items()).extracting(Case::id).containsExactly(theirs.id());
+        assertThat(store.count(other)).isEqualTo(1);
+        assertThat(store.get(OTHER_TENANT, mine.id())).isEmpty();
+        assertThat(store.updateOutcome(OTHER_TENANT, mine.id(), "p", "a", 0, CaseLabel.NEGATIVE)).isEmpty();
+        assertThat(store.relabel(OTHER_TENANT, mine.id(), CaseLabel.NEGATIVE)).isEmpty();
+        assertThat(store.recordUse(OTHER_TENANT, mine.id(), true)).isEmpty();
+        assertThat(store.adjustCounts(OTHER_TENANT, mine.id(), 1, 1)).isEmpty();
+        assertThat(store.delete(OTHER_TENANT, mine.id())).isFalse();
+        assertThat(store.get(TENANT, mine.id())).contains(mine);
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant("nobody"), 10))).isEmpty();
+        assertThat(store.hybridSearch(new HybridQuery(vector, "walrus", CaseFilter.tenant("nobody"), 10))).isEmpty();
+    }
+
+    @Test
+    void hybrid_search_finds_a_keyword_match_that_the_vector_misses() {
+        float[] query = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        store.add(caseAt(TENANT, 0, "history of the roman empire"), unit(1, 0.1f, 0, 0, 0, 0, 0, 0));
+        store.add(caseAt(TENANT, 1, "rivers of central europe"), unit(1, 0.2f, 0, 0, 0, 0, 0, 0));
+        store.add(caseAt(TENANT, 2, "famous baroque composers"), unit(1, 0.3f, 0, 0, 0, 0, 0, 0));
+        store.add(caseAt(TENANT, 3, "tallest buildings in asia"), unit(1, 0.4f, 0, 0, 0, 0, 0, 0));
+        Case keyword = store.add(caseAt(TENANT, 4, "which island exports the most cloves, zanzibar?"),
+                unit(-1, 0, 0.2f, 0, 0, 0, 0, 0));
+        // another tenant's case matches the keyword and the vector better: it must never show up
+        store.add(caseAt(OTHER_TENANT, 5, "zanzibar cloves zanzibar cloves"), query);
+
+        List<ScoredCase> vectorOnly = store.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 2));
+        List<ScoredCase> hybrid = store.hybridSearch(new HybridQuery(query, "zanzibar cloves",
+                CaseFilter.tenant(TENANT), 2));
+
+        assertThat(vectorOnly).extracting(hit -> hit.value().id()).doesNotContain(keyword.id());
+        assertThat(hybrid).hasSize(2).extracting(hit -> hit.value().id()).contains(keyword.id());
+        assertThat(hybrid).allSatisfy(hit -> assertThat(hit.value().tenant()).isEqualTo(TENANT));
+        assertThat(hybrid.get(0).score()).isGreaterThanOrEqualTo(hybrid.get(1).score());
+    }
+
+    @Test
+    void hybrid_search_with_blank_text_ranks_by_vector() {
+        Random random = new Random(9);
+        Map<UUID, float[]> vectors = new HashMap<>();
+        for (int i = 0; i < 12; i++) {
+            float[] v = randomVector(random);
+            vectors.put(store.add(caseAt(TENANT, i, "case " + i), v).id(), v);
+        }
+        float[] query = randomVector(random);
+        List<UUID> expected = vectors.keySet().stream()
+                .sorted(Comparator.comparingDouble((UUID id) -> -cosine(query, vectors.get(id)))).limit(4).toList();
+
+        assertThat(store.hybridSearch(new HybridQuery(query, " ", CaseFilter.tenant(TENANT), 4)))
+                .extracting(hit -> hit.value().id()).containsExactlyElementsOf(expected);
+    }
+
+    // ---------------------------------------------------------------- dimensions
+
+    @Test
+    void rejects_vectors_of_the_wrong_dimension_naming_both_dimensions() {
+        String message = "vector has dimension 3, but the store holds vectors of dimension " + DIM;
+
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), new float[] {1, 2, 3}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(() -> store.search(new VectorQuery(new float[] {1, 2, 3}, CaseFilter.tenant(TENANT), 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(() -> store.hybridSearch(
+                new HybridQuery(new float[] {1, 2, 3}, "t", CaseFilter.tenant(TENANT), 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isZero();
+        assertThat(store.dimension()).isEqualTo(DIM);
+    }
+
+    @Test
+    void refuses_to_reopen_with_another_dimension() {
+        Case kept = store.add(caseAt(TENANT, 0, "t"), randomVector(new Random(6)));
+        store.close();
+        store = null;
+
+        assertThatThrownBy(() -> reopen(DIM * 2))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("was built with embedding dimension " + DIM + " (model ")
+                .hasMessageContaining("opening it with dimension " + (DIM * 2) + " (model ")
+                .satisfies(e -> assertThat(((StoreException) e).retryable()).isFalse());
+
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, kept.id())).contains(kept);
+    }
+
+    // ---------------------------------------------------------------- empty store, paging
+
+    @Test
+    void an_empty_store_answers_with_empty_results() {
+        float[] query = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        CaseFilter filter = CaseFilter.tenant(TENANT);
+
+        assertThat(store.search(new VectorQuery(query, filter, 10))).isEmpty();
+        assertThat(store.hybridSearch(new HybridQuery(query, "anything at all", filter, 10))).isEmpty();
+        assertThat(store.get(TENANT, UUID.randomUUID())).isEmpty();
+        assertThat(store.count(filter)).isZero();
+        CasePage page = store.list(filter, 0, 10);
+        assertThat(page.items()).isEmpty();
+        assertThat(page.total()).isZero();
+        assertThat(store.delete(TENANT, UUID.randomUUID())).isFalse();
+        assertThat(store.recordUse(TENANT, UUID.randomUUID(), true)).isEmpty();
+    }
+
+    @Test
+    void lists_newest_first_in_pages_with_the_total() {
+        List<Case> added = new ArrayList<>();
+        Random random = new Random(10);
+        for (int i = 0; i < 25; i++) {
+            added.add(store.add(caseAt(TENANT, i, "case " + i), randomVector(random)));
+        }
+        store.add(caseAt(OTHER_TENANT, 99, "not mine"), randomVector(random));
+        List<Case> newestFirst = added.reversed();
+        CaseFilter filter = CaseFilter.tenant(TENANT);
+
+        CasePage first = store.list(filter, 0, 10);
+        CasePage second = store.list(filter, 10, 10);
+        CasePage last = store.list(filter, 20, 10);
+        CasePage beyond = store.list(filter, 30, 10);
+
+        assertThat(first.items()).containsExactlyElementsOf(newestFirst.subList(0, 10));
+        assertThat(second.items()).containsExactlyElementsOf(newestFirst.subList(10, 20));
+        assertThat(last.items()).containsExactlyElementsOf(newestFirst.subList(20, 25));
+        assertThat(beyond.items()).isEmpty();
+        assertThat(List.of(first, second, last, beyond)).allSatisfy(page -> assertThat(page.total()).isEqualTo(25));
+        assertThat(second.offset()).isEqualTo(10);
+        assertThat(second.limit()).isEqualTo(10);
+        assertThat(store.count(filter)).isEqualTo(25);
+        assertThatThrownBy(() -> store.list(filter, -1, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list(filter, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------- concurrency and restart
+
+    @Test
+    void concurrent_writes_from_several_threads_lose_nothing() throws Exception {
+        int threads = 4;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> readerErrors = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<UUID> ids = new ConcurrentLinkedQueue<>();
+        try {
+            Future<?> reader = pool.submit(() -> {
+                Random random = new Random(11);
+                while (writing.get()) {
+                    try {
+                        for (ScoredCase hit : store.search(new VectorQuery(randomVector(random),
+                                CaseFilter.tenant(TENANT), 5))) {
+                            assertThat(hit.value().tenant()).isEqualTo(TENANT);
+                        }
+                        store.count(CaseFilter.tenant(TENANT));
+                    } catch (Throwable e) {
+                        readerErrors.add(e);
+                        return;
+                    }
+                }
+            });
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    Random random = new Random(100 + thread);
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        ids.add(store.add(caseAt(TENANT, thread * 1000 + i, "thread " + thread + " case " + i),
+                                randomVector(random)).id());
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : writers) {
+                writer.get(120, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            reader.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(readerErrors).isEmpty();
+        assertThat(ids).hasSize(threads * perThread);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(threads * perThread);
+        for (UUID id : ids) {
+            assertThat(store.get(TENANT, id)).as("case %s", id).isPresent();
+        }
+    }
+
+    @Test
+    void concurrent_count_updates_are_atomic() throws Exception {
+        Case shared = store.add(caseAt(TENANT, 0, "popular case"), randomVector(new Random(12)));
+        int threads = 4;
+        int perThread = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        store.recordUse(TENANT, shared.id(), i % 2 == 0);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        Case counted = store.get(TENANT, shared.id()).orElseThrow();
+        assertThat(counted.uses()).isEqualTo(threads * perThread);
+        assertThat(counted.successes()).isEqualTo(threads * perThread / 2);
+    }
+
+    @Test
+    void survives_a_restart() {
+        Random random = new Random(13);
+        Map<UUID, float[]> vectors = new HashMap<>();
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            float[] v = randomVector(random);
+            Case c = store.add(caseAt(TENANT, i, "persistent case number " + i), v);
+            vectors.put(c.id(), v);
+            cases.add(c);
+        }
+        Case updated = store.updateOutcome(TENANT, cases.get(0).id(), "revised plan", "revised answer", 0.2,
+                CaseLabel.NEGATIVE).orElseThrow();
+        Case used = store.recordUse(TENANT, cases.get(1).id(), true).orElseThrow();
+        store.delete(TENANT, cases.get(2).id());
+
+        store.close();
+        store = reopen(DIM);
+
+        assertThat(store.dimension()).isEqualTo(DIM);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(9);
+        assertThat(store.get(TENANT, updated.id())).contains(updated);
+        assertThat(store.get(TENANT, used.id())).contains(used);
+        assertThat(store.get(TENANT, cases.get(2).id())).isEmpty();
+        for (Case c : cases.subList(3, 10)) {
+            assertThat(store.get(TENANT, c.id())).contains(c);
+        }
+        float[] query = vectors.get(cases.get(5).id());
+        assertThat(store.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 1)))
+                .extracting(hit -> hit.value().id()).containsExactly(cases.get(5).id());
+        assertThat(store.hybridSearch(new HybridQuery(unit(0, 0, 0, 0, 0, 0, 0, 1), "revised",
+                CaseFilter.tenant(TENANT), 9))).first().extracting(hit -> hit.value().id()).isEqualTo(updated.id());
+        Case afterRestart = store.add(caseAt(TENANT, 50, "written after the restart"), randomVector(random));
+        assertThat(store.get(TENANT, afterRestart.id())).contains(afterRestart);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A case of {@code tenant} created {@code second} seconds after a fixed instant (so listing order is known). */
+    protected static Case caseAt(String tenant, int second, String task) {
+        Instant created = BASE.plusSeconds(second).truncatedTo(ChronoUnit.MILLIS);
+        return new Case(UUID.randomUUID(), tenant, task, "plan for " + task, "answer " + second, 1.0,
+                CaseLabel.POSITIVE, CaseSource.REAL, "", 0, 0, created, created);
+    }
+
+    protected static float[] unit(float... values) {
+        double norm = 0;
+        for (float v : values) {
+            norm += v * v;
+        }
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) (values[i] / Math.sqrt(norm));
+        }
+        return out;
+    }
+
+    protected static float[] randomVector(Random random) {
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    protected static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
