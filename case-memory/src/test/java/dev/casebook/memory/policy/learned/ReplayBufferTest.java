@@ -3,6 +3,7 @@ package dev.casebook.memory.policy.learned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.casebook.memory.CaseLabel;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ReplayBufferTest {
 
     private static ReplayExample example(double reward) {
-        return new ReplayExample(new float[] {1f, 0f}, UUID.randomUUID(), reward);
+        return new ReplayExample(new float[] {1f, 0f}, UUID.randomUUID(), new float[] {0f, 1f}, 1, 0,
+                CaseLabel.POSITIVE, reward);
     }
 
     @Test
@@ -40,8 +42,22 @@ class ReplayBufferTest {
     @Test
     void copies_the_state_so_callers_cannot_change_it() {
         float[] state = {1f, 2f};
-        ReplayExample example = new ReplayExample(state, UUID.randomUUID(), 1);
+        float[] kase = {3f, 4f};
+        ReplayExample example = new ReplayExample(state, UUID.randomUUID(), kase, 0, 0, CaseLabel.NEGATIVE, 1);
         state[0] = 9f;
+        kase[0] = 9f;
         assertThat(example.state()[0]).isEqualTo(1f);
+        assertThat(example.caseVector()[0]).isEqualTo(3f);
+    }
+
+    @Test
+    void writes_the_pair_features_the_network_saw() {
+        ReplayExample example = new ReplayExample(new float[] {1f, 2f}, UUID.randomUUID(), new float[] {3f, -1f}, 2,
+                1, CaseLabel.NEGATIVE, 0);
+        float[] out = new float[PairFeatures.width(2) + 1];
+        example.writeFeatures(out, 1);
+        float[] expected = new float[PairFeatures.width(2) + 1];
+        PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE, expected, 1);
+        assertThat(out).containsExactly(expected);
     }
 }

@@ -1,0 +1,276 @@
+package dev.casebook.memory.policy.learned;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.pgvector.PgVectorCaseStore;
+import dev.casebook.memory.policy.SelectedCase;
+import dev.casebook.memory.policy.SelectionRequest;
+import dev.casebook.testkit.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The learned policy over a real pgvector store, in a world where similarity misleads: for each topic the cases
+ * nearest to its queries are decoys (selecting one fails) and somewhat less similar ones help (selecting one
+ * succeeds).
+ */
+class LearnedPolicyIT {
+
+    private static final int DIM = 16;
+    private static final int TOPICS = 3;
+    private static final String MODEL = "synthetic-16";
+    private static final String TENANT = "acme";
+
+    @TempDir
+    Path checkpoints;
+
+    private TestPostgres.Schema schema;
+    private PgVectorCaseStore store;
+    private final Map<UUID, float[]> vectorsById = new HashMap<>();
+    private final Set<UUID> helpful = new HashSet<>();
+    private final Set<UUID> decoys = new HashSet<>();
+    private final Random random = new Random(2024);
+    private final CaseVectors vectors = cases -> cases.stream().map(c -> vectorsById.get(c.id())).toList();
+
+    @BeforeEach
+    void openStore() {
+        schema = TestPostgres.get().newSchema("learned_policy");
+        Flyway.configure().dataSource(schema.url(), schema.user(), schema.password()).schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", Integer.toString(DIM)))
+                .load().migrate();
+        store = PgVectorCaseStore.open(schema.url(), schema.user(), schema.password(), DIM);
+        for (int topic = 0; topic < TOPICS; topic++) {
+            for (int i = 0; i < 4; i++) {
+                // decoys: close to the topic axis; helpful cases: further away, along their own axis
+                add(topic, "decoy " + topic + "." + i, axisMix(topic, 0.25, TOPICS + topic, 0.1), decoys);
+                add(topic, "helpful " + topic + "." + i, axisMix(topic, 1.0, 2 * TOPICS + topic, 0.1), helpful);
+            }
+        }
+        // another tenant's case exactly on a topic axis: never selectable for acme
+        store.add(Case.of("other", "other tenant", "", "", 1, CaseSource.REAL), axisMix(0, 0, 0, 0));
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+        schema.drop();
+    }
+
+    @Test
+    void learns_from_rewards_to_prefer_helpful_cases_over_more_similar_decoys() throws Exception {
+        assertThat(similarityRate(helpful)).as("similarity ranks decoys first").isLessThan(0.2);
+
+        assertThat(greedyRateAfterLearning(helpful, checkpoints.resolve("helpful"), helpful)).isGreaterThan(0.8);
+        // the same world with the rewards swapped: what it learns follows the rewards, not its initialisation
+        assertThat(greedyRateAfterLearning(decoys, checkpoints.resolve("decoys"), decoys)).isGreaterThan(0.8);
+    }
+
+    /** Trains on episodes rewarded when the selected case is in {@code rewarded}; greedy rate of {@code kind}. */
+    private double greedyRateAfterLearning(Set<UUID> rewarded, Path dir, Set<UUID> kind) throws Exception {
+        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, RoleQuota.balanced(), 32, 3e-3f, 32,
+                16, 4, 10_000, dir, Duration.ofMinutes(5), 7);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+            for (int episode = 0; episode < 240; episode++) {
+                float[] state = query(episode % TOPICS);
+                List<SelectedCase> selected = policy.select(request(state, 1));
+                policy.observe(state, selected, rewarded.contains(selected.getFirst().value().id()) ? 1 : 0);
+            }
+            awaitSteps(policy, 600);
+        }
+        // reopened from the checkpoint saved on close, greedy
+        try (LearnedPolicy greedy = LearnedPolicy.open(store, vectors, MODEL, settings.withTemperature(0))) {
+            assertThat(greedy.status().learning()).isTrue();
+            assertThat(greedy.status().trainingSteps()).isGreaterThanOrEqualTo(600);
+            return rate(kind, state -> greedy.select(request(state, 1)).getFirst().value().id());
+        }
+    }
+
+    @Test
+    void selects_at_most_k_cases_of_the_request_tenant_with_scores_as_probabilities() {
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(null))) {
+            List<SelectedCase> selected = policy.select(request(axisMix(0, 0, 0, 0), 4));
+
+            assertThat(selected).hasSize(4).allSatisfy(s -> {
+                assertThat(s.value().tenant()).isEqualTo(TENANT);
+                assertThat(s.score()).isBetween(0.0, 1.0);
+            });
+            assertThat(policy.select(request(axisMix(0, 0, 0, 0), 0))).isEmpty();
+            assertThat(policy.select(new SelectionRequest("t", axisMix(0, 0, 0, 0), CaseFilter.tenant("nobody"), 4)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void select_and_observe_return_while_the_trainer_is_busy() throws Exception {
+        CountDownLatch trainerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 1e-3f, 4, 1, 1);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, steps -> {
+            trainerBusy.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS); // holds the trainer thread after its first step
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            float[] state = query(0);
+            policy.observe(state, policy.select(request(state, 2)), 1);
+            assertThat(trainerBusy.await(60, TimeUnit.SECONDS)).as("trainer took a step").isTrue();
+
+            for (int i = 0; i < 20; i++) {
+                List<SelectedCase> selected = policy.select(request(state, 2));
+                policy.observe(state, selected, 0);
+                assertThat(selected).hasSize(2);
+            }
+            assertThat(policy.status().trainingSteps()).isEqualTo(1);
+            release.countDown();
+        }
+    }
+
+    @Test
+    void saves_checkpoints_while_training_and_on_close() throws Exception {
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(checkpoints)
+                .withTraining(32, 1e-3f, 8, 4, 2).withCheckpointInterval(Duration.ZERO);
+        long closedAt;
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+            for (int i = 0; i < 10; i++) {
+                float[] state = query(i % TOPICS);
+                policy.observe(state, policy.select(request(state, 1)), i % 2);
+            }
+            awaitSteps(policy, 20);
+            awaitCheckpoint();
+            assertThat(Checkpoint.load(checkpoints, MODEL, new QNetwork.Settings(DIM, 32, 1e-3f)).orElseThrow()
+                    .steps()).isPositive();
+            closedAt = policy.status().trainingSteps();
+        }
+        try (LearnedPolicy reopened = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+            assertThat(reopened.status().trainingSteps()).isEqualTo(closedAt);
+        }
+    }
+
+    @Test
+    void a_corrupt_checkpoint_is_refused_and_the_policy_selects_by_similarity() throws Exception {
+        Files.writeString(checkpoints.resolve(Checkpoint.HEADER), "not json");
+        float[] state = query(1);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(checkpoints).withTemperature(1.0))) {
+            assertThat(policy.status().learning()).isFalse();
+            assertThat(policy.status().fallbackReason())
+                    .startsWith("refusing checkpoint " + checkpoints + ": corrupt header q-network.json (");
+
+            List<UUID> nearest = store.search(new VectorQuery(state, CaseFilter.tenant(TENANT), 2)).stream()
+                    .map(s -> s.value().id()).toList();
+            List<SelectedCase> selected = policy.select(request(state, 2));
+            assertThat(selected).extracting(s -> s.value().id()).containsExactlyElementsOf(nearest);
+            policy.observe(state, selected, 1);
+        }
+        assertThat(Files.readString(checkpoints.resolve(Checkpoint.HEADER))).isEqualTo("not json");
+    }
+
+    @Test
+    void a_checkpoint_of_another_embedding_model_is_refused() {
+        try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
+            Checkpoint.save(network, "another-model", checkpoints);
+        }
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(checkpoints))) {
+            assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + checkpoints
+                    + ": it was trained for embedding model 'another-model' (dimension 16) but the policy uses '"
+                    + MODEL + "' (dimension 16)");
+            assertThat(policy.select(request(query(0), 3))).hasSize(3);
+        }
+    }
+
+    private double similarityRate(Set<UUID> kind) {
+        return rate(kind, state -> store.search(new VectorQuery(state, CaseFilter.tenant(TENANT), 1)).getFirst()
+                .value().id());
+    }
+
+    /** Fraction of 30 queries (10 per topic) whose top choice is of {@code kind}. */
+    private double rate(Set<UUID> kind, java.util.function.Function<float[], UUID> top) {
+        int hits = 0;
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            hits += kind.contains(top.apply(query(i % TOPICS))) ? 1 : 0;
+        }
+        return hits / (double) n;
+    }
+
+    private static void awaitSteps(LearnedPolicy policy, long steps) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (policy.status().trainingSteps() < steps && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(policy.status().trainingSteps()).as("training steps").isGreaterThanOrEqualTo(steps);
+    }
+
+    private void awaitCheckpoint() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!Files.exists(checkpoints.resolve(Checkpoint.HEADER)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(checkpoints.resolve(Checkpoint.HEADER)).exists();
+    }
+
+    private SelectionRequest request(float[] state, int k) {
+        return new SelectionRequest("task", state, CaseFilter.tenant(TENANT), k);
+    }
+
+    private void add(int topic, String task, float[] vector, Set<UUID> kind) {
+        Case stored = store.add(Case.of(TENANT, task, "plan", "answer", 1, CaseSource.REAL), vector);
+        vectorsById.put(stored.id(), vector);
+        kind.add(stored.id());
+    }
+
+    /** A query of a topic: its axis plus small noise. */
+    private float[] query(int topic) {
+        float[] v = axisMix(topic, 0, 0, 0);
+        for (int i = 0; i < DIM; i++) {
+            v[i] += (float) (0.1 * random.nextGaussian());
+        }
+        return normalize(v);
+    }
+
+    /** Unit vector along axis {@code a} plus {@code weight} of axis {@code b} plus noise. */
+    private float[] axisMix(int a, double weight, int b, double noise) {
+        float[] v = new float[DIM];
+        v[a] = 1;
+        v[b] += (float) weight;
+        for (int i = 0; i < DIM; i++) {
+            v[i] += (float) (noise * random.nextGaussian());
+        }
+        return normalize(v);
+    }
+
+    private static float[] normalize(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= (float) Math.sqrt(norm);
+        }
+        return v;
+    }
+}
