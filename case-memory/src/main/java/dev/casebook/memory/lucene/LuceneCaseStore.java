@@ -12,14 +12,15 @@ import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -35,6 +36,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -153,6 +155,12 @@ public final class LuceneCaseStore implements CaseStore {
                     values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
         }
         embeddings.forEach(this::requireUsable);
+        Set<UUID> ids = new HashSet<>();
+        for (Case value : values) {
+            if (!ids.add(value.id())) {
+                throw new IllegalArgumentException("case " + value.id() + " appears twice in the batch");
+            }
+        }
         return write(() -> {
             for (Case value : values) {
                 if (find(null, value.id()) != null) {
@@ -331,7 +339,7 @@ public final class LuceneCaseStore implements CaseStore {
             try {
                 searchers.release(searcher);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new StoreException("releasing a reader of " + name + " failed: " + e.getMessage(), false, e);
             }
         }
     }
@@ -348,7 +356,7 @@ public final class LuceneCaseStore implements CaseStore {
 
     private static CaseDocument.Stored find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
         Query query = tenant == null
-                ? new org.apache.lucene.search.TermQuery(new Term(CaseDocument.ID, id.toString()))
+                ? new TermQuery(new Term(CaseDocument.ID, id.toString()))
                 : FilterQuery.byId(tenant, id.toString());
         ScoreDoc[] hits = searcher.search(query, 1).scoreDocs;
         return hits.length == 0 ? null : load(searcher, hits[0].doc);

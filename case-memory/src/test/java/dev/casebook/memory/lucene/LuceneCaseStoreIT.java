@@ -1,9 +1,21 @@
 package dev.casebook.memory.lucene;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.CaseStoreContractIT;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.StoreException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LuceneCaseStoreIT extends CaseStoreContractIT {
@@ -19,5 +31,84 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     @Override
     protected CaseStore reopen(int dimension) {
         return LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("test-model", dimension));
+    }
+
+    @Test
+    void records_the_embedding_model_and_dimension_in_the_commit_data() throws Exception {
+        store.close();
+        try (FSDirectory dir = FSDirectory.open(directory.resolve("cases"))) {
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsAllEntriesOf(Map.of(
+                    "casebook.embedding.model", "test-model",
+                    "casebook.embedding.dimension", Integer.toString(DIM)));
+        }
+    }
+
+    @Test
+    void keeps_the_recorded_model_when_reopened_under_another_name_of_the_same_dimension() {
+        store.close();
+        store = LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("renamed-model", DIM));
+
+        assertThat(((LuceneCaseStore) store).space()).isEqualTo(new EmbeddingSpace("test-model", DIM));
+    }
+
+    @Test
+    void refuses_a_second_store_on_an_open_directory() {
+        assertThatThrownBy(() -> LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("m", DIM)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageEndingWith("cases is already open by another store (its write.lock is held)");
+    }
+
+    @Test
+    void refuses_a_directory_that_holds_another_lucene_index() throws Exception {
+        Path other = directory.resolve("other");
+        try (FSDirectory dir = FSDirectory.open(other);
+             var writer = new org.apache.lucene.index.IndexWriter(dir,
+                     new org.apache.lucene.index.IndexWriterConfig())) {
+            writer.commit();
+        }
+
+        assertThatThrownBy(() -> LuceneCaseStore.open(other, new EmbeddingSpace("m", DIM)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("holds a Lucene index that is not a case store");
+    }
+
+    @Test
+    void rejects_zero_and_non_finite_vectors() {
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), new float[DIM]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector must not be all zeros: cosine similarity is undefined");
+        float[] nan = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        nan[3] = Float.NaN;
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), nan))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector must hold finite numbers only, found NaN");
+    }
+
+    @Test
+    void adds_many_cases_with_one_commit_and_rejects_the_batch_when_an_id_exists() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Random random = new Random(1);
+        Case a = caseAt(TENANT, 0, "a");
+        Case b = caseAt(TENANT, 1, "b");
+        lucene.addAll(List.of(a, b), List.of(randomVector(random), randomVector(random)));
+
+        assertThatThrownBy(() -> lucene.addAll(List.of(caseAt(TENANT, 2, "c"), a),
+                List.of(randomVector(random), randomVector(random))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("case " + a.id() + " already exists");
+        Case c = caseAt(TENANT, 3, "c");
+        assertThatThrownBy(() -> lucene.addAll(List.of(c, c), List.of(randomVector(random), randomVector(random))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("case " + c.id() + " appears twice in the batch");
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(2);
+    }
+
+    @Test
+    void a_closed_store_says_so() {
+        store.close();
+
+        assertThatThrownBy(() -> store.count(CaseFilter.tenant(TENANT)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("cases is closed");
     }
 }
