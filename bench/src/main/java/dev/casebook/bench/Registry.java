@@ -6,5 +6,6 @@ final class Registry {
     }
 
     static void registerAll() {
+        Bench.register("policy-offline", dev.casebook.bench.policy.PolicyOfflineBench::run);
     }
 }

@@ -1,0 +1,38 @@
+package dev.casebook.bench.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code --name value} command-line options of a benchmark. */
+final class Args {
+    private final Map<String, String> values = new HashMap<>();
+
+    Args(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+            }
+            values.put(args[i], args[++i]);
+        }
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    String get(String name) {
+        return values.get(name);
+    }
+
+    int getInt(String name, int fallback) {
+        return has(name) ? Integer.parseInt(get(name)) : fallback;
+    }
+
+    long getLong(String name, long fallback) {
+        return has(name) ? Long.parseLong(get(name)) : fallback;
+    }
+
+    double getDouble(String name, double fallback) {
+        return has(name) ? Double.parseDouble(get(name)) : fallback;
+    }
+}
