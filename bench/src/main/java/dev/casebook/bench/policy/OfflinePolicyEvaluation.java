@@ -42,7 +42,7 @@ public final class OfflinePolicyEvaluation {
         }
 
         public static Settings defaults() {
-            return new Settings(42, 0.2, 0, 20, 64, 4, 128, 1e-3f);
+            return new Settings(42, 0.2, 0, 5, 64, 4, 128, 1e-3f);
         }
     }
 
@@ -53,7 +53,7 @@ public final class OfflinePolicyEvaluation {
     /** What a run measured. */
     public record Report(String embeddingModel, String device, int trainQueries, int heldOutQueries, int trainPairs,
             int heldOutPairs, int epochs, long steps, double trainLossBefore, double trainLossAfter,
-            double msPerStep, int k, List<Row> rows) {
+            double msPerStep, int k, int mixedQueries, List<Row> rows) {
 
         public String format() {
             StringBuilder out = new StringBuilder();
@@ -65,6 +65,11 @@ public final class OfflinePolicyEvaluation {
             out.append(String.format("%-22s %10s %10s%n", "held-out", "ROC-AUC", "P@" + k));
             for (Row row : rows) {
                 out.append(String.format("%-22s %10.4f %10.4f%n", row.method(), row.rocAuc(), row.precisionAtK()));
+            }
+            if (mixedQueries == 0) {
+                out.append("note: truth_label is the same for every case of a held-out query, so P@" + k
+                        + " cannot tell rankings apart (it is the share of successful queries for every method);"
+                        + " ROC-AUC measures how well a score predicts the episode's success.\n");
             }
             return out.toString();
         }
@@ -119,8 +124,17 @@ public final class OfflinePolicyEvaluation {
                     row("learned (Q-network)", learned, heldOut));
             return new Report(embedder.modelId(), network.device().toString(), split.trainQueries(),
                     split.heldOutQueries(), train.size(), heldOut.size(), settings.epochs(), network.steps(), before, after,
-                    msPerStep, settings.k(), rows);
+                    msPerStep, settings.k(), mixedQueries(heldOut), rows);
         }
+    }
+
+    /** Queries whose cases do not all share one truth label (only those can rank cases apart). */
+    private static int mixedQueries(List<SelectionPair> pairs) {
+        Map<String, Set<Boolean>> truths = new HashMap<>();
+        for (SelectionPair p : pairs) {
+            truths.computeIfAbsent(p.query(), q -> new java.util.HashSet<>()).add(p.helps());
+        }
+        return (int) truths.values().stream().filter(t -> t.size() > 1).count();
     }
 
     /** Pairs split by query: every pair of a held-out query is held out. */

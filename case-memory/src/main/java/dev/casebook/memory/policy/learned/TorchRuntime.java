@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The DJL PyTorch engine, loaded offline: libtorch comes from the {@code pytorch-native-cpu} Maven artifact and the
  * JNI bridge from {@code pytorch-jni}, both on the class path; DJL is put in offline mode before its first use, so
- * a missing native library fails instead of being downloaded. The device (GPU when DJL finds one, else CPU) is
- * logged once.
+ * a missing native library fails instead of being downloaded. libtorch runs one intra-op and one inter-op thread
+ * unless {@code ai.djl.pytorch.num_threads} / {@code ai.djl.pytorch.num_interop_threads} say otherwise. The device
+ * (GPU when DJL finds one, else CPU) is logged once.
  */
 public final class TorchRuntime {
 
@@ -47,6 +48,10 @@ public final class TorchRuntime {
         defaultProperty("ai.djl.offline", "true");
         defaultProperty("OPT_OUT_TRACKING", "true");
         defaultProperty("PYTORCH_FLAVOR", "cpu");
+        // one libtorch thread: the network is small, and on a shared CPU more threads spin against each other
+        // (measured ten times slower per training step on 2 busy cores); override with the same properties
+        defaultProperty("ai.djl.pytorch.num_threads", "1");
+        defaultProperty("ai.djl.pytorch.num_interop_threads", "1");
         try {
             Engine loaded = Engine.getEngine(ENGINE);
             LOG.info("DJL {} engine {} on device {} (offline={})", ENGINE, loaded.getVersion(),
