@@ -60,6 +60,14 @@ public final class McpBridge implements AutoCloseable {
         return tools.stream().filter(tool -> allowList.allows(tenant, tool.name())).toList();
     }
 
+    /**
+     * Every MCP tool, each refusing the calls of tenants whose allow-list leaves it out: for a toolbox shared by all
+     * tenants. A per-tenant {@link #toolbox} also hides the tools from the model.
+     */
+    public List<Tool> tenantCheckedTools() {
+        return tools.stream().map(tool -> (Tool) new TenantCheckedTool(tool, allowList)).toList();
+    }
+
     /** The built-in tools followed by the tenant's MCP tools. */
     public Toolbox toolbox(String tenant, List<? extends Tool> builtIns) {
         List<Tool> all = new ArrayList<>(builtIns);

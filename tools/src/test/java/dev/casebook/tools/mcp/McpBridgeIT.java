@@ -160,6 +160,23 @@ class McpBridgeIT {
         }
     }
 
+    @Test
+    void a_toolbox_shared_by_all_tenants_refuses_calls_outside_the_tenants_allow_list() {
+        McpAllowList allowList = new McpAllowList(Map.of("acme", List.of("everything__*")));
+        try (McpBridge bridge = McpBridge.start(
+                List.of(McpServerSettings.stdio("everything", McpTestServers.everythingStdio())), allowList)) {
+            Toolbox shared = new Toolbox(bridge.tenantCheckedTools());
+            ToolContext globex = new ToolContext("globex", "t2", List.of(), Duration.ofMinutes(1));
+
+            ToolResult refused = shared.execute("everything__get-sum", new ToolInvocation("{\"a\":1,\"b\":1}", globex));
+            ToolResult allowed = call(shared, "everything__get-sum", "{\"a\":1,\"b\":1}");
+
+            assertThat(refused).isEqualTo(ToolResult.failed(
+                    "the tool 'everything__get-sum' is not available to tenant 'globex'"));
+            assertThat(allowed.text()).contains("2");
+        }
+    }
+
     private static ProcessHandle awaitServerProcess() throws InterruptedException {
         for (int attempt = 0; attempt < 100; attempt++) {
             var found = ProcessHandle.current().descendants()
