@@ -1,0 +1,112 @@
+package dev.casebook.server.agent;
+
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.policy.SelectedCase;
+import dev.casebook.server.llm.Models;
+import dev.casebook.tools.Toolbox;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The M-MDP agent of DESIGN §2: select cases, plan, execute subtasks with tools, replan or answer, force an answer
+ * when the planning rounds run out, write the episode to memory. Each step is its own class owning its prompt; this
+ * class only sequences them and turns stops into outcomes.
+ */
+public final class CasebookAgent implements Agent {
+    private static final Logger log = LoggerFactory.getLogger(CasebookAgent.class);
+
+    private final CaseSelectionStep selection;
+    private final PlanStep planner;
+    private final ExecuteStep executor;
+    private final AnswerStep answer;
+    private final AgentMemory memory;
+    private final AgentSettings settings;
+
+    /** @param memory the case memory, or null when this server has none (every task then runs with memory off) */
+    public CasebookAgent(Models models, Toolbox toolbox, AgentMemory memory, AgentSettings settings) {
+        this.memory = memory;
+        this.settings = settings;
+        this.selection = new CaseSelectionStep(memory, settings.cases());
+        this.executor = new ExecuteStep(models.executor(), toolbox, settings.maxToolResultChars(),
+                settings.toolTimeout());
+        this.planner = new PlanStep(models.planner(), settings.planRetries(), settings.maxSubtasks(),
+                toolbox.names());
+        this.answer = new AnswerStep(models.planner());
+    }
+
+    @Override
+    public Outcome run(TaskSpec spec, StepListener listener) {
+        Run run = new Run(spec, listener);
+        Selection selected = Selection.NONE;
+        try {
+            selected = selection.select(run);
+            List<Finding> findings = new ArrayList<>();
+            List<String> plans = new ArrayList<>();
+            Step.Answered answered = null;
+            for (int iteration = 1; iteration <= spec.budgets().plannerIterations() && answered == null; iteration++) {
+                PlannerDecision decision = iteration == 1 ? planner.plan(run, selected)
+                        : planner.replan(run, iteration, String.join("\n", plans), findings);
+                plans.add(decision.json());
+                switch (decision) {
+                    case PlannerDecision.Answer a ->
+                            answered = new Step.Answered(FinalAnswer.extract(a.text()), a.text(), false, 0, 0);
+                    case PlannerDecision.Subtasks s -> {
+                        for (int i = 0; i < s.subtasks().size(); i++) {
+                            findings.add(executor.execute(run, findings.size() + 1, s.subtasks().size(),
+                                    s.subtasks().get(i), findings));
+                        }
+                    }
+                }
+            }
+            if (answered == null) {
+                run.emit(new Step.Stopped("budget_planner_iterations", "the planner used all "
+                        + spec.budgets().plannerIterations() + " planning rounds; forcing a final answer from the "
+                        + findings.size() + " subtask result(s)", run.elapsedMillis()));
+                answered = answer.answer(run, findings);
+            }
+            run.emit(answered);
+            UUID caseId = remember(run, selected, String.join("\n", plans), answered.answer());
+            return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens());
+        } catch (Stop stop) {
+            return stopped(run, selected, stop.reason(), stop.getMessage());
+        } catch (InterruptedException e) {
+            return stopped(run, selected, "cancelled", "the task was cancelled");
+        } catch (RuntimeException e) {
+            if (Thread.interrupted()) {
+                return stopped(run, selected, "cancelled", "the task was cancelled");
+            }
+            log.error("task {} failed unexpectedly", spec.id(), e);
+            return stopped(run, selected, "internal_error", e.toString());
+        }
+    }
+
+    private Outcome stopped(Run run, Selection selected, String reason, String detail) {
+        run.emit(new Step.Stopped(reason, detail, run.elapsedMillis()));
+        return new Outcome.Failed(reason, detail, selected.picks(), run.tokens());
+    }
+
+    /** Writes the episode as a case (read-write memory only); null when nothing was written. */
+    private UUID remember(Run run, Selection selected, String plan, String answerText) {
+        TaskSpec spec = run.spec();
+        if (memory == null || spec.memoryMode() != MemoryMode.READ_WRITE || selected.state() == null) {
+            return null;
+        }
+        long started = System.nanoTime();
+        try {
+            List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
+            MemoryRewriter.Written written = memory.rewriter().write(new MemoryRewriter.Episode(spec.tenant(),
+                    spec.text(), selected.state(), plan, answerText, settings.unratedReward(), false, CaseSource.REAL,
+                    spec.origin(), ids));
+            run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
+                    (System.nanoTime() - started) / 1_000_000));
+            return written.value().id();
+        } catch (RuntimeException e) {
+            log.error("task {}: the episode could not be written to case memory", spec.id(), e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.casebook.server.agent;
+
+import dev.casebook.server.llm.LlmClient;
+import dev.casebook.server.llm.LlmReply;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The planner's interactions {@code plan} (first iteration: the task and the selected cases) and {@code replan}
+ * (later iterations: the plan so far and what the executor found). A reply that is not a valid JSON plan is sent back
+ * to the planner with the reason, up to {@code planRetries} times; then the task fails with {@code invalid_plan}.
+ */
+final class PlanStep {
+    static final String PLAN = """
+            You are the planner of an agent that solves tasks step by step. An executor carries out each subtask \
+            you write, one after the other, and can use these tools: %s.
+            Break the task into the fewest subtasks that will answer it; each subtask says what to find or compute.
+            Reply with one JSON object and nothing else:
+            {"subtasks": ["first subtask", "second subtask"]}
+            If the task needs no work at all, reply {"answer": "the final answer"} instead.""";
+
+    static final String REPLAN = """
+            You are the planner of an agent that solves tasks step by step. The executor has carried out your \
+            subtasks; their results are below. This is planning round %d of %d.
+            If the results answer the task, reply {"answer": "the final answer"}, giving the answer exactly as the \
+            task asks for it.
+            Otherwise reply {"subtasks": ["next subtask", ...]} with only the subtasks still needed; the executor \
+            can use these tools: %s.
+            Reply with one JSON object and nothing else.""";
+
+    static final String TASK = """
+            Task: %s
+
+            %s""";
+
+    static final String PROGRESS = """
+            Task: %s
+
+            Plan so far: %s
+
+            Results:
+            %s""";
+
+    static final String CORRECTION = """
+            That reply is not a valid plan: %s.
+            Reply again with only the JSON object: {"subtasks": [...]} or {"answer": "..."}.""";
+
+    private final LlmClient planner;
+    private final int planRetries;
+    private final int maxSubtasks;
+    private final String tools;
+
+    PlanStep(LlmClient planner, int planRetries, int maxSubtasks, List<String> toolNames) {
+        this.planner = planner;
+        this.planRetries = planRetries;
+        this.maxSubtasks = maxSubtasks;
+        this.tools = toolNames.isEmpty() ? "(none)" : String.join(", ", toolNames);
+    }
+
+    PlannerDecision plan(Run run, Selection selection) throws InterruptedException {
+        String cases = CaseSelectionStep.describe(selection.cases());
+        List<ChatMessage> messages = List.of(SystemMessage.from(PLAN.formatted(tools)),
+                UserMessage.from(TASK.formatted(run.spec().text(), attachments(run) + cases)));
+        return decide(run, "plan", 1, messages);
+    }
+
+    PlannerDecision replan(Run run, int iteration, String planSoFar, List<Finding> findings)
+            throws InterruptedException {
+        List<ChatMessage> messages = List.of(
+                SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools)),
+                UserMessage.from(PROGRESS.formatted(run.spec().text(), planSoFar, Finding.describe(findings))));
+        return decide(run, "replan", iteration, messages);
+    }
+
+    private PlannerDecision decide(Run run, String interaction, int iteration, List<ChatMessage> prompt)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        long tokens = 0;
+        List<ChatMessage> messages = new ArrayList<>(prompt);
+        String problem = null;
+        String last = "";
+        for (int attempt = 0; attempt <= planRetries; attempt++) {
+            LlmReply reply = run.chat(planner, interaction, messages, List.of());
+            tokens += reply.tokens();
+            last = reply.text();
+            try {
+                PlannerDecision decision = PlanJson.parse(last, maxSubtasks);
+                List<String> subtasks = decision instanceof PlannerDecision.Subtasks s ? s.subtasks() : List.of();
+                run.emit(new Step.Planned(iteration, decision.json(), subtasks, tokens,
+                        (System.nanoTime() - started) / 1_000_000));
+                return decision;
+            } catch (PlanJson.Invalid e) {
+                problem = e.getMessage();
+                messages.add(AiMessage.from(last.isBlank() ? "(empty reply)" : last));
+                messages.add(UserMessage.from(CORRECTION.formatted(problem)));
+            }
+        }
+        throw new Stop("invalid_plan", "the planner gave no valid JSON plan in " + (planRetries + 1)
+                + " attempts (" + problem + "); last reply: " + abbreviate(last));
+    }
+
+    private static String attachments(Run run) {
+        if (run.spec().attachments().isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("Attached files (the tools can read them): ");
+        run.spec().attachments().forEach(p -> out.append(p.getFileName()).append(' '));
+        return out.append("\n").toString();
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+    }
+}

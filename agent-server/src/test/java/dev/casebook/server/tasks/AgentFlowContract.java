@@ -1,0 +1,359 @@
+package dev.casebook.server.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agent end to end: the running server, its REST API and SSE, run records in the database of the subclass, the
+ * real LangChain4j client, and the scripted LLM server as the only fake. Each test scripts the LLM for its own task
+ * text, so the tests do not see each other's requests.
+ */
+abstract class AgentFlowContract {
+    static final String KEY = "agent-flow-key";
+    static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
+
+    @LocalServerPort
+    int port;
+
+    static void agentProperties(DynamicPropertyRegistry registry) {
+        registry.add("casebook.security.enabled", () -> "true");
+        registry.add("casebook.security.api-keys[0].tenant", () -> "tenant-flow");
+        registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY));
+        registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
+        registry.add("casebook.models.planner.base-url", LLM::baseUrl);
+        registry.add("casebook.models.planner.model", () -> "scripted-planner");
+        registry.add("casebook.models.planner.api-key", () -> "test-key");
+        registry.add("casebook.models.planner.timeout", () -> "5s");
+        registry.add("casebook.models.planner.max-retries", () -> "2");
+        registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
+        registry.add("casebook.models.executor.model", () -> "scripted-executor");
+    }
+
+    @AfterAll
+    static void stopLlm() {
+        LLM.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        LLM.reset();
+    }
+
+    Api api() {
+        return new Api(port, KEY);
+    }
+
+    String create(String body) {
+        Api.Reply r = api().post("/api/tasks", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("id").asString();
+    }
+
+    static Predicate<LlmRequest> task(String marker) {
+        return Match.anyMessageContains(marker);
+    }
+
+    /** Plan one calculator subtask, call the calculator, report, answer: the happy path. */
+    static void scriptCalculatorTask(String marker, String expression, String result) {
+        LLM.when(Match.interaction("plan").and(task(marker)))
+                .reply(Reply.text("{\"subtasks\": [\"Compute " + expression + " with the calculator\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("calculator", "{\"expression\": \"" + expression + "\"}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text(expression + " = " + r.toolResults().getLast())));
+        LLM.when(Match.interaction("replan").and(task(marker)))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: " + result + "\"}"));
+    }
+
+    List<String> types(String id) {
+        List<String> types = new ArrayList<>();
+        api().get("/api/tasks/" + id + "/steps").json().forEach(s -> types.add(s.get("type").asString()));
+        return types;
+    }
+
+    JsonNode step(String id, String type) {
+        for (JsonNode s : api().get("/api/tasks/" + id + "/steps").json()) {
+            if (s.get("type").asString().equals(type)) {
+                return s;
+            }
+        }
+        throw new AssertionError("task " + id + " has no step " + type);
+    }
+
+    @Test
+    void plans_calls_the_calculator_and_answers_with_steps_streamed() throws Exception {
+        scriptCalculatorTask("17*23", "17*23", "391");
+
+        String id = create("{\"text\":\"What is 17*23?\",\"memoryMode\":\"off\"}");
+        String events = TaskApiContract.events(api(), id);
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("391");
+        assertThat(task.get("tokens").asLong()).isPositive();
+        assertThat(events).contains("event:planned", "event:tool_called", "event:tool_returned",
+                "event:subtask_done", "event:answered", "event:end");
+        assertThat(events.indexOf("event:planned")).isLessThan(events.indexOf("event:tool_called"));
+        assertThat(events.indexOf("event:tool_called")).isLessThan(events.indexOf("event:answered"));
+        JsonNode returned = step(id, "tool_returned");
+        assertThat(returned.get("tool").asString()).isEqualTo("calculator");
+        assertThat(returned.get("ok").asBoolean()).isTrue();
+        assertThat(returned.get("result").asString()).isEqualTo("391");
+        assertThat(step(id, "planned").get("tokens").asLong()).isPositive();
+        // the tool result went back to the executor paired with its call
+        LlmRequest afterTool = LLM.requests(Match.interaction("execute").and(Match.afterToolResult())).getFirst();
+        assertThat(afterTool.toolResults()).containsExactly("391");
+        assertThat(afterTool.header("X-Casebook-Interaction")).isEqualTo("execute");
+        assertThat(afterTool.model()).isEqualTo("scripted-executor");
+        assertThat(LLM.requests(Match.interaction("plan")).getFirst().model()).isEqualTo("scripted-planner");
+        assertThat(LLM.unmatched()).isEmpty();
+    }
+
+    @Test
+    void forces_a_final_answer_when_the_planning_rounds_run_out() {
+        String marker = "rounds-run-out";
+        LLM.when(Match.interaction("plan").or(Match.interaction("replan")).and(task(marker)))
+                .reply(Reply.text("{\"subtasks\": [\"look a little further\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker))).reply(Reply.text("found: the answer may be 42"));
+        LLM.when(Match.interaction("answer").and(task(marker)))
+                .reply(Reply.text("From the findings, the best answer is 42.\nFINAL ANSWER: 42"));
+
+        String id = create("{\"text\":\"Think hard: " + marker + "\",\"memoryMode\":\"off\","
+                + "\"budgets\":{\"plannerIterations\":2}}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("42");
+        assertThat(LLM.requests(Match.interaction("plan").or(Match.interaction("replan")))).hasSize(2);
+        assertThat(types(id)).containsSubsequence("planned", "subtask_done", "planned", "subtask_done", "stopped",
+                "answered");
+        assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("budget_planner_iterations");
+        assertThat(step(id, "answered").get("forced").asBoolean()).isTrue();
+        assertThat(LLM.requests(Match.interaction("answer")).getFirst().lastUserMessage())
+                .contains("found: the answer may be 42");
+    }
+
+    @Test
+    void a_plan_returned_as_the_forced_answer_is_never_the_answer() {
+        String marker = "plan-as-answer";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("{\"subtasks\": [\"search\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker))).reply(Reply.text("nothing found"));
+        LLM.when(Match.interaction("answer").and(task(marker)))
+                .reply(Reply.text("{\"subtasks\": [\"search again\"]}"), Reply.text("FINAL ANSWER: unknown"));
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"plannerIterations\":1}}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("answer").asString()).isEqualTo("unknown");
+        assertThat(LLM.requests(Match.interaction("answer"))).hasSize(2);
+    }
+
+    @Test
+    void repairs_sloppy_plan_json_and_retries_a_reply_that_is_not_a_plan() {
+        String marker = "sloppy-json";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(
+                Reply.text("I think we should just start."),
+                Reply.text("Here it is:\n```json\n{subtasks: ['add 2 and 2',], }\n```"));
+        LLM.when(Match.interaction("execute").and(task(marker))).reply(Reply.text("4"));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.text("{\"answer\": \"4\"}"));
+
+        String id = create("{\"text\":\"" + marker + ": 2+2\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("4");
+        List<LlmRequest> plans = LLM.requests(Match.interaction("plan"));
+        assertThat(plans).hasSize(2);
+        assertThat(plans.get(1).lastUserMessage()).contains("That reply is not a valid plan");
+        assertThat(step(id, "planned").get("subtasks").get(0).asString()).isEqualTo("add 2 and 2");
+    }
+
+    @Test
+    void fails_with_invalid_plan_when_the_planner_never_writes_json() {
+        String marker = "never-json";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("no plan, sorry"));
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("invalid_plan");
+        assertThat(task.get("detail").asString()).contains("no valid JSON plan in 3 attempts")
+                .contains("no plan, sorry");
+        assertThat(LLM.requests(Match.interaction("plan"))).hasSize(3);
+    }
+
+    @Test
+    void a_malformed_tool_call_and_a_hallucinated_tool_are_answered_as_text_for_the_model() {
+        String marker = "bad-tool-calls";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("{\"subtasks\": [\"compute\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker))).reply(
+                Reply.malformedToolCall("calculator"),
+                Reply.toolCall("teleport", "{\"to\": \"answer\"}"),
+                Reply.toolCall("calculator", "{\"expression\": \"6*7\"}"),
+                Reply.text("6*7 = 42"));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.text("{\"answer\": \"42\"}"));
+
+        String id = create("{\"text\":\"" + marker + ": 6*7\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("42");
+        List<JsonNode> returned = new ArrayList<>();
+        api().get("/api/tasks/" + id + "/steps").json().forEach(s -> {
+            if (s.get("type").asString().equals("tool_returned")) {
+                returned.add(s);
+            }
+        });
+        assertThat(returned).hasSize(3);
+        assertThat(returned.get(0).get("ok").asBoolean()).isFalse();
+        assertThat(returned.get(0).get("result").asString()).contains("not valid JSON");
+        assertThat(returned.get(1).get("ok").asBoolean()).isFalse();
+        assertThat(returned.get(1).get("result").asString())
+                .isEqualTo("there is no tool named 'teleport'; the available tools are: calculator");
+        assertThat(returned.get(2).get("result").asString()).isEqualTo("42");
+        List<LlmRequest> executes = LLM.requests(Match.interaction("execute"));
+        assertThat(executes.getLast().toolResults()).hasSize(3);
+    }
+
+    @Test
+    void a_rate_limited_call_is_retried_and_the_task_succeeds() {
+        String marker = "rate-limited";
+        scriptCalculatorTask(marker, "2^10", "1024");
+        LLM.reset();
+        LLM.when(Match.interaction("plan").and(task(marker))).times(1).reply(Reply.rateLimited());
+        scriptCalculatorTask(marker, "2^10", "1024");
+
+        String id = create("{\"text\":\"" + marker + ": what is 2^10?\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("1024");
+        assertThat(LLM.requests(Match.interaction("plan"))).hasSize(2);
+    }
+
+    @Test
+    void fails_clearly_when_the_llm_stays_unavailable() {
+        String marker = "llm-down";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.status(503, "overloaded"));
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("llm_unavailable");
+        assertThat(task.get("detail").asString())
+                .startsWith("the planner LLM (scripted-planner at " + LLM.baseUrl() + ") gave no reply to 'plan' "
+                        + "after 3 attempts; last error: HTTP 503");
+        assertThat(LLM.requests(Match.interaction("plan"))).hasSize(3);
+        assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("llm_unavailable");
+    }
+
+    @Test
+    void the_token_budget_ends_the_task_with_its_reason() {
+        String marker = "token-budget";
+        LLM.fixedUsage(900, 200);
+        scriptCalculatorTask(marker, "1+1", "2");
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"tokens\":1000}}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("budget_tokens");
+        assertThat(task.get("detail").asString()).contains("1100 used");
+        assertThat(LLM.requests(Match.interaction("execute"))).isEmpty();
+    }
+
+    @Test
+    void the_wall_time_budget_ends_a_task_whose_llm_hangs() {
+        String marker = "wall-time";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("{\"subtasks\": [\"wait\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker))).reply(Reply.hang());
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"wallSeconds\":2}}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("budget_time");
+    }
+
+    @Test
+    void the_executor_step_budget_ends_the_subtask_with_its_reason() {
+        String marker = "executor-steps";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("{\"subtasks\": [\"loop\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker)))
+                .reply(Reply.toolCall("calculator", "{\"expression\": \"1+1\"}"));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.text("{\"answer\": \"2\"}"));
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"executorSteps\":2}}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(LLM.requests(Match.interaction("execute"))).hasSize(2);
+        assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("budget_executor_steps");
+        assertThat(step(id, "subtask_done").get("result").asString()).startsWith("[incomplete");
+        assertThat(task.get("answer").asString()).isEqualTo("2");
+    }
+
+    @Test
+    void cancelling_a_running_task_stops_it() throws Exception {
+        String marker = "cancel-me";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.hang());
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
+        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(20))).isTrue();
+        Api.Reply cancelled = api().post("/api/tasks/" + id + "/cancel", "");
+
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).isEqualTo("cancelled");
+        assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void many_concurrent_tasks_run_without_blocking_each_other() throws Exception {
+        String marker = "concurrent-";
+        LLM.when(Match.interaction("plan").and(task(marker)))
+                .reply(Reply.dynamic(r -> Reply.text("{\"subtasks\": [\"compute it\"]}")).after(Duration.ofMillis(100)));
+        LLM.when(Match.interaction("execute").and(task(marker)))
+                .reply(Reply.text("done").after(Duration.ofMillis(100)));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.dynamic(r -> {
+            String text = r.lastUserMessage();
+            int at = text.indexOf(marker) + marker.length();
+            return Reply.text("{\"answer\": \"" + text.substring(at, text.indexOf(' ', at)) + "\"}");
+        }).after(Duration.ofMillis(100)));
+
+        int n = 40;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                ids.add(clients.submit(() -> create("{\"text\":\"" + marker + k + " please\",\"memoryMode\":\"off\"}")));
+            }
+            for (int i = 0; i < n; i++) {
+                JsonNode task = api().awaitEnd(ids.get(i).get());
+                assertThat(task.get("status").asString()).isEqualTo("answered");
+                assertThat(task.get("answer").asString()).isEqualTo(Integer.toString(i));
+            }
+        }
+        assertThat(LLM.requests(Match.interaction("plan"))).hasSize(n);
+    }
+}
