@@ -1,18 +1,22 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.web.ApiException;
 import org.springframework.stereotype.Component;
 
 /**
  * Feedback on a task: a reward in [0, 1], or a correct answer turned into reward 1 or 0 by exact match after
- * normalisation. Accepted once per task; a second feedback is a conflict.
+ * normalisation. Accepted once per task; a second feedback is a conflict. An accepted reward is applied to case
+ * memory (the episode's case and the cases selected for it) exactly once, after it is recorded.
  */
 @Component
 class TaskFeedback {
     private final TaskRecords records;
+    private final MemoryFeedback memory;
 
-    TaskFeedback(TaskRecords records) {
+    TaskFeedback(TaskRecords records, MemoryFeedback memory) {
         this.records = records;
+        this.memory = memory;
     }
 
     TaskView give(String tenant, String id, TaskRequests.Feedback body) {
@@ -34,6 +38,9 @@ class TaskFeedback {
         if (!records.feedback(tenant, id, reward, by)) {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
+        memory.apply(tenant, task.text(), task.memoryMode(), task.policy(), task.caseId(),
+                task.selected().stream().map(s -> new MemoryFeedback.Credit(s.caseId(), s.score(), s.role()))
+                        .toList(), reward);
         return records.get(tenant, id);
     }
 }

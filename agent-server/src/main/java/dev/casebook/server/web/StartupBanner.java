@@ -1,6 +1,7 @@
 package dev.casebook.server.web;
 
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.llm.ModelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,23 +17,26 @@ class StartupBanner {
 
     private final Environment env;
     private final ObjectProvider<Agent> agent;
+    private final ModelSettings models;
 
-    StartupBanner(Environment env, ObjectProvider<Agent> agent) {
+    StartupBanner(Environment env, ObjectProvider<Agent> agent, ModelSettings models) {
         this.env = env;
         this.agent = agent;
+        this.models = models;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void ready() {
-        String url = env.getProperty("casebook.models.planner.base-url");
-        String model = env.getProperty("casebook.models.planner.model");
-        if (url == null || url.isBlank() || agent.getIfAvailable() == null) {
+        if (!models.planner().configured() || agent.getIfAvailable() == null) {
             log.warn("No LLM configured: tasks will fail with 'no_model_configured'. Set "
                     + "casebook.models.planner.base-url (an OpenAI-compatible endpoint such as "
                     + "http://localhost:11434/v1 for Ollama) and casebook.models.planner.model; see README "
                     + "'Configuration'.");
         } else {
-            log.info("LLM: planner {} at {} (casebook.models.planner.*)", model, url);
+            log.info("LLM: planner {} at {} ({}), executor {} at {} ({}); change with casebook.models.*",
+                    models.planner().model(), models.planner().effectiveBaseUrl(),
+                    models.planner().effectiveProvider(), models.executor().model(),
+                    models.executor().effectiveBaseUrl(), models.executor().effectiveProvider());
         }
         log.info("Casebook API on port {}: /api, OpenAPI at /v3/api-docs, UI at /",
                 env.getProperty("local.server.port", env.getProperty("server.port", "8080")));

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,7 +28,12 @@ import tools.jackson.databind.JsonNode;
  */
 abstract class AgentFlowContract {
     static final String KEY = "agent-flow-key";
+    /** Shared by the subclasses (their cached contexts point at it), so it lives as long as the test JVM. */
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(LLM::close));
+    }
 
     @LocalServerPort
     int port;
@@ -46,11 +50,6 @@ abstract class AgentFlowContract {
         registry.add("casebook.models.planner.max-retries", () -> "2");
         registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
         registry.add("casebook.models.executor.model", () -> "scripted-executor");
-    }
-
-    @AfterAll
-    static void stopLlm() {
-        LLM.close();
     }
 
     @BeforeEach
