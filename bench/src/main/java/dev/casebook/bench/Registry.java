@@ -7,5 +7,6 @@ final class Registry {
 
     static void registerAll() {
         Bench.register("policy-offline", dev.casebook.bench.policy.PolicyOfflineBench::run);
+        Bench.register("agent-throughput", new AgentThroughput());
     }
 }

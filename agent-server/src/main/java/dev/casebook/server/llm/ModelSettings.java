@@ -61,10 +61,15 @@ public record ModelSettings(Role planner, Role executor, Role judge) {
             model = blankToNull(model);
         }
 
-        /** This role with every unset key taken from {@code parent}. */
+        /**
+         * This role with every unset key taken from {@code parent}; the endpoint (base URL, key) only when this role
+         * names no other provider than the parent's.
+         */
         Role inheriting(Role parent) {
-            return new Role(or(provider, parent.provider), or(baseUrl, parent.baseUrl), or(apiKey, parent.apiKey),
-                    or(model, parent.model), or(timeout, parent.timeout), or(maxRetries, parent.maxRetries),
+            boolean sameProvider = provider == null || provider.equals(parent.effectiveProvider());
+            return new Role(or(provider, parent.provider), sameProvider ? or(baseUrl, parent.baseUrl) : baseUrl,
+                    sameProvider ? or(apiKey, parent.apiKey) : apiKey, or(model, parent.model),
+                    or(timeout, parent.timeout), or(maxRetries, parent.maxRetries),
                     or(initialBackoff, parent.initialBackoff));
         }
 

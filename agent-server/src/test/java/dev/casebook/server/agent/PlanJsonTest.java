@@ -45,7 +45,7 @@ class PlanJsonTest {
         assertThatThrownBy(() -> PlanJson.parse("{\"subtasks\": []}", 8))
                 .hasMessage("the JSON has neither a non-empty \"subtasks\" array nor an \"answer\"");
         assertThatThrownBy(() -> PlanJson.parse("{\"subtasks\": [\"a\"", 8))
-                .hasMessage("the JSON array is not closed");
+                .hasMessage("the JSON object is not closed");
         assertThatThrownBy(() -> PlanJson.parse("", 8)).hasMessage("the reply was empty");
     }
 

@@ -23,6 +23,17 @@ class ModelSettingsTest {
     }
 
     @Test
+    void a_role_of_another_provider_does_not_inherit_the_planners_endpoint() {
+        var planner = new ModelSettings.Role("openai", "http://vllm/v1", "secret", "qwen", null, null, null);
+        var executor = new ModelSettings.Role("ollama", null, null, "llama3.2", null, null, null);
+
+        ModelSettings settings = new ModelSettings(planner, executor, null);
+
+        assertThat(settings.executor().effectiveBaseUrl()).isEqualTo("http://localhost:11434/v1");
+        assertThat(settings.executor().apiKey()).isNull();
+    }
+
+    @Test
     void a_role_without_base_url_or_model_is_not_configured() {
         assertThat(new ModelSettings(null, null, null).planner().configured()).isFalse();
         assertThat(new ModelSettings.Role("openai", "http://llm/v1", null, null, null, null, null).configured())
