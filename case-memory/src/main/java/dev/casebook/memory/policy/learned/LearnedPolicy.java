@@ -7,6 +7,7 @@ import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
+import dev.casebook.memory.policy.SimilarityPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,13 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The parametric case-selection policy: the retriever shortlists {@link Settings#candidates()} cases by vector
  * similarity, the {@link QNetwork} scores the shortlist in one batched forward pass, and K cases are drawn by
- * softmax over the Q-values with a temperature (greedy at 0), keeping the {@link RoleQuota}. The score of a
- * selected case is its predicted success probability.
+ * softmax over the Q-values with a temperature (greedy at 0), within the positive/negative quotas of the
+ * {@link SimilarityPolicy}. The score of a selected case is its predicted success probability.
  *
  * <p>{@link #observe} only enqueues; a {@link BackgroundTrainer} thread turns episodes into replay examples, trains
- * on mini-batches and checkpoints. When the engine does not load or the checkpoint is refused, the policy selects by
- * similarity instead (same shortlist and quota, greedy), does not learn and leaves the checkpoint untouched;
- * {@link #status()} says why.
+ * on mini-batches and checkpoints. When the engine does not load or the checkpoint is refused, the policy delegates
+ * to a {@link SimilarityPolicy} with the same shortlist and quotas ({@link Settings#similarity()}), does not learn
+ * and leaves the checkpoint untouched; {@link #status()} says why.
  */
 public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
@@ -39,6 +40,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private final ReplayBuffer buffer;
     private final BackgroundTrainer trainer;
     private final String fallbackReason;
+    private final SimilarityPolicy fallback;
     private final Random random;
 
     /**
@@ -46,7 +48,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      *
      * @param candidates          shortlist size N asked from the retriever
      * @param temperature         softmax temperature over Q logits; 0 is greedy
-     * @param quota               pitfall/example split of the K selected cases
+     * @param maxPositives        at most this many positive cases (examples) per selection, as in
+     *                            {@link SimilarityPolicy.Settings}
+     * @param maxNegatives        at most this many negative cases (pitfalls) per selection
      * @param hidden              hidden width of a new network (a checkpoint keeps its own)
      * @param learningRate        Adam's learning rate
      * @param batchSize           mini-batch size
@@ -57,7 +61,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      * @param checkpointInterval  least time between periodic checkpoints
      * @param seed                seed of the softmax draws and mini-batch sampling
      */
-    public record Settings(int candidates, double temperature, RoleQuota quota, int hidden, float learningRate,
+    public record Settings(int candidates, double temperature, int maxPositives, int maxNegatives, int hidden, float learningRate,
             int batchSize, int minExamples, int updatesPerExample, int replayCapacity, Path checkpointDirectory,
             Duration checkpointInterval, long seed) {
         public Settings {
@@ -67,7 +71,10 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             if (!(temperature >= 0) || Double.isInfinite(temperature)) {
                 throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
             }
-            Objects.requireNonNull(quota, "quota");
+            if (maxPositives < 0 || maxNegatives < 0) {
+                throw new IllegalArgumentException("quotas must not be negative, were maxPositives=" + maxPositives
+                        + " maxNegatives=" + maxNegatives);
+            }
             if (batchSize < 1 || minExamples < 1 || updatesPerExample < 1 || replayCapacity < 1) {
                 throw new IllegalArgumentException("batchSize, minExamples, updatesPerExample and replayCapacity"
                         + " must be positive, were " + batchSize + ", " + minExamples + ", " + updatesPerExample
@@ -79,30 +86,43 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             }
         }
 
-        /** N = 64, temperature 0.5, balanced quota, 128 hidden, Adam 1e-3, batches of 32, checkpoints every 5 min. */
+        /**
+         * N = 64, temperature 0.5, no quotas (as {@link SimilarityPolicy.Settings#DEFAULT}), 128 hidden, Adam 1e-3,
+         * batches of 32, two steps per example, checkpoints every 5 min.
+         */
         public static Settings defaults(Path checkpointDirectory) {
-            return new Settings(64, 0.5, RoleQuota.balanced(), 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
+            return new Settings(64, 0.5, 64, 64, 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
                     Duration.ofMinutes(5), 42);
         }
 
         public Settings withTemperature(double temperature) {
-            return new Settings(candidates, temperature, quota, hidden, learningRate, batchSize, minExamples,
+            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
                     updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
         }
 
+        public Settings withQuotas(int maxPositives, int maxNegatives) {
+            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize,
+                    minExamples, updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+        }
+
+        /** The similarity policy with the same shortlist and quotas: what this policy falls back to. */
+        public SimilarityPolicy.Settings similarity() {
+            return new SimilarityPolicy.Settings(maxPositives, maxNegatives, candidates, false);
+        }
+
         public Settings withCandidates(int candidates) {
-            return new Settings(candidates, temperature, quota, hidden, learningRate, batchSize, minExamples,
+            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
                     updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
         }
 
         public Settings withTraining(int hidden, float learningRate, int batchSize, int minExamples,
                 int updatesPerExample) {
-            return new Settings(candidates, temperature, quota, hidden, learningRate, batchSize, minExamples,
+            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
                     updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
         }
 
         public Settings withCheckpointInterval(Duration checkpointInterval) {
-            return new Settings(candidates, temperature, quota, hidden, learningRate, batchSize, minExamples,
+            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
                     updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
         }
     }
@@ -123,6 +143,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         this.settings = settings;
         this.network = network;
         this.fallbackReason = fallbackReason;
+        this.fallback = network == null ? new SimilarityPolicy(retriever, settings.similarity()) : null;
         this.random = new Random(settings.seed());
         this.buffer = new ReplayBuffer(settings.replayCapacity());
         this.trainer = network == null ? null
@@ -165,6 +186,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
     @Override
     public List<SelectedCase> select(SelectionRequest request) {
+        if (fallback != null) {
+            return fallback.select(request);
+        }
         if (request.k() == 0) {
             return List.of();
         }
@@ -173,18 +197,16 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         if (shortlist.isEmpty()) {
             return List.of();
         }
-        if (network == null) {
-            List<Candidate> bySimilarity = shortlist.stream().map(s -> new Candidate(s.value(), s.score())).toList();
-            return selected(SoftmaxChooser.choose(bySimilarity, request.k(), settings.quota(), 0, random), false);
-        }
         List<Case> cases = shortlist.stream().map(ScoredCase::value).toList();
         float[] logits = network.score(features(request.state(), cases), cases.size());
         List<Candidate> byQ = new ArrayList<>(cases.size());
         for (int i = 0; i < cases.size(); i++) {
             byQ.add(new Candidate(cases.get(i), logits[i]));
         }
-        return selected(SoftmaxChooser.choose(byQ, request.k(), settings.quota(), settings.temperature(), random),
-                true);
+        return SoftmaxChooser.choose(byQ, request.k(), settings.maxPositives(), settings.maxNegatives(),
+                settings.temperature(), random).stream()
+                .map(c -> new SelectedCase(c.candidate().value(), sigmoid(c.candidate().score()), c.role()))
+                .toList();
     }
 
     private float[] features(float[] state, List<Case> cases) {
@@ -196,11 +218,6 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             PairFeatures.write(state, caseVectors.get(i), c.uses(), c.successes(), c.label(), features, i * width);
         }
         return features;
-    }
-
-    private static List<SelectedCase> selected(List<SoftmaxChooser.Chosen> chosen, boolean logits) {
-        return chosen.stream().map(c -> new SelectedCase(c.candidate().value(),
-                logits ? sigmoid(c.candidate().score()) : c.candidate().score(), c.role())).toList();
     }
 
     private static double sigmoid(double logit) {

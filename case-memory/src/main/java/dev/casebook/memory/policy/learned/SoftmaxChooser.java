@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks K of the candidates without replacement, each draw by softmax over the scores divided by the temperature
- * (greedy, best score first, at temperature 0), keeping the {@link RoleQuota}: once a role's slots are full only
- * the other role is drawn, unless none of it is left.
+ * (greedy, best score first, at temperature 0), with the quotas of
+ * {@link dev.casebook.memory.policy.SimilarityPolicy}: at most {@code maxPositives} positive cases (examples) and
+ * {@code maxNegatives} negative ones (pitfalls); once a kind is full or exhausted only the other kind is drawn.
  */
 final class SoftmaxChooser {
 
@@ -18,18 +19,21 @@ final class SoftmaxChooser {
     }
 
     /** The chosen candidates in the order drawn, each with the role its label gives it. */
-    static List<Chosen> choose(List<Candidate> candidates, int k, RoleQuota quota, double temperature,
-            RandomGenerator random) {
+    static List<Chosen> choose(List<Candidate> candidates, int k, int maxPositives, int maxNegatives,
+            double temperature, RandomGenerator random) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
         }
         List<Candidate> left = new ArrayList<>(candidates);
         left.sort(Comparator.comparingDouble(Candidate::score).reversed());
-        int examplesLeft = quota.examples(k);
-        int pitfallsLeft = quota.pitfalls(k);
+        int examplesLeft = maxPositives;
+        int pitfallsLeft = maxNegatives;
         List<Chosen> chosen = new ArrayList<>();
         while (chosen.size() < k && !left.isEmpty()) {
             List<Candidate> eligible = eligible(left, examplesLeft, pitfallsLeft);
+            if (eligible.isEmpty()) {
+                break;
+            }
             Candidate pick = temperature == 0 ? eligible.getFirst() : draw(eligible, temperature, random);
             left.remove(pick);
             CaseRole role = pick.value().label() == CaseLabel.POSITIVE ? CaseRole.EXAMPLE : CaseRole.PITFALL;
@@ -59,9 +63,6 @@ final class SoftmaxChooser {
         }
         if (pitfallsLeft > 0) {
             open.addAll(pitfalls);
-        }
-        if (open.isEmpty()) {
-            return left; // the open roles ran short: the other role fills the slot
         }
         open.sort(Comparator.comparingDouble(Candidate::score).reversed());
         return open;

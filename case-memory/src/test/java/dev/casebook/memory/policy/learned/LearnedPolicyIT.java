@@ -9,6 +9,7 @@ import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
+import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class LearnedPolicyIT {
 
     /** Trains on episodes rewarded when the selected case is in {@code rewarded}; greedy rate of {@code kind}. */
     private double greedyRateAfterLearning(Set<UUID> rewarded, Path dir, Set<UUID> kind) throws Exception {
-        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, RoleQuota.balanced(), 32, 3e-3f, 32,
+        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, 64, 64, 32, 3e-3f, 32,
                 16, 4, 10_000, dir, Duration.ofMinutes(5), 7);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
             for (int episode = 0; episode < 240; episode++) {
@@ -118,6 +119,22 @@ class LearnedPolicyIT {
             assertThat(policy.select(request(axisMix(0, 0, 0, 0), 0))).isEmpty();
             assertThat(policy.select(new SelectionRequest("t", axisMix(0, 0, 0, 0), CaseFilter.tenant("nobody"), 4)))
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void keeps_the_positive_and_negative_quotas_of_the_similarity_policy() {
+        Case pitfall = store.add(Case.of(TENANT, "a failed attempt", "plan", "wrong", 0, CaseSource.REAL),
+                axisMix(0, 0.1, 1, 0));
+        vectorsById.put(pitfall.id(), axisMix(0, 0.1, 1, 0));
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(null).withQuotas(2, 1).withTemperature(3.0))) {
+            for (int i = 0; i < 20; i++) {
+                List<SelectedCase> selected = policy.select(request(query(0), 4));
+                assertThat(selected).hasSize(3);
+                assertThat(selected).filteredOn(s -> s.role() == dev.casebook.memory.policy.CaseRole.PITFALL)
+                        .extracting(s -> s.value().id()).containsExactly(pitfall.id());
+            }
         }
     }
 
@@ -183,6 +200,8 @@ class LearnedPolicyIT {
                     .map(s -> s.value().id()).toList();
             List<SelectedCase> selected = policy.select(request(state, 2));
             assertThat(selected).extracting(s -> s.value().id()).containsExactlyElementsOf(nearest);
+            assertThat(selected).isEqualTo(new SimilarityPolicy(store,
+                    LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 2)));
             policy.observe(state, selected, 1);
         }
         assertThat(Files.readString(checkpoints.resolve(Checkpoint.HEADER))).isEqualTo("not json");

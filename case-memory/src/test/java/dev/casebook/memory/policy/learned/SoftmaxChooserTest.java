@@ -29,8 +29,7 @@ class SoftmaxChooserTest {
         List<Candidate> candidates = List.of(positive("p1", 0.9), positive("p2", 0.8), positive("p3", 0.7),
                 negative("n1", 0.5), negative("n2", 0.4), negative("n3", 0.3));
 
-        List<SoftmaxChooser.Chosen> chosen = SoftmaxChooser.choose(candidates, 4, RoleQuota.balanced(), 0,
-                new Random(1));
+        List<SoftmaxChooser.Chosen> chosen = SoftmaxChooser.choose(candidates, 4, 2, 2, 0, new Random(1));
 
         assertThat(tasks(chosen)).containsExactly("p1", "p2", "n1", "n2");
         assertThat(chosen).extracting(SoftmaxChooser.Chosen::role)
@@ -38,19 +37,32 @@ class SoftmaxChooserTest {
     }
 
     @Test
-    void a_role_that_runs_short_is_filled_by_the_other() {
+    void a_full_kind_leaves_its_places_to_the_other_kind_and_never_exceeds_its_quota() {
         List<Candidate> candidates = List.of(positive("p1", 0.9), positive("p2", 0.8), positive("p3", 0.7),
                 negative("n1", 0.1));
 
-        assertThat(tasks(SoftmaxChooser.choose(candidates, 4, RoleQuota.balanced(), 0, new Random(1))))
-                .containsExactly("p1", "p2", "n1", "p3");
+        assertThat(tasks(SoftmaxChooser.choose(candidates, 4, 2, 2, 0, new Random(1))))
+                .containsExactly("p1", "p2", "n1");
+        assertThat(tasks(SoftmaxChooser.choose(candidates, 4, 64, 64, 0, new Random(1))))
+                .containsExactly("p1", "p2", "p3", "n1");
+    }
+
+    @Test
+    void a_temperature_never_breaks_the_quotas() {
+        List<Candidate> candidates = List.of(positive("p1", 0.9), positive("p2", 0.8), positive("p3", 0.7),
+                negative("n1", 0.5), negative("n2", 0.4), negative("n3", 0.3));
+        Random random = new Random(3);
+        for (int i = 0; i < 200; i++) {
+            List<SoftmaxChooser.Chosen> chosen = SoftmaxChooser.choose(candidates, 3, 1, 2, 5.0, random);
+            assertThat(chosen).hasSize(3);
+            assertThat(chosen).filteredOn(c -> c.role() == CaseRole.EXAMPLE).hasSize(1);
+        }
     }
 
     @Test
     void returns_every_candidate_when_there_are_fewer_than_k() {
-        assertThat(SoftmaxChooser.choose(List.of(positive("p1", 0.9)), 4, RoleQuota.balanced(), 1.0,
-                new Random(1))).hasSize(1);
-        assertThat(SoftmaxChooser.choose(List.of(), 4, RoleQuota.balanced(), 0, new Random(1))).isEmpty();
+        assertThat(SoftmaxChooser.choose(List.of(positive("p1", 0.9)), 4, 64, 64, 1.0, new Random(1))).hasSize(1);
+        assertThat(SoftmaxChooser.choose(List.of(), 4, 64, 64, 0, new Random(1))).isEmpty();
     }
 
     @Test
@@ -61,7 +73,7 @@ class SoftmaxChooserTest {
         int better = 0;
         int draws = 4000;
         for (int i = 0; i < draws; i++) {
-            if (tasks(SoftmaxChooser.choose(candidates, 1, new RoleQuota(0), 1.0, random)).equals(List.of("better"))) {
+            if (tasks(SoftmaxChooser.choose(candidates, 1, 64, 64, 1.0, random)).equals(List.of("better"))) {
                 better++;
             }
         }
@@ -74,7 +86,7 @@ class SoftmaxChooserTest {
         Random random = new Random(7);
         int better = 0;
         for (int i = 0; i < 2000; i++) {
-            if (tasks(SoftmaxChooser.choose(candidates, 1, new RoleQuota(0), 100, random)).equals(List.of("better"))) {
+            if (tasks(SoftmaxChooser.choose(candidates, 1, 64, 64, 100, random)).equals(List.of("better"))) {
                 better++;
             }
         }
