@@ -8,7 +8,9 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.HybridQuery;
+import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
@@ -54,15 +56,18 @@ public final class PgVectorCaseStore implements CaseStore {
     public static final int EF_SEARCH = 100;
     private static final int MAX_EF_SEARCH = 1000;
 
+    /** PostgreSQL records the dimension of the vector column, not the model that filled it. */
+    static final String UNRECORDED_MODEL = "not recorded by PostgreSQL";
+
     private final SessionFactory sessions;
-    private final int dimension;
+    private final EmbeddingSpace space;
     private final boolean iterativeScan;
     private final AutoCloseable ownedPool;
 
-    private PgVectorCaseStore(SessionFactory sessions, int dimension, boolean iterativeScan,
+    private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
             AutoCloseable ownedPool) {
         this.sessions = sessions;
-        this.dimension = dimension;
+        this.space = space;
         this.iterativeScan = iterativeScan;
         this.ownedPool = ownedPool;
     }
@@ -70,15 +75,15 @@ public final class PgVectorCaseStore implements CaseStore {
     /**
      * Opens the store on a data source whose schema was migrated by Flyway; the caller keeps owning the data source.
      *
-     * @param dimension the embedder's dimension, which must equal the table's
-     * @throws StoreException when the table is missing or its vector dimension differs from {@code dimension}
+     * @param space the embedder's model and dimension; the dimension must equal the table's
+     * @throws StoreException when the table is missing or its vector dimension differs from the space's
      */
-    public static PgVectorCaseStore open(DataSource dataSource, int dimension) {
-        return open(dataSource, dimension, null);
+    public static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space) {
+        return open(dataSource, space, null);
     }
 
     /** Opens the store on a JDBC URL with a connection pool of its own, closed with the store. */
-    public static PgVectorCaseStore open(String jdbcUrl, String user, String password, int dimension) {
+    public static PgVectorCaseStore open(String jdbcUrl, String user, String password, EmbeddingSpace space) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -92,18 +97,15 @@ public final class PgVectorCaseStore implements CaseStore {
             throw new StoreException("cannot connect to " + jdbcUrl + ": " + e.getMessage(), true, e);
         }
         try {
-            return open(pool, dimension, pool);
+            return open(pool, space, pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    private static PgVectorCaseStore open(DataSource dataSource, int dimension, AutoCloseable ownedPool) {
-        if (dimension < 1) {
-            throw new IllegalArgumentException("dimension must be positive, was " + dimension);
-        }
-        boolean iterative = checkSchema(dataSource, dimension);
+    private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {
+        boolean iterative = checkSchema(dataSource, space);
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
                 .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
                 .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
@@ -112,7 +114,7 @@ public final class PgVectorCaseStore implements CaseStore {
         try {
             SessionFactory factory = new MetadataSources(registry).addAnnotatedClass(CaseRow.class)
                     .buildMetadata().buildSessionFactory();
-            return new PgVectorCaseStore(factory, dimension, iterative, ownedPool);
+            return new PgVectorCaseStore(factory, space, iterative, ownedPool);
         } catch (RuntimeException e) {
             StandardServiceRegistryBuilder.destroy(registry);
             throw new StoreException("cannot start Hibernate for the cases table: " + e.getMessage(), false, e);
@@ -120,7 +122,7 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     /** Checks table and dimension; answers whether pgvector supports iterative index scans. */
-    private static boolean checkSchema(DataSource dataSource, int dimension) {
+    private static boolean checkSchema(DataSource dataSource, EmbeddingSpace space) {
         try (Connection c = dataSource.getConnection()) {
             int stored;
             try (PreparedStatement s = c.prepareStatement("select a.atttypmod from pg_attribute a"
@@ -133,12 +135,8 @@ public final class PgVectorCaseStore implements CaseStore {
                 }
                 stored = rs.getInt(1);
             }
-            if (stored != dimension) {
-                throw new StoreException("the cases table stores " + stored + "-dimensional embeddings but the"
-                        + " embedder produces " + dimension + "-dimensional ones; use the embedding model the"
-                        + " store was built with, or migrate a new schema with embedding_dimension=" + dimension,
-                        false, null);
-            }
+            new EmbeddingSpace(UNRECORDED_MODEL, stored).requireCompatible(space,
+                    "the PostgreSQL table cases (" + searchPath(c) + ")");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "select extversion from pg_extension where extname = 'vector'")) {
                 return rs.next() && supportsIterativeScan(rs.getString(1));
@@ -163,7 +161,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public int dimension() {
-        return dimension;
+        return space.dimension();
     }
 
     @Override
@@ -175,7 +173,7 @@ public final class PgVectorCaseStore implements CaseStore {
             try {
                 session.flush();
             } catch (ConstraintViolationException e) {
-                throw new IllegalArgumentException("a case with id " + value.id() + " already exists", e);
+                throw new IllegalArgumentException("case " + value.id() + " already exists", e);
             }
             return stored;
         });
@@ -271,7 +269,7 @@ public final class PgVectorCaseStore implements CaseStore {
                     .stream().map(ScoredCase::value).toList();
             List<Case> byText = query.text().isBlank() ? List.of()
                     : keyword(session, query.text(), query.filter(), Math.max(candidates, query.k()));
-            return RankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
+            return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
         });
     }
 
@@ -320,10 +318,7 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     private void checkVector(float[] vector, String what) {
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException(what + " has dimension " + vector.length + " but the store's is "
-                    + dimension);
-        }
+        space.requireMatching(vector);
         double norm = 0;
         for (float v : vector) {
             if (!Float.isFinite(v)) {
