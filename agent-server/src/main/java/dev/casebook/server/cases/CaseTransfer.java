@@ -5,11 +5,19 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.transfer.CaseExporter;
+import dev.casebook.memory.transfer.CaseFormat;
+import dev.casebook.memory.transfer.CaseImporter;
+import dev.casebook.memory.transfer.ImportRejectedException;
+import dev.casebook.memory.transfer.LineError;
+import dev.casebook.memory.transfer.OnError;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.StringReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -18,10 +26,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Consumer;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -29,94 +39,76 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.ObjectMapper;
 
-/** Export and import of a tenant's cases as NDJSON (one case per line, as {@link CaseView}), and statistics. */
+/** Export and import of a tenant's cases as JSONL (casebook or AgentFly/Memento lines), and statistics. */
 @RestController
 class CaseTransfer {
     private static final int PAGE = 500;
+    private static final int IMPORT_BATCH = 64;
 
     private final CaseMemory memory;
-    private final ObjectMapper json;
 
-    CaseTransfer(CaseMemory memory, ObjectMapper json) {
+    CaseTransfer(CaseMemory memory) {
         this.memory = memory;
-        this.json = json;
     }
 
-    record ImportReport(int imported, int skipped, List<LineError> errors) {
-    }
-
-    record LineError(int line, String detail) {
+    record ImportReport(String format, int imported, int skipped, List<LineError> errors) {
     }
 
     @GetMapping(path = "/api/cases/export", produces = "application/x-ndjson")
     ResponseEntity<StreamingResponseBody> export(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
-        memory.store();
-        StreamingResponseBody body = out -> each(tenant, c -> write(out, c));
+        CaseStore store = memory.store();
+        StreamingResponseBody body = out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            new CaseExporter().export(store, CaseFilter.tenant(tenant), writer);
+            writer.flush();
+        };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
     }
 
-    private void write(OutputStream out, Case c) {
-        try {
-            out.write((json.writeValueAsString(CaseView.of(c, null)) + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("export stopped: " + e.getMessage(), e);
-        }
-    }
-
+    /**
+     * Imports JSONL in casebook's own format or AgentFly/Memento's ({@code memory.jsonl}, {@code dummy_memo.jsonl});
+     * {@code format=auto} tells them apart by the first line. Malformed lines are skipped and reported
+     * ({@code onError=skip}) or reject the whole import, storing nothing ({@code onError=reject}).
+     */
     @PostMapping(path = "/api/cases/import", consumes = {"application/x-ndjson", "application/jsonl",
             MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ImportReport importCases(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @RequestBody String body,
-            @RequestParam(defaultValue = "casebook") String format,
+            @RequestParam(defaultValue = "auto") String format,
             @RequestParam(defaultValue = "skip") String onError) {
-        if (!format.equals("casebook")) {
-            throw ApiException.badRequest("parameter 'format' must be 'casebook' (memento formats are not "
-                    + "supported yet), was '" + format + "'");
+        CaseFormat chosen = format(format);
+        OnError policy = onError(onError);
+        CaseImporter importer = new CaseImporter(memory.store(), memory.embedder(), IMPORT_BATCH);
+        var report = importer.importLines(new StringReader(body), tenant, chosen, policy);
+        return new ImportReport(report.format().wireName(), report.imported(), report.skipped().size(),
+                report.skipped());
+    }
+
+    /** A rejected import stored nothing: 400 with every malformed line in {@code errors}. */
+    @ExceptionHandler(ImportRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(ImportRejectedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setProperty("errors", e.errors());
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static CaseFormat format(String format) {
+        if (format.equals("auto")) {
+            return null;
         }
+        try {
+            return CaseFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("parameter 'format' must be auto, casebook, memento or memento-dummy,"
+                    + " was '" + format + "'");
+        }
+    }
+
+    private static OnError onError(String onError) {
         if (!onError.equals("skip") && !onError.equals("reject")) {
             throw ApiException.badRequest("parameter 'onError' must be 'skip' or 'reject', was '" + onError + "'");
         }
-        List<Case> parsed = new ArrayList<>();
-        List<LineError> errors = new ArrayList<>();
-        String[] lines = body.split("\r?\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            try {
-                parsed.add(toCase(tenant, json.readValue(lines[i], CaseView.class)));
-            } catch (JacksonException | IllegalArgumentException e) {
-                errors.add(new LineError(i + 1, e instanceof JacksonException j ? j.getOriginalMessage()
-                        : e.getMessage()));
-            }
-        }
-        if (!errors.isEmpty() && onError.equals("reject")) {
-            throw ApiException.badRequest("import rejected, nothing stored: line " + errors.getFirst().line() + ": "
-                    + errors.getFirst().detail() + (errors.size() > 1 ? " (and " + (errors.size() - 1)
-                    + " more)" : ""));
-        }
-        int imported = 0;
-        for (Case c : parsed) {
-            try {
-                memory.store().add(c, memory.embedder().embed(c.task()));
-                imported++;
-            } catch (IllegalArgumentException e) {
-                errors.add(new LineError(0, "case " + c.id() + ": " + e.getMessage()));
-            }
-        }
-        return new ImportReport(imported, errors.size(), errors);
-    }
-
-    private static Case toCase(String tenant, CaseView v) {
-        Instant now = Instant.now();
-        UUID id = v.id() == null ? UUID.randomUUID() : UUID.fromString(v.id());
-        return new Case(id, tenant, v.task(), v.plan(), v.answer(), v.reward(),
-                v.label() == null ? CaseLabel.fromReward(v.reward()) : CaseLabel.parse(v.label()),
-                v.source() == null ? CaseSource.REAL : CaseSource.parse(v.source()), v.origin(), v.uses(),
-                v.successes(), v.createdAt() == null ? now : v.createdAt(),
-                v.updatedAt() == null ? now : v.updatedAt());
+        return OnError.parse(onError);
     }
 
     @GetMapping("/api/cases/stats")

@@ -56,7 +56,7 @@ class CasesBadInputIT {
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\"q\",\"mode\":\"bm25\"}"), 400,
                 "'mode' must be 'hybrid' or 'vector'");
         assertProblem(send("POST", "/api/cases/import?format=csv", "application/x-ndjson", "{}"), 400,
-                "'format' must be 'casebook'");
+                "'format' must be auto, casebook, memento or memento-dummy");
         assertProblem(send("POST", "/api/cases/import?onError=ignore", "application/x-ndjson", "{}"), 400,
                 "'onError' must be 'skip' or 'reject'");
     }
