@@ -82,6 +82,20 @@ public final class PgVectorCaseStore implements CaseStore {
         return open(dataSource, space, null);
     }
 
+    /** As {@link #open(DataSource, EmbeddingSpace)} for an embedder known only by its dimension. */
+    public static PgVectorCaseStore open(DataSource dataSource, int dimension) {
+        return open(dataSource, unnamed(dimension));
+    }
+
+    /** As {@link #open(String, String, String, EmbeddingSpace)} for an embedder known only by its dimension. */
+    public static PgVectorCaseStore open(String jdbcUrl, String user, String password, int dimension) {
+        return open(jdbcUrl, user, password, unnamed(dimension));
+    }
+
+    private static EmbeddingSpace unnamed(int dimension) {
+        return new EmbeddingSpace("unnamed", dimension);
+    }
+
     /** Opens the store on a JDBC URL with a connection pool of its own, closed with the store. */
     public static PgVectorCaseStore open(String jdbcUrl, String user, String password, EmbeddingSpace space) {
         HikariConfig config = new HikariConfig();
