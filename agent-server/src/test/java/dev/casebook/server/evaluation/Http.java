@@ -9,8 +9,12 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client of the running test server (auth off). */
-record Http(int port) {
+/** A small HTTP client of the running test server; {@code key} is sent as a bearer token when not null. */
+record Http(int port, String key) {
+    Http(int port) {
+        this(port, null);
+    }
+
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -33,7 +37,9 @@ record Http(int port) {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60));
+        return key == null ? builder : builder.header("Authorization", "Bearer " + key);
     }
 
     Reply send(HttpRequest.Builder builder) {

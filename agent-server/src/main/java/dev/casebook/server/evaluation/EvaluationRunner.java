@@ -1,0 +1,104 @@
+package dev.casebook.server.evaluation;
+
+import dev.casebook.eval.scoring.ScorerRegistry;
+import dev.casebook.server.agent.Agent;
+import dev.casebook.server.tasks.TaskSettings;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts, stops and resumes the run executors of this instance. At start-up it gives back the claims this instance
+ * held when it stopped (a crash or kill leaves them) and continues every unfinished run.
+ */
+@Component
+class EvaluationRunner {
+    private static final Logger log = LoggerFactory.getLogger(EvaluationRunner.class);
+
+    private final RunRecords records;
+    private final ObjectProvider<Agent> agent;
+    private final ScorerRegistry scorers;
+    private final String instance;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, RunExecutor> active = new ConcurrentHashMap<>();
+
+    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, ScorerRegistry scorers, TaskSettings tasks) {
+        this.records = records;
+        this.agent = agent;
+        this.scorers = scorers;
+        this.instance = tasks.instanceId();
+    }
+
+    boolean hasAgent() {
+        return agent.getIfAvailable() != null;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void resumeUnfinished() {
+        int released = records.releaseAll(instance);
+        var runs = records.unfinishedRunIds();
+        if (!runs.isEmpty() || released > 0) {
+            log.info("Evaluation: resuming {} unfinished run(s); {} item claim(s) of instance {} given back", runs.size(), released, instance);
+        }
+        runs.forEach(this::start);
+    }
+
+    void start(String runId) {
+        Agent current = agent.getIfAvailable();
+        if (current == null) {
+            log.warn("Evaluation run {} waits: no agent is configured (casebook.models.planner.*)", runId);
+            return;
+        }
+        active.computeIfAbsent(runId, id -> {
+            RunExecutor executor = new RunExecutor(id, records, current, scorers, instance, clock);
+            Thread.ofVirtual().name("eval-run-" + id).start(() -> {
+                try {
+                    executor.run();
+                } finally {
+                    active.remove(id, executor);
+                }
+            });
+            return executor;
+        });
+    }
+
+    void stop(String runId) {
+        RunExecutor executor = active.get(runId);
+        if (executor != null) {
+            executor.stop();
+        }
+    }
+
+    boolean active(String runId) {
+        return active.containsKey(runId);
+    }
+
+    /** Waits until this instance no longer works the run; false when it still does after {@code timeout}. */
+    boolean awaitStopped(String runId, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (active.containsKey(runId)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        active.values().forEach(RunExecutor::stop);
+    }
+}

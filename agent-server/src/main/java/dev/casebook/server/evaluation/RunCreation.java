@@ -1,0 +1,175 @@
+package dev.casebook.server.evaluation;
+
+import dev.casebook.eval.data.Dataset;
+import dev.casebook.eval.data.DatasetException;
+import dev.casebook.eval.data.DatasetFormat;
+import dev.casebook.eval.data.Datasets;
+import dev.casebook.eval.data.EvalItem;
+import dev.casebook.eval.run.Selection;
+import dev.casebook.eval.scoring.ScorerRegistry;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.web.ApiException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/** Checks a run request, reads and selects the dataset, and records the run with all its items before it starts. */
+@Component
+class RunCreation {
+    static final int MAX_ITEMS = 1_000_000;
+
+    private final RunRecords records;
+    private final EvaluationRunner runner;
+    private final ScorerRegistry scorers;
+    private final EvaluationSettings settings;
+    private final Environment environment;
+    private final Clock clock = Clock.systemUTC();
+
+    RunCreation(RunRecords records, EvaluationRunner runner, ScorerRegistry scorers, EvaluationSettings settings,
+                Environment environment) {
+        this.records = records;
+        this.runner = runner;
+        this.scorers = scorers;
+        this.settings = settings;
+        this.environment = environment;
+    }
+
+    RunRecords.Run create(String tenant, RunRequest request) {
+        if (!runner.hasAgent()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "no agent is configured (casebook.models.planner.base-url and .model); runs need one");
+        }
+        if (request.dataset() == null || request.dataset().isBlank()) {
+            throw ApiException.badRequest("field 'dataset' is required: a server path or an upload:<id> from POST /api/evaluations/datasets");
+        }
+        int attempts = within("attempts", request.attempts(), 1, 1, 100);
+        int epochs = within("epochs", request.epochs(), 1, 1, 100);
+        int concurrency = within("concurrency", request.concurrency(), 4, 1, settings.maxConcurrency());
+        MemoryMode mode = request.memoryMode() == null ? MemoryMode.OFF : MemoryMode.parse(request.memoryMode());
+        String split = request.split() == null ? "validation" : request.split();
+        if (!split.equals("validation") && !split.equals("test")) {
+            throw ApiException.badRequest("field 'split' must be 'validation' or 'test', was '" + split + "'");
+        }
+        Path path = resolve(request.dataset());
+        Dataset dataset = read(path, request.format(), split);
+        Selection selection;
+        try {
+            selection = new Selection(request.groups() == null ? Set.of() : Set.copyOf(request.groups()),
+                    request.limit(), request.sample(), request.seed() == null ? 0 : request.seed());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        List<EvalItem> chosen = selection.apply(dataset.items());
+        if (chosen.isEmpty()) {
+            throw ApiException.badRequest("no questions selected from " + dataset.name() + " (" + dataset.size()
+                    + " questions; groups " + selection.groups() + ")");
+        }
+        List<String> scorerNames = request.scorers() == null || request.scorers().isEmpty()
+                ? defaultScorers(dataset.format()) : List.copyOf(request.scorers());
+        scorerNames.forEach(scorers::byName); // unknown names and judges without a model: 400
+        long total = (long) chosen.size() * attempts * epochs;
+        if (total > MAX_ITEMS) {
+            throw ApiException.badRequest("a run may have at most " + MAX_ITEMS + " items (questions x attempts x epochs), was " + total);
+        }
+        boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
+        RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
+                request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
+                scorerNames, epochs, guard, chosen.size(), models());
+        List<RunRecords.NewItem> items = new ArrayList<>((int) total);
+        int seq = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (EvalItem item : chosen) {
+                for (int attempt = 1; attempt <= attempts; attempt++) {
+                    items.add(new RunRecords.NewItem(seq++, epoch, attempt, item.id(), item.group(), item.question(),
+                            item.golds(), item.attachments().stream().map(Path::toString).toList()));
+                }
+            }
+        }
+        Instant now = clock.instant();
+        String name = request.name() == null || request.name().isBlank() ? dataset.name() + " " + now : request.name();
+        RunRecords.Run run = new RunRecords.Run(UUID.randomUUID().toString(), tenant, name, RunStatus.QUEUED,
+                dataset.name(), path.toString(), dataset.format().name().toLowerCase(Locale.ROOT), runSettings,
+                runSettings.primaryScorer(), items.size(), null, now, null, null, null);
+        records.create(run, items);
+        runner.start(run.id());
+        return run;
+    }
+
+    Path resolve(String dataset) {
+        Path path;
+        if (dataset.startsWith("upload:")) {
+            Path uploads = Path.of(settings.uploadDir()).toAbsolutePath().normalize();
+            path = uploads.resolve(dataset.substring("upload:".length())).normalize();
+            if (!path.startsWith(uploads)) {
+                throw ApiException.badRequest("no uploaded dataset '" + dataset + "'");
+            }
+        } else {
+            path = Path.of(dataset).toAbsolutePath().normalize();
+            if (settings.datasetRoot() != null && !path.startsWith(Path.of(settings.datasetRoot()).toAbsolutePath().normalize())) {
+                throw ApiException.badRequest("dataset paths must lie under casebook.evaluation.dataset-root ("
+                        + settings.datasetRoot() + "), was '" + dataset + "'");
+            }
+        }
+        if (!Files.exists(path)) {
+            throw ApiException.badRequest("dataset '" + dataset + "' not found on the server");
+        }
+        return path;
+    }
+
+    static Dataset read(Path path, String format, String split) {
+        try {
+            if (format == null || format.isBlank()) {
+                return Datasets.detect(path) == DatasetFormat.GAIA ? Datasets.gaia(path, split) : Datasets.open(path);
+            }
+            DatasetFormat parsed;
+            try {
+                parsed = DatasetFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("field 'format' must be one of gaia, verl, memento, simpleqa, frames, generic, was '" + format + "'");
+            }
+            return parsed == DatasetFormat.GAIA ? Datasets.gaia(path, split) : Datasets.open(path, parsed);
+        } catch (DatasetException e) {
+            throw ApiException.badRequest("dataset cannot be read: " + e.getMessage());
+        }
+    }
+
+    private List<String> defaultScorers(DatasetFormat format) {
+        boolean judge = scorers.names().contains("judge");
+        return switch (format) {
+            case GAIA -> List.of("gaia");
+            case VERL, MEMENTO -> List.of("deepresearcher", "squad");
+            case SIMPLEQA -> judge ? List.of("simpleqa") : List.of("squad");
+            case FRAMES, GENERIC -> judge ? List.of("judge", "squad") : List.of("squad");
+        };
+    }
+
+    private Map<String, String> models() {
+        Map<String, String> models = new LinkedHashMap<>();
+        for (String role : List.of("planner", "executor", "judge")) {
+            String model = environment.getProperty("casebook.models." + role + ".model");
+            if (model != null && !model.isBlank()) {
+                models.put(role, model);
+            }
+        }
+        return models;
+    }
+
+    private static int within(String field, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw ApiException.badRequest("field '" + field + "' must be within [" + min + ", " + max + "], was " + v);
+        }
+        return v;
+    }
+}

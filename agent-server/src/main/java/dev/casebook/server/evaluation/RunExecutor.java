@@ -1,0 +1,174 @@
+package dev.casebook.server.evaluation;
+
+import dev.casebook.eval.score.JudgeUnavailableException;
+import dev.casebook.eval.score.ScoreResult;
+import dev.casebook.eval.scoring.ScoreView;
+import dev.casebook.eval.scoring.ScorerRegistry;
+import dev.casebook.server.agent.Agent;
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.TaskSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works one run on this instance: claims items one by one (at most {@code concurrency} at once, each on a virtual
+ * thread), runs the agent, scores the answer and records the item. Ends the run when no item is left. Stopping it
+ * (cancel, shutdown) interrupts the agents and gives their claims back, so those items run again later and finished
+ * ones are never redone.
+ */
+final class RunExecutor implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+
+    private final String runId;
+    private final RunRecords records;
+    private final Agent agent;
+    private final ScorerRegistry scorers;
+    private final String instance;
+    private final Clock clock;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    RunExecutor(String runId, RunRecords records, Agent agent, ScorerRegistry scorers, String instance, Clock clock) {
+        this.runId = runId;
+        this.records = records;
+        this.agent = agent;
+        this.scorers = scorers;
+        this.instance = instance;
+        this.clock = clock;
+    }
+
+    void stop() {
+        stopped = true;
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        if (!records.start(runId, clock.instant())) {
+            return;
+        }
+        RunRecords.Run run = records.find(runId).orElseThrow();
+        Semaphore slots = new Semaphore(run.settings().concurrency());
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            while (!stopped) {
+                slots.acquire();
+                if (stopped || records.status(runId) != RunStatus.RUNNING) {
+                    slots.release();
+                    break;
+                }
+                Optional<RunRecords.Item> item = records.claim(runId, instance, clock.instant());
+                if (item.isEmpty()) {
+                    slots.release();
+                    RunRecords.Counts counts = records.counts(runId);
+                    if (counts.pending() == 0 && counts.running() == 0) {
+                        records.end(runId, RunStatus.COMPLETED, null, clock.instant());
+                        break;
+                    }
+                    Thread.sleep(50);
+                    continue;
+                }
+                pool.submit(() -> {
+                    try {
+                        execute(run, item.get());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("evaluation run {} failed", runId, e);
+            records.end(runId, RunStatus.FAILED, e.toString(), clock.instant());
+        } finally {
+            if (stopped || Thread.currentThread().isInterrupted()) {
+                pool.shutdownNow();
+            }
+            pool.close();
+            records.release(runId, instance);
+        }
+    }
+
+    private void execute(RunRecords.Run run, RunRecords.Item item) {
+        RunSettings settings = run.settings();
+        String origin = Guard.origin(item.question());
+        Set<String> excluded = settings.leaveOneTaskOut() ? Set.of(origin) : Set.of();
+        String taskId = UUID.randomUUID().toString();
+        TaskSpec spec = new TaskSpec(taskId, run.tenant(), item.question(),
+                item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),
+                Budgets.DEFAULT, origin, excluded);
+        long start = System.nanoTime();
+        Outcome outcome;
+        try {
+            outcome = agent.run(spec, step -> { });
+        } catch (RuntimeException e) {
+            log.warn("agent failed on item {} of run {}", item.seq(), runId, e);
+            outcome = new Outcome.Failed("error", e.toString(), List.of(), 0);
+        }
+        if (stopped || Thread.currentThread().isInterrupted()) {
+            return; // the claim is given back; the item runs again
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String prediction = outcome instanceof Outcome.Answered answered ? answered.answer() : null;
+        Map<String, Map<String, Object>> scores = new LinkedHashMap<>();
+        if (!item.golds().isEmpty()) {
+            for (String name : settings.scorers()) {
+                scores.put(name, score(name, item, prediction));
+            }
+        }
+        Boolean correct = item.golds().isEmpty() ? null : Boolean.TRUE.equals(scores.get(settings.primaryScorer()).get("correct"));
+        boolean leak = settings.leaveOneTaskOut() && outcome.selected().stream().anyMatch(p -> Guard.sameText(p.task(), item.question()));
+        String outcomeName = switch (outcome) {
+            case Outcome.Answered a -> "answered";
+            case Outcome.Failed f -> f.reason();
+        };
+        String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
+        records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction, outcomeName, detail,
+                scores, correct, outcome.tokens(), millis, picks(outcome.selected()), leak), clock.instant());
+    }
+
+    private Map<String, Object> score(String name, RunRecords.Item item, String prediction) {
+        try {
+            ScoreResult result = scorers.byName(name).score(item.question(), prediction, item.golds());
+            return ScoreView.of(result);
+        } catch (JudgeUnavailableException e) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("kind", "error");
+            failed.put("error", e.getMessage());
+            failed.put("flagged", true);
+            failed.put("correct", false);
+            failed.put("value", 0.0);
+            return failed;
+        }
+    }
+
+    private static List<Map<String, Object>> picks(List<Step.CasesSelected.Pick> picks) {
+        return picks.stream().map(p -> {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("caseId", p.caseId() == null ? null : p.caseId().toString());
+            map.put("score", p.score());
+            map.put("role", p.role());
+            map.put("label", p.label());
+            return map;
+        }).toList();
+    }
+}

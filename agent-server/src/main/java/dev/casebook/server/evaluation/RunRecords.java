@@ -1,0 +1,225 @@
+package dev.casebook.server.evaluation;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Evaluation runs and items in the relational database. Items are claimed one at a time: on PostgreSQL with
+ * {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a run never take the same item; elsewhere (the embedded H2,
+ * one process) by a conditional update. An item is finished only by the instance that holds its claim, once.
+ */
+@Component
+class RunRecords {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final boolean postgres;
+
+    RunRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) throws SQLException {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        try (Connection connection = dataSource.getConnection()) {
+            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        }
+    }
+
+    record Run(String id, String tenant, String name, RunStatus status, String datasetName, String datasetPath,
+               String datasetFormat, RunSettings settings, String primaryScorer, int totalItems, String error,
+               Instant createdAt, Instant startedAt, Instant resumedAt, Instant finishedAt) {
+    }
+
+    record NewItem(int seq, int epoch, int attempt, String itemId, String group, String question, List<String> golds,
+                   List<String> attachments) {
+    }
+
+    record Item(int seq, int epoch, int attempt, String itemId, String group, String question, List<String> golds,
+                List<String> attachments, String status, String taskId, String prediction, String outcome,
+                String detail, Map<String, Map<String, Object>> scores, Boolean correct, Long tokens, Long millis,
+                List<Map<String, Object>> selectedCases, Boolean guardLeak, Instant finishedAt) {
+    }
+
+    record Finished(String taskId, String prediction, String outcome, String detail,
+                    Map<String, Map<String, Object>> scores, Boolean correct, long tokens, long millis,
+                    List<Map<String, Object>> selectedCases, boolean guardLeak) {
+    }
+
+    record Counts(int total, int done, int pending, int running, int correct, int scored, int doneSinceResume) {
+    }
+
+    void create(Run run, List<NewItem> items) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("""
+                    INSERT INTO eval_runs (id, tenant, name, status, dataset_name, dataset_path, dataset_format, settings,
+                        primary_scorer, total_items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    run.id(), run.tenant(), run.name(), run.status().wire(), run.datasetName(), run.datasetPath(),
+                    run.datasetFormat(), EvalJson.write(run.settings()), run.primaryScorer(), run.totalItems(),
+                    Timestamp.from(run.createdAt()));
+            jdbc.batchUpdate("""
+                    INSERT INTO eval_items (run_id, seq, epoch, attempt, item_id, item_group, question, golds, attachments,
+                        status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')""", items, 500, (ps, item) -> {
+                ps.setString(1, run.id());
+                ps.setInt(2, item.seq());
+                ps.setInt(3, item.epoch());
+                ps.setInt(4, item.attempt());
+                ps.setString(5, item.itemId());
+                ps.setString(6, item.group());
+                ps.setString(7, item.question());
+                ps.setString(8, EvalJson.write(item.golds()));
+                ps.setString(9, EvalJson.write(item.attachments()));
+            });
+        });
+    }
+
+    Optional<Run> find(String tenant, String id) {
+        return jdbc.query("SELECT * FROM eval_runs WHERE id = ? AND tenant = ?", RUN, id, tenant).stream().findFirst();
+    }
+
+    Optional<Run> find(String id) {
+        return jdbc.query("SELECT * FROM eval_runs WHERE id = ?", RUN, id).stream().findFirst();
+    }
+
+    List<Run> list(String tenant, int limit) {
+        return jdbc.query("SELECT * FROM eval_runs WHERE tenant = ? ORDER BY created_at DESC LIMIT ?", RUN, tenant, limit);
+    }
+
+    List<String> unfinishedRunIds() {
+        return jdbc.queryForList("SELECT id FROM eval_runs WHERE status IN ('queued', 'running') ORDER BY created_at", String.class);
+    }
+
+    /** Marks the run running (again); false when it is at rest in a state that may not run. */
+    boolean start(String id, Instant now) {
+        return jdbc.update("""
+                UPDATE eval_runs SET status = 'running', started_at = COALESCE(started_at, ?), resumed_at = ?, finished_at = NULL
+                WHERE id = ? AND status IN ('queued', 'running')""", Timestamp.from(now), Timestamp.from(now), id) == 1;
+    }
+
+    boolean resume(String id) {
+        return jdbc.update("UPDATE eval_runs SET status = 'queued', error = NULL WHERE id = ? AND status IN ('cancelled', 'failed')", id) == 1;
+    }
+
+    boolean end(String id, RunStatus status, String error, Instant now) {
+        return jdbc.update("UPDATE eval_runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+                status.wire(), error, Timestamp.from(now), id) == 1;
+    }
+
+    RunStatus status(String id) {
+        return RunStatus.of(jdbc.queryForObject("SELECT status FROM eval_runs WHERE id = ?", String.class, id));
+    }
+
+    /** Claims the next pending item of the earliest unfinished epoch (epochs run one after the other). */
+    Optional<Item> claim(String runId, String instance, Instant now) {
+        String nextEpoch = "(SELECT MIN(epoch) FROM eval_items WHERE run_id = ? AND status IN ('pending', 'running'))";
+        if (postgres) {
+            List<Integer> seqs = jdbc.queryForList("""
+                    UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
+                    WHERE run_id = ? AND seq = (
+                        SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
+                        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING seq""".formatted(nextEpoch), Integer.class, instance, Timestamp.from(now), runId, runId, runId);
+            return seqs.stream().findFirst().flatMap(seq -> item(runId, seq));
+        }
+        synchronized (this) {
+            List<Integer> candidates = jdbc.queryForList("""
+                    SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s ORDER BY seq LIMIT 1"""
+                    .formatted(nextEpoch), Integer.class, runId, runId);
+            for (Integer seq : candidates) {
+                int updated = jdbc.update("""
+                        UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
+                        WHERE run_id = ? AND seq = ? AND status = 'pending'""", instance, Timestamp.from(now), runId, seq);
+                if (updated == 1) {
+                    return item(runId, seq);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Records a finished item; false (and nothing written) when this instance no longer holds its claim. */
+    boolean finish(String runId, int seq, String instance, Finished result, Instant now) {
+        return jdbc.update("""
+                UPDATE eval_items SET status = 'done', task_id = ?, prediction = ?, outcome = ?, detail = ?, scores = ?,
+                    correct = ?, tokens = ?, millis = ?, selected_cases = ?, guard_leak = ?, finished_at = ?, claimed_by = NULL
+                WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
+                result.taskId(), result.prediction(), result.outcome(), result.detail(), EvalJson.write(result.scores()),
+                result.correct(), result.tokens(), result.millis(), EvalJson.write(result.selectedCases()),
+                result.guardLeak(), Timestamp.from(now), runId, seq, instance) == 1;
+    }
+
+    /** Gives back this instance's unfinished claims of a run (cancel, shutdown): they run again later. */
+    int release(String runId, String instance) {
+        return jdbc.update("UPDATE eval_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE run_id = ? AND status = 'running' AND claimed_by = ?",
+                runId, instance);
+    }
+
+    /** At start-up: claims this instance held when it stopped are given back. */
+    int releaseAll(String instance) {
+        return jdbc.update("UPDATE eval_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'running' AND claimed_by = ?", instance);
+    }
+
+    Counts counts(String runId) {
+        return jdbc.queryForObject("""
+                SELECT COUNT(*) AS total,
+                       SUM(CASE WHEN i.status = 'done' THEN 1 ELSE 0 END) AS done,
+                       SUM(CASE WHEN i.status = 'pending' THEN 1 ELSE 0 END) AS pending,
+                       SUM(CASE WHEN i.status = 'running' THEN 1 ELSE 0 END) AS running,
+                       SUM(CASE WHEN i.status = 'done' AND i.correct = TRUE THEN 1 ELSE 0 END) AS correct,
+                       SUM(CASE WHEN i.status = 'done' AND i.correct IS NOT NULL THEN 1 ELSE 0 END) AS scored,
+                       SUM(CASE WHEN i.status = 'done' AND r.resumed_at IS NOT NULL AND i.finished_at >= r.resumed_at THEN 1 ELSE 0 END) AS since
+                FROM eval_items i JOIN eval_runs r ON r.id = i.run_id WHERE i.run_id = ?""",
+                (rs, n) -> new Counts(rs.getInt("total"), rs.getInt("done"), rs.getInt("pending"), rs.getInt("running"),
+                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since")), runId);
+    }
+
+    Optional<Item> item(String runId, int seq) {
+        return jdbc.query("SELECT * FROM eval_items WHERE run_id = ? AND seq = ?", ITEM, runId, seq).stream().findFirst();
+    }
+
+    List<Item> items(String runId, int offset, int limit) {
+        return jdbc.query("SELECT * FROM eval_items WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?", ITEM, runId, limit, offset);
+    }
+
+    List<Item> doneItems(String runId) {
+        return jdbc.query("SELECT * FROM eval_items WHERE run_id = ? AND status = 'done' ORDER BY seq", ITEM, runId);
+    }
+
+    private static final RowMapper<Run> RUN = (rs, n) -> new Run(rs.getString("id"), rs.getString("tenant"),
+            rs.getString("name"), RunStatus.of(rs.getString("status")), rs.getString("dataset_name"),
+            rs.getString("dataset_path"), rs.getString("dataset_format"),
+            EvalJson.read(rs.getString("settings"), RunSettings.class), rs.getString("primary_scorer"),
+            rs.getInt("total_items"), rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
+            instant(rs, "resumed_at"), instant(rs, "finished_at"));
+
+    private static final RowMapper<Item> ITEM = (rs, n) -> new Item(rs.getInt("seq"), rs.getInt("epoch"),
+            rs.getInt("attempt"), rs.getString("item_id"), rs.getString("item_group"), rs.getString("question"),
+            EvalJson.read(rs.getString("golds"), new TypeReference<List<String>>() { }),
+            EvalJson.read(rs.getString("attachments"), new TypeReference<List<String>>() { }),
+            rs.getString("status"), rs.getString("task_id"), rs.getString("prediction"), rs.getString("outcome"),
+            rs.getString("detail"),
+            rs.getString("scores") == null ? Map.of()
+                    : EvalJson.read(rs.getString("scores"), new TypeReference<Map<String, Map<String, Object>>>() { }),
+            (Boolean) rs.getObject("correct"), (Long) nullableLong(rs, "tokens"), (Long) nullableLong(rs, "millis"),
+            rs.getString("selected_cases") == null ? List.of()
+                    : EvalJson.read(rs.getString("selected_cases"), new TypeReference<List<Map<String, Object>>>() { }),
+            (Boolean) rs.getObject("guard_leak"), instant(rs, "finished_at"));
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.casebook.server.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.CasebookApplication;
+import dev.casebook.server.agent.Agent;
+import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs on PostgreSQL across server restarts and replicas: a restarted server continues a run without redoing or
+ * double-counting finished items (including a claim a killed server left behind), and two servers sharing a run
+ * never take the same item ({@code FOR UPDATE SKIP LOCKED}). The agent is the {@link TableAgent} test double.
+ */
+class RunResumeIT {
+    static final String KEY = "key-of-the-evaluator";
+    static final Map<String, String> ANSWERS = new HashMap<>();
+
+    static {
+        IntStream.range(0, 20).forEach(i -> ANSWERS.put("Question " + i + "?", "answer " + i));
+    }
+
+    @TempDir
+    Path dir;
+
+    Path dataset(int questions) throws IOException {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < questions; i++) {
+            rows.append("{\"id\": \"q").append(i).append("\", \"question\": \"Question ").append(i)
+                    .append("?\", \"answers\": [\"answer ").append(i).append("\"]}\n");
+        }
+        Path file = dir.resolve("questions.jsonl");
+        Files.writeString(file, rows);
+        return file;
+    }
+
+    static ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent) {
+        return new SpringApplicationBuilder(CasebookApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(Agent.class, () -> agent))
+                .run("--server.port=0", "--spring.datasource.url=" + schema.url(),
+                        "--spring.datasource.username=" + schema.user(), "--spring.datasource.password=" + schema.password(),
+                        "--spring.flyway.schemas=" + schema.name(), "--casebook.tasks.instance-id=" + instance,
+                        "--casebook.attachments.dir=target/attachments-" + instance,
+                        "--casebook.evaluation.upload-dir=target/datasets-" + instance,
+                        "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=evaluator",
+                        "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY));
+    }
+
+    static Http http(ConfigurableApplicationContext context) {
+        return new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
+    }
+
+    static JsonNode await(Http http, String id, java.util.function.Predicate<JsonNode> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
+            if (condition.test(run)) {
+                return run;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + id + " did not get there: " + http.get("/api/evaluations/runs/" + id).body());
+    }
+
+    @Test
+    void a_restarted_server_continues_the_run_without_redoing_or_double_counting() throws Exception {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("evalresume");
+        Path data = dataset(6);
+        TableAgent first = new TableAgent(ANSWERS);
+        first.hold();
+        String id;
+        try (ConfigurableApplicationContext server = server(schema, "node-1", first)) {
+            Http http = http(server);
+            JsonNode created = http.postJson("/api/evaluations/runs",
+                    "{\"dataset\": \"%s\", \"concurrency\": 2, \"scorers\": [\"squad\"]}".formatted(data)).json();
+            id = created.get("id").asString();
+            first.release(3);
+            await(http, id, run -> run.get("done").asInt() == 3 && run.get("running").asInt() == 2);
+        }
+        // a killed server leaves the claims it held; simulate one on an item that was pending
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            assertThat(count(s, "SELECT COUNT(*) FROM eval_items WHERE status = 'running'")).isZero();
+            s.executeUpdate("UPDATE eval_items SET status = 'running', claimed_by = 'node-1' WHERE run_id = '" + id
+                    + "' AND seq = (SELECT MIN(seq) FROM eval_items WHERE run_id = '" + id + "' AND status = 'pending')");
+        }
+        java.util.Set<String> answeredBefore = java.util.Set.copyOf(first.answered);
+        assertThat(answeredBefore).hasSize(3);
+
+        TableAgent second = new TableAgent(ANSWERS);
+        try (ConfigurableApplicationContext server = server(schema, "node-1", second)) {
+            Http http = http(server);
+            JsonNode done = await(http, id, run -> run.get("status").asString().equals("completed"));
+            assertThat(done.get("done").asInt()).isEqualTo(6);
+            assertThat(done.get("correct").asInt()).isEqualTo(6);
+            assertThat(second.finished.get()).isEqualTo(3);
+            JsonNode items = http.get("/api/evaluations/runs/" + id + "/results").json().get("items");
+            assertThat(items).hasSize(6);
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            items.forEach(item -> ids.add(item.get("itemId").asString()));
+            assertThat(ids).hasSize(6);
+        }
+        for (String question : answeredBefore) {
+            assertThat(second.calls(question)).as("asked again after the restart: " + question).isZero();
+        }
+        assertThat(first.finished.get() + second.finished.get()).isEqualTo(6);
+    }
+
+    @Test
+    void two_servers_sharing_a_run_never_take_the_same_item() throws Exception {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("evalreplicas");
+        Path data = dataset(20);
+        TableAgent a = new TableAgent(ANSWERS);
+        TableAgent b = new TableAgent(ANSWERS);
+        a.hold();
+        try (ConfigurableApplicationContext serverA = server(schema, "node-a", a)) {
+            Http http = http(serverA);
+            String id = http.postJson("/api/evaluations/runs",
+                    "{\"dataset\": \"%s\", \"concurrency\": 3, \"scorers\": [\"squad\"]}".formatted(data)).json().get("id").asString();
+            try (ConfigurableApplicationContext serverB = server(schema, "node-b", b)) {
+                await(http(serverB), id, run -> run.get("done").asInt() >= 1);
+                a.open();
+                JsonNode done = await(http, id, run -> run.get("status").asString().equals("completed"));
+                assertThat(done.get("done").asInt()).isEqualTo(20);
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            String question = "Question " + i + "?";
+            assertThat(answered(a, question) + answered(b, question)).as(question).isEqualTo(1);
+        }
+        assertThat(b.finished.get()).isPositive();
+    }
+
+    private static int answered(TableAgent agent, String question) {
+        return agent.calls(question);
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.casebook.server.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.CasebookApplication;
+import dev.casebook.server.agent.Agent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.JsonNode;
+
+/** Batch runs over REST on the embedded database, with a test double of the agent (see {@link TableAgent}). */
+@SpringBootTest(classes = {CasebookApplication.class, RunsApiIT.Agents.class},
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.datasource.url=jdbc:h2:mem:runsapi;DB_CLOSE_DELAY=-1",
+                "casebook.evaluation.cost-per-million-tokens=2.0", "casebook.evaluation.upload-dir=target/eval-uploads"})
+class RunsApiIT {
+    static final Map<String, String> ANSWERS = Map.of(
+            "Largest planet?", "Jupiter",
+            "Smallest planet?", "Pluto",
+            "Red planet?", "the planet Mars",
+            "Ringed planet?", "Saturn",
+            "Hot planet?", "Venus");
+
+    @TestConfiguration
+    static class Agents {
+        @Bean
+        TableAgent tableAgent() {
+            return new TableAgent(ANSWERS);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TableAgent agent;
+    @Autowired
+    Agent agentBean;
+    @TempDir
+    static Path dir;
+
+    Http http() {
+        return new Http(port);
+    }
+
+    @BeforeEach
+    void reset() {
+        agent.open();
+    }
+
+    static Path dataset() throws IOException {
+        Path file = dir.resolve("planets.jsonl");
+        if (!Files.exists(file)) {
+            Files.writeString(file, """
+                    {"id": "p1", "question": "Largest planet?", "answers": ["Jupiter"], "metadata": {"group": "gas"}}
+                    {"id": "p2", "question": "Smallest planet?", "answers": ["Mercury"], "metadata": {"group": "rock"}}
+                    {"id": "p3", "question": "Red planet?", "answers": ["Mars"], "metadata": {"group": "rock"}}
+                    {"id": "p4", "question": "Ringed planet?", "answers": ["Saturn"], "metadata": {"group": "gas"}}
+                    {"id": "p5", "question": "Hot planet?", "answers": ["Venus"], "metadata": {"group": "rock"}}
+                    """);
+        }
+        return file;
+    }
+
+    String create(String body) {
+        Http.Reply created = http().postJson("/api/evaluations/runs", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    JsonNode awaitStatus(String id, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+            if (run.get("status").asString().equals(status)) {
+                return run;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + id + " did not reach " + status + ": " + http().get("/api/evaluations/runs/" + id).body());
+    }
+
+    @Test
+    void the_test_double_is_the_agent_bean() {
+        assertThat(agentBean).isSameAs(agent);
+    }
+
+    @Test
+    void a_run_scores_every_attempt_streams_progress_and_reports_aggregates() throws Exception {
+        agent.hold();
+        String id = create("""
+                {"name": "planets", "dataset": "%s", "attempts": 2, "concurrency": 3, "scorers": ["squad", "deepresearcher"]}
+                """.formatted(dataset()));
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> sse("/api/evaluations/runs/" + id + "/events", first));
+        assertThat(first.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        agent.open();
+        List<String> events = stream.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(events.getFirst()).startsWith("progress:").contains("\"done\":0", "\"total\":10");
+        assertThat(events).last().asString().isEqualTo("end:{\"status\":\"completed\"}");
+        assertThat(events.get(events.size() - 2)).contains("\"done\":10", "\"total\":10", "\"status\":\"completed\"");
+        JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+        assertThat(run.get("status").asString()).isEqualTo("completed");
+        assertThat(run.get("done").asInt()).isEqualTo(10);
+        assertThat(run.get("accuracy").asDouble()).isEqualTo(0.6); // Jupiter, Saturn, Venus (SQuAD EM; "the planet Mars" is not)
+        assertThat(run.get("settings").get("leaveOneTaskOut").asBoolean()).isTrue();
+        assertThat(run.get("settings").get("scorers").toString()).isEqualTo("[\"squad\",\"deepresearcher\"]");
+
+        JsonNode results = http().get("/api/evaluations/runs/" + id + "/results").json();
+        JsonNode all = results.get("aggregates").get("1").get("all");
+        assertThat(all.get("questions").asInt()).isEqualTo(5);
+        assertThat(all.get("attempts").asInt()).isEqualTo(10);
+        assertThat(all.get("pass1").asDouble()).isEqualTo(0.6);
+        assertThat(all.get("passK").asDouble()).isEqualTo(0.6);
+        assertThat(all.get("meanTokens").asDouble()).isEqualTo(100.0);
+        assertThat(all.get("meanCost").asDouble()).isEqualTo(0.0002);
+        assertThat(all.get("scorers").get("squad").get("meanValue").asDouble()).isEqualTo((3 + 2.0 / 3) / 5);
+        assertThat(results.get("aggregates").get("1").get("rock").get("pass1").asDouble()).isEqualTo(1.0 / 3);
+        assertThat(results.get("items")).hasSize(10);
+        assertThat(agent.calls("Largest planet?")).isEqualTo(2);
+
+        Http.Reply csv = http().get("/api/evaluations/runs/" + id + "/results.csv");
+        assertThat(csv.contentType()).startsWith("text/csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines).hasSize(11);
+        assertThat(lines.getFirst()).isEqualTo("seq,epoch,attempt,item_id,group,outcome,correct,prediction,golds,"
+                + "squad_correct,squad_value,deepresearcher_correct,deepresearcher_value,tokens,millis,selected_cases,guard_leak");
+        assertThat(lines.get(1)).startsWith("0,1,1,p1,gas,answered,true,Jupiter,Jupiter,true,1.0,true,1.0,100,");
+    }
+
+    @Test
+    void the_guard_excludes_the_questions_own_origin_in_every_epoch_and_the_curve_spans_epochs() throws Exception {
+        String id = create("""
+                {"dataset": "%s", "limit": 2, "epochs": 3, "memoryMode": "read-write", "scorers": ["squad"]}
+                """.formatted(dataset()));
+        awaitStatus(id, "completed");
+
+        var specs = agent.specs.stream()
+                .filter(s -> s.text().equals("Largest planet?") && s.memoryMode().wireName().equals("read-write")).toList();
+        assertThat(specs).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(specs).allSatisfy(s -> {
+            assertThat(s.origin()).startsWith("eval:");
+            assertThat(s.excludeOrigins()).containsExactly(s.origin());
+            assertThat(s.memoryMode().wireName()).isEqualTo("read-write");
+        });
+        assertThat(specs.stream().map(s -> s.origin()).distinct()).hasSize(1);
+
+        JsonNode curve = http().get("/api/evaluations/runs/" + id + "/curve?window=2").json();
+        assertThat(curve.get("points")).hasSize(6);
+        assertThat(curve.get("points").get(5).get("episode").asInt()).isEqualTo(5);
+        assertThat(curve.get("points").get(5).get("epoch").asInt()).isEqualTo(3);
+        assertThat(curve.get("points").get(1).get("running").asDouble()).isEqualTo(0.5);
+        assertThat(curve.get("pass1ByEpoch").size()).isEqualTo(3);
+
+        String off = create("""
+                {"dataset": "%s", "limit": 2, "leaveOneTaskOut": false, "scorers": ["squad"]}
+                """.formatted(dataset()));
+        awaitStatus(off, "completed");
+        assertThat(http().get("/api/evaluations/runs/" + off).json().get("settings").get("leaveOneTaskOut").asBoolean()).isFalse();
+    }
+
+    @Test
+    void cancel_stops_a_run_and_resume_finishes_it_without_redoing_finished_items() throws Exception {
+        agent.hold();
+        int before = agent.finished.get();
+        String id = create("""
+                {"dataset": "%s", "concurrency": 2, "scorers": ["squad"], "groups": ["rock"]}
+                """.formatted(dataset()));
+        agent.release(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (http().get("/api/evaluations/runs/" + id).json().get("done").asInt() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Http.Reply cancelled = http().postJson("/api/evaluations/runs/" + id + "/cancel", "");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
+        JsonNode atRest = awaitRunning(id, 0);
+        assertThat(atRest.get("done").asInt()).isEqualTo(1);
+        assertThat(http().postJson("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(409);
+
+        agent.open();
+        Http.Reply resumed = http().postJson("/api/evaluations/runs/" + id + "/resume", "");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        JsonNode done = awaitStatus(id, "completed");
+        assertThat(done.get("done").asInt()).isEqualTo(3);
+        assertThat(agent.finished.get() - before).isEqualTo(3); // each question answered exactly once over both sessions
+        assertThat(http().get("/api/evaluations/runs/" + id + "/results").json().get("items")).hasSize(3);
+    }
+
+    @Test
+    void compares_two_runs_side_by_side() throws Exception {
+        String a = create("{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(dataset()));
+        String b = create("{\"dataset\": \"%s\", \"scorers\": [\"deepresearcher\"], \"memoryMode\": \"read-write\"}".formatted(dataset()));
+        awaitStatus(a, "completed");
+        awaitStatus(b, "completed");
+
+        JsonNode compare = http().get("/api/evaluations/compare?a=" + a + "&b=" + b).json();
+
+        assertThat(compare.get("a").get("aggregates").get("all").get("pass1").asDouble()).isEqualTo(0.6);
+        assertThat(compare.get("b").get("aggregates").get("all").get("pass1").asDouble()).isEqualTo(0.6);
+        assertThat(compare.get("delta").get("all").get("pass1").asDouble()).isEqualTo(0.0);
+        assertThat(compare.get("questions").get("both").asInt()).isEqualTo(3);
+        assertThat(compare.get("questions").get("neither").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void uploads_a_dataset_and_exports_a_gaia_submission() throws Exception {
+        String boundary = "----casebook" + System.nanoTime();
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"metadata.jsonl\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + "{\"task_id\": \"t-1\", \"Question\": \"Largest planet?\", \"Level\": 1, \"Final answer\": \"jupiter\", \"file_name\": \"\"}\n"
+                + "\r\n--" + boundary + "--\r\n";
+        Http.Reply uploaded = http().post("/api/evaluations/datasets", "multipart/form-data; boundary=" + boundary, body);
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        assertThat(uploaded.json().get("format").asString()).isEqualTo("gaia");
+        assertThat(uploaded.json().get("items").asInt()).isEqualTo(1);
+
+        String id = create("{\"dataset\": \"%s\"}".formatted(uploaded.json().get("dataset").asString()));
+        JsonNode run = awaitStatus(id, "completed");
+        assertThat(run.get("settings").get("scorers").toString()).isEqualTo("[\"gaia\"]");
+        assertThat(run.get("accuracy").asDouble()).isEqualTo(1.0);
+        Http.Reply submission = http().get("/api/evaluations/runs/" + id + "/gaia-submission");
+        assertThat(submission.body()).isEqualTo("{\"task_id\":\"t-1\",\"model_answer\":\"Jupiter\"}\n");
+    }
+
+    @Test
+    void bad_requests_are_problems_with_a_useful_detail() throws Exception {
+        assertProblem(http().postJson("/api/evaluations/runs", "{}"), 400, "field 'dataset' is required");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"/nope/x.jsonl\"}"), 400, "dataset '/nope/x.jsonl' not found");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"bleu\"]}".formatted(dataset())),
+                400, "unknown scorer 'bleu'");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"judge\"]}".formatted(dataset())),
+                400, "scorer 'judge' needs a judge model");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"attempts\": 0}".formatted(dataset())),
+                400, "field 'attempts' must be within [1, 100], was 0");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"limit\": 1, \"sample\": 1}".formatted(dataset())),
+                400, "give either limit or sample, not both");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"groups\": [\"ice\"]}".formatted(dataset())),
+                400, "no questions selected");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"sometimes\"}".formatted(dataset())),
+                400, "memory mode must be one of off, read-only, read-write");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"colour\": 1}".formatted(dataset())),
+                400, "unknown field 'colour'");
+        Path broken = dir.resolve("broken.jsonl");
+        Files.writeString(broken, "{\"id\": \"a\", \"question\": \"q\", \"answers\": [\"x\"]}\n{\"id\": \"b\"\n");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\"}".formatted(broken)), 400, "row 2: invalid JSON");
+        assertProblem(http().get("/api/evaluations/runs/no-such-run"), 404, "no evaluation run with id 'no-such-run'");
+        assertProblem(http().get("/api/evaluations/runs/no-such-run/results.csv"), 404, "no evaluation run");
+    }
+
+    private static void assertProblem(Http.Reply reply, int status, String detail) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("detail").asString()).contains(detail);
+    }
+
+    private JsonNode awaitRunning(String id, int running) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+            if (run.get("running").asInt() == running) {
+                return run;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("run " + id + " kept running items");
+    }
+
+    private List<String> sse(String path, java.util.concurrent.CountDownLatch first) {
+        List<String> events = new ArrayList<>();
+        try {
+            HttpResponse<java.io.InputStream> response = Http.CLIENT.send(http().request(path).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String event = null;
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).strip();
+                    } else if (line.startsWith("data:")) {
+                        events.add(event + ":" + line.substring(5));
+                        first.countDown();
+                        if ("end".equals(event)) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("event stream failed", e);
+        }
+        return events;
+    }
+}
