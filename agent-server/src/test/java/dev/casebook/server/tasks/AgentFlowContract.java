@@ -2,6 +2,7 @@ package dev.casebook.server.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
@@ -17,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +39,8 @@ abstract class AgentFlowContract {
 
     @LocalServerPort
     int port;
+    @Autowired
+    Embedder embedder;
 
     static void agentProperties(DynamicPropertyRegistry registry) {
         registry.add("casebook.security.enabled", () -> "true");
@@ -67,8 +71,18 @@ abstract class AgentFlowContract {
         return r.json().get("id").asString();
     }
 
+    /** Requests about the task whose text contains {@code marker}: the first line of the first user message. */
     static Predicate<LlmRequest> task(String marker) {
-        return Match.anyMessageContains(marker);
+        return request -> {
+            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
+                if ("user".equals(message.path("role").asText())) {
+                    String text = message.path("content").isTextual() ? message.path("content").asText()
+                            : message.path("content").path(0).path("text").asText();
+                    return text.lines().findFirst().orElse("").contains(marker);
+                }
+            }
+            return false;
+        };
     }
 
     /** Plan one calculator subtask, call the calculator, report, answer: the happy path. */
@@ -81,6 +95,28 @@ abstract class AgentFlowContract {
                 .reply(Reply.dynamic(r -> Reply.text(expression + " = " + r.toolResults().getLast())));
         LLM.when(Match.interaction("replan").and(task(marker)))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: " + result + "\"}"));
+    }
+
+    /** The role a case played for the task's planner; fails when it was not selected. */
+    static String role(JsonNode task, String caseId) {
+        for (JsonNode s : task.get("selected")) {
+            if (s.get("caseId").asString().equals(caseId)) {
+                return s.get("role").asString();
+            }
+        }
+        throw new AssertionError("case " + caseId + " was not selected: " + task.get("selected"));
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     List<String> types(String id) {
@@ -96,6 +132,86 @@ abstract class AgentFlowContract {
             }
         }
         throw new AssertionError("task " + id + " has no step " + type);
+    }
+
+    @Test
+    void feedback_makes_a_rewarded_case_that_a_similar_task_is_shown_as_an_example() {
+        String first = "A spider has eight legs. How many legs do three spiders have together?";
+        String second = "Spiders have 8 legs each; count the legs of 5 spiders.";
+        float[] a = embedder.embed(first);
+        float[] b = embedder.embed(second);
+        assertThat(cosine(a, b)).as("the tasks are similar, but not near-duplicates").isBetween(0.3, 0.9);
+        scriptCalculatorTask("three spiders", "3*8", "24");
+        scriptCalculatorTask("5 spiders", "5*8", "40");
+
+        String id1 = create("{\"text\":\"" + first + "\",\"memoryMode\":\"read-write\"}");
+        JsonNode task1 = api().awaitEnd(id1);
+        assertThat(task1.get("answer").asString()).isEqualTo("24");
+        String caseId = task1.get("caseId").asString();
+        assertThat(step(id1, "memory_written").get("caseId").asString()).isEqualTo(caseId);
+        JsonNode unrated = api().get("/api/cases/" + caseId).json();
+        assertThat(unrated.get("task").asString()).isEqualTo(first);
+        assertThat(unrated.get("answer").asString()).isEqualTo("24");
+        assertThat(unrated.get("reward").asDouble()).isEqualTo(0.5);
+
+        assertThat(api().post("/api/tasks/" + id1 + "/feedback", "{\"reward\":1}").status()).isEqualTo(200);
+        JsonNode rated = api().get("/api/cases/" + caseId).json();
+        assertThat(rated.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(rated.get("label").asString()).isEqualTo("positive");
+        int uses = rated.get("uses").asInt();
+        int successes = rated.get("successes").asInt();
+
+        String id2 = create("{\"text\":\"" + second + "\",\"memoryMode\":\"read-write\"}");
+        JsonNode task2 = api().awaitEnd(id2);
+        assertThat(task2.get("answer").asString()).isEqualTo("40");
+        assertThat(role(task2, caseId)).isEqualTo("example");
+        String planPrompt = LLM.requests(Match.interaction("plan").and(task("5 spiders"))).getFirst()
+                .lastUserMessage();
+        assertThat(planPrompt).contains("Examples to follow", "Task: " + first, "Answer: 24");
+        assertThat(task2.get("caseId").asString()).isNotEqualTo(caseId);
+        JsonNode used = api().get("/api/cases/" + caseId).json();
+        assertThat(used.get("uses").asInt()).isEqualTo(uses + 1);
+        assertThat(used.get("successes").asInt()).isEqualTo(successes);
+
+        api().post("/api/tasks/" + id2 + "/feedback", "{\"reward\":1}");
+        JsonNode credited = api().get("/api/cases/" + caseId).json();
+        assertThat(credited.get("uses").asInt()).isEqualTo(uses + 1);
+        assertThat(credited.get("successes").asInt()).isEqualTo(successes + 1);
+        assertThat(api().post("/api/tasks/" + id2 + "/feedback", "{\"reward\":1}").status()).isEqualTo(409);
+        assertThat(api().get("/api/cases/" + caseId).json().get("successes").asInt()).isEqualTo(successes + 1);
+    }
+
+    @Test
+    void a_near_duplicate_task_updates_its_case_and_a_bad_reward_makes_it_a_pitfall() {
+        String text = "What is the product of 12 and 12, the gross?";
+        scriptCalculatorTask("the gross", "12*12", "144");
+
+        String id1 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
+        String caseId = api().awaitEnd(id1).get("caseId").asString();
+        api().post("/api/tasks/" + id1 + "/feedback", "{\"reward\":0}");
+        String id2 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
+        JsonNode task2 = api().awaitEnd(id2);
+
+        assertThat(task2.get("caseId").asString()).isEqualTo(caseId);
+        assertThat(step(id2, "memory_written").get("updatedExisting").asBoolean()).isTrue();
+        assertThat(role(task2, caseId)).isEqualTo("pitfall");
+        assertThat(LLM.requests(Match.interaction("plan").and(task("the gross"))).getLast().lastUserMessage())
+                .contains("Pitfalls to avoid");
+    }
+
+    @Test
+    void read_only_memory_selects_cases_but_writes_nothing() {
+        String text = "Read-only: what is 7*6, the answer to everything?";
+        scriptCalculatorTask("answer to everything", "7*6", "42");
+        long before = api().get("/api/cases?size=200").json().get("total").asLong();
+
+        String id = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-only\"}");
+        JsonNode task = api().awaitEnd(id);
+
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("caseId").isNull()).isTrue();
+        assertThat(types(id)).contains("cases_selected").doesNotContain("memory_written");
+        assertThat(api().get("/api/cases?size=200").json().get("total").asLong()).isEqualTo(before);
     }
 
     @Test

@@ -12,5 +12,7 @@ class AgentFlowH2IT extends AgentFlowContract {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         agentProperties(registry);
+        registry.add("casebook.memory.store", () -> "lucene");
+        registry.add("casebook.memory.dir", () -> "target/cases-" + java.util.UUID.randomUUID());
     }
 }

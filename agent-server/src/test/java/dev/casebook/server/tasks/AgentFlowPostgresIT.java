@@ -17,5 +17,6 @@ class AgentFlowPostgresIT extends AgentFlowContract {
         registry.add("spring.datasource.password", schema::password);
         registry.add("spring.flyway.schemas", schema::name);
         agentProperties(registry);
+        registry.add("casebook.memory.store", () -> "pgvector");
     }
 }

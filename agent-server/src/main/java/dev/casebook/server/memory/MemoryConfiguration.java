@@ -1,0 +1,85 @@
+package dev.casebook.server.memory;
+
+import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.lucene.LuceneCaseStore;
+import dev.casebook.memory.pgvector.PgVectorCaseStore;
+import dev.casebook.memory.policy.CaseSelectionPolicy;
+import dev.casebook.memory.policy.SimilarityPolicy;
+import dev.casebook.server.agent.AgentMemory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Case memory from {@link MemorySettings}: the in-process embedder, the store (Lucene directory or pgvector), the
+ * policies, and the {@link AgentMemory} the agent and feedback use. Nothing of it exists with {@code store: none}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MemorySettings.class)
+class MemoryConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
+
+    @Bean
+    @Conditional(Enabled.class)
+    Embedder embedder() {
+        return LangChainEmbedder.inProcess();
+    }
+
+    @Bean(destroyMethod = "close")
+    @Conditional(Enabled.class)
+    CaseStore caseStore(MemorySettings settings, Embedder embedder, ObjectProvider<DataSource> dataSource) {
+        CaseStore store = switch (settings.store()) {
+            case "pgvector" -> PgVectorCaseStore.open(dataSource.getObject(), embedder.dimension());
+            default -> LuceneCaseStore.open(settings.dir(), new EmbeddingSpace(embedder.modelId(),
+                    embedder.dimension()));
+        };
+        log.info("Case memory: {} store ({}), embeddings {} (dimension {})", settings.store(),
+                settings.store().equals("lucene") ? settings.dir().toAbsolutePath() : "the server's database",
+                embedder.modelId(), embedder.dimension());
+        return store;
+    }
+
+    @Bean
+    @Conditional(Enabled.class)
+    SimilarityPolicy similarityPolicy(CaseStore store) {
+        return new SimilarityPolicy(store, SimilarityPolicy.Settings.DEFAULT);
+    }
+
+    @Bean
+    @Conditional(Enabled.class)
+    AgentMemory agentMemory(MemorySettings settings, Embedder embedder, CaseStore store,
+            ObjectProvider<CaseSelectionPolicy> policies) {
+        Map<String, CaseSelectionPolicy> byName = new LinkedHashMap<>();
+        policies.orderedStream().forEach(p -> byName.putIfAbsent(p.name(), p));
+        if (!byName.containsKey(settings.policy())) {
+            throw new IllegalStateException("casebook.memory.policy is '" + settings.policy()
+                    + "', but the policies of this server are " + byName.keySet());
+        }
+        return new AgentMemory(embedder, store, byName, settings.policy(),
+                new MemoryRewriter(store, settings.duplicateThreshold()));
+    }
+
+    /** True unless {@code casebook.memory.store} is {@code none}. */
+    static final class Enabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return Binder.get(context.getEnvironment()).bind("casebook.memory", MemorySettings.class)
+                    .map(MemorySettings::enabled).orElse(true);
+        }
+    }
+}
