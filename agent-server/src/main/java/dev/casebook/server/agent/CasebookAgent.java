@@ -42,10 +42,10 @@ public final class CasebookAgent implements Agent {
     public Outcome run(TaskSpec spec, StepListener listener) {
         Run run = new Run(spec, listener);
         Selection selected = Selection.NONE;
+        List<String> plans = new ArrayList<>();
         try {
             selected = selection.select(run);
             List<Finding> findings = new ArrayList<>();
-            List<String> plans = new ArrayList<>();
             Step.Answered answered = null;
             for (int iteration = 1; iteration <= spec.budgets().plannerIterations() && answered == null; iteration++) {
                 PlannerDecision decision = iteration == 1 ? planner.plan(run, selected)
@@ -69,10 +69,15 @@ public final class CasebookAgent implements Agent {
                 answered = answer.answer(run, findings);
             }
             run.emit(answered);
-            UUID caseId = remember(run, selected, String.join("\n", plans), answered.answer());
+            UUID caseId = remember(run, selected, String.join("\n", plans), answered.answer(),
+                    settings.unratedReward(), false);
             return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens());
         } catch (Stop stop) {
-            return stopped(run, selected, stop.reason(), stop.getMessage());
+            Outcome failed = stopped(run, selected, stop.reason(), stop.getMessage());
+            if (AGENT_FAILURES.contains(stop.reason())) {
+                remember(run, selected, String.join("\n", plans), "(no answer: " + stop.reason() + ")", 0, true);
+            }
+            return failed;
         } catch (InterruptedException e) {
             return stopped(run, selected, "cancelled", "the task was cancelled");
         } catch (RuntimeException e) {
@@ -89,8 +94,13 @@ public final class CasebookAgent implements Agent {
         return new Outcome.Failed(reason, detail, selected.picks(), run.tokens());
     }
 
+    /** Stops that are the agent's own failure: the episode is remembered as a pitfall (reward 0). */
+    private static final java.util.Set<String> AGENT_FAILURES =
+            java.util.Set.of("invalid_plan", "no_answer", "budget_tokens");
+
     /** Writes the episode as a case (read-write memory only); null when nothing was written. */
-    private UUID remember(Run run, Selection selected, String plan, String answerText) {
+    private UUID remember(Run run, Selection selected, String plan, String answerText, double reward,
+            boolean rewardFinal) {
         TaskSpec spec = run.spec();
         if (memory == null || spec.memoryMode() != MemoryMode.READ_WRITE || selected.state() == null) {
             return null;
@@ -99,7 +109,7 @@ public final class CasebookAgent implements Agent {
         try {
             List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
             MemoryRewriter.Written written = memory.rewriter().write(new MemoryRewriter.Episode(spec.tenant(),
-                    spec.text(), selected.state(), plan, answerText, settings.unratedReward(), false, CaseSource.REAL,
+                    spec.text(), selected.state(), plan, answerText, reward, rewardFinal, CaseSource.REAL,
                     spec.origin(), ids));
             run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));

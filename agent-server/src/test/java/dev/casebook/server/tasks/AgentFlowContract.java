@@ -200,6 +200,22 @@ abstract class AgentFlowContract {
     }
 
     @Test
+    void an_episode_that_failed_by_the_agents_fault_is_remembered_as_a_pitfall() {
+        String marker = "remember my failure";
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("no plan, sorry"));
+
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"read-write\"}");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("reason").asString()).isEqualTo("invalid_plan");
+        assertThat(types(id)).containsSubsequence("stopped", "memory_written");
+        JsonNode pitfall = api().get("/api/cases/" + step(id, "memory_written").get("caseId").asString()).json();
+        assertThat(pitfall.get("task").asString()).isEqualTo(marker);
+        assertThat(pitfall.get("label").asString()).isEqualTo("negative");
+        assertThat(pitfall.get("reward").asDouble()).isEqualTo(0.0);
+    }
+
+    @Test
     void read_only_memory_selects_cases_but_writes_nothing() {
         String text = "Read-only: what is 7*6, the answer to everything?";
         scriptCalculatorTask("answer to everything", "7*6", "42");
