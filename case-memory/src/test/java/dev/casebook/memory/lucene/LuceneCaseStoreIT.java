@@ -104,6 +104,26 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     }
 
     @Test
+    void optimizing_keeps_every_case_searchable() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Random random = new Random(2);
+        List<Case> added = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            float[] v = randomVector(random);
+            added.add(store.add(caseAt(TENANT, i, "case " + i), v));
+        }
+        float[] last = randomVector(random);
+        Case target = store.add(caseAt(TENANT, 9, "target"), last);
+
+        lucene.optimize();
+
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(6);
+        assertThat(store.search(new dev.casebook.memory.VectorQuery(last, CaseFilter.tenant(TENANT), 1)))
+                .extracting(hit -> hit.value()).containsExactly(target);
+        assertThat(store.get(TENANT, added.get(2).id())).contains(added.get(2));
+    }
+
+    @Test
     void a_closed_store_says_so() {
         store.close();
 

@@ -1,0 +1,38 @@
+package dev.casebook.bench;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseRetriever;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A store the retrieval benchmark measures. To add one, implement this and add its {@link Factory} to
+ * {@link RetrievalBench#STORES}.
+ */
+interface RetrievalStore extends AutoCloseable {
+
+    /**
+     * Opens an empty store for vectors of {@code dimension}; {@code workDir} is an empty scratch directory,
+     * {@code args} the benchmark's command-line arguments.
+     */
+    @FunctionalInterface
+    interface Factory {
+        RetrievalStore open(int dimension, Path workDir, BenchArgs args) throws Exception;
+    }
+
+    /** The name in the result table, e.g. {@code lucene-hnsw}. */
+    String name();
+
+    /** Bulk-loads the cases with their vectors; timed, and reported as import throughput. */
+    void load(List<Case> cases, List<float[]> vectors) throws Exception;
+
+    /** Whatever the store does after a bulk load to be ready for queries (merging, index build); timed apart. */
+    default void prepare() throws Exception {
+    }
+
+    /** The read side under test; the benchmark calls {@code search} with top-10 queries. */
+    CaseRetriever retriever();
+
+    @Override
+    void close() throws Exception;
+}
