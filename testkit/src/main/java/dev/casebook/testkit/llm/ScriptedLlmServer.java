@@ -75,6 +75,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int[] fixedUsage;
 
+    static {
+        // The JDK server closes keep-alive connections beyond 200 idle ones, and a client that reuses a closed one
+        // fails ("header parser received no bytes"): allow many, for tests and benchmarks with hundreds of tasks.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        }
+    }
+
     private ScriptedLlmServer(HttpServer server) {
         this.server = server;
         server.setExecutor(executor);
