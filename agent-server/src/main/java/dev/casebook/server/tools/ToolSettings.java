@@ -56,7 +56,8 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
 
         @Override
         public String toString() {
-            return toSettings().toString();
+            return "Search[provider=" + provider + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
+                    + ", maxResults=" + maxResults + ", timeout=" + timeout + "]";
         }
     }
 
@@ -109,6 +110,13 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
                          String transport, Duration timeout) {
         McpServerSettings toSettings() {
             return new McpServerSettings(name, command, environment, url, transport, timeout);
+        }
+
+        @Override
+        public String toString() {
+            return "Server[name=" + name + ", command=" + command + ", environment="
+                    + (environment == null ? "{}" : environment.keySet() + " (values hidden)") + ", url=" + url
+                    + ", transport=" + transport + ", timeout=" + timeout + "]";
         }
     }
 }

@@ -52,6 +52,19 @@ class ToolConfigurationTest {
     }
 
     @Test
+    void keeps_keys_and_server_environments_out_of_the_settings_text() {
+        runner.withPropertyValues("casebook.tools.search.provider=brave", "casebook.tools.search.api-key=brave-secret",
+                        "casebook.tools.code.enabled=false", "casebook.tools.fetch.enabled=false")
+                .run(context -> {
+                    ToolSettings settings = context.getBean(ToolSettings.class);
+                    ToolSettings.Server server = new ToolSettings.Server("gh", List.of("gh-mcp"),
+                            java.util.Map.of("GITHUB_TOKEN", "ghp-secret"), null, null, null);
+                    assertThat(settings.toString()).contains("provider=brave").doesNotContain("brave-secret");
+                    assertThat(server.toString()).contains("GITHUB_TOKEN").doesNotContain("ghp-secret");
+                });
+    }
+
+    @Test
     void refuses_an_unknown_search_provider_at_start_up() {
         runner.withPropertyValues("casebook.tools.search.provider=google").run(context -> {
             assertThat(context).hasFailed();

@@ -60,6 +60,13 @@ public record McpServerSettings(String name, List<String> command, Map<String, S
         return new McpServerSettings(name, List.of(), Map.of(), url, transport, null);
     }
 
+    /** Environment values may be secrets (tokens for the MCP server): only their names are shown. */
+    @Override
+    public String toString() {
+        return "McpServerSettings[name=" + name + ", command=" + command + ", environment=" + environment.keySet()
+                + ", url=" + url + ", transport=" + transport + ", timeout=" + timeout + "]";
+    }
+
     public McpServerSettings withTimeout(Duration newTimeout) {
         return new McpServerSettings(name, command, environment, url, transport, newTimeout);
     }
