@@ -5,13 +5,14 @@ import {h, fill, fmtPercent, fmtScore, fmtDate, fmtDuration, wire, truncate, spi
 import {lineChart} from '../chart.js';
 import {taskTrace} from '../trace.js';
 
-const FORMATS = [['generic', 'Generic JSONL {id, question, answers[]}'], ['gaia', 'GAIA folder'],
-  ['deepresearcher', 'DeepResearcher parquet/JSONL'], ['memento', 'Memento JSONL'], ['simpleqa', 'SimpleQA CSV'],
-  ['frames', 'FRAMES CSV']];
-const SCORERS = [['', 'Dataset default'], ['gaia', 'GAIA quasi-exact match'], ['deepresearcher-f1', 'DeepResearcher F1/EM'],
-  ['squad-f1', 'SQuAD F1/EM'], ['judge', 'LLM judge']];
+const FORMATS = [['', 'Detect from the file'], ['generic', 'Generic JSONL {id, question, answers[]}'],
+  ['gaia', 'GAIA folder'], ['verl', 'DeepResearcher/verl parquet or JSONL'], ['memento', 'Memento JSONL'],
+  ['simpleqa', 'SimpleQA CSV'], ['frames', 'FRAMES CSV']];
+const SCORERS = [['', 'Dataset default'], ['gaia', 'GAIA quasi-exact match'], ['deepresearcher', 'DeepResearcher F1/EM'],
+  ['squad', 'SQuAD F1/EM'], ['hotpotqa', 'HotpotQA F1/EM'], ['judge', 'LLM judge'], ['simpleqa', 'SimpleQA grader']];
+const RUNS = 'api/evaluations/runs';
 const MEMORY = [['read-write', 'read and write'], ['read-only', 'read only'], ['off', 'off']];
-const DONE = new Set(['finished', 'completed', 'done', 'succeeded', 'failed', 'cancelled', 'canceled']);
+const DONE = new Set(['completed', 'failed', 'cancelled']);
 
 export function render(root, route) {
   const [first, second] = route.parts;
@@ -47,7 +48,7 @@ function renderList(root) {
 
   async function load() {
     try {
-      const runs = items(await api.get('api/evaluations'));
+      const runs = items(await api.get(RUNS));
       if (!runs.length) {
         fill(table, h('p', {class: 'muted empty', text: 'No runs yet: start one above.'}));
         return;
@@ -94,7 +95,7 @@ function datasetName(run) {
 function newRunForm() {
   const file = h('input', {type: 'file', name: 'file', accept: '.jsonl,.json,.csv,.parquet'});
   const path = h('input', {type: 'text', name: 'path', placeholder: 'or a path on the server, e.g. /data/gaia/2023/validation'});
-  const format = select('format', FORMATS, 'generic');
+  const format = select('format', FORMATS, '');
   const limit = h('input', {type: 'number', name: 'limit', min: 1, placeholder: 'all'});
   const attempts = h('input', {type: 'number', name: 'attempts', min: 1, max: 16, value: 1});
   const concurrency = h('input', {type: 'number', name: 'concurrency', min: 1, max: 512, value: 4});
@@ -121,25 +122,25 @@ function newRunForm() {
       problems.append(errorBox('Choose a dataset file or give a path on the server.'));
       return;
     }
-    const options = {format: format.value, memoryMode: memory.value};
+    const options = {memoryMode: memory.value};
+    if (format.value) options.format = format.value;
     if (name.value.trim()) options.name = name.value.trim();
     if (limit.value) options.limit = Number(limit.value);
     if (attempts.value) options.attempts = Number(attempts.value);
     if (concurrency.value) options.concurrency = Number(concurrency.value);
     if (epochs.value && Number(epochs.value) > 1) options.epochs = Number(epochs.value);
-    if (scorer.value) options.scorer = scorer.value;
+    if (scorer.value) options.scorers = [scorer.value];
     submit.disabled = true;
     problems.append(spinner(chosen ? `Uploading ${chosen.name}…` : 'Starting…'));
     try {
-      let run;
+      let dataset = path.value.trim();
       if (chosen) {
-        const form = new FormData();
-        form.append('file', chosen, chosen.name);
-        form.append('settings', new Blob([JSON.stringify(options)], {type: 'application/json'}));
-        run = await api.send('POST', 'api/evaluations', form);
-      } else {
-        run = await api.post('api/evaluations', {...options, dataset: path.value.trim()});
+        const upload = new FormData();
+        upload.append('file', chosen, chosen.name);
+        if (options.format) upload.append('format', options.format);
+        dataset = (await api.send('POST', 'api/evaluations/datasets', upload)).dataset;
       }
+      const run = await api.post(RUNS, {...options, dataset});
       location.hash = '#/evaluations/' + run.id;
     } catch (e) {
       fill(problems, errorBox(e, 'The run did not start'));
@@ -161,6 +162,17 @@ function renderRun(root, id, itemId) {
     head, progress, curve, results, trace));
   let run = null;
   let finished = false;
+  const summary = h('div', {class: 'aggregates'});
+
+  async function loadSummary() {
+    summary.dataset.loaded = '1';
+    try {
+      const results = await api.get(`${RUNS}/${id}/results`);
+      fill(summary, aggregatesTable(results.aggregates));
+    } catch (e) {
+      fill(summary, errorBox(e, 'Could not load the aggregates'));
+    }
+  }
 
   function showProgress(data) {
     run = {...run, ...data};
@@ -175,14 +187,16 @@ function renderRun(root, id, itemId) {
       h('progress', {max: 1, value: fraction, 'aria-label': 'Progress'}),
       h('div', {class: 'row'},
         finished ? null : h('button', {type: 'button', class: 'danger', text: 'Cancel run', onclick: cancel}),
-        h('a', {href: `api/evaluations/${id}/results.csv`, download: `evaluation-${id}.csv`, text: 'Results CSV'}),
-        h('a', {href: `api/evaluations/${id}/results.json`, download: `evaluation-${id}.json`, text: 'Results JSON'})),
-      aggregates(run));
+        h('a', {href: `${RUNS}/${id}/results.csv`, download: `evaluation-${id}.csv`, text: 'Results CSV'}),
+        h('a', {href: `${RUNS}/${id}/results`, download: `evaluation-${id}.json`, text: 'Results JSON'}),
+        h('a', {href: `${RUNS}/${id}/gaia-submission`, download: `gaia-submission-${id}.jsonl`, text: 'GAIA submission'})),
+      summary);
+    if (finished && !summary.dataset.loaded) loadSummary();
   }
 
   async function cancel() {
     try {
-      await api.post(`api/evaluations/${id}/cancel`);
+      await api.post(`${RUNS}/${id}/cancel`);
       toast('Cancel requested.');
     } catch (e) {
       toast(e.message, 'error');
@@ -196,7 +210,7 @@ function renderRun(root, id, itemId) {
 
   async function start() {
     try {
-      run = await api.get(`api/evaluations/${id}`);
+      run = await api.get(`${RUNS}/${id}`);
       if (run.name) head.firstChild.textContent = run.name;
       showProgress(run);
     } catch (e) {
@@ -207,7 +221,7 @@ function renderRun(root, id, itemId) {
     if (!finished) {
       let last = 0;
       try {
-        await follow(`api/evaluations/${id}/events`, (name, data) => {
+        await follow(`${RUNS}/${id}/events`, (name, data) => {
           if (data && typeof data === 'object') showProgress(name === 'end' ? {status: data.status || 'finished'} : data);
           if (Date.now() - last > 2000 || finished) {
             last = Date.now();
@@ -215,7 +229,7 @@ function renderRun(root, id, itemId) {
           }
         }, {signal: controller.signal, isDone: () => finished});
         if (!controller.signal.aborted) {
-          showProgress(await api.get(`api/evaluations/${id}`));
+          showProgress(await api.get(`${RUNS}/${id}`));
           loadResults();
         }
       } catch (e) {
@@ -234,18 +248,25 @@ function renderRun(root, id, itemId) {
   }};
 }
 
-function aggregates(run) {
-  const agg = run.aggregates || run.metrics || run.summary;
-  if (!agg || typeof agg !== 'object') return null;
-  const rows = Object.entries(agg).filter(([, v]) => typeof v === 'number' || typeof v === 'string');
-  if (!rows.length) return null;
-  return h('dl', {class: 'facts'}, rows.map(([k, v]) => h('div', {}, h('dt', {text: k}),
-    h('dd', {text: typeof v === 'number' ? (v <= 1 && v >= 0 && !Number.isInteger(v) ? fmtPercent(v) : String(v)) : v}))));
+/** The last epoch's aggregates by group ({epoch: {group: {questions, pass1, passK, meanTokens, ...}}}). */
+function aggregatesTable(byEpoch) {
+  const epochs = Object.keys(byEpoch || {}).map(Number).sort((x, y) => x - y);
+  if (!epochs.length) return h('p', {class: 'muted', text: 'No finished items yet.'});
+  const last = epochs[epochs.length - 1];
+  const groups = Object.entries(byEpoch[last]);
+  return h('div', {class: 'table-wrap'}, h('table', {class: 'aggregates-table'},
+    h('caption', {text: epochs.length > 1 ? `Epoch ${last} of ${epochs.length}` : 'Aggregates'}),
+    h('thead', {}, h('tr', {}, ['Group', 'Questions', 'pass@1', 'pass@k', 'Tokens / item', 'Unanswered']
+      .map(t => h('th', {text: t})))),
+    h('tbody', {}, groups.map(([group, a]) => h('tr', {dataset: {group}}, h('th', {text: group}),
+      h('td', {class: 'num', text: String(a.questions)}), h('td', {class: 'num pass1', text: fmtPercent(a.pass1)}),
+      h('td', {class: 'num', text: fmtPercent(a.passK)}), h('td', {class: 'num', text: String(Math.round(a.meanTokens))}),
+      h('td', {class: 'num', text: String(a.unanswered)}))))));
 }
 
 async function loadCurve(container, id) {
   try {
-    const curve = await api.get(`api/evaluations/${id}/curve`);
+    const curve = await api.get(`${RUNS}/${id}/curve`);
     fill(container, h('h2', {text: 'Learning curve'}), curveChart([{name: '', curve}]));
   } catch (e) {
     fill(container, h('h2', {text: 'Learning curve'}), errorBox(e, 'No curve'));
@@ -294,7 +315,7 @@ async function loadItems(container, id, openItem) {
   }
   const list = container.querySelector('.item-list');
   try {
-    const rows = items(await api.get(`api/evaluations/${id}/items`));
+    const rows = items(await api.get(withQuery(`${RUNS}/${id}/items`, {size: 500})));
     fill(list, rows.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'items-table'},
       h('thead', {}, h('tr', {}, h('th', {text: 'Item'}), h('th', {text: 'Question'}), h('th', {text: 'Prediction'}),
         h('th', {text: 'Gold'}), h('th', {text: 'Score'}), h('th', {text: 'Tokens'}), h('th', {text: 'Trace'}))),
@@ -319,16 +340,17 @@ function itemScore(item) {
 
 function itemRow(runId, item) {
   const score = itemScore(item);
-  const failed = wire(item.status) === 'failed' || Boolean(item.error);
+  const failed = wire(item.status) === 'failed' || Boolean(item.error) || (item.outcome && item.outcome !== 'answered');
   const verdict = failed ? 'failed' : score >= 0.5 || item.correct === true ? 'correct' : 'wrong';
-  const gold = Array.isArray(item.gold || item.answers) ? (item.gold || item.answers).join(' | ') : item.gold ?? item.answer ?? '';
+  const golds = item.golds || item.gold || item.answers;
+  const gold = Array.isArray(golds) ? golds.join(' | ') : golds ?? '';
   const taskId = item.taskId || (Array.isArray(item.taskIds) && item.taskIds[0]);
   const key = item.id ?? item.itemId ?? item.index;
   return h('tr', {class: 'item ' + verdict, dataset: {verdict, itemId: key,
     text: `${item.question || ''} ${item.prediction || ''}`.toLowerCase()}},
     h('td', {text: truncate(String(item.itemId ?? item.datasetId ?? key ?? ''), 16)}),
     h('td', {text: truncate(item.question || '', 100)}),
-    h('td', {text: failed ? (item.error || 'failed') : truncate(item.prediction ?? '', 60)}),
+    h('td', {text: failed ? (item.error || item.detail || item.outcome || 'failed') : truncate(item.prediction ?? '', 60)}),
     h('td', {text: truncate(gold, 60)}),
     h('td', {class: 'num'}, h('span', {class: 'verdict ' + verdict, text: score === undefined ? verdict : fmtScore(score)})),
     h('td', {class: 'num', text: String(item.tokens ?? '–')}),
@@ -358,9 +380,9 @@ async function renderCompare(root, a, b) {
   }
   try {
     const [cmp, runA, runB, curveA, curveB] = await Promise.all([
-      api.get(withQuery('api/evaluations/compare', {a, b})), api.get(`api/evaluations/${a}`),
-      api.get(`api/evaluations/${b}`), api.get(`api/evaluations/${a}/curve`).catch(() => null),
-      api.get(`api/evaluations/${b}/curve`).catch(() => null)]);
+      api.get(withQuery('api/evaluations/compare', {a, b})), api.get(`${RUNS}/${a}`),
+      api.get(`${RUNS}/${b}`), api.get(`${RUNS}/${a}/curve`).catch(() => null),
+      api.get(`${RUNS}/${b}/curve`).catch(() => null)]);
     const nameA = runA.name || 'A ' + truncate(a, 8);
     const nameB = runB.name || 'B ' + truncate(b, 8);
     fill(body, compareTable(cmp, nameA, nameB),
@@ -371,21 +393,27 @@ async function renderCompare(root, a, b) {
   return null;
 }
 
+/** Per group of the last epoch: pass@1, pass@k and tokens of A and B and their difference; then questions solved. */
 function compareTable(cmp, nameA, nameB) {
-  const a = cmp.a || cmp.left || {};
-  const b = cmp.b || cmp.right || {};
-  const metricsA = a.aggregates || a.metrics || a;
-  const metricsB = b.aggregates || b.metrics || b;
-  const keys = [...new Set([...Object.keys(metricsA), ...Object.keys(metricsB)])]
-    .filter(k => typeof metricsA[k] === 'number' || typeof metricsB[k] === 'number');
-  const show = v => (typeof v === 'number' ? (v <= 1 && v >= 0 && !Number.isInteger(v) ? fmtPercent(v) : String(v)) : '–');
-  const rows = keys.map(k => h('tr', {}, h('th', {text: k}), h('td', {class: 'num', text: show(metricsA[k])}),
-    h('td', {class: 'num', text: show(metricsB[k])}),
-    h('td', {class: 'num', text: typeof metricsA[k] === 'number' && typeof metricsB[k] === 'number'
-      ? fmtScore(metricsB[k] - metricsA[k]) : '–'})));
-  return h('div', {class: 'table-wrap'}, h('table', {class: 'compare-table'},
+  const aggA = (cmp.a && cmp.a.aggregates) || {};
+  const aggB = (cmp.b && cmp.b.aggregates) || {};
+  const groups = [...new Set([...Object.keys(aggA), ...Object.keys(aggB)])];
+  const metrics = [['pass1', 'pass@1', fmtPercent], ['passK', 'pass@k', fmtPercent],
+    ['meanTokens', 'tokens / item', v => String(Math.round(v))]];
+  const rows = groups.flatMap(group => metrics.map(([key, label, show]) => {
+    const x = aggA[group] && aggA[group][key];
+    const y = aggB[group] && aggB[group][key];
+    const both = typeof x === 'number' && typeof y === 'number';
+    return h('tr', {dataset: {group, metric: key}}, h('th', {text: `${group} · ${label}`}),
+      h('td', {class: 'num', text: typeof x === 'number' ? show(x) : '–'}),
+      h('td', {class: 'num', text: typeof y === 'number' ? show(y) : '–'}),
+      h('td', {class: 'num delta', text: both ? (key === 'meanTokens' ? String(Math.round(y - x)) : fmtScore(y - x)) : '–'}));
+  }));
+  const q = cmp.questions || {};
+  return h('div', {}, h('div', {class: 'table-wrap'}, h('table', {class: 'compare-table'},
     h('thead', {}, h('tr', {}, h('th', {text: 'Metric'}), h('th', {text: nameA}), h('th', {text: nameB}),
       h('th', {text: 'B − A'}))),
-    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: 4, text: JSON.stringify(cmp)})))));
+    h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', {colspan: 4, text: 'No finished items in these runs.'}))))),
+  h('p', {class: 'questions', text: `Questions solved by both: ${q.both ?? 0}, only by ${nameA}: ${q.onlyA ?? 0}, ` +
+    `only by ${nameB}: ${q.onlyB ?? 0}, by neither: ${q.neither ?? 0}.`}));
 }
-

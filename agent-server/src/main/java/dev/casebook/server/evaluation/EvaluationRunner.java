@@ -2,6 +2,7 @@ package dev.casebook.server.evaluation;
 
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.tasks.TaskSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -25,15 +26,18 @@ class EvaluationRunner {
     private final RunRecords records;
     private final ObjectProvider<Agent> agent;
     private final ScorerRegistry scorers;
+    private final TaskRecords tasks;
     private final String instance;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, RunExecutor> active = new ConcurrentHashMap<>();
 
-    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, ScorerRegistry scorers, TaskSettings tasks) {
+    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, ScorerRegistry scorers, TaskRecords tasks,
+                     TaskSettings taskSettings) {
         this.records = records;
         this.agent = agent;
         this.scorers = scorers;
-        this.instance = tasks.instanceId();
+        this.tasks = tasks;
+        this.instance = taskSettings.instanceId();
     }
 
     boolean hasAgent() {
@@ -57,7 +61,7 @@ class EvaluationRunner {
             return;
         }
         active.computeIfAbsent(runId, id -> {
-            RunExecutor executor = new RunExecutor(id, records, current, scorers, instance, clock);
+            RunExecutor executor = new RunExecutor(id, records, tasks, current, scorers, instance, clock);
             Thread.ofVirtual().name("eval-run-" + id).start(() -> {
                 try {
                     executor.run();

@@ -9,6 +9,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.tasks.TaskRecords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -35,6 +37,8 @@ final class RunExecutor implements Runnable {
 
     private final String runId;
     private final RunRecords records;
+    /** Each item's episode is recorded as a task, so its trace can be read and streamed like any task's. */
+    private final TaskRecords tasks;
     private final Agent agent;
     private final ScorerRegistry scorers;
     private final String instance;
@@ -42,9 +46,11 @@ final class RunExecutor implements Runnable {
     private volatile boolean stopped;
     private volatile Thread thread;
 
-    RunExecutor(String runId, RunRecords records, Agent agent, ScorerRegistry scorers, String instance, Clock clock) {
+    RunExecutor(String runId, RunRecords records, TaskRecords tasks, Agent agent, ScorerRegistry scorers, String instance,
+                Clock clock) {
         this.runId = runId;
         this.records = records;
+        this.tasks = tasks;
         this.agent = agent;
         this.scorers = scorers;
         this.instance = instance;
@@ -117,9 +123,12 @@ final class RunExecutor implements Runnable {
                 item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),
                 Budgets.DEFAULT, origin, excluded);
         long start = System.nanoTime();
+        // steps are kept here and recorded after the episode: stop() interrupts this thread, and an interrupt during
+        // a database write would close its connection
+        List<Step> steps = new CopyOnWriteArrayList<>();
         Outcome outcome;
         try {
-            outcome = agent.run(spec, step -> { });
+            outcome = agent.run(spec, steps::add);
         } catch (RuntimeException e) {
             log.warn("agent failed on item {} of run {}", item.seq(), runId, e);
             outcome = new Outcome.Failed("error", e.toString(), List.of(), 0);
@@ -127,6 +136,7 @@ final class RunExecutor implements Runnable {
         if (stopped || Thread.currentThread().isInterrupted()) {
             return; // the claim is given back; the item runs again
         }
+        recordTask(spec, steps, outcome);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String prediction = outcome instanceof Outcome.Answered answered ? answered.answer() : null;
         Map<String, Map<String, Object>> scores = new LinkedHashMap<>();
@@ -144,6 +154,16 @@ final class RunExecutor implements Runnable {
         String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
         records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction, outcomeName, detail,
                 scores, correct, outcome.tokens(), millis, picks(outcome.selected()), leak), clock.instant());
+    }
+
+    /** The item's episode as a task record, so its trace is read (and replayed over SSE) like any task's. */
+    private void recordTask(TaskSpec spec, List<Step> steps, Outcome outcome) {
+        tasks.create(spec, List.of());
+        tasks.start(spec.id());
+        for (int seq = 0; seq < steps.size(); seq++) {
+            tasks.appendStep(spec.id(), seq, steps.get(seq));
+        }
+        tasks.finish(spec.id(), outcome);
     }
 
     private Map<String, Object> score(String name, RunRecords.Item item, String prediction) {

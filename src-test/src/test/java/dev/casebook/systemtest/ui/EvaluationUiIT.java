@@ -1,0 +1,98 @@
+package dev.casebook.systemtest.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.systemtest.support.Browser;
+import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The Evaluations page against the real server and agent, with the scripted LLM server as the only fake: upload a
+ * small dataset, start a run, watch it finish, read its aggregates, items and learning curve, open an item's trace.
+ */
+class EvaluationUiIT {
+    private static ScriptedLlmServer llm;
+    private static ServerProcess server;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        llm = ScriptedLlmServer.start();
+        // every question gets the answer 42: right for two of the three questions below
+        llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\": [\"Recall the answer\"]}"));
+        llm.when(Match.interaction("execute")).reply(Reply.text("The answer is 42."));
+        llm.when(Match.interaction("replan").or(Match.interaction("answer")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
+        server = ServerProcess.builder("ui-evaluation")
+                .property("casebook.models.planner.base-url", llm.baseUrl())
+                .property("casebook.models.planner.model", "scripted-planner")
+                .property("casebook.models.planner.api-key", "test-key")
+                .start();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (llm != null) {
+            llm.close();
+        }
+    }
+
+    @AfterEach
+    void no_console_errors() {
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void a_small_run_started_from_the_page_finishes_with_aggregates_items_and_a_chart() throws Exception {
+        Path dataset = Files.createTempDirectory("eval-ui-").resolve("questions.jsonl");
+        Files.write(dataset, List.of(
+                "{\"id\": \"q1\", \"question\": \"What is six times seven?\", \"answers\": [\"42\"]}",
+                "{\"id\": \"q2\", \"question\": \"The answer to everything?\", \"answers\": [\"42\"]}",
+                "{\"id\": \"q3\", \"question\": \"How many days in a week?\", \"answers\": [\"7\"]}"));
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/evaluations");
+
+        browser.visible("form.new-run input[name=file]");
+        browser.driver().findElement(By.cssSelector("form.new-run input[name=file]")).sendKeys(dataset.toString());
+        new Select(browser.visible("form.new-run select[name=memoryMode]")).selectByValue("read-write");
+        browser.driver().findElement(By.cssSelector("form.new-run details.more-options summary")).click();
+        new Select(browser.visible("form.new-run select[name=scorer]")).selectByValue("squad");
+        browser.driver().findElement(By.cssSelector("form.new-run button[type=submit]")).click();
+
+        browser.await(d -> d.getCurrentUrl().matches(".*#/evaluations/[0-9a-f-]{36}$"));
+        browser.withText(".run-progress .badge", "completed");
+        assertThat(browser.visible(".run-progress .done-count").getText()).isEqualTo("3 of 3 done");
+        String runId = browser.driver().getCurrentUrl().replaceAll(".*#/evaluations/", "");
+        WebElement all = browser.visible(".aggregates-table tr[data-group=all] .pass1");
+        assertThat(all.getText()).as(() -> server.get("/api/evaluations/runs/" + runId + "/items").body())
+                .isEqualTo("66.7 %");
+        browser.await(d -> d.findElements(By.cssSelector(".items-table tr.item")).size() == 3);
+        assertThat(browser.all(".items-table tr.item.correct")).hasSize(2);
+        assertThat(browser.all(".items-table tr.item.wrong")).hasSize(1);
+        browser.visible(".curve figure.chart svg");
+        browser.screenshot("evaluation-finished");
+
+        browser.driver().findElement(By.cssSelector(".items-table tr.item.wrong a")).click();
+        browser.withText(".drill .answer", "42");
+        browser.screenshot("evaluation-item-trace");
+    }
+}
