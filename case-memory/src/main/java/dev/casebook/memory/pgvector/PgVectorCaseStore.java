@@ -23,8 +23,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -55,6 +57,7 @@ public final class PgVectorCaseStore implements CaseStore {
     /** Candidate list size of an HNSW scan (pgvector's default is 40; recall@10 needs more). */
     public static final int EF_SEARCH = 100;
     private static final int MAX_EF_SEARCH = 1000;
+    private static final int BATCH = 500;
 
     /** PostgreSQL records the dimension of the vector column, not the model that filled it. */
     static final String UNRECORDED_MODEL = "not recorded by PostgreSQL";
@@ -188,6 +191,41 @@ public final class PgVectorCaseStore implements CaseStore {
                 session.flush();
             } catch (ConstraintViolationException e) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists", e);
+            }
+            return stored;
+        });
+    }
+
+    /**
+     * Adds many cases in one transaction with batched inserts (bulk loading, imports): all or none. Every vector is
+     * checked before anything is written; ids must be new.
+     */
+    public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
+        if (values.size() != embeddings.size()) {
+            throw new IllegalArgumentException(
+                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
+        }
+        embeddings.forEach(e -> checkVector(e, "embedding"));
+        Set<UUID> ids = new HashSet<>();
+        for (Case value : values) {
+            if (!ids.add(value.id())) {
+                throw new IllegalArgumentException("case " + value.id() + " appears twice in the batch");
+            }
+        }
+        List<Case> stored = values.stream().map(PgVectorCaseStore::truncated).toList();
+        return inTransaction("add " + values.size() + " cases", session -> {
+            session.setJdbcBatchSize(BATCH);
+            for (int i = 0; i < stored.size(); i++) {
+                session.persist(new CaseRow(stored.get(i), embeddings.get(i)));
+                if ((i + 1) % BATCH == 0 || i == stored.size() - 1) {
+                    try {
+                        session.flush();
+                    } catch (ConstraintViolationException e) {
+                        throw new IllegalArgumentException("a case of the batch already exists: "
+                                + e.getErrorMessage(), e);
+                    }
+                    session.clear();
+                }
             }
             return stored;
         });

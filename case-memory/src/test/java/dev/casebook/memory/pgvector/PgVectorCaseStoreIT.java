@@ -110,4 +110,30 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
                 .hasMessageContaining("no table 'cases' with an 'embedding' column")
                 .hasMessageContaining("run the Flyway migrations of casebook-db");
     }
+
+    @Test
+    void add_all_stores_a_batch_in_one_transaction_or_nothing() {
+        PgVectorCaseStore pg = (PgVectorCaseStore) store;
+        Random random = new Random(9);
+        Case existing = pg.add(Case.of(TENANT, "existing", "", "", 1, CaseSource.REAL), randomVector(random));
+        List<Case> batch = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            batch.add(Case.of(TENANT, "bulk " + i, "", "", 1, CaseSource.REAL));
+            vectors.add(randomVector(random));
+        }
+
+        assertThat(pg.addAll(batch, vectors)).hasSize(1200);
+        assertThat(pg.count(CaseFilter.tenant(TENANT))).isEqualTo(1201);
+        assertThat(pg.search(new VectorQuery(vectors.get(700), CaseFilter.tenant(TENANT), 1)))
+                .extracting(hit -> hit.value().id()).containsExactly(batch.get(700).id());
+
+        List<Case> clashing = List.of(Case.of(TENANT, "new", "", "", 1, CaseSource.REAL), existing);
+        assertThatThrownBy(() -> pg.addAll(clashing, List.of(randomVector(random), randomVector(random))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+        assertThat(pg.count(CaseFilter.tenant(TENANT))).isEqualTo(1201);
+        assertThatThrownBy(() -> pg.addAll(List.of(existing), List.of(new float[3])))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector has dimension 3, but the store holds vectors of dimension " + DIM);
+    }
 }
