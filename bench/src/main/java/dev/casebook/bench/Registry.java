@@ -10,5 +10,6 @@ final class Registry {
         Bench.register("agent-throughput", new AgentThroughput());
         Bench.register("embedding", new EmbeddingThroughputBench());
         Bench.register("retrieval", new RetrievalBench());
+        Bench.register("import", ImportBench::run);
     }
 }
