@@ -38,6 +38,7 @@ final class RetrievalBench implements Bench.Benchmark {
     static {
         STORES.put("lucene", (dimension, workDir, args) -> new LuceneRetrievalStore(dimension, workDir,
                 args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES)));
+        STORES.put("pgvector", (dimension, workDir, args) -> new PgVectorRetrievalStore(dimension));
     }
 
     private static final int K = 10;
