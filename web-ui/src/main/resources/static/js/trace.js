@@ -90,7 +90,9 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
   function showPlan(step) {
     plans.hidden = false;
     const subtasks = step.subtasks || [];
-    const title = step.iteration > 1 ? `Plan, revised (round ${step.iteration})` : 'Plan';
+    const answers = !subtasks.length && /"answer"\s*:/.test(step.planJson || '');
+    const title = answers ? `The planner answers (round ${step.iteration || 1})`
+      : step.iteration > 1 ? `Plan, revised (round ${step.iteration})` : 'Plan';
     plans.append(h('div', {class: 'plan', dataset: {iteration: step.iteration || 1}}, h('h3', {text: title}),
       subtasks.length
         ? h('ol', {}, subtasks.map(item => h('li', {text: typeof item === 'string' ? item : JSON.stringify(item)})))

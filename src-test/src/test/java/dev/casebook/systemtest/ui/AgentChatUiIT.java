@@ -1,0 +1,118 @@
+package dev.casebook.systemtest.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.casebook.systemtest.support.Browser;
+import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The chat page against the real server, its real agent and memory, with the scripted LLM server as the only fake:
+ * the streamed plan, tool call and answer appear, and feedback puts the episode into the Memory page.
+ */
+class AgentChatUiIT {
+    private static final String QUESTION = "What is 17*23?";
+    private static ScriptedLlmServer llm;
+    private static ServerProcess server;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        llm = ScriptedLlmServer.start();
+        scriptCalculatorTask();
+        server = ServerProcess.builder("ui-agent")
+                .property("casebook.models.planner.base-url", llm.baseUrl())
+                .property("casebook.models.planner.model", "scripted-planner")
+                .property("casebook.models.planner.api-key", "test-key")
+                .property("casebook.models.executor.model", "scripted-executor")
+                .start();
+        browser = Browser.start();
+    }
+
+    /** Plan one calculator subtask, call the calculator, report, answer; a slow planner so the stream is seen live. */
+    private static void scriptCalculatorTask() {
+        llm.when(Match.interaction("plan").and(Match.anyMessageContains("17*23")))
+                .reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
+        llm.when(Match.interaction("execute").and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}"));
+        llm.when(Match.interaction("execute").and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
+        llm.when(Match.interaction("replan"))
+                .reply(Reply.text("{\"answer\": \"The product is **391**.\\nFINAL ANSWER: 391\"}")
+                        .after(Duration.ofMillis(500)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (llm != null) {
+            llm.close();
+        }
+    }
+
+    @AfterEach
+    void no_console_errors() {
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void a_question_streams_plan_tool_call_and_answer_and_feedback_puts_the_case_into_memory() throws Exception {
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/chat");
+        browser.script("localStorage.clear();");
+        browser.open(server.baseUrl() + "/#/chat");
+        new Select(browser.visible("select[name=memoryMode]")).selectByValue("read-write");
+        browser.visible("#chat-input").sendKeys(QUESTION, Keys.ENTER);
+
+        WebElement turn = browser.visible(".turn");
+        String taskId = turn.getDomAttribute("data-task-id");
+        assertThat(browser.withText(".turn .plans .plan li", "Compute 17*23 with the calculator").getText())
+                .isEqualTo("Compute 17*23 with the calculator");
+        WebElement call = browser.visible(".turn details.tool-call[data-tool=calculator]");
+        browser.await(d -> call.getText().contains("done"));
+        call.findElement(By.tagName("summary")).click();
+        assertThat(call.findElement(By.cssSelector(".tool-result pre")).getText()).isEqualTo("391");
+        WebElement answer = browser.withText(".turn .answer", "391");
+        assertThat(answer.findElement(By.cssSelector("p")).getText()).isEqualTo("391");
+        browser.withText(".turn .task-status .badge", "answered");
+        browser.screenshot("agent-chat-answered");
+
+        browser.visible(".turn .thumb.up").click();
+        browser.withText(".turn .feedback", "thumbs up recorded");
+        JsonNode task = json(server.get("/api/tasks/" + taskId).body());
+        assertThat(task.path("answer").asText()).isEqualTo("391");
+        assertThat(task.path("reward").asDouble()).isEqualTo(1.0);
+
+        browser.visible(".turn .feedback a[href^='#/memory/']").click();
+        WebElement heading = browser.visible(".page.case .case-task");
+        assertThat(heading.getText()).isEqualTo(QUESTION);
+        browser.screenshot("agent-case-from-feedback");
+
+        browser.open(server.baseUrl() + "/#/memory");
+        WebElement row = browser.withText(".cases-table tbody tr", QUESTION);
+        assertThat(row.getText()).contains("positive");
+        browser.screenshot("memory-with-case");
+    }
+
+    private static JsonNode json(String body) throws Exception {
+        return new ObjectMapper().readTree(body);
+    }
+}
