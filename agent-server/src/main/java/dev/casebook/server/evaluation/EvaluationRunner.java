@@ -2,6 +2,7 @@ package dev.casebook.server.evaluation;
 
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.tasks.TaskSettings;
 import jakarta.annotation.PreDestroy;
@@ -27,16 +28,18 @@ class EvaluationRunner {
     private final ObjectProvider<Agent> agent;
     private final ScorerRegistry scorers;
     private final TaskRecords tasks;
+    private final ObjectProvider<MemoryFeedback> memory;
     private final String instance;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, RunExecutor> active = new ConcurrentHashMap<>();
 
     EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, ScorerRegistry scorers, TaskRecords tasks,
-                     TaskSettings taskSettings) {
+                     ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
         this.records = records;
         this.agent = agent;
         this.scorers = scorers;
         this.tasks = tasks;
+        this.memory = memory;
         this.instance = taskSettings.instanceId();
     }
 
@@ -61,7 +64,8 @@ class EvaluationRunner {
             return;
         }
         active.computeIfAbsent(runId, id -> {
-            RunExecutor executor = new RunExecutor(id, records, tasks, current, scorers, instance, clock);
+            RunExecutor executor = new RunExecutor(id, records, tasks, current, scorers, memory.getIfAvailable(),
+                    instance, clock);
             Thread.ofVirtual().name("eval-run-" + id).start(() -> {
                 try {
                     executor.run();

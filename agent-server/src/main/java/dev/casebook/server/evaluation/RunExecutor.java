@@ -9,6 +9,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works one run on this instance: claims items one by one (at most {@code concurrency} at once, each on a virtual
- * thread), runs the agent, scores the answer and records the item. Ends the run when no item is left. Stopping it
+ * thread), runs the agent, scores the answer and records the item; in read-write runs the primary score goes to
+ * case memory as the episode's reward. Ends the run when no item is left. Stopping it
  * (cancel, shutdown) interrupts the agents and gives their claims back, so those items run again later and finished
  * ones are never redone.
  */
@@ -41,18 +43,20 @@ final class RunExecutor implements Runnable {
     private final TaskRecords tasks;
     private final Agent agent;
     private final ScorerRegistry scorers;
+    private final MemoryFeedback memory;
     private final String instance;
     private final Clock clock;
     private volatile boolean stopped;
     private volatile Thread thread;
 
-    RunExecutor(String runId, RunRecords records, TaskRecords tasks, Agent agent, ScorerRegistry scorers, String instance,
-                Clock clock) {
+    RunExecutor(String runId, RunRecords records, TaskRecords tasks, Agent agent, ScorerRegistry scorers,
+                MemoryFeedback memory, String instance, Clock clock) {
         this.runId = runId;
         this.records = records;
         this.tasks = tasks;
         this.agent = agent;
         this.scorers = scorers;
+        this.memory = memory;
         this.instance = instance;
         this.clock = clock;
     }
@@ -152,8 +156,22 @@ final class RunExecutor implements Runnable {
             case Outcome.Failed f -> f.reason();
         };
         String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
-        records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction, outcomeName, detail,
-                scores, correct, outcome.tokens(), millis, picks(outcome.selected()), leak), clock.instant());
+        boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,
+                outcomeName, detail, scores, correct, outcome.tokens(), millis, picks(outcome.selected()), leak),
+                clock.instant());
+        if (recorded && correct != null && memory != null && outcome instanceof Outcome.Answered answered) {
+            rewardMemory(run, item, answered, correct);
+        }
+    }
+
+    /** In read-write runs the primary score is the episode's reward: its case and the cases it used learn from it. */
+    private void rewardMemory(RunRecords.Run run, RunRecords.Item item, Outcome.Answered answered, boolean correct) {
+        RunSettings settings = run.settings();
+        List<MemoryFeedback.Credit> credits = answered.selected().stream()
+                .filter(p -> p.caseId() != null)
+                .map(p -> new MemoryFeedback.Credit(p.caseId().toString(), p.score(), p.role())).toList();
+        memory.apply(run.tenant(), item.question(), settings.memoryMode(), settings.policy(),
+                answered.caseId() == null ? null : answered.caseId().toString(), credits, correct ? 1.0 : 0.0);
     }
 
     /** The item's episode as a task record, so its trace is read (and replayed over SSE) like any task's. */
