@@ -241,6 +241,44 @@ class RunsApiIT {
     }
 
     @Test
+    void gaia_attachments_are_passed_to_the_task() throws Exception {
+        Path validation = Files.createDirectories(dir.resolve("gaia-attach/2023/validation"));
+        Files.writeString(validation.resolve("metadata.jsonl"),
+                "{\"task_id\": \"a-1\", \"Question\": \"Red planet?\", \"Level\": 2, \"Final answer\": \"Mars\", \"file_name\": \"a-1.txt\"}\n");
+        Files.writeString(validation.resolve("a-1.txt"), "the attached notes");
+
+        String id = create("{\"dataset\": \"%s\"}".formatted(dir.resolve("gaia-attach")));
+        awaitStatus(id, "completed");
+
+        var spec = agent.specs.stream().filter(s -> s.attachments().size() == 1).findFirst().orElseThrow();
+        assertThat(spec.attachments().getFirst()).isEqualTo(validation.resolve("a-1.txt").toAbsolutePath().normalize());
+        assertThat(Files.readString(spec.attachments().getFirst())).isEqualTo("the attached notes");
+    }
+
+    @Test
+    void the_command_line_creates_a_run_follows_it_and_downloads_results() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Path csv = dir.resolve("cli-results.csv");
+
+        int status = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
+                "--dataset", dataset().toString(), "--scorers", "squad", "--groups", "gas", "--results-csv", csv.toString()},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("completed 2/2 accuracy=1.0", "aggregates {\"1\":{\"all\":{\"questions\":2");
+        assertThat(printed.strip()).endsWith("completed");
+        assertThat(Files.readAllLines(csv)).hasSize(3);
+
+        int refused = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
+                "--dataset", dataset().toString(), "--attempts", "0"},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused the run (400): field 'attempts' must be within [1, 100], was 0");
+    }
+
+    @Test
     void bad_requests_are_problems_with_a_useful_detail() throws Exception {
         assertProblem(http().postJson("/api/evaluations/runs", "{}"), 400, "field 'dataset' is required");
         assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"/nope/x.jsonl\"}"), 400, "dataset '/nope/x.jsonl' not found");
