@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(classes = CasebookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.datasource.url=jdbc:h2:mem:agentrun;DB_CLOSE_DELAY=-1",
-                "casebook.evaluation.upload-dir=target/eval-uploads-agent"})
+                "casebook.evaluation.upload-dir=target/eval-uploads-agent", "casebook.memory.store=none"})
 class AgentRunIT {
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
 

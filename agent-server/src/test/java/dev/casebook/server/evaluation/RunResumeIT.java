@@ -58,7 +58,7 @@ class RunResumeIT {
                         "--spring.datasource.username=" + schema.user(), "--spring.datasource.password=" + schema.password(),
                         "--spring.flyway.schemas=" + schema.name(), "--casebook.tasks.instance-id=" + instance,
                         "--casebook.attachments.dir=target/attachments-" + instance,
-                        "--casebook.evaluation.upload-dir=target/datasets-" + instance,
+                        "--casebook.evaluation.upload-dir=target/datasets-" + instance, "--casebook.memory.store=none",
                         "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=evaluator",
                         "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY));
     }

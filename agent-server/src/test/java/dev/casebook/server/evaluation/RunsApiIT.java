@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(classes = {CasebookApplication.class, RunsApiIT.Agents.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.datasource.url=jdbc:h2:mem:runsapi;DB_CLOSE_DELAY=-1",
-                "casebook.evaluation.cost-per-million-tokens=2.0", "casebook.evaluation.upload-dir=target/eval-uploads"})
+                "casebook.evaluation.cost-per-million-tokens=2.0", "casebook.evaluation.upload-dir=target/eval-uploads", "casebook.memory.store=none"})
 class RunsApiIT {
     static final Map<String, String> ANSWERS = Map.of(
             "Largest planet?", "Jupiter",

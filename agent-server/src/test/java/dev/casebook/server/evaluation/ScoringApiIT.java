@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 
 /** POST /api/evaluations/score on a running server, the judge against the scripted LLM server. */
 @SpringBootTest(classes = CasebookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.datasource.url=jdbc:h2:mem:scoringapi;DB_CLOSE_DELAY=-1")
+        properties = {"spring.datasource.url=jdbc:h2:mem:scoringapi;DB_CLOSE_DELAY=-1", "casebook.memory.store=none"})
 class ScoringApiIT {
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
 

@@ -1,0 +1,104 @@
+package dev.casebook.server.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Multi-epoch read-write runs through the real agent and real case memory (Lucene, in-process embeddings): with the
+ * leave-one-task-out guard a question never sees the case written from itself in a later epoch, while it does see
+ * the cases of other questions; with the guard off it sees its own earlier answer, as the reference implementation
+ * does.
+ */
+@SpringBootTest(classes = CasebookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.datasource.url=jdbc:h2:mem:memoryguard;DB_CLOSE_DELAY=-1",
+                "casebook.evaluation.upload-dir=target/eval-uploads-guard"})
+class MemoryGuardIT {
+    static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
+    static final String SPIDERS_3 = "A spider has eight legs. How many legs do three spiders have together?";
+    static final String SPIDERS_5 = "Spiders have 8 legs each; count the legs of 5 spiders.";
+
+    @LocalServerPort
+    int port;
+    @TempDir
+    static Path dir;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("casebook.models.planner.base-url", LLM::baseUrl);
+        registry.add("casebook.models.planner.model", () -> "scripted-planner");
+        registry.add("casebook.models.planner.api-key", () -> "test-key");
+        registry.add("casebook.models.planner.timeout", () -> "5s");
+        registry.add("casebook.memory.store", () -> "lucene");
+        registry.add("casebook.memory.dir", () -> "target/cases-" + java.util.UUID.randomUUID());
+    }
+
+    @AfterAll
+    static void stop() {
+        LLM.close();
+    }
+
+    @Test
+    void later_epochs_never_see_the_case_written_from_the_same_question() throws Exception {
+        Path data = dir.resolve("spiders.jsonl");
+        Files.writeString(data, """
+                {"id": "s3", "question": "%s", "answers": ["24"]}
+                {"id": "s5", "question": "%s", "answers": ["40"]}
+                """.formatted(SPIDERS_3, SPIDERS_5));
+        LLM.when(Match.interaction("plan").and(task(SPIDERS_3))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 24\"}"));
+        LLM.when(Match.interaction("plan").and(task(SPIDERS_5))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 40\"}"));
+        Http http = new Http(port);
+
+        String guarded = run(http, "{\"dataset\": \"%s\", \"epochs\": 2, \"concurrency\": 1, \"memoryMode\": \"read-write\", \"scorers\": [\"squad\"]}".formatted(data));
+        JsonNode run = http.get("/api/evaluations/runs/" + guarded).json();
+        assertThat(run.get("settings").get("leaveOneTaskOut").asBoolean()).isTrue();
+        List<LlmRequest> threeSpiders = LLM.requests(Match.interaction("plan").and(task(SPIDERS_3)));
+        assertThat(threeSpiders).hasSize(2);
+        String epoch2 = threeSpiders.get(1).lastUserMessage();
+        assertThat(epoch2).doesNotContain("Answer: 24").contains("] Task: " + SPIDERS_5, "Answer: 40");
+        JsonNode items = http.get("/api/evaluations/runs/" + guarded + "/results").json().get("items");
+        items.forEach(item -> assertThat(item.get("guardLeak").asBoolean()).isFalse());
+
+        String unguarded = run(http, "{\"dataset\": \"%s\", \"limit\": 1, \"memoryMode\": \"read-only\", \"leaveOneTaskOut\": false, \"scorers\": [\"squad\"]}".formatted(data));
+        assertThat(http.get("/api/evaluations/runs/" + unguarded).json().get("settings").get("leaveOneTaskOut").asBoolean()).isFalse();
+        List<LlmRequest> after = LLM.requests(Match.interaction("plan").and(task(SPIDERS_3)));
+        assertThat(after.getLast().lastUserMessage()).contains("Answer: 24");
+    }
+
+    /** The planner request of this question (not one that shows it as a past case). */
+    private static java.util.function.Predicate<LlmRequest> task(String question) {
+        return request -> request.lastUserMessage().startsWith("Task: " + question);
+    }
+
+    private static String run(Http http, String body) throws InterruptedException {
+        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
+            if (run.get("status").asString().equals("completed")) {
+                return id;
+            }
+            assertThat(run.get("status").asString()).isIn("queued", "running");
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + id + " did not complete");
+    }
+}
