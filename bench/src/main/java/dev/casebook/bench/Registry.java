@@ -7,6 +7,7 @@ final class Registry {
 
     static void registerAll() {
         Bench.register("policy-offline", dev.casebook.bench.policy.PolicyOfflineBench::run);
+        Bench.register("memory-learning", dev.casebook.bench.policy.MemoryLearningBench::run);
         Bench.register("agent-throughput", new AgentThroughput());
         Bench.register("embedding", new EmbeddingThroughputBench());
         Bench.register("retrieval", new RetrievalBench());

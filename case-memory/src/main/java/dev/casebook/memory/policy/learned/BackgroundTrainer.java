@@ -34,8 +34,10 @@ final class BackgroundTrainer implements AutoCloseable {
     private final BlockingQueue<Observation> pending = new LinkedBlockingQueue<>();
     private final Random random;
     private final Thread thread;
+    private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long admitted;
     private volatile boolean closed;
-    private long budget;
+    private volatile long budget;
     private long savedSteps;
     private long lastSave = System.nanoTime();
 
@@ -59,6 +61,7 @@ final class BackgroundTrainer implements AutoCloseable {
     /** Queues an episode's outcome; returns at once. */
     void observe(float[] state, List<SelectedCase> selected, double reward) {
         if (!closed && !selected.isEmpty()) {
+            submitted.incrementAndGet();
             pending.add(new Observation(state.clone(), List.copyOf(selected), reward));
         }
     }
@@ -101,13 +104,19 @@ final class BackgroundTrainer implements AutoCloseable {
             if (o == STOP) {
                 continue;
             }
-            List<Case> cases = o.selected().stream().map(SelectedCase::value).toList();
-            List<float[]> caseVectors = vectors.vectors(cases);
-            for (int i = 0; i < cases.size(); i++) {
-                Case c = cases.get(i);
-                buffer.add(new ReplayExample(o.state(), c.id(), caseVectors.get(i), c.uses(), c.successes(),
-                        c.label(), o.reward() >= 0.5 ? 1.0 : 0.0));
-                budget = Math.min(MAX_BACKLOG, budget + settings.updatesPerExample());
+            try {
+                List<Case> cases = o.selected().stream().map(SelectedCase::value).toList();
+                List<float[]> caseVectors = vectors.vectors(cases);
+                for (int i = 0; i < cases.size(); i++) {
+                    Case c = cases.get(i);
+                    buffer.add(new ReplayExample(o.state(), c.id(), caseVectors.get(i), c.uses(), c.successes(),
+                            c.label(), o.reward() >= 0.5 ? 1.0 : 0.0));
+                    budget = Math.min(MAX_BACKLOG, budget + settings.updatesPerExample());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("learned policy: an observed episode could not become replay examples; dropped", e);
+            } finally {
+                admitted++;
             }
         }
     }
@@ -145,6 +154,21 @@ final class BackgroundTrainer implements AutoCloseable {
         savedSteps = header.steps();
         lastSave = System.nanoTime();
         LOG.debug("learned policy: checkpoint saved at {} steps in {}", header.steps(), dir);
+    }
+
+    /**
+     * Waits until every observed episode is in the replay buffer and the training it earned is done (or cannot start
+     * yet for want of examples); false when {@code timeout} passed first.
+     */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admitted < submitted.get() || (budget > 0 && buffer.size() >= settings.minExamples())) {
+            if (closed || System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
     }
 
     /** Stops the thread (after the step in progress), then saves a last checkpoint. */

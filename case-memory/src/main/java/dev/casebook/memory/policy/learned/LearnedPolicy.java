@@ -232,6 +232,14 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the trainer has taken in every observed episode and trained the steps they earned; false when
+     * {@code timeout} passed first. For simulations and tests that run episodes faster than an LLM would.
+     */
+    public boolean awaitTrainingIdle(Duration timeout) throws InterruptedException {
+        return trainer == null || trainer.awaitIdle(timeout);
+    }
+
     public Status status() {
         return new Status(network != null, fallbackReason, network == null ? 0 : network.steps(), buffer.size());
     }
