@@ -3,16 +3,20 @@ package dev.casebook.bench.policy;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code --name value} command-line options of a benchmark. */
+/** {@code --name=value} (or {@code --name value}) command-line options of a benchmark. */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
 
     Args(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+            int eq = args[i].indexOf('=');
+            if (args[i].startsWith("--") && eq > 2) {
+                values.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                values.put(args[i], args[++i]);
+            } else {
+                throw new IllegalArgumentException("expected --name=value options, got '" + args[i] + "'");
             }
-            values.put(args[i], args[++i]);
         }
     }
 

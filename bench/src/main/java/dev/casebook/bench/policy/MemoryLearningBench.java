@@ -24,7 +24,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * {@code ./casebook bench memory-learning [--seeds 5] [--episodes 600] [--window 50] [--k 4]}: the memory-learning
+ * {@code ./casebook bench memory-learning [--seeds=5] [--episodes=600] [--window=50] [--k=4]}: the memory-learning
  * SIMULATOR. Runs the same stream of simulated tasks with memory off, the similarity policy and the learned policy
  * over several seeds against a real Lucene case store and a simulated LLM behind the OpenAI-compatible HTTP
  * interface, and prints success-rate learning curves with 95% confidence intervals, the final success rates on

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code ./casebook bench policy-offline [--data FILE] [--seed N] [--held-out 0.2] [--queries N] [--epochs N]
- * [--batch N] [--k N] [--hidden N] [--lr X]}: trains the Q-network on {@code memento/training_data.jsonl} with the
+ * {@code ./casebook bench policy-offline [--data=FILE] [--seed=N] [--held-out=0.2] [--queries=N] [--epochs=N]
+ * [--batch=N] [--k=N] [--hidden=N] [--lr=X]}: trains the Q-network on {@code memento/training_data.jsonl} with the
  * in-process embedder and prints held-out ROC-AUC and precision@K of the learned policy and of cosine similarity.
  */
 public final class PolicyOfflineBench {
