@@ -16,11 +16,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 class LearnedPolicyWiringIT {
 
     private static ConfigurableApplicationContext start(String policy, Path checkpoints) {
+        return start(policy, checkpoints, "learned-" + UUID.randomUUID(), "target/cases-" + UUID.randomUUID());
+    }
+
+    private static ConfigurableApplicationContext start(String policy, Path checkpoints, String database,
+            String cases) {
         return new SpringApplicationBuilder(CasebookApplication.class).run(
                 "--server.port=0",
-                "--spring.datasource.url=jdbc:h2:mem:learned-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "--spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "--casebook.memory.store=lucene",
-                "--casebook.memory.dir=target/cases-" + UUID.randomUUID(),
+                "--casebook.memory.dir=" + cases,
                 "--casebook.memory.policy=" + policy,
                 "--casebook.memory.learned.checkpoint-dir=" + checkpoints);
     }
@@ -34,6 +39,31 @@ class LearnedPolicyWiringIT {
             assertThat(memory.policies()).containsKeys("learned", "similarity");
             LearnedPolicy learned = (LearnedPolicy) memory.policies().get("learned");
             assertThat(learned.status().learning()).isTrue();
+        }
+    }
+
+    @Test
+    void observed_rewards_are_kept_with_the_run_records_and_reloaded_at_start() throws Exception {
+        Path checkpoints = Files.createTempDirectory("learned-wiring");
+        String database = "learned-" + UUID.randomUUID();
+        String cases = "target/cases-" + UUID.randomUUID();
+        try (ConfigurableApplicationContext context = start("learned", checkpoints, database, cases)) {
+            AgentMemory memory = context.getBean(AgentMemory.class);
+            float[] state = memory.embedder().embed("What is the capital of France?");
+            memory.store().add(dev.casebook.memory.Case.of("acme", "What is the capital of Italy?", "look it up",
+                    "Rome", 1, dev.casebook.memory.CaseSource.REAL), memory.embedder().embed(
+                    "What is the capital of Italy?"));
+            LearnedPolicy learned = context.getBean(LearnedPolicy.class);
+            var selected = learned.select(new dev.casebook.memory.policy.SelectionRequest("What is the capital of"
+                    + " France?", state, dev.casebook.memory.CaseFilter.tenant("acme"), 4));
+            assertThat(selected).hasSize(1);
+            learned.observe(state, selected, 1);
+            assertThat(learned.awaitTrainingIdle(java.time.Duration.ofMinutes(1))).isTrue();
+            assertThat(context.getBean(org.springframework.jdbc.core.JdbcTemplate.class)
+                    .queryForObject("SELECT COUNT(*) FROM policy_replay", Integer.class)).isEqualTo(1);
+        }
+        try (ConfigurableApplicationContext restarted = start("learned", checkpoints, database, cases)) {
+            assertThat(restarted.getBean(LearnedPolicy.class).status().replayExamples()).isEqualTo(1);
         }
     }
 

@@ -31,6 +31,7 @@ final class BackgroundTrainer implements AutoCloseable {
     private final LearnedPolicy.Settings settings;
     private final String embeddingModel;
     private final LongConsumer afterStep;
+    private final ReplayLog log;
     private final BlockingQueue<Observation> pending = new LinkedBlockingQueue<>();
     private final Random random;
     private final Thread thread;
@@ -45,7 +46,8 @@ final class BackgroundTrainer implements AutoCloseable {
     }
 
     BackgroundTrainer(QNetwork network, ReplayBuffer buffer, CaseVectors vectors, LearnedPolicy.Settings settings,
-            String embeddingModel, LongConsumer afterStep) {
+            String embeddingModel, ReplayLog log, LongConsumer afterStep) {
+        this.log = log;
         this.network = network;
         this.buffer = buffer;
         this.vectors = vectors;
@@ -109,8 +111,10 @@ final class BackgroundTrainer implements AutoCloseable {
                 List<float[]> caseVectors = vectors.vectors(cases);
                 for (int i = 0; i < cases.size(); i++) {
                     Case c = cases.get(i);
-                    buffer.add(new ReplayExample(o.state(), c.id(), caseVectors.get(i), c.uses(), c.successes(),
-                            c.label(), o.reward() >= 0.5 ? 1.0 : 0.0));
+                    ReplayExample example = new ReplayExample(o.state(), c.id(), caseVectors.get(i), c.uses(),
+                            c.successes(), c.label(), o.reward() >= 0.5 ? 1.0 : 0.0);
+                    buffer.add(example);
+                    keep(example);
                     budget = Math.min(MAX_BACKLOG, budget + settings.updatesPerExample());
                 }
             } catch (RuntimeException e) {
@@ -118,6 +122,14 @@ final class BackgroundTrainer implements AutoCloseable {
             } finally {
                 admitted++;
             }
+        }
+    }
+
+    private void keep(ReplayExample example) {
+        try {
+            log.append(example);
+        } catch (RuntimeException e) {
+            LOG.warn("learned policy: a replay example could not be persisted; it stays in memory only", e);
         }
     }
 

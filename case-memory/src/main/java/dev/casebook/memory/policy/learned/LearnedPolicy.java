@@ -137,7 +137,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     }
 
     private LearnedPolicy(CaseRetriever retriever, CaseVectors vectors, Settings settings, QNetwork network,
-            String embeddingModel, String fallbackReason, LongConsumer afterStep) {
+            String embeddingModel, String fallbackReason, ReplayLog log, LongConsumer afterStep) {
         this.retriever = retriever;
         this.vectors = vectors;
         this.settings = settings;
@@ -146,8 +146,15 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         this.fallback = network == null ? new SimilarityPolicy(retriever, settings.similarity()) : null;
         this.random = new Random(settings.seed());
         this.buffer = new ReplayBuffer(settings.replayCapacity());
+        if (network != null) {
+            for (ReplayExample kept : log.recent(settings.replayCapacity())) {
+                if (kept.caseVector().length == retriever.dimension()) {
+                    buffer.add(kept);
+                }
+            }
+        }
         this.trainer = network == null ? null
-                : new BackgroundTrainer(network, buffer, vectors, settings, embeddingModel, afterStep);
+                : new BackgroundTrainer(network, buffer, vectors, settings, embeddingModel, log, afterStep);
     }
 
     /**
@@ -157,11 +164,22 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      */
     public static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
             Settings settings) {
-        return open(retriever, vectors, embeddingModel, settings, steps -> { });
+        return open(retriever, vectors, embeddingModel, settings, ReplayLog.NONE, steps -> { });
+    }
+
+    /** As {@link #open(CaseRetriever, CaseVectors, String, Settings)}, keeping replay examples in {@code log}. */
+    public static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
+            Settings settings, ReplayLog log) {
+        return open(retriever, vectors, embeddingModel, settings, log, steps -> { });
     }
 
     static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel, Settings settings,
             LongConsumer afterStep) {
+        return open(retriever, vectors, embeddingModel, settings, ReplayLog.NONE, afterStep);
+    }
+
+    static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel, Settings settings,
+            ReplayLog log, LongConsumer afterStep) {
         Objects.requireNonNull(retriever, "retriever");
         Objects.requireNonNull(vectors, "vectors");
         Objects.requireNonNull(embeddingModel, "embeddingModel");
@@ -172,10 +190,11 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
                     : Checkpoint.load(settings.checkpointDirectory(), embeddingModel, shape)
                             .orElseGet(() -> QNetwork.create(shape));
             LOG.info("learned policy: Q-network on {} with {} training steps", network.device(), network.steps());
-            return new LearnedPolicy(retriever, vectors, settings, network, embeddingModel, "", afterStep);
+            return new LearnedPolicy(retriever, vectors, settings, network, embeddingModel, "", log, afterStep);
         } catch (PolicyUnavailableException e) {
             LOG.warn("learned policy: {}; selecting by similarity instead", e.getMessage());
-            return new LearnedPolicy(retriever, vectors, settings, null, embeddingModel, e.getMessage(), afterStep);
+            return new LearnedPolicy(retriever, vectors, settings, null, embeddingModel, e.getMessage(), log,
+                    afterStep);
         }
     }
 

@@ -1,0 +1,55 @@
+package dev.casebook.server.memory;
+
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.policy.learned.ReplayExample;
+import dev.casebook.memory.policy.learned.ReplayLog;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The learned policy's replay examples in the run records' database (table {@code policy_replay}, V20). */
+final class JdbcReplayLog implements ReplayLog {
+
+    private final JdbcTemplate jdbc;
+
+    JdbcReplayLog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void append(ReplayExample example) {
+        jdbc.update("INSERT INTO policy_replay (case_id, state, case_vector, uses, successes, label, reward,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", example.caseId().toString(),
+                bytes(example.state()), bytes(example.caseVector()), example.uses(), example.successes(),
+                example.label().wireName(), example.reward(), Timestamp.from(Instant.now()));
+    }
+
+    @Override
+    public List<ReplayExample> recent(int limit) {
+        List<ReplayExample> newestFirst = new ArrayList<>(jdbc.query("SELECT case_id, state, case_vector, uses,"
+                + " successes, label, reward FROM policy_replay ORDER BY id DESC LIMIT ?",
+                (rs, n) -> new ReplayExample(floats(rs.getBytes("state")), UUID.fromString(rs.getString("case_id")),
+                        floats(rs.getBytes("case_vector")), rs.getInt("uses"), rs.getInt("successes"),
+                        CaseLabel.parse(rs.getString("label")), rs.getDouble("reward")), limit));
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    private static byte[] bytes(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return buffer.array();
+    }
+
+    private static float[] floats(byte[] bytes) {
+        float[] values = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return values;
+    }
+}
