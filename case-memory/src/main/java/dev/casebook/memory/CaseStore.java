@@ -1,5 +1,7 @@
 package dev.casebook.memory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,6 +15,23 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
      * Stores a new case with its embedding. Rejects a vector of the wrong dimension and an id that already exists.
      */
     Case add(Case value, float[] embedding);
+
+    /**
+     * Stores many new cases, each with its embedding, and returns them as stored, in input order (imports, bulk
+     * loads). The Lucene and pgvector stores do it atomically in one commit (all or none); this default adds them one
+     * by one and is not atomic.
+     */
+    default List<Case> addAll(List<Case> values, List<float[]> embeddings) {
+        if (values.size() != embeddings.size()) {
+            throw new IllegalArgumentException(
+                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
+        }
+        List<Case> stored = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            stored.add(add(values.get(i), embeddings.get(i)));
+        }
+        return stored;
+    }
 
     /** Replaces plan, answer, reward and label of an existing case; empty when the case does not exist. */
     Optional<Case> updateOutcome(String tenant, UUID id, String plan, String answer, double reward, CaseLabel label);

@@ -200,6 +200,7 @@ public final class PgVectorCaseStore implements CaseStore {
      * Adds many cases in one transaction with batched inserts (bulk loading, imports): all or none. Every vector is
      * checked before anything is written; ids must be new.
      */
+    @Override
     public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
         if (values.size() != embeddings.size()) {
             throw new IllegalArgumentException(

@@ -22,7 +22,8 @@ import java.util.UUID;
  * <p>The whole input is read and checked before anything is written: a malformed line (bad JSON, a missing or
  * invalid field, an id that exists already or twice in the input) is reported with its line number; with
  * {@link OnError#REJECT} any such line rejects the import, with {@link OnError#SKIP} the other lines are stored and
- * the report lists the skipped ones. Task texts are embedded in batches. If storing fails part way (the store or the
+ * the report lists the skipped ones. Task texts are embedded in batches, and each batch is stored with
+ * {@link CaseStore#addAll} (one commit); a batch the store refuses is stored case by case to find the line. If storing fails part way (the store or the
  * embedder fails, or an id turns out taken), the cases this import stored are deleted again before the failure
  * propagates, so an import never stays half-done.
  */
@@ -64,17 +65,10 @@ public final class CaseImporter {
                 List<NumberedCase> batch = parsed.cases().subList(from, Math.min(from + batchSize,
                         parsed.cases().size()));
                 List<float[]> vectors = embedder.embedAll(batch.stream().map(n -> n.value().task()).toList());
-                for (int i = 0; i < batch.size(); i++) {
-                    NumberedCase n = batch.get(i);
-                    try {
-                        stored.add(store.add(n.value(), vectors.get(i)));
-                    } catch (IllegalArgumentException e) {
-                        if (onError == OnError.REJECT) {
-                            undo(tenant, stored);
-                            throw new ImportRejectedException(List.of(new LineError(n.line(), e.getMessage())));
-                        }
-                        errors.add(new LineError(n.line(), e.getMessage()));
-                    }
+                try {
+                    stored.addAll(store.addAll(batch.stream().map(NumberedCase::value).toList(), vectors));
+                } catch (IllegalArgumentException e) {
+                    storeOneByOne(tenant, batch, vectors, onError, stored, errors);
                 }
             }
         } catch (RuntimeException e) {
@@ -88,6 +82,28 @@ public final class CaseImporter {
         }
         errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
         return new ImportReport(parsed.format(), stored.size(), errors);
+    }
+
+    /** A case of the batch could not be stored (an id taken in another tenant): find it, line by line. */
+    private void storeOneByOne(String tenant, List<NumberedCase> batch, List<float[]> vectors, OnError onError,
+            List<Case> stored, List<LineError> errors) {
+        for (int i = 0; i < batch.size(); i++) {
+            NumberedCase n = batch.get(i);
+            var already = store.get(tenant, n.value().id());
+            if (already.isPresent()) {
+                stored.add(already.get());
+                continue;
+            }
+            try {
+                stored.add(store.add(n.value(), vectors.get(i)));
+            } catch (IllegalArgumentException e) {
+                if (onError == OnError.REJECT) {
+                    undo(tenant, stored);
+                    throw new ImportRejectedException(List.of(new LineError(n.line(), e.getMessage())));
+                }
+                errors.add(new LineError(n.line(), e.getMessage()));
+            }
+        }
     }
 
     private void undo(String tenant, List<Case> stored) {

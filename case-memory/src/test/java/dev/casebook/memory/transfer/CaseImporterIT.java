@@ -196,6 +196,27 @@ class CaseImporterIT {
     }
 
     @Test
+    void an_id_taken_in_another_tenant_is_found_line_by_line_in_its_batch() {
+        CaseStore store = freshStore();
+        Case theirs = store.add(Case.of("other", "theirs", "", "", 1, CaseSource.REAL), embedder.embed("theirs"));
+        String input = "{\"task\":\"first\",\"reward\":1}\n{\"id\":\"" + theirs.id()
+                + "\",\"task\":\"clash\",\"reward\":1}\n{\"task\":\"third\",\"reward\":0}\n";
+
+        ImportReport report = new CaseImporter(store, embedder, 8).importLines(new StringReader(input), "acme",
+                CaseFormat.CASEBOOK, OnError.SKIP);
+
+        assertThat(report.imported()).isEqualTo(2);
+        assertThat(report.skipped()).containsExactly(new LineError(2, "case " + theirs.id() + " already exists"));
+        assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(2);
+
+        assertThatThrownBy(() -> new CaseImporter(store, embedder, 8).importLines(new StringReader(input
+                .replace("first", "first again").replace("third", "third again")), "acme", CaseFormat.CASEBOOK,
+                OnError.REJECT)).isInstanceOf(ImportRejectedException.class)
+                .hasMessageContaining("line 2: case " + theirs.id() + " already exists");
+        assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(2);
+    }
+
+    @Test
     void a_failure_part_way_removes_what_the_import_stored() {
         CaseStore store = freshStore();
         Embedder failing = new CountingEmbedder(embedder) {
