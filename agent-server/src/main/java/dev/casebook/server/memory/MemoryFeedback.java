@@ -6,6 +6,8 @@ import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,6 +33,18 @@ public class MemoryFeedback {
 
     /** A selected case as recorded with the task. */
     public record Credit(String caseId, double score, String role) {
+    }
+
+    /**
+     * Applies a reward given to an agent run that was not submitted as a task (an evaluation item scored against
+     * its gold answer): the run's case, if it wrote one, and the cases it selected. Call it once per run.
+     */
+    public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward) {
+        String caseId = outcome instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString() : null;
+        List<Credit> credits = outcome.selected().stream()
+                .map(p -> new Credit(p.caseId().toString(), p.score(), p.role())).toList();
+        return apply(spec.tenant(), spec.text(), spec.memoryMode().wireName(), spec.policy(), caseId, credits,
+                reward);
     }
 
     /** Returns the ids of the selected cases credited with a success; empty when nothing applied. */

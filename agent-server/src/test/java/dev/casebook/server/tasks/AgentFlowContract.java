@@ -41,6 +41,10 @@ abstract class AgentFlowContract {
     int port;
     @Autowired
     Embedder embedder;
+    @Autowired
+    dev.casebook.server.agent.Agent agent;
+    @Autowired
+    dev.casebook.server.memory.MemoryFeedback memoryFeedback;
 
     static void agentProperties(DynamicPropertyRegistry registry) {
         registry.add("casebook.security.enabled", () -> "true");
@@ -213,6 +217,34 @@ abstract class AgentFlowContract {
         assertThat(pitfall.get("task").asString()).isEqualTo(marker);
         assertThat(pitfall.get("label").asString()).isEqualTo("negative");
         assertThat(pitfall.get("reward").asDouble()).isEqualTo(0.0);
+    }
+
+    @Test
+    void a_scored_run_outside_the_task_api_rewards_its_case_and_credits_what_it_selected() {
+        String seed = "Scored run: how many minutes are there in 3 hours?";
+        String scored = "Scored run: convert a duration of three hours into minutes, please.";
+        assertThat(cosine(embedder.embed(seed), embedder.embed(scored))).as("similar, not near-duplicates")
+                .isBetween(0.3, 0.9);
+        scriptCalculatorTask("minutes are there in 3 hours", "3*60", "180");
+        scriptCalculatorTask("three hours into minutes", "3*60", "180");
+        String seedId = create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}");
+        String seedCase = api().awaitEnd(seedId).get("caseId").asString();
+        int successes = api().get("/api/cases/" + seedCase).json().get("successes").asInt();
+
+        var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", scored,
+                List.of(), dev.casebook.server.agent.MemoryMode.READ_WRITE, null,
+                dev.casebook.server.agent.Budgets.DEFAULT, "eval:test:1", null);
+        var outcome = agent.run(spec, step -> { });
+        List<UUID> credited = memoryFeedback.apply(spec, outcome, 1.0);
+
+        assertThat(outcome).isInstanceOf(dev.casebook.server.agent.Outcome.Answered.class);
+        UUID written = ((dev.casebook.server.agent.Outcome.Answered) outcome).caseId();
+        assertThat(written.toString()).isNotEqualTo(seedCase);
+        JsonNode runCase = api().get("/api/cases/" + written).json();
+        assertThat(runCase.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(runCase.get("origin").asString()).isEqualTo("eval:test:1");
+        assertThat(credited).contains(UUID.fromString(seedCase));
+        assertThat(api().get("/api/cases/" + seedCase).json().get("successes").asInt()).isEqualTo(successes + 1);
     }
 
     @Test
