@@ -97,8 +97,9 @@ public final class ProcessSandbox {
         process.getOutputStream().close();
         BoundedOutput stdout = new BoundedOutput(settings.maxOutputChars());
         BoundedOutput stderr = new BoundedOutput(settings.maxOutputChars());
-        Thread outReader = Thread.ofVirtual().start(() -> stdout.drain(process.getInputStream()));
-        Thread errReader = Thread.ofVirtual().start(() -> stderr.drain(process.getErrorStream()));
+        // platform threads: a virtual thread blocked on a process pipe would hold its carrier for the whole run
+        Thread outReader = Thread.ofPlatform().daemon().name("sandbox-stdout").start(() -> stdout.drain(process.getInputStream()));
+        Thread errReader = Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> stderr.drain(process.getErrorStream()));
         boolean finished;
         try {
             finished = process.waitFor(request.wallTime().toMillis(), TimeUnit.MILLISECONDS);

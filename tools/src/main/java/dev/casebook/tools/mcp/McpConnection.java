@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ final class McpConnection implements AutoCloseable {
 
     private final McpServerSettings settings;
     private McpClient client;
+    private ExecutorService io;
 
     McpConnection(McpServerSettings settings) {
         this.settings = settings;
@@ -102,16 +106,41 @@ final class McpConnection implements AutoCloseable {
     }
 
     private synchronized void drop(McpClient broken) {
+        closeQuietly(broken);
         if (client == broken) {
             client = null;
+            stopIo();
         }
-        closeQuietly(broken);
+    }
+
+    /**
+     * A stdio server's pipes are read by platform threads: a virtual thread blocked reading a process pipe keeps its
+     * carrier, and two of them are enough to starve every virtual thread of a two-core server.
+     */
+    private ExecutorService io() {
+        if (io == null) {
+            AtomicInteger count = new AtomicInteger();
+            io = Executors.newCachedThreadPool(runnable -> {
+                Thread thread = new Thread(runnable, "mcp-" + settings.name() + "-io-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return io;
+    }
+
+    private void stopIo() {
+        if (io != null) {
+            io.shutdownNow();
+            io = null;
+        }
     }
 
     private McpTransport transport() {
         return switch (settings.transport()) {
             case McpServerSettings.STDIO -> new StdioMcpTransport.Builder()
                     .command(minimalEnvironment(settings.command(), settings.environment()))
+                    .executorService(io())
                     .logEvents(false)
                     .build();
             case McpServerSettings.SSE -> new HttpMcpTransport.Builder()
@@ -162,5 +191,6 @@ final class McpConnection implements AutoCloseable {
             closeQuietly(client);
             client = null;
         }
+        stopIo();
     }
 }
