@@ -7,6 +7,7 @@ import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.tasks.TaskSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -105,8 +106,17 @@ class EvaluationRunner {
         return true;
     }
 
+    /**
+     * Stops every executor and waits for them to give their claims back, before the database goes away with the
+     * rest of the context (claims left behind would wait for this instance's next start).
+     */
     @PreDestroy
     void shutdown() {
         active.values().forEach(RunExecutor::stop);
+        for (String runId : List.copyOf(active.keySet())) {
+            if (!awaitStopped(runId, java.time.Duration.ofSeconds(10))) {
+                log.warn("Evaluation run {} did not stop within 10 s; its claims are given back at the next start", runId);
+            }
+        }
     }
 }
