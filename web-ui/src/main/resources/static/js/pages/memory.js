@@ -136,9 +136,10 @@ function renderList(root, route) {
 }
 
 function transferTools(reload) {
-  const file = h('input', {type: 'file', accept: '.jsonl,.ndjson,.json,application/x-ndjson', hidden: true});
-  const format = select('format', [['casebook', 'Casebook JSONL'], ['memento', 'Memento JSONL'],
-    ['memento-reward', 'Memento JSONL with rewards']], 'casebook');
+  const file = h('input', {type: 'file', name: 'import-file', accept: '.jsonl,.ndjson,.json,application/x-ndjson',
+    hidden: true});
+  const format = select('format', [['auto', 'Detect the format'], ['casebook', 'Casebook JSONL'],
+    ['memento', 'Memento {case, plan, case_label}'], ['memento-dummy', 'Memento {question, plan, reward}']], 'auto');
   format.setAttribute('aria-label', 'Import format');
   const onError = select('onError', [['skip', 'skip bad lines'], ['reject', 'reject the file']], 'skip');
   onError.setAttribute('aria-label', 'On a bad line');
