@@ -52,7 +52,8 @@ export function lineChart(series, options = {}) {
   const xMin = Math.min(...allX);
   const xMax = Math.max(...allX);
   const highest = Math.max(...usable.flatMap(s => s.points.map(p => p.y)));
-  const yMax = options.yMax ?? niceMax(options.integer ? Math.max(4, highest) : highest);
+  // integer charts get a multiple of four, so each of the four grid steps is a whole number
+  const yMax = options.yMax ?? (options.integer ? Math.ceil(niceMax(Math.max(4, highest)) / 4) * 4 : niceMax(highest));
   const px = x => pad.left + (xMax === xMin ? 0.5 : (x - xMin) / (xMax - xMin)) * (width - pad.left - pad.right);
   const py = y => height - pad.bottom - (Math.max(0, Math.min(y, yMax)) / yMax) * (height - pad.top - pad.bottom);
   const yFormat = options.yFormat || (options.integer ? v => String(Math.round(v))
