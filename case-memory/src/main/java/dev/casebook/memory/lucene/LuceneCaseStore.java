@@ -55,7 +55,7 @@ import org.apache.lucene.store.LockObtainFailedException;
 public final class LuceneCaseStore implements CaseStore {
 
     /** The kNN search explores at least this many candidates, for recall, and returns the best {@code k}. */
-    public static final int DEFAULT_MIN_CANDIDATES = 100;
+    public static final int DEFAULT_MIN_CANDIDATES = 200;
 
     private final String name;
     private final EmbeddingSpace space;

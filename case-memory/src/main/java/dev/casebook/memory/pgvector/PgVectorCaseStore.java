@@ -55,7 +55,7 @@ import org.hibernate.exception.LockAcquisitionException;
  */
 public final class PgVectorCaseStore implements CaseStore {
     /** Candidate list size of an HNSW scan (pgvector's default is 40; recall@10 needs more). */
-    public static final int EF_SEARCH = 100;
+    public static final int EF_SEARCH = 200;
     private static final int MAX_EF_SEARCH = 1000;
     private static final int BATCH = 500;
 
