@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
  * latency L. A task is plan → one subtask with one calculator call → replan with the answer: 4 LLM calls, so its
  * LLM time is 4·L and the ideal throughput at concurrency c is c / (4·L). Prints tasks/s, the fraction of ideal, and
  * the process CPU time per task (which includes the scripted server's own serving; an upper bound for the agent).
+ * Each level first runs an untimed warm-up round at the same concurrency (JIT compilation, connection pools), then
+ * measures four tasks per slot.
  * Args: [latencyMs=200] [concurrency levels=1,16,128,512].
  */
 final class AgentThroughput implements Bench.Benchmark {
@@ -47,20 +49,20 @@ final class AgentThroughput implements Bench.Benchmark {
             CasebookAgent agent = new CasebookAgent(Models.of(new ModelSettings(role, null, null)),
                     new Toolbox(List.of(new CalculatorTool())), null, AgentSettings.DEFAULT);
 
-            runLevel(agent, 4, latency, false);
             System.out.printf("agent throughput, scripted LLM latency L = %d ms, %d LLM calls per task%n", latency,
                     CALLS_PER_TASK);
             System.out.printf("%12s %8s %12s %12s %10s %16s%n", "concurrency", "tasks", "tasks/s", "ideal/s",
                     "fraction", "cpu ms / task");
             for (String level : levels.split(",")) {
-                runLevel(agent, Integer.parseInt(level.strip()), latency, true);
+                int concurrency = Integer.parseInt(level.strip());
+                runLevel(agent, concurrency, Math.max(concurrency * 2, 8), latency, false);
+                runLevel(agent, concurrency, Math.max(concurrency * 4, 16), latency, true);
             }
         }
     }
 
-    private static void runLevel(CasebookAgent agent, int concurrency, long latency, boolean print)
+    private static void runLevel(CasebookAgent agent, int concurrency, int tasks, long latency, boolean print)
             throws Exception {
-        int tasks = Math.max(concurrency * 2, 8);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
         long started = System.nanoTime();
