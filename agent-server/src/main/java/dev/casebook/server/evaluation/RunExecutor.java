@@ -176,12 +176,7 @@ final class RunExecutor implements Runnable {
 
     /** The item's episode as a task record, so its trace is read (and replayed over SSE) like any task's. */
     private void recordTask(TaskSpec spec, List<Step> steps, Outcome outcome) {
-        tasks.create(spec, List.of());
-        tasks.start(spec.id());
-        for (int seq = 0; seq < steps.size(); seq++) {
-            tasks.appendStep(spec.id(), seq, steps.get(seq));
-        }
-        tasks.finish(spec.id(), outcome);
+        tasks.recordEpisode(spec, steps, outcome);
     }
 
     private Map<String, Object> score(String name, RunRecords.Item item, String prediction) {

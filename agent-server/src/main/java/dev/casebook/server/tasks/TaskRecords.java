@@ -85,6 +85,17 @@ public class TaskRecords {
         }
     }
 
+    /** A whole episode that ran outside the task runner (an evaluation item) recorded at once, in one transaction. */
+    @Transactional
+    public void recordEpisode(TaskSpec spec, List<Step> steps, Outcome outcome) {
+        create(spec, List.of());
+        start(spec.id());
+        for (int seq = 0; seq < steps.size(); seq++) {
+            appendStep(spec.id(), seq, steps.get(seq));
+        }
+        finish(spec.id(), outcome);
+    }
+
     /** Running (or queued) → answered / failed / cancelled, from the agent's outcome. */
     @Transactional
     public void finish(String id, Outcome outcome) {
