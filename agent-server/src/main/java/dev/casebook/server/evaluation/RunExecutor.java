@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,13 +80,14 @@ final class RunExecutor implements Runnable {
         try {
             while (!stopped) {
                 slots.acquire();
+                int free = 1 + slots.drainPermits(); // claim as many items as there are free slots, in one go
                 if (stopped || records.status(runId) != RunStatus.RUNNING) {
-                    slots.release();
+                    slots.release(free);
                     break;
                 }
-                Optional<RunRecords.Item> item = records.claim(runId, instance, clock.instant());
-                if (item.isEmpty()) {
-                    slots.release();
+                List<RunRecords.Item> items = records.claim(runId, instance, clock.instant(), free);
+                slots.release(free - items.size());
+                if (items.isEmpty()) {
                     RunRecords.Counts counts = records.counts(runId);
                     if (counts.pending() == 0 && counts.running() == 0) {
                         records.end(runId, RunStatus.COMPLETED, null, clock.instant());
@@ -96,13 +96,15 @@ final class RunExecutor implements Runnable {
                     Thread.sleep(50);
                     continue;
                 }
-                pool.submit(() -> {
-                    try {
-                        execute(run, item.get());
-                    } finally {
-                        slots.release();
-                    }
-                });
+                for (RunRecords.Item item : items) {
+                    pool.submit(() -> {
+                        try {
+                            execute(run, item);
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,32 +118,48 @@ class RunRecords {
         return RunStatus.of(jdbc.queryForObject("SELECT status FROM eval_runs WHERE id = ?", String.class, id));
     }
 
-    /** Claims the next pending item of the earliest unfinished epoch (epochs run one after the other). */
-    Optional<Item> claim(String runId, String instance, Instant now) {
+    /**
+     * Claims up to {@code limit} pending items of the run's earliest unfinished epoch for this instance, in one
+     * statement on PostgreSQL ({@code FOR UPDATE SKIP LOCKED}, so replicas never claim the same item), in seq order.
+     */
+    List<Item> claim(String runId, String instance, Instant now, int limit) {
         String nextEpoch = "(SELECT MIN(epoch) FROM eval_items WHERE run_id = ? AND status IN ('pending', 'running'))";
+        List<Integer> seqs;
         if (postgres) {
-            List<Integer> seqs = jdbc.queryForList("""
-                    UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
-                    WHERE run_id = ? AND seq = (
+            // a CTE is evaluated once: a sub-select in the WHERE clause may be re-evaluated and claim more than limit
+            seqs = jdbc.queryForList("""
+                    WITH picked AS (
                         SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
-                        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-                    RETURNING seq""".formatted(nextEpoch), Integer.class, instance, Timestamp.from(now), runId, runId, runId);
-            return seqs.stream().findFirst().flatMap(seq -> item(runId, seq));
-        }
-        synchronized (this) {
-            List<Integer> candidates = jdbc.queryForList("""
-                    SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s ORDER BY seq LIMIT 1"""
-                    .formatted(nextEpoch), Integer.class, runId, runId);
-            for (Integer seq : candidates) {
-                int updated = jdbc.update("""
-                        UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
-                        WHERE run_id = ? AND seq = ? AND status = 'pending'""", instance, Timestamp.from(now), runId, seq);
-                if (updated == 1) {
-                    return item(runId, seq);
+                        ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED)
+                    UPDATE eval_items e SET status = 'running', claimed_by = ?, claimed_at = ?
+                    FROM picked WHERE e.run_id = ? AND e.seq = picked.seq
+                    RETURNING e.seq""".formatted(nextEpoch), Integer.class, runId, runId, limit, instance,
+                    Timestamp.from(now), runId);
+        } else {
+            synchronized (this) {
+                List<Integer> candidates = jdbc.queryForList("""
+                        SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
+                        ORDER BY seq LIMIT ?""".formatted(nextEpoch), Integer.class, runId, runId, limit);
+                seqs = new ArrayList<>();
+                for (Integer seq : candidates) {
+                    if (jdbc.update("""
+                            UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
+                            WHERE run_id = ? AND seq = ? AND status = 'pending'""", instance, Timestamp.from(now), runId,
+                            seq) == 1) {
+                        seqs.add(seq);
+                    }
                 }
             }
-            return Optional.empty();
         }
+        if (seqs.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(",", java.util.Collections.nCopies(seqs.size(), "?"));
+        List<Object> args = new ArrayList<>();
+        args.add(runId);
+        args.addAll(seqs);
+        return jdbc.query("SELECT * FROM eval_items WHERE run_id = ? AND seq IN (" + in + ") ORDER BY seq", ITEM,
+                args.toArray());
     }
 
     /** Records a finished item; false (and nothing written) when this instance no longer holds its claim. */
