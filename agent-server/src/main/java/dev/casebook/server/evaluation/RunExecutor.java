@@ -142,7 +142,7 @@ final class RunExecutor implements Runnable {
         if (stopped || Thread.currentThread().isInterrupted()) {
             return; // the claim is given back; the item runs again
         }
-        recordTask(spec, steps, outcome);
+        tasks.recordEpisode(spec, steps, outcome); // its trace is then read and replayed like any task's
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String prediction = outcome instanceof Outcome.Answered answered ? answered.answer() : null;
         Map<String, Map<String, Object>> scores = new LinkedHashMap<>();
@@ -174,11 +174,6 @@ final class RunExecutor implements Runnable {
                 .map(p -> new MemoryFeedback.Credit(p.caseId().toString(), p.score(), p.role())).toList();
         memory.apply(run.tenant(), item.question(), settings.memoryMode(), settings.policy(),
                 answered.caseId() == null ? null : answered.caseId().toString(), credits, correct ? 1.0 : 0.0);
-    }
-
-    /** The item's episode as a task record, so its trace is read (and replayed over SSE) like any task's. */
-    private void recordTask(TaskSpec spec, List<Step> steps, Outcome outcome) {
-        tasks.recordEpisode(spec, steps, outcome);
     }
 
     private Map<String, Object> score(String name, RunRecords.Item item, String prediction) {
