@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -25,25 +25,18 @@ import org.openqa.selenium.support.ui.Select;
  */
 class AgentChatUiIT {
     private static final String QUESTION = "What is 17*23?";
-    private static ScriptedLlmServer llm;
-    private static ServerProcess server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        llm = ScriptedLlmServer.start();
-        scriptCalculatorTask();
-        server = ServerProcess.builder("ui-agent")
-                .property("casebook.models.planner.base-url", llm.baseUrl())
-                .property("casebook.models.planner.model", "scripted-planner")
-                .property("casebook.models.planner.api-key", "test-key")
-                .property("casebook.models.executor.model", "scripted-executor")
-                .start();
-        browser = Browser.start();
-    }
+    private static final ScriptedLlmServer llm = scriptCalculatorTask(ScriptedLlmServer.start());
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-agent", server -> server
+            .property("casebook.models.planner.base-url", llm.baseUrl())
+            .property("casebook.models.planner.model", "scripted-planner")
+            .property("casebook.models.planner.api-key", "test-key")
+            .property("casebook.models.executor.model", "scripted-executor"));
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
     /** Plan one calculator subtask, call the calculator, report, answer; a slow planner so the stream is seen live. */
-    private static void scriptCalculatorTask() {
+    private static ScriptedLlmServer scriptCalculatorTask(ScriptedLlmServer llm) {
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("17*23")))
                 .reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
         llm.when(Match.interaction("execute").and(Match.afterToolResult().negate()))
@@ -53,25 +46,14 @@ class AgentChatUiIT {
         llm.when(Match.interaction("replan"))
                 .reply(Reply.text("{\"answer\": \"The product is **391**.\\nFINAL ANSWER: 391\"}")
                         .after(Duration.ofMillis(500)));
+        return llm;
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (llm != null) {
-            llm.close();
-        }
+    static void stop_llm() {
+        llm.close();
     }
 
-    @AfterEach
-    void no_console_errors() {
-        assertThat(browser.consoleErrors()).isEmpty();
-    }
 
     @Test
     void a_question_streams_plan_tool_call_and_answer_and_feedback_puts_the_case_into_memory() throws Exception {

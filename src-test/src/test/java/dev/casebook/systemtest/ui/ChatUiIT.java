@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import dev.casebook.systemtest.support.UiSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -20,35 +19,16 @@ import org.openqa.selenium.support.ui.Select;
 
 /** The chat page: conversations kept in the browser, the composer, the layout at phone width. */
 class ChatUiIT {
-    private static ServerProcess server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.builder("ui-chat").start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-chat");
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
     @BeforeEach
     void fresh_browser_state() {
         browser.open(server.baseUrl() + "/");
         browser.script("localStorage.clear();");
         browser.size(Browser.LAPTOP);
-    }
-
-    @AfterEach
-    void no_console_errors() {
-        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -11,9 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -23,43 +23,29 @@ import org.openqa.selenium.support.ui.Select;
  * small dataset, start a run, watch it finish, read its aggregates, items and learning curve, open an item's trace.
  */
 class EvaluationUiIT {
-    private static ScriptedLlmServer llm;
-    private static ServerProcess server;
-    private static Browser browser;
+    private static final ScriptedLlmServer llm = answeringFortyTwo(ScriptedLlmServer.start());
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-evaluation", server -> server
+            .property("casebook.models.planner.base-url", llm.baseUrl())
+            .property("casebook.models.planner.model", "scripted-planner")
+            .property("casebook.models.planner.api-key", "test-key"));
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
-    @BeforeAll
-    static void start() {
-        llm = ScriptedLlmServer.start();
-        // every question gets the answer 42: right for two of the three questions below
+    /** Every question gets the answer 42: right for two of the three questions below. */
+    private static ScriptedLlmServer answeringFortyTwo(ScriptedLlmServer llm) {
         llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\": [\"Recall the answer\"]}"));
         llm.when(Match.interaction("execute")).reply(Reply.text("The answer is 42."));
         llm.when(Match.interaction("replan").or(Match.interaction("answer")))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
-        server = ServerProcess.builder("ui-evaluation")
-                .property("casebook.models.planner.base-url", llm.baseUrl())
-                .property("casebook.models.planner.model", "scripted-planner")
-                .property("casebook.models.planner.api-key", "test-key")
-                .start();
-        browser = Browser.start();
+        return llm;
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (llm != null) {
-            llm.close();
-        }
+    static void stop_llm() {
+        llm.close();
     }
 
-    @AfterEach
-    void no_console_errors() {
-        assertThat(browser.consoleErrors()).isEmpty();
-    }
 
     @Test
     void a_small_run_started_from_the_page_finishes_with_aggregates_items_and_a_chart() throws Exception {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.casebook.systemtest.support.UiSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Dimension;
 
 /**
@@ -17,24 +17,10 @@ class LayoutUiIT {
     private static final String[][] PAGES = {
             {"chat", "#chat-input"}, {"memory", ".memory h1"}, {"evaluations", ".evaluations h1"},
             {"settings", ".settings h1"}};
-    private static ServerProcess server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.builder("ui-layout").start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-layout");
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
     @Test
     void every_page_fits_a_laptop_screen() {

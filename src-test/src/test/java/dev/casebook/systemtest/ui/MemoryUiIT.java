@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -21,29 +20,10 @@ import org.openqa.selenium.support.ui.Select;
  */
 class MemoryUiIT {
     private static final String QUESTION = "What video game, created by Notch, is the best-selling PC game of all-time?";
-    private static ServerProcess server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.builder("ui-memory").start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void no_console_errors() {
-        assertThat(browser.consoleErrors()).isEmpty();
-    }
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-memory");
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
     @Test
     void a_memento_bank_imported_from_the_page_can_be_searched_relabelled_and_pruned() throws Exception {

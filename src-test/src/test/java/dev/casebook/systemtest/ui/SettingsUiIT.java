@@ -4,32 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.casebook.systemtest.support.UiSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /** The settings page: the API key this browser sends, kept in localStorage and never shown in full. */
 class SettingsUiIT {
     private static final String KEY = "cbk_live_0123456789abcdefSECRET";
-    private static ServerProcess server;
-    private static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.builder("ui-settings").start();
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-settings");
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
 
     @Test
     void the_api_key_is_kept_in_the_browser_and_shown_masked() {
@@ -60,7 +46,6 @@ class SettingsUiIT {
 
         assertThat(status).contains("models · planner · model").contains("store · type").contains("auth\noff");
         browser.screenshot("settings-status");
-        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
