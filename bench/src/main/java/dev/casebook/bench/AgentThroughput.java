@@ -76,7 +76,7 @@ final class AgentThroughput implements Bench.Benchmark {
                 outcomes.add(pool.submit(() -> {
                     try {
                         return agent.run(new TaskSpec("bench-" + n, "bench", "What is 6*7? (" + n + ")", List.of(),
-                                MemoryMode.OFF, null, Budgets.DEFAULT, "", null), step -> { });
+                                MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null), step -> { });
                     } finally {
                         slots.release();
                     }

@@ -83,7 +83,7 @@ final class EvaluationThroughput implements Bench.Benchmark {
                 outcomes.add(pool.submit(() -> {
                     try {
                         return agent.run(new TaskSpec(UUID.randomUUID().toString(), "bench", "Baseline question " + n + "?",
-                                List.of(), MemoryMode.OFF, null, Budgets.DEFAULT, "", null), step -> { });
+                                List.of(), MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null), step -> { });
                     } finally {
                         slots.release();
                     }

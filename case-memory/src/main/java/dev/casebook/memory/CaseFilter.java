@@ -10,8 +10,11 @@ import java.util.Set;
  * @param sources        visible sources; empty means all
  * @param labels         visible labels; empty means both
  * @param excludeOrigins cases whose origin is in this set are invisible (leave-one-task-out in evaluations)
+ * @param excludeTasks   cases whose task text has one of these {@link TaskKey keys} are invisible, whatever their
+ *                       origin (leave-one-task-out: identical text written by a normal task, imported, another dataset)
  */
-public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> labels, Set<String> excludeOrigins) {
+public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> labels, Set<String> excludeOrigins,
+                         Set<TaskKey> excludeTasks) {
 
     public CaseFilter {
         if (tenant == null || tenant.isBlank()) {
@@ -20,22 +23,27 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
         sources = Set.copyOf(Objects.requireNonNullElse(sources, Set.of()));
         labels = Set.copyOf(Objects.requireNonNullElse(labels, Set.of()));
         excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
+        excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
     }
 
     public static CaseFilter tenant(String tenant) {
-        return new CaseFilter(tenant, Set.of(), Set.of(), Set.of());
+        return new CaseFilter(tenant, Set.of(), Set.of(), Set.of(), Set.of());
     }
 
     public CaseFilter withSources(Set<CaseSource> sources) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
     }
 
     public CaseFilter withLabels(Set<CaseLabel> labels) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
     }
 
     public CaseFilter withExcludedOrigins(Set<String> excludeOrigins) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
+    }
+
+    public CaseFilter withExcludedTasks(Set<TaskKey> excludeTasks) {
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
     }
 
     /** True when the case is visible through this filter. */
@@ -43,6 +51,7 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
         return c.tenant().equals(tenant)
                 && (sources.isEmpty() || sources.contains(c.source()))
                 && (labels.isEmpty() || labels.contains(c.label()))
-                && (excludeOrigins.isEmpty() || !excludeOrigins.contains(c.origin()));
+                && (excludeOrigins.isEmpty() || !excludeOrigins.contains(c.origin()))
+                && (excludeTasks.isEmpty() || !excludeTasks.contains(TaskKey.of(c.task())));
     }
 }

@@ -272,6 +272,51 @@ public abstract class CaseStoreContractIT {
     }
 
     @Test
+    void cases_with_an_excluded_task_text_are_invisible_whatever_their_origin_and_k_others_still_come_back() {
+        String question = "How many legs has a spider?";
+        float[] query = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        List<UUID> same = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // nearest to the query, each with the question's text in another spelling
+            String text = List.of(question, "  how many LEGS has\ta spider?\n", "HOW MANY LEGS  HAS A SPIDER?").get(i % 3);
+            same.add(store.add(caseAt(TENANT, i, text).withOrigin(List.of("", "import:bank", "eval:other").get(i % 3)),
+                    unit(1, 0.001f * i, 0, 0, 0, 0, 0, 0)).id());
+        }
+        List<UUID> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String text = List.of("How many legs has a spider? Explain why.", "How many legs has an ant?",
+                    "How many eyes has a spider?").get(i);
+            others.add(store.add(caseAt(TENANT, 40 + i, text), unit(1, 0.5f + i, 0, 0, 0, 0, 0, 0)).id());
+        }
+        CaseFilter filter = CaseFilter.tenant(TENANT).withExcludedTasks(Set.of(TaskKey.of(question)));
+
+        assertThat(store.search(new VectorQuery(query, filter, 3))).extracting(hit -> hit.value().id())
+                .containsExactlyElementsOf(others);
+        assertThat(store.hybridSearch(new HybridQuery(query, "legs spider", filter, 3)))
+                .extracting(hit -> hit.value().id()).containsExactlyInAnyOrderElementsOf(others);
+        assertThat(store.count(filter)).isEqualTo(3);
+        assertThat(store.list(filter, 0, 50).items()).extracting(Case::id).containsExactlyInAnyOrderElementsOf(others);
+        assertThat(store.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 1)))
+                .extracting(hit -> hit.value().id()).containsExactly(same.getFirst());
+        assertThat(store.get(TENANT, same.get(1))).isPresent();
+    }
+
+    @Test
+    void the_task_key_follows_an_outcome_update_and_survives_a_restart() {
+        float[] vector = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        Case c = store.add(caseAt(TENANT, 0, "Name the red planet."), vector);
+        store.updateOutcome(TENANT, c.id(), "look it up", "Mars", 1.0, CaseLabel.POSITIVE);
+        store.recordUse(TENANT, c.id(), true);
+        CaseFilter filter = CaseFilter.tenant(TENANT).withExcludedTasks(Set.of(TaskKey.of("name the red planet.")));
+        assertThat(store.search(new VectorQuery(vector, filter, 5))).isEmpty();
+
+        store.close();
+        store = reopen(DIM);
+
+        assertThat(store.search(new VectorQuery(vector, filter, 5))).isEmpty();
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 5))).hasSize(1);
+    }
+
+    @Test
     void a_tenant_never_sees_another_tenants_case() {
         float[] vector = unit(1, 2, 3, 0, 0, 0, 0, 0);
         Case mine = store.add(caseAt(TENANT, 0, "tenant secret walrus"), vector);

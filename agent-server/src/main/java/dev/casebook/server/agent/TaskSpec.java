@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.TaskKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param origin        where the task came from (e.g. {@code gaia:validation:<task_id>}); written as the case's
  *                      origin, empty for ad-hoc tasks
  * @param excludeOrigins case origins never to select for this task (leave-one-task-out in evaluation runs)
+ * @param excludeTasks   task texts (as {@link TaskKey}s) whose cases are never selected for this task, whatever their
+ *                       origin (leave-one-task-out: the question's own text)
  */
 public record TaskSpec(
         String id,
@@ -28,7 +31,8 @@ public record TaskSpec(
         String policy,
         Budgets budgets,
         String origin,
-        Set<String> excludeOrigins) {
+        Set<String> excludeOrigins,
+        Set<TaskKey> excludeTasks) {
 
     public TaskSpec {
         Objects.requireNonNull(id, "id");
@@ -41,5 +45,6 @@ public record TaskSpec(
         Objects.requireNonNull(budgets, "budgets");
         origin = origin == null ? "" : origin;
         excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
+        excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
     }
 }

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -122,12 +121,12 @@ final class RunExecutor implements Runnable {
 
     private void execute(RunRecords.Run run, RunRecords.Item item) {
         RunSettings settings = run.settings();
-        String origin = Guard.origin(item.question());
-        Set<String> excluded = settings.leaveOneTaskOut() ? Set.of(origin) : Set.of();
         String taskId = UUID.randomUUID().toString();
+        boolean guard = settings.leaveOneTaskOut();
         TaskSpec spec = new TaskSpec(taskId, run.tenant(), item.question(),
                 item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),
-                Budgets.DEFAULT, origin, excluded);
+                Budgets.DEFAULT, Guard.origin(item.question()), Guard.excludedOrigins(guard, item.question()),
+                Guard.excludedTasks(guard, item.question()));
         long start = System.nanoTime();
         // steps are kept here and recorded after the episode: stop() interrupts this thread, and an interrupt during
         // a database write would close its connection

@@ -63,7 +63,7 @@ class TasksController {
                     .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
         }
         TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, body.text(), files, mode, body.policy(),
-                budgets(body.budgets()), "", null);
+                budgets(body.budgets()), "", null, null);
         runner.submit(spec, ids);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, spec.id()));
     }

@@ -50,7 +50,7 @@ class ExecuteStepTest {
                 Duration.ofSeconds(5), 0, null));
         ExecuteStep step = new ExecuteStep(executor, new Toolbox(List.of(LONG)), 500, Duration.ofSeconds(5));
         Run run = new Run(new TaskSpec("t1", "acme", "dump things", List.of(), MemoryMode.OFF, null,
-                Budgets.DEFAULT, "", null), steps::add);
+                Budgets.DEFAULT, "", null, null), steps::add);
 
         Finding finding = step.execute(run, 1, 1, "dump it", List.of());
 

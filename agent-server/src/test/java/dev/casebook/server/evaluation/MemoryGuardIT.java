@@ -81,6 +81,37 @@ class MemoryGuardIT {
         assertThat(after.getLast().lastUserMessage()).contains("Answer: 24");
     }
 
+    @Test
+    void a_case_with_the_questions_text_but_another_origin_is_not_selected_while_the_guard_is_on() throws Exception {
+        String question = "Which planet has the Great Red Spot? (guard-text)";
+        Http http = new Http(port);
+        Http.Reply copy = http.postJson("/api/cases", """
+                {"task": "  which planet has the GREAT red spot?\\n(guard-text) ", "plan": "recall it", "answer": "Jupiter (copied)", "reward": 1}""");
+        assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+        String copyId = copy.json().get("id").asString();
+        Http.Reply neighbour = http.postJson("/api/cases", """
+                {"task": "Which planet has the most moons? (guard-text)", "plan": "look it up", "answer": "Saturn", "reward": 1}""");
+        assertThat(neighbour.status()).as(neighbour.body()).isEqualTo(201);
+        Path data = dir.resolve("spot.jsonl");
+        Files.writeString(data, "{\"id\": \"spot\", \"question\": \"%s\", \"answers\": [\"Jupiter\"]}\n".formatted(question));
+        LLM.when(Match.interaction("plan").and(task(question))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: Jupiter\"}"));
+
+        String guarded = run(http, "{\"dataset\": \"%s\", \"memoryMode\": \"read-only\", \"scorers\": [\"squad\"]}".formatted(data));
+
+        String prompt = LLM.requests(Match.interaction("plan").and(task(question))).getLast().lastUserMessage();
+        assertThat(prompt).contains("] Task: Which planet has the most moons? (guard-text)").doesNotContain("Jupiter (copied)");
+        JsonNode item = http.get("/api/evaluations/runs/" + guarded + "/results").json().get("items").get(0);
+        assertThat(item.get("selectedCases").findValuesAsString("caseId")).isNotEmpty().doesNotContain(copyId);
+        assertThat(item.get("guardLeak").asBoolean()).isFalse();
+
+        String unguarded = run(http, "{\"dataset\": \"%s\", \"memoryMode\": \"read-only\", \"leaveOneTaskOut\": false, \"scorers\": [\"squad\"]}".formatted(data));
+
+        prompt = LLM.requests(Match.interaction("plan").and(task(question))).getLast().lastUserMessage();
+        assertThat(prompt).contains("Answer: Jupiter (copied)");
+        item = http.get("/api/evaluations/runs/" + unguarded + "/results").json().get("items").get(0);
+        assertThat(item.get("selectedCases").findValuesAsString("caseId")).contains(copyId);
+    }
+
     /** The planner request of this question (not one that shows it as a past case). */
     private static java.util.function.Predicate<LlmRequest> task(String question) {
         return request -> request.lastUserMessage().startsWith("Task: " + question);

@@ -158,6 +158,7 @@ class RunsApiIT {
         assertThat(specs).allSatisfy(s -> {
             assertThat(s.origin()).startsWith("eval:");
             assertThat(s.excludeOrigins()).containsExactly(s.origin());
+            assertThat(s.excludeTasks()).containsExactly(dev.casebook.memory.TaskKey.of("largest planet?"));
             assertThat(s.memoryMode().wireName()).isEqualTo("read-write");
         });
         assertThat(specs.stream().map(s -> s.origin()).distinct()).hasSize(1);
@@ -174,6 +175,8 @@ class RunsApiIT {
                 """.formatted(dataset()));
         awaitStatus(off, "completed");
         assertThat(http().get("/api/evaluations/runs/" + off).json().get("settings").get("leaveOneTaskOut").asBoolean()).isFalse();
+        assertThat(agent.specs.getLast().excludeOrigins()).isEmpty();
+        assertThat(agent.specs.getLast().excludeTasks()).isEmpty();
     }
 
     @Test

@@ -233,7 +233,7 @@ abstract class AgentFlowContract {
 
         var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", scored,
                 List.of(), dev.casebook.server.agent.MemoryMode.READ_WRITE, null,
-                dev.casebook.server.agent.Budgets.DEFAULT, "eval:test:1", null);
+                dev.casebook.server.agent.Budgets.DEFAULT, "eval:test:1", null, null);
         var outcome = agent.run(spec, step -> { });
         List<UUID> credited = memoryFeedback.apply(spec, outcome, 1.0);
 

@@ -301,6 +301,6 @@ abstract class TaskApiContract {
 
     static TaskSpec spec(String id, String tenant) {
         return new TaskSpec(id, tenant, "a recorded task", List.of(), MemoryMode.READ_ONLY, null, Budgets.DEFAULT,
-                "", null);
+                "", null, null);
     }
 }

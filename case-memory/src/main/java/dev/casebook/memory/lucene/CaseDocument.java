@@ -3,6 +3,7 @@ package dev.casebook.memory.lucene;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -26,6 +27,8 @@ final class CaseDocument {
     static final String SOURCE = "source";
     static final String LABEL = "label";
     static final String ORIGIN = "origin";
+    /** The {@link TaskKey} of the task text (indexed, not stored; format 2 of {@link StoreMetadata}). */
+    static final String TASK_KEY = "task_key";
     static final String TEXT = "text";
     static final String VECTOR = "vector";
     static final String CREATED_SORT = "created_sort";
@@ -54,6 +57,7 @@ final class CaseDocument {
         doc.add(new StringField(SOURCE, c.source().wireName(), Field.Store.YES));
         doc.add(new StringField(LABEL, c.label().wireName(), Field.Store.YES));
         doc.add(new StringField(ORIGIN, c.origin(), Field.Store.YES));
+        doc.add(new StringField(TASK_KEY, TaskKey.of(c.task()).hex(), Field.Store.NO));
         doc.add(new StoredField(TASK, c.task()));
         doc.add(new StoredField(PLAN, c.plan()));
         doc.add(new StoredField(ANSWER, c.answer()));

@@ -3,6 +3,7 @@ package dev.casebook.memory.lucene;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
 import java.util.Collection;
 import java.util.List;
 import org.apache.lucene.index.Term;
@@ -32,6 +33,10 @@ final class FilterQuery {
         }
         if (!filter.excludeOrigins().isEmpty()) {
             query.add(anyOf(CaseDocument.ORIGIN, filter.excludeOrigins()), Occur.MUST_NOT);
+        }
+        if (!filter.excludeTasks().isEmpty()) {
+            query.add(anyOf(CaseDocument.TASK_KEY, filter.excludeTasks().stream().map(TaskKey::hex).toList()),
+                    Occur.MUST_NOT);
         }
         return new ConstantScoreQuery(query.build());
     }

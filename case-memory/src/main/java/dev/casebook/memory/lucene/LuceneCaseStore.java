@@ -26,8 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -41,6 +44,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
 
 /**
  * Case memory in a Lucene index on a directory: an HNSW graph over the embeddings (cosine) and BM25 over the case
@@ -92,7 +96,8 @@ public final class LuceneCaseStore implements CaseStore {
         try {
             Files.createDirectories(path);
             directory = FSDirectory.open(path);
-            EmbeddingSpace stored = StoreMetadata.read(directory, name);
+            StoreMetadata.Recorded recorded = StoreMetadata.read(directory, name);
+            EmbeddingSpace stored = recorded == null ? null : recorded.space();
             if (stored != null) {
                 stored.requireCompatible(space, name);
             }
@@ -105,6 +110,9 @@ public final class LuceneCaseStore implements CaseStore {
                         + "; Lucene's limit is " + maxDimensions, false, null);
             }
             IndexWriter writer = new IndexWriter(directory, config);
+            if (recorded != null && recorded.format() < StoreMetadata.CURRENT_FORMAT) {
+                addTaskKeys(writer);
+            }
             writer.setLiveCommitData(StoreMetadata.of(stored != null ? stored : space).entrySet());
             writer.commit();
             return new LuceneCaseStore(name, stored != null ? stored : space, minCandidates, directory, writer);
@@ -117,6 +125,27 @@ public final class LuceneCaseStore implements CaseStore {
         } catch (RuntimeException e) {
             closeQuietly(directory);
             throw e;
+        }
+    }
+
+    /**
+     * Rewrites every document of a format-1 directory with its {@link CaseDocument#TASK_KEY}, from the stored fields
+     * (the raw vector included), so guarded searches exclude old cases too. Committed with the new format by the
+     * caller; a crash before that commit leaves the old format, and the next open starts again.
+     */
+    private static void addTaskKeys(IndexWriter writer) throws IOException {
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                Bits live = leaf.reader().getLiveDocs();
+                StoredFields fields = leaf.reader().storedFields();
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live == null || live.get(doc)) {
+                        CaseDocument.Stored stored = CaseDocument.read(fields.document(doc));
+                        writer.updateDocument(new Term(CaseDocument.ID, stored.value().id().toString()),
+                                CaseDocument.of(stored.value(), stored.vector()));
+                    }
+                }
+            }
         }
     }
 

@@ -8,32 +8,47 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.Directory;
 
-/** The embedding space of a store, kept in the user data of every Lucene commit. */
+/**
+ * The embedding space and layout version of a store, kept in the user data of every Lucene commit. Format 1 had no
+ * {@link CaseDocument#TASK_KEY} field; a store opened on it adds the field to every document first (format 2).
+ */
 final class StoreMetadata {
     static final String FORMAT = "casebook.format";
     static final String MODEL = "casebook.embedding.model";
     static final String DIMENSION = "casebook.embedding.dimension";
-    private static final String CURRENT_FORMAT = "1";
+    static final int CURRENT_FORMAT = 2;
 
     private StoreMetadata() {
     }
 
-    static Map<String, String> of(EmbeddingSpace space) {
-        return Map.of(FORMAT, CURRENT_FORMAT, MODEL, space.modelId(), DIMENSION, Integer.toString(space.dimension()));
+    /** What a directory's last commit records. */
+    record Recorded(EmbeddingSpace space, int format) {
     }
 
-    /** The space recorded in the directory's last commit; null when the directory holds no index yet. */
-    static EmbeddingSpace read(Directory directory, String storeName) throws IOException {
+    static Map<String, String> of(EmbeddingSpace space) {
+        return of(space, CURRENT_FORMAT);
+    }
+
+    static Map<String, String> of(EmbeddingSpace space, int format) {
+        return Map.of(FORMAT, Integer.toString(format), MODEL, space.modelId(),
+                DIMENSION, Integer.toString(space.dimension()));
+    }
+
+    /** What the directory's last commit records; null when the directory holds no index yet. */
+    static Recorded read(Directory directory, String storeName) throws IOException {
         if (!DirectoryReader.indexExists(directory)) {
             return null;
         }
         Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
-        if (!CURRENT_FORMAT.equals(data.get(FORMAT)) || data.get(MODEL) == null || data.get(DIMENSION) == null) {
+        String format = data.get(FORMAT);
+        if (!("1".equals(format) || Integer.toString(CURRENT_FORMAT).equals(format)) || data.get(MODEL) == null
+                || data.get(DIMENSION) == null) {
             throw new StoreException(storeName + " holds a Lucene index that is not a case store (commit data "
                     + data + ")", false, null);
         }
         try {
-            return new EmbeddingSpace(data.get(MODEL), Integer.parseInt(data.get(DIMENSION)));
+            return new Recorded(new EmbeddingSpace(data.get(MODEL), Integer.parseInt(data.get(DIMENSION))),
+                    Integer.parseInt(format));
         } catch (IllegalArgumentException e) {
             throw new StoreException(storeName + " has corrupt store metadata " + data, false, e);
         }

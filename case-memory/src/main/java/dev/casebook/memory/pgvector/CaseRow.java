@@ -3,6 +3,7 @@ package dev.casebook.memory.pgvector;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +12,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.Type;
 
-/** A row of the {@code cases} table (V1 migration). The generated {@code text_search} column is not mapped. */
+/** A row of the {@code cases} table (V1, V30 migrations). The generated {@code text_search} column is not mapped. */
 @Entity
 @Table(name = "cases")
 class CaseRow {
@@ -32,6 +33,9 @@ class CaseRow {
     private String source;
     @Column(nullable = false)
     private String origin;
+    /** The {@link TaskKey} of the task (V30 migration); written with the task, never read back into the case. */
+    @Column(name = "task_key", nullable = false)
+    private String taskKey;
     private int uses;
     private int successes;
     @Column(name = "created_at", nullable = false)
@@ -63,6 +67,7 @@ class CaseRow {
     void apply(Case value) {
         tenant = value.tenant();
         task = value.task();
+        taskKey = TaskKey.of(value.task()).hex();
         plan = value.plan();
         answer = value.answer();
         reward = value.reward();

@@ -4,6 +4,7 @@ import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -19,7 +20,10 @@ final class CaseSql {
     private CaseSql() {
     }
 
-    /** {@code tenant = :tenant [and source in :sources] [and label in :labels] [and origin not in :origins]}. */
+    /**
+     * {@code tenant = :tenant [and source in :sources] [and label in :labels] [and origin not in :origins]
+     * [and task_key not in :taskKeys]}.
+     */
     static String where(CaseFilter filter) {
         StringBuilder sql = new StringBuilder("tenant = :tenant");
         if (!filter.sources().isEmpty()) {
@@ -30,6 +34,9 @@ final class CaseSql {
         }
         if (!filter.excludeOrigins().isEmpty()) {
             sql.append(" and origin not in (:origins)");
+        }
+        if (!filter.excludeTasks().isEmpty()) {
+            sql.append(" and task_key not in (:taskKeys)");
         }
         return sql.toString();
     }
@@ -44,6 +51,9 @@ final class CaseSql {
         }
         if (!filter.excludeOrigins().isEmpty()) {
             query.setParameterList("origins", List.copyOf(filter.excludeOrigins()));
+        }
+        if (!filter.excludeTasks().isEmpty()) {
+            query.setParameterList("taskKeys", filter.excludeTasks().stream().map(TaskKey::hex).toList());
         }
     }
 

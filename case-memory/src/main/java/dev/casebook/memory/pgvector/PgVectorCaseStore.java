@@ -13,6 +13,7 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
@@ -123,6 +124,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {
         boolean iterative = checkSchema(dataSource, space);
+        fillTaskKeys(dataSource);
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
                 .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
                 .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
@@ -152,6 +154,14 @@ public final class PgVectorCaseStore implements CaseStore {
                 }
                 stored = rs.getInt(1);
             }
+            try (PreparedStatement s = c.prepareStatement("select 1 from pg_attribute a where a.attrelid ="
+                    + " to_regclass('cases') and a.attname = 'task_key' and not a.attisdropped");
+                    ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("the table 'cases' (" + searchPath(c) + ") has no 'task_key' column;"
+                            + " run the Flyway migrations of casebook-db (V30) on this schema first", false, null);
+                }
+            }
             new EmbeddingSpace(UNRECORDED_MODEL, stored).requireCompatible(space,
                     "the PostgreSQL table cases (" + searchPath(c) + ")");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -160,6 +170,40 @@ public final class PgVectorCaseStore implements CaseStore {
             }
         } catch (SQLException e) {
             throw new StoreException("cannot read the cases table: " + e.getMessage(), true, e);
+        }
+    }
+
+    /**
+     * Computes the {@link TaskKey} of every row that has none yet (rows from before the V30 migration, which gave
+     * them ''), in batches in id order. The key is Java's, so that it equals the key a filter asks for; several
+     * replicas opening at once write the same values.
+     */
+    private static void fillTaskKeys(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("select id, task from cases where task_key = ''"
+                        + " and id >= ? order by id limit " + BATCH);
+                PreparedStatement update = c.prepareStatement(
+                        "update cases set task_key = ? where id = ? and task_key = ''")) {
+            UUID after = new UUID(0, 0); // the smallest in PostgreSQL's (bytewise) order; filled rows leave the query
+            while (true) {
+                select.setObject(1, after);
+                int rows = 0;
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        after = rs.getObject(1, UUID.class);
+                        update.setString(1, TaskKey.of(rs.getString(2)).hex());
+                        update.setObject(2, after);
+                        update.addBatch();
+                        rows++;
+                    }
+                }
+                if (rows == 0) {
+                    return;
+                }
+                update.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot fill in the task keys of the cases table: " + e.getMessage(), true, e);
         }
     }
 

@@ -124,6 +124,40 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     }
 
     @Test
+    void adds_task_keys_to_a_directory_written_before_they_existed() throws Exception {
+        store.close();
+        Path old = directory.resolve("format-1");
+        EmbeddingSpace space = new EmbeddingSpace("test-model", DIM);
+        float[] vector = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        Case own = caseAt(TENANT, 0, "What is the capital of France?");
+        Case other = caseAt(TENANT, 1, "What is the capital of Spain?");
+        try (FSDirectory dir = FSDirectory.open(old);
+             var writer = new org.apache.lucene.index.IndexWriter(dir, new org.apache.lucene.index.IndexWriterConfig())) {
+            for (Case c : List.of(own, other)) {
+                var doc = CaseDocument.of(c, c == own ? vector : unit(1, 1, 0, 0, 0, 0, 0, 0));
+                doc.removeFields(CaseDocument.TASK_KEY); // the layout of format 1
+                writer.addDocument(doc);
+            }
+            writer.setLiveCommitData(StoreMetadata.of(space, 1).entrySet());
+            writer.commit();
+        }
+
+        store = LuceneCaseStore.open(old, space);
+
+        CaseFilter guarded = CaseFilter.tenant(TENANT).withExcludedTasks(
+                java.util.Set.of(dev.casebook.memory.TaskKey.of("what is the capital of france?")));
+        assertThat(store.search(new dev.casebook.memory.VectorQuery(vector, guarded, 5)))
+                .extracting(hit -> hit.value()).containsExactly(other);
+        assertThat(store.get(TENANT, own.id())).contains(own);
+        store.close();
+        try (FSDirectory dir = FSDirectory.open(old)) {
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry("casebook.format", "2");
+        }
+        store = LuceneCaseStore.open(old, space);
+        assertThat(store.count(guarded)).isEqualTo(1);
+    }
+
+    @Test
     void a_closed_store_says_so() {
         store.close();
 

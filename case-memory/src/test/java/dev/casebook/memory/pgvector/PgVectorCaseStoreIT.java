@@ -12,12 +12,14 @@ import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import dev.casebook.testkit.TestPostgres;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +111,49 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
         assertThatThrownBy(() -> open(empty, DIM)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("no table 'cases' with an 'embedding' column")
                 .hasMessageContaining("run the Flyway migrations of casebook-db");
+    }
+
+    @Test
+    void fills_in_the_task_keys_of_rows_from_before_the_migration_when_it_opens() throws Exception {
+        Random random = new Random(10);
+        float[] vector = randomVector(random);
+        Case old = store.add(Case.of(TENANT, "  An OLD\tquestion? ", "", "", 1, CaseSource.REAL), vector);
+        List<Case> many = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < 1100; i++) { // more than one batch of the fill-in
+            many.add(Case.of(TENANT, "old question " + i, "", "", 1, CaseSource.REAL));
+            vectors.add(randomVector(random));
+        }
+        ((PgVectorCaseStore) store).addAll(many, vectors);
+        store.close();
+        try (var c = schemas.getLast().connect(); var s = c.createStatement()) {
+            s.executeUpdate("update cases set task_key = ''"); // as the V30 migration leaves existing rows
+        }
+
+        store = reopen(DIM);
+
+        try (var c = schemas.getLast().connect(); var s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from cases where task_key = ''")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+        CaseFilter guarded = CaseFilter.tenant(TENANT).withExcludedTasks(Set.of(TaskKey.of("an old question?"),
+                TaskKey.of("old question 1099")));
+        assertThat(store.search(new VectorQuery(vector, guarded, 1))).extracting(hit -> hit.value().id())
+                .doesNotContain(old.id());
+        assertThat(store.count(guarded)).isEqualTo(1099);
+    }
+
+    @Test
+    void refuses_to_open_on_a_schema_without_the_task_key_column() throws Exception {
+        store.close();
+        store = null;
+        try (var c = schemas.getLast().connect(); var s = c.createStatement()) {
+            s.execute("alter table cases drop column task_key");
+        }
+
+        assertThatThrownBy(() -> reopen(DIM)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("has no 'task_key' column; run the Flyway migrations of casebook-db (V30)");
     }
 
     @Test
