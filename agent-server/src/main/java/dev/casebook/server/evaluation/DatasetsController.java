@@ -1,6 +1,7 @@
 package dev.casebook.server.evaluation;
 
 import dev.casebook.eval.data.Dataset;
+import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.FileSystemUtils;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,19 +24,21 @@ import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Uploads a dataset file (JSONL, parquet or CSV) for runs. It is read at once, so a malformed file is refused with
- * its row number and not kept. The answer names it as {@code upload:<id>/<file>} for {@code POST /api/evaluations/runs}.
+ * its row number and not kept. The answer names it as {@code upload:<id>/<file>} for {@code POST /api/evaluations/runs}
+ * of the same tenant: uploads are kept per tenant ({@link DatasetPaths}).
  */
 @RestController
 @RequestMapping("/api/evaluations")
 class DatasetsController {
-    private final EvaluationSettings settings;
+    private final DatasetPaths paths;
 
-    DatasetsController(EvaluationSettings settings) {
-        this.settings = settings;
+    DatasetsController(DatasetPaths paths) {
+        this.paths = paths;
     }
 
     @PostMapping("/datasets")
-    ResponseEntity<Map<String, Object>> upload(@RequestParam("file") MultipartFile file,
+    ResponseEntity<Map<String, Object>> upload(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+                                               @RequestParam("file") MultipartFile file,
                                                @RequestParam(required = false) String format) throws IOException {
         String original = file.getOriginalFilename() == null ? "" : Path.of(file.getOriginalFilename()).getFileName().toString();
         String lower = original.toLowerCase(Locale.ROOT);
@@ -43,7 +47,7 @@ class DatasetsController {
         }
         String safeName = original.replaceAll("[^A-Za-z0-9._-]", "_");
         String id = UUID.randomUUID().toString();
-        Path folder = Path.of(settings.uploadDir()).toAbsolutePath().normalize().resolve(id);
+        Path folder = paths.uploadFolder(tenant).resolve(id);
         Files.createDirectories(folder);
         Path target = folder.resolve(safeName);
         try (InputStream in = file.getInputStream()) {
@@ -57,7 +61,7 @@ class DatasetsController {
             throw new ApiException(e.status(), e.getMessage().replace(target.toString(), original));
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("dataset", "upload:" + id + "/" + safeName);
+        out.put("dataset", DatasetPaths.UPLOAD + id + "/" + safeName);
         out.put("format", dataset.format().name().toLowerCase(Locale.ROOT));
         out.put("items", dataset.size());
         return ResponseEntity.status(HttpStatus.CREATED).body(out);

@@ -9,7 +9,6 @@ import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.web.ApiException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,15 +32,17 @@ class RunCreation {
     private final EvaluationRunner runner;
     private final ScorerRegistry scorers;
     private final EvaluationSettings settings;
+    private final DatasetPaths datasets;
     private final Environment environment;
     private final Clock clock = Clock.systemUTC();
 
     RunCreation(RunRecords records, EvaluationRunner runner, ScorerRegistry scorers, EvaluationSettings settings,
-                Environment environment) {
+                DatasetPaths datasets, Environment environment) {
         this.records = records;
         this.runner = runner;
         this.scorers = scorers;
         this.settings = settings;
+        this.datasets = datasets;
         this.environment = environment;
     }
 
@@ -61,7 +62,7 @@ class RunCreation {
         if (!split.equals("validation") && !split.equals("test")) {
             throw ApiException.badRequest("field 'split' must be 'validation' or 'test', was '" + split + "'");
         }
-        Path path = resolve(request.dataset());
+        Path path = datasets.resolve(tenant, request.dataset());
         Dataset dataset = read(path, request.format(), split);
         Selection selection;
         try {
@@ -104,27 +105,6 @@ class RunCreation {
         records.create(run, items);
         runner.start(run.id());
         return run;
-    }
-
-    Path resolve(String dataset) {
-        Path path;
-        if (dataset.startsWith("upload:")) {
-            Path uploads = Path.of(settings.uploadDir()).toAbsolutePath().normalize();
-            path = uploads.resolve(dataset.substring("upload:".length())).normalize();
-            if (!path.startsWith(uploads)) {
-                throw ApiException.badRequest("no uploaded dataset '" + dataset + "'");
-            }
-        } else {
-            path = Path.of(dataset).toAbsolutePath().normalize();
-            if (settings.datasetRoot() != null && !path.startsWith(Path.of(settings.datasetRoot()).toAbsolutePath().normalize())) {
-                throw ApiException.badRequest("dataset paths must lie under casebook.evaluation.dataset-root ("
-                        + settings.datasetRoot() + "), was '" + dataset + "'");
-            }
-        }
-        if (!Files.exists(path)) {
-            throw ApiException.badRequest("dataset '" + dataset + "' not found on the server");
-        }
-        return path;
     }
 
     static Dataset read(Path path, String format, String split) {

@@ -51,7 +51,8 @@ class RunResumeIT {
         return file;
     }
 
-    static ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent) {
+    /** A server with auth on, so datasets are read from {@link #dir} as its dataset root. */
+    ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent) {
         return new SpringApplicationBuilder(CasebookApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(Agent.class, () -> agent))
                 .run("--server.port=0", "--spring.datasource.url=" + schema.url(),
@@ -59,6 +60,7 @@ class RunResumeIT {
                         "--spring.flyway.schemas=" + schema.name(), "--casebook.tasks.instance-id=" + instance,
                         "--casebook.attachments.dir=target/attachments-" + instance,
                         "--casebook.evaluation.upload-dir=target/datasets-" + instance, "--casebook.memory.store=none",
+                        "--casebook.evaluation.dataset-root=" + dir,
                         "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=evaluator",
                         "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY));
     }
