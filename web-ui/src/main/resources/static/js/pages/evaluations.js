@@ -184,6 +184,7 @@ function renderRun(root, id, itemId) {
       h('div', {class: 'row'}, statusBadge(status), h('strong', {class: 'done-count', text: ` ${p.done} of ${p.total} done`}),
         p.accuracy !== undefined ? h('span', {text: ` · accuracy ${fmtPercent(p.accuracy)}`}) : null,
         !finished && p.eta !== undefined && p.eta !== null ? h('span', {class: 'muted', text: ` · about ${fmtDuration(p.eta * 1000)} left`}) : null),
+      modelsLine(run.settings),
       h('progress', {max: 1, value: fraction, 'aria-label': 'Progress'}),
       h('div', {class: 'row'},
         finished ? null : h('button', {type: 'button', class: 'danger', text: 'Cancel run', onclick: cancel}),
@@ -246,6 +247,15 @@ function renderRun(root, id, itemId) {
     else fill(trace);
     return true;
   }};
+}
+
+/** "Models: planner x · executor y (profile p) · judge z" from a run's settings; nothing for runs without them. */
+function modelsLine(settings) {
+  const models = settings && settings.models;
+  if (!models || !Object.keys(models).length) return null;
+  const profiles = settings.profiles || {};
+  return h('p', {class: 'muted run-models', text: 'Models: ' + Object.entries(models)
+    .map(([role, name]) => `${role} ${name}` + (profiles[role] ? ` (profile ${profiles[role]})` : '')).join(' · ')});
 }
 
 /** The last epoch's aggregates by group ({epoch: {group: {questions, pass1, passK, meanTokens, ...}}}). */

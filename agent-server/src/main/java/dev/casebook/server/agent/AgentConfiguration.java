@@ -29,6 +29,12 @@ class AgentConfiguration {
         return new CasebookAgent(models, toolbox(tools), memory.getIfAvailable(), settings);
     }
 
+    @Bean
+    @Conditional(PlannerConfigured.class)
+    AgentFactory agentFactory(ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory, AgentSettings settings) {
+        return models -> new CasebookAgent(models, toolbox(tools), memory.getIfAvailable(), settings);
+    }
+
     /** All tool beans by name (the first of a name wins), with the calculator when no bean provides one. */
     static Toolbox toolbox(ObjectProvider<Tool> beans) {
         Map<String, Tool> byName = new LinkedHashMap<>();

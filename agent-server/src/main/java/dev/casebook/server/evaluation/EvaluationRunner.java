@@ -27,18 +27,18 @@ class EvaluationRunner {
 
     private final RunRecords records;
     private final ObjectProvider<Agent> agent;
-    private final ScorerRegistry scorers;
+    private final RunAgents agents;
     private final TaskRecords tasks;
     private final ObjectProvider<MemoryFeedback> memory;
     private final String instance;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, RunExecutor> active = new ConcurrentHashMap<>();
 
-    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, ScorerRegistry scorers, TaskRecords tasks,
+    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskRecords tasks,
                      ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
         this.records = records;
         this.agent = agent;
-        this.scorers = scorers;
+        this.agents = agents;
         this.tasks = tasks;
         this.memory = memory;
         this.instance = taskSettings.instanceId();
@@ -58,10 +58,24 @@ class EvaluationRunner {
         runs.forEach(this::start);
     }
 
+    /** Works the run on this instance with the agent and scorers of its models; fails it when they are gone. */
     void start(String runId) {
-        Agent current = agent.getIfAvailable();
-        if (current == null) {
+        if (agent.getIfAvailable() == null) {
             log.warn("Evaluation run {} waits: no agent is configured (casebook.models.planner.*)", runId);
+            return;
+        }
+        RunRecords.Run run = records.find(runId).orElse(null);
+        if (run == null) {
+            return;
+        }
+        Agent current;
+        ScorerRegistry scorers;
+        try {
+            current = agents.agent(run.settings().modelChoices());
+            scorers = agents.scorers(run.settings().modelChoices());
+        } catch (IllegalStateException e) {
+            log.warn("Evaluation run {} cannot continue: {}", runId, e.getMessage());
+            records.end(runId, RunStatus.FAILED, e.getMessage(), clock.instant());
             return;
         }
         active.computeIfAbsent(runId, id -> {

@@ -8,18 +8,17 @@ import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.web.ApiException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -30,20 +29,20 @@ class RunCreation {
 
     private final RunRecords records;
     private final EvaluationRunner runner;
-    private final ScorerRegistry scorers;
+    private final RunModels models;
+    private final RunAgents agents;
     private final EvaluationSettings settings;
     private final DatasetPaths datasets;
-    private final Environment environment;
     private final Clock clock = Clock.systemUTC();
 
-    RunCreation(RunRecords records, EvaluationRunner runner, ScorerRegistry scorers, EvaluationSettings settings,
-                DatasetPaths datasets, Environment environment) {
+    RunCreation(RunRecords records, EvaluationRunner runner, RunModels models, RunAgents agents,
+                EvaluationSettings settings, DatasetPaths datasets) {
         this.records = records;
         this.runner = runner;
-        this.scorers = scorers;
+        this.models = models;
+        this.agents = agents;
         this.settings = settings;
         this.datasets = datasets;
-        this.environment = environment;
     }
 
     RunRecords.Run create(String tenant, RunRequest request) {
@@ -62,6 +61,8 @@ class RunCreation {
         if (!split.equals("validation") && !split.equals("test")) {
             throw ApiException.badRequest("field 'split' must be 'validation' or 'test', was '" + split + "'");
         }
+        Map<String, RunModels.Choice> choices = chooseModels(request.models());
+        ScorerRegistry scorers = agents.scorers(choices);
         Path path = datasets.resolve(tenant, request.dataset());
         Dataset dataset = read(path, request.format(), split);
         Selection selection;
@@ -77,7 +78,7 @@ class RunCreation {
                     + " questions; groups " + selection.groups() + ")");
         }
         List<String> scorerNames = request.scorers() == null || request.scorers().isEmpty()
-                ? defaultScorers(dataset.format()) : List.copyOf(request.scorers());
+                ? defaultScorers(scorers, dataset.format()) : List.copyOf(request.scorers());
         scorerNames.forEach(scorers::byName); // unknown names and judges without a model: 400
         long total = (long) chosen.size() * attempts * epochs;
         if (total > MAX_ITEMS) {
@@ -86,7 +87,8 @@ class RunCreation {
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
-                scorerNames, epochs, guard, chosen.size(), models());
+                scorerNames, epochs, guard, chosen.size(), RunSettings.modelNames(choices),
+                RunSettings.profileNames(choices));
         List<RunRecords.NewItem> items = new ArrayList<>((int) total);
         int seq = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -124,7 +126,18 @@ class RunCreation {
         }
     }
 
-    private List<String> defaultScorers(DatasetFormat format) {
+    /** The run's model of each role; a bad name, or models this server's agent cannot change, is a 400. */
+    private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
+        try {
+            Map<String, RunModels.Choice> choices = models.choose(requested);
+            agents.agent(choices);
+            return choices;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static List<String> defaultScorers(ScorerRegistry scorers, DatasetFormat format) {
         boolean judge = scorers.names().contains("judge");
         return switch (format) {
             case GAIA -> List.of("gaia");
@@ -132,17 +145,6 @@ class RunCreation {
             case SIMPLEQA -> judge ? List.of("simpleqa") : List.of("squad");
             case FRAMES, GENERIC -> judge ? List.of("judge", "squad") : List.of("squad");
         };
-    }
-
-    private Map<String, String> models() {
-        Map<String, String> models = new LinkedHashMap<>();
-        for (String role : List.of("planner", "executor", "judge")) {
-            String model = environment.getProperty("casebook.models." + role + ".model");
-            if (model != null && !model.isBlank()) {
-                models.put(role, model);
-            }
-        }
-        return models;
     }
 
     private static int within(String field, Integer value, int fallback, int min, int max) {

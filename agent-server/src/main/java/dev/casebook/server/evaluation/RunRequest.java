@@ -1,6 +1,7 @@
 package dev.casebook.server.evaluation;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The body of {@code POST /api/evaluations/runs}. Only {@code dataset} is required.
@@ -22,8 +23,11 @@ import java.util.List;
  * @param scorers         scorer names; the first decides correctness (default by format)
  * @param epochs          times the question set is replayed with memory carried over (default 1)
  * @param leaveOneTaskOut the guard that a question never sees cases written from itself (default true)
+ * @param models          per role ({@code planner}, {@code executor}, {@code judge}) a model profile of
+ *                        {@code casebook.models.profiles} or a model name at the role's configured endpoint; roles left
+ *                        out use the server's ({@link dev.casebook.server.llm.RunModels})
  */
 record RunRequest(String name, String dataset, String format, String split, List<String> groups, Integer limit,
                   Integer sample, Long seed, Integer attempts, Integer concurrency, String memoryMode, String policy,
-                  List<String> scorers, Integer epochs, Boolean leaveOneTaskOut) {
+                  List<String> scorers, Integer epochs, Boolean leaveOneTaskOut, Map<String, String> models) {
 }

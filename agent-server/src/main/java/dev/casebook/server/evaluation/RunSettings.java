@@ -1,18 +1,29 @@
 package dev.casebook.server.evaluation;
 
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.llm.ModelSettings;
+import dev.casebook.server.llm.RunModels;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A run's resolved settings, stored with it (so a resumed run continues with exactly these). */
+/**
+ * A run's resolved settings, stored with it (so a resumed run continues with exactly these).
+ *
+ * @param models   the model name of each role (never a key or URL)
+ * @param profiles the model profile of each role that uses one ({@code casebook.models.profiles.<name>}); a role
+ *                 without one asks its configured endpoint for the model in {@code models}
+ */
 record RunSettings(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
                    int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
-                   boolean leaveOneTaskOut, int questions, Map<String, String> models) {
+                   boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles) {
     RunSettings {
         groups = List.copyOf(groups);
         scorers = List.copyOf(scorers);
-        models = Map.copyOf(models);
+        models = byRole(models);
+        profiles = byRole(profiles == null ? Map.of() : profiles); // runs stored before profiles existed
         Objects.requireNonNull(memoryMode, "memoryMode");
         if (scorers.isEmpty()) {
             throw new IllegalArgumentException("at least one scorer is required");
@@ -25,5 +36,36 @@ record RunSettings(String split, List<String> groups, Integer limit, Integer sam
 
     String primaryScorer() {
         return scorers.getFirst();
+    }
+
+    /** The stored model choice of each role that has one. */
+    Map<String, RunModels.Choice> modelChoices() {
+        Map<String, RunModels.Choice> choices = new LinkedHashMap<>();
+        models.forEach((role, model) -> choices.put(role, new RunModels.Choice(model, profiles.get(role))));
+        return choices;
+    }
+
+    /** An unmodifiable copy in the order of {@link ModelSettings#ROLES}. */
+    private static Map<String, String> byRole(Map<String, String> values) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        ModelSettings.ROLES.stream().filter(values::containsKey).forEach(role -> ordered.put(role, values.get(role)));
+        values.forEach(ordered::putIfAbsent);
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    static Map<String, String> modelNames(Map<String, RunModels.Choice> choices) {
+        Map<String, String> names = new LinkedHashMap<>();
+        choices.forEach((role, choice) -> names.put(role, choice.model()));
+        return names;
+    }
+
+    static Map<String, String> profileNames(Map<String, RunModels.Choice> choices) {
+        Map<String, String> names = new LinkedHashMap<>();
+        choices.forEach((role, choice) -> {
+            if (choice.profile() != null) {
+                names.put(role, choice.profile());
+            }
+        });
+        return names;
     }
 }

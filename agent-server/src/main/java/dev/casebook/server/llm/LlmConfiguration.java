@@ -15,4 +15,9 @@ class LlmConfiguration {
     Models models(ModelSettings settings) {
         return Models.of(settings);
     }
+
+    @Bean
+    RunModels runModels(ModelSettings settings) {
+        return new RunModels(settings);
+    }
 }

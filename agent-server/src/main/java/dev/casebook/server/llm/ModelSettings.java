@@ -1,20 +1,47 @@
 package dev.casebook.server.llm;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The LLM of each role, bound from {@code casebook.models.{planner,executor,judge}.*}. The executor and the judge
  * inherit every key they leave unset from the planner. A role without a base URL and model is not configured.
+ *
+ * <p>{@code casebook.models.profiles.<name>.*} are further models (same keys as a role) that an evaluation run may
+ * name for any role ({@link RunModels}); a profile inherits nothing and must name a model and where it is.
  */
 @ConfigurationProperties("casebook.models")
-public record ModelSettings(Role planner, Role executor, Role judge) {
+public record ModelSettings(Role planner, Role executor, Role judge, Map<String, Role> profiles) {
+    /** The roles, in the order they are listed. */
+    public static final List<String> ROLES = List.of("planner", "executor", "judge");
 
     public ModelSettings {
         planner = planner == null ? Role.EMPTY : planner;
         executor = (executor == null ? Role.EMPTY : executor).inheriting(planner);
         judge = (judge == null ? Role.EMPTY : judge).inheriting(planner);
+        profiles = new TreeMap<>(profiles == null ? Map.of() : profiles);
+        profiles.forEach((name, profile) -> {
+            if (name.isBlank() || profile == null || !profile.configured()) {
+                throw new IllegalArgumentException("casebook.models.profiles." + name
+                        + " needs base-url (or provider ollama) and model");
+            }
+        });
+        profiles = Collections.unmodifiableMap(profiles);
+    }
+
+    /** The configured model of a role ({@link #ROLES}). */
+    public Role role(String name) {
+        return switch (name) {
+            case "planner" -> planner;
+            case "executor" -> executor;
+            case "judge" -> judge;
+            default -> throw new IllegalArgumentException("unknown role '" + name + "'; roles: " + ROLES);
+        };
     }
 
     /**
@@ -81,6 +108,11 @@ public record ModelSettings(Role planner, Role executor, Role judge) {
             return baseUrl == null && "ollama".equals(effectiveProvider()) ? OLLAMA_BASE_URL : baseUrl;
         }
 
+        /** The same endpoint, key, time-out and retries with another model name. */
+        public Role withModel(String model) {
+            return new Role(provider, baseUrl, apiKey, model, timeout, maxRetries, initialBackoff);
+        }
+
         /** True when the role names a model and where to reach it. */
         public boolean configured() {
             return effectiveBaseUrl() != null && model != null;
@@ -93,6 +125,13 @@ public record ModelSettings(Role planner, Role executor, Role judge) {
         public RetryPolicy retryPolicy() {
             return new RetryPolicy(maxRetries == null ? 3 : maxRetries,
                     initialBackoff == null ? Duration.ofMillis(500) : initialBackoff, Duration.ofSeconds(20));
+        }
+
+        /** No API key: what may be shown or stored about a role. */
+        @Override
+        public String toString() {
+            return "Role[provider=" + effectiveProvider() + ", baseUrl=" + effectiveBaseUrl() + ", model=" + model
+                    + "]";
         }
 
         private static <T> T or(T value, T fallback) {

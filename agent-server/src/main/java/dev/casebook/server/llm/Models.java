@@ -11,7 +11,11 @@ public record Models(LlmClient planner, LlmClient executor, LlmClient judge) {
     }
 
     public static Models of(ModelSettings settings) {
-        return new Models(LlmClient.of("planner", settings.planner()), LlmClient.of("executor", settings.executor()),
-                LlmClient.of("judge", settings.judge()));
+        return of(settings.planner(), settings.executor(), settings.judge());
+    }
+
+    public static Models of(ModelSettings.Role planner, ModelSettings.Role executor, ModelSettings.Role judge) {
+        return new Models(LlmClient.of("planner", planner), LlmClient.of("executor", executor),
+                LlmClient.of("judge", judge));
     }
 }

@@ -13,7 +13,7 @@ class ModelSettingsTest {
         var planner = new ModelSettings.Role("openai", "http://llm/v1", "k", "big", Duration.ofSeconds(9), 2, null);
         var executor = new ModelSettings.Role(null, null, null, "small", null, null, null);
 
-        ModelSettings settings = new ModelSettings(planner, executor, null);
+        ModelSettings settings = new ModelSettings(planner, executor, null, null);
 
         assertThat(settings.executor().model()).isEqualTo("small");
         assertThat(settings.executor().baseUrl()).isEqualTo("http://llm/v1");
@@ -27,7 +27,7 @@ class ModelSettingsTest {
         var planner = new ModelSettings.Role("openai", "http://vllm/v1", "secret", "qwen", null, null, null);
         var executor = new ModelSettings.Role("ollama", null, null, "llama3.2", null, null, null);
 
-        ModelSettings settings = new ModelSettings(planner, executor, null);
+        ModelSettings settings = new ModelSettings(planner, executor, null, null);
 
         assertThat(settings.executor().effectiveBaseUrl()).isEqualTo("http://localhost:11434/v1");
         assertThat(settings.executor().apiKey()).isNull();
@@ -35,7 +35,7 @@ class ModelSettingsTest {
 
     @Test
     void a_role_without_base_url_or_model_is_not_configured() {
-        assertThat(new ModelSettings(null, null, null).planner().configured()).isFalse();
+        assertThat(new ModelSettings(null, null, null, null).planner().configured()).isFalse();
         assertThat(new ModelSettings.Role("openai", "http://llm/v1", null, null, null, null, null).configured())
                 .isFalse();
     }

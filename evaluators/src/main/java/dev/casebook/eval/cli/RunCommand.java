@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,12 +35,13 @@ public final class RunCommand {
               run options: --name N --format F --split validation|test --groups g1,g2 --limit N | --sample N --seed S
                            --attempts K --concurrency N --memory-mode off|read-only|read-write --policy P
                            --scorers s1,s2 --epochs N --no-guard true
+                           --models planner=NAME,executor=NAME,judge=NAME (a model profile or a model name)
               downloads:   --results-csv FILE --results-json FILE --gaia-submission FILE
               --follow RUN_ID   follow an existing run instead of creating one""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OPTIONS = Set.of("server", "api-key", "dataset", "name", "format", "split", "groups",
-            "limit", "sample", "seed", "attempts", "concurrency", "memory-mode", "policy", "scorers", "epochs", "no-guard",
+            "limit", "sample", "seed", "attempts", "concurrency", "memory-mode", "policy", "scorers", "epochs", "no-guard", "models",
             "results-csv", "results-json", "gaia-submission", "follow");
 
     private RunCommand() {
@@ -60,6 +62,10 @@ public final class RunCommand {
         }
         if (!options.containsKey("server") || !(options.containsKey("dataset") || options.containsKey("follow"))) {
             err.println(USAGE);
+            return 2;
+        }
+        if (options.containsKey("models") && models(options.get("models")) == null) {
+            err.println("bad --models '" + options.get("models") + "': give role=name pairs separated by commas\n" + USAGE);
             return 2;
         }
         Client client = new Client(options.get("server").replaceAll("/+$", ""), options.get("api-key"));
@@ -126,7 +132,24 @@ public final class RunCommand {
         if (Boolean.parseBoolean(options.getOrDefault("no-guard", "false"))) {
             body.put("leaveOneTaskOut", false);
         }
+        if (options.containsKey("models")) {
+            ObjectNode models = body.putObject("models");
+            models(options.get("models")).forEach(models::put);
+        }
         return body;
+    }
+
+    /** {@code planner=a,judge=b} as a map (the server checks roles and names); null when it is not such a list. */
+    static Map<String, String> models(String pairs) {
+        Map<String, String> models = new LinkedHashMap<>();
+        for (String pair : pairs.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                return null;
+            }
+            models.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return models;
     }
 
     /** Prints "done/total accuracy eta" for each progress event; returns the final status. */

@@ -67,6 +67,8 @@ class EvaluationUiIT {
         browser.await(d -> d.getCurrentUrl().matches(".*#/evaluations/[0-9a-f-]{36}$"));
         browser.withText(".run-progress .badge", "completed");
         assertThat(browser.visible(".run-progress .done-count").getText()).isEqualTo("3 of 3 done");
+        assertThat(browser.visible(".run-progress .run-models").getText())
+                .isEqualTo("Models: planner scripted-planner · executor scripted-planner · judge scripted-planner");
         String runId = browser.driver().getCurrentUrl().replaceAll(".*#/evaluations/", "");
         WebElement all = browser.visible(".aggregates-table tr[data-group=all] .pass1");
         assertThat(all.getText()).as(() -> server.get("/api/evaluations/runs/" + runId + "/items").body())
