@@ -49,7 +49,8 @@ import org.apache.lucene.util.Bits;
 /**
  * Case memory in a Lucene index on a directory: an HNSW graph over the embeddings (cosine) and BM25 over the case
  * text (task, plan, answer). The store's embedding model and dimension are kept in the commit data; opening the
- * directory with another dimension fails with a {@link StoreException}.
+ * directory with another dimension fails with a {@link StoreException}. A directory of layout format 1 (before the
+ * {@link dev.casebook.memory.TaskKey} field) is rewritten with it when opened.
  *
  * <p>One writer, many readers: writes are serialised and each one is committed before it returns, so a restart
  * keeps every acknowledged write; reads go through a {@link SearcherManager} refreshed after every write. Filters
