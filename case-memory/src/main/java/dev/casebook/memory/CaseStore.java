@@ -1,8 +1,10 @@
 package dev.casebook.memory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -22,15 +24,30 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
      * by one and is not atomic.
      */
     default List<Case> addAll(List<Case> values, List<float[]> embeddings) {
-        if (values.size() != embeddings.size()) {
-            throw new IllegalArgumentException(
-                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
-        }
+        requireBatch(values, embeddings);
         List<Case> stored = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             stored.add(add(values.get(i), embeddings.get(i)));
         }
         return stored;
+    }
+
+    /**
+     * The rules of a batch for {@link #addAll}, checked before anything is written: one embedding per case
+     * ({@code 3 cases but 2 embeddings; they must pair up}) and no id twice ({@code case <id> appears twice in the
+     * batch}).
+     */
+    static void requireBatch(List<Case> values, List<float[]> embeddings) {
+        if (values.size() != embeddings.size()) {
+            throw new IllegalArgumentException(
+                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
+        }
+        Set<UUID> ids = new HashSet<>();
+        for (Case value : values) {
+            if (!ids.add(value.id())) {
+                throw new IllegalArgumentException("case " + value.id() + " appears twice in the batch");
+            }
+        }
     }
 
     /** Replaces plan, answer, reward and label of an existing case; empty when the case does not exist. */

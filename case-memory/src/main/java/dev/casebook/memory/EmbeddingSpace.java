@@ -32,6 +32,26 @@ public record EmbeddingSpace(String modelId, int dimension) {
     }
 
     /**
+     * Returns {@code vector} when a store can hold it and compare it: this space's dimension
+     * ({@link #requireMatching}), finite numbers only ({@code vector must hold finite numbers only, found NaN}) and
+     * not all zeros ({@code vector must not be all zeros: cosine similarity is undefined}).
+     */
+    public float[] requireUsable(float[] vector) {
+        requireMatching(java.util.Objects.requireNonNull(vector, "vector"));
+        double norm = 0;
+        for (float v : vector) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("vector must hold finite numbers only, found " + v);
+            }
+            norm += (double) v * v;
+        }
+        if (norm == 0) {
+            throw new IllegalArgumentException("vector must not be all zeros: cosine similarity is undefined");
+        }
+        return vector;
+    }
+
+    /**
      * Checks that a store built in this space may be opened with {@code requested}; otherwise throws a non-retryable
      * {@link StoreException}: {@code <store> was built with embedding dimension 384 (model a); opening it with
      * dimension 768 (model b) is refused: re-embed the cases into a new store}. A different model id of the same

@@ -582,6 +582,22 @@ public abstract class CaseStoreContractIT {
     // ---------------------------------------------------------------- helpers
 
     /** A case of {@code tenant} created {@code second} seconds after a fixed instant (so listing order is known). */
+    @Test
+    void rejects_zero_and_non_finite_vectors_in_writes_and_queries() {
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), new float[DIM]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector must not be all zeros: cosine similarity is undefined");
+        float[] nan = unit(1, 0, 0, 0, 0, 0, 0, 0);
+        nan[3] = Float.NaN;
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), nan))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector must hold finite numbers only, found NaN");
+        assertThatThrownBy(() -> store.search(new VectorQuery(nan, CaseFilter.tenant(TENANT), 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vector must hold finite numbers only, found NaN");
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isZero();
+    }
+
     protected static Case caseAt(String tenant, int second, String task) {
         Instant created = BASE.plusSeconds(second).truncatedTo(ChronoUnit.MILLIS);
         return new Case(UUID.randomUUID(), tenant, task, "plan for " + task, "answer " + second, 1.0,

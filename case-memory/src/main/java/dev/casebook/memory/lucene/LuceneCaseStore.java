@@ -7,24 +7,18 @@ import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.HybridQuery;
-import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
-import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -32,15 +26,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -64,11 +50,9 @@ public final class LuceneCaseStore implements CaseStore {
 
     private final String name;
     private final EmbeddingSpace space;
-    private final int minCandidates;
     private final Directory directory;
-    private final Analyzer analyzer = new StandardAnalyzer();
     private final IndexWriter writer;
-    private final SearcherManager searchers;
+    private final LuceneSearches searches;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile boolean closed;
 
@@ -76,10 +60,9 @@ public final class LuceneCaseStore implements CaseStore {
                             IndexWriter writer) throws IOException {
         this.name = name;
         this.space = space;
-        this.minCandidates = minCandidates;
         this.directory = directory;
         this.writer = writer;
-        this.searchers = new SearcherManager(writer, null);
+        this.searches = new LuceneSearches(name, minCandidates, writer);
     }
 
     /** Opens (or creates) the store in {@code path} for embeddings of {@code space}. */
@@ -165,9 +148,9 @@ public final class LuceneCaseStore implements CaseStore {
     @Override
     public Case add(Case value, float[] embedding) {
         Objects.requireNonNull(value, "value");
-        requireUsable(embedding);
+        space.requireUsable(embedding);
         return write(() -> {
-            if (find(null, value.id()) != null) {
+            if (searches.stored(null, value.id()) != null) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists");
             }
             writer.addDocument(CaseDocument.of(value, embedding));
@@ -180,20 +163,11 @@ public final class LuceneCaseStore implements CaseStore {
      * ids must be new.
      */
     public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
-        if (values.size() != embeddings.size()) {
-            throw new IllegalArgumentException(
-                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
-        }
-        embeddings.forEach(this::requireUsable);
-        Set<UUID> ids = new HashSet<>();
-        for (Case value : values) {
-            if (!ids.add(value.id())) {
-                throw new IllegalArgumentException("case " + value.id() + " appears twice in the batch");
-            }
-        }
+        CaseStore.requireBatch(values, embeddings);
+        embeddings.forEach(space::requireUsable);
         return write(() -> {
             for (Case value : values) {
-                if (find(null, value.id()) != null) {
+                if (searches.stored(null, value.id()) != null) {
                     throw new IllegalArgumentException("case " + value.id() + " already exists");
                 }
             }
@@ -239,7 +213,7 @@ public final class LuceneCaseStore implements CaseStore {
     @Override
     public boolean delete(String tenant, UUID id) {
         return write(() -> {
-            if (find(tenant, id) == null) {
+            if (searches.stored(tenant, id) == null) {
                 return false;
             }
             writer.deleteDocuments(new Term(CaseDocument.ID, id.toString()));
@@ -249,7 +223,7 @@ public final class LuceneCaseStore implements CaseStore {
 
     private Optional<Case> update(String tenant, UUID id, UnaryOperator<Case> change) {
         return write(() -> {
-            CaseDocument.Stored current = find(tenant, id);
+            CaseDocument.Stored current = searches.stored(tenant, id);
             if (current == null) {
                 return Optional.empty();
             }
@@ -270,7 +244,7 @@ public final class LuceneCaseStore implements CaseStore {
             ensureOpen();
             T result = body.apply();
             writer.commit();
-            searchers.maybeRefreshBlocking();
+            searches.refresh();
             return result;
         } catch (IOException e) {
             throw new StoreException("write to " + name + " failed: " + e.getMessage(), false, e);
@@ -283,50 +257,24 @@ public final class LuceneCaseStore implements CaseStore {
 
     @Override
     public List<ScoredCase> search(VectorQuery query) {
-        requireUsable(query.vector());
-        return read(searcher -> nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k()));
+        space.requireUsable(query.vector());
+        ensureOpen();
+        return searches.search(query);
     }
 
     @Override
     public List<ScoredCase> hybridSearch(HybridQuery query) {
-        requireUsable(query.vector());
-        return read(searcher -> {
-            Query filter = FilterQuery.of(query.filter());
-            int depth = Math.max(query.k(), 50);
-            List<Case> byVector = nearest(searcher, query.vector(), filter, depth).stream()
-                    .map(ScoredCase::value).toList();
-            List<Case> byText = new ArrayList<>();
-            Query text = TextQuery.of(analyzer, query.text(), filter);
-            if (text != null) {
-                for (ScoreDoc hit : searcher.search(text, depth).scoreDocs) {
-                    byText.add(load(searcher, hit.doc).value());
-                }
-            }
-            return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
-        });
-    }
-
-    private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k) throws IOException {
-        int candidates = Math.max(k, minCandidates);
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
-                candidates);
-        List<ScoredCase> hits = new ArrayList<>(top.scoreDocs.length);
-        for (ScoreDoc hit : top.scoreDocs) {
-            CaseDocument.Stored stored = load(searcher, hit.doc);
-            hits.add(new ScoredCase(stored.value(), cosine(vector, stored.vector())));
-        }
-        hits.sort(Comparator.comparingDouble(ScoredCase::score).reversed());
-        return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
+        space.requireUsable(query.vector());
+        ensureOpen();
+        return searches.hybridSearch(query);
     }
 
     @Override
     public Optional<Case> get(String tenant, UUID id) {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(id, "id");
-        return read(searcher -> {
-            CaseDocument.Stored found = find(searcher, tenant, id);
-            return Optional.ofNullable(found).map(CaseDocument.Stored::value);
-        });
+        ensureOpen();
+        return searches.get(tenant, id);
     }
 
     @Override
@@ -337,104 +285,17 @@ public final class LuceneCaseStore implements CaseStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, was " + limit);
         }
-        return read(searcher -> {
-            Query query = FilterQuery.of(filter);
-            int total = searcher.count(query);
-            if (offset >= total) {
-                return new CasePage(List.of(), total, offset, limit);
-            }
-            int wanted = (int) Math.min((long) offset + limit, total);
-            Sort newestFirst = new Sort(new SortField(CaseDocument.CREATED_SORT, SortField.Type.LONG, true),
-                    new SortField(CaseDocument.ID, SortField.Type.STRING));
-            ScoreDoc[] hits = searcher.search(query, wanted, newestFirst).scoreDocs;
-            List<Case> items = new ArrayList<>();
-            for (int i = offset; i < hits.length; i++) {
-                items.add(load(searcher, hits[i].doc).value());
-            }
-            return new CasePage(items, total, offset, limit);
-        });
+        ensureOpen();
+        return searches.list(filter, offset, limit);
     }
 
     @Override
     public long count(CaseFilter filter) {
-        return read(searcher -> (long) searcher.count(FilterQuery.of(filter)));
-    }
-
-    private interface Read<T> {
-        T apply(IndexSearcher searcher) throws IOException;
-    }
-
-    private <T> T read(Read<T> body) {
         ensureOpen();
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
-        }
-        try {
-            return body.apply(searcher);
-        } catch (IOException e) {
-            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
-        } finally {
-            try {
-                searchers.release(searcher);
-            } catch (IOException e) {
-                throw new StoreException("releasing a reader of " + name + " failed: " + e.getMessage(), false, e);
-            }
-        }
-    }
-
-    /** The stored case with this id (of any tenant when {@code tenant} is null), from the current searcher. */
-    private CaseDocument.Stored find(String tenant, UUID id) throws IOException {
-        IndexSearcher searcher = searchers.acquire();
-        try {
-            return find(searcher, tenant, id);
-        } finally {
-            searchers.release(searcher);
-        }
-    }
-
-    private static CaseDocument.Stored find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
-        Query query = tenant == null
-                ? new TermQuery(new Term(CaseDocument.ID, id.toString()))
-                : FilterQuery.byId(tenant, id.toString());
-        ScoreDoc[] hits = searcher.search(query, 1).scoreDocs;
-        return hits.length == 0 ? null : load(searcher, hits[0].doc);
-    }
-
-    private static CaseDocument.Stored load(IndexSearcher searcher, int doc) throws IOException {
-        return CaseDocument.read(searcher.storedFields().document(doc));
+        return searches.count(filter);
     }
 
     // ---------------------------------------------------------------- vectors, lifecycle
-
-    private void requireUsable(float[] vector) {
-        Objects.requireNonNull(vector, "vector");
-        space.requireMatching(vector);
-        double norm = 0;
-        for (float v : vector) {
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("vector must hold finite numbers only, found " + v);
-            }
-            norm += (double) v * v;
-        }
-        if (norm == 0) {
-            throw new IllegalArgumentException("vector must not be all zeros: cosine similarity is undefined");
-        }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
 
     private void ensureOpen() {
         if (closed) {
@@ -450,7 +311,7 @@ public final class LuceneCaseStore implements CaseStore {
                 return;
             }
             closed = true;
-            searchers.close();
+            searches.close();
             writer.close();
             directory.close();
         } catch (IOException e) {

@@ -13,21 +13,16 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
-import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -59,9 +54,6 @@ public final class PgVectorCaseStore implements CaseStore {
     public static final int EF_SEARCH = 200;
     private static final int MAX_EF_SEARCH = 1000;
     private static final int BATCH = 500;
-
-    /** PostgreSQL records the dimension of the vector column, not the model that filled it. */
-    static final String UNRECORDED_MODEL = "not recorded by PostgreSQL";
 
     private final SessionFactory sessions;
     private final EmbeddingSpace space;
@@ -123,8 +115,8 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {
-        boolean iterative = checkSchema(dataSource, space);
-        fillTaskKeys(dataSource);
+        boolean iterative = CasesTable.check(dataSource, space);
+        CasesTable.fillTaskKeys(dataSource);
         StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
                 .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
                 .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
@@ -140,86 +132,6 @@ public final class PgVectorCaseStore implements CaseStore {
         }
     }
 
-    /** Checks table and dimension; answers whether pgvector supports iterative index scans. */
-    private static boolean checkSchema(DataSource dataSource, EmbeddingSpace space) {
-        try (Connection c = dataSource.getConnection()) {
-            int stored;
-            try (PreparedStatement s = c.prepareStatement("select a.atttypmod from pg_attribute a"
-                    + " where a.attrelid = to_regclass('cases') and a.attname = 'embedding' and not a.attisdropped");
-                    ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException("no table 'cases' with an 'embedding' column on the search path ("
-                            + searchPath(c) + ") of " + c.getMetaData().getURL()
-                            + "; run the Flyway migrations of casebook-db on this schema first", false, null);
-                }
-                stored = rs.getInt(1);
-            }
-            try (PreparedStatement s = c.prepareStatement("select 1 from pg_attribute a where a.attrelid ="
-                    + " to_regclass('cases') and a.attname = 'task_key' and not a.attisdropped");
-                    ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException("the table 'cases' (" + searchPath(c) + ") has no 'task_key' column;"
-                            + " run the Flyway migrations of casebook-db (V30) on this schema first", false, null);
-                }
-            }
-            new EmbeddingSpace(UNRECORDED_MODEL, stored).requireCompatible(space,
-                    "the PostgreSQL table cases (" + searchPath(c) + ")");
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "select extversion from pg_extension where extname = 'vector'")) {
-                return rs.next() && supportsIterativeScan(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the cases table: " + e.getMessage(), true, e);
-        }
-    }
-
-    /**
-     * Computes the {@link TaskKey} of every row that has none yet (rows from before the V30 migration, which gave
-     * them ''), in batches in id order. The key is Java's, so that it equals the key a filter asks for; several
-     * replicas opening at once write the same values.
-     */
-    private static void fillTaskKeys(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("select id, task from cases where task_key = ''"
-                        + " and id >= ? order by id limit " + BATCH);
-                PreparedStatement update = c.prepareStatement(
-                        "update cases set task_key = ? where id = ? and task_key = ''")) {
-            UUID after = new UUID(0, 0); // the smallest in PostgreSQL's (bytewise) order; filled rows leave the query
-            while (true) {
-                select.setObject(1, after);
-                int rows = 0;
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        after = rs.getObject(1, UUID.class);
-                        update.setString(1, TaskKey.of(rs.getString(2)).hex());
-                        update.setObject(2, after);
-                        update.addBatch();
-                        rows++;
-                    }
-                }
-                if (rows == 0) {
-                    return;
-                }
-                update.executeBatch();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot fill in the task keys of the cases table: " + e.getMessage(), true, e);
-        }
-    }
-
-    private static String searchPath(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("show search_path")) {
-            return rs.next() ? rs.getString(1) : "?";
-        }
-    }
-
-    static boolean supportsIterativeScan(String version) {
-        String[] parts = version.split("\\.");
-        int major = Integer.parseInt(parts[0]);
-        int minor = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("\\D.*", "")) : 0;
-        return major > 0 || minor >= 8;
-    }
-
     @Override
     public int dimension() {
         return space.dimension();
@@ -227,7 +139,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public Case add(Case value, float[] embedding) {
-        checkVector(embedding, "embedding");
+        space.requireUsable(embedding);
         Case stored = truncated(value);
         return inTransaction("add case " + value.id(), session -> {
             session.persist(new CaseRow(stored, embedding));
@@ -246,17 +158,8 @@ public final class PgVectorCaseStore implements CaseStore {
      */
     @Override
     public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
-        if (values.size() != embeddings.size()) {
-            throw new IllegalArgumentException(
-                    values.size() + " cases but " + embeddings.size() + " embeddings; they must pair up");
-        }
-        embeddings.forEach(e -> checkVector(e, "embedding"));
-        Set<UUID> ids = new HashSet<>();
-        for (Case value : values) {
-            if (!ids.add(value.id())) {
-                throw new IllegalArgumentException("case " + value.id() + " appears twice in the batch");
-            }
-        }
+        CaseStore.requireBatch(values, embeddings);
+        embeddings.forEach(space::requireUsable);
         List<Case> stored = values.stream().map(PgVectorCaseStore::truncated).toList();
         return inTransaction("add " + values.size() + " cases", session -> {
             session.setJdbcBatchSize(BATCH);
@@ -353,13 +256,13 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public List<ScoredCase> search(VectorQuery query) {
-        checkVector(query.vector(), "query vector");
+        space.requireUsable(query.vector());
         return inTransaction("search cases", session -> nearest(session, query.vector(), query.filter(), query.k()));
     }
 
     @Override
     public List<ScoredCase> hybridSearch(HybridQuery query) {
-        checkVector(query.vector(), "query vector");
+        space.requireUsable(query.vector());
         int candidates = Math.min(Math.max(query.k() * 4, 40), MAX_EF_SEARCH);
         return inTransaction("hybrid search cases", session -> {
             List<Case> byVector = nearest(session, query.vector(), query.filter(), Math.max(candidates, query.k()))
@@ -411,20 +314,6 @@ public final class PgVectorCaseStore implements CaseStore {
     private static void execute(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    private void checkVector(float[] vector, String what) {
-        space.requireMatching(vector);
-        double norm = 0;
-        for (float v : vector) {
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException(what + " has a non-finite component");
-            }
-            norm += v * v;
-        }
-        if (norm == 0) {
-            throw new IllegalArgumentException(what + " is all zeros; cosine similarity needs a direction");
         }
     }
 

@@ -73,18 +73,6 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     }
 
     @Test
-    void rejects_zero_and_non_finite_vectors() {
-        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), new float[DIM]))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("vector must not be all zeros: cosine similarity is undefined");
-        float[] nan = unit(1, 0, 0, 0, 0, 0, 0, 0);
-        nan[3] = Float.NaN;
-        assertThatThrownBy(() -> store.add(caseAt(TENANT, 0, "t"), nan))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("vector must hold finite numbers only, found NaN");
-    }
-
-    @Test
     void adds_many_cases_with_one_commit_and_rejects_the_batch_when_an_id_exists() {
         LuceneCaseStore lucene = (LuceneCaseStore) store;
         Random random = new Random(1);

@@ -1,0 +1,179 @@
+package dev.casebook.memory.lucene;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CasePage;
+import dev.casebook.memory.HybridQuery;
+import dev.casebook.memory.ReciprocalRankFusion;
+import dev.casebook.memory.ScoredCase;
+import dev.casebook.memory.StoreException;
+import dev.casebook.memory.VectorQuery;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+
+/**
+ * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering),
+ * BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
+ * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
+ */
+final class LuceneSearches implements AutoCloseable {
+    private final String name;
+    private final int minCandidates;
+    private final Analyzer analyzer = new StandardAnalyzer();
+    private final SearcherManager searchers;
+
+    LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
+        this.name = name;
+        this.minCandidates = minCandidates;
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    /** Makes every committed write visible to the next read; called by the writer after each write. */
+    void refresh() throws IOException {
+        searchers.maybeRefreshBlocking();
+    }
+
+    List<ScoredCase> search(VectorQuery query) {
+        return read(searcher -> nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k()));
+    }
+
+    List<ScoredCase> hybridSearch(HybridQuery query) {
+        return read(searcher -> {
+            Query filter = FilterQuery.of(query.filter());
+            int depth = Math.max(query.k(), 50);
+            List<Case> byVector = nearest(searcher, query.vector(), filter, depth).stream()
+                    .map(ScoredCase::value).toList();
+            List<Case> byText = new ArrayList<>();
+            Query text = TextQuery.of(analyzer, query.text(), filter);
+            if (text != null) {
+                for (ScoreDoc hit : searcher.search(text, depth).scoreDocs) {
+                    byText.add(load(searcher, hit.doc).value());
+                }
+            }
+            return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
+        });
+    }
+
+    private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k) throws IOException {
+        int candidates = Math.max(k, minCandidates);
+        TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
+                candidates);
+        List<ScoredCase> hits = new ArrayList<>(top.scoreDocs.length);
+        for (ScoreDoc hit : top.scoreDocs) {
+            CaseDocument.Stored stored = load(searcher, hit.doc);
+            hits.add(new ScoredCase(stored.value(), cosine(vector, stored.vector())));
+        }
+        hits.sort(Comparator.comparingDouble(ScoredCase::score).reversed());
+        return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
+    }
+
+    Optional<Case> get(String tenant, UUID id) {
+        return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::value));
+    }
+
+    CasePage list(CaseFilter filter, int offset, int limit) {
+        return read(searcher -> {
+            Query query = FilterQuery.of(filter);
+            int total = searcher.count(query);
+            if (offset >= total) {
+                return new CasePage(List.of(), total, offset, limit);
+            }
+            int wanted = (int) Math.min((long) offset + limit, total);
+            Sort newestFirst = new Sort(new SortField(CaseDocument.CREATED_SORT, SortField.Type.LONG, true),
+                    new SortField(CaseDocument.ID, SortField.Type.STRING));
+            ScoreDoc[] hits = searcher.search(query, wanted, newestFirst).scoreDocs;
+            List<Case> items = new ArrayList<>();
+            for (int i = offset; i < hits.length; i++) {
+                items.add(load(searcher, hits[i].doc).value());
+            }
+            return new CasePage(items, total, offset, limit);
+        });
+    }
+
+    long count(CaseFilter filter) {
+        return read(searcher -> (long) searcher.count(FilterQuery.of(filter)));
+    }
+
+    /**
+     * The stored case with this id (of any tenant when {@code tenant} is null) with its vector, from the current
+     * searcher; the writer reads through this while it holds its lock.
+     */
+    CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return find(searcher, tenant, id);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private interface Read<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    private <T> T read(Read<T> body) {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        }
+        try {
+            return body.apply(searcher);
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new StoreException("releasing a reader of " + name + " failed: " + e.getMessage(), false, e);
+            }
+        }
+    }
+
+    private static CaseDocument.Stored find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
+        Query query = tenant == null
+                ? new TermQuery(new Term(CaseDocument.ID, id.toString()))
+                : FilterQuery.byId(tenant, id.toString());
+        ScoreDoc[] hits = searcher.search(query, 1).scoreDocs;
+        return hits.length == 0 ? null : load(searcher, hits[0].doc);
+    }
+
+    private static CaseDocument.Stored load(IndexSearcher searcher, int doc) throws IOException {
+        return CaseDocument.read(searcher.storedFields().document(doc));
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    @Override
+    public void close() throws IOException {
+        searchers.close();
+    }
+}
