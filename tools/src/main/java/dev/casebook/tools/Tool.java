@@ -19,4 +19,12 @@ public interface Tool {
     }
 
     ToolResult execute(ToolInvocation invocation);
+
+    /**
+     * Whether the tenant may use this tool at all. A tool a tenant may not use is hidden from its tasks (not offered
+     * to the model, not listed to the planner); it must still refuse such a tenant's calls. Default: every tenant.
+     */
+    default boolean availableTo(String tenant) {
+        return true;
+    }
 }

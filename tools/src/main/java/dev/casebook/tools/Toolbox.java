@@ -1,10 +1,12 @@
 package dev.casebook.tools;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tools available to one task, by name. Names are unique.
@@ -16,6 +18,8 @@ import java.util.Optional;
  */
 public final class Toolbox {
     private final Map<String, Tool> byName = new LinkedHashMap<>();
+    private final List<ToolSpecification> specifications;
+    private final Map<String, Toolbox> byTenant = new ConcurrentHashMap<>();
 
     public Toolbox(List<? extends Tool> tools) {
         for (Tool tool : tools) {
@@ -23,6 +27,23 @@ public final class Toolbox {
                 throw new IllegalArgumentException("two tools are named '" + tool.name() + "'");
             }
         }
+        specifications = byName.values().stream().map(Tool::specification).toList();
+    }
+
+    /**
+     * The tools of this box that {@code tenant} may use ({@link Tool#availableTo}): what its tasks offer the model and
+     * list to the planner, so a hidden tool's name is answered like any unknown name. This box when all are.
+     */
+    public Toolbox forTenant(String tenant) {
+        return byTenant.computeIfAbsent(tenant, t -> {
+            List<Tool> visible = byName.values().stream().filter(tool -> tool.availableTo(t)).toList();
+            return visible.size() == byName.size() ? this : new Toolbox(visible);
+        });
+    }
+
+    /** The tools as shown to the model, in order. */
+    public List<ToolSpecification> specifications() {
+        return specifications;
     }
 
     public List<Tool> tools() {

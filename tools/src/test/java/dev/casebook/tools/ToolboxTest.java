@@ -24,8 +24,43 @@ class ToolboxTest {
         }
     }
 
+    /** A tool only the tenant {@code acme} may use. */
+    record AcmeOnlyTool(String toolName) implements Tool {
+        @Override
+        public ToolSpecification specification() {
+            return ToolSpecification.builder().name(toolName).description("acme's tool").build();
+        }
+
+        @Override
+        public boolean availableTo(String tenant) {
+            return tenant.equals("acme");
+        }
+
+        @Override
+        public ToolResult execute(ToolInvocation invocation) {
+            return ToolResult.ok("acme");
+        }
+    }
+
     private static ToolInvocation invocation(String json) {
         return new ToolInvocation(json, CONTEXT);
+    }
+
+    @Test
+    void a_tenant_sees_only_the_tools_it_may_use_and_a_hidden_one_is_an_unknown_name() {
+        Toolbox toolbox = new Toolbox(List.of(new LambdaTool("calculator", i -> ToolResult.ok("y")),
+                new AcmeOnlyTool("crm__lookup")));
+
+        Toolbox globex = toolbox.forTenant("globex");
+
+        assertThat(toolbox.forTenant("acme")).isSameAs(toolbox);
+        assertThat(globex.names()).containsExactly("calculator");
+        assertThat(globex.specifications()).extracting(ToolSpecification::name).containsExactly("calculator");
+        assertThat(toolbox.forTenant("globex")).isSameAs(globex);
+        assertThat(globex.execute("crm__lookup", invocation("{}"))).isEqualTo(ToolResult.failed(
+                "there is no tool named 'crm__lookup'; the available tools are: calculator"));
+        assertThat(toolbox.specifications()).extracting(ToolSpecification::name)
+                .containsExactly("calculator", "crm__lookup");
     }
 
     @Test

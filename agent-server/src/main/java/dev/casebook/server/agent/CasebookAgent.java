@@ -34,7 +34,7 @@ public final class CasebookAgent implements Agent {
         this.executor = new ExecuteStep(models.executor(), toolbox, settings.maxToolResultChars(),
                 settings.toolTimeout());
         this.planner = new PlanStep(models.planner(), settings.planRetries(), settings.maxSubtasks(),
-                toolbox.names());
+                toolbox);
         this.answer = new AnswerStep(models.planner());
     }
 

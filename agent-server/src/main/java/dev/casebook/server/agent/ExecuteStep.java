@@ -8,7 +8,6 @@ import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
 import dev.casebook.tools.Toolbox;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
@@ -39,20 +38,14 @@ final class ExecuteStep {
 
     private final LlmClient executor;
     private final Toolbox toolbox;
-    private final List<ToolSpecification> specifications;
     private final int maxResultChars;
     private final Duration toolTimeout;
 
     ExecuteStep(LlmClient executor, Toolbox toolbox, int maxResultChars, Duration toolTimeout) {
         this.executor = executor;
         this.toolbox = toolbox;
-        this.specifications = toolbox.tools().stream().map(t -> t.specification()).toList();
         this.maxResultChars = maxResultChars;
         this.toolTimeout = toolTimeout;
-    }
-
-    List<String> toolNames() {
-        return toolbox.names();
     }
 
     Finding execute(Run run, int number, int of, String subtask, List<Finding> earlier) throws InterruptedException {
@@ -62,9 +55,10 @@ final class ExecuteStep {
         messages.add(UserMessage.from(SUBTASK.formatted(run.spec().text(), Finding.describe(earlier), number, of,
                 subtask)));
         List<String> observations = new ArrayList<>();
+        Toolbox tools = toolbox.forTenant(run.spec().tenant());
         for (int step = 1; step <= run.budgets().executorSteps(); step++) {
             long callStarted = System.nanoTime();
-            LlmReply reply = run.chat(executor, "execute", messages, specifications);
+            LlmReply reply = run.chat(executor, "execute", messages, tools.specifications());
             if (!reply.message().hasToolExecutionRequests()) {
                 String result = reply.text().strip();
                 run.emit(new Step.SubtaskDone(number, subtask, result, reply.tokens(), millisSince(started)));
@@ -79,7 +73,7 @@ final class ExecuteStep {
                         callMillis));
                 tokens = 0;
                 callMillis = 0;
-                String result = callTool(run, number, callId, request);
+                String result = callTool(run, tools, number, callId, request);
                 messages.add(ToolExecutionResultMessage.from(callId, request.name(), result));
                 observations.add(request.name() + " → " + result);
             }
@@ -92,7 +86,7 @@ final class ExecuteStep {
         return new Finding(number, subtask, partial);
     }
 
-    private String callTool(Run run, int number, String callId, ToolExecutionRequest request)
+    private String callTool(Run run, Toolbox tools, int number, String callId, ToolExecutionRequest request)
             throws InterruptedException {
         run.check();
         long started = System.nanoTime();
@@ -102,7 +96,7 @@ final class ExecuteStep {
             Duration timeout = run.remaining(toolTimeout);
             ToolContext context = new ToolContext(run.spec().tenant(), run.spec().id(), run.spec().attachments(),
                     timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout);
-            ToolResult result = toolbox.execute(request.name(), new ToolInvocation(request.arguments(), context));
+            ToolResult result = tools.execute(request.name(), new ToolInvocation(request.arguments(), context));
             ok = result instanceof ToolResult.Ok;
             text = result.text();
         } catch (ToolInfrastructureException e) {

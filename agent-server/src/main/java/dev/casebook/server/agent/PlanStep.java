@@ -2,6 +2,7 @@ package dev.casebook.server.agent;
 
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmReply;
+import dev.casebook.tools.Toolbox;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -52,18 +53,24 @@ final class PlanStep {
     private final LlmClient planner;
     private final int planRetries;
     private final int maxSubtasks;
-    private final String tools;
+    private final Toolbox toolbox;
 
-    PlanStep(LlmClient planner, int planRetries, int maxSubtasks, List<String> toolNames) {
+    PlanStep(LlmClient planner, int planRetries, int maxSubtasks, Toolbox toolbox) {
         this.planner = planner;
         this.planRetries = planRetries;
         this.maxSubtasks = maxSubtasks;
-        this.tools = toolNames.isEmpty() ? "(none)" : String.join(", ", toolNames);
+        this.toolbox = toolbox;
+    }
+
+    /** The tools this task's tenant may use, as the planner reads them. */
+    private String tools(Run run) {
+        List<String> names = toolbox.forTenant(run.spec().tenant()).names();
+        return names.isEmpty() ? "(none)" : String.join(", ", names);
     }
 
     PlannerDecision plan(Run run, Selection selection) throws InterruptedException {
         String cases = CaseSelectionStep.describe(selection.cases());
-        List<ChatMessage> messages = List.of(SystemMessage.from(PLAN.formatted(tools)),
+        List<ChatMessage> messages = List.of(SystemMessage.from(PLAN.formatted(tools(run))),
                 UserMessage.from(TASK.formatted(run.spec().text(), attachments(run) + cases)));
         return decide(run, "plan", 1, messages);
     }
@@ -71,7 +78,7 @@ final class PlanStep {
     PlannerDecision replan(Run run, int iteration, String planSoFar, List<Finding> findings)
             throws InterruptedException {
         List<ChatMessage> messages = List.of(
-                SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools)),
+                SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools(run))),
                 UserMessage.from(PROGRESS.formatted(run.spec().text(), planSoFar, Finding.describe(findings))));
         return decide(run, "replan", iteration, messages);
     }

@@ -36,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
         properties = "spring.datasource.url=jdbc:h2:mem:mcpflow;DB_CLOSE_DELAY=-1")
 class McpAgentFlowIT {
     private static final String KEY = "mcp-flow-key";
+    /** A tenant outside the MCP allow-list. */
+    private static final String PLAIN_KEY = "plain-flow-key";
     private static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -48,6 +50,8 @@ class McpAgentFlowIT {
         registry.add("casebook.security.enabled", () -> "true");
         registry.add("casebook.security.api-keys[0].tenant", () -> "tenant-mcp");
         registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY));
+        registry.add("casebook.security.api-keys[1].tenant", () -> "tenant-plain");
+        registry.add("casebook.security.api-keys[1].sha256", () -> ApiKeys.sha256(PLAIN_KEY));
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
@@ -98,6 +102,31 @@ class McpAgentFlowIT {
     }
 
     @Test
+    void a_tenant_outside_the_allow_list_is_not_shown_the_mcp_tools_and_cannot_call_them() {
+        String marker = "mcp-hidden";
+        LLM.when(Match.interaction("plan").and(task(marker)))
+                .reply(Reply.text("{\"subtasks\": [\"add 20 and 22 with everything__get-sum\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("everything__get-sum", "{\"a\": 20, \"b\": 22}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text("no sum: " + r.toolResults().getLast())));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.text("{\"answer\": \"unknown\"}"));
+
+        String id = create(PLAIN_KEY, "{\"text\":\"" + marker + ": what is 20+22?\",\"memoryMode\":\"off\"}");
+
+        JsonNode task = awaitEnd(PLAIN_KEY, id);
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        LlmRequest execute = LLM.requests(Match.interaction("execute").and(task(marker))).getFirst();
+        assertThat(execute.toolNames()).contains("calculator").noneMatch(name -> name.startsWith("everything__"));
+        LlmRequest plan = LLM.requests(Match.interaction("plan").and(task(marker))).getFirst();
+        assertThat(plan.systemPrompt()).contains("calculator").doesNotContain("everything__");
+        JsonNode returned = step(PLAIN_KEY, id, "tool_returned");
+        assertThat(returned.get("ok").asBoolean()).isFalse();
+        assertThat(returned.get("result").asString()).startsWith("there is no tool named 'everything__get-sum'")
+                .doesNotContain("everything__echo");
+    }
+
+    @Test
     void a_server_that_crashes_mid_task_yields_a_tool_error_and_the_task_goes_on() throws Exception {
         String marker = "mcp-crash";
         LLM.when(Match.interaction("plan").and(task(marker)))
@@ -134,16 +163,24 @@ class McpAgentFlowIT {
     }
 
     private String create(String body) {
-        HttpResponse<String> response = send(request("/api/tasks").header("Content-Type", "application/json")
+        return create(KEY, body);
+    }
+
+    private String create(String key, String body) {
+        HttpResponse<String> response = send(request(key, "/api/tasks").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).get("id").asString();
     }
 
     private JsonNode awaitEnd(String id) {
+        return awaitEnd(KEY, id);
+    }
+
+    private JsonNode awaitEnd(String key, String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode task = JSON.readTree(send(request("/api/tasks/" + id).GET()).body());
+            JsonNode task = JSON.readTree(send(request(key, "/api/tasks/" + id).GET()).body());
             String status = task.get("status").asString();
             if (!status.equals("queued") && !status.equals("running")) {
                 return task;
@@ -159,7 +196,11 @@ class McpAgentFlowIT {
     }
 
     private JsonNode step(String id, String type) {
-        for (JsonNode step : JSON.readTree(send(request("/api/tasks/" + id + "/steps").GET()).body())) {
+        return step(KEY, id, type);
+    }
+
+    private JsonNode step(String key, String id, String type) {
+        for (JsonNode step : JSON.readTree(send(request(key, "/api/tasks/" + id + "/steps").GET()).body())) {
             if (step.get("type").asString().equals(type)) {
                 return step;
             }
@@ -167,9 +208,9 @@ class McpAgentFlowIT {
         throw new AssertionError("task " + id + " has no step " + type);
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String key, String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + KEY);
+                .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + key);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -13,9 +13,14 @@ record TenantCheckedTool(Tool tool, McpAllowList allowList) implements Tool {
     }
 
     @Override
+    public boolean availableTo(String tenant) {
+        return allowList.allows(tenant, tool.name());
+    }
+
+    @Override
     public ToolResult execute(ToolInvocation invocation) {
         String tenant = invocation.context().tenant();
-        if (!allowList.allows(tenant, tool.name())) {
+        if (!availableTo(tenant)) {
             return ToolResult.failed("the tool '" + tool.name() + "' is not available to tenant '" + tenant + "'");
         }
         return tool.execute(invocation);
