@@ -149,6 +149,33 @@ class RunResumeIT {
         assertThat(b.finished.get()).isPositive();
     }
 
+    @Test
+    void an_epoch_starts_only_when_every_item_of_the_one_before_is_done() throws Exception {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("evalepochs");
+        Path data = dataset(3);
+        TableAgent agent = new TableAgent(ANSWERS);
+        agent.hold();
+        try (ConfigurableApplicationContext server = server(schema, "node-1", agent)) {
+            Http http = http(server);
+            String id = http.postJson("/api/evaluations/runs",
+                    "{\"dataset\": \"%s\", \"epochs\": 2, \"concurrency\": 4, \"scorers\": [\"squad\"]}".formatted(data))
+                    .json().get("id").asString();
+            await(http, id, run -> run.get("running").asInt() == 3); // the fourth slot is free, but epoch 2 waits
+            agent.release(2);
+            await(http, id, run -> run.get("done").asInt() == 2);
+            // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2
+            for (int poll = 0; poll < 20; poll++) {
+                JsonNode run = http.get("/api/evaluations/runs/" + id).json();
+                assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
+                assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
+                Thread.sleep(50);
+            }
+            agent.open();
+            assertThat(await(http, id, run -> run.get("status").asString().equals("completed")).get("done").asInt())
+                    .isEqualTo(6);
+        }
+    }
+
     private static int answered(TableAgent agent, String question) {
         return agent.calls(question);
     }

@@ -180,6 +180,43 @@ class RunsApiIT {
     }
 
     @Test
+    void an_epoch_starts_only_when_every_item_of_the_one_before_is_done() throws Exception {
+        Path moons = Files.writeString(dir.resolve("moons.jsonl"), """
+                {"id": "m1", "question": "Moon of Mars?", "answers": ["Phobos"]}
+                {"id": "m2", "question": "Largest moon?", "answers": ["Ganymede"]}
+                {"id": "m3", "question": "Moon of Pluto?", "answers": ["Charon"]}
+                """);
+        agent.hold();
+        String id = create("""
+                {"dataset": "%s", "epochs": 2, "concurrency": 4, "scorers": ["squad"]}
+                """.formatted(moons));
+        awaitRunning(id, 3); // the fourth slot is free, but epoch 2 waits
+        agent.release(2);
+        awaitDone(id, 2);
+        // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2
+        for (int poll = 0; poll < 20; poll++) {
+            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+            assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
+            assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
+            Thread.sleep(50);
+        }
+        agent.open();
+        assertThat(awaitStatus(id, "completed").get("done").asInt()).isEqualTo(6);
+    }
+
+    private JsonNode awaitDone(String id, int done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+            if (run.get("done").asInt() == done) {
+                return run;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("run " + id + " did not reach " + done + " done items");
+    }
+
+    @Test
     void cancel_stops_a_run_and_resume_finishes_it_without_redoing_finished_items() throws Exception {
         agent.hold();
         int before = agent.finished.get();
