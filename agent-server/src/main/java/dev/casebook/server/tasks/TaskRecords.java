@@ -5,6 +5,8 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.web.ApiException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +18,11 @@ import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /** The run records of tasks: creation, status transitions, steps, selected cases, feedback. Tenant-scoped reads. */
@@ -30,14 +35,20 @@ public class TaskRecords {
     private final SelectedCaseRepository selected;
     private final ObjectMapper json;
     private final TaskSettings settings;
+    /** For {@link #recordEpisode}, which writes rows JPA never had to track. */
+    private final JdbcTemplate jdbc;
+    /** A transaction on the JDBC connection alone: a JPA one opens a Hibernate session, which cost more than the writes. */
+    private final TransactionTemplate jdbcTransaction;
 
     TaskRecords(TaskRepository tasks, StepRepository steps, SelectedCaseRepository selected, ObjectMapper json,
-            TaskSettings settings) {
+            TaskSettings settings, JdbcTemplate jdbc) {
         this.tasks = tasks;
         this.steps = steps;
         this.selected = selected;
         this.json = json;
         this.settings = settings;
+        this.jdbc = jdbc;
+        this.jdbcTransaction = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -85,28 +96,63 @@ public class TaskRecords {
         }
     }
 
-    /** A whole episode that ran outside the task runner (an evaluation item) recorded at once, in one transaction. */
-    @Transactional
-    public void recordEpisode(TaskSpec spec, List<Step> steps, Outcome outcome) {
-        create(spec, List.of());
-        start(spec.id());
-        for (int seq = 0; seq < steps.size(); seq++) {
-            appendStep(spec.id(), seq, steps.get(seq));
+    /**
+     * A whole episode that ran outside the task runner (an evaluation item) recorded at once, in one transaction: the
+     * task in its final state, its steps numbered from 1 as the task runner numbers them, and the cases it selected.
+     * Three statements in a transaction of the JDBC connection alone: through the repositories (create, start, a
+     * merge per step, finish, and the Hibernate session a JPA transaction opens) it was the largest part of an
+     * evaluation item's CPU in the server (docs/evaluation.md, Benchmark).
+     */
+    public void recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome) {
+        End end = End.of(outcome);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object[]> stepRows = new ArrayList<>();
+        List<Object[]> pickRows = new ArrayList<>();
+        for (Step step : episode) {
+            stepRows.add(new Object[] {spec.id(), stepRows.size() + 1, StepJson.type(step), step.phase(),
+                    StepJson.payload(json, step), step.tokens(), step.millis(), now});
+            if (step instanceof Step.CasesSelected cs) {
+                for (Step.CasesSelected.Pick p : cs.picks()) {
+                    pickRows.add(new Object[] {spec.id(), pickRows.size(), p.caseId().toString(), p.score(),
+                            p.role(), p.task(), p.label()});
+                }
+            }
         }
-        finish(spec.id(), outcome);
+        String budgets = json.writeValueAsString(spec.budgets());
+        jdbcTransaction.executeWithoutResult(status -> {
+            jdbc.update("""
+                    INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
+                        reason, detail, tokens, case_id, runner, created_at, started_at, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    spec.id(), spec.tenant(), spec.text(), end.status().name(), spec.memoryMode().wireName(),
+                    spec.policy(), budgets, end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
+                    settings.instanceId(), now, now, now);
+            jdbc.batchUpdate("""
+                    INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", stepRows);
+            jdbc.batchUpdate("""
+                    INSERT INTO task_selected_cases (task_id, position, case_id, score, role, task, label)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""", pickRows);
+        });
     }
 
     /** Running (or queued) → answered / failed / cancelled, from the agent's outcome. */
     @Transactional
     public void finish(String id, Outcome outcome) {
-        Set<TaskStatus> from = Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING);
-        Instant now = Instant.now();
-        switch (outcome) {
-            case Outcome.Answered a -> tasks.finish(id, from, TaskStatus.ANSWERED, a.answer(), null, null, a.tokens(),
-                    a.caseId() == null ? null : a.caseId().toString(), now);
-            case Outcome.Failed f -> tasks.finish(id, from,
-                    "cancelled".equals(f.reason()) ? TaskStatus.CANCELLED : TaskStatus.FAILED, null, f.reason(),
-                    f.detail(), f.tokens(), null, now);
+        End end = End.of(outcome);
+        tasks.finish(id, Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING), end.status(), end.answer(), end.reason(),
+                end.detail(), end.tokens(), end.caseId(), Instant.now());
+    }
+
+    /** How an outcome ends a task's record. */
+    private record End(TaskStatus status, String answer, String reason, String detail, long tokens, String caseId) {
+        static End of(Outcome outcome) {
+            return switch (outcome) {
+                case Outcome.Answered a -> new End(TaskStatus.ANSWERED, a.answer(), null, null, a.tokens(),
+                        a.caseId() == null ? null : a.caseId().toString());
+                case Outcome.Failed f -> new End("cancelled".equals(f.reason()) ? TaskStatus.CANCELLED
+                        : TaskStatus.FAILED, null, f.reason(), f.detail(), f.tokens(), null);
+            };
         }
     }
 

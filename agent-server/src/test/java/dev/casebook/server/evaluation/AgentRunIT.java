@@ -11,6 +11,8 @@ import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +96,16 @@ class AgentRunIT {
         assertThat(first.get("outcome").asString()).isEqualTo("answered");
         assertThat(first.get("tokens").asLong()).isPositive();
         assertThat(first.get("scores").get("gaia").get("rule").asString()).isEqualTo("number");
+        // the item's episode is a task of its own: its trace reads like any task's
+        JsonNode task = http.get("/api/tasks/" + first.get("taskId").asString()).json();
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("8.0");
+        assertThat(task.get("text").asString()).contains("(agent-run-1)");
+        JsonNode steps = http.get("/api/tasks/" + first.get("taskId").asString() + "/steps").json();
+        List<String> types = new ArrayList<>();
+        steps.forEach(step -> types.add(step.get("type").asString()));
+        assertThat(types).containsExactly("planned", "answered");
+        assertThat(steps.get(0).get("seq").asInt()).isEqualTo(1);
         assertThat(http.get("/api/evaluations/runs/" + id + "/gaia-submission").body().lines().toList()).containsExactly(
                 "{\"task_id\":\"g-1\",\"model_answer\":\"8.0\"}",
                 "{\"task_id\":\"g-2\",\"model_answer\":\"Herring Gull\"}",

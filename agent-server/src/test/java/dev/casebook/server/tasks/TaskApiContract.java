@@ -237,6 +237,51 @@ abstract class TaskApiContract {
     }
 
     @Test
+    void an_episode_recorded_at_once_reads_and_replays_like_a_task_that_ran() throws Exception {
+        String id = UUID.randomUUID().toString();
+        UUID caseId = UUID.randomUUID();
+        UUID written = UUID.randomUUID();
+        List<Step.CasesSelected.Pick> picks = List.of(
+                new Step.CasesSelected.Pick(caseId, 0.8, "positive", "an old task", "positive"),
+                new Step.CasesSelected.Pick(UUID.randomUUID(), 0.3, "negative", "a failed task", "negative"));
+        records.recordEpisode(spec(id, "tenant-a"), List.of(new Step.CasesSelected("similarity", picks, 2),
+                        new Step.Planned(1, "{\"answer\":\"42\"}", List.of(), 90, 30),
+                        new Step.Answered("42", "FINAL ANSWER: 42", false, 0, 0)),
+                new dev.casebook.server.agent.Outcome.Answered("42", false, written, picks, 90));
+
+        JsonNode task = a().get("/api/tasks/" + id).json();
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("answer").asString()).isEqualTo("42");
+        assertThat(task.get("tokens").asLong()).isEqualTo(90);
+        assertThat(task.get("caseId").asString()).isEqualTo(written.toString());
+        assertThat(task.get("memoryMode").asString()).isEqualTo("read-only");
+        assertThat(task.get("startedAt").isNull()).isFalse();
+        assertThat(task.get("finishedAt").isNull()).isFalse();
+        assertThat(task.get("selected")).hasSize(2);
+        assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
+        assertThat(task.get("selected").get(1).get("role").asString()).isEqualTo("negative");
+        JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
+        assertThat(steps).hasSize(3); // numbered from 1 like the task runner's: a step 0 would be left out
+        assertThat(steps.get(0).get("seq").asInt()).isEqualTo(1);
+        assertThat(steps.get(0).get("type").asString()).isEqualTo("cases_selected");
+        assertThat(steps.get(1).get("tokens").asLong()).isEqualTo(90);
+        assertThat(steps.get(2).get("answer").asString()).isEqualTo("42");
+        assertThat(b().get("/api/tasks/" + id).status()).isEqualTo(404);
+        String stream = events(a(), id);
+        assertThat(stream).contains("event:cases_selected", "event:planned", "event:answered", "event:end",
+                "\"status\":\"answered\"");
+
+        String failed = UUID.randomUUID().toString();
+        records.recordEpisode(spec(failed, "tenant-a"), List.of(),
+                new dev.casebook.server.agent.Outcome.Failed("invalid_plan", "no JSON", List.of(), 5));
+        JsonNode failedTask = a().get("/api/tasks/" + failed).json();
+        assertThat(failedTask.get("status").asString()).isEqualTo("failed");
+        assertThat(failedTask.get("reason").asString()).isEqualTo("invalid_plan");
+        assertThat(failedTask.get("detail").asString()).isEqualTo("no JSON");
+        assertThat(a().get("/api/tasks/" + failed + "/steps").json()).isEmpty();
+    }
+
+    @Test
     void a_live_subscriber_gets_past_steps_then_live_ones_then_end() throws Exception {
         String id = UUID.randomUUID().toString();
         records.create(spec(id, "tenant-a"), List.of());
