@@ -87,7 +87,7 @@ final class RunExecutor implements Runnable {
                 List<RunRecords.Item> items = records.claim(runId, instance, clock.instant(), free);
                 slots.release(free - items.size());
                 if (items.isEmpty()) {
-                    RunRecords.Counts counts = records.counts(runId);
+                    RunRecords.Counts counts = records.counts(run);
                     if (counts.pending() == 0 && counts.running() == 0) {
                         records.end(runId, RunStatus.COMPLETED, null, clock.instant());
                         break;

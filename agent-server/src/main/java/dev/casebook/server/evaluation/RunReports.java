@@ -30,7 +30,7 @@ class RunReports {
     }
 
     Map<String, Object> view(RunRecords.Run run) {
-        RunRecords.Counts counts = records.counts(run.id());
+        RunRecords.Counts counts = records.counts(run);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", run.id());
         view.put("name", run.name());

@@ -235,9 +235,14 @@ class RunsApiIT {
         assertThat(atRest.get("done").asInt()).isEqualTo(1);
         assertThat(http().postJson("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(409);
 
-        agent.open();
+        agent.hold();
         Http.Reply resumed = http().postJson("/api/evaluations/runs/" + id + "/resume", "");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        // the ETA comes from the items done since the resume: none yet, though one was done before it
+        assertThat(awaitRunning(id, 2).get("etaSeconds").isNull()).isTrue();
+        agent.release(1);
+        assertThat(awaitDone(id, 2).get("etaSeconds").isNull()).isFalse();
+        agent.open();
         JsonNode done = awaitStatus(id, "completed");
         assertThat(done.get("done").asInt()).isEqualTo(3);
         assertThat(agent.finished.get() - before).isEqualTo(3); // each question answered exactly once over both sessions
