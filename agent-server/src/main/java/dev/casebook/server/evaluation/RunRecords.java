@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -17,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * Evaluation runs and items in the relational database. Items are claimed one at a time: on PostgreSQL with
+ * Evaluation runs and items in the relational database. Items are claimed up to a limit at once: on PostgreSQL with
  * {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a run never take the same item; elsewhere (the embedded H2,
  * one process) by a conditional update. An item is finished only by the instance that holds its claim, once.
  */
@@ -26,6 +27,8 @@ class RunRecords {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final boolean postgres;
+    /** Serialises claims on the embedded database, where several runs' executors share the conditional updates. */
+    private final ReentrantLock claiming = new ReentrantLock();
 
     RunRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) throws SQLException {
         this.jdbc = jdbc;
@@ -150,7 +153,8 @@ class RunRecords {
                     RETURNING e.seq""".formatted(NEXT_EPOCH), Integer.class, runId, runId, runId, limit, instance,
                     Timestamp.from(now), runId);
         } else {
-            synchronized (this) {
+            claiming.lock(); // not synchronized: on JDK 21 that pins the virtual thread while it waits for a connection
+            try {
                 List<Integer> candidates = jdbc.queryForList("""
                         SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
                         ORDER BY run_id, status, epoch, seq LIMIT ?""".formatted(NEXT_EPOCH), Integer.class, runId,
@@ -164,6 +168,8 @@ class RunRecords {
                         seqs.add(seq);
                     }
                 }
+            } finally {
+                claiming.unlock();
             }
         }
         if (seqs.isEmpty()) {
