@@ -10,11 +10,14 @@ import dev.casebook.testkit.SharedData;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,12 +35,16 @@ import tools.jackson.databind.json.JsonMapper;
  * server (REST, run records in the embedded database, claims, scoring) through the real agent against the scripted
  * LLM answering after a fixed latency L (one planner call per question). Prints the wall time against the ideal
  * (items × L / concurrency), the fraction of ideal, the server's overhead per item, and as a baseline measured in
- * the same run the rate of the agent bean called directly at the same concurrency. Target: fraction ≥ 0.8.
+ * the same run the rate of the agent bean called directly at the same concurrency. Target: fraction ≥ 0.8. Also prints
+ * how the wall time splits into creating the run and working its items, the process CPU per item of both (the machine
+ * is shared: compare those and the ratio to the baseline, not absolute seconds) and the load average around it.
  * Args: [latencyMs=200] [concurrency=64] [dataset=deepresearcher/test.parquet].
  */
 final class EvaluationThroughput implements Bench.Benchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     @Override
     public void run(String[] args) throws Exception {
@@ -54,21 +61,40 @@ final class EvaluationThroughput implements Bench.Benchmark {
                     "--logging.level.root=WARN")) {
                 String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
                 run(base, dataset, 4, 50); // warm-up
-                double agentAlone = agentAlone(server.getBean(Agent.class), Math.min(640, 10 * concurrency), concurrency);
+                double loadBefore = OS.getSystemLoadAverage();
+                int baselineTasks = Math.min(640, 10 * concurrency);
+                long cpu = OS.getProcessCpuTime();
+                double agentAlone = agentAlone(server.getBean(Agent.class), baselineTasks, concurrency);
+                double agentAloneCpuMs = (OS.getProcessCpuTime() - cpu) / 1e6 / baselineTasks;
+                cpu = OS.getProcessCpuTime();
                 long started = System.nanoTime();
+                Instant posted = Instant.now();
                 JsonNode run = run(base, dataset, concurrency, null);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 int items = run.get("done").asInt();
+                double runCpuMs = (OS.getProcessCpuTime() - cpu) / 1e6 / items;
                 double ideal = items * (latency / 1000.0) / concurrency;
-                System.out.printf("evaluation throughput: %d items, scripted LLM latency L = %d ms, concurrency %d%n",
-                        items, latency, concurrency);
+                double creating = Duration.between(posted, instant(run, "startedAt")).toMillis() / 1000.0;
+                double working = Duration.between(instant(run, "startedAt"), instant(run, "finishedAt")).toMillis() / 1000.0;
+                System.out.printf("evaluation throughput: %d items, scripted LLM latency L = %d ms, concurrency %d, "
+                        + "%d cores, load average %.2f before and %.2f after%n", items, latency, concurrency,
+                        Runtime.getRuntime().availableProcessors(), loadBefore, OS.getSystemLoadAverage());
                 System.out.printf("%12s %12s %10s %22s %18s %22s%n", "wall s", "ideal s", "fraction", "overhead ms / item",
                         "items/s", "agent alone items/s");
                 System.out.printf("%12.2f %12.2f %10.2f %22.2f %18.1f %22.1f%n", seconds, ideal, ideal / seconds,
                         (seconds - ideal) * 1000.0 * concurrency / items, items / seconds, agentAlone);
                 System.out.printf("server run / agent alone (same run, same concurrency): %.2f%n", items / seconds / agentAlone);
+                System.out.printf("wall time: %.2f s from the request until the run started (reading the dataset, "
+                        + "creating the items), %.2f s working the items (%.2f of ideal)%n", creating, working,
+                        ideal / working);
+                System.out.printf("process CPU per item: %.2f ms in the server run, %.2f ms agent alone (both include "
+                        + "the scripted LLM server)%n", runCpuMs, agentAloneCpuMs);
             }
         }
+    }
+
+    private static Instant instant(JsonNode run, String field) {
+        return Instant.parse(run.get(field).asString());
     }
 
     /** Baseline: the same agent bean called directly at the same concurrency, no run records or scoring. */
