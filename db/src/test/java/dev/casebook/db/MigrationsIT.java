@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,64 @@ class MigrationsIT {
                     + " values (random_uuid(), 't', 'a task', 0.5, 'positive', 'real', current_timestamp,"
                     + " current_timestamp, array[1, 0, 0, 0])");
             assertThat(single(c, "select count(*) from cases")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void postgresql_policy_replay_rows_take_the_tenant_of_their_case_and_rows_of_no_known_tenant_go()
+            throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(schema.url(), schema.user(), schema.password())
+                .schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("20").load().migrate();
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, reward, label, source, created_at, updated_at,"
+                    + " embedding) values ('" + KNOWN_CASE + "', 'acme', 'a task', 1, 'positive', 'real', now(),"
+                    + " now(), '[1,0,0]')");
+            insertReplayRows(s, "'\\x00'::bytea");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = schema.connect()) {
+            assertThat(single(c, "select string_agg(case_id || ':' || tenant, ',') from policy_replay"))
+                    .isEqualTo(KNOWN_CASE + ":acme");
+            assertThat(single(c, "select is_nullable from information_schema.columns where table_schema ="
+                    + " current_schema() and table_name = 'policy_replay' and column_name = 'tenant'"))
+                    .isEqualTo("NO");
+        }
+    }
+
+    @Test
+    void h2_policy_replay_rows_take_the_tenant_of_their_case_and_rows_of_no_known_tenant_go() throws SQLException {
+        String url = "jdbc:h2:mem:migrations" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("classpath:db/migration/h2")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("20").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, reward, label, source, created_at, updated_at, embedding)"
+                    + " values ('" + KNOWN_CASE + "', 'acme', 'a task', 1, 'positive', 'real', current_timestamp,"
+                    + " current_timestamp, array[1, 0, 0])");
+            insertReplayRows(s, "X'00'");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(single(c, "select listagg(case_id || ':' || tenant, ',') from policy_replay"))
+                    .isEqualTo(KNOWN_CASE + ":acme");
+        }
+    }
+
+    private static final String KNOWN_CASE = "5f0c6f0e-1b5a-4c1e-9d3a-2b7f8e9a0c11";
+
+    /** One replay row of a case in {@code cases}, one of a case that is not there. */
+    private static void insertReplayRows(Statement s, String bytes) throws SQLException {
+        for (String caseId : List.of(KNOWN_CASE, "00000000-0000-0000-0000-000000000000")) {
+            s.execute("insert into policy_replay (case_id, state, case_vector, uses, successes, label, reward,"
+                    + " created_at) values ('" + caseId + "', " + bytes + ", " + bytes + ", 0, 0, 'positive', 1,"
+                    + " current_timestamp)");
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The learned policy's replay examples in the run records' database (table {@code policy_replay}, V20). */
+/**
+ * The learned policy's replay examples in the run records' database (table {@code policy_replay}, V20; its
+ * {@code tenant} column, V21).
+ */
 final class JdbcReplayLog implements ReplayLog {
 
     private final JdbcTemplate jdbc;
@@ -24,21 +27,26 @@ final class JdbcReplayLog implements ReplayLog {
 
     @Override
     public void append(ReplayExample example) {
-        jdbc.update("INSERT INTO policy_replay (case_id, state, case_vector, uses, successes, label, reward,"
-                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", example.caseId().toString(),
+        jdbc.update("INSERT INTO policy_replay (tenant, case_id, state, case_vector, uses, successes, label, reward,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", example.tenant(), example.caseId().toString(),
                 bytes(example.state()), bytes(example.caseVector()), example.uses(), example.successes(),
                 example.label().wireName(), example.reward(), Timestamp.from(Instant.now()));
     }
 
     @Override
     public List<ReplayExample> recent(int limit) {
-        List<ReplayExample> newestFirst = new ArrayList<>(jdbc.query("SELECT case_id, state, case_vector, uses,"
-                + " successes, label, reward FROM policy_replay ORDER BY id DESC LIMIT ?",
-                (rs, n) -> new ReplayExample(floats(rs.getBytes("state")), UUID.fromString(rs.getString("case_id")),
+        List<ReplayExample> newestFirst = new ArrayList<>(jdbc.query("SELECT tenant, case_id, state, case_vector,"
+                + " uses, successes, label, reward FROM policy_replay ORDER BY id DESC LIMIT ?",
+                (rs, n) -> new ReplayExample(rs.getString("tenant"), floats(rs.getBytes("state")), UUID.fromString(rs.getString("case_id")),
                         floats(rs.getBytes("case_vector")), rs.getInt("uses"), rs.getInt("successes"),
                         CaseLabel.parse(rs.getString("label")), rs.getDouble("reward")), limit));
         Collections.reverse(newestFirst);
         return newestFirst;
+    }
+
+    @Override
+    public int deleteTenant(String tenant) {
+        return jdbc.update("DELETE FROM policy_replay WHERE tenant = ?", tenant);
     }
 
     private static byte[] bytes(float[] values) {

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** {@code casebook.memory.policy=learned} makes the learned policy the default; a bad checkpoint falls back. */
 class LearnedPolicyWiringIT {
@@ -59,11 +60,18 @@ class LearnedPolicyWiringIT {
             assertThat(selected).hasSize(1);
             learned.observe(state, selected, 1);
             assertThat(learned.awaitTrainingIdle(java.time.Duration.ofMinutes(1))).isTrue();
-            assertThat(context.getBean(org.springframework.jdbc.core.JdbcTemplate.class)
-                    .queryForObject("SELECT COUNT(*) FROM policy_replay", Integer.class)).isEqualTo(1);
+            assertThat(context.getBean(JdbcTemplate.class)
+                    .queryForList("SELECT tenant FROM policy_replay", String.class)).containsExactly("acme");
         }
         try (ConfigurableApplicationContext restarted = start("learned", checkpoints, database, cases)) {
-            assertThat(restarted.getBean(LearnedPolicy.class).status().replayExamples()).isEqualTo(1);
+            LearnedPolicy learned = restarted.getBean(LearnedPolicy.class);
+            assertThat(learned.status().replayExamples()).isEqualTo(1);
+
+            assertThat(learned.forget("globex")).isZero();
+            assertThat(learned.forget("acme")).isEqualTo(1);
+            assertThat(learned.status().replayExamples()).isZero();
+            assertThat(restarted.getBean(JdbcTemplate.class)
+                    .queryForObject("SELECT COUNT(*) FROM policy_replay", Integer.class)).isZero();
         }
     }
 

@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -99,8 +98,7 @@ public final class MemoryLearningBench {
                 case "off" -> null;
                 case "similarity" -> new SimilarityPolicy(store, SimilarityPolicy.Settings.DEFAULT.withCandidates(64));
                 case "learned" -> LearnedPolicy.open(store, vectors, "simulator-" + settings.dimension(),
-                        new LearnedPolicy.Settings(64, 0.5, 64, 64, 64, 3e-3f, 32, 32, 1, 50_000, null,
-                                Duration.ofMinutes(5), seed));
+                        learnedSettings(seed));
                 default -> throw new IllegalArgumentException("unknown policy " + policyName);
             };
             try {
@@ -122,10 +120,6 @@ public final class MemoryLearningBench {
                         }
                         policy.observe(state, selected, solved ? 1 : 0);
                     }
-                    if (policy instanceof LearnedPolicy learned) {
-                        // the simulated LLM answers in a millisecond; a real one leaves the trainer seconds
-                        learned.awaitTrainingIdle(Duration.ofMinutes(1));
-                    }
                 }
             } finally {
                 if (policy instanceof LearnedPolicy learned) {
@@ -136,6 +130,16 @@ public final class MemoryLearningBench {
             delete(dir);
         }
         return new Run(success, misleading);
+    }
+
+    /**
+     * The learned policy as a server runs it ({@link LearnedPolicy.Settings#defaults}), except that it trains inline:
+     * the simulated LLM answers in a millisecond where a real one leaves the background trainer seconds, and inline
+     * training makes a run a deterministic function of its seed.
+     */
+    static LearnedPolicy.Settings learnedSettings(long seed) {
+        return LearnedPolicy.Settings.defaults(null).withSeed(seed)
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
     }
 
     /** The planner prompt: the task and the selected cases, each with its role. */

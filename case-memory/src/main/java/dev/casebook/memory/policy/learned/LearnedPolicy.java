@@ -11,7 +11,9 @@ import dev.casebook.memory.policy.SimilarityPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.LongConsumer;
@@ -21,13 +23,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The parametric case-selection policy: the retriever shortlists {@link Settings#candidates()} cases by vector
  * similarity, the {@link QNetwork} scores the shortlist in one batched forward pass, and K cases are drawn by
- * softmax over the Q-values with a temperature (greedy at 0), within the positive/negative quotas of the
- * {@link SimilarityPolicy}. The score of a selected case is its predicted success probability.
+ * softmax with a temperature (greedy at 0) over {@code Q + similarityWeight · z}, where {@code z} is the case's
+ * cosine similarity standardised over the shortlist, within the positive/negative quotas of the
+ * {@link SimilarityPolicy}. The similarity term is a reference policy that Q moves away from where rewards say so
+ * (soft Q-learning regularised towards the similarity policy): an untrained network (Q = 0 everywhere) selects
+ * exactly like the similarity policy at temperature 0, and cases Q cannot tell apart stay ranked by similarity. The
+ * score of a selected case is its predicted success probability.
  *
- * <p>{@link #observe} only enqueues; a {@link BackgroundTrainer} thread turns episodes into replay examples, trains
- * on mini-batches and checkpoints. When the engine does not load or the checkpoint is refused, the policy delegates
- * to a {@link SimilarityPolicy} with the same shortlist and quotas ({@link Settings#similarity()}), does not learn
- * and leaves the checkpoint untouched; {@link #status()} says why.
+ * <p>{@link #observe} hands the episode to the trainer ({@link TrainingMode}): a {@link BackgroundTrainer} thread
+ * (the server; {@code observe} only enqueues) or the caller's thread (simulations and tests), which turns it into
+ * replay examples, trains on mini-batches and checkpoints. When the engine does not load or the checkpoint is
+ * refused, the policy delegates to a {@link SimilarityPolicy} with the same shortlist and quotas
+ * ({@link Settings#similarity()}), does not learn and leaves the checkpoint untouched; {@link #status()} says why.
  */
 public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
@@ -38,16 +45,31 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private final Settings settings;
     private final QNetwork network;
     private final ReplayBuffer buffer;
-    private final BackgroundTrainer trainer;
+    private final ReplayLog log;
+    private final PolicyTrainer trainer;
     private final String fallbackReason;
     private final SimilarityPolicy fallback;
     private final Random random;
+
+    /** Where training runs. */
+    public enum TrainingMode {
+        /** One daemon thread trains; {@link #observe} only enqueues. What a server uses. */
+        BACKGROUND,
+        /**
+         * {@link #observe} trains the steps the episode earned before it returns, in the caller's thread: a run is a
+         * deterministic function of its seed. For simulations and tests.
+         */
+        INLINE
+    }
 
     /**
      * The policy's configuration.
      *
      * @param candidates          shortlist size N asked from the retriever
-     * @param temperature         softmax temperature over Q logits; 0 is greedy
+     * @param temperature         softmax temperature over the selection logits; 0 is greedy
+     * @param similarityWeight    weight of the similarity prior added to the Q logit to rank and draw cases, in
+     *                            logits per standard deviation of the shortlist's cosines: the similarity policy
+     *                            as the reference that Q moves away from; 0 ranks by Q alone
      * @param maxPositives        at most this many positive cases (examples) per selection, as in
      *                            {@link SimilarityPolicy.Settings}
      * @param maxNegatives        at most this many negative cases (pitfalls) per selection
@@ -59,17 +81,23 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      * @param replayCapacity      replay buffer size
      * @param checkpointDirectory where checkpoints live; null for none
      * @param checkpointInterval  least time between periodic checkpoints
-     * @param seed                seed of the softmax draws and mini-batch sampling
+     * @param seed                seed of a new network's weights, the softmax draws and mini-batch sampling
+     * @param trainingMode        where training runs
      */
-    public record Settings(int candidates, double temperature, int maxPositives, int maxNegatives, int hidden, float learningRate,
-            int batchSize, int minExamples, int updatesPerExample, int replayCapacity, Path checkpointDirectory,
-            Duration checkpointInterval, long seed) {
+    public record Settings(int candidates, double temperature, double similarityWeight, int maxPositives,
+            int maxNegatives, int hidden, float learningRate, int batchSize, int minExamples, int updatesPerExample,
+            int replayCapacity, Path checkpointDirectory, Duration checkpointInterval, long seed,
+            TrainingMode trainingMode) {
         public Settings {
             if (candidates < 1 || candidates > 10_000) {
                 throw new IllegalArgumentException("candidates must be within [1, 10000], was " + candidates);
             }
             if (!(temperature >= 0) || Double.isInfinite(temperature)) {
                 throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
+            }
+            if (!(similarityWeight >= 0) || Double.isInfinite(similarityWeight)) {
+                throw new IllegalArgumentException("similarityWeight must be finite and >= 0, was "
+                        + similarityWeight);
             }
             if (maxPositives < 0 || maxNegatives < 0) {
                 throw new IllegalArgumentException("quotas must not be negative, were maxPositives=" + maxPositives
@@ -84,25 +112,34 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             if (checkpointInterval.isNegative()) {
                 throw new IllegalArgumentException("checkpointInterval must not be negative");
             }
+            Objects.requireNonNull(trainingMode, "trainingMode");
         }
 
         /**
-         * N = 64, temperature 0.5, no quotas (as {@link SimilarityPolicy.Settings#DEFAULT}), 128 hidden, Adam 1e-3,
-         * batches of 32, two steps per example, checkpoints every 5 min.
+         * N = 64, temperature 0.5, similarity weight 1, no quotas (as {@link SimilarityPolicy.Settings#DEFAULT}),
+         * 128 hidden, Adam 1e-3, batches of 32, two steps per example, checkpoints every 5 min, background training.
          */
         public static Settings defaults(Path checkpointDirectory) {
-            return new Settings(64, 0.5, 64, 64, 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
-                    Duration.ofMinutes(5), 42);
+            return new Settings(64, 0.5, 1, 64, 64, 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
+                    Duration.ofMinutes(5), 42, TrainingMode.BACKGROUND);
         }
 
         public Settings withTemperature(double temperature) {
-            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
-                    updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
+        }
+
+        public Settings withSimilarityWeight(double similarityWeight) {
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
         }
 
         public Settings withQuotas(int maxPositives, int maxNegatives) {
-            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize,
-                    minExamples, updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
         }
 
         /** The similarity policy with the same shortlist and quotas: what this policy falls back to. */
@@ -111,19 +148,34 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         }
 
         public Settings withCandidates(int candidates) {
-            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
-                    updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
         }
 
         public Settings withTraining(int hidden, float learningRate, int batchSize, int minExamples,
                 int updatesPerExample) {
-            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
-                    updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
         }
 
         public Settings withCheckpointInterval(Duration checkpointInterval) {
-            return new Settings(candidates, temperature, maxPositives, maxNegatives, hidden, learningRate, batchSize, minExamples,
-                    updatesPerExample, replayCapacity, checkpointDirectory, checkpointInterval, seed);
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
+        }
+
+        public Settings withSeed(long seed) {
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
+        }
+
+        public Settings withTrainingMode(TrainingMode trainingMode) {
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode);
         }
     }
 
@@ -146,6 +198,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         this.fallback = network == null ? new SimilarityPolicy(retriever, settings.similarity()) : null;
         this.random = new Random(settings.seed());
         this.buffer = new ReplayBuffer(settings.replayCapacity());
+        this.log = log;
         if (network != null) {
             for (ReplayExample kept : log.recent(settings.replayCapacity())) {
                 if (kept.caseVector().length == retriever.dimension()) {
@@ -153,8 +206,16 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
                 }
             }
         }
-        this.trainer = network == null ? null
-                : new BackgroundTrainer(network, buffer, vectors, settings, embeddingModel, log, afterStep);
+        if (network == null) {
+            this.trainer = null;
+        } else {
+            ReplayTrainer core = new ReplayTrainer(network, buffer, vectors, settings, embeddingModel, log,
+                    afterStep);
+            this.trainer = switch (settings.trainingMode()) {
+                case BACKGROUND -> new BackgroundTrainer(core);
+                case INLINE -> new InlineTrainer(core);
+            };
+        }
     }
 
     /**
@@ -186,9 +247,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         QNetwork.Settings shape = new QNetwork.Settings(retriever.dimension(), settings.hidden(),
                 settings.learningRate());
         try {
-            QNetwork network = settings.checkpointDirectory() == null ? QNetwork.create(shape)
+            QNetwork network = settings.checkpointDirectory() == null ? QNetwork.create(shape, settings.seed())
                     : Checkpoint.load(settings.checkpointDirectory(), embeddingModel, shape)
-                            .orElseGet(() -> QNetwork.create(shape));
+                            .orElseGet(() -> QNetwork.create(shape, settings.seed()));
             LOG.info("learned policy: Q-network on {} with {} training steps", network.device(), network.steps());
             return new LearnedPolicy(retriever, vectors, settings, network, embeddingModel, "", log, afterStep);
         } catch (PolicyUnavailableException e) {
@@ -217,14 +278,19 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             return List.of();
         }
         List<Case> cases = shortlist.stream().map(ScoredCase::value).toList();
-        float[] logits = network.score(features(request.state(), cases), cases.size());
-        List<Candidate> byQ = new ArrayList<>(cases.size());
+        float[] features = features(request.state(), cases);
+        float[] logits = network.score(features, cases.size());
+        double[] prior = SimilarityPrior.of(features, request.state().length, cases.size(),
+                settings.similarityWeight());
+        List<Candidate> candidates = new ArrayList<>(cases.size());
+        Map<Case, Float> q = new IdentityHashMap<>();
         for (int i = 0; i < cases.size(); i++) {
-            byQ.add(new Candidate(cases.get(i), logits[i]));
+            q.put(cases.get(i), logits[i]);
+            candidates.add(new Candidate(cases.get(i), logits[i] + prior[i]));
         }
-        return SoftmaxChooser.choose(byQ, request.k(), settings.maxPositives(), settings.maxNegatives(),
+        return SoftmaxChooser.choose(candidates, request.k(), settings.maxPositives(), settings.maxNegatives(),
                 settings.temperature(), random).stream()
-                .map(c -> new SelectedCase(c.candidate().value(), sigmoid(c.candidate().score()), c.role()))
+                .map(c -> new SelectedCase(c.candidate().value(), sigmoid(q.get(c.candidate().value())), c.role()))
                 .toList();
     }
 
@@ -243,7 +309,11 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return 1 / (1 + Math.exp(-logit));
     }
 
-    /** Queues the episode for the trainer and returns at once; ignored when the policy fell back to similarity. */
+    /**
+     * Takes in the episode's reward; ignored when the policy fell back to similarity. {@code selected} must carry
+     * the cases as {@link #select} returned them: their counts and labels are the features the network saw. In
+     * {@link TrainingMode#BACKGROUND} this only enqueues and returns at once.
+     */
     @Override
     public void observe(float[] state, List<SelectedCase> selected, double reward) {
         if (trainer != null) {
@@ -257,6 +327,16 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      */
     public boolean awaitTrainingIdle(Duration timeout) throws InterruptedException {
         return trainer == null || trainer.awaitIdle(timeout);
+    }
+
+    /**
+     * Forgets a tenant's replay examples: removed from the buffer and deleted from the {@link ReplayLog}, so no
+     * later training step uses them. The network keeps what it already learned from them (delete the checkpoint to
+     * drop that too). Returns how many examples the log deleted.
+     */
+    public int forget(String tenant) {
+        buffer.removeTenant(tenant);
+        return log.deleteTenant(tenant);
     }
 
     public Status status() {

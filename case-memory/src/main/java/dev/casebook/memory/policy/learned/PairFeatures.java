@@ -4,22 +4,36 @@ import dev.casebook.memory.CaseLabel;
 import java.util.Objects;
 
 /**
- * The Q-network's input for one (state, case) pair: {@code [s, c, s⊙c, |s−c|]} followed by three case statistics
- * (log of uses, smoothed success rate, label as +1/−1). Its width is {@code 4 * dimension + 3}.
+ * The Q-network's input for one (state, case) pair: how the two embeddings relate, {@code [s⊙c, |s−c|]}, then the
+ * cosine similarity of {@code s} and {@code c} and three case statistics (log of uses, smoothed success rate, label
+ * as +1/−1). Its width is {@code 2 * dimension + 4}; the cosine sits at {@link #cosineIndex}.
+ *
+ * <p>The raw embeddings are left out on purpose: a term of the state alone shifts every candidate of a task by the
+ * same amount, so it cannot change which case is chosen, and a term of the case alone repeats what the statistics
+ * say about the case while spreading its value to its embedding neighbours, which are often cases of the same
+ * wording but not of the same use. Both benchmarks agreed (docs/policy.md).
  */
 public final class PairFeatures {
 
-    /** Version of this layout, recorded in checkpoints: a network trained on another layout is refused. */
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * Version of this layout, recorded in checkpoints: a network trained on another layout is refused. Version 1
+     * was {@code [s, c, s⊙c, |s−c|]} and the statistics, without the cosine.
+     */
+    public static final int LAYOUT_VERSION = 2;
 
-    /** Number of case statistics appended after the four embedding blocks. */
-    public static final int STATISTICS = 3;
+    /** Number of scalars after the two embedding blocks: the cosine and three case statistics. */
+    public static final int SCALARS = 4;
 
     private PairFeatures() {
     }
 
     public static int width(int dimension) {
-        return 4 * dimension + STATISTICS;
+        return 2 * dimension + SCALARS;
+    }
+
+    /** Where in a row of {@code dimension}-dimensional embeddings the cosine similarity is. */
+    public static int cosineIndex(int dimension) {
+        return 2 * dimension;
     }
 
     /** Writes the pair's features into {@code out} at {@code offset}. */
@@ -34,14 +48,20 @@ public final class PairFeatures {
         if (uses < 0 || successes < 0 || successes > uses) {
             throw new IllegalArgumentException("need 0 <= successes <= uses, was " + successes + "/" + uses);
         }
+        double dot = 0;
+        double stateNorm = 0;
+        double caseNorm = 0;
         for (int i = 0; i < d; i++) {
-            out[offset + i] = state[i];
-            out[offset + d + i] = caseVector[i];
-            out[offset + 2 * d + i] = state[i] * caseVector[i];
-            out[offset + 3 * d + i] = Math.abs(state[i] - caseVector[i]);
+            out[offset + i] = state[i] * caseVector[i];
+            out[offset + d + i] = Math.abs(state[i] - caseVector[i]);
+            dot += state[i] * caseVector[i];
+            stateNorm += state[i] * state[i];
+            caseNorm += caseVector[i] * caseVector[i];
         }
-        out[offset + 4 * d] = (float) Math.log1p(uses);
-        out[offset + 4 * d + 1] = (successes + 1f) / (uses + 2f);
-        out[offset + 4 * d + 2] = label == CaseLabel.POSITIVE ? 1f : -1f;
+        double norms = Math.sqrt(stateNorm * caseNorm);
+        out[offset + 2 * d] = norms == 0 ? 0f : (float) (dot / norms);
+        out[offset + 2 * d + 1] = (float) Math.log1p(uses);
+        out[offset + 2 * d + 2] = (successes + 1f) / (uses + 2f);
+        out[offset + 2 * d + 3] = label == CaseLabel.POSITIVE ? 1f : -1f;
     }
 }

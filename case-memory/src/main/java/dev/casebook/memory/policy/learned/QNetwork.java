@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
@@ -24,6 +25,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -32,10 +35,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * probability that showing the case leads to a rewarded episode. Trained by binary cross-entropy on the binary
  * reward, which is what single-step soft Q-learning reduces to.
  *
+ * <p>A new network's hidden weights are drawn from a {@link Random} with the given seed (He initialisation), so it
+ * does not depend on the engine's global random state, and its output weights start at zero: an untrained network
+ * gives every pair the same logit, about 0 (probability 0.5), so it adds nothing to the similarity prior of
+ * {@link LearnedPolicy}.
+ *
  * <p>Thread-safe: any number of threads may {@link #score} at once; a {@link #train} step excludes scoring only for
  * the duration of that one mini-batch.
  */
 public final class QNetwork implements AutoCloseable {
+
+    /**
+     * The untrained logit. Not exactly 0: DJL's binary cross-entropy on logits has a zero subgradient at logit 0 for
+     * label 0 (it goes through relu and abs), so a batch of failures would not train a network that says exactly 0.
+     */
+    static final float OUTPUT_BIAS = 1e-4f;
 
     private final Settings settings;
     private final Model model;
@@ -73,7 +87,7 @@ public final class QNetwork implements AutoCloseable {
         }
     }
 
-    private QNetwork(Settings settings, Model model) {
+    private QNetwork(Settings settings, Model model, long seed) {
         this.settings = settings;
         this.model = model;
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
@@ -83,12 +97,41 @@ public final class QNetwork implements AutoCloseable {
                         .build());
         this.trainer = model.newTrainer(config);
         this.trainer.initialize(new Shape(1, settings.width()));
+        initialize(new Random(seed));
         this.inference = new ParameterStore(model.getNDManager(), false);
     }
 
-    /** A freshly initialised network on {@link TorchRuntime#device()}. */
+    /** A freshly initialised network on {@link TorchRuntime#device()}, its weights drawn with seed 0. */
     public static QNetwork create(Settings settings) {
-        return new QNetwork(settings, newModel(settings));
+        return create(settings, 0);
+    }
+
+    /** A freshly initialised network on {@link TorchRuntime#device()}, its weights drawn with {@code seed}. */
+    public static QNetwork create(Settings settings, long seed) {
+        return new QNetwork(settings, newModel(settings), seed);
+    }
+
+    /**
+     * He-normal hidden weights, zero hidden biases, zero output weights and an output bias of
+     * {@value #OUTPUT_BIAS}, so every pair starts at the same logit, about 0.
+     */
+    private void initialize(Random random) {
+        List<Parameter> parameters = model.getBlock().getParameters().values();
+        Parameter outputWeight = parameters.get(parameters.size() - 2);
+        Parameter outputBias = parameters.getLast();
+        for (Parameter p : parameters) {
+            Shape shape = p.getArray().getShape();
+            float[] values = new float[Math.toIntExact(shape.size())];
+            if (p == outputBias) {
+                values[0] = OUTPUT_BIAS;
+            } else if (p.getType() == Parameter.Type.WEIGHT && p != outputWeight) {
+                double sd = Math.sqrt(2.0 / shape.get(1));
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (sd * random.nextGaussian());
+                }
+            }
+            p.getArray().set(values);
+        }
     }
 
     private static Model newModel(Settings settings) {

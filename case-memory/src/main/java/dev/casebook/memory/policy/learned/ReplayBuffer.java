@@ -1,6 +1,7 @@
 package dev.casebook.memory.policy.learned;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -34,6 +35,26 @@ public final class ReplayBuffer {
 
     public int capacity() {
         return ring.length;
+    }
+
+    /** Removes every example of {@code tenant}, keeping the others in order; returns how many were removed. */
+    public synchronized int removeTenant(String tenant) {
+        List<ReplayExample> kept = new ArrayList<>(size);
+        int oldest = size < ring.length ? 0 : next;
+        for (int i = 0; i < size; i++) {
+            ReplayExample e = ring[(oldest + i) % ring.length];
+            if (!e.tenant().equals(tenant)) {
+                kept.add(e);
+            }
+        }
+        int removed = size - kept.size();
+        Arrays.fill(ring, null);
+        for (int i = 0; i < kept.size(); i++) {
+            ring[i] = kept.get(i);
+        }
+        size = kept.size();
+        next = size % ring.length;
+        return removed;
     }
 
     /** A mini-batch of {@code batchSize} examples drawn uniformly; empty when the buffer is empty. */

@@ -5,13 +5,17 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * One training example for the learned policy: the task state (its embedding), a case that was selected for it as
- * the network saw it at selection time (its embedding, counts and label) and the binary reward of the episode
- * (1 = success).
+ * One training example for the learned policy: the tenant whose episode it was, the task state (its embedding), a
+ * case that was selected for it as the network saw it at selection time (its embedding, counts and label) and the
+ * binary reward of the episode (1 = success). The tenant does not enter the features (one network learns from all
+ * tenants); it is kept so a tenant's examples can be audited and deleted.
  */
-public record ReplayExample(float[] state, UUID caseId, float[] caseVector, int uses, int successes, CaseLabel label,
-        double reward) {
+public record ReplayExample(String tenant, float[] state, UUID caseId, float[] caseVector, int uses, int successes,
+        CaseLabel label, double reward) {
     public ReplayExample {
+        if (tenant == null || tenant.isBlank()) {
+            throw new IllegalArgumentException("tenant must not be blank");
+        }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(caseId, "caseId");
         Objects.requireNonNull(caseVector, "caseVector");

@@ -18,10 +18,18 @@ public interface ReplayLog {
         public List<ReplayExample> recent(int limit) {
             return List.of();
         }
+
+        @Override
+        public int deleteTenant(String tenant) {
+            return 0;
+        }
     };
 
     void append(ReplayExample example);
 
     /** At most {@code limit} of the newest examples, oldest first. */
     List<ReplayExample> recent(int limit);
+
+    /** Deletes every example of {@code tenant}; returns how many there were. */
+    int deleteTenant(String tenant);
 }

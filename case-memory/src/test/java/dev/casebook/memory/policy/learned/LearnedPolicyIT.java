@@ -88,8 +88,8 @@ class LearnedPolicyIT {
 
     /** Trains on episodes rewarded when the selected case is in {@code rewarded}; greedy rate of {@code kind}. */
     private double greedyRateAfterLearning(Set<UUID> rewarded, Path dir, Set<UUID> kind) throws Exception {
-        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, 64, 64, 32, 3e-3f, 32,
-                16, 4, 10_000, dir, Duration.ofMinutes(5), 7);
+        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, 1, 64, 64, 32, 3e-3f, 32,
+                16, 4, 10_000, dir, Duration.ofMinutes(5), 7, LearnedPolicy.TrainingMode.BACKGROUND);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
             for (int episode = 0; episode < 240; episode++) {
                 float[] state = query(episode % TOPICS);
@@ -103,6 +103,79 @@ class LearnedPolicyIT {
             assertThat(greedy.status().learning()).isTrue();
             assertThat(greedy.status().trainingSteps()).isGreaterThanOrEqualTo(600);
             return rate(kind, state -> greedy.select(request(state, 1)).getFirst().value().id());
+        }
+    }
+
+    @Test
+    void an_untrained_greedy_policy_selects_exactly_what_the_similarity_policy_selects() {
+        SimilarityPolicy similarity = new SimilarityPolicy(store, LearnedPolicy.Settings.defaults(null).similarity());
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+            for (int i = 0; i < 9; i++) {
+                float[] state = query(i % TOPICS);
+                assertThat(policy.select(request(state, 4))).extracting(s -> s.value().id())
+                        .containsExactlyElementsOf(similarity.select(request(state, 4)).stream()
+                                .map(s -> s.value().id()).toList());
+            }
+        }
+    }
+
+    @Test
+    void inline_training_trains_the_earned_steps_before_observe_returns_and_repeats_for_a_seed() {
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 8, 4, 3)
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(11);
+        List<List<UUID>> runs = new java.util.ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            List<UUID> chosen = new java.util.ArrayList<>();
+            Random queries = new Random(5);
+            try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+                for (int episode = 0; episode < 40; episode++) {
+                    float[] state = query(episode % TOPICS, queries);
+                    List<SelectedCase> selected = policy.select(request(state, 2));
+                    selected.forEach(s -> chosen.add(s.value().id()));
+                    policy.observe(state, selected, helpful.contains(selected.getFirst().value().id()) ? 1 : 0);
+                    // 2 examples per episode, 3 steps each, from the 4th example on
+                    assertThat(policy.status().trainingSteps()).isEqualTo(episode == 0 ? 0 : 6L * (episode + 1));
+                }
+            }
+            runs.add(chosen);
+        }
+        assertThat(runs.get(1)).containsExactlyElementsOf(runs.get(0));
+    }
+
+    @Test
+    void forgets_a_tenants_replay_examples_in_the_buffer_and_the_log() {
+        List<ReplayExample> kept = new java.util.ArrayList<>();
+        ReplayLog log = new ReplayLog() {
+            @Override
+            public void append(ReplayExample example) {
+                kept.add(example);
+            }
+
+            @Override
+            public List<ReplayExample> recent(int limit) {
+                return List.copyOf(kept);
+            }
+
+            @Override
+            public int deleteTenant(String tenant) {
+                int before = kept.size();
+                kept.removeIf(e -> e.tenant().equals(tenant));
+                return before - kept.size();
+            }
+        };
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null)
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
+            float[] state = query(0);
+            policy.observe(state, policy.select(request(state, 3)), 1);
+            assertThat(kept).hasSize(3).allSatisfy(e -> assertThat(e.tenant()).isEqualTo(TENANT));
+            assertThat(policy.status().replayExamples()).isEqualTo(3);
+
+            assertThat(policy.forget("other")).isZero();
+            assertThat(policy.forget(TENANT)).isEqualTo(3);
+            assertThat(kept).isEmpty();
+            assertThat(policy.status().replayExamples()).isZero();
         }
     }
 
@@ -208,6 +281,26 @@ class LearnedPolicyIT {
     }
 
     @Test
+    void a_checkpoint_of_the_previous_feature_layout_is_refused_and_the_policy_selects_by_similarity()
+            throws Exception {
+        try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
+            Checkpoint.save(network, MODEL, checkpoints);
+        }
+        Path header = checkpoints.resolve(Checkpoint.HEADER);
+        Files.writeString(header, Files.readString(header).replaceFirst("\"featureLayout\"\\s*:\\s*\\d+",
+                "\"featureLayout\" : 1"));
+        float[] state = query(2);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(checkpoints))) {
+            assertThat(policy.status().learning()).isFalse();
+            assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + checkpoints
+                    + ": it uses feature layout version 1 but this build uses version " + PairFeatures.LAYOUT_VERSION);
+            assertThat(policy.select(request(state, 3))).isEqualTo(new SimilarityPolicy(store,
+                    LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 3)));
+        }
+    }
+
+    @Test
     void a_checkpoint_of_another_embedding_model_is_refused() {
         try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
             Checkpoint.save(network, "another-model", checkpoints);
@@ -264,9 +357,14 @@ class LearnedPolicyIT {
 
     /** A query of a topic: its axis plus small noise. */
     private float[] query(int topic) {
-        float[] v = axisMix(topic, 0, 0, 0);
+        return query(topic, random);
+    }
+
+    private static float[] query(int topic, Random noise) {
+        float[] v = new float[DIM];
+        v[topic] = 1;
         for (int i = 0; i < DIM; i++) {
-            v[i] += (float) (0.1 * random.nextGaussian());
+            v[i] += (float) (0.1 * noise.nextGaussian());
         }
         return normalize(v);
     }

@@ -9,11 +9,21 @@ import org.junit.jupiter.api.Test;
 class PairFeaturesTest {
 
     @Test
-    void lays_out_state_case_product_distance_and_statistics() {
+    void lays_out_product_distance_cosine_and_statistics() {
         float[] out = new float[PairFeatures.width(2)];
         PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE, out, 0);
 
-        assertThat(out).containsExactly(1f, 2f, 3f, -1f, 3f, -2f, 2f, 3f, (float) Math.log1p(2), 0.5f, -1f);
+        float cosine = (float) (1.0 / Math.sqrt(50));
+        assertThat(out).containsExactly(3f, -2f, 2f, 3f, cosine, (float) Math.log1p(2), 0.5f, -1f);
+        assertThat(out[PairFeatures.cosineIndex(2)]).isEqualTo(cosine);
+    }
+
+    @Test
+    void the_cosine_of_a_zero_vector_is_zero() {
+        float[] out = new float[PairFeatures.width(2)];
+        PairFeatures.write(new float[] {0f, 0f}, new float[] {3f, -1f}, 0, 0, CaseLabel.POSITIVE, out, 0);
+
+        assertThat(out[PairFeatures.cosineIndex(2)]).isZero();
     }
 
     @Test

@@ -42,6 +42,42 @@ class QNetworkTest {
     }
 
     @Test
+    void an_untrained_network_gives_every_pair_the_same_logit_near_zero() {
+        SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 64, new Random(4));
+        try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), 9)) {
+            assertThat(network.score(pairs.features(), pairs.rows())).containsOnly(QNetwork.OUTPUT_BIAS);
+        }
+    }
+
+    @Test
+    void an_untrained_network_learns_from_a_batch_of_failures_alone() {
+        SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 32, new Random(6));
+        try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), 9)) {
+            float before = network.train(pairs.features(), new float[pairs.rows()], pairs.rows());
+            float after = network.train(pairs.features(), new float[pairs.rows()], pairs.rows());
+
+            assertThat(after).isLessThan(before);
+            assertThat(network.score(pairs.features(), pairs.rows())[0]).isNegative();
+        }
+    }
+
+    @Test
+    void the_same_seed_gives_the_same_network_and_another_seed_another() {
+        SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 64, new Random(5));
+        float[][] scores = new float[3][];
+        long[] seeds = {7, 7, 8};
+        for (int i = 0; i < seeds.length; i++) {
+            try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), seeds[i])) {
+                network.train(pairs.features(), pairs.rewards(), pairs.rows());
+                network.train(pairs.features(), pairs.rewards(), pairs.rows());
+                scores[i] = network.score(pairs.features(), pairs.rows());
+            }
+        }
+        assertThat(scores[1]).containsExactly(scores[0]);
+        assertThat(scores[2]).isNotEqualTo(scores[0]);
+    }
+
+    @Test
     void batched_scores_equal_one_by_one_scores() {
         SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 64, new Random(3));
         try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION))) {
@@ -60,7 +96,7 @@ class QNetworkTest {
         try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION))) {
             assertThatThrownBy(() -> network.score(new float[PairFeatures.width(DIMENSION) + 1], 1))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("features hold 36 values, expected 1 rows of width 35");
+                    .hasMessage("features hold 21 values, expected 1 rows of width 20");
         }
     }
 

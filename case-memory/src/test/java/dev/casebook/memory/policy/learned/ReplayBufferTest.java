@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 class ReplayBufferTest {
 
     private static ReplayExample example(double reward) {
-        return new ReplayExample(new float[] {1f, 0f}, UUID.randomUUID(), new float[] {0f, 1f}, 1, 0,
+        return example("acme", reward);
+    }
+
+    private static ReplayExample example(String tenant, double reward) {
+        return new ReplayExample(tenant, new float[] {1f, 0f}, UUID.randomUUID(), new float[] {0f, 1f}, 1, 0,
                 CaseLabel.POSITIVE, reward);
     }
 
@@ -25,6 +29,35 @@ class ReplayBufferTest {
 
         assertThat(buffer.size()).isEqualTo(2);
         assertThat(buffer.sample(200, new Random(1))).doesNotContain(first).hasSize(200);
+    }
+
+    @Test
+    void removes_a_tenants_examples_and_keeps_the_others_in_order() {
+        ReplayBuffer buffer = new ReplayBuffer(3);
+        ReplayExample dropped = example("acme", 0);
+        ReplayExample a = example("acme", 1);
+        ReplayExample b = example("globex", 1);
+        ReplayExample c = example("globex", 0);
+        buffer.add(dropped);
+        buffer.add(a);
+        buffer.add(b);
+        buffer.add(c); // the buffer is full: `dropped` goes
+
+        assertThat(buffer.removeTenant("acme")).isEqualTo(1);
+        assertThat(buffer.size()).isEqualTo(2);
+        assertThat(buffer.sample(200, new Random(1))).containsOnly(b, c);
+        ReplayExample d = example("globex", 1);
+        buffer.add(d);
+        buffer.add(example("initech", 1)); // full again: the oldest left (b) goes
+        assertThat(buffer.sample(400, new Random(2))).doesNotContain(b, a).contains(c, d);
+        assertThat(buffer.removeTenant("nobody")).isZero();
+    }
+
+    @Test
+    void rejects_an_example_without_tenant() {
+        assertThatThrownBy(() -> example(" ", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tenant must not be blank");
     }
 
     @Test
@@ -43,7 +76,7 @@ class ReplayBufferTest {
     void copies_the_state_so_callers_cannot_change_it() {
         float[] state = {1f, 2f};
         float[] kase = {3f, 4f};
-        ReplayExample example = new ReplayExample(state, UUID.randomUUID(), kase, 0, 0, CaseLabel.NEGATIVE, 1);
+        ReplayExample example = new ReplayExample("acme", state, UUID.randomUUID(), kase, 0, 0, CaseLabel.NEGATIVE, 1);
         state[0] = 9f;
         kase[0] = 9f;
         assertThat(example.state()[0]).isEqualTo(1f);
@@ -52,7 +85,7 @@ class ReplayBufferTest {
 
     @Test
     void writes_the_pair_features_the_network_saw() {
-        ReplayExample example = new ReplayExample(new float[] {1f, 2f}, UUID.randomUUID(), new float[] {3f, -1f}, 2,
+        ReplayExample example = new ReplayExample("acme", new float[] {1f, 2f}, UUID.randomUUID(), new float[] {3f, -1f}, 2,
                 1, CaseLabel.NEGATIVE, 0);
         float[] out = new float[PairFeatures.width(2) + 1];
         example.writeFeatures(out, 1);

@@ -1,0 +1,41 @@
+package dev.casebook.memory.policy.learned;
+
+import dev.casebook.memory.policy.SelectedCase;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Trains in the caller's thread: {@link #observe} adds the episode's examples and trains the steps they earned
+ * before it returns, so a run is a deterministic function of its seed. For simulations and tests, whose episodes
+ * take a millisecond; a server trains in the background ({@link BackgroundTrainer}).
+ */
+final class InlineTrainer implements PolicyTrainer {
+
+    private final ReplayTrainer core;
+    private boolean closed;
+
+    InlineTrainer(ReplayTrainer core) {
+        this.core = core;
+    }
+
+    @Override
+    public synchronized void observe(float[] state, List<SelectedCase> selected, double reward) {
+        if (closed || selected.isEmpty()) {
+            return;
+        }
+        core.admit(new Observation(state, selected, reward));
+        core.trainEarnedSteps();
+        core.saveIfDue();
+    }
+
+    @Override
+    public boolean awaitIdle(Duration timeout) {
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        core.save();
+    }
+}
