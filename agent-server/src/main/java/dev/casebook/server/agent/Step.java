@@ -21,7 +21,17 @@ public sealed interface Step {
 
     /** Cases chosen by the policy, with their scores and roles. */
     record CasesSelected(String policy, List<Pick> picks, long millis) implements Step {
-        public record Pick(UUID caseId, double score, String role, String task, String label) {
+        /**
+         * A chosen case; {@code label}, {@code uses} and {@code successes} are the case's as the policy saw them
+         * when it chose (a later reward is learned from with these, not with counts that include it).
+         */
+        public record Pick(UUID caseId, double score, String role, String task, String label, int uses,
+                int successes) {
+            public Pick {
+                if (uses < 0 || successes < 0 || successes > uses) {
+                    throw new IllegalArgumentException("need 0 <= successes <= uses, was " + successes + "/" + uses);
+                }
+            }
         }
 
         public String phase() {

@@ -170,7 +170,7 @@ final class RunExecutor implements Runnable {
         RunSettings settings = run.settings();
         List<MemoryFeedback.Credit> credits = answered.selected().stream()
                 .filter(p -> p.caseId() != null)
-                .map(p -> new MemoryFeedback.Credit(p.caseId().toString(), p.score(), p.role())).toList();
+                .map(MemoryFeedback.Credit::of).toList();
         memory.apply(run.tenant(), item.question(), settings.memoryMode(), settings.policy(),
                 answered.caseId() == null ? null : answered.caseId().toString(), credits, correct ? 1.0 : 0.0);
     }

@@ -1,12 +1,14 @@
 package dev.casebook.server.memory;
 
 import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,9 @@ import org.springframework.stereotype.Component;
 /**
  * Applies a late reward to case memory: the episode's case gets the reward and its label, the cases selected for
  * the episode are credited (a counted use becomes a success when the reward is at least 0.5), and the task's policy
- * observes (state, selected cases, reward). Only for read-write episodes. The caller calls it once per task.
+ * observes (state, selected cases, reward). The policy sees each case with the label and counts it had when it was
+ * selected (the selection's snapshot in the {@link Credit}), never with counts that include this reward. Only for
+ * read-write episodes. The caller calls it once per task.
  */
 @Component
 public class MemoryFeedback {
@@ -31,8 +35,33 @@ public class MemoryFeedback {
         this.memory = memory;
     }
 
-    /** A selected case as recorded with the task. */
-    public record Credit(String caseId, double score, String role) {
+    /**
+     * A selected case as recorded with the task, with its label and counts at selection time; {@code label},
+     * {@code uses} and {@code successes} are null for selections recorded before they were kept, and the policy then
+     * sees the counts as they were before this reward was credited.
+     */
+    public record Credit(String caseId, double score, String role, String label, Integer uses, Integer successes) {
+        public Credit {
+            if ((uses == null) != (successes == null)) {
+                throw new IllegalArgumentException("uses and successes are known together, were " + uses + " and "
+                        + successes);
+            }
+            if (uses != null && (uses < 0 || successes < 0 || successes > uses)) {
+                throw new IllegalArgumentException("need 0 <= successes <= uses, was " + successes + "/" + uses);
+            }
+        }
+
+        /** The credit for a case the agent selected, with the snapshot it selected it with. */
+        public static Credit of(Step.CasesSelected.Pick pick) {
+            return new Credit(pick.caseId().toString(), pick.score(), pick.role(), pick.label(), pick.uses(),
+                    pick.successes());
+        }
+
+        /** The case as the policy saw it: {@code current} with the snapshot's label and counts when known. */
+        Case asSelected(Case current) {
+            Case seen = uses == null ? current : current.withCounts(uses, successes);
+            return label == null ? seen : seen.withLabel(CaseLabel.parse(label));
+        }
     }
 
     /**
@@ -41,8 +70,7 @@ public class MemoryFeedback {
      */
     public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward) {
         String caseId = outcome instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString() : null;
-        List<Credit> credits = outcome.selected().stream()
-                .map(p -> new Credit(p.caseId().toString(), p.score(), p.role())).toList();
+        List<Credit> credits = outcome.selected().stream().map(Credit::of).toList();
         return apply(spec.tenant(), spec.text(), spec.memoryMode().wireName(), spec.policy(), caseId, credits,
                 reward);
     }
@@ -56,9 +84,10 @@ public class MemoryFeedback {
         }
         try {
             List<UUID> ids = selected.stream().map(c -> UUID.fromString(c.caseId())).toList();
+            List<SelectedCase> seen = asSelected(m, tenant, selected);
             List<UUID> credited = m.rewriter().applyReward(tenant, caseId == null ? null : UUID.fromString(caseId),
                     ids, reward);
-            observe(m, tenant, taskText, policy, selected, reward);
+            observe(m, taskText, policy, seen, reward);
             return credited;
         } catch (RuntimeException e) {
             log.error("the reward {} could not be applied to case memory (case {}, tenant {})", reward, caseId,
@@ -67,21 +96,21 @@ public class MemoryFeedback {
         }
     }
 
-    private static void observe(AgentMemory m, String tenant, String taskText, String policy, List<Credit> selected,
-            double reward) {
-        CaseSelectionPolicy p = m.policies().get(policy == null || policy.isBlank() ? m.defaultPolicy() : policy);
-        if (p == null || selected.isEmpty()) {
-            return;
-        }
+    /** The selected cases as the policy saw them; read before the reward is credited, for credits without snapshot. */
+    private static List<SelectedCase> asSelected(AgentMemory m, String tenant, List<Credit> selected) {
         List<SelectedCase> cases = new ArrayList<>();
         for (Credit c : selected) {
-            Case value = m.store().get(tenant, UUID.fromString(c.caseId())).orElse(null);
-            if (value != null) {
-                cases.add(new SelectedCase(value, c.score(),
-                        "pitfall".equals(c.role()) ? CaseRole.PITFALL : CaseRole.EXAMPLE));
-            }
+            m.store().get(tenant, UUID.fromString(c.caseId())).ifPresent(current -> cases.add(new SelectedCase(
+                    c.asSelected(current), c.score(), "pitfall".equals(c.role()) ? CaseRole.PITFALL
+                            : CaseRole.EXAMPLE)));
         }
-        if (!cases.isEmpty()) {
+        return cases;
+    }
+
+    private static void observe(AgentMemory m, String taskText, String policy, List<SelectedCase> cases,
+            double reward) {
+        CaseSelectionPolicy p = m.policies().get(policy == null || policy.isBlank() ? m.defaultPolicy() : policy);
+        if (p != null && !cases.isEmpty()) {
             p.observe(m.embedder().embed(taskText), cases, reward);
         }
     }

@@ -23,12 +23,15 @@ class SelectedCaseEntity {
     String role;
     String task;
     String label;
+    /** The case's counts when it was selected (V22); null in rows recorded before. */
+    Integer uses;
+    Integer successes;
 
     protected SelectedCaseEntity() {
     }
 
     SelectedCaseEntity(String taskId, int position, String caseId, double score, String role, String task,
-            String label) {
+            String label, int uses, int successes) {
         this.taskId = taskId;
         this.position = position;
         this.caseId = caseId;
@@ -36,6 +39,8 @@ class SelectedCaseEntity {
         this.role = role;
         this.task = task;
         this.label = label;
+        this.uses = uses;
+        this.successes = successes;
     }
 
     record Key(String taskId, int position) implements Serializable {

@@ -38,9 +38,8 @@ class TaskFeedback {
         if (!records.feedback(tenant, id, reward, by)) {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
-        memory.apply(tenant, task.text(), task.memoryMode(), task.policy(), task.caseId(),
-                task.selected().stream().map(s -> new MemoryFeedback.Credit(s.caseId(), s.score(), s.role()))
-                        .toList(), reward);
+        memory.apply(tenant, task.text(), task.memoryMode(), task.policy(), task.caseId(), records.credits(id),
+                reward);
         return records.get(tenant, id);
     }
 }

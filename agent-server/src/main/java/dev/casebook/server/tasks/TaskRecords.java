@@ -3,6 +3,7 @@ package dev.casebook.server.tasks;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.web.ApiException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -91,7 +92,7 @@ public class TaskRecords {
             int position = 0;
             for (Step.CasesSelected.Pick p : cs.picks()) {
                 selected.save(new SelectedCaseEntity(taskId, position++, p.caseId().toString(), p.score(), p.role(),
-                        p.task(), p.label()));
+                        p.task(), p.label(), p.uses(), p.successes()));
             }
         }
     }
@@ -114,7 +115,7 @@ public class TaskRecords {
             if (step instanceof Step.CasesSelected cs) {
                 for (Step.CasesSelected.Pick p : cs.picks()) {
                     pickRows.add(new Object[] {spec.id(), pickRows.size(), p.caseId().toString(), p.score(),
-                            p.role(), p.task(), p.label()});
+                            p.role(), p.task(), p.label(), p.uses(), p.successes()});
                 }
             }
         }
@@ -131,8 +132,9 @@ public class TaskRecords {
                     INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", stepRows);
             jdbc.batchUpdate("""
-                    INSERT INTO task_selected_cases (task_id, position, case_id, score, role, task, label)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""", pickRows);
+                    INSERT INTO task_selected_cases (task_id, position, case_id, score, role, task, label, uses,
+                        successes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", pickRows);
         });
     }
 
@@ -181,6 +183,17 @@ public class TaskRecords {
     /** The task, or a 404 naming it; tasks of other tenants are not found either. */
     public TaskView get(String tenant, String id) {
         return find(tenant, id).orElseThrow(() -> ApiException.notFound("task", id));
+    }
+
+    /**
+     * The cases selected for a task as {@link MemoryFeedback} credits them: with the label and counts they had when
+     * they were selected (none for rows recorded before those were kept).
+     */
+    @Transactional(readOnly = true)
+    public List<MemoryFeedback.Credit> credits(String taskId) {
+        return selected.findByTaskIdOrderByPosition(taskId).stream()
+                .map(s -> new MemoryFeedback.Credit(s.caseId, s.score, s.role, s.label, s.uses, s.successes))
+                .toList();
     }
 
     @Transactional(readOnly = true)

@@ -2,11 +2,19 @@ package dev.casebook.server.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.policy.SelectedCase;
+import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.AgentMemory;
+import dev.casebook.server.agent.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -72,6 +80,37 @@ class LearnedPolicyWiringIT {
             assertThat(learned.status().replayExamples()).isZero();
             assertThat(restarted.getBean(JdbcTemplate.class)
                     .queryForObject("SELECT COUNT(*) FROM policy_replay", Integer.class)).isZero();
+        }
+    }
+
+    @Test
+    void a_late_reward_is_learned_with_the_counts_the_policy_saw_when_it_selected() throws Exception {
+        try (ConfigurableApplicationContext context = start("learned", Files.createTempDirectory("learned-wiring"))) {
+            AgentMemory memory = context.getBean(AgentMemory.class);
+            String text = "How many legs do two spiders have?";
+            Case stored = memory.store().add(Case.of("acme", "How many legs does a spider have?", "count",
+                    "8", 1, CaseSource.REAL), memory.embedder().embed("How many legs does a spider have?"));
+            memory.store().recordUse("acme", stored.id(), true);
+            memory.store().recordUse("acme", stored.id(), false);
+            LearnedPolicy learned = context.getBean(LearnedPolicy.class);
+            SelectedCase selected = learned.select(new SelectionRequest(text, memory.embedder().embed(text),
+                    CaseFilter.tenant("acme"), 4)).getFirst();
+            assertThat(selected.value().uses()).isEqualTo(2);
+            assertThat(selected.value().successes()).isEqualTo(1);
+            // the episode is written: its use is counted, then the late reward makes it a success
+            memory.store().recordUse("acme", stored.id(), false);
+            MemoryFeedback.Credit credit = MemoryFeedback.Credit.of(new Step.CasesSelected.Pick(stored.id(),
+                    selected.score(), "example", stored.task(), "positive", selected.value().uses(),
+                    selected.value().successes()));
+
+            context.getBean(MemoryFeedback.class).apply("acme", text, "read-write", "learned", null,
+                    List.of(credit), 1.0);
+
+            assertThat(memory.store().get("acme", stored.id()).orElseThrow().successes()).isEqualTo(2);
+            assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
+            assertThat(context.getBean(JdbcTemplate.class).queryForMap(
+                    "SELECT uses, successes, reward FROM policy_replay")).containsEntry("USES", 2)
+                    .containsEntry("SUCCESSES", 1).containsEntry("REWARD", 1.0);
         }
     }
 

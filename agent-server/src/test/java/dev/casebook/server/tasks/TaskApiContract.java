@@ -215,7 +215,7 @@ abstract class TaskApiContract {
         records.start(id);
         UUID caseId = UUID.randomUUID();
         records.appendStep(id, 1, new Step.CasesSelected("similarity",
-                List.of(new Step.CasesSelected.Pick(caseId, 0.9, "positive", "an old task", "positive")), 3));
+                List.of(new Step.CasesSelected.Pick(caseId, 0.9, "example", "an old task", "positive", 3, 1)), 3));
         records.appendStep(id, 2, new Step.Planned(1, "{\"subtasks\":[\"add\"]}", List.of("add"), 120, 40));
         records.finish(id, new dev.casebook.server.agent.Outcome.Answered("42", false, null, List.of(), 120));
 
@@ -231,6 +231,9 @@ abstract class TaskApiContract {
         assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
         assertThat(task.get("selected").get(0).get("score").asDouble()).isEqualTo(0.9);
 
+        assertThat(records.credits(id)).containsExactly(new dev.casebook.server.memory.MemoryFeedback.Credit(
+                caseId.toString(), 0.9, "example", "positive", 3, 1));
+
         String stream = events(a(), id);
         assertThat(stream).contains("event:cases_selected", "event:planned", "event:end", "\"status\":\"answered\"");
         assertThat(stream.indexOf("event:planned")).isLessThan(stream.indexOf("event:end"));
@@ -242,8 +245,8 @@ abstract class TaskApiContract {
         UUID caseId = UUID.randomUUID();
         UUID written = UUID.randomUUID();
         List<Step.CasesSelected.Pick> picks = List.of(
-                new Step.CasesSelected.Pick(caseId, 0.8, "positive", "an old task", "positive"),
-                new Step.CasesSelected.Pick(UUID.randomUUID(), 0.3, "negative", "a failed task", "negative"));
+                new Step.CasesSelected.Pick(caseId, 0.8, "positive", "an old task", "positive", 5, 4),
+                new Step.CasesSelected.Pick(UUID.randomUUID(), 0.3, "negative", "a failed task", "negative", 0, 0));
         records.recordEpisode(spec(id, "tenant-a"), List.of(new Step.CasesSelected("similarity", picks, 2),
                         new Step.Planned(1, "{\"answer\":\"42\"}", List.of(), 90, 30),
                         new Step.Answered("42", "FINAL ANSWER: 42", false, 0, 0)),
@@ -260,6 +263,7 @@ abstract class TaskApiContract {
         assertThat(task.get("selected")).hasSize(2);
         assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
         assertThat(task.get("selected").get(1).get("role").asString()).isEqualTo("negative");
+        assertThat(records.credits(id)).extracting(c -> c.uses() + "/" + c.successes()).containsExactly("5/4", "0/0");
         JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
         assertThat(steps).hasSize(3); // numbered from 1 like the task runner's: a step 0 would be left out
         assertThat(steps.get(0).get("seq").asInt()).isEqualTo(1);
