@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The learned policy's replay examples in the run records' database (table {@code policy_replay}, V20; its
- * {@code tenant} column, V21).
+ * {@code tenant} column, V31).
  */
 final class JdbcReplayLog implements ReplayLog {
 

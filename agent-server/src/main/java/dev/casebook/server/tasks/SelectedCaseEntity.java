@@ -23,7 +23,7 @@ class SelectedCaseEntity {
     String role;
     String task;
     String label;
-    /** The case's counts when it was selected (V22); null in rows recorded before. */
+    /** The case's counts when it was selected (V32); null in rows recorded before. */
     Integer uses;
     Integer successes;
 
