@@ -9,21 +9,25 @@ import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The LLM of each role, bound from {@code casebook.models.{planner,executor,judge}.*}. The executor and the judge
- * inherit every key they leave unset from the planner. A role without a base URL and model is not configured.
+ * The LLM of each role, bound from {@code casebook.models.{planner,executor,judge,experience}.*}. The executor, the
+ * judge and the experience model (the world model of dream rollouts, {@code dev.casebook.server.synthesis}) inherit
+ * every key they leave unset from the planner. A role without a base URL and model is not configured.
  *
  * <p>{@code casebook.models.profiles.<name>.*} are further models (same keys as a role) that an evaluation run may
  * name for any role ({@link RunModels}); a profile inherits nothing and must name a model and where it is.
  */
 @ConfigurationProperties("casebook.models")
-public record ModelSettings(Role planner, Role executor, Role judge, Map<String, Role> profiles) {
-    /** The roles, in the order they are listed. */
+public record ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles) {
+    /** The roles of the agent and its scorers, in the order they are listed: what an evaluation run may choose. */
     public static final List<String> ROLES = List.of("planner", "executor", "judge");
+    /** The agent's roles and the experience model: what a dream job may choose. */
+    public static final List<String> DREAM_ROLES = List.of("planner", "executor", "judge", "experience");
 
     public ModelSettings {
         planner = planner == null ? Role.EMPTY : planner;
         executor = (executor == null ? Role.EMPTY : executor).inheriting(planner);
         judge = (judge == null ? Role.EMPTY : judge).inheriting(planner);
+        experience = (experience == null ? Role.EMPTY : experience).inheriting(planner);
         profiles = new TreeMap<>(profiles == null ? Map.of() : profiles);
         profiles.forEach((name, profile) -> {
             if (name.isBlank() || profile == null || !profile.configured()) {
@@ -34,13 +38,14 @@ public record ModelSettings(Role planner, Role executor, Role judge, Map<String,
         profiles = Collections.unmodifiableMap(profiles);
     }
 
-    /** The configured model of a role ({@link #ROLES}). */
+    /** The configured model of a role ({@link #DREAM_ROLES}). */
     public Role role(String name) {
         return switch (name) {
             case "planner" -> planner;
             case "executor" -> executor;
             case "judge" -> judge;
-            default -> throw new IllegalArgumentException("unknown role '" + name + "'; roles: " + ROLES);
+            case "experience" -> experience;
+            default -> throw new IllegalArgumentException("unknown role '" + name + "'; roles: " + DREAM_ROLES);
         };
     }
 

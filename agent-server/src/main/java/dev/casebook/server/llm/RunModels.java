@@ -47,15 +47,23 @@ public final class RunModels {
      *                                  name, or a plain model name for a role without a configured endpoint
      */
     public Map<String, Choice> choose(Map<String, String> requested) {
+        return choose(requested, ModelSettings.ROLES);
+    }
+
+    /**
+     * As {@link #choose(Map)} over these roles (e.g. {@link ModelSettings#DREAM_ROLES}, which adds the experience
+     * model); a requested role outside them is unknown.
+     */
+    public Map<String, Choice> choose(Map<String, String> requested, List<String> roles) {
         Map<String, String> asked = requested == null ? Map.of() : requested;
         for (String role : asked.keySet()) {
-            if (!ModelSettings.ROLES.contains(role)) {
+            if (!roles.contains(role)) {
                 throw new IllegalArgumentException("field 'models' names an unknown role '" + role + "'; roles: "
-                        + ModelSettings.ROLES);
+                        + roles);
             }
         }
         Map<String, Choice> choices = new LinkedHashMap<>();
-        for (String role : ModelSettings.ROLES) {
+        for (String role : roles) {
             String name = asked.get(role);
             ModelSettings.Role configured = settings.role(role);
             if (name == null) {

@@ -10,7 +10,7 @@ class RunModelsTest {
     static final ModelSettings.Role PLANNER = new ModelSettings.Role(null, "http://llm/v1", "k", "base", null, null, null);
     static final ModelSettings.Role BIG = new ModelSettings.Role(null, "http://big/v1", "big-key", "big-model", null, null, null);
 
-    final RunModels models = new RunModels(new ModelSettings(PLANNER, null, null, Map.of("big", BIG, "other", BIG)));
+    final RunModels models = new RunModels(new ModelSettings(PLANNER, null, null, null, Map.of("big", BIG, "other", BIG)));
 
     @Test
     void roles_left_out_keep_the_servers_model_and_a_plain_name_is_asked_of_the_roles_endpoint() {
@@ -37,11 +37,22 @@ class RunModelsTest {
                 .hasMessage("field 'models' names an unknown role 'critic'; roles: [planner, executor, judge]");
         assertThatThrownBy(() -> models.choose(Map.of("planner", "a b")))
                 .hasMessageStartingWith("field 'models.planner' must be a model profile (known profiles: big, other) or a model name");
-        RunModels unconfigured = new RunModels(new ModelSettings(null, null, null, Map.of("big", BIG)));
+        RunModels unconfigured = new RunModels(new ModelSettings(null, null, null, null, Map.of("big", BIG)));
         assertThatThrownBy(() -> unconfigured.choose(Map.of("planner", "gpt-4o")))
                 .hasMessage("field 'models.planner': 'gpt-4o' is no model profile (known profiles: big), and the planner"
                         + " has no configured endpoint to ask for it (casebook.models.planner.base-url)");
         assertThat(unconfigured.choose(Map.of("planner", "big"))).containsOnlyKeys("planner");
+    }
+
+    @Test
+    void a_dream_job_may_choose_the_experience_model_and_an_evaluation_run_may_not() {
+        var choices = models.choose(Map.of("experience", "big"), ModelSettings.DREAM_ROLES);
+
+        assertThat(choices).containsOnlyKeys("planner", "executor", "judge", "experience");
+        assertThat(models.role("experience", choices.get("experience"))).isEqualTo(BIG);
+        assertThat(models.role("experience", null)).isEqualTo(PLANNER);
+        assertThatThrownBy(() -> models.choose(Map.of("experience", "big")))
+                .hasMessage("field 'models' names an unknown role 'experience'; roles: [planner, executor, judge]");
     }
 
     @Test
@@ -55,7 +66,7 @@ class RunModelsTest {
     @Test
     void a_profile_must_name_a_model_and_where_it_is() {
         var incomplete = new ModelSettings.Role(null, null, null, "m", null, null, null);
-        assertThatThrownBy(() -> new ModelSettings(PLANNER, null, null, Map.of("half", incomplete)))
+        assertThatThrownBy(() -> new ModelSettings(PLANNER, null, null, null, Map.of("half", incomplete)))
                 .hasMessage("casebook.models.profiles.half needs base-url (or provider ollama) and model");
     }
 
