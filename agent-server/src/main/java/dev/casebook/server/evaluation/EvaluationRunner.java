@@ -2,14 +2,14 @@ package dev.casebook.server.evaluation;
 
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.batch.BatchExecutors;
+import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.tasks.TaskSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,7 +32,7 @@ class EvaluationRunner {
     private final ObjectProvider<MemoryFeedback> memory;
     private final String instance;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, RunExecutor> active = new ConcurrentHashMap<>();
+    private final BatchExecutors executors = new BatchExecutors("eval-run");
 
     EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskRecords tasks,
                      ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
@@ -78,59 +78,26 @@ class EvaluationRunner {
             records.end(runId, RunStatus.FAILED, e.getMessage(), clock.instant());
             return;
         }
-        active.computeIfAbsent(runId, id -> {
-            RunExecutor executor = new RunExecutor(id, records, tasks, current, scorers, memory.getIfAvailable(),
-                    instance, clock);
-            Thread.ofVirtual().name("eval-run-" + id).start(() -> {
-                try {
-                    executor.run();
-                } finally {
-                    active.remove(id, executor);
-                }
-            });
-            return executor;
-        });
+        executors.start(runId, () -> new RunExecutor(runId, records, tasks, current, scorers, memory.getIfAvailable(),
+                instance, clock));
     }
 
     void stop(String runId) {
-        RunExecutor executor = active.get(runId);
-        if (executor != null) {
-            executor.stop();
-        }
+        executors.stop(runId);
     }
 
     boolean active(String runId) {
-        return active.containsKey(runId);
+        return executors.active(runId);
     }
 
     /** Waits until this instance no longer works the run; false when it still does after {@code timeout}. */
-    boolean awaitStopped(String runId, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (active.containsKey(runId)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+    boolean awaitStopped(String runId, Duration timeout) {
+        return executors.awaitStopped(runId, timeout);
     }
 
-    /**
-     * Stops every executor and waits for them to give their claims back, before the database goes away with the
-     * rest of the context (claims left behind would wait for this instance's next start).
-     */
+    /** Stops every executor and waits for them to give their claims back, before the database goes away. */
     @PreDestroy
     void shutdown() {
-        active.values().forEach(RunExecutor::stop);
-        for (String runId : List.copyOf(active.keySet())) {
-            if (!awaitStopped(runId, java.time.Duration.ofSeconds(10))) {
-                log.warn("Evaluation run {} did not stop within 10 s; its claims are given back at the next start", runId);
-            }
-        }
+        executors.stopAll(Duration.ofSeconds(10));
     }
 }

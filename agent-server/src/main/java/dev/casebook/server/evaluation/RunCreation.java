@@ -8,6 +8,7 @@ import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.web.ApiException;
 import java.nio.file.Path;

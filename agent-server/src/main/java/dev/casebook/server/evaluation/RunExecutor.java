@@ -9,6 +9,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.nio.file.Path;
@@ -18,105 +19,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works one run on this instance: claims items one by one (at most {@code concurrency} at once, each on a virtual
- * thread), runs the agent, scores the answer and records the item; in read-write runs the primary score goes to
- * case memory as the episode's reward. Ends the run when no item is left. Stopping it
- * (cancel, shutdown) interrupts the agents and gives their claims back, so those items run again later and finished
- * ones are never redone.
+ * Works one run on this instance ({@link BatchExecutor}: items claimed into free slots, each on a virtual thread):
+ * runs the agent, scores the answer and records the item; in read-write runs the primary score goes to case memory
+ * as the episode's reward. A stopped executor (cancel, shutdown) records nothing more, so interrupted items run
+ * again later and finished ones are never redone.
  */
-final class RunExecutor implements Runnable {
+final class RunExecutor extends BatchExecutor<RunRecords.Item> {
     private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
 
-    private final String runId;
     private final RunRecords records;
     /** Each item's episode is recorded as a task, so its trace can be read and streamed like any task's. */
     private final TaskRecords tasks;
     private final Agent agent;
     private final ScorerRegistry scorers;
     private final MemoryFeedback memory;
-    private final String instance;
-    private final Clock clock;
-    private volatile boolean stopped;
-    private volatile Thread thread;
+    private RunRecords.Run run;
 
     RunExecutor(String runId, RunRecords records, TaskRecords tasks, Agent agent, ScorerRegistry scorers,
                 MemoryFeedback memory, String instance, Clock clock) {
-        this.runId = runId;
+        super("evaluation run", runId, records.tables(), instance, clock);
         this.records = records;
         this.tasks = tasks;
         this.agent = agent;
         this.scorers = scorers;
         this.memory = memory;
-        this.instance = instance;
-        this.clock = clock;
-    }
-
-    void stop() {
-        stopped = true;
-        Thread running = thread;
-        if (running != null) {
-            running.interrupt();
-        }
     }
 
     @Override
-    public void run() {
-        thread = Thread.currentThread();
-        if (!records.start(runId, clock.instant())) {
-            return;
-        }
-        RunRecords.Run run = records.find(runId).orElseThrow();
-        Semaphore slots = new Semaphore(run.settings().concurrency());
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        try {
-            while (!stopped) {
-                slots.acquire();
-                int free = 1 + slots.drainPermits(); // claim as many items as there are free slots, in one go
-                if (stopped || records.status(runId) != RunStatus.RUNNING) {
-                    slots.release(free);
-                    break;
-                }
-                List<RunRecords.Item> items = records.claim(runId, instance, clock.instant(), free);
-                slots.release(free - items.size());
-                if (items.isEmpty()) {
-                    RunRecords.Counts counts = records.counts(run);
-                    if (counts.pending() == 0 && counts.running() == 0) {
-                        records.end(runId, RunStatus.COMPLETED, null, clock.instant());
-                        break;
-                    }
-                    Thread.sleep(50);
-                    continue;
-                }
-                for (RunRecords.Item item : items) {
-                    pool.submit(() -> {
-                        try {
-                            execute(run, item);
-                        } finally {
-                            slots.release();
-                        }
-                    });
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("evaluation run {} failed", runId, e);
-            records.end(runId, RunStatus.FAILED, e.toString(), clock.instant());
-        } finally {
-            if (stopped || Thread.currentThread().isInterrupted()) {
-                pool.shutdownNow();
-            }
-            pool.close();
-            records.release(runId, instance);
-        }
+    protected int prepare() {
+        run = records.find(runId).orElseThrow();
+        return run.settings().concurrency();
+    }
+
+    @Override
+    protected List<RunRecords.Item> claim(int limit) {
+        return records.claim(runId, instance, clock.instant(), limit);
+    }
+
+    @Override
+    protected void execute(RunRecords.Item item) {
+        execute(run, item);
     }
 
     private void execute(RunRecords.Run run, RunRecords.Item item) {
@@ -138,7 +85,7 @@ final class RunExecutor implements Runnable {
             log.warn("agent failed on item {} of run {}", item.seq(), runId, e);
             outcome = new Outcome.Failed("error", e.toString(), List.of(), 0);
         }
-        if (stopped || Thread.currentThread().isInterrupted()) {
+        if (stopped()) {
             return; // the claim is given back; the item runs again
         }
         tasks.recordEpisode(spec, steps, outcome); // its trace is then read and replayed like any task's

@@ -1,6 +1,7 @@
 package dev.casebook.server.evaluation;
 
-import java.sql.Connection;
+import dev.casebook.server.batch.BatchTables;
+import dev.casebook.server.batch.RunStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -18,24 +18,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * Evaluation runs and items in the relational database. Items are claimed up to a limit at once: on PostgreSQL with
- * {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a run never take the same item; elsewhere (the embedded H2,
- * one process) by a conditional update. An item is finished only by the instance that holds its claim, once.
+ * Evaluation runs and items in the relational database. Their lifecycle and claims are those of every batch run
+ * ({@link BatchTables}: on PostgreSQL {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a run never take the same
+ * item). An item is finished only by the instance that holds its claim, once.
  */
 @Component
 class RunRecords {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final boolean postgres;
-    /** Serialises claims on the embedded database, where several runs' executors share the conditional updates. */
-    private final ReentrantLock claiming = new ReentrantLock();
+    private final BatchTables tables;
 
-    RunRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) throws SQLException {
+    RunRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) {
         this.jdbc = jdbc;
         this.tx = tx;
-        try (Connection connection = dataSource.getConnection()) {
-            this.postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-        }
+        this.tables = new BatchTables(jdbc, dataSource, "eval_runs", "eval_items");
+    }
+
+    /** The run and item lifecycle the executors share with other batch runs. */
+    BatchTables tables() {
+        return tables;
     }
 
     record Run(String id, String tenant, String name, RunStatus status, String datasetName, String datasetPath,
@@ -98,80 +99,23 @@ class RunRecords {
     }
 
     List<String> unfinishedRunIds() {
-        return jdbc.queryForList("SELECT id FROM eval_runs WHERE status IN ('queued', 'running') ORDER BY created_at", String.class);
-    }
-
-    /** Marks the run running (again); false when it is at rest in a state that may not run. */
-    boolean start(String id, Instant now) {
-        return jdbc.update("""
-                UPDATE eval_runs SET status = 'running', started_at = COALESCE(started_at, ?), resumed_at = ?, finished_at = NULL
-                WHERE id = ? AND status IN ('queued', 'running')""", Timestamp.from(now), Timestamp.from(now), id) == 1;
+        return tables.unfinishedRunIds();
     }
 
     boolean resume(String id) {
-        return jdbc.update("UPDATE eval_runs SET status = 'queued', error = NULL WHERE id = ? AND status IN ('cancelled', 'failed')", id) == 1;
+        return tables.resume(id);
     }
 
     boolean end(String id, RunStatus status, String error, Instant now) {
-        return jdbc.update("UPDATE eval_runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
-                status.wire(), error, Timestamp.from(now), id) == 1;
-    }
-
-    RunStatus status(String id) {
-        return RunStatus.of(jdbc.queryForObject("SELECT status FROM eval_runs WHERE id = ?", String.class, id));
+        return tables.end(id, status, error, now);
     }
 
     /**
-     * The run's earliest unfinished epoch, the smaller of its first pending and its first running item's, each read
-     * from one end of the {@code (run_id, status, epoch, seq)} index. A claim happens about once per finished item, so
-     * it must not scan the run, as {@code MIN(epoch) … WHERE status IN ('pending', 'running')} does on H2: that took
-     * most of the CPU of a 3,197-item run (docs/evaluation.md, Benchmark).
-     */
-    private static final String NEXT_EPOCH = """
-            (SELECT MIN(epoch) FROM (
-                (SELECT epoch FROM eval_items WHERE run_id = ? AND status = 'pending' ORDER BY run_id, status, epoch, seq LIMIT 1)
-                UNION ALL
-                (SELECT epoch FROM eval_items WHERE run_id = ? AND status = 'running' ORDER BY run_id, status, epoch, seq LIMIT 1)
-            ) AS ends)""";
-
-    /**
-     * Claims up to {@code limit} pending items of the run's earliest unfinished epoch for this instance, in one
-     * statement on PostgreSQL ({@code FOR UPDATE SKIP LOCKED}, so replicas never claim the same item), in seq order.
-     * The {@code ORDER BY} names the index's columns so that both databases read the first rows of the index instead
-     * of sorting every pending item.
+     * Claims up to {@code limit} pending items of the run's earliest unfinished epoch for this instance
+     * ({@link BatchTables#claim}), in seq order.
      */
     List<Item> claim(String runId, String instance, Instant now, int limit) {
-        List<Integer> seqs;
-        if (postgres) {
-            // a CTE is evaluated once: a sub-select in the WHERE clause may be re-evaluated and claim more than limit
-            seqs = jdbc.queryForList("""
-                    WITH picked AS (
-                        SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
-                        ORDER BY run_id, status, epoch, seq LIMIT ? FOR UPDATE SKIP LOCKED)
-                    UPDATE eval_items e SET status = 'running', claimed_by = ?, claimed_at = ?
-                    FROM picked WHERE e.run_id = ? AND e.seq = picked.seq
-                    RETURNING e.seq""".formatted(NEXT_EPOCH), Integer.class, runId, runId, runId, limit, instance,
-                    Timestamp.from(now), runId);
-        } else {
-            claiming.lock(); // not synchronized: on JDK 21 that pins the virtual thread while it waits for a connection
-            try {
-                List<Integer> candidates = jdbc.queryForList("""
-                        SELECT seq FROM eval_items WHERE run_id = ? AND status = 'pending' AND epoch = %s
-                        ORDER BY run_id, status, epoch, seq LIMIT ?""".formatted(NEXT_EPOCH), Integer.class, runId,
-                        runId, runId, limit);
-                seqs = new ArrayList<>();
-                for (Integer seq : candidates) {
-                    if (jdbc.update("""
-                            UPDATE eval_items SET status = 'running', claimed_by = ?, claimed_at = ?
-                            WHERE run_id = ? AND seq = ? AND status = 'pending'""", instance, Timestamp.from(now), runId,
-                            seq) == 1) {
-                        seqs.add(seq);
-                    }
-                }
-            } finally {
-                claiming.unlock();
-            }
-        }
+        List<Integer> seqs = tables.claim(runId, instance, now, limit);
         if (seqs.isEmpty()) {
             return List.of();
         }
@@ -194,15 +138,9 @@ class RunRecords {
                 result.guardLeak(), Timestamp.from(now), runId, seq, instance) == 1;
     }
 
-    /** Gives back this instance's unfinished claims of a run (cancel, shutdown): they run again later. */
-    int release(String runId, String instance) {
-        return jdbc.update("UPDATE eval_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE run_id = ? AND status = 'running' AND claimed_by = ?",
-                runId, instance);
-    }
-
     /** At start-up: claims this instance held when it stopped are given back. */
     int releaseAll(String instance) {
-        return jdbc.update("UPDATE eval_items SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'running' AND claimed_by = ?", instance);
+        return tables.releaseAll(instance);
     }
 
     /**

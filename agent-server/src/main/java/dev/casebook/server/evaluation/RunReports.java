@@ -5,6 +5,7 @@ import dev.casebook.eval.run.Aggregates;
 import dev.casebook.eval.run.Attempt;
 import dev.casebook.eval.run.LearningCurve;
 import dev.casebook.eval.scoring.GaiaSubmission;
+import dev.casebook.server.batch.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

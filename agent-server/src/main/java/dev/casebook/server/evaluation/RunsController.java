@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import java.util.List;
