@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Works one batch run on this instance: claims items (at most {@link #prepare() concurrency} at once, as many as
  * there are free slots in one claim, each item on a virtual thread), and completes the run when no item is pending
  * or running anywhere. Stopping it (cancel, shutdown) interrupts the running items and gives their claims back, so
- * they run again later; a subclass checks {@link #stopped()} after an item's work and then records nothing.
+ * they run again later; a subclass writes an item's results through {@link #record}, which skips them once the run
+ * is being stopped and is never interrupted halfway.
  *
  * @param <I> an item as the subclass reads it when claimed
  */
@@ -24,6 +26,8 @@ public abstract class BatchExecutor<I> implements Runnable {
     protected final Clock clock;
     private final BatchTables tables;
     private final String kind;
+    /** Items hold it (shared) while they write; a stop takes it (exclusive) before it interrupts them. */
+    private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
     private volatile boolean stopped;
     private volatile Thread thread;
 
@@ -52,6 +56,24 @@ public abstract class BatchExecutor<I> implements Runnable {
     /** True once the run is being stopped here or this item's thread was interrupted: record nothing more. */
     protected final boolean stopped() {
         return stopped || Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Runs an item's writes (its record, its rewards) unless the run is being stopped, and returns whether they ran.
+     * A stop waits for writes under way before it interrupts the items, so no write is torn by an interrupt (which can
+     * close a database connection) and no item is left half recorded.
+     */
+    protected final boolean record(Runnable writes) {
+        writing.readLock().lock();
+        try {
+            if (stopped()) {
+                return false;
+            }
+            writes.run();
+            return true;
+        } finally {
+            writing.readLock().unlock();
+        }
     }
 
     public final void stop() {
@@ -101,14 +123,29 @@ public abstract class BatchExecutor<I> implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("{} {} failed", kind, runId, e);
-            tables.end(runId, RunStatus.FAILED, e.toString(), clock.instant());
+            if (!stopped) { // a stop's interrupt can break a database call: that is no failure of the run
+                log.error("{} {} failed", kind, runId, e);
+                tables.end(runId, RunStatus.FAILED, e.toString(), clock.instant());
+            }
         } finally {
             if (stopped || Thread.currentThread().isInterrupted()) {
-                pool.shutdownNow();
+                writing.writeLock().lock(); // writes under way finish first; later ones see the stop and skip
+                try {
+                    pool.shutdownNow();
+                } finally {
+                    writing.writeLock().unlock();
+                }
             }
             pool.close();
-            tables.release(runId, instance);
+            // with the interrupt flag set, the JDBC driver's socket closes at the first read: clear it for the release
+            boolean interrupted = Thread.interrupted();
+            try {
+                tables.release(runId, instance);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

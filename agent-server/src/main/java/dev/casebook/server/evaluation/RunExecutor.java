@@ -88,8 +88,6 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         if (stopped()) {
             return; // the claim is given back; the item runs again
         }
-        tasks.recordEpisode(spec, steps, outcome); // its trace is then read and replayed like any task's
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String prediction = outcome instanceof Outcome.Answered answered ? answered.answer() : null;
         Map<String, Map<String, Object>> scores = new LinkedHashMap<>();
         if (!item.golds().isEmpty()) {
@@ -104,12 +102,17 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
             case Outcome.Failed f -> f.reason();
         };
         String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
-        boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,
-                outcomeName, detail, scores, correct, outcome.tokens(), millis, picks(outcome.selected()), leak),
-                clock.instant());
-        if (recorded && correct != null && memory != null && outcome instanceof Outcome.Answered answered) {
-            rewardMemory(run, item, answered, correct);
-        }
+        Outcome ended = outcome;
+        record(() -> { // unless stopped meanwhile: then the claim is given back and the item runs again
+            tasks.recordEpisode(spec, steps, ended); // its trace is then read and replayed like any task's
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,
+                    outcomeName, detail, scores, correct, ended.tokens(), millis, picks(ended.selected()), leak),
+                    clock.instant());
+            if (recorded && correct != null && memory != null && ended instanceof Outcome.Answered answered) {
+                rewardMemory(run, item, answered, correct);
+            }
+        });
     }
 
     /** In read-write runs the primary score is the episode's reward: its case and the cases it used learn from it. */
