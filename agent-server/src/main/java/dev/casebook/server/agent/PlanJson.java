@@ -1,25 +1,19 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.server.llm.ReplyJson;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads the planner's JSON, repairing what models commonly get wrong: code fences, prose around the object,
- * trailing commas, single quotes, comments, unquoted names. Accepts {@code {"subtasks": [...]}} (strings, or
- * objects with a {@code description}), a bare array of subtasks, and {@code {"answer": "..."}}.
+ * Reads the planner's JSON, repairing what models commonly get wrong ({@link ReplyJson}). Accepts
+ * {@code {"subtasks": [...]}} (strings, or objects with a {@code description}), a bare array of subtasks, and
+ * {@code {"answer": "..."}}.
  */
 final class PlanJson {
-    private static final JsonMapper LENIENT = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_SINGLE_QUOTES,
-                    JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_UNQUOTED_PROPERTY_NAMES,
-                    JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .build();
     private static final JsonMapper STRICT = JsonMapper.builder().build();
 
     /** Not a plan; the message says why, for the planner to correct. */
@@ -33,24 +27,11 @@ final class PlanJson {
     }
 
     static PlannerDecision parse(String reply, int maxSubtasks) throws Invalid {
-        String text = reply == null ? "" : reply.strip();
-        if (text.isEmpty()) {
-            throw new Invalid("the reply was empty");
-        }
-        int start = firstOf(text, '{', '[');
-        if (start < 0) {
-            throw new Invalid("the reply contains no JSON object");
-        }
-        char open = text.charAt(start);
-        int end = text.lastIndexOf(open == '{' ? '}' : ']');
-        if (end < start) {
-            throw new Invalid("the JSON " + (open == '{' ? "object" : "array") + " is not closed");
-        }
         JsonNode node;
         try {
-            node = LENIENT.readTree(text.substring(start, end + 1));
-        } catch (JacksonException e) {
-            throw new Invalid("the JSON does not parse: " + e.getOriginalMessage());
+            node = ReplyJson.read(reply);
+        } catch (ReplyJson.Invalid e) {
+            throw new Invalid(e.getMessage());
         }
         if (node.isArray()) {
             ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
@@ -91,11 +72,5 @@ final class PlanJson {
             }
         }
         return "";
-    }
-
-    private static int firstOf(String text, char a, char b) {
-        int i = text.indexOf(a);
-        int j = text.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 }

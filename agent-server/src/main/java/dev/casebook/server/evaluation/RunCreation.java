@@ -88,8 +88,8 @@ class RunCreation {
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
-                scorerNames, epochs, guard, chosen.size(), RunSettings.modelNames(choices),
-                RunSettings.profileNames(choices));
+                scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
+                RunModels.profileNames(choices));
         List<RunRecords.NewItem> items = new ArrayList<>((int) total);
         int seq = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -40,9 +40,7 @@ record RunSettings(String split, List<String> groups, Integer limit, Integer sam
 
     /** The stored model choice of each role that has one. */
     Map<String, RunModels.Choice> modelChoices() {
-        Map<String, RunModels.Choice> choices = new LinkedHashMap<>();
-        models.forEach((role, model) -> choices.put(role, new RunModels.Choice(model, profiles.get(role))));
-        return choices;
+        return RunModels.choices(models, profiles);
     }
 
     /** An unmodifiable copy in the order of {@link ModelSettings#ROLES}. */
@@ -51,21 +49,5 @@ record RunSettings(String split, List<String> groups, Integer limit, Integer sam
         ModelSettings.ROLES.stream().filter(values::containsKey).forEach(role -> ordered.put(role, values.get(role)));
         values.forEach(ordered::putIfAbsent);
         return Collections.unmodifiableMap(ordered);
-    }
-
-    static Map<String, String> modelNames(Map<String, RunModels.Choice> choices) {
-        Map<String, String> names = new LinkedHashMap<>();
-        choices.forEach((role, choice) -> names.put(role, choice.model()));
-        return names;
-    }
-
-    static Map<String, String> profileNames(Map<String, RunModels.Choice> choices) {
-        Map<String, String> names = new LinkedHashMap<>();
-        choices.forEach((role, choice) -> {
-            if (choice.profile() != null) {
-                names.put(role, choice.profile());
-            }
-        });
-        return names;
     }
 }

@@ -123,6 +123,31 @@ public final class RunModels {
         return ModelSettings.ROLES.stream().map(settings::role).toList();
     }
 
+    /** The model name of each chosen role: what a run stores and shows (never a URL or key). */
+    public static Map<String, String> modelNames(Map<String, Choice> choices) {
+        Map<String, String> names = new LinkedHashMap<>();
+        choices.forEach((role, choice) -> names.put(role, choice.model()));
+        return names;
+    }
+
+    /** The profile of each chosen role that uses one. */
+    public static Map<String, String> profileNames(Map<String, Choice> choices) {
+        Map<String, String> names = new LinkedHashMap<>();
+        choices.forEach((role, choice) -> {
+            if (choice.profile() != null) {
+                names.put(role, choice.profile());
+            }
+        });
+        return names;
+    }
+
+    /** The choices stored as {@link #modelNames} and {@link #profileNames}, e.g. of a run resumed after a restart. */
+    public static Map<String, Choice> choices(Map<String, String> models, Map<String, String> profiles) {
+        Map<String, Choice> choices = new LinkedHashMap<>();
+        models.forEach((role, model) -> choices.put(role, new Choice(model, profiles.get(role))));
+        return choices;
+    }
+
     private String profileList() {
         return "(known profiles: " + (settings.profiles().isEmpty() ? "none" : String.join(", ",
                 settings.profiles().keySet())) + ")";

@@ -1,10 +1,9 @@
 package dev.casebook.server.memory;
 
 import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.embedding.VectorBytes;
 import dev.casebook.memory.policy.learned.ReplayExample;
 import dev.casebook.memory.policy.learned.ReplayLog;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ final class JdbcReplayLog implements ReplayLog {
     public void append(ReplayExample example) {
         jdbc.update("INSERT INTO policy_replay (tenant, case_id, state, case_vector, uses, successes, label, reward,"
                 + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", example.tenant(), example.caseId().toString(),
-                bytes(example.state()), bytes(example.caseVector()), example.uses(), example.successes(),
+                VectorBytes.bytes(example.state()), VectorBytes.bytes(example.caseVector()), example.uses(), example.successes(),
                 example.label().wireName(), example.reward(), Timestamp.from(Instant.now()));
     }
 
@@ -37,8 +36,8 @@ final class JdbcReplayLog implements ReplayLog {
     public List<ReplayExample> recent(int limit) {
         List<ReplayExample> newestFirst = new ArrayList<>(jdbc.query("SELECT tenant, case_id, state, case_vector,"
                 + " uses, successes, label, reward FROM policy_replay ORDER BY id DESC LIMIT ?",
-                (rs, n) -> new ReplayExample(rs.getString("tenant"), floats(rs.getBytes("state")), UUID.fromString(rs.getString("case_id")),
-                        floats(rs.getBytes("case_vector")), rs.getInt("uses"), rs.getInt("successes"),
+                (rs, n) -> new ReplayExample(rs.getString("tenant"), VectorBytes.floats(rs.getBytes("state")), UUID.fromString(rs.getString("case_id")),
+                        VectorBytes.floats(rs.getBytes("case_vector")), rs.getInt("uses"), rs.getInt("successes"),
                         CaseLabel.parse(rs.getString("label")), rs.getDouble("reward")), limit));
         Collections.reverse(newestFirst);
         return newestFirst;
@@ -47,17 +46,5 @@ final class JdbcReplayLog implements ReplayLog {
     @Override
     public int deleteTenant(String tenant) {
         return jdbc.update("DELETE FROM policy_replay WHERE tenant = ?", tenant);
-    }
-
-    private static byte[] bytes(float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(values);
-        return buffer.array();
-    }
-
-    private static float[] floats(byte[] bytes) {
-        float[] values = new float[bytes.length / Float.BYTES];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        return values;
     }
 }
