@@ -4,14 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Turns finished episodes into case memory (DESIGN §2, step 8).
  *
- * <p>{@link #write}: the episode becomes a new case, unless a case of the same tenant is a near-duplicate (cosine
- * similarity of the task embeddings at least {@code duplicateThreshold}): that case's plan, answer, reward and label
- * are updated instead. Each selected case counts one more use, and one more success when the episode's reward is
+ * <p>{@link #write}: the episode becomes a new case, unless a case of the same tenant and source is a near-duplicate
+ * (cosine similarity of the task embeddings at least {@code duplicateThreshold}): that case's plan, answer, reward and
+ * label are updated instead. Sources stay apart: a dream rollout of a task never overwrites the real case of the
+ * same task, nor a real episode a synthetic case. Each selected case counts one more use, and one more success when the episode's reward is
  * final and at least 0.5.
  *
  * <p>{@link #applyReward}: a reward that arrives later (user feedback, a scorer) replaces the episode case's
@@ -57,7 +59,7 @@ public final class MemoryRewriter {
     public Written write(Episode episode) {
         CaseLabel label = CaseLabel.fromReward(episode.reward());
         Optional<ScoredCase> nearest = store.search(new VectorQuery(episode.embedding(),
-                CaseFilter.tenant(episode.tenant()), 1)).stream().findFirst();
+                CaseFilter.tenant(episode.tenant()).withSources(Set.of(episode.source())), 1)).stream().findFirst();
         Case written;
         boolean updated = false;
         if (nearest.isPresent() && nearest.get().score() >= duplicateThreshold) {

@@ -88,6 +88,27 @@ class MemoryRewriterIT {
     }
 
     @Test
+    void a_synthetic_episode_never_updates_the_real_case_of_the_same_task_nor_the_other_way_round() {
+        float[] v = vector();
+        Case real = rewriter.write(episode("acme", "What is 17*23?", v, 1, true, List.of())).value();
+
+        MemoryRewriter.Written dream = rewriter.write(new MemoryRewriter.Episode("acme", "What is 17*23?", v,
+                "{\"subtasks\":[\"guess\"]}", "400", 0.0, true, CaseSource.SYNTHETIC, "dream:1", List.of()));
+        MemoryRewriter.Written again = rewriter.write(new MemoryRewriter.Episode("acme", "What is 17*23?", v,
+                "{\"subtasks\":[\"guess again\"]}", "391", 1.0, true, CaseSource.SYNTHETIC, "dream:1", List.of()));
+
+        assertThat(dream.updatedExisting()).isFalse();
+        assertThat(dream.value().source()).isEqualTo(CaseSource.SYNTHETIC);
+        assertThat(again.updatedExisting()).isTrue();
+        assertThat(again.value().id()).isEqualTo(dream.value().id());
+        assertThat(store.get("acme", real.id()).orElseThrow()).extracting(Case::answer, Case::reward)
+                .containsExactly("391", 1.0);
+        assertThat(rewriter.write(episode("acme", "What is 17*23?", v, 0.5, false, List.of())).value().id())
+                .isEqualTo(real.id());
+        assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(2);
+    }
+
+    @Test
     void selected_cases_count_a_use_and_a_success_only_for_a_final_positive_reward() {
         Case a = rewriter.write(episode("acme", "old one", vector(), 1, true, List.of())).value();
         Case b = rewriter.write(episode("acme", "old two", vector(), 1, true, List.of())).value();

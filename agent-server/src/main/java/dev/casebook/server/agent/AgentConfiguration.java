@@ -1,7 +1,7 @@
 package dev.casebook.server.agent;
 
-import dev.casebook.server.llm.PlannerConfigured;
 import dev.casebook.server.llm.Models;
+import dev.casebook.server.llm.PlannerConfigured;
 import dev.casebook.tools.Tool;
 import dev.casebook.tools.Toolbox;
 import dev.casebook.tools.builtin.CalculatorTool;
@@ -32,7 +32,8 @@ class AgentConfiguration {
     @Bean
     @Conditional(PlannerConfigured.class)
     AgentFactory agentFactory(ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory, AgentSettings settings) {
-        return models -> new CasebookAgent(models, toolbox(tools), memory.getIfAvailable(), settings);
+        return (models, replace) -> new CasebookAgent(models, replace.apply(toolbox(tools)), memory.getIfAvailable(),
+                settings);
     }
 
     /** All tool beans by name (the first of a name wins), with the calculator when no bean provides one. */

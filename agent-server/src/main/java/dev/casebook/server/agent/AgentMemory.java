@@ -1,15 +1,20 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.MemoryRewriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
-/** The case memory the agent reads and writes: embedder, store, policies by name (with the default), rewriter. */
+/**
+ * The case memory the agent reads and writes: embedder, store, policies by name (with the default), rewriter, and
+ * the sources of the cases its planner may be shown ({@code selectable}; empty for all, the default).
+ */
 public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
-        String defaultPolicy, MemoryRewriter rewriter) {
+        String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable) {
     public AgentMemory {
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(store, "store");
@@ -19,5 +24,6 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
                     + policies.keySet());
         }
         Objects.requireNonNull(rewriter, "rewriter");
+        selectable = Set.copyOf(Objects.requireNonNullElse(selectable, Set.of()));
     }
 }

@@ -31,8 +31,8 @@ final class CaseSelectionStep {
             throw new Stop("unknown_policy", "no case-selection policy named '" + name + "'; known: "
                     + memory.policies().keySet());
         }
-        CaseFilter filter = CaseFilter.tenant(spec.tenant()).withExcludedOrigins(spec.excludeOrigins())
-                .withExcludedTasks(spec.excludeTasks());
+        CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable())
+                .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks());
         List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
         run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000));

@@ -1,6 +1,5 @@
 package dev.casebook.server.agent;
 
-import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.MemoryRewriter;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.llm.Models;
@@ -109,7 +108,7 @@ public final class CasebookAgent implements Agent {
         try {
             List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
             MemoryRewriter.Written written = memory.rewriter().write(new MemoryRewriter.Episode(spec.tenant(),
-                    spec.text(), selected.state(), plan, answerText, reward, rewardFinal, CaseSource.REAL,
+                    spec.text(), selected.state(), plan, answerText, reward, rewardFinal, spec.source(),
                     spec.origin(), ids));
             run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));

@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param excludeOrigins case origins never to select for this task (leave-one-task-out in evaluation runs)
  * @param excludeTasks   task texts (as {@link TaskKey}s) whose cases are never selected for this task, whatever their
  *                       origin (leave-one-task-out: the question's own text)
+ * @param source         where the task's experience comes from: {@code REAL} tools, or the experience model of a dream
+ *                       rollout ({@code SYNTHETIC}); the case it writes and its run record say so
  */
 public record TaskSpec(
         String id,
@@ -32,7 +35,8 @@ public record TaskSpec(
         Budgets budgets,
         String origin,
         Set<String> excludeOrigins,
-        Set<TaskKey> excludeTasks) {
+        Set<TaskKey> excludeTasks,
+        CaseSource source) {
 
     public TaskSpec {
         Objects.requireNonNull(id, "id");
@@ -46,5 +50,13 @@ public record TaskSpec(
         origin = origin == null ? "" : origin;
         excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
         excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** A task run against the real world (source {@code REAL}): every task but dream rollouts. */
+    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
+            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks) {
+        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
+                CaseSource.REAL);
     }
 }

@@ -71,7 +71,7 @@ class MemoryConfiguration {
                     + "', but the policies of this server are " + byName.keySet());
         }
         return new AgentMemory(embedder, store, byName, settings.policy(),
-                new MemoryRewriter(store, settings.duplicateThreshold()));
+                new MemoryRewriter(store, settings.duplicateThreshold()), settings.selectableSources());
     }
 
     /** True unless {@code casebook.memory.store} is {@code none}. */

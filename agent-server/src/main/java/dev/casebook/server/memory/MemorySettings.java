@@ -1,7 +1,10 @@
 package dev.casebook.server.memory;
 
+import dev.casebook.memory.CaseSource;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -14,9 +17,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param duplicateThreshold cosine similarity from which a finished episode updates an existing case of the same
  *                           tenant instead of adding one (default 0.95)
  * @param policy             the case-selection policy of tasks that name none (default {@code similarity})
+ * @param includeSynthetic   whether the planner may be shown cases written by dream rollouts (source
+ *                           {@code synthetic}); default true. Off keeps synthetic experience apart: such cases are
+ *                           still written and listed, but never selected
  */
 @ConfigurationProperties("casebook.memory")
-public record MemorySettings(String store, Path dir, Double duplicateThreshold, String policy) {
+public record MemorySettings(String store, Path dir, Double duplicateThreshold, String policy,
+        Boolean includeSynthetic) {
 
     public MemorySettings {
         store = store == null || store.isBlank() ? "lucene" : store.strip().toLowerCase(Locale.ROOT);
@@ -31,6 +38,12 @@ public record MemorySettings(String store, Path dir, Double duplicateThreshold, 
                     "casebook.memory.duplicate-threshold must be within (0, 1], was " + duplicateThreshold);
         }
         policy = policy == null || policy.isBlank() ? "similarity" : policy.strip();
+        includeSynthetic = includeSynthetic == null || includeSynthetic;
+    }
+
+    /** The sources of the cases a task may be shown; empty for all. */
+    public Set<CaseSource> selectableSources() {
+        return includeSynthetic ? Set.of() : EnumSet.complementOf(EnumSet.of(CaseSource.SYNTHETIC));
     }
 
     public boolean enabled() {

@@ -44,6 +44,8 @@ class TaskEntity {
     Instant finishedAt;
     @Column(name = "feedback_at")
     Instant feedbackAt;
+    /** Where the experience came from: {@code real}, or {@code synthetic} for a dream rollout. */
+    String source = "real";
 
     protected TaskEntity() {
     }

@@ -75,6 +75,7 @@ public class TaskRecords {
         e.attachments = json.writeValueAsString(attachmentIds);
         e.runner = settings.instanceId();
         e.createdAt = Instant.now();
+        e.source = spec.source().wireName();
         tasks.save(e);
     }
 
@@ -123,11 +124,11 @@ public class TaskRecords {
         jdbcTransaction.executeWithoutResult(status -> {
             jdbc.update("""
                     INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
-                        reason, detail, tokens, case_id, runner, created_at, started_at, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        reason, detail, tokens, case_id, runner, created_at, started_at, finished_at, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     spec.id(), spec.tenant(), spec.text(), end.status().name(), spec.memoryMode().wireName(),
                     spec.policy(), budgets, end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
-                    settings.instanceId(), now, now, now);
+                    settings.instanceId(), now, now, now, spec.source().wireName());
             jdbc.batchUpdate("""
                     INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", stepRows);
@@ -224,6 +225,6 @@ public class TaskRecords {
                 .map(s -> new TaskView.Selected(s.caseId, s.score, s.role, s.task, s.label)).toList();
         return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
                 e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
-                json.readValue(e.attachments, String[].class));
+                json.readValue(e.attachments, String[].class), e.source);
     }
 }

@@ -3,10 +3,14 @@ package dev.casebook.server.tasks;
 import java.time.Instant;
 import java.util.List;
 
-/** A task as the API shows it. */
+/**
+ * A task as the API shows it; {@code source} is {@code real}, or {@code synthetic} for a dream rollout (its tools were
+ * answered by the experience model).
+ */
 public record TaskView(String id, String text, String status, String answer, String reason, String detail,
         Double reward, String rewardBy, long tokens, String caseId, List<Selected> selected, Instant createdAt,
-        Instant startedAt, Instant finishedAt, String memoryMode, String policy, String[] attachments) {
+        Instant startedAt, Instant finishedAt, String memoryMode, String policy, String[] attachments,
+        String source) {
 
     /** A case selected for the planner, with the policy's score and the role it played. */
     public record Selected(String caseId, double score, String role, String task, String label) {
