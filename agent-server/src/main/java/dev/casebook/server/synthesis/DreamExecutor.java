@@ -1,0 +1,103 @@
+package dev.casebook.server.synthesis;
+
+import dev.casebook.server.agent.AgentFactory;
+import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.batch.BatchExecutor;
+import dev.casebook.server.memory.MemoryFeedback;
+import dev.casebook.server.tasks.TaskRecords;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works one dream job on this instance ({@link BatchExecutor}: items claimed into free slots, each on a virtual
+ * thread). Before the first claim it reads the real tasks that finished since into the replay buffer. A rollout is
+ * dreamed ({@link DreamRollout}), recorded as a task (source {@code synthetic}) and finished; its reward then goes to
+ * the task record (by {@code experience-model}) and, in read-write jobs, to case memory. A curriculum round
+ * ({@link CurriculumRound}) adds its tasks and rollouts with its own finish. A stopped executor records nothing more,
+ * so interrupted items run again later and finished ones never do.
+ */
+final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
+    private static final Logger log = LoggerFactory.getLogger(DreamExecutor.class);
+
+    /** What the executor works with; the same for every job of this instance but the models. */
+    record Context(DreamRecords records, TaskRecords tasks, MemoryFeedback memory, ReplayBuffer buffer,
+            AgentFactory agents, SynthesisSettings settings, int maxTaskChars) {
+    }
+
+    private final Context context;
+    private final DreamModels models;
+    private volatile DreamRecords.Job job;
+    private volatile DreamRollout rollout;
+    private volatile CurriculumRound curriculum;
+
+    DreamExecutor(String jobId, Context context, DreamModels models, String instance, Clock clock) {
+        super("dream job", jobId, context.records().tables(), instance, clock);
+        this.context = context;
+        this.models = models;
+    }
+
+    @Override
+    protected int prepare() {
+        job = context.records().find(runId).orElseThrow();
+        try {
+            context.buffer().ingest();
+        } catch (RuntimeException e) {
+            log.warn("dream job {}: the replay buffer could not read the tasks finished since; it grounds with what it"
+                    + " has", runId, e);
+        }
+        rollout = new DreamRollout(context.agents(), models, context.buffer(), context.settings());
+        curriculum = new CurriculumRound(context.records(), models.experienceClient(),
+                context.settings().experienceAttempts(), context.maxTaskChars(), context.settings().callTimeout());
+        return job.settings().concurrency();
+    }
+
+    @Override
+    protected List<DreamRecords.Item> claim(int limit) {
+        return context.records().claim(runId, instance, clock.instant(), limit);
+    }
+
+    @Override
+    protected void execute(DreamRecords.Item item) {
+        if (DreamRecords.CURRICULUM.equals(item.kind())) {
+            vary(item);
+        } else {
+            record(item, rollout.dream(job, item));
+        }
+    }
+
+    private void vary(DreamRecords.Item item) {
+        CurriculumRound.Proposal proposal;
+        try {
+            proposal = curriculum.propose(job, item.epoch() / 2);
+        } catch (InterruptedException e) {
+            return; // the claim is given back; the round runs again
+        }
+        record(() -> context.records().finishCurriculum(runId, item, instance, proposal, clock.instant()));
+    }
+
+    /** Records the rollout, unless the job is being stopped: then its claim is given back and it runs again. */
+    private void record(DreamRecords.Item item, DreamRollout.Dreamed dreamed) {
+        String outcome = switch (dreamed.outcome()) {
+            case Outcome.Answered a -> "answered";
+            case Outcome.Failed f -> f.reason();
+        };
+        String caseId = dreamed.outcome() instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString()
+                : null;
+        DreamRecords.Finished finished = new DreamRecords.Finished(dreamed.spec().id(), caseId, outcome,
+                dreamed.detail(), dreamed.reward(), dreamed.outcome().tokens(),
+                dreamed.episode().tokens() + dreamed.judgeTokens(), dreamed.millis(),
+                DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
+        record(() -> {
+            context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome());
+            boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
+            if (recorded && dreamed.judged()) {
+                context.tasks().feedback(job.tenant(), dreamed.spec().id(), dreamed.reward(), "experience-model");
+                if (context.memory() != null && dreamed.outcome() instanceof Outcome.Answered) {
+                    context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward());
+                }
+            }
+        });
+    }
+}

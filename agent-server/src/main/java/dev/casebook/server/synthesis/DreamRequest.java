@@ -1,0 +1,35 @@
+package dev.casebook.server.synthesis;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /api/synthesis/dreams}. Tasks come inline ({@code tasks}), from the tenant's recorded real
+ * tasks ({@code seedFromRecorded}), or both.
+ *
+ * @param name             a label for lists (default: the number of tasks and the time)
+ * @param tasks            task texts to dream
+ * @param seedFromRecorded also the N most recently answered real tasks of the tenant that called tools
+ * @param rolloutsPerTask  episodes per task (default 4: the curriculum needs several to see how sure the agent is)
+ * @param concurrency      rollouts at once (default 4)
+ * @param memoryMode       {@code off}, {@code read-only}, {@code read-write} (default: the synthetic cases are
+ *                         written)
+ * @param policy           case-selection policy name (default: the server's)
+ * @param models           per role ({@code planner}, {@code executor}, {@code judge}, {@code experience}) a model
+ *                         profile or a model name at the role's configured endpoint, as evaluation runs choose them
+ * @param curriculum       rounds of task variations where the agent is least sure; none by default
+ * @param maxRollouts      the job's budget of rollouts, seeds and variations together (default: the seeds' rollouts
+ *                         plus what the curriculum may add)
+ */
+record DreamRequest(String name, List<String> tasks, Integer seedFromRecorded, Integer rolloutsPerTask,
+        Integer concurrency, String memoryMode, String policy, Map<String, String> models, Curriculum curriculum,
+        Integer maxRollouts) {
+
+    /**
+     * @param rounds     curriculum rounds, each after every rollout before it is done (default 1)
+     * @param tasks      tasks varied per round: those whose success rate is nearest 0.5 (default 2)
+     * @param variations variations asked for per task varied (default 3)
+     */
+    record Curriculum(Integer rounds, Integer tasks, Integer variations) {
+    }
+}

@@ -1,0 +1,37 @@
+package dev.casebook.server.synthesis;
+
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.llm.RunModels;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A dream job's resolved settings, stored with it so that a resumed job continues with exactly these.
+ *
+ * @param models   the model name of each role (never a key or URL)
+ * @param profiles the model profile of each role that uses one
+ */
+record DreamSettings(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
+        Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles) {
+    DreamSettings {
+        Objects.requireNonNull(memoryMode, "memoryMode");
+        Objects.requireNonNull(curriculum, "curriculum");
+        models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+    }
+
+    /** Curriculum rounds ({@code rounds} 0: none), tasks varied per round, variations per task. */
+    record Curriculum(int rounds, int tasks, int variations) {
+        static final Curriculum NONE = new Curriculum(0, 0, 0);
+    }
+
+    MemoryMode mode() {
+        return MemoryMode.parse(memoryMode);
+    }
+
+    Map<String, RunModels.Choice> modelChoices() {
+        return RunModels.choices(models, profiles);
+    }
+}

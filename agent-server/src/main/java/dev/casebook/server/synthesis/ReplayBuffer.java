@@ -1,0 +1,179 @@
+package dev.casebook.server.synthesis;
+
+import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.memory.embedding.LangChainEmbedder;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The replay buffer of real transitions that grounds the experience model (DreamGym's experience replay): every tool
+ * call of a finished real task (source {@code real}: dream rollouts never enter it) with what the tool returned,
+ * persisted in {@code replay_transitions} with its embedding, so a restart or another replica does not embed it
+ * again. It is seeded from the recorded episodes when the server starts and appended as real tasks finish
+ * ({@link ReplayIngestion}, every {@code casebook.synthesis.replay.ingest-interval} and before a dream job starts).
+ *
+ * <p>Retrieval ({@link #similar}) embeds the call and the task with the in-process embedder and compares them with the
+ * tenant's transitions kept in memory ({@link TransitionIndex}, refreshed from the table at most once a second).
+ * Tenants never see each other's transitions. Bounded: a tenant keeps its newest
+ * {@code casebook.synthesis.replay.max-transitions}, in the table and in memory; a search costs one embedding and one
+ * pass over them.
+ */
+@Component
+class ReplayBuffer {
+    private static final Logger log = LoggerFactory.getLogger(ReplayBuffer.class);
+    private static final Duration REFRESH = Duration.ofSeconds(1);
+    /** Ids read again below the watermark, for transitions whose transaction committed after a later one's. */
+    private static final long LATE_COMMITS = 1_000;
+
+    private final ReplayRecords records;
+    private final ObjectProvider<Embedder> embedders;
+    private final SynthesisSettings.Replay settings;
+    private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
+    private volatile Embedder embedder;
+    private volatile ReplayIngestion ingestion;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile Thread background;
+
+    /** One tenant's index and when it was last read from the table. */
+    private static final class Tenant {
+        final TransitionIndex index;
+        final ReentrantLock refreshing = new ReentrantLock();
+        volatile Instant refreshed = Instant.EPOCH;
+
+        Tenant(int capacity) {
+            this.index = new TransitionIndex(capacity);
+        }
+    }
+
+    ReplayBuffer(ReplayRecords records, ObjectProvider<Embedder> embedders, SynthesisSettings settings) {
+        this.records = records;
+        this.embedders = embedders;
+        this.settings = settings.replay();
+    }
+
+    /** The case memory's embedder, or the in-process model of its own when this server keeps no case memory. */
+    Embedder embedder() {
+        Embedder current = embedder;
+        if (current == null) {
+            synchronized (this) {
+                if (embedder == null) {
+                    embedder = embedders.getIfAvailable(LangChainEmbedder::inProcess);
+                }
+                current = embedder;
+            }
+        }
+        return current;
+    }
+
+    private ReplayIngestion ingestion() {
+        ReplayIngestion current = ingestion;
+        if (current == null) {
+            synchronized (this) {
+                if (ingestion == null) {
+                    ingestion = new ReplayIngestion(records, embedder(), settings);
+                }
+                current = ingestion;
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Reads the real tasks that finished since the last time into the buffer, on this thread; returns how many
+     * transitions were added. Concurrent calls on one instance wait for each other.
+     */
+    int ingest() {
+        return added(ingestion().ingestPending(() -> false));
+    }
+
+    /** The tenants that got transitions are read again at their next search, so this instance sees them at once. */
+    private int added(ReplayIngestion.Ingested ingested) {
+        ingested.tenants().forEach(tenant -> {
+            Tenant t = tenants.get(tenant);
+            if (t != null) {
+                t.refreshed = Instant.EPOCH;
+            }
+        });
+        return ingested.transitions();
+    }
+
+    /** The {@code k} real transitions of the tenant most like this call of this task, best first. */
+    List<ReplayTransition> similar(String tenant, String task, String tool, String arguments, int k) {
+        Tenant t = refreshed(tenant);
+        if (t.index.size() == 0 || k == 0) {
+            return List.of();
+        }
+        float[] query = embedder().embed(ReplayTransition.embeddingText(tool, arguments, task));
+        List<Long> ids = t.index.nearest(query, k).stream().map(TransitionIndex.Hit::id).toList();
+        return records.transitions(tenant, ids);
+    }
+
+    ReplayRecords.Stats stats(String tenant) {
+        return records.stats(tenant);
+    }
+
+    private Tenant refreshed(String tenant) {
+        Tenant t = tenants.computeIfAbsent(tenant, name -> new Tenant(settings.maxTransitions()));
+        if (Duration.between(t.refreshed, Instant.now()).compareTo(REFRESH) < 0 || !t.refreshing.tryLock()) {
+            return t;
+        }
+        try {
+            String model = embedder().modelId();
+            List<ReplayRecords.Vector> vectors = t.index.size() == 0
+                    ? records.newestVectors(tenant, model, settings.maxTransitions())
+                    : records.vectorsAfter(tenant, model, Math.max(0, t.index.newest() - LATE_COMMITS));
+            vectors.forEach(v -> t.index.add(v.id(), v.embedding()));
+            t.refreshed = Instant.now();
+        } finally {
+            t.refreshing.unlock();
+        }
+        return t;
+    }
+
+    /**
+     * Seeds the buffer from the recorded episodes, then keeps appending, on a virtual thread of its own. It is never
+     * interrupted (an interrupt inside a JDBC call can close the embedded database's file): it stops between batches.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void startIngesting() {
+        background = Thread.ofVirtual().name("replay-ingestion").start(() -> {
+            try {
+                do {
+                    try {
+                        int added = added(ingestion().ingestPending(() -> stopping.getCount() == 0));
+                        if (added > 0) {
+                            log.info("Replay buffer: {} real transition(s) added", added);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("Replay buffer: reading finished tasks failed; trying again in {}",
+                                settings.ingestInterval(), e);
+                    }
+                } while (!stopping.await(settings.ingestInterval().toMillis(), TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @PreDestroy
+    void stopIngesting() throws InterruptedException {
+        stopping.countDown();
+        Thread running = background;
+        if (running != null && !running.join(Duration.ofSeconds(30))) {
+            log.warn("Replay buffer: ingestion did not stop within 30 s");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.casebook.server.synthesis;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Experience synthesis, bound from {@code casebook.synthesis.*}.
+ *
+ * @param groundingExamples  K, the real transitions most like the simulated call that the experience model is shown
+ *                           (default 4; 0 for none)
+ * @param experienceAttempts experience model calls per simulated step while its reply is not the JSON asked for;
+ *                           then the step fails as a tool failure the agent sees (default 3)
+ * @param historySteps       the latest simulated steps of the episode the experience model is shown (default 12)
+ * @param callTimeout        time one experience model call may take, its retries included (default 120 s; a
+ *                           simulated tool call also never outlasts the tool time-out of the agent)
+ * @param maxConcurrency     the largest concurrency a dream job may ask for (default 64)
+ * @param maxRollouts        the largest rollout budget of one job (default 10,000)
+ * @param replay             the replay buffer of real transitions
+ */
+@ConfigurationProperties("casebook.synthesis")
+public record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
+        Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay) {
+
+    public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null);
+
+    public SynthesisSettings {
+        groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
+        experienceAttempts = within("experience-attempts", experienceAttempts, 3, 1, 10);
+        historySteps = within("history-steps", historySteps, 12, 1, 200);
+        callTimeout = positive("call-timeout", callTimeout, Duration.ofSeconds(120));
+        maxConcurrency = within("max-concurrency", maxConcurrency, 64, 1, 1024);
+        maxRollouts = within("max-rollouts", maxRollouts, 10_000, 1, 1_000_000);
+        replay = replay == null ? Replay.DEFAULT : replay;
+    }
+
+    /**
+     * The replay buffer ({@code casebook.synthesis.replay.*}).
+     *
+     * @param maxTransitions     transitions kept per tenant; beyond it the oldest go (default 10,000)
+     * @param maxObservationChars a real tool result is kept up to this many characters (default 2,000)
+     * @param ingestInterval     how often this instance reads the tasks that finished since (default 30 s; also before
+     *                           every dream job starts)
+     */
+    public record Replay(Integer maxTransitions, Integer maxObservationChars, Duration ingestInterval) {
+        static final Replay DEFAULT = new Replay(null, null, null);
+
+        public Replay {
+            maxTransitions = within("replay.max-transitions", maxTransitions, 10_000, 1, 1_000_000);
+            maxObservationChars = within("replay.max-observation-chars", maxObservationChars, 2_000, 100, 100_000);
+            ingestInterval = positive("replay.ingest-interval", ingestInterval, Duration.ofSeconds(30));
+        }
+    }
+
+    private static int within(String key, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(
+                    "casebook.synthesis." + key + " must be within [" + min + ", " + max + "], was " + v);
+        }
+        return v;
+    }
+
+    private static Duration positive(String key, Duration value, Duration fallback) {
+        Duration v = value == null ? fallback : value;
+        if (v.isNegative() || v.isZero()) {
+            throw new IllegalArgumentException("casebook.synthesis." + key + " must be positive, was " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.casebook.server.synthesis;
+
+import static dev.casebook.server.synthesis.DreamApi.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The curriculum of dream jobs ({@link DreamsContext}): after the seeds' rollouts, the task the agent solves only
+ * sometimes is varied, not the one it always solves nor the one it never does, and the variations become rollouts of
+ * the job within its budget. The agent answers every task at once (no tools); the experience model's verdicts decide
+ * the rewards.
+ */
+class DreamCurriculumIT extends DreamsContext {
+
+    static String verdict(double reward) {
+        return "{\"reasoning\": \"scripted\", \"reward\": " + reward + "}";
+    }
+
+    /** Every task of the marker is answered at once; its verdicts are given per task word. */
+    static void script(String marker, Map<String, List<Double>> verdicts) {
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
+        verdicts.forEach((word, rewards) -> {
+            Reply first = Reply.text(verdict(rewards.getFirst()));
+            Reply[] more = rewards.stream().skip(1).map(r -> Reply.text(verdict(r))).toArray(Reply[]::new);
+            LLM.when(Match.interaction("experience-outcome").and(task(marker + " " + word))).reply(first, more);
+        });
+    }
+
+    @Test
+    void the_task_the_agent_is_least_sure_of_is_varied_and_its_variations_are_dreamed() {
+        script("Curriculum", Map.of("alpha", List.of(1.0), "beta", List.of(0.0), "gamma", List.of(1.0, 0.0),
+                "delta", List.of(1.0), "epsilon", List.of(0.0)));
+        LLM.when(Match.interaction("curriculum")).reply(Reply.text("{\"variations\": [\"Curriculum delta: 6 times 7?\","
+                + " \"Curriculum epsilon: 84 halved?\", \"Curriculum gamma: what is 40 plus 2?\"]}"));
+        String id = api().dream("""
+                {"tasks": ["Curriculum alpha: what is 21 doubled?", "Curriculum beta: what is 50 minus 8?",
+                           "Curriculum gamma: what is 40 plus 2?"],
+                 "rolloutsPerTask": 2, "concurrency": 2, "curriculum": {"rounds": 1, "tasks": 1, "variations": 3}}""");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        List<LlmRequest> asked = LLM.requests(Match.interaction("curriculum"));
+        assertThat(asked).hasSize(1);
+        assertThat(asked.getFirst().lastUserMessage()).isEqualTo("""
+                Task: Curriculum gamma: what is 40 plus 2?
+
+                Success rate: 1 of 2 episodes (mean reward 0.50)""");
+        assertThat(asked.getFirst().systemPrompt()).contains("Write 3 new tasks that vary it");
+
+        JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
+        Map<String, JsonNode> tasks = new HashMap<>();
+        results.get("tasks").forEach(t -> tasks.put(t.get("task").asString(), t));
+        assertThat(tasks).containsOnlyKeys("Curriculum alpha: what is 21 doubled?",
+                "Curriculum beta: what is 50 minus 8?", "Curriculum gamma: what is 40 plus 2?",
+                "Curriculum delta: 6 times 7?", "Curriculum epsilon: 84 halved?");
+        int gamma = tasks.get("Curriculum gamma: what is 40 plus 2?").get("no").asInt();
+        assertThat(tasks.get("Curriculum gamma: what is 40 plus 2?").get("variedIn").asInt()).isEqualTo(1);
+        assertThat(tasks.get("Curriculum alpha: what is 21 doubled?").get("variedIn").isNull()).isTrue();
+        assertThat(tasks.get("Curriculum beta: what is 50 minus 8?").get("variedIn").isNull()).isTrue();
+        JsonNode delta = tasks.get("Curriculum delta: 6 times 7?");
+        assertThat(delta.get("parent").asInt()).isEqualTo(gamma);
+        assertThat(delta.get("round").asInt()).isEqualTo(1);
+        assertThat(delta.get("rollouts").asInt()).isEqualTo(2);
+        assertThat(delta.get("successRate").asDouble()).isEqualTo(1.0);
+        assertThat(tasks.get("Curriculum epsilon: 84 halved?").get("successRate").asDouble()).isZero();
+
+        assertThat(results.get("total").asInt()).isEqualTo(10);
+        assertThat(results.get("done").asInt()).isEqualTo(10);
+        assertThat(results.get("settings").get("maxRollouts").asInt()).isEqualTo(3 * 2 + 3 * 2);
+        JsonNode round = results.get("rounds").get(0);
+        assertThat(round.get("outcome").asString()).isEqualTo("proposed");
+        assertThat(round.get("summary").get("chosen")).hasSize(1);
+        assertThat(round.get("summary").get("chosen").get(0).asInt()).isEqualTo(gamma);
+        assertThat(LLM.requests(Match.interaction("experience-outcome").and(task("Curriculum delta")))).hasSize(2);
+        assertThat(results.get("curriculum").get("done").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void the_variations_get_only_what_is_left_of_the_jobs_budget() {
+        script("Budgeted", Map.of("gamma", List.of(1.0, 0.0), "delta", List.of(1.0)));
+        LLM.when(Match.interaction("curriculum")).reply(Reply.text("[\"Budgeted delta: one\", \"Budgeted delta: two\"]"));
+        String id = api().dream("""
+                {"tasks": ["Budgeted gamma: what is 40 plus 2?"], "rolloutsPerTask": 2, "maxRollouts": 3,
+                 "curriculum": {"tasks": 1, "variations": 2}}""");
+
+        api().awaitJob(id);
+        JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
+        assertThat(results.get("total").asInt()).isEqualTo(3);
+        assertThat(results.get("tasks")).hasSize(2);
+        assertThat(results.get("tasks").get(1).get("task").asString()).isEqualTo("Budgeted delta: one");
+        assertThat(results.get("tasks").get(1).get("rollouts").asInt()).isEqualTo(1);
+        assertThat(results.get("rounds").get(0).get("summary").get("budgetLeft").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void a_round_with_no_uncertain_task_varies_nothing() {
+        script("Settled", Map.of("alpha", List.of(1.0), "beta", List.of(0.0)));
+        String id = api().dream("""
+                {"tasks": ["Settled alpha: 1 + 1?", "Settled beta: 2 + 2?"], "rolloutsPerTask": 2,
+                 "curriculum": {"rounds": 2}}""");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).isEqualTo("completed");
+        assertThat(LLM.requests(Match.interaction("curriculum"))).isEmpty();
+        JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
+        assertThat(results.get("rounds")).hasSize(2);
+        results.get("rounds").forEach(r -> assertThat(r.get("outcome").asString()).isEqualTo("nothing_uncertain"));
+        assertThat(results.get("total").asInt()).isEqualTo(4);
+    }
+}

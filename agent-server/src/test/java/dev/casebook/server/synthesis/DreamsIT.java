@@ -1,0 +1,174 @@
+package dev.casebook.server.synthesis;
+
+import static dev.casebook.server.synthesis.DreamApi.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Dream rollouts end to end ({@link DreamsContext}): grounding by the replay buffer, no real tool ever called, the
+ * synthetic case and its reward, bad experience model replies, tenant isolation.
+ */
+class DreamsIT extends DreamsContext {
+
+    @Test
+    void a_dream_is_grounded_by_real_transitions_never_calls_a_real_tool_and_leaves_a_synthetic_case() {
+        String real = realTask(api(), "Catalogue widget", "widget");
+        assertThat(REAL_CALLS).containsExactly("widget");
+
+        scriptPriceTask("Dream gadget", "gadget", "7.25 EUR");
+        LLM.when(Match.interaction("experience").and(task("Dream gadget")))
+                .reply(Reply.text(transition("gadget: 7.25 EUR", "0.5", true)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Dream gadget")))
+                .reply(Reply.text("{\"reasoning\": \"the answer is the price the tool gave\", \"reward\": 1}"));
+        String id = api().dream("{\"tasks\": [\"Dream gadget: what does the gadget cost?\"], \"rolloutsPerTask\": 1}");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        assertThat(REAL_CALLS).as("a dream called the real tool").containsExactly("widget");
+
+        LlmRequest experience = LLM.requests(Match.interaction("experience")).getFirst();
+        assertThat(experience.lastUserMessage())
+                .startsWith("Task: Dream gadget: what does the gadget cost?")
+                .contains("Real calls of these tools", "Catalogue widget: what does the widget cost?",
+                        "Call: price_lookup {\"item\": \"widget\"}", "Result: widget: 12.50 EUR")
+                .contains("The agent now calls the tool 'price_lookup' (Looks up the price of an item in the "
+                        + "catalogue) with the arguments: {\"item\": \"gadget\"}");
+        assertThat(experience.model()).isEqualTo("scripted-world-model");
+        assertThat(LLM.requests(Match.interaction("experience-outcome")).getFirst().lastUserMessage())
+                .contains("1. price_lookup {\"item\": \"gadget\"} -> gadget: 7.25 EUR", "Final answer: 7.25 EUR");
+
+        JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
+        JsonNode rollout = results.get("rollouts").get(0);
+        assertThat(rollout.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(rollout.get("outcome").asString()).isEqualTo("answered");
+        assertThat(rollout.get("detail").asString()).isEqualTo("the answer is the price the tool gave");
+        JsonNode call = rollout.get("transitions").get(0);
+        assertThat(call.get("tool").asString()).isEqualTo("price_lookup");
+        assertThat(call.get("reward").asDouble()).isEqualTo(0.5);
+        assertThat(call.get("done").asBoolean()).isTrue();
+        assertThat(call.get("grounding")).isNotEmpty();
+        assertThat(results.get("meanReward").asDouble()).isEqualTo(1.0);
+
+        JsonNode dreamTask = api().get("/api/tasks/" + rollout.get("taskId").asString()).json();
+        assertThat(dreamTask.get("source").asString()).isEqualTo("synthetic");
+        assertThat(dreamTask.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(dreamTask.get("rewardBy").asString()).isEqualTo("experience-model");
+        List<String> returned = new ArrayList<>();
+        api().get("/api/tasks/" + dreamTask.get("id").asString() + "/steps").json().forEach(s -> {
+            if (s.get("type").asString().equals("tool_returned")) {
+                returned.add(s.get("result").asString());
+            }
+        });
+        assertThat(returned).containsExactly("gadget: 7.25 EUR");
+
+        JsonNode dreamCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
+        assertThat(dreamCase.get("source").asString()).isEqualTo("synthetic");
+        assertThat(dreamCase.get("reward").asDouble()).isEqualTo(1.0);
+        JsonNode realCase = api().get("/api/cases/" + api().get("/api/tasks/" + real).json().get("caseId").asString())
+                .json();
+        assertThat(realCase.get("source").asString()).isEqualTo("real");
+        assertThat(api().get("/api/tasks/" + real).json().get("source").asString()).isEqualTo("real");
+    }
+
+    @Test
+    void a_reply_that_is_not_json_is_sent_back_and_the_corrected_one_is_used() {
+        scriptPriceTask("Retry sprocket", "sprocket", "3 EUR");
+        LLM.when(Match.interaction("experience").and(task("Retry sprocket")))
+                .reply(Reply.text("I would say it costs about 3 EUR."), Reply.text(transition("sprocket: 3 EUR", "null",
+                        false)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Retry sprocket")))
+                .reply(Reply.text("```json\n{\"reasoning\": \"plausible\", \"reward\": 0.8}\n```"));
+        String id = api().dream("{\"tasks\": [\"Retry sprocket: what does the sprocket cost?\"], "
+                + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+
+        JsonNode rollout = rollout(id);
+        List<LlmRequest> asked = LLM.requests(Match.interaction("experience"));
+        assertThat(asked).hasSize(2);
+        assertThat(asked.get(1).lastUserMessage()).isEqualTo("""
+                That reply is not the JSON asked for: the reply contains no JSON object.
+                Reply again with only the JSON object: {"reasoning": "...", "observation": "...", "reward": null, \
+                "done": false}""");
+        assertThat(rollout.get("transitions").get(0).get("attempts").asInt()).isEqualTo(2);
+        assertThat(rollout.get("transitions").get(0).get("reward").isNull()).isTrue();
+        assertThat(rollout.get("reward").asDouble()).isEqualTo(0.8);
+        assertThat(rollout.get("caseId").isNull()).isTrue();
+        assertThat(toolResults(rollout)).containsExactly("sprocket: 3 EUR");
+        assertThat(REAL_CALLS).isEmpty();
+    }
+
+    @Test
+    void replies_that_stay_unparseable_fail_the_step_as_a_tool_result_the_agent_sees() {
+        scriptPriceTask("Broken cog", "cog", "unknown");
+        LLM.when(Match.interaction("experience").and(task("Broken cog")))
+                .reply(Reply.text("{\"observation\": \"cog: 1 EUR\", \"reward\": 7}"), Reply.text("no idea"));
+        LLM.when(Match.interaction("experience-outcome").and(task("Broken cog")))
+                .reply(Reply.text("{\"reasoning\": \"no price was found\", \"reward\": 0}"));
+        String id = api().dream("{\"tasks\": [\"Broken cog: what does the cog cost?\"], \"rolloutsPerTask\": 1}");
+
+        JsonNode rollout = rollout(id);
+        assertThat(LLM.requests(Match.interaction("experience"))).hasSize(3);
+        assertThat(toolResults(rollout)).containsExactly("the tool 'price_lookup' could not run: the experience "
+                + "model gave no valid observation in 3 attempts (the reply contains no JSON object) (trying again "
+                + "later may work)");
+        LlmRequest executor = LLM.requests(Match.interaction("execute").and(Match.afterToolResult())).getFirst();
+        assertThat(executor.toolResults().getLast()).contains("gave no valid observation in 3 attempts");
+        assertThat(rollout.get("transitions").get(0).get("failed").asBoolean()).isTrue();
+        assertThat(rollout.get("reward").asDouble()).isZero();
+        assertThat(REAL_CALLS).isEmpty();
+    }
+
+    @Test
+    void the_replay_buffer_and_the_jobs_of_one_tenant_are_invisible_to_another() {
+        realTask(api(), "Isolation doohickey", "doohickey");
+        DreamApi other = api().as(OTHER_KEY);
+        scriptPriceTask("Isolation doohickey", "doohickey", "12.50 EUR");
+        LLM.when(Match.interaction("experience").and(task("Isolation doohickey")))
+                .reply(Reply.text(transition("doohickey: 9 EUR", "null", false)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Isolation doohickey")))
+                .reply(Reply.text("{\"reasoning\": \"fine\", \"reward\": 1}"));
+        String theirs = other.dream("{\"tasks\": [\"Isolation doohickey: what does the doohickey cost?\"], "
+                + "\"rolloutsPerTask\": 1}");
+        other.awaitJob(theirs);
+
+        assertThat(LLM.requests(Match.interaction("experience")).getFirst().lastUserMessage())
+                .contains("Real calls of these tools, the most similar first; answer as they do:\n(none recorded yet)")
+                .doesNotContain("12.50 EUR");
+        String search = "{\"task\": \"Isolation doohickey: what does the doohickey cost?\", \"tool\": \"price_lookup\","
+                + " \"arguments\": \"{\\\"item\\\": \\\"doohickey\\\"}\"}";
+        assertThat(other.post("/api/synthesis/replay/search", search).json()).isEmpty();
+        JsonNode mine = api().post("/api/synthesis/replay/search", search).json();
+        assertThat(mine.get(0).get("observation").asString()).isEqualTo("doohickey: 12.50 EUR");
+        assertThat(other.get("/api/synthesis/replay").json().get("transitions").asLong()).isZero();
+
+        DreamApi.Reply foreign = api().get("/api/synthesis/dreams/" + theirs);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.contentType()).startsWith("application/problem+json");
+        assertThat(api().post("/api/synthesis/dreams/" + theirs + "/cancel", "").status()).isEqualTo(404);
+        assertThat(api().get("/api/synthesis/dreams").json()).noneMatch(j -> j.get("id").asString().equals(theirs));
+        assertThat(other.get("/api/synthesis/dreams").json()).anyMatch(j -> j.get("id").asString().equals(theirs));
+    }
+
+    /** The only rollout of a job that completed. */
+    JsonNode rollout(String id) {
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        return api().get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts").get(0);
+    }
+
+    List<String> toolResults(JsonNode rollout) {
+        List<String> results = new ArrayList<>();
+        api().get("/api/tasks/" + rollout.get("taskId").asString() + "/steps").json().forEach(s -> {
+            if (s.get("type").asString().equals("tool_returned")) {
+                results.add(s.get("result").asString());
+            }
+        });
+        return results;
+    }
+}
