@@ -32,7 +32,7 @@ class StatusController {
     @GetMapping("/api/status")
     Map<String, Object> status() {
         Map<String, Object> models = new LinkedHashMap<>();
-        for (String role : new String[] {"planner", "executor", "judge"}) {
+        for (String role : new String[] {"planner", "executor", "judge", "experience"}) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("provider", env.getProperty("casebook.models." + role + ".provider"));
             m.put("baseUrl", env.getProperty("casebook.models." + role + ".base-url"));

@@ -1,12 +1,18 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.testkit.llm.LlmRequest;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,6 +77,35 @@ record DreamApi(int port, String key) {
             }
         }
         throw new AssertionError(path + " did not get there within 90 s: " + get(path).body());
+    }
+
+    /** The events of a server-sent event stream as {@code name:data}, up to and with {@code end}. */
+    List<String> events(String path) {
+        List<String> events = new ArrayList<>();
+        try {
+            HttpResponse<InputStream> response = HTTP.send(request(path).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String event = null;
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).strip();
+                    } else if (line.startsWith("data:")) {
+                        events.add(event + ":" + line.substring(5));
+                        if ("end".equals(event)) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("event stream " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return events;
     }
 
     HttpRequest.Builder request(String path) {

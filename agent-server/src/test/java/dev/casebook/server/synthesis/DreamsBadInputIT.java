@@ -81,6 +81,15 @@ class DreamsBadInputIT extends DreamsContext {
     }
 
     @Test
+    void the_openapi_description_lists_the_synthesis_endpoints() {
+        DreamApi.Reply docs = new DreamApi(port, null).get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body()).contains("\"/api/synthesis/dreams\"", "\"/api/synthesis/dreams/{id}/results\"",
+                "\"/api/synthesis/dreams/{id}/events\"", "\"/api/synthesis/replay/search\"", "Experience synthesis",
+                "Start a dream job");
+    }
+
+    @Test
     void refuses_a_replay_search_without_a_call() {
         DreamApi.Reply r = api().post("/api/synthesis/replay/search", "{\"task\": \"x\"}");
         assertThat(r.status()).isEqualTo(400);

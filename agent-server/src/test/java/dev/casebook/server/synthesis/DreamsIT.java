@@ -155,6 +155,63 @@ class DreamsIT extends DreamsContext {
         assertThat(other.get("/api/synthesis/dreams").json()).anyMatch(j -> j.get("id").asString().equals(theirs));
     }
 
+    @Test
+    void once_the_model_says_done_further_calls_are_refused_without_asking_it() {
+        LLM.when(Match.interaction("plan").and(task("Finished nut")))
+                .reply(Reply.text("{\"subtasks\": [\"Look up the price of the nut\"]}"));
+        LLM.when(Match.interaction("execute").and(task("Finished nut")).and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("price_lookup", "{\"item\": \"nut\"}"));
+        LLM.when(Match.interaction("execute").and(task("Finished nut")).and(Match.afterToolResult())).times(1)
+                .reply(Reply.toolCall("price_lookup", "{\"item\": \"nut, again\"}"));
+        LLM.when(Match.interaction("execute").and(task("Finished nut")).and(Match.afterToolResult()))
+                .reply(Reply.text("a nut costs 2 EUR"));
+        LLM.when(Match.interaction("replan").and(task("Finished nut")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 2 EUR\"}"));
+        LLM.when(Match.interaction("experience").and(task("Finished nut")))
+                .reply(Reply.text(transition("nut: 2 EUR", "1", true)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Finished nut")))
+                .reply(Reply.text("{\"reasoning\": \"right\", \"reward\": 1}"));
+        String id = api().dream("{\"tasks\": [\"Finished nut: what does a nut cost?\"], \"rolloutsPerTask\": 1}");
+
+        JsonNode rollout = rollout(id);
+        assertThat(LLM.requests(Match.interaction("experience"))).hasSize(1);
+        assertThat(toolResults(rollout)).containsExactly("nut: 2 EUR", DreamEpisode.ENDED);
+        assertThat(rollout.get("transitions").get(1).get("failed").asBoolean()).isTrue();
+        assertThat(REAL_CALLS).isEmpty();
+    }
+
+    @Test
+    void a_job_can_be_seeded_with_the_tenants_recorded_tasks() {
+        realTask(api(), "Seeded bolt", "bolt");
+        LLM.when(Match.interaction("experience").and(task("Seeded bolt")))
+                .reply(Reply.text(transition("bolt: 0.20 EUR", "null", false)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Seeded bolt")))
+                .reply(Reply.text("{\"reasoning\": \"ok\", \"reward\": 1}"));
+        String id = api().dream("{\"seedFromRecorded\": 1, \"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+
+        JsonNode rollout = rollout(id);
+        assertThat(rollout.get("task").asString()).isEqualTo("Seeded bolt: what does the bolt cost?");
+        assertThat(toolResults(rollout)).containsExactly("bolt: 0.20 EUR");
+        assertThat(REAL_CALLS).containsExactly("bolt");
+    }
+
+    @Test
+    void a_jobs_progress_streams_as_server_sent_events_until_it_ends() {
+        LLM.when(Match.interaction("plan").and(task("Streamed"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 2\"}")
+                .after(java.time.Duration.ofMillis(200)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Streamed"))).reply(Reply.text("{\"reward\": 1}"));
+        String id = api().dream("{\"tasks\": [\"Streamed: 1 + 1?\", \"Streamed: 4 - 2?\"], \"rolloutsPerTask\": 1,"
+                + " \"concurrency\": 1, \"memoryMode\": \"off\"}");
+
+        List<String> events = api().events("/api/synthesis/dreams/" + id + "/events");
+
+        assertThat(events.getFirst()).startsWith("progress:").contains("\"total\":2");
+        assertThat(events).last().asString().isEqualTo("end:{\"status\":\"completed\"}");
+        assertThat(events.get(events.size() - 2)).contains("\"done\":2", "\"meanReward\":1.0",
+                "\"status\":\"completed\"");
+        assertThat(api().as(OTHER_KEY).get("/api/synthesis/dreams/" + id + "/events").status()).isEqualTo(404);
+    }
+
     /** The only rollout of a job that completed. */
     JsonNode rollout(String id) {
         JsonNode job = api().awaitJob(id);
