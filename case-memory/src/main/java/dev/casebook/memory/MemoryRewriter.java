@@ -1,5 +1,6 @@
 package dev.casebook.memory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,9 @@ import java.util.UUID;
  * <p>{@link #write}: the episode becomes a new case, unless a case of the same tenant and source is a near-duplicate
  * (cosine similarity of the task embeddings at least {@code duplicateThreshold}): that case's plan, answer, reward and
  * label are updated instead. Sources stay apart: a dream rollout of a task never overwrites the real case of the
- * same task, nor a real episode a synthetic case. Each selected case counts one more use, and one more success when the episode's reward is
- * final and at least 0.5.
+ * same task, nor a real episode a synthetic case. Each selected case counts one more use, and one more success when the
+ * episode's reward is final and at least 0.5. Given the new case's id, writing the same episode again changes that
+ * one case only.
  *
  * <p>{@link #applyReward}: a reward that arrives later (user feedback, a scorer) replaces the episode case's
  * provisional reward and label, and turns the selected cases' counted uses into successes when the reward is at
@@ -56,8 +58,25 @@ public final class MemoryRewriter {
     public record Written(Case value, boolean updatedExisting, List<UUID> credited) {
     }
 
+    /** Writes the episode; a new case gets a random id. */
     public Written write(Episode episode) {
+        return write(episode, UUID.randomUUID());
+    }
+
+    /**
+     * Writes the episode; a new case gets the id {@code caseId}. Idempotent per id: when the store already holds case
+     * {@code caseId} of the tenant, the episode was written before (a task that ran again after its server stopped),
+     * so that case takes this run's plan, answer and reward, and no selected case counts a use again.
+     */
+    public Written write(Episode episode, UUID caseId) {
+        Objects.requireNonNull(caseId, "caseId");
         CaseLabel label = CaseLabel.fromReward(episode.reward());
+        Optional<Case> earlier = store.get(episode.tenant(), caseId);
+        if (earlier.isPresent()) {
+            Case rewritten = store.updateOutcome(episode.tenant(), caseId, episode.plan(), episode.answer(),
+                    episode.reward(), label).orElse(earlier.get());
+            return new Written(rewritten, true, List.of());
+        }
         Optional<ScoredCase> nearest = store.search(new VectorQuery(episode.embedding(),
                 CaseFilter.tenant(episode.tenant()).withSources(Set.of(episode.source())), 1)).stream().findFirst();
         Case written;
@@ -71,9 +90,10 @@ public final class MemoryRewriter {
             written = null;
         }
         if (written == null) {
-            Case fresh = Case.of(episode.tenant(), episode.task(), episode.plan(), episode.answer(), episode.reward(),
-                    episode.source()).withOrigin(episode.origin());
-            written = store.add(fresh, episode.embedding());
+            Instant now = Instant.now();
+            written = store.add(new Case(caseId, episode.tenant(), episode.task(), episode.plan(), episode.answer(),
+                    episode.reward(), label, episode.source(), episode.origin(), 0, 0, now, now),
+                    episode.embedding());
         }
         boolean success = episode.rewardFinal() && episode.reward() >= 0.5;
         List<UUID> credited = new ArrayList<>();

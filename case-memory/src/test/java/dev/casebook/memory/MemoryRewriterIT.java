@@ -125,6 +125,28 @@ class MemoryRewriterIT {
     }
 
     @Test
+    void writing_an_episode_again_under_its_case_id_rewrites_that_case_and_counts_no_use_again() {
+        Case a = rewriter.write(episode("acme", "old one", vector(), 1, true, List.of())).value();
+        UUID id = UUID.randomUUID();
+        float[] v = vector();
+
+        MemoryRewriter.Written first = rewriter.write(episode("acme", "run twice", v, 0.5, false, List.of(a.id())),
+                id);
+        MemoryRewriter.Written again = rewriter.write(new MemoryRewriter.Episode("acme", "run twice", v,
+                "{\"subtasks\":[\"again\"]}", "392", 0.0, true, CaseSource.REAL, "task:1", List.of(a.id())), id);
+
+        assertThat(first.value().id()).isEqualTo(id);
+        assertThat(first.updatedExisting()).isFalse();
+        assertThat(again.value().id()).isEqualTo(id);
+        assertThat(again.updatedExisting()).isTrue();
+        assertThat(again.credited()).isEmpty();
+        assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(2);
+        assertThat(store.get("acme", id).orElseThrow()).extracting(Case::answer, Case::reward, Case::label)
+                .containsExactly("392", 0.0, CaseLabel.NEGATIVE);
+        assertThat(store.get("acme", a.id()).orElseThrow().uses()).isEqualTo(1);
+    }
+
+    @Test
     void a_late_reward_updates_the_case_and_turns_the_counted_uses_into_successes() {
         Case a = rewriter.write(episode("acme", "old one", vector(), 1, true, List.of())).value();
         Case episode = rewriter.write(episode("acme", "new", vector(), 0.5, false, List.of(a.id()))).value();

@@ -4,6 +4,7 @@ import dev.casebook.memory.MemoryRewriter;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.llm.Models;
 import dev.casebook.tools.Toolbox;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -93,15 +94,25 @@ public final class CasebookAgent implements Agent {
         return new Outcome.Failed(reason, detail, selected.picks(), run.tokens());
     }
 
+    /** The id of the case a task's episode is written as, derived from the task id. */
+    public static UUID caseId(TaskSpec spec) {
+        return UUID.nameUUIDFromBytes(("casebook-task:" + spec.id()).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Stops that are the agent's own failure: the episode is remembered as a pitfall (reward 0). */
     private static final java.util.Set<String> AGENT_FAILURES =
             java.util.Set.of("invalid_plan", "no_answer", "budget_tokens");
 
-    /** Writes the episode as a case (read-write memory only); null when nothing was written. */
+    /**
+     * Writes the episode as a case (read-write memory only), as case {@link #caseId} of the task: a task that runs
+     * again after its server stopped rewrites that one case. Null when nothing was written; nothing is written once
+     * the run was interrupted (cancelled, or its claim on the task was lost and it may run elsewhere).
+     */
     private UUID remember(Run run, Selection selected, String plan, String answerText, double reward,
             boolean rewardFinal) {
         TaskSpec spec = run.spec();
-        if (memory == null || spec.memoryMode() != MemoryMode.READ_WRITE || selected.state() == null) {
+        if (memory == null || spec.memoryMode() != MemoryMode.READ_WRITE || selected.state() == null
+                || Thread.currentThread().isInterrupted()) {
             return null;
         }
         long started = System.nanoTime();
@@ -109,7 +120,7 @@ public final class CasebookAgent implements Agent {
             List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
             MemoryRewriter.Written written = memory.rewriter().write(new MemoryRewriter.Episode(spec.tenant(),
                     spec.text(), selected.state(), plan, answerText, reward, rewardFinal, spec.source(),
-                    spec.origin(), ids));
+                    spec.origin(), ids), caseId(spec));
             run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));
             return written.value().id();

@@ -34,8 +34,22 @@ class TaskEntity {
     long tokens;
     @Column(name = "case_id")
     String caseId;
-    /** The server instance that runs (or ran) the task. */
+    /** Where the task came from (e.g. {@code gaia:validation:<id>}); empty for ad-hoc tasks. */
+    String origin;
+    /** JSON array of case origins never selected for the task. */
+    @Column(name = "exclude_origins")
+    String excludeOrigins;
+    /** JSON array of task keys (hex) whose cases are never selected for the task. */
+    @Column(name = "exclude_tasks")
+    String excludeTasks;
+    /** The instance that received the task while it is queued; the one that claimed it once it runs. */
     String runner;
+    /** Times the task was started; the current claim's attempt fences the writes of its run. */
+    int attempt;
+    @Column(name = "lease_until")
+    Instant leaseUntil;
+    @Column(name = "cancel_requested_at")
+    Instant cancelRequestedAt;
     @Column(name = "created_at")
     Instant createdAt;
     @Column(name = "started_at")

@@ -13,13 +13,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-sent events of tasks. A task running on this instance is "live": its steps are kept until it ends and
- * every subscriber first gets the steps so far, then new ones, then {@code end}. A task that is not live here (it
- * ended, or runs on another replica) is replayed from the run records, polling them until the task ends.
+ * Server-sent events of tasks. A task's first attempt running on this instance is "live": its steps are kept until
+ * it ends and every subscriber first gets the steps so far, then new ones, then {@code end}. A task that is not live
+ * here (queued, ended, running on another replica, or running again after its server stopped) is replayed from the
+ * run records, polling them until the task ends: every attempt's steps in seq order, a {@code restarted} step
+ * between them.
  */
 @Component
 class TaskEvents {
     private static final long POLL_MILLIS = 250;
+    private static final int END = -1;
+    private static final int ABANDONED = -2;
 
     private final ConcurrentMap<String, Live> live = new ConcurrentHashMap<>();
     private final TaskRecords records;
@@ -70,7 +74,28 @@ class TaskEvents {
         try {
             l.ended = true;
             for (Subscriber sub : l.subscribers) {
-                sub.queue.offer(new Event(-1, "end", status));
+                sub.queue.offer(new Event(END, "end", status));
+            }
+            l.subscribers.clear();
+        } finally {
+            l.lock.unlock();
+        }
+    }
+
+    /**
+     * The task stopped here without an outcome (its claim was lost or given back): live subscribers' streams close
+     * without {@code end}, so clients reconnect and follow it from the run records, wherever it runs next.
+     */
+    void abandon(String id) {
+        Live l = live.remove(id);
+        if (l == null) {
+            return;
+        }
+        l.lock.lock();
+        try {
+            l.ended = true;
+            for (Subscriber sub : l.subscribers) {
+                sub.queue.offer(new Event(ABANDONED, "abandoned", null));
             }
             l.subscribers.clear();
         } finally {
@@ -158,7 +183,11 @@ class TaskEvents {
             try {
                 while (true) {
                     Event e = queue.take();
-                    if (e.seq() < 0) {
+                    if (e.seq() == ABANDONED) {
+                        emitter.complete();
+                        return;
+                    }
+                    if (e.seq() == END) {
                         sendEnd(emitter, (String) e.step());
                         return;
                     }

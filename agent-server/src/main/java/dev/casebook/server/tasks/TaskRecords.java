@@ -1,21 +1,23 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.web.ApiException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -26,23 +28,27 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
-/** The run records of tasks: creation, status transitions, steps, selected cases, feedback. Tenant-scoped reads. */
+/**
+ * The run records of tasks: creation, the spec a replica rebuilds to run one, steps and the outcome of a claimed
+ * run (fenced by its {@link Claim}), selected cases, feedback. Tenant-scoped reads. Claims themselves are
+ * {@link TaskClaims}.
+ */
 @Component
 public class TaskRecords {
-    private static final Logger log = LoggerFactory.getLogger(TaskRecords.class);
-
     private final TaskRepository tasks;
     private final StepRepository steps;
     private final SelectedCaseRepository selected;
     private final ObjectMapper json;
     private final TaskSettings settings;
-    /** For {@link #recordEpisode}, which writes rows JPA never had to track. */
+    private final AttachmentLookup attachments;
+    /** For the writes of claimed runs and of recorded episodes, rows JPA never has to track. */
     private final JdbcTemplate jdbc;
     /** A transaction on the JDBC connection alone: a JPA one opens a Hibernate session, which cost more than the writes. */
     private final TransactionTemplate jdbcTransaction;
 
     TaskRecords(TaskRepository tasks, StepRepository steps, SelectedCaseRepository selected, ObjectMapper json,
-            TaskSettings settings, JdbcTemplate jdbc) {
+            TaskSettings settings, JdbcTemplate jdbc, AttachmentLookup attachments) {
+        this.attachments = attachments;
         this.tasks = tasks;
         this.steps = steps;
         this.selected = selected;
@@ -52,50 +58,90 @@ public class TaskRecords {
         this.jdbcTransaction = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    @Transactional
-    public void failInterrupted() {
-        int n = tasks.failInterrupted(settings.instanceId(), Instant.now());
-        if (n > 0) {
-            log.warn("{} task(s) were queued or running when instance '{}' last stopped; marked failed (interrupted)",
-                    n, settings.instanceId());
-        }
-    }
-
-    @Transactional
+    /** Records the task as queued, for whichever instance has room first. */
     public void create(TaskSpec spec, List<String> attachmentIds) {
-        TaskEntity e = new TaskEntity();
-        e.id = spec.id();
-        e.tenant = spec.tenant();
-        e.text = spec.text();
-        e.status = TaskStatus.QUEUED;
-        e.memoryMode = spec.memoryMode().wireName();
-        e.policy = spec.policy();
-        e.budgets = json.writeValueAsString(spec.budgets());
-        e.attachments = json.writeValueAsString(attachmentIds);
-        e.runner = settings.instanceId();
-        e.createdAt = Instant.now();
-        e.source = spec.source().wireName();
-        tasks.save(e);
+        insert(spec, attachmentIds, false);
     }
 
-    /** Queued → running; false when the task is no longer queued (cancelled before it started). */
-    @Transactional
-    public boolean start(String id) {
-        return tasks.start(id, TaskStatus.QUEUED, TaskStatus.RUNNING, Instant.now()) == 1;
+    /**
+     * Records the task as claimed by this instance at once (attempt 1), so that no other instance claims it first;
+     * for an instance that has a free slot when it receives the task.
+     */
+    public Claim createClaimed(TaskSpec spec, List<String> attachmentIds) {
+        insert(spec, attachmentIds, true);
+        return new Claim(spec.id(), settings.instanceId(), 1);
     }
 
-    @Transactional
-    public void appendStep(String taskId, int seq, Step step) {
-        steps.save(new StepEntity(taskId, seq, StepJson.type(step), step.phase(), StepJson.payload(json, step),
-                step.tokens(), step.millis(), Instant.now()));
-        if (step instanceof Step.CasesSelected cs) {
-            int position = 0;
-            for (Step.CasesSelected.Pick p : cs.picks()) {
-                selected.save(new SelectedCaseEntity(taskId, position++, p.caseId().toString(), p.score(), p.role(),
-                        p.task(), p.label(), p.uses(), p.successes()));
-            }
+    /** One statement (a repository's save would read the row first, inside a Hibernate session). */
+    private void insert(TaskSpec spec, List<String> attachmentIds, boolean claimed) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        jdbc.update("""
+                INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, origin,
+                    exclude_origins, exclude_tasks, tokens, runner, attempt, lease_until, created_at, started_at,
+                    source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""",
+                spec.id(), spec.tenant(), spec.text(), (claimed ? TaskStatus.RUNNING : TaskStatus.QUEUED).name(),
+                spec.memoryMode().wireName(), spec.policy(), json.writeValueAsString(spec.budgets()),
+                json.writeValueAsString(attachmentIds), spec.origin(), json.writeValueAsString(spec.excludeOrigins()),
+                json.writeValueAsString(spec.excludeTasks().stream().map(TaskKey::hex).toList()),
+                settings.instanceId(), claimed ? 1 : 0, claimed ? now.plus(settings.lease()) : null, now,
+                claimed ? now : null, spec.source().wireName());
+    }
+
+    /**
+     * The task's spec rebuilt from its record, as the instance that received it built it (any replica may run it);
+     * attachments are found again by id, so replicas must share {@code casebook.attachments.dir}.
+     */
+    @Transactional(readOnly = true)
+    public TaskSpec spec(String id) {
+        TaskEntity e = tasks.findById(id).orElseThrow(() -> new IllegalStateException("no task '" + id + "'"));
+        List<Path> files = new ArrayList<>();
+        for (String attachment : json.readValue(e.attachments, String[].class)) {
+            files.add(attachments.path(e.tenant, attachment).orElseThrow(() -> new IllegalStateException(
+                    "attachment '" + attachment + "' of task '" + id + "' no longer exists")));
         }
+        Set<TaskKey> excludeTasks = new HashSet<>();
+        for (String hex : json.readValue(e.excludeTasks, String[].class)) {
+            excludeTasks.add(new TaskKey(hex));
+        }
+        return new TaskSpec(e.id, e.tenant, e.text, files, MemoryMode.parse(e.memoryMode), e.policy,
+                json.readValue(e.budgets, Budgets.class), e.origin,
+                Set.of(json.readValue(e.excludeOrigins, String[].class)), excludeTasks, CaseSource.parse(e.source));
+    }
+
+    /**
+     * Records a step of the claimed run, with the cases it selected (replacing those of an earlier attempt); false,
+     * and nothing written, when the claim no longer stands. The insert locks the task row, so it cannot interleave
+     * with the claim being taken back.
+     */
+    public boolean appendStep(Claim claim, int seq, Step step) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return Boolean.TRUE.equals(jdbcTransaction.execute(status -> {
+            boolean kept = jdbc.update("""
+                    INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
+                    SELECT id, ?, ?, ?, ?, ?, ?, ? FROM tasks
+                    WHERE id = ? AND runner = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE""",
+                    seq, StepJson.type(step), step.phase(), StepJson.payload(json, step), step.tokens(),
+                    step.millis(), now, claim.taskId(), claim.runner(), claim.attempt()) == 1;
+            if (kept && step instanceof Step.CasesSelected cs) {
+                jdbc.update("DELETE FROM task_selected_cases WHERE task_id = ?", claim.taskId());
+                List<Object[]> picks = new ArrayList<>();
+                for (Step.CasesSelected.Pick p : cs.picks()) {
+                    picks.add(new Object[] {claim.taskId(), picks.size(), p.caseId().toString(), p.score(),
+                            p.role(), p.task(), p.label(), p.uses(), p.successes()});
+                }
+                jdbc.batchUpdate("""
+                        INSERT INTO task_selected_cases (task_id, position, case_id, score, role, task, label, uses,
+                            successes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", picks);
+            }
+            return kept;
+        }));
+    }
+
+    /** The task's last step number (0 when it has none). */
+    public int lastSeq(String taskId) {
+        return steps.lastSeq(taskId);
     }
 
     /**
@@ -124,8 +170,8 @@ public class TaskRecords {
         jdbcTransaction.executeWithoutResult(status -> {
             jdbc.update("""
                     INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
-                        reason, detail, tokens, case_id, runner, created_at, started_at, finished_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        reason, detail, tokens, case_id, runner, attempt, created_at, started_at, finished_at, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
                     spec.id(), spec.tenant(), spec.text(), end.status().name(), spec.memoryMode().wireName(),
                     spec.policy(), budgets, end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
                     settings.instanceId(), now, now, now, spec.source().wireName());
@@ -139,12 +185,23 @@ public class TaskRecords {
         });
     }
 
-    /** Running (or queued) → answered / failed / cancelled, from the agent's outcome. */
-    @Transactional
-    public void finish(String id, Outcome outcome) {
+    /**
+     * Running → answered / failed / cancelled, from the agent's outcome; false, and nothing written, when the claim
+     * no longer stands (the task was taken back and may run elsewhere).
+     */
+    public boolean finish(Claim claim, Outcome outcome) {
         End end = End.of(outcome);
-        tasks.finish(id, Set.of(TaskStatus.QUEUED, TaskStatus.RUNNING), end.status(), end.answer(), end.reason(),
-                end.detail(), end.tokens(), end.caseId(), Instant.now());
+        return jdbc.update("""
+                UPDATE tasks SET status = ?, answer = ?, reason = ?, detail = ?, tokens = ?, case_id = ?,
+                    finished_at = ?, lease_until = NULL
+                WHERE id = ? AND runner = ? AND attempt = ? AND status = 'RUNNING'""",
+                end.status().name(), end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
+                OffsetDateTime.now(ZoneOffset.UTC), claim.taskId(), claim.runner(), claim.attempt()) == 1;
+    }
+
+    /** The status an outcome ends a task in. */
+    static TaskStatus status(Outcome outcome) {
+        return End.of(outcome).status();
     }
 
     /** How an outcome ends a task's record. */
@@ -163,7 +220,7 @@ public class TaskRecords {
     @Transactional
     public boolean cancelQueued(String id) {
         return tasks.finish(id, Set.of(TaskStatus.QUEUED), TaskStatus.CANCELLED, null, "cancelled",
-                "cancelled before it started", 0, null, Instant.now()) == 1;
+                "cancelled while queued", 0, null, Instant.now()) == 1;
     }
 
     /** Stores a feedback reward; false when the task already has one. */
@@ -172,7 +229,9 @@ public class TaskRecords {
         if (tasks.feedback(id, tenant, reward, by, Instant.now()) != 1) {
             return false;
         }
-        appendStep(id, steps.lastSeq(id) + 1, new Step.Rewarded(reward, by, 0, 0));
+        Step step = new Step.Rewarded(reward, by, 0, 0);
+        steps.save(new StepEntity(id, steps.lastSeq(id) + 1, StepJson.type(step), step.phase(),
+                StepJson.payload(json, step), step.tokens(), step.millis(), Instant.now()));
         return true;
     }
 
@@ -225,6 +284,6 @@ public class TaskRecords {
                 .map(s -> new TaskView.Selected(s.caseId, s.score, s.role, s.task, s.label)).toList();
         return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
                 e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
-                json.readValue(e.attachments, String[].class), e.source);
+                json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt);
     }
 }

@@ -17,11 +17,6 @@ interface TaskRepository extends JpaRepository<TaskEntity, String> {
 
     Page<TaskEntity> findByTenantAndStatus(String tenant, TaskStatus status, Pageable pageable);
 
-    /** Moves a task from one status to another; 0 when it was not in {@code from} (a lost race). */
-    @Modifying
-    @Query("update TaskEntity t set t.status = :to, t.startedAt = :at where t.id = :id and t.status = :from")
-    int start(String id, TaskStatus from, TaskStatus to, Instant at);
-
     @Modifying
     @Query("""
             update TaskEntity t set t.status = :to, t.answer = :answer, t.reason = :reason, t.detail = :detail,
@@ -36,13 +31,4 @@ interface TaskRepository extends JpaRepository<TaskEntity, String> {
             update TaskEntity t set t.reward = :reward, t.rewardBy = :by, t.feedbackAt = :at
             where t.id = :id and t.tenant = :tenant and t.feedbackAt is null""")
     int feedback(String id, String tenant, double reward, String by, Instant at);
-
-    /** Tasks this instance left queued or running when it stopped: they end as failed, reason interrupted. */
-    @Modifying
-    @Query("""
-            update TaskEntity t set t.status = dev.casebook.server.tasks.TaskStatus.FAILED, t.reason = 'interrupted',
-              t.detail = 'the server stopped while the task was queued or running', t.finishedAt = :at
-            where t.runner = :runner and t.status in (dev.casebook.server.tasks.TaskStatus.QUEUED,
-              dev.casebook.server.tasks.TaskStatus.RUNNING)""")
-    int failInterrupted(String runner, Instant at);
 }

@@ -8,13 +8,16 @@ import dev.casebook.server.agent.TaskSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -22,108 +25,254 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs tasks, each on its own virtual thread, and records what happens. Cancelling a running task interrupts its
- * thread; record writes hold a per-task lock that the interrupt waits for, so a write is never torn by it.
+ * Runs the tasks this instance claimed, each on its own virtual thread, at most {@code casebook.tasks.max-running}
+ * at once, and records what happens through the claim: once the claim no longer stands, nothing more is written.
+ * A run stops when its thread is interrupted, for one of three reasons: a cancel (the outcome is recorded,
+ * {@code cancelled}), a lost claim (the task was taken back and may run elsewhere: nothing is recorded), or this
+ * instance stopping (the claim is given back and the task runs again). Record writes hold a per-task lock that the
+ * interrupt waits for, so a write is never torn by it. {@link TaskQueue} claims queued tasks for it and renews the
+ * leases.
  */
 @Component
 public class TaskRunner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
+    /** Why a run was interrupted. */
+    enum Stop { CANCEL, CLAIM_LOST, SHUTDOWN }
+
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
+    private final Semaphore slots;
     private final ObjectProvider<Agent> agent;
     private final TaskRecords records;
+    private final TaskClaims claims;
     private final TaskEvents events;
+    private final TaskSettings settings;
     private final MeterRegistry metrics;
     private final AtomicInteger active = new AtomicInteger();
+    private volatile Runnable slotFreed = () -> { };
 
-    TaskRunner(ObjectProvider<Agent> agent, TaskRecords records, TaskEvents events, MeterRegistry metrics) {
+    TaskRunner(ObjectProvider<Agent> agent, TaskRecords records, TaskClaims claims, TaskEvents events,
+            TaskSettings settings, MeterRegistry metrics) {
         this.agent = agent;
         this.records = records;
+        this.claims = claims;
         this.events = events;
+        this.settings = settings;
         this.metrics = metrics;
+        this.slots = new Semaphore(settings.maxRunning());
         metrics.gauge("casebook.tasks.running", active);
     }
 
-    /** Records the task as queued and starts it. */
+    /**
+     * Records the task: claimed by this instance and started at once when it has a free slot (no other instance can
+     * take it first), else queued for whichever instance has room first.
+     */
     public void submit(TaskSpec spec, List<String> attachmentIds) {
-        records.create(spec, attachmentIds);
-        events.open(spec.id());
         metrics.counter("casebook.tasks.submitted").increment();
-        executor.submit(() -> run(spec));
+        if (!slots.tryAcquire()) {
+            records.create(spec, attachmentIds);
+            return;
+        }
+        Claim claim;
+        try {
+            claim = records.createClaimed(spec, attachmentIds);
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        start(claim, spec);
+    }
+
+    /** Claims as many queued tasks as this instance has free slots and starts them; returns how many. */
+    int claimQueued() {
+        int free = slots.drainPermits();
+        if (free == 0) {
+            return 0;
+        }
+        List<Claim> claimed = List.of();
+        try {
+            claimed = claims.claimQueued(settings.instanceId(), free, settings.lease());
+        } finally {
+            slots.release(free - claimed.size());
+        }
+        claimed.forEach(c -> start(c, null));
+        return claimed.size();
+    }
+
+    boolean hasRoom() {
+        return slots.availablePermits() > 0;
+    }
+
+    /** Called whenever a run ends and its slot is free again. */
+    void onSlotFreed(Runnable listener) {
+        this.slotFreed = listener;
+    }
+
+    List<Claim> claims() {
+        return running.values().stream().map(r -> r.claim).toList();
+    }
+
+    Set<String> runningIds() {
+        return Set.copyOf(running.keySet());
     }
 
     /** Interrupts the task when it runs here; false when it does not. */
-    public boolean interrupt(String id) {
+    boolean interrupt(String id, Stop why) {
         Running r = running.get(id);
         if (r == null) {
             return false;
         }
-        r.lock.lock();
-        try {
-            r.thread.interrupt();
-        } finally {
-            r.lock.unlock();
-        }
+        r.stop(why);
         return true;
     }
 
-    private void run(TaskSpec spec) {
-        String id = spec.id();
-        if (!records.start(id)) {
-            events.end(id, records.find(spec.tenant(), id).map(TaskView::status).orElse("cancelled"));
-            return;
-        }
-        Running r = new Running(Thread.currentThread(), new ReentrantLock());
-        running.put(id, r);
+    private void start(Claim claim, TaskSpec spec) {
+        Running r = new Running(claim);
+        running.put(claim.taskId(), r); // before the thread starts: a cancel or a lost lease finds it at once
+        executor.submit(() -> run(r, spec));
+    }
+
+    private void run(Running r, TaskSpec known) {
+        String id = r.claim.taskId();
+        r.attach();
         active.incrementAndGet();
+        if (r.claim.attempt() == 1) {
+            events.open(id); // a re-run is streamed from the records, which hold its earlier attempts' steps too
+        }
         Timer.Sample sample = Timer.start(metrics);
-        AtomicInteger seq = new AtomicInteger();
-        StepListener listener = step -> r.guarded(() -> record(id, seq.incrementAndGet(), step));
-        Outcome outcome;
         try {
+            Outcome outcome = work(r, known);
+            r.guarded(() -> {
+                end(r, outcome, sample);
+                return null;
+            });
+        } finally {
+            running.remove(id);
+            active.decrementAndGet();
+            slots.release();
+            slotFreed.run();
+        }
+    }
+
+    private Outcome work(Running r, TaskSpec known) {
+        String id = r.claim.taskId();
+        try {
+            TaskSpec spec = known != null ? known : r.guarded(() -> records.spec(id));
+            AtomicInteger seq = new AtomicInteger(r.claim.attempt() == 1 ? 0 : r.guarded(() -> records.lastSeq(id)));
+            StepListener listener = step -> r.guarded(() -> record(r, seq.incrementAndGet(), step));
             Agent a = agent.getIfAvailable();
-            outcome = a == null
+            return a == null
                     ? new Outcome.Failed("no_model_configured",
                             "this server has no agent and no LLM configured; see 'Configuration' in the README",
                             List.of(), 0)
                     : a.run(spec, listener);
         } catch (RuntimeException e) {
             log.error("task {} failed unexpectedly", id, e);
-            outcome = new Outcome.Failed("internal_error", e.toString(), List.of(), 0);
+            return new Outcome.Failed("internal_error", e.toString(), List.of(), 0);
         }
-        Outcome last = outcome;
-        r.guarded(() -> records.finish(id, last));
-        running.remove(id);
-        active.decrementAndGet();
-        String status = records.find(spec.tenant(), id).map(TaskView::status).orElse("failed");
+    }
+
+    private Void record(Running r, int seq, Step step) {
+        try {
+            if (!records.appendStep(r.claim, seq, step)) {
+                r.stop(Stop.CLAIM_LOST); // this thread: the agent sees the interrupt and stops
+                return null;
+            }
+            events.publish(r.claim.taskId(), seq, StepJson.type(step), records.stepView(r.claim.taskId(), seq, step));
+        } catch (RuntimeException e) {
+            log.error("could not record step {} of task {}", seq, r.claim.taskId(), e);
+        }
+        return null;
+    }
+
+    /** Records the outcome through the claim, or gives the claim back, or (claim lost) writes nothing. */
+    private void end(Running r, Outcome outcome, Timer.Sample sample) {
+        Claim claim = r.claim;
+        if (r.stop == Stop.SHUTDOWN && outcome instanceof Outcome.Failed) { // failed because it was interrupted
+            boolean released = claims.release(claim, settings.maxAttempts());
+            log.info("task {} (attempt {}) given back as this instance stops{}", claim.taskId(), claim.attempt(),
+                    released ? "" : ": it was no longer claimed here");
+            events.abandon(claim.taskId());
+            return;
+        }
+        if (r.stop == Stop.CLAIM_LOST || !records.finish(claim, outcome)) {
+            log.warn("task {}: attempt {} on '{}' lost its claim (its lease ran out and it was taken back); stopped "
+                    + "without recording an outcome", claim.taskId(), claim.attempt(), claim.runner());
+            metrics.counter("casebook.tasks.claims_lost").increment();
+            events.abandon(claim.taskId());
+            return;
+        }
+        String status = TaskRecords.status(outcome).wireName();
         sample.stop(metrics.timer("casebook.tasks.duration", "status", status));
         metrics.counter("casebook.tasks.finished", "status", status).increment();
-        events.end(id, status);
+        events.end(claim.taskId(), status);
     }
 
-    private void record(String id, int seq, Step step) {
-        try {
-            records.appendStep(id, seq, step);
-            events.publish(id, seq, StepJson.type(step), records.stepView(id, seq, step));
-        } catch (RuntimeException e) {
-            log.error("could not record step {} of task {}", seq, id, e);
-        }
-    }
-
+    /**
+     * Stops every run and waits (up to 10 s) for them to give their claims back, before the database goes away with
+     * the rest of the context: claims left behind would wait for their lease to run out or for this instance's next
+     * start.
+     */
     @Override
     public void destroy() throws InterruptedException {
+        running.values().forEach(r -> r.stop(Stop.SHUTDOWN));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!running.isEmpty()) {
+            log.warn("{} task(s) did not stop within 10 s; they are taken back when their lease runs out",
+                    running.size());
+        }
         executor.shutdownNow();
         executor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private record Running(Thread thread, ReentrantLock lock) {
-        /** Runs a record write with the thread's interrupt flag cleared, then restores it. */
-        void guarded(Runnable write) {
+    /** A run on this instance: its claim, its thread once it started, and why it was interrupted. */
+    private static final class Running {
+        final Claim claim;
+        final ReentrantLock lock = new ReentrantLock();
+        volatile Thread thread;
+        volatile Stop stop;
+
+        Running(Claim claim) {
+            this.claim = claim;
+        }
+
+        void attach() {
+            lock.lock();
+            try {
+                thread = Thread.currentThread();
+                if (stop != null) {
+                    thread.interrupt();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Interrupts the run; a lost claim overrides any earlier reason (nothing may be written any more). */
+        void stop(Stop why) {
+            lock.lock();
+            try {
+                if (stop == null || why == Stop.CLAIM_LOST) {
+                    stop = why;
+                }
+                if (thread != null) {
+                    thread.interrupt();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Runs a record read or write with the thread's interrupt flag cleared, then restores it. */
+        <T> T guarded(Supplier<T> io) {
             lock.lock();
             boolean interrupted = Thread.interrupted();
             try {
-                write.run();
+                return io.get();
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * A task as the API shows it; {@code source} is {@code real}, or {@code synthetic} for a dream rollout (its tools were
- * answered by the experience model).
+ * answered by the experience model). {@code attempt} counts the times it was started (more than 1 when a server
+ * running it stopped and it ran again); {@code cancelRequestedAt} is set once a cancel was asked of the instance
+ * running it.
  */
 public record TaskView(String id, String text, String status, String answer, String reason, String detail,
         Double reward, String rewardBy, long tokens, String caseId, List<Selected> selected, Instant createdAt,
         Instant startedAt, Instant finishedAt, String memoryMode, String policy, String[] attachments,
-        String source) {
+        String source, int attempt, Instant cancelRequestedAt) {
 
     /** A case selected for the planner, with the policy's score and the role it played. */
     public record Selected(String caseId, double score, String role, String task, String label) {

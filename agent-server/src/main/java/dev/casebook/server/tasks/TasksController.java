@@ -30,15 +30,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class TasksController {
     private final TaskRecords records;
     private final TaskRunner runner;
+    private final TaskClaims claims;
     private final TaskEvents events;
     private final TaskSettings settings;
     private final AttachmentLookup attachments;
     private final TaskFeedback feedback;
 
-    TasksController(TaskRecords records, TaskRunner runner, TaskEvents events, TaskSettings settings,
-            AttachmentLookup attachments, TaskFeedback feedback) {
+    TasksController(TaskRecords records, TaskRunner runner, TaskClaims claims, TaskEvents events,
+            TaskSettings settings, AttachmentLookup attachments, TaskFeedback feedback) {
         this.records = records;
         this.runner = runner;
+        this.claims = claims;
         this.events = events;
         this.settings = settings;
         this.attachments = attachments;
@@ -100,18 +102,28 @@ class TasksController {
                 size);
     }
 
+    /**
+     * Cancels the task wherever it is: a queued one at once; a running one is interrupted here when it runs here,
+     * else its cancel is requested and the instance running it interrupts it within a poll interval (the answer is
+     * then still {@code running}, with {@code cancelRequestedAt}).
+     */
     @PostMapping("/{id}/cancel")
     ResponseEntity<TaskView> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @PathVariable String id) {
-        TaskView task = records.get(tenant, id);
-        if (TaskStatus.parse(task.status()).finished()) {
-            throw ApiException.conflict("task '" + id + "' already ended: " + task.status());
+        for (int round = 0; round < 3; round++) { // a task may move between queued and running meanwhile
+            TaskView task = records.get(tenant, id);
+            if (TaskStatus.parse(task.status()).finished()) {
+                throw ApiException.conflict("task '" + id + "' already ended: " + task.status());
+            }
+            if (records.cancelQueued(id)) {
+                return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, id));
+            }
+            if (claims.requestCancel(id)) {
+                runner.interrupt(id, TaskRunner.Stop.CANCEL);
+                return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, id));
+            }
         }
-        if (!records.cancelQueued(id) && !runner.interrupt(id)) {
-            throw ApiException.conflict("task '" + id + "' runs on another server instance ("
-                    + "cancel it there) or ended meanwhile");
-        }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, id));
+        throw ApiException.conflict("task '" + id + "' kept changing state; cancel it again");
     }
 
     @PostMapping("/{id}/feedback")

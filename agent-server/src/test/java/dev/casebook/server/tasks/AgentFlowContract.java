@@ -248,6 +248,47 @@ abstract class AgentFlowContract {
     }
 
     @Test
+    void a_task_run_again_after_its_server_stopped_rewrites_its_one_case_and_counts_no_use_twice() {
+        String seed = "Run twice, seed: how many days are in 2 weeks?";
+        String text = "Run twice: count the days of two weeks together.";
+        scriptCalculatorTask("days are in 2 weeks", "2*7", "14");
+        scriptCalculatorTask("days of two weeks", "2*7", "14");
+        api().awaitEnd(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
+        java.util.Map<String, Integer> usesBefore = uses();
+        var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", text,
+                List.of(), dev.casebook.server.agent.MemoryMode.READ_WRITE, null,
+                dev.casebook.server.agent.Budgets.DEFAULT, "", null, null);
+
+        // the attempt whose server stopped before it recorded the outcome, then the task's run on another server
+        var first = (dev.casebook.server.agent.Outcome.Answered) agent.run(spec, step -> { });
+        var again = (dev.casebook.server.agent.Outcome.Answered) agent.run(spec, step -> { });
+
+        assertThat(first.caseId()).isEqualTo(dev.casebook.server.agent.CasebookAgent.caseId(spec));
+        assertThat(again.caseId()).isEqualTo(first.caseId());
+        java.util.Map<String, Integer> usesAfter = uses();
+        assertThat(usesAfter).hasSize(usesBefore.size() + 1);
+        assertThat(usesAfter.get(first.caseId().toString())).isZero();
+        assertThat(first.selected()).isNotEmpty();
+        for (var pick : first.selected()) { // counted by the first run, not again by the second
+            assertThat(usesAfter.get(pick.caseId().toString())).as(pick.task())
+                    .isEqualTo(usesBefore.get(pick.caseId().toString()) + 1);
+        }
+        usesBefore.forEach((id, n) -> {
+            if (first.selected().stream().noneMatch(p -> p.caseId().toString().equals(id))) {
+                assertThat(usesAfter.get(id)).as(id).isEqualTo(n);
+            }
+        });
+    }
+
+    /** Uses of every case of the tenant, by id. */
+    java.util.Map<String, Integer> uses() {
+        java.util.Map<String, Integer> uses = new java.util.HashMap<>();
+        api().get("/api/cases?size=200").json().get("items")
+                .forEach(c -> uses.put(c.get("id").asString(), c.get("uses").asInt()));
+        return uses;
+    }
+
+    @Test
     void read_only_memory_selects_cases_but_writes_nothing() {
         String text = "Read-only: what is 7*6, the answer to everything?";
         scriptCalculatorTask("answer to everything", "7*6", "42");

@@ -8,6 +8,7 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.ApiKeys;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The task API against a running server with auth on and two tenants; subclasses choose the database. The server
@@ -39,6 +42,12 @@ abstract class TaskApiContract {
     TaskSettings settings;
     @Autowired
     TaskEvents events;
+    @Autowired
+    TaskQueue queue;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ObjectMapper json;
 
     static void authProperties(DynamicPropertyRegistry registry) {
         registry.add("casebook.security.enabled", () -> "true");
@@ -184,40 +193,65 @@ abstract class TaskApiContract {
     }
 
     @Test
-    void a_queued_task_is_cancelled_before_it_starts() {
-        String id = UUID.randomUUID().toString();
-        records.create(spec(id, "tenant-a"), List.of());
-        Api.Reply r = a().post("/api/tasks/" + id + "/cancel", "");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        assertThat(r.json().get("status").asString()).isEqualTo("cancelled");
-        assertThat(records.start(id)).isFalse();
+    void tasks_left_running_by_a_crashed_server_are_queued_again_or_fail_when_out_of_attempts() {
+        String again = UUID.randomUUID().toString();
+        String spent = UUID.randomUUID().toString();
+        Instant notExpired = Instant.now().plusSeconds(10); // only this instance, starting again, takes them back
+        Claim crashed = TaskRows.running(jdbc, json, spec(again, "tenant-a"), settings.instanceId(), 1, notExpired);
+        records.appendStep(crashed, 1, new Step.Planned(1, "{}", List.of("look it up"), 10, 5));
+        TaskRows.running(jdbc, json, spec(spent, "tenant-a"), settings.instanceId(), settings.maxAttempts(),
+                notExpired);
+
+        queue.recoverOwn();
+
+        JsonNode rerun = a().awaitEnd(again);
+        assertThat(rerun.get("reason").asString()).isEqualTo("no_model_configured"); // it ran again, here
+        assertThat(rerun.get("attempt").asInt()).isEqualTo(2);
+        JsonNode steps = a().get("/api/tasks/" + again + "/steps").json();
+        assertThat(steps.get(0).get("type").asString()).isEqualTo("planned");
+        assertThat(steps.get(1).get("type").asString()).isEqualTo("restarted");
+        assertThat(steps.get(1).get("seq").asInt()).isEqualTo(2);
+        assertThat(steps.get(1).get("reason").asString()).isEqualTo("server_restarted");
+        assertThat(steps.get(1).get("attempt").asInt()).isEqualTo(1);
+        assertThat(steps.get(1).get("runner").asString()).isEqualTo(settings.instanceId());
+        JsonNode failed = a().get("/api/tasks/" + spent).json();
+        assertThat(failed.get("status").asString()).isEqualTo("failed");
+        assertThat(failed.get("reason").asString()).isEqualTo("interrupted");
+        assertThat(failed.get("detail").asString()).contains("started " + settings.maxAttempts() + " time(s)",
+                "casebook.tasks.max-attempts");
+        assertThat(step(spent, "stopped").get("reason").asString()).isEqualTo("interrupted");
     }
 
     @Test
-    void tasks_left_running_by_a_crashed_server_are_marked_failed_interrupted() {
-        String queued = UUID.randomUUID().toString();
-        String running = UUID.randomUUID().toString();
-        records.create(spec(queued, "tenant-a"), List.of());
-        records.create(spec(running, "tenant-a"), List.of());
-        records.start(running);
-        records.failInterrupted();
-        for (String id : List.of(queued, running)) {
-            JsonNode task = a().get("/api/tasks/" + id).json();
-            assertThat(task.get("status").asString()).isEqualTo("failed");
-            assertThat(task.get("reason").asString()).isEqualTo("interrupted");
-        }
+    void the_writes_of_a_claim_that_no_longer_stands_change_nothing() {
+        String id = UUID.randomUUID().toString();
+        Claim current = TaskRows.running(jdbc, json, spec(id, "tenant-a"), "replica-x", 2, Instant.now().plusSeconds(60));
+        Claim earlier = new Claim(id, "replica-x", 1);
+        Claim elsewhere = new Claim(id, "replica-y", 2);
+        Step step = new Step.Planned(1, "{}", List.of("a"), 1, 1);
+        var answered = new dev.casebook.server.agent.Outcome.Answered("stale", false, null, List.of(), 1);
+
+        assertThat(records.appendStep(earlier, 1, step)).isFalse();
+        assertThat(records.appendStep(elsewhere, 1, step)).isFalse();
+        assertThat(records.finish(earlier, answered)).isFalse();
+        assertThat(records.finish(elsewhere, answered)).isFalse();
+        assertThat(a().get("/api/tasks/" + id + "/steps").json()).isEmpty();
+        assertThat(a().get("/api/tasks/" + id).json().get("status").asString()).isEqualTo("running");
+        assertThat(records.appendStep(current, 1, step)).isTrue();
+        assertThat(records.finish(current, answered)).isTrue();
+        assertThat(records.finish(current, answered)).isFalse();
+        assertThat(a().get("/api/tasks/" + id).json().get("answer").asString()).isEqualTo("stale");
     }
 
     @Test
     void steps_are_recorded_and_replayed_to_a_late_event_subscriber_then_end() throws Exception {
         String id = UUID.randomUUID().toString();
-        records.create(spec(id, "tenant-a"), List.of());
-        records.start(id);
+        Claim claim = TaskRows.running(jdbc, json, spec(id, "tenant-a"), "replica-x", 1, Instant.now().plusSeconds(60));
         UUID caseId = UUID.randomUUID();
-        records.appendStep(id, 1, new Step.CasesSelected("similarity",
+        records.appendStep(claim, 1, new Step.CasesSelected("similarity",
                 List.of(new Step.CasesSelected.Pick(caseId, 0.9, "example", "an old task", "positive", 3, 1)), 3));
-        records.appendStep(id, 2, new Step.Planned(1, "{\"subtasks\":[\"add\"]}", List.of("add"), 120, 40));
-        records.finish(id, new dev.casebook.server.agent.Outcome.Answered("42", false, null, List.of(), 120));
+        records.appendStep(claim, 2, new Step.Planned(1, "{\"subtasks\":[\"add\"]}", List.of("add"), 120, 40));
+        records.finish(claim, new dev.casebook.server.agent.Outcome.Answered("42", false, null, List.of(), 120));
 
         JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
         assertThat(steps).hasSize(2);
@@ -288,11 +322,10 @@ abstract class TaskApiContract {
     @Test
     void a_live_subscriber_gets_past_steps_then_live_ones_then_end() throws Exception {
         String id = UUID.randomUUID().toString();
-        records.create(spec(id, "tenant-a"), List.of());
-        records.start(id);
+        Claim claim = TaskRows.running(jdbc, json, spec(id, "tenant-a"), "replica-x", 1, Instant.now().plusSeconds(60));
         events.open(id);
         Step first = new Step.Planned(1, "{}", List.of("look it up"), 10, 5);
-        records.appendStep(id, 1, first);
+        records.appendStep(claim, 1, first);
         events.publish(id, 1, "planned", records.stepView(id, 1, first));
         var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -335,6 +368,15 @@ abstract class TaskApiContract {
                 assertThat(a().awaitEnd(id.get()).get("status").asString()).isEqualTo("failed");
             }
         }
+    }
+
+    JsonNode step(String id, String type) {
+        for (JsonNode s : a().get("/api/tasks/" + id + "/steps").json()) {
+            if (s.get("type").asString().equals(type)) {
+                return s;
+            }
+        }
+        throw new AssertionError("task " + id + " has no step " + type);
     }
 
     static String events(Api api, String id) throws Exception {
