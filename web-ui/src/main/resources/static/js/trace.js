@@ -67,6 +67,7 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
       case 'answered': return showAnswer(step);
       case 'rewarded': return note(`Reward ${fmtScore(step.reward)}${step.by ? ' from ' + step.by : ''}.`, 'reward');
       case 'memory_written': return showMemoryWritten(step);
+      case 'restarted': return showRestarted(step);
       case 'stopped': return note(`Stopped: ${step.reason || 'unknown reason'}${step.detail ? ' — ' + step.detail : ''}`,
         'stopped error');
       case 'end': return finish(step && step.status ? wire(step.status) : state.status);
@@ -144,6 +145,20 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     const link = h('a', {href: `#/memory/${step.caseId}`, text: step.updatedExisting ? 'updated a case' : 'saved a new case'});
     const credited = step.credited && step.credited.length ? ` and credited ${step.credited.length} selected case(s)` : '';
     note(h('span', {}, 'Memory: ', link, credited + '.'), 'memory');
+  }
+
+  /**
+   * The server running the task stopped before it finished and the task runs again: what that attempt showed is
+   * cleared (its steps stay in the task's record), the note says why, and the next attempt fills the view anew.
+   */
+  function showRestarted(step) {
+    for (const part of [cases, plans, steps, answer]) {
+      part.hidden = true;
+      fill(part);
+    }
+    state.calls.clear();
+    state.answered = false;
+    note(`Restarted: ${step.detail || 'its server stopped before it finished'}`, 'restarted');
   }
 
   function note(content, kind) {

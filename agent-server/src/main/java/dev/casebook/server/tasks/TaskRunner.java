@@ -130,6 +130,9 @@ public class TaskRunner implements DisposableBean {
     private void start(Claim claim, TaskSpec spec) {
         Running r = new Running(claim);
         running.put(claim.taskId(), r); // before the thread starts: a cancel or a lost lease finds it at once
+        if (claim.attempt() == 1) {
+            events.open(claim.taskId()); // a re-run is streamed from the records, which hold its earlier attempts
+        }
         executor.submit(() -> run(r, spec));
     }
 
@@ -137,9 +140,6 @@ public class TaskRunner implements DisposableBean {
         String id = r.claim.taskId();
         r.attach();
         active.incrementAndGet();
-        if (r.claim.attempt() == 1) {
-            events.open(id); // a re-run is streamed from the records, which hold its earlier attempts' steps too
-        }
         Timer.Sample sample = Timer.start(metrics);
         try {
             Outcome outcome = work(r, known);

@@ -62,11 +62,15 @@ class TaskQueueIT {
             String id = UUID.randomUUID().toString();
             UUID earlierPick = UUID.randomUUID();
             Claim crashed = TaskRows.running(jdbc(b), json(b), spec(id, "what the crashed replica ran"), "node-a", 1,
-                    Instant.now().minusSeconds(1));
+                    Instant.now().plusSeconds(60));
             TaskRecords records = b.bean(TaskRecords.class);
-            records.appendStep(crashed, 1, new Step.CasesSelected("similarity",
-                    List.of(new Step.CasesSelected.Pick(earlierPick, 0.5, "positive", "old", "positive", 0, 0)), 1));
-            records.appendStep(crashed, 2, new Step.Planned(1, "{}", List.of("half done"), 10, 1));
+            assertThat(records.appendStep(crashed, 1, new Step.CasesSelected("similarity",
+                    List.of(new Step.CasesSelected.Pick(earlierPick, 0.5, "positive", "old", "positive", 0, 0)), 1)))
+                    .isTrue();
+            assertThat(records.appendStep(crashed, 2, new Step.Planned(1, "{}", List.of("half done"), 10, 1))).isTrue();
+            // node-a crashed: its lease runs out
+            jdbc(b).update("UPDATE tasks SET lease_until = ? WHERE id = ?",
+                    Instant.now().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC), id);
 
             JsonNode task = b.api().awaitEnd(id);
 

@@ -1,0 +1,144 @@
+package dev.casebook.systemtest.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.testkit.TestPostgres;
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas of the built server, each its own process, on one PostgreSQL (run records and pgvector case memory),
+ * with the scripted LLM as the only fake. The replica running a task is killed ({@code kill -9}) while the LLM holds
+ * back its plan; the other replica takes the task back once the lease runs out, runs it again, and the task ends
+ * answered, once, with one case in memory.
+ */
+class TaskFailoverIT {
+    private static final String KEY = "key-of-the-failover-test";
+    private static final String TASK = "Failover check: what is 17*23?";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path shared;
+
+    @Test
+    void the_task_of_a_killed_replica_is_answered_by_the_other_once_with_one_case() throws Exception {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("failover");
+        try (ScriptedLlmServer llm = ScriptedLlmServer.start()) {
+            // the first plan request waits forever: the replica that sent it is killed meanwhile
+            llm.when(Match.interaction("plan")).times(1).reply(Reply.hang());
+            llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
+            llm.when(Match.interaction("execute").and(Match.afterToolResult().negate()))
+                    .reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}"));
+            llm.when(Match.interaction("execute").and(Match.afterToolResult()))
+                    .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
+            llm.when(Match.interaction("replan")).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 391\"}"));
+
+            try (ServerProcess a = replica("replica-a", schema, llm); ServerProcess b = replica("replica-b", schema, llm)) {
+                JsonNode created = json(post(a, "/api/tasks",
+                        "{\"text\": \"" + TASK + "\", \"memoryMode\": \"read-write\"}"));
+                String id = created.path("id").asText();
+                assertThat(created.path("status").asText()).isEqualTo("running"); // replica-a had room: claimed at once
+                assertThat(llm.awaitRequests(1, Duration.ofSeconds(60))).isTrue();
+
+                a.kill();
+
+                JsonNode task = awaitEnd(b, id);
+                assertThat(task.path("status").asText()).as(task.toString()).isEqualTo("answered");
+                assertThat(task.path("answer").asText()).isEqualTo("391");
+                assertThat(task.path("attempt").asInt()).isEqualTo(2);
+                List<String> types = new ArrayList<>();
+                JsonNode steps = json(get(b, "/api/tasks/" + id + "/steps"));
+                steps.forEach(s -> types.add(s.path("type").asText()));
+                assertThat(types).containsSubsequence("restarted", "planned", "tool_called", "answered",
+                        "memory_written");
+                assertThat(types.stream().filter("answered"::equals)).hasSize(1);
+                assertThat(types.stream().filter("memory_written"::equals)).hasSize(1);
+                JsonNode restarted = steps.get(types.indexOf("restarted"));
+                assertThat(restarted.path("reason").asText()).isEqualTo("lease_expired");
+                assertThat(restarted.path("runner").asText()).isEqualTo("replica-a");
+                List<LlmRequest> plans = llm.requests(Match.interaction("plan"));
+                assertThat(plans).hasSize(2); // one held by the killed replica, one by the replica that answered
+
+                JsonNode cases = json(get(b, "/api/cases?size=200")).path("items");
+                List<String> ids = new ArrayList<>();
+                cases.forEach(c -> {
+                    if (c.path("task").asText().equals(TASK)) {
+                        ids.add(c.path("id").asText());
+                    }
+                });
+                assertThat(ids).containsExactly(task.path("caseId").asText());
+                assertThat(post(b, "/api/tasks/" + id + "/feedback", "{\"reward\": 1}").statusCode()).isEqualTo(200);
+                assertThat(json(get(b, "/api/cases/" + ids.getFirst())).path("reward").asDouble()).isEqualTo(1.0);
+            }
+        }
+    }
+
+    private ServerProcess replica(String name, TestPostgres.Schema schema, ScriptedLlmServer llm) throws Exception {
+        return ServerProcess.builder(name)
+                .property("spring.datasource.url", schema.url())
+                .property("spring.datasource.username", schema.user())
+                .property("spring.datasource.password", schema.password())
+                .property("spring.flyway.schemas", schema.name())
+                .property("casebook.memory.store", "pgvector")
+                .property("casebook.attachments.dir", Files.createDirectories(shared.resolve("attachments")).toString())
+                .property("casebook.tasks.instance-id", name)
+                .property("casebook.tasks.lease", "3s")
+                .property("casebook.tasks.renew-interval", "500ms")
+                .property("casebook.tasks.poll-interval", "200ms")
+                .property("casebook.security.enabled", "true")
+                .property("casebook.security.api-keys[0].tenant", "failover")
+                .property("casebook.security.api-keys[0].sha256", sha256(KEY))
+                .property("casebook.models.planner.base-url", llm.baseUrl())
+                .property("casebook.models.planner.model", "scripted-planner")
+                .property("casebook.models.planner.api-key", "test-key")
+                .property("casebook.models.executor.model", "scripted-executor")
+                .start();
+    }
+
+    private static JsonNode awaitEnd(ServerProcess server, String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode task = json(get(server, "/api/tasks/" + id));
+            String status = task.path("status").asText();
+            if (!status.equals("queued") && !status.equals("running")) {
+                return task;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("task " + id + " did not end within 90 s; log tail:\n" + server.logTail(40));
+    }
+
+    private static HttpResponse<String> get(ServerProcess server, String path) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + KEY).GET());
+    }
+
+    private static HttpResponse<String> post(ServerProcess server, String path, String body) {
+        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    private static String sha256(String key) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+}
