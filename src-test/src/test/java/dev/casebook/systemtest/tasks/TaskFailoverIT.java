@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
 import dev.casebook.testkit.TestPostgres;
 import dev.casebook.testkit.llm.LlmRequest;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two replicas of the built server, each its own process, on one PostgreSQL (run records and pgvector case memory),
  * with the scripted LLM as the only fake. The replica running a task is killed ({@code kill -9}) while the LLM holds
- * back its plan; the other replica takes the task back once the lease runs out, runs it again, and the task ends
- * answered, once, with one case in memory.
+ * back its executor's reply; the other replica takes the task back once the lease runs out, runs it again, and the
+ * task ends answered, once, with one case in memory; the chat shows where it restarted.
  */
 class TaskFailoverIT {
     private static final String KEY = "key-of-the-failover-test";
@@ -41,9 +42,9 @@ class TaskFailoverIT {
     void the_task_of_a_killed_replica_is_answered_by_the_other_once_with_one_case() throws Exception {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("failover");
         try (ScriptedLlmServer llm = ScriptedLlmServer.start()) {
-            // the first plan request waits forever: the replica that sent it is killed meanwhile
-            llm.when(Match.interaction("plan")).times(1).reply(Reply.hang());
             llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
+            // the first executor call waits forever: the replica that sent it is killed meanwhile
+            llm.when(Match.interaction("execute").and(Match.afterToolResult().negate())).times(1).reply(Reply.hang());
             llm.when(Match.interaction("execute").and(Match.afterToolResult().negate()))
                     .reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}"));
             llm.when(Match.interaction("execute").and(Match.afterToolResult()))
@@ -55,7 +56,7 @@ class TaskFailoverIT {
                         "{\"text\": \"" + TASK + "\", \"memoryMode\": \"read-write\"}"));
                 String id = created.path("id").asText();
                 assertThat(created.path("status").asText()).isEqualTo("running"); // replica-a had room: claimed at once
-                assertThat(llm.awaitRequests(1, Duration.ofSeconds(60))).isTrue();
+                assertThat(llm.awaitRequests(2, Duration.ofSeconds(60))).isTrue(); // planned, then held
 
                 a.kill();
 
@@ -66,7 +67,7 @@ class TaskFailoverIT {
                 List<String> types = new ArrayList<>();
                 JsonNode steps = json(get(b, "/api/tasks/" + id + "/steps"));
                 steps.forEach(s -> types.add(s.path("type").asText()));
-                assertThat(types).containsSubsequence("restarted", "planned", "tool_called", "answered",
+                assertThat(types).containsSubsequence("planned", "restarted", "planned", "tool_called", "answered",
                         "memory_written");
                 assertThat(types.stream().filter("answered"::equals)).hasSize(1);
                 assertThat(types.stream().filter("memory_written"::equals)).hasSize(1);
@@ -74,7 +75,7 @@ class TaskFailoverIT {
                 assertThat(restarted.path("reason").asText()).isEqualTo("lease_expired");
                 assertThat(restarted.path("runner").asText()).isEqualTo("replica-a");
                 List<LlmRequest> plans = llm.requests(Match.interaction("plan"));
-                assertThat(plans).hasSize(2); // one held by the killed replica, one by the replica that answered
+                assertThat(plans).hasSize(2); // one by the killed replica, one by the replica that answered
 
                 JsonNode cases = json(get(b, "/api/cases?size=200")).path("items");
                 List<String> ids = new ArrayList<>();
@@ -86,6 +87,23 @@ class TaskFailoverIT {
                 assertThat(ids).containsExactly(task.path("caseId").asText());
                 assertThat(post(b, "/api/tasks/" + id + "/feedback", "{\"reward\": 1}").statusCode()).isEqualTo(200);
                 assertThat(json(get(b, "/api/cases/" + ids.getFirst())).path("reward").asDouble()).isEqualTo(1.0);
+
+                try (Browser browser = Browser.start()) { // the chat replays the task: a note where it restarted
+                    browser.open(b.baseUrl() + "/#/settings");
+                    browser.script("localStorage.setItem('casebook.apiKey', arguments[0]);"
+                            + "localStorage.setItem('casebook.conversations', arguments[1]);", KEY,
+                            "[{\"id\": \"failover\", \"title\": \"Failover\", \"memoryMode\": \"read-write\", "
+                                    + "\"tasks\": [\"" + id + "\"], \"createdAt\": \"2026-01-01T00:00:00Z\"}]");
+                    browser.open(b.baseUrl() + "/#/chat/failover");
+                    browser.withText(".turn .task-status .badge", "answered");
+                    assertThat(browser.visible(".turn .note.restarted").getText())
+                            .startsWith("Restarted: attempt 1 on 'replica-a' did not finish");
+                    assertThat(browser.visible(".turn .answer").getText()).contains("391");
+                    List<String> rounds = browser.all(".turn .plans .plan").stream()
+                            .map(plan -> plan.getDomAttribute("data-iteration")).toList();
+                    assertThat(rounds).as("the plans of the attempt that answered only").containsExactly("1", "2");
+                    browser.screenshot("task-restarted-on-another-replica");
+                }
             }
         }
     }
