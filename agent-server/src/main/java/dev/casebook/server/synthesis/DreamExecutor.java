@@ -2,6 +2,7 @@ package dev.casebook.server.synthesis;
 
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.Step;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
@@ -13,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Works one dream job on this instance ({@link BatchExecutor}: items claimed into free slots, each on a virtual
  * thread). Before the first claim it reads the real tasks that finished since into the replay buffer. A rollout is
- * dreamed ({@link DreamRollout}), recorded as a task (source {@code synthetic}) and finished; its reward then goes to
- * the task record (by {@code experience-model}) and, in read-write jobs, to case memory. A curriculum round
+ * dreamed ({@link DreamRollout}) and recorded as a task (source {@code synthetic}) with its reward (by
+ * {@code experience-model}, in the same transaction), then finished; in read-write jobs the reward then goes to case
+ * memory. A curriculum round
  * ({@link CurriculumRound}) adds its tasks and rollouts with its own finish. A stopped executor records nothing more,
  * so interrupted items run again later and finished ones never do.
  */
@@ -89,14 +91,14 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
                 dreamed.detail(), dreamed.reward(), dreamed.outcome().tokens(),
                 dreamed.episode().tokens() + dreamed.judgeTokens(), dreamed.millis(),
                 DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
+        Step.Rewarded reward = dreamed.judged()
+                ? new Step.Rewarded(dreamed.reward(), "experience-model", dreamed.judgeTokens(), 0) : null;
         record(() -> {
-            context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome());
+            context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome(), reward);
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
-            if (recorded && dreamed.judged()) {
-                context.tasks().feedback(job.tenant(), dreamed.spec().id(), dreamed.reward(), "experience-model");
-                if (context.memory() != null && dreamed.outcome() instanceof Outcome.Answered) {
-                    context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward());
-                }
+            if (recorded && reward != null && context.memory() != null
+                    && dreamed.outcome() instanceof Outcome.Answered) {
+                context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward());
             }
         });
     }

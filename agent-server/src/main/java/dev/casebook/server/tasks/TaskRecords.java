@@ -152,11 +152,23 @@ public class TaskRecords {
      * evaluation item's CPU in the server (docs/evaluation.md, Benchmark).
      */
     public void recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome) {
+        recordEpisode(spec, episode, outcome, null);
+    }
+
+    /**
+     * As {@link #recordEpisode(TaskSpec, List, Outcome)}, with the reward the episode already has (a dream rollout's,
+     * from the experience model) recorded as feedback would be: on the task, and as its last step. Null for none.
+     */
+    public void recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome, Step.Rewarded reward) {
         End end = End.of(outcome);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> stepRows = new ArrayList<>();
         List<Object[]> pickRows = new ArrayList<>();
-        for (Step step : episode) {
+        List<Step> steps = new ArrayList<>(episode);
+        if (reward != null) {
+            steps.add(reward);
+        }
+        for (Step step : steps) {
             stepRows.add(new Object[] {spec.id(), stepRows.size() + 1, StepJson.type(step), step.phase(),
                     StepJson.payload(json, step), step.tokens(), step.millis(), now});
             if (step instanceof Step.CasesSelected cs) {
@@ -170,11 +182,14 @@ public class TaskRecords {
         jdbcTransaction.executeWithoutResult(status -> {
             jdbc.update("""
                     INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
-                        reason, detail, tokens, case_id, runner, attempt, created_at, started_at, finished_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
+                        reason, detail, tokens, case_id, runner, attempt, created_at, started_at, finished_at, source,
+                        reward, reward_by, feedback_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)""",
                     spec.id(), spec.tenant(), spec.text(), end.status().name(), spec.memoryMode().wireName(),
                     spec.policy(), budgets, end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
-                    settings.instanceId(), now, now, now, spec.source().wireName());
+                    settings.instanceId(), now, now, now, spec.source().wireName(),
+                    reward == null ? null : reward.reward(), reward == null ? null : reward.by(),
+                    reward == null ? null : now);
             jdbc.batchUpdate("""
                     INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", stepRows);

@@ -61,12 +61,16 @@ class DreamsIT extends DreamsContext {
         assertThat(dreamTask.get("reward").asDouble()).isEqualTo(1.0);
         assertThat(dreamTask.get("rewardBy").asString()).isEqualTo("experience-model");
         List<String> returned = new ArrayList<>();
-        api().get("/api/tasks/" + dreamTask.get("id").asString() + "/steps").json().forEach(s -> {
+        JsonNode steps = api().get("/api/tasks/" + dreamTask.get("id").asString() + "/steps").json();
+        steps.forEach(s -> {
             if (s.get("type").asString().equals("tool_returned")) {
                 returned.add(s.get("result").asString());
             }
         });
         assertThat(returned).containsExactly("gadget: 7.25 EUR");
+        JsonNode last = steps.get(steps.size() - 1);
+        assertThat(last.get("type").asString()).isEqualTo("rewarded");
+        assertThat(last.get("by").asString()).isEqualTo("experience-model");
 
         JsonNode dreamCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(dreamCase.get("source").asString()).isEqualTo("synthetic");
