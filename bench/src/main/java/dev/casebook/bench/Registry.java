@@ -10,6 +10,7 @@ final class Registry {
         Bench.register("memory-learning", dev.casebook.bench.policy.MemoryLearningBench::run);
         Bench.register("agent-throughput", new AgentThroughput());
         Bench.register("evaluation-throughput", new EvaluationThroughput());
+        Bench.register("dream-throughput", new DreamThroughput());
         Bench.register("embedding", new EmbeddingThroughputBench());
         Bench.register("retrieval", new RetrievalBench());
         Bench.register("import", ImportBench::run);
