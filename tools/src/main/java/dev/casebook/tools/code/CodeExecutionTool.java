@@ -6,11 +6,13 @@ import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,6 +20,11 @@ import java.util.regex.Pattern;
  * Runs Python (when a {@code python3} is present) or Java code in the {@link ProcessSandbox}. Java code with a
  * {@code main} method runs as a single source file; anything else (statements, expressions) runs in JShell. The
  * result says which isolation and limits applied, the exit status, and the (possibly cut) output.
+ *
+ * <p>Each call runs in a fresh workspace holding a copy of the task's attachments, unless the tool is bound to a
+ * {@link #inWorkspace workspace}: then every call runs in that directory (files written there stay for the next call
+ * and for whoever checks the workspace afterwards), the program itself is kept outside it, and attachments are not
+ * copied (the workspace holds the task's files).
  */
 public final class CodeExecutionTool implements Tool {
     public static final String NAME = "execute_code";
@@ -26,18 +33,28 @@ public final class CodeExecutionTool implements Tool {
     private final ProcessSandbox sandbox;
     private final Runtimes runtimes;
     private final ToolSpecification specification;
+    /** The directory every call runs in; null for a fresh workspace per call. */
+    private final Path workspace;
 
     public CodeExecutionTool(ProcessSandbox sandbox) {
         this(sandbox, Runtimes.detect());
     }
 
     CodeExecutionTool(ProcessSandbox sandbox, Runtimes runtimes) {
+        this(sandbox, runtimes, null);
+    }
+
+    private CodeExecutionTool(ProcessSandbox sandbox, Runtimes runtimes, Path workspace) {
         this.sandbox = sandbox;
         this.runtimes = runtimes;
+        this.workspace = workspace;
+        String directory = workspace == null ? "The working directory holds the task's attached files. "
+                : "The working directory is the task's workspace: it holds the task's files, and files written there "
+                        + "are kept for later calls. ";
         this.specification = ToolSpecification.builder()
                 .name(NAME)
                 .description("Runs a program in an isolated sandbox and returns its output. Languages: "
-                        + String.join(", ", languages()) + ". The working directory holds the task's attached files. "
+                        + String.join(", ", languages()) + ". " + directory
                         + "Print what you need to see. Limits: " + limits() + ".")
                 .parameters(JsonObjectSchema.builder()
                         .addEnumProperty("language", languages())
@@ -60,6 +77,14 @@ public final class CodeExecutionTool implements Tool {
         return sandbox.isolation();
     }
 
+    /**
+     * This tool with the same sandbox and languages, every call running in {@code workspace} (a directory the sandbox
+     * user may write, such as a {@link Workspace}'s), which the calls leave as they change it.
+     */
+    public CodeExecutionTool inWorkspace(Path workspace) {
+        return new CodeExecutionTool(sandbox, runtimes, Objects.requireNonNull(workspace, "workspace"));
+    }
+
     @Override
     public ToolSpecification specification() {
         return specification;
@@ -80,7 +105,7 @@ public final class CodeExecutionTool implements Tool {
             return ToolResult.failed("cannot run " + language + " code here; available languages: "
                     + String.join(", ", languages()));
         }
-        SandboxRun run = sandbox.run(request.get());
+        SandboxRun run = workspace == null ? sandbox.run(request.get()) : sandbox.runIn(inWorkspace(request.get()));
         String report = report(language, run, wall);
         return run.succeeded() ? ToolResult.ok(report) : ToolResult.failed(report);
     }
@@ -95,9 +120,12 @@ public final class CodeExecutionTool implements Tool {
     private Optional<ProcessSandbox.Request> java(String code, ToolInvocation invocation, Duration wall) {
         long heap = sandbox.settings().memoryBytes();
         long addressSpace = heap + SandboxSettings.JVM_OVERHEAD;
-        List<String> jvm = List.of("-Xmx" + (heap >> 20) + "m", "-Xss1m", "-XX:+UseSerialGC",
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + (heap >> 20) + "m", "-Xss1m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m",
-                "-XX:MaxMetaspaceSize=256m", "-Duser.home=.", "-Djava.io.tmpdir=/tmp");
+                "-XX:MaxMetaspaceSize=256m", "-Duser.home=.", "-Djava.io.tmpdir=/tmp"));
+        if (workspace != null) {
+            jvm.add("-Djava.util.prefs.userRoot=/tmp"); // JShell's preferences stay out of the task's workspace
+        }
         if (MAIN.matcher(code).find()) {
             return runtimes.java().map(java -> {
                 List<String> command = new ArrayList<>(List.of(java.executable().toString()));
@@ -114,6 +142,18 @@ public final class CodeExecutionTool implements Tool {
             return new ProcessSandbox.Request(Map.of("snippet.jsh", code + "\n/exit\n"),
                     invocation.context().attachments(), command, List.of(jshell.home()), addressSpace, wall);
         });
+    }
+
+    /**
+     * The request's program on the bound workspace: its files go to the program directory, which the command then
+     * names instead of the working directory.
+     */
+    private ProcessSandbox.WorkspaceRequest inWorkspace(ProcessSandbox.Request request) {
+        List<String> command = request.command().stream()
+                .map(part -> request.files().containsKey(part) ? ProcessSandbox.PROGRAM_DIR + "/" + part : part)
+                .toList();
+        return new ProcessSandbox.WorkspaceRequest(workspace, request.files(), command, request.readOnly(),
+                request.addressSpaceBytes(), request.wallTime());
     }
 
     private String report(String language, SandboxRun run, Duration wall) {

@@ -63,6 +63,8 @@ final class Launch {
         s.append("R=").append(quote(root.toString())).append('\n');
         s.append("mount --make-rprivate /\n");
         s.append("mount -t tmpfs -o mode=755,size=16m casebook-sandbox \"$R\"\n");
+        // before the binds: a read-only directory under /tmp (a program kept outside the workspace) stays visible
+        s.append("mkdir -p \"$R/tmp\" && mount -t tmpfs -o mode=1777,size=64m casebook-tmp \"$R/tmp\"\n");
         Set<String> binds = new LinkedHashSet<>(SYSTEM_DIRS);
         for (Path extra : readOnly) {
             String path = extra.toAbsolutePath().normalize().toString();
@@ -94,7 +96,6 @@ final class Launch {
             s.append("touch \"$R/dev/").append(device).append("\" && mount --bind /dev/").append(device)
                     .append(" \"$R/dev/").append(device).append("\"\n");
         }
-        s.append("mkdir -p \"$R/tmp\" && mount -t tmpfs -o mode=1777,size=64m casebook-tmp \"$R/tmp\"\n");
         s.append("mount -o remount,ro \"$R\"\n");
         s.append("set +e\n");
         s.append("cd \"$R\"\n");

@@ -66,6 +66,26 @@ public final class ProcessSandbox {
         }
     }
 
+    /**
+     * A run on an existing workspace, which is kept (a task's workspace across several runs, checked afterwards).
+     * The program's files are written to a directory of their own outside the workspace, visible read-only to the
+     * run; every occurrence of {@value #PROGRAM_DIR} in the command is replaced by that directory. The workspace must
+     * be writable by the sandbox user (world-writable when the server runs as root).
+     */
+    public record WorkspaceRequest(Path workspace, Map<String, String> program, List<String> command,
+                                   List<Path> readOnly, long addressSpaceBytes, Duration wallTime) {
+        public WorkspaceRequest {
+            Objects.requireNonNull(workspace, "workspace");
+            program = Map.copyOf(program);
+            command = List.copyOf(command);
+            readOnly = List.copyOf(readOnly);
+            Objects.requireNonNull(wallTime, "wallTime");
+        }
+    }
+
+    /** In a {@link WorkspaceRequest}'s command: the directory holding the program's files. */
+    public static final String PROGRAM_DIR = "{program}";
+
     public SandboxRun run(Request request) {
         Path base = createBase();
         try {
@@ -82,6 +102,35 @@ public final class ProcessSandbox {
             return execute(base, workspace, request);
         } catch (IOException e) {
             throw new ToolInfrastructureException("cannot prepare the sandbox workspace in " + base + ": " + e, true, e);
+        } finally {
+            deleteRecursively(base);
+        }
+    }
+
+    /** Runs a program on an existing workspace ({@link WorkspaceRequest}); the workspace is left as the run left it. */
+    public SandboxRun runIn(WorkspaceRequest request) {
+        if (!Files.isDirectory(request.workspace())) {
+            throw new IllegalArgumentException("the workspace " + request.workspace() + " is not a directory");
+        }
+        Path base = createBase();
+        try {
+            Path program = base.resolve("program");
+            Files.createDirectory(program);
+            for (Map.Entry<String, String> file : request.program().entrySet()) {
+                Path target = program.resolve(file.getKey());
+                Files.writeString(target, file.getValue());
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwx--x--x"));
+            List<String> command = request.command().stream()
+                    .map(part -> part.replace(PROGRAM_DIR, program.toString())).toList();
+            List<Path> readOnly = new ArrayList<>(request.readOnly());
+            readOnly.add(program);
+            return execute(base, request.workspace().toAbsolutePath(), new Request(Map.of(), List.of(), command,
+                    readOnly, request.addressSpaceBytes(), request.wallTime()));
+        } catch (IOException e) {
+            throw new ToolInfrastructureException("cannot prepare the sandboxed program in " + base + ": " + e, true, e);
         } finally {
             deleteRecursively(base);
         }
