@@ -22,8 +22,9 @@ import java.util.Set;
  * @param excludeOrigins case origins never to select for this task (leave-one-task-out in evaluation runs)
  * @param excludeTasks   task texts (as {@link TaskKey}s) whose cases are never selected for this task, whatever their
  *                       origin (leave-one-task-out: the question's own text)
- * @param source         where the task's experience comes from: {@code REAL} tools, or the experience model of a dream
- *                       rollout ({@code SYNTHETIC}); the case it writes and its run record say so
+ * @param source         where the task's experience comes from: {@code REAL} tools, the experience model of a dream
+ *                       rollout ({@code SYNTHETIC}), or a generated task's workspace ({@code SANDBOX}); the case it
+ *                       writes and its run record say so
  */
 public record TaskSpec(
         String id,

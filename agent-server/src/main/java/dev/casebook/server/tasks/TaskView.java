@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A task as the API shows it; {@code source} is {@code real}, or {@code synthetic} for a dream rollout (its tools were
- * answered by the experience model). {@code attempt} counts the times it was started (more than 1 when a server
- * running it stopped and it ran again); {@code cancelRequestedAt} is set once a cancel was asked of the instance
- * running it.
+ * A task as the API shows it; {@code source} is {@code real}, {@code synthetic} for a dream rollout (its tools were
+ * answered by the experience model), or {@code sandbox} for a generated task's rollout in a sandboxed workspace.
+ * {@code attempt} counts the times it was started (more than 1 when a server running it stopped and it ran again);
+ * {@code cancelRequestedAt} is set once a cancel was asked of the instance running it.
  */
 public record TaskView(String id, String text, String status, String answer, String reason, String detail,
         Double reward, String rewardBy, long tokens, String caseId, List<Selected> selected, Instant createdAt,

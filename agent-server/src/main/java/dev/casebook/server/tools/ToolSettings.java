@@ -77,7 +77,8 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
             enabled = enabled == null || enabled;
         }
 
-        SandboxSettings toSettings() {
+        /** The sandbox's limits; also those of generated tasks' validators ({@code dev.casebook.server.sandboxtasks}). */
+        public SandboxSettings toSettings() {
             SandboxSettings d = SandboxSettings.defaults();
             return new SandboxSettings(wallTime == null ? d.wallTime() : wallTime,
                     cpuTime == null ? d.cpuTime() : cpuTime,

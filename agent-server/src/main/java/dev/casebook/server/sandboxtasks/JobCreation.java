@@ -1,0 +1,120 @@
+package dev.casebook.server.sandboxtasks;
+
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.batch.RunStatus;
+import dev.casebook.server.llm.RunModels;
+import dev.casebook.server.web.ApiException;
+import dev.casebook.tools.tasks.SandboxTask;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/** Checks a job request and records the job with a generation item per task slot before it starts. */
+@Component
+class JobCreation {
+    static final int MAX_DOMAIN_CHARS = 500;
+    static final int MAX_NAME_CHARS = 200;
+
+    private final SandboxTaskRecords records;
+    private final SandboxTaskRunner runner;
+    private final RunModels models;
+    private final RolloutMemory memory;
+    private final SandboxTaskSettings settings;
+    private final Clock clock = Clock.systemUTC();
+
+    JobCreation(SandboxTaskRecords records, SandboxTaskRunner runner, RunModels models, RolloutMemory memory,
+                SandboxTaskSettings settings) {
+        this.records = records;
+        this.runner = runner;
+        this.models = models;
+        this.memory = memory;
+        this.settings = settings;
+    }
+
+    SandboxTaskRecords.Job create(String tenant, JobRequest request) {
+        runner.unavailable().ifPresent(reason -> {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, reason);
+        });
+        if (request.domain() == null || request.domain().isBlank()) {
+            throw ApiException.badRequest("field 'domain' is required: what the tasks are about, e.g. \"python data"
+                    + " wrangling\"");
+        }
+        String domain = request.domain().strip();
+        if (domain.length() > MAX_DOMAIN_CHARS) {
+            throw ApiException.badRequest("field 'domain' has " + domain.length() + " characters; at most "
+                    + MAX_DOMAIN_CHARS);
+        }
+        if (request.name() != null && request.name().strip().length() > MAX_NAME_CHARS) {
+            throw ApiException.badRequest("field 'name' has more than " + MAX_NAME_CHARS + " characters");
+        }
+        int tasks = within("tasks", request.tasks(), 4, 1, settings.maxTasks());
+        int rollouts = within("rolloutsPerTask", request.rolloutsPerTask(), 2, 1, settings.maxRollouts());
+        int concurrency = within("concurrency", request.concurrency(), 2, 1, settings.maxConcurrency());
+        int perRound = within("tasksPerRound", request.tasksPerRound(), Math.min(4, tasks), 1, tasks);
+        int start = within("startDifficulty", request.startDifficulty(), 2, SandboxTask.MIN_DIFFICULTY,
+                SandboxTask.MAX_DIFFICULTY);
+        MemoryMode mode = mode(request.memoryMode());
+        String policy = policy(mode, request.policy());
+        Map<String, RunModels.Choice> choices = chooseModels(request.models());
+        Instant now = clock.instant();
+        String name = request.name() == null || request.name().isBlank()
+                ? cut(domain, MAX_NAME_CHARS - 21) + " " + now.toString().substring(0, 19) : request.name().strip();
+        SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
+                RunStatus.QUEUED, new JobSettings(domain, tasks, rollouts, concurrency, perRound, start,
+                mode.wireName(), policy, choices), null, now, null, null, null);
+        records.create(job);
+        runner.start(job.id());
+        return job;
+    }
+
+    private MemoryMode mode(String requested) {
+        MemoryMode mode;
+        try {
+            mode = requested == null ? MemoryMode.READ_WRITE : MemoryMode.parse(requested);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("field 'memoryMode': " + e.getMessage());
+        }
+        if (mode != MemoryMode.OFF && !memory.available()) {
+            throw ApiException.badRequest("field 'memoryMode' is " + mode.wireName() + ", but this server has no case"
+                    + " memory (casebook.memory.store=none); use \"off\"");
+        }
+        return mode;
+    }
+
+    private String policy(MemoryMode mode, String requested) {
+        if (requested == null || requested.isBlank()) {
+            return null;
+        }
+        if (mode != MemoryMode.OFF && !memory.policies().contains(requested)) {
+            throw ApiException.badRequest("field 'policy' must be one of " + memory.policies() + ", was '" + requested
+                    + "'");
+        }
+        return requested.strip();
+    }
+
+    /** The job's model of each role; a bad name, or a choice that cannot be served, is a 400. */
+    private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
+        try {
+            Map<String, RunModels.Choice> choices = models.choose(requested);
+            JobModels.of(models, choices);
+            return choices;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static int within(String field, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw ApiException.badRequest("field '" + field + "' must be within [" + min + ", " + max + "], was " + v);
+        }
+        return v;
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.casebook.server.sandboxtasks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A job's progress from its counted items and tasks: generated / kept / discarded (by reason), rollouts done and their
+ * success rate, and the capability boundary: success per difficulty level, each finished round with the level the
+ * curriculum moved to after it and why, and the level of the round in progress (or next).
+ */
+final class JobProgress {
+    private JobProgress() {
+    }
+
+    static Map<String, Object> view(JobSettings settings, List<SandboxTaskRecords.ItemCount> items,
+                                    List<SandboxTaskRecords.TaskCount> tasks) {
+        Map<Integer, Round> rounds = new TreeMap<>();
+        Map<Integer, Level> levels = new TreeMap<>();
+        Map<String, Integer> reasons = new TreeMap<>();
+        int generations = 0;
+        int generated = 0;
+        Rollouts rollouts = new Rollouts();
+        for (SandboxTaskRecords.ItemCount count : items) {
+            Round round = rounds.computeIfAbsent(count.round(), Round::new);
+            if (!count.status().equals("done")) {
+                round.unfinished += count.items();
+            }
+            if (count.kind().equals(SandboxTaskRecords.GENERATE)) {
+                generations += count.items();
+                if (count.status().equals("done")) {
+                    generated += count.items();
+                    round.generated += count.items();
+                    round.level = count.level();
+                }
+            } else {
+                rollouts.add(count);
+                round.scored += count.scored();
+                round.passed += count.passed();
+                if (count.level() != null) {
+                    levels.computeIfAbsent(count.level(), Level::new).add(count);
+                }
+            }
+        }
+        int kept = 0;
+        for (SandboxTaskRecords.TaskCount count : tasks) {
+            Level level = levels.computeIfAbsent(count.level(), Level::new);
+            level.generated += count.tasks();
+            if (count.kept()) {
+                kept += count.tasks();
+                level.kept += count.tasks();
+                rounds.computeIfAbsent(count.round(), Round::new).kept += count.tasks();
+            } else {
+                reasons.merge(count.reason(), count.tasks(), Integer::sum);
+            }
+        }
+        Curriculum curriculum = new Curriculum(settings.startDifficulty());
+        List<Curriculum.Round> finished = new ArrayList<>();
+        for (Round round : rounds.values()) {
+            if (round.unfinished > 0 || round.level == null) {
+                break; // rounds finish in order: the first unfinished one is in progress
+            }
+            finished.add(new Curriculum.Round(round.number, round.level, round.scored, round.passed));
+        }
+        List<Map<String, Object>> roundViews = new ArrayList<>();
+        List<Curriculum.Step> steps = curriculum.replay(finished);
+        for (Round round : rounds.values()) {
+            if (round.level == null) {
+                continue;
+            }
+            Map<String, Object> view = round.view();
+            if (round.number < steps.size()) {
+                view.put("next", steps.get(round.number).next());
+                view.put("reason", steps.get(round.number).reason());
+            }
+            roundViews.add(view);
+        }
+        Map<String, Object> difficulty = new LinkedHashMap<>();
+        difficulty.put("current", curriculum.next(finished));
+        difficulty.put("target", Curriculum.TARGET);
+        difficulty.put("levels", levels.values().stream().map(Level::view).toList());
+        difficulty.put("rounds", roundViews);
+
+        Map<String, Object> taskView = new LinkedHashMap<>();
+        taskView.put("total", generations);
+        taskView.put("generated", generated);
+        taskView.put("kept", kept);
+        taskView.put("discarded", generated - kept);
+        taskView.put("discardReasons", reasons);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("tasks", taskView);
+        view.put("rollouts", rollouts.view());
+        view.put("difficulty", difficulty);
+        return view;
+    }
+
+    static Double rate(int passed, int scored) {
+        return scored == 0 ? null : (double) passed / scored;
+    }
+
+    private static final class Round {
+        final int number;
+        Integer level;
+        int generated;
+        int kept;
+        int scored;
+        int passed;
+        int unfinished;
+
+        Round(int number) {
+            this.number = number;
+        }
+
+        Map<String, Object> view() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("round", number);
+            view.put("difficulty", level);
+            view.put("generated", generated);
+            view.put("kept", kept);
+            view.put("rollouts", scored);
+            view.put("passed", passed);
+            view.put("successRate", rate(passed, scored));
+            view.put("finished", unfinished == 0);
+            return view;
+        }
+    }
+
+    private static final class Level {
+        final int level;
+        int generated;
+        int kept;
+        int scored;
+        int passed;
+
+        Level(int level) {
+            this.level = level;
+        }
+
+        void add(SandboxTaskRecords.ItemCount count) {
+            scored += count.scored();
+            passed += count.passed();
+        }
+
+        Map<String, Object> view() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("level", level);
+            view.put("generated", generated);
+            view.put("kept", kept);
+            view.put("rollouts", scored);
+            view.put("passed", passed);
+            view.put("successRate", rate(passed, scored));
+            return view;
+        }
+    }
+
+    private static final class Rollouts {
+        int total;
+        int done;
+        int running;
+        int scored;
+        int passed;
+
+        void add(SandboxTaskRecords.ItemCount count) {
+            total += count.items();
+            switch (count.status()) {
+                case "done" -> done += count.items();
+                case "running" -> running += count.items();
+                default -> {
+                }
+            }
+            scored += count.scored();
+            passed += count.passed();
+        }
+
+        Map<String, Object> view() {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("total", total);
+            view.put("done", done);
+            view.put("running", running);
+            view.put("passed", passed);
+            view.put("failed", scored - passed);
+            view.put("errors", done - scored);
+            view.put("successRate", rate(passed, scored));
+            return view;
+        }
+    }
+}

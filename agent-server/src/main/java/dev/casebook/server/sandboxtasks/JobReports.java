@@ -1,0 +1,110 @@
+package dev.casebook.server.sandboxtasks;
+
+import dev.casebook.server.batch.ProgressEvents;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** A job as the API shows it: its progress ({@link JobProgress}), its results, its progress as server-sent events. */
+@Component
+class JobReports {
+    private final SandboxTaskRecords records;
+    private final TaskSandbox sandbox;
+
+    JobReports(SandboxTaskRecords records, TaskSandbox sandbox) {
+        this.records = records;
+        this.sandbox = sandbox;
+    }
+
+    Map<String, Object> view(SandboxTaskRecords.Job job) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", job.id());
+        view.put("name", job.name());
+        view.put("status", job.status().wire());
+        view.put("error", job.error());
+        view.put("settings", settings(job.settings()));
+        view.put("isolation", sandbox.isolation());
+        view.putAll(JobProgress.view(job.settings(), records.itemCounts(job.id()), records.taskCounts(job.id())));
+        view.put("createdAt", job.createdAt());
+        view.put("startedAt", job.startedAt());
+        view.put("resumedAt", job.resumedAt());
+        view.put("finishedAt", job.finishedAt());
+        return view;
+    }
+
+    /** The progress view with every generated task (kept or discarded, why, and its programs) and every rollout. */
+    Map<String, Object> results(SandboxTaskRecords.Job job) {
+        Map<String, Object> results = view(job);
+        results.put("generatedTasks", records.tasks(job.id()).stream().map(JobReports::task).toList());
+        results.put("rolloutResults", records.rollouts(job.id()).stream().map(JobReports::rollout).toList());
+        return results;
+    }
+
+    SseEmitter events(String jobId) {
+        return ProgressEvents.stream("sandbox-task-events-" + jobId, () -> {
+            SandboxTaskRecords.Job job = records.find(jobId).orElseThrow();
+            Map<String, Object> view = view(job);
+            return new ProgressEvents.Snapshot(view, List.of(view.get("status"), view.get("tasks"),
+                    view.get("rollouts")), job.status());
+        });
+    }
+
+    private static Map<String, Object> settings(JobSettings s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("domain", s.domain());
+        view.put("tasks", s.tasks());
+        view.put("rolloutsPerTask", s.rolloutsPerTask());
+        view.put("concurrency", s.concurrency());
+        view.put("tasksPerRound", s.tasksPerRound());
+        view.put("startDifficulty", s.startDifficulty());
+        view.put("memoryMode", s.memoryMode());
+        view.put("policy", s.policy());
+        Map<String, Object> models = new LinkedHashMap<>();
+        s.models().forEach((role, choice) -> models.put(role, choice.profile() == null ? choice.model()
+                : Map.of("profile", choice.profile(), "model", choice.model())));
+        view.put("models", models);
+        return view;
+    }
+
+    private static Map<String, Object> task(SandboxTaskRecords.TaskRow t) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("slot", t.slot());
+        view.put("round", t.round());
+        view.put("difficulty", t.difficulty());
+        view.put("estimate", t.estimate());
+        view.put("kept", t.kept());
+        view.put("reason", t.reason());
+        view.put("detail", t.detail());
+        view.put("statement", t.statement());
+        view.put("files", t.files());
+        view.put("validator", t.validator());
+        view.put("reference", t.reference());
+        view.put("referenceAnswer", t.referenceAnswer());
+        view.put("tokens", t.tokens());
+        view.put("millis", t.millis());
+        return view;
+    }
+
+    private static Map<String, Object> rollout(SandboxTaskRecords.RolloutRow r) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("slot", r.slot());
+        view.put("rollout", r.rollout());
+        view.put("round", r.round());
+        view.put("difficulty", r.difficulty());
+        view.put("status", r.status());
+        view.put("taskId", r.taskId());
+        view.put("reward", r.reward());
+        view.put("verdict", r.verdict());
+        view.put("validatorOutput", r.validatorOutput());
+        view.put("lesson", r.lesson());
+        view.put("caseId", r.caseId());
+        view.put("outcome", r.outcome());
+        view.put("detail", r.detail());
+        view.put("tokens", r.tokens());
+        view.put("millis", r.millis());
+        view.put("finishedAt", r.finishedAt());
+        return view;
+    }
+}

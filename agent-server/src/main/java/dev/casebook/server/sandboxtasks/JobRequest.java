@@ -1,0 +1,22 @@
+package dev.casebook.server.sandboxtasks;
+
+import java.util.Map;
+
+/**
+ * A sandbox task job as a client asks for it; null fields take their defaults.
+ *
+ * @param domain          what the tasks are about, e.g. {@code python data wrangling} (required)
+ * @param tasks           how many tasks to generate (default 4)
+ * @param rolloutsPerTask rollouts of each kept task (default 2)
+ * @param concurrency     generations and rollouts at once (default 2)
+ * @param tasksPerRound   tasks per curriculum round (default: 4, at most {@code tasks})
+ * @param startDifficulty the first round's level, 1 to 5 (default 2)
+ * @param memoryMode      {@code off}, {@code read-only} or {@code read-write} (default): whether rollouts see cases and
+ *                        become cases
+ * @param policy          the case-selection policy (default: the server's)
+ * @param models          role to model profile or model name, as evaluation runs choose them
+ */
+record JobRequest(String name, String domain, Integer tasks, Integer rolloutsPerTask, Integer concurrency,
+                  Integer tasksPerRound, Integer startDifficulty, String memoryMode, String policy,
+                  Map<String, String> models) {
+}

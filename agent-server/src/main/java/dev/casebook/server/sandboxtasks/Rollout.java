@@ -1,0 +1,182 @@
+package dev.casebook.server.sandboxtasks;
+
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.TaskKey;
+import dev.casebook.server.agent.Agent;
+import dev.casebook.server.agent.AgentFactory;
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.tools.ToolInfrastructureException;
+import dev.casebook.tools.Toolbox;
+import dev.casebook.tools.code.CodeExecutionTool;
+import dev.casebook.tools.code.Workspace;
+import dev.casebook.tools.tasks.SandboxTask;
+import dev.casebook.tools.tasks.TaskChecker;
+import dev.casebook.tools.tasks.Verdict;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rollout of a kept task: a fresh workspace with the task's files, the real agent (planner and executor) whose
+ * {@code execute_code} works in that workspace, then the validator on the workspace and the final answer: its verdict
+ * is the reward (1 or 0). A failed rollout gets a lesson ({@link FailureAnalysis}); in read-write jobs the rollout
+ * becomes a case of source {@code sandbox} ({@link RolloutMemory}). The episode is recorded as a task of source
+ * {@code sandbox}, rewarded by {@code validator}, so its trace is read like any task's. Rollouts never see cases of their own task (its origin
+ * and its text are excluded), so a task's success rate is the agent's, not a replay of an earlier rollout.
+ */
+final class Rollout {
+    private static final Logger log = LoggerFactory.getLogger(Rollout.class);
+
+    static final String TASK = """
+            %s
+
+            The execute_code tool works in this task's workspace, which %s. Files written there are kept between \
+            calls; the workspace is checked when you give your final answer.""";
+
+    /** Outcomes that say nothing about the agent: the rollout is no evidence and gets no reward. */
+    static final Set<String> NOT_THE_AGENT = Set.of("llm_unavailable", "llm_rejected", "internal_error",
+            "unknown_policy", "no_model_configured", "error");
+
+    private final AgentFactory agents;
+    private final JobModels models;
+    private final CodeExecutionTool code;
+    private final TaskChecker checker;
+    private final TaskRecords tasks;
+    private final RolloutMemory memory;
+    private final FailureAnalysis analysis;
+    private final Budgets budgets;
+    private final int maxTraceChars;
+
+    Rollout(AgentFactory agents, JobModels models, TaskSandbox sandbox, TaskRecords tasks, RolloutMemory memory,
+            FailureAnalysis analysis, Budgets budgets, int maxTraceChars) {
+        this.agents = agents;
+        this.models = models;
+        this.code = sandbox.code();
+        this.checker = sandbox.checker();
+        this.tasks = tasks;
+        this.memory = memory;
+        this.analysis = analysis;
+        this.budgets = budgets;
+        this.maxTraceChars = maxTraceChars;
+    }
+
+    static String text(SandboxTask task) {
+        String files = task.files().isEmpty() ? "starts empty" : "holds " + String.join(", ", task.files().keySet());
+        return TASK.formatted(task.statement().strip(), files);
+    }
+
+    static String origin(String jobId, int slot) {
+        return "sandbox-task:" + jobId + ":" + slot;
+    }
+
+    /** Runs the rollout; null when it was stopped before its end (nothing is recorded then). */
+    SandboxTaskRecords.RolloutResult run(SandboxTaskRecords.Job job, SandboxTaskRecords.TaskRow row,
+                                         BooleanSupplier stopped) throws InterruptedException {
+        JobSettings settings = job.settings();
+        SandboxTask task = row.task();
+        String text = text(task);
+        String taskId = UUID.randomUUID().toString();
+        String origin = origin(job.id(), row.slot());
+        long started = System.nanoTime();
+        MemoryMode agentMode = settings.mode() == MemoryMode.READ_WRITE ? MemoryMode.READ_ONLY : settings.mode();
+        TaskSpec spec = new TaskSpec(taskId, job.tenant(), text, List.of(), agentMode, settings.policy(), budgets,
+                origin, Set.of(origin), Set.of(TaskKey.of(text)), CaseSource.SANDBOX);
+        // steps are kept here and recorded after the episode: an interrupt during a database write closes its connection
+        List<Step> steps = new CopyOnWriteArrayList<>();
+        Outcome outcome;
+        Verdict verdict = null;
+        try (Workspace workspace = checker.workspace(task)) {
+            Agent agent = agents.withTools(models.agent(), tools -> bound(tools, workspace));
+            outcome = agent.run(spec, steps::add);
+            if (stopped.getAsBoolean()) {
+                return null;
+            }
+            if (!NOT_THE_AGENT.contains(reason(outcome))) {
+                verdict = checker.validate(task, workspace.path(), answer(outcome));
+            }
+        } catch (ToolInfrastructureException e) {
+            if (stopped.getAsBoolean()) {
+                return null;
+            }
+            log.warn("sandbox task job {}: the sandbox failed in a rollout of slot {}", job.id(), row.slot(), e);
+            return errored(taskId, "sandbox_error", e.getMessage(), 0, started);
+        }
+        Trace trace = Trace.of(steps, maxTraceChars);
+        long tokens = outcome.tokens();
+        if (verdict == null) {
+            tasks.recordEpisode(recorded(spec, settings.mode()), steps, outcome);
+            return errored(taskId, reason(outcome), detail(outcome), tokens, started);
+        }
+        double reward = verdict.passed() ? 1.0 : 0.0;
+        FailureAnalysis.Lesson lesson = null;
+        if (!verdict.passed()) {
+            lesson = analysis.analyse(text, trace.plan(), trace.text(), answer(outcome), verdict.wireName(),
+                    verdict.output());
+            tokens += lesson.tokens();
+            if (stopped.getAsBoolean()) {
+                return null;
+            }
+        }
+        RolloutMemory.Written written = memory.remember(job, spec, outcome, trace.plan(), reward,
+                lesson == null ? null : lesson.text());
+        if (written != null) {
+            steps.add(written.step());
+        }
+        tasks.recordEpisode(recorded(spec, settings.mode()), steps, withCase(outcome, written));
+        tasks.feedback(job.tenant(), taskId, reward, "validator");
+        return new SandboxTaskRecords.RolloutResult(taskId, written == null ? null : written.caseId().toString(),
+                reward, verdict.wireName(), verdict.output(), lesson == null ? null : lesson.text(), reason(outcome),
+                detail(outcome), tokens, millisSince(started));
+    }
+
+    /** The configured tools with the code tool working in the rollout's workspace. */
+    private Toolbox bound(Toolbox tools, Workspace workspace) {
+        CodeExecutionTool inWorkspace = code.inWorkspace(workspace.path());
+        return new Toolbox(tools.tools().stream()
+                .map(tool -> tool.name().equals(CodeExecutionTool.NAME) ? inWorkspace : tool).toList());
+    }
+
+    /** The task as its record shows it: with the job's memory mode (the agent itself only reads the memory). */
+    private static TaskSpec recorded(TaskSpec spec, MemoryMode mode) {
+        return new TaskSpec(spec.id(), spec.tenant(), spec.text(), spec.attachments(), mode, spec.policy(),
+                spec.budgets(), spec.origin(), spec.excludeOrigins(), spec.excludeTasks(), spec.source());
+    }
+
+    private static Outcome withCase(Outcome outcome, RolloutMemory.Written written) {
+        if (written == null || !(outcome instanceof Outcome.Answered a)) {
+            return outcome;
+        }
+        return new Outcome.Answered(a.answer(), a.forced(), written.caseId(), a.selected(), a.tokens());
+    }
+
+    private SandboxTaskRecords.RolloutResult errored(String taskId, String outcome, String detail, long tokens,
+                                                     long started) {
+        return new SandboxTaskRecords.RolloutResult(taskId, null, null, "error", null, null, outcome, detail, tokens,
+                millisSince(started));
+    }
+
+    static String answer(Outcome outcome) {
+        return outcome instanceof Outcome.Answered a ? a.answer() : "";
+    }
+
+    private static String reason(Outcome outcome) {
+        return outcome instanceof Outcome.Failed f ? f.reason() : "answered";
+    }
+
+    private static String detail(Outcome outcome) {
+        return outcome instanceof Outcome.Failed f ? f.detail() : null;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.casebook.server.sandboxtasks;
+
+import dev.casebook.server.batch.BatchTables;
+import dev.casebook.server.batch.RunStatus;
+import dev.casebook.tools.tasks.SandboxTask;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sandbox task jobs, their generated tasks and their items in the relational database. The lifecycle and claims are
+ * those of every batch run ({@link BatchTables}: on PostgreSQL {@code FOR UPDATE SKIP LOCKED}). An item is finished
+ * only by the instance that holds its claim, once; a generation's task and its rollouts are written in the same
+ * transaction as its finish, so a job never looks finished while a kept task's rollouts are still to be added.
+ */
+@Component
+class SandboxTaskRecords {
+    static final String GENERATE = "generate";
+    static final String ROLLOUT = "rollout";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final BatchTables tables;
+
+    SandboxTaskRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.tables = new BatchTables(jdbc, dataSource, "sandbox_task_jobs", "sandbox_task_items");
+    }
+
+    BatchTables tables() {
+        return tables;
+    }
+
+    record Job(String id, String tenant, String name, RunStatus status, JobSettings settings, String error,
+               Instant createdAt, Instant startedAt, Instant resumedAt, Instant finishedAt) {
+    }
+
+    /** A claimed item: a slot's generation, or one rollout of a slot's task ({@code difficulty} set). */
+    record Item(int seq, int epoch, String kind, int slot, Integer rollout, int round, Integer difficulty) {
+    }
+
+    /** What became of a slot's generation. {@code task} is null when the generator gave none. */
+    record Generation(int difficulty, SandboxTask task, boolean kept, String reason, String detail,
+                      String referenceAnswer, long tokens, long millis) {
+    }
+
+    /** A generated task as stored; the program fields are null when the generator gave no task. */
+    record TaskRow(int slot, int round, int difficulty, Integer estimate, String statement, Map<String, String> files,
+                   String validator, String reference, boolean kept, String reason, String detail,
+                   String referenceAnswer, long tokens, long millis, Instant createdAt) {
+        SandboxTask task() {
+            return new SandboxTask(statement, files, validator, reference, estimate);
+        }
+    }
+
+    /**
+     * How a rollout ended. {@code reward} is 1 or 0 from the validator's verdict, null when the rollout failed for
+     * a reason outside the agent (the LLM unreachable, the sandbox broken): no evidence for the curriculum.
+     */
+    record RolloutResult(String taskId, String caseId, Double reward, String verdict, String validatorOutput,
+                         String lesson, String outcome, String detail, long tokens, long millis) {
+    }
+
+    record RolloutRow(int seq, int slot, int rollout, int round, int difficulty, String status, String taskId,
+                      String caseId, Double reward, String verdict, String validatorOutput, String lesson,
+                      String outcome, String detail, Long tokens, Long millis, Instant finishedAt) {
+    }
+
+    void create(Job job) {
+        JobSettings settings = job.settings();
+        tx.executeWithoutResult(status -> {
+            jdbc.update("""
+                    INSERT INTO sandbox_task_jobs (id, tenant, name, status, settings, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)""", job.id(), job.tenant(), job.name(), job.status().wire(),
+                    JSON.writeValueAsString(settings), Timestamp.from(job.createdAt()));
+            List<Object[]> items = new ArrayList<>();
+            for (int slot = 0; slot < settings.tasks(); slot++) {
+                int round = settings.round(slot);
+                items.add(new Object[] {job.id(), slot, 2 * round, GENERATE, slot, round});
+            }
+            jdbc.batchUpdate("""
+                    INSERT INTO sandbox_task_items (run_id, seq, epoch, kind, slot, round, status)
+                    VALUES (?, ?, ?, ?, ?, ?, 'pending')""", items);
+        });
+    }
+
+    Optional<Job> find(String tenant, String id) {
+        return jdbc.query("SELECT * FROM sandbox_task_jobs WHERE id = ? AND tenant = ?", JOB, id, tenant).stream()
+                .findFirst();
+    }
+
+    Optional<Job> find(String id) {
+        return jdbc.query("SELECT * FROM sandbox_task_jobs WHERE id = ?", JOB, id).stream().findFirst();
+    }
+
+    List<Job> list(String tenant, int limit) {
+        return jdbc.query("SELECT * FROM sandbox_task_jobs WHERE tenant = ? ORDER BY created_at DESC LIMIT ?", JOB,
+                tenant, limit);
+    }
+
+    List<Item> claim(String runId, String instance, Instant now, int limit) {
+        List<Integer> seqs = tables.claim(runId, instance, now, limit);
+        if (seqs.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(List.of(runId));
+        args.addAll(seqs);
+        return jdbc.query("SELECT * FROM sandbox_task_items WHERE run_id = ? AND seq IN ("
+                + String.join(",", Collections.nCopies(seqs.size(), "?")) + ") ORDER BY seq", ITEM, args.toArray());
+    }
+
+    /**
+     * Records a slot's generation: its task, and for a kept task its rollouts, in one transaction with the item's
+     * finish; false (and nothing written) when this instance no longer holds the claim.
+     */
+    boolean finishGeneration(Job job, Item item, String instance, Generation generation, Instant now) {
+        JobSettings settings = job.settings();
+        Boolean done = tx.execute(status -> {
+            if (jdbc.update("""
+                    UPDATE sandbox_task_items SET status = 'done', difficulty = ?, outcome = ?, detail = ?, tokens = ?,
+                        millis = ?, finished_at = ?, claimed_by = NULL
+                    WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
+                    generation.difficulty(), generation.kept() ? "kept" : generation.reason(), generation.detail(),
+                    generation.tokens(), generation.millis(), Timestamp.from(now), job.id(), item.seq(),
+                    instance) != 1) {
+                return false;
+            }
+            SandboxTask task = generation.task();
+            jdbc.update("""
+                    INSERT INTO sandbox_tasks (job_id, slot, round, difficulty, estimate, statement, files, validator,
+                        reference, kept, reason, detail, reference_answer, tokens, millis, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    job.id(), item.slot(), item.round(), generation.difficulty(),
+                    task == null ? null : task.difficulty(), task == null ? null : task.statement(),
+                    task == null ? null : JSON.writeValueAsString(task.files()),
+                    task == null ? null : task.validator(), task == null ? null : task.reference(),
+                    generation.kept(), generation.reason(), generation.detail(), generation.referenceAnswer(),
+                    generation.tokens(), generation.millis(), Timestamp.from(now));
+            if (generation.kept()) {
+                List<Object[]> rollouts = new ArrayList<>();
+                for (int r = 0; r < settings.rolloutsPerTask(); r++) {
+                    rollouts.add(new Object[] {job.id(), settings.rolloutSeq(item.slot(), r), 2 * item.round() + 1,
+                            ROLLOUT, item.slot(), r, item.round(), generation.difficulty()});
+                }
+                jdbc.batchUpdate("""
+                        INSERT INTO sandbox_task_items (run_id, seq, epoch, kind, slot, rollout, round, difficulty,
+                            status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')""", rollouts);
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(done);
+    }
+
+    /** Records a finished rollout; false (and nothing written) when this instance no longer holds the claim. */
+    boolean finishRollout(String runId, int seq, String instance, RolloutResult result, Instant now) {
+        return jdbc.update("""
+                UPDATE sandbox_task_items SET status = 'done', task_id = ?, case_id = ?, reward = ?, verdict = ?,
+                    validator_output = ?, lesson = ?, outcome = ?, detail = ?, tokens = ?, millis = ?, finished_at = ?,
+                    claimed_by = NULL
+                WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
+                result.taskId(), result.caseId(), result.reward(), result.verdict(), result.validatorOutput(),
+                result.lesson(), result.outcome(), result.detail(), result.tokens(), result.millis(),
+                Timestamp.from(now), runId, seq, instance) == 1;
+    }
+
+    Optional<TaskRow> task(String jobId, int slot) {
+        return jdbc.query("SELECT * FROM sandbox_tasks WHERE job_id = ? AND slot = ?", TASK, jobId, slot).stream()
+                .findFirst();
+    }
+
+    List<TaskRow> tasks(String jobId) {
+        return jdbc.query("SELECT * FROM sandbox_tasks WHERE job_id = ? ORDER BY slot", TASK, jobId);
+    }
+
+    /** The last {@code limit} tasks the generator proposed (newest last). */
+    List<TaskRow> latestTasks(String jobId, int limit) {
+        List<TaskRow> rows = new ArrayList<>(jdbc.query("SELECT * FROM sandbox_tasks WHERE job_id = ? AND statement"
+                + " IS NOT NULL ORDER BY slot DESC LIMIT ?", TASK, jobId, limit));
+        Collections.reverse(rows);
+        return rows;
+    }
+
+    List<RolloutRow> rollouts(String jobId) {
+        return jdbc.query("SELECT * FROM sandbox_task_items WHERE run_id = ? AND kind = 'rollout' ORDER BY seq",
+                ROLLOUT_ROW, jobId);
+    }
+
+    /**
+     * The rounds before {@code round} as the curriculum reads them: each round's level (that of its generations) and
+     * its rollouts with a verdict. Rounds are complete when the next one runs (its epochs come later).
+     */
+    List<Curriculum.Round> rounds(String jobId, int round) {
+        return jdbc.query("""
+                SELECT round,
+                       MAX(CASE WHEN kind = 'generate' THEN difficulty END) AS level,
+                       SUM(CASE WHEN kind = 'rollout' AND status = 'done' AND reward IS NOT NULL THEN 1 ELSE 0 END) AS n,
+                       SUM(CASE WHEN kind = 'rollout' AND status = 'done' AND reward >= 0.5 THEN 1 ELSE 0 END) AS s
+                FROM sandbox_task_items WHERE run_id = ? AND round < ?
+                GROUP BY round ORDER BY round""",
+                (rs, i) -> new Curriculum.Round(rs.getInt("round"), rs.getInt("level"), rs.getInt("n"),
+                        rs.getInt("s")), jobId, round);
+    }
+
+    /** Items of a round of one kind in one status: how many, their level, and (rollouts) how many have a reward, passed. */
+    record ItemCount(int round, String kind, String status, Integer level, int items, int scored, int passed) {
+    }
+
+    /** Generated tasks of a round at a level, kept or discarded for a reason. */
+    record TaskCount(int round, int level, boolean kept, String reason, int tasks) {
+    }
+
+    /** The job's items counted per round, kind and status: what its progress is computed from. */
+    List<ItemCount> itemCounts(String jobId) {
+        return jdbc.query("""
+                SELECT round, kind, status, MAX(difficulty) AS level, COUNT(*) AS n,
+                       SUM(CASE WHEN reward IS NOT NULL THEN 1 ELSE 0 END) AS scored,
+                       SUM(CASE WHEN reward >= 0.5 THEN 1 ELSE 0 END) AS passed
+                FROM sandbox_task_items WHERE run_id = ? GROUP BY round, kind, status ORDER BY round""",
+                (rs, i) -> new ItemCount(rs.getInt("round"), rs.getString("kind"), rs.getString("status"),
+                        rs.getObject("level", Integer.class), rs.getInt("n"), rs.getInt("scored"),
+                        rs.getInt("passed")), jobId);
+    }
+
+    List<TaskCount> taskCounts(String jobId) {
+        return jdbc.query("""
+                SELECT round, difficulty, kept, reason, COUNT(*) AS n FROM sandbox_tasks WHERE job_id = ?
+                GROUP BY round, difficulty, kept, reason ORDER BY round""",
+                (rs, i) -> new TaskCount(rs.getInt("round"), rs.getInt("difficulty"), rs.getBoolean("kept"),
+                        rs.getString("reason"), rs.getInt("n")), jobId);
+    }
+
+    private static final RowMapper<Job> JOB = (rs, n) -> new Job(rs.getString("id"), rs.getString("tenant"),
+            rs.getString("name"), RunStatus.of(rs.getString("status")),
+            JSON.readValue(rs.getString("settings"), JobSettings.class), rs.getString("error"),
+            instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "resumed_at"),
+            instant(rs, "finished_at"));
+
+    private static final RowMapper<Item> ITEM = (rs, n) -> new Item(rs.getInt("seq"), rs.getInt("epoch"),
+            rs.getString("kind"), rs.getInt("slot"), (Integer) rs.getObject("rollout", Integer.class),
+            rs.getInt("round"), (Integer) rs.getObject("difficulty", Integer.class));
+
+    private static final RowMapper<TaskRow> TASK = (rs, n) -> new TaskRow(rs.getInt("slot"), rs.getInt("round"),
+            rs.getInt("difficulty"), rs.getObject("estimate", Integer.class), rs.getString("statement"),
+            rs.getString("files") == null ? Map.of()
+                    : JSON.readValue(rs.getString("files"), new TypeReference<Map<String, String>>() { }),
+            rs.getString("validator"), rs.getString("reference"), rs.getBoolean("kept"), rs.getString("reason"),
+            rs.getString("detail"), rs.getString("reference_answer"), rs.getLong("tokens"), rs.getLong("millis"),
+            instant(rs, "created_at"));
+
+    private static final RowMapper<RolloutRow> ROLLOUT_ROW = (rs, n) -> new RolloutRow(rs.getInt("seq"),
+            rs.getInt("slot"), rs.getInt("rollout"), rs.getInt("round"), rs.getInt("difficulty"),
+            rs.getString("status"), rs.getString("task_id"), rs.getString("case_id"),
+            rs.getObject("reward", Double.class), rs.getString("verdict"), rs.getString("validator_output"),
+            rs.getString("lesson"), rs.getString("outcome"), rs.getString("detail"),
+            rs.getObject("tokens", Long.class), rs.getObject("millis", Long.class), instant(rs, "finished_at"));
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.casebook.server.sandboxtasks;
+
+import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.tools.tasks.SandboxTask;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the generator's reply: its JSON object (code fences, prose around it and the usual slips such as raw line
+ * breaks inside a program's string repaired by {@link ReplyJson}) must have exactly the fields {@value #FIELDS_TEXT},
+ * each of its type, and make a valid {@link SandboxTask}. Anything else is {@link Invalid}, with a message the
+ * generator is shown to correct its reply.
+ */
+final class TaskJson {
+    static final List<String> FIELDS = List.of("statement", "files", "validator", "reference", "difficulty");
+    static final String FIELDS_TEXT = "statement, files, validator, reference, difficulty";
+
+    /** Not a usable task; the message says why. */
+    static final class Invalid extends Exception {
+        Invalid(String message) {
+            super(message);
+        }
+    }
+
+    private TaskJson() {
+    }
+
+    static SandboxTask parse(String reply) throws Invalid {
+        JsonNode node;
+        try {
+            node = ReplyJson.object(reply);
+        } catch (ReplyJson.Invalid e) {
+            throw new Invalid(e.getMessage());
+        }
+        for (String name : node.propertyNames()) {
+            if (!FIELDS.contains(name)) {
+                throw new Invalid("unknown field '" + name + "'; the fields are " + FIELDS_TEXT);
+            }
+        }
+        for (String field : FIELDS) {
+            if (!node.has(field) || node.get(field).isNull()) {
+                throw new Invalid("the field '" + field + "' is missing");
+            }
+        }
+        try {
+            return new SandboxTask(string(node, "statement"), files(node.get("files")), string(node, "validator"),
+                    string(node, "reference"), difficulty(node.get("difficulty")));
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
+    }
+
+    private static String string(JsonNode node, String field) throws Invalid {
+        JsonNode value = node.get(field);
+        if (!value.isString()) {
+            throw new Invalid("'" + field + "' must be a string");
+        }
+        return value.asString();
+    }
+
+    private static Map<String, String> files(JsonNode files) throws Invalid {
+        if (!files.isObject()) {
+            throw new Invalid("'files' must be an object of relative path to text content");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> file : files.properties()) {
+            if (!file.getValue().isString()) {
+                throw new Invalid("the content of file '" + file.getKey() + "' must be a string");
+            }
+            out.put(file.getKey(), file.getValue().asString());
+        }
+        return out;
+    }
+
+    private static int difficulty(JsonNode value) throws Invalid {
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new Invalid("'difficulty' must be a whole number from " + SandboxTask.MIN_DIFFICULTY + " to "
+                    + SandboxTask.MAX_DIFFICULTY);
+        }
+        return value.intValue();
+    }
+}

@@ -1,0 +1,343 @@
+package dev.casebook.server.sandboxtasks;
+
+import static dev.casebook.server.sandboxtasks.Scripts.json;
+import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
+import static dev.casebook.server.sandboxtasks.Scripts.task;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sandbox task jobs end to end: the running server with auth on (two tenants), the real agent and sandbox (real
+ * Python processes), run records in the database of the subclass, and the scripted LLM server as the only fake
+ * ({@link Scripts}). Each test scripts its own domain and task markers, so tests do not see each other's requests.
+ */
+abstract class SandboxTaskJobsContract {
+    static final String KEY_A = "sandbox-tasks-key-a";
+    static final String KEY_B = "sandbox-tasks-key-b";
+    /** Shared by the subclasses (their cached contexts point at it), so it lives as long as the test JVM. */
+    static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(LLM::close));
+    }
+
+    final Scripts scripts = new Scripts(LLM);
+
+    @LocalServerPort
+    int port;
+
+    static void serverProperties(DynamicPropertyRegistry registry) {
+        registry.add("casebook.security.enabled", () -> "true");
+        registry.add("casebook.security.api-keys[0].tenant", () -> "tenant-a");
+        registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY_A));
+        registry.add("casebook.security.api-keys[1].tenant", () -> "tenant-b");
+        registry.add("casebook.security.api-keys[1].sha256", () -> ApiKeys.sha256(KEY_B));
+        registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
+        registry.add("casebook.models.planner.base-url", LLM::baseUrl);
+        registry.add("casebook.models.planner.model", () -> "scripted-planner");
+        registry.add("casebook.models.planner.api-key", () -> "test-key");
+        registry.add("casebook.models.planner.timeout", () -> "10s");
+        registry.add("casebook.models.planner.max-retries", () -> "1");
+        registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
+        registry.add("casebook.models.executor.model", () -> "scripted-executor");
+        registry.add("casebook.models.judge.model", () -> "scripted-judge");
+        registry.add("casebook.sandbox-tasks.validator-time", () -> "10s");
+    }
+
+    @BeforeEach
+    void fresh() {
+        LLM.reset();
+    }
+
+    /** The API as tenant-a. */
+    JobApi api() {
+        return new JobApi(port, KEY_A, LLM);
+    }
+
+    /** The API as tenant-b. */
+    JobApi other() {
+        return new JobApi(port, KEY_B, LLM);
+    }
+
+    @Test
+    void discards_tasks_whose_validator_passes_a_noop_or_whose_reference_fails() throws Exception {
+        scripts.generator("discard domain", request -> {
+            Map<String, Object> task = new java.util.HashMap<>(sumTask("[discard]"));
+            if (request.lastUserMessage().contains("This is task 1 of 2")) {
+                task.put("validator", "print('all good')");
+            } else {
+                task.put("reference", "import sys\nprint('giving up')\nsys.exit(2)");
+            }
+            return task;
+        });
+
+        String id = api().createJob("{\"domain\": \"discard domain\", \"tasks\": 2, \"concurrency\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("tasks").get("generated").asInt()).isEqualTo(2);
+        assertThat(done.get("tasks").get("kept").asInt()).isZero();
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree(
+                "{\"noop_passed\": 1, \"reference_failed\": 1}"));
+        assertThat(done.get("rollouts").get("total").asInt()).isZero();
+        JsonNode tasks = api().results(id).get("generatedTasks");
+        assertThat(tasks.get(0).get("detail").asString())
+                .isEqualTo("the validator passed a workspace where nothing was done:\nall good");
+        assertThat(tasks.get(1).get("detail").asString())
+                .isEqualTo("the reference solution exited with status 1:\ngiving up");
+        assertThat(LLM.requests(Match.interaction("plan").and(task("[discard]")))).as("no rollout ran").isEmpty();
+        List<LlmRequest> asked = LLM.requests(Match.interaction("generate-task"));
+        assertThat(asked).hasSize(2);
+        assertThat(asked.getFirst().systemPrompt()).contains("sys.argv[1] is the path of a file holding the agent's"
+                + " final answer").contains("must fail when nothing was done");
+        assertThat(asked.getFirst().lastUserMessage()).startsWith("Domain: discard domain\nDifficulty wanted: 2 of 5\n"
+                + "This is task 1 of 2 of this job.");
+        assertThat(asked.get(1).lastUserMessage()).contains("Tasks this job already has (write a different one):\n"
+                + "- [discard] Write the sum of the numbers in numbers.txt to sum.txt. [discarded: the validator"
+                + " passed a workspace where nothing was done]");
+    }
+
+    @Test
+    void a_rollout_that_writes_the_right_file_gets_reward_1_and_a_positive_sandbox_case() throws Exception {
+        scripts.generator("sums that work", request -> sumTask("[sum-ok]"));
+        scripts.agent("[sum-ok]", "open('sum.txt', 'w').write('12')", "12");
+
+        String id = api().createJob("{\"domain\": \"sums that work\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
+        assertThat(done.get("rollouts").get("successRate").asDouble()).isEqualTo(1.0);
+        JsonNode rollout = api().results(id).get("rolloutResults").get(0);
+        assertThat(rollout.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(rollout.get("verdict").asString()).isEqualTo("passed");
+        assertThat(rollout.get("lesson").isNull()).isTrue();
+        assertThat(LLM.requests(Match.interaction("failure-analysis"))).isEmpty();
+
+        JsonNode sandboxCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
+        assertThat(sandboxCase.get("source").asString()).isEqualTo("sandbox");
+        assertThat(sandboxCase.get("label").asString()).isEqualTo("positive");
+        assertThat(sandboxCase.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(sandboxCase.get("answer").asString()).isEqualTo("12");
+        assertThat(sandboxCase.get("task").asString()).startsWith("[sum-ok] Write the sum");
+
+        String taskId = rollout.get("taskId").asString();
+        JsonNode task = api().get("/api/tasks/" + taskId).json();
+        assertThat(task.get("status").asString()).isEqualTo("answered");
+        assertThat(task.get("source").asString()).isEqualTo("sandbox");
+        assertThat(task.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
+        assertThat(task.get("caseId").asString()).isEqualTo(rollout.get("caseId").asString());
+        List<String> steps = new ArrayList<>();
+        api().get("/api/tasks/" + taskId + "/steps").json().forEach(s -> steps.add(s.get("type").asString()));
+        assertThat(steps).contains("tool_called", "tool_returned", "answered", "memory_written", "rewarded");
+
+        LlmRequest plan = LLM.requests(Match.interaction("plan").and(task("[sum-ok]"))).getFirst();
+        assertThat(plan.lastUserMessage()).contains("The execute_code tool works in this task's workspace, which "
+                + "holds numbers.txt.");
+        LlmRequest afterTool = LLM.requests(Match.interaction("execute").and(task("[sum-ok]"))
+                .and(Match.afterToolResult())).getFirst();
+        assertThat(afterTool.toolResults().getFirst()).contains("result: exit code 0");
+        assertThat(afterTool.body().toString()).contains("The working directory is the task's workspace");
+    }
+
+    @Test
+    void a_rollout_that_writes_the_wrong_file_gets_0_a_lesson_and_a_negative_case() throws Exception {
+        scripts.generator("sums that fail", request -> sumTask("[sum-bad]"));
+        scripts.agent("[sum-bad]", "open('sum.txt', 'w').write('13')", "13");
+        scripts.analysis("[sum-bad]", "Add all three numbers: 3 + 4 + 5 is 12, not 13.");
+
+        String id = api().createJob("{\"domain\": \"sums that fail\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("rollouts").get("failed").asInt()).isEqualTo(1);
+        JsonNode rollout = api().results(id).get("rolloutResults").get(0);
+        assertThat(rollout.get("reward").asDouble()).isZero();
+        assertThat(rollout.get("verdict").asString()).isEqualTo("failed");
+        assertThat(rollout.get("validatorOutput").asString()).contains("AssertionError: sum.txt holds '13', expected 12");
+        assertThat(rollout.get("lesson").asString()).isEqualTo("Add all three numbers: 3 + 4 + 5 is 12, not 13.");
+
+        List<LlmRequest> analyses = LLM.requests(Match.interaction("failure-analysis"));
+        assertThat(analyses).hasSize(1);
+        assertThat(analyses.getFirst().lastUserMessage())
+                .startsWith("Task: [sum-bad] Write the sum")
+                .contains("call execute_code", "write('13')", "Final answer: 13", "Validator verdict: failed",
+                        "AssertionError: sum.txt holds '13', expected 12");
+        assertThat(analyses.getFirst().model()).isEqualTo("scripted-judge");
+
+        JsonNode negative = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
+        assertThat(negative.get("source").asString()).isEqualTo("sandbox");
+        assertThat(negative.get("label").asString()).isEqualTo("negative");
+        assertThat(negative.get("reward").asDouble()).isZero();
+        assertThat(negative.get("answer").asString()).isEqualTo("Not solved (the validator rejected the result of the"
+                + " answer '13'). Lesson: Add all three numbers: 3 + 4 + 5 is 12, not 13.");
+        JsonNode task = api().get("/api/tasks/" + rollout.get("taskId").asString()).json();
+        assertThat(task.get("reward").asDouble()).isZero();
+        assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
+    }
+
+    @Test
+    void difficulty_moves_up_after_successes_and_down_after_failures() throws Exception {
+        scripts.generator("curriculum domain", request -> {
+            String slot = request.lastUserMessage().replaceAll("(?s).*This is task (\\d+) of.*", "$1");
+            return sumTask("[curriculum-" + slot + "]");
+        });
+        scripts.agent("[curriculum-1]", "open('sum.txt', 'w').write('12')", "12");
+        scripts.agent("[curriculum-2]", "open('sum.txt', 'w').write('0')", "0");
+        scripts.agent("[curriculum-3]", "open('sum.txt', 'w').write('12')", "12");
+        scripts.analysis("[curriculum-2]", "Add the numbers.");
+
+        String id = api().createJob("""
+                {"domain": "curriculum domain", "tasks": 3, "tasksPerRound": 1, "rolloutsPerTask": 2,
+                 "startDifficulty": 2, "memoryMode": "off", "concurrency": 2}""");
+        JsonNode done = api().awaitCompleted(id);
+
+        List<String> asked = scripts.prompts("generate-task", Match.lastUserMessageContains("Domain: curriculum domain"));
+        assertThat(asked).hasSize(3);
+        assertThat(asked.get(0)).contains("Difficulty wanted: 2 of 5", "This is task 1 of 3");
+        assertThat(asked.get(1)).contains("Difficulty wanted: 3 of 5", "This is task 2 of 3");
+        assertThat(asked.get(2)).contains("Difficulty wanted: 2 of 5", "This is task 3 of 3");
+        JsonNode rounds = done.get("difficulty").get("rounds");
+        assertThat(rounds).hasSize(3);
+        assertThat(rounds.get(0).get("difficulty").asInt()).isEqualTo(2);
+        assertThat(rounds.get(0).get("passed").asInt()).isEqualTo(2);
+        assertThat(rounds.get(0).get("next").asInt()).isEqualTo(3);
+        assertThat(rounds.get(0).get("reason").asString())
+                .isEqualTo("success rate 1.00 over 2 rollouts at level 2 >= 0.75: harder");
+        assertThat(rounds.get(1).get("difficulty").asInt()).isEqualTo(3);
+        assertThat(rounds.get(1).get("successRate").asDouble()).isZero();
+        assertThat(rounds.get(1).get("next").asInt()).isEqualTo(2);
+        assertThat(rounds.get(2).get("difficulty").asInt()).isEqualTo(2);
+        JsonNode levels = done.get("difficulty").get("levels");
+        assertThat(levels.get(0).get("level").asInt()).isEqualTo(2);
+        assertThat(levels.get(0).get("rollouts").asInt()).isEqualTo(4);
+        assertThat(levels.get(0).get("successRate").asDouble()).isEqualTo(1.0);
+        assertThat(levels.get(1).get("level").asInt()).isEqualTo(3);
+        assertThat(levels.get(1).get("successRate").asDouble()).isZero();
+        assertThat(done.get("difficulty").get("current").asInt()).isEqualTo(3);
+        assertThat(LLM.requests(Match.interaction("failure-analysis"))).hasSize(2);
+    }
+
+    @Test
+    void progress_streams_as_server_sent_events_until_the_job_ends() throws Exception {
+        scripts.generator("streamed domain", request -> sumTask("[streamed]"));
+        scripts.agent("[streamed]", "open('sum.txt', 'w').write('12')", "12");
+        String id = api().createJob("{\"domain\": \"streamed domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+
+        JobApi.Response events = api().send(api().request("/api/synthesis/sandbox-tasks/" + id + "/events")
+                .header("Accept", "text/event-stream").GET());
+
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(events.contentType()).startsWith("text/event-stream");
+        List<String> names = events.body().lines().filter(l -> l.startsWith("event:")).toList();
+        assertThat(names).startsWith("event:progress").endsWith("event:end");
+        assertThat(events.body()).contains("\"status\":\"completed\"", "\"passed\":1");
+    }
+
+    @Test
+    void the_openapi_description_lists_the_sandbox_task_endpoints() {
+        JobApi.Response docs = api().get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body()).contains("\"/api/synthesis/sandbox-tasks\"",
+                "\"/api/synthesis/sandbox-tasks/{id}/results\"", "\"/api/synthesis/sandbox-tasks/{id}/events\"",
+                "Task synthesis", "Start a sandbox task job");
+    }
+
+    @Test
+    void another_tenant_neither_sees_nor_touches_a_job() throws Exception {
+        scripts.generator("private domain", request -> sumTask("[private]"));
+        scripts.agent("[private]", "open('sum.txt', 'w').write('12')", "12");
+        String id = api().createJob("{\"domain\": \"private domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+        String caseId = api().results(id).get("rolloutResults").get(0).get("caseId").asString();
+        String taskId = api().results(id).get("rolloutResults").get(0).get("taskId").asString();
+
+        for (String path : List.of("", "/results", "/events")) {
+            JobApi.Response reply = other().get("/api/synthesis/sandbox-tasks/" + id + path);
+            assertThat(reply.status()).as(path).isEqualTo(404);
+            assertThat(reply.json().get("detail").asString()).isEqualTo("no sandbox task job with id '" + id + "'");
+        }
+        assertThat(other().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "").status()).isEqualTo(404);
+        assertThat(other().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "").status()).isEqualTo(404);
+        assertThat(other().get("/api/synthesis/sandbox-tasks").json()).noneMatch(j -> j.get("id").asString().equals(id));
+        assertThat(api().get("/api/synthesis/sandbox-tasks").json()).anyMatch(j -> j.get("id").asString().equals(id));
+        assertThat(other().get("/api/cases/" + caseId).status()).isEqualTo(404);
+        assertThat(other().get("/api/tasks/" + taskId).status()).isEqualTo(404);
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void bad_requests_are_problems_with_a_detail() {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("{\"tasks\": 2}", "field 'domain' is required: what the tasks are about, e.g. \"python data wrangling\"");
+        bad.put("{\"domain\": \"d\", \"tasks\": 0}", "field 'tasks' must be within [1, 200], was 0");
+        bad.put("{\"domain\": \"d\", \"tasks\": 201}", "field 'tasks' must be within [1, 200], was 201");
+        bad.put("{\"domain\": \"d\", \"rolloutsPerTask\": 0}", "field 'rolloutsPerTask' must be within [1, 20], was 0");
+        bad.put("{\"domain\": \"d\", \"concurrency\": 99}", "field 'concurrency' must be within [1, 16], was 99");
+        bad.put("{\"domain\": \"d\", \"tasks\": 2, \"tasksPerRound\": 3}",
+                "field 'tasksPerRound' must be within [1, 2], was 3");
+        bad.put("{\"domain\": \"d\", \"startDifficulty\": 6}", "field 'startDifficulty' must be within [1, 5], was 6");
+        bad.put("{\"domain\": \"d\", \"memoryMode\": \"sometimes\"}",
+                "field 'memoryMode': memory mode must be one of off, read-only, read-write, was 'sometimes'");
+        bad.put("{\"domain\": \"d\", \"policy\": \"astrology\"}",
+                "field 'policy' must be one of [similarity], was 'astrology'");
+        bad.put("{\"domain\": \"d\", \"models\": {\"chef\": \"gpt\"}}",
+                "field 'models' names an unknown role 'chef'; roles: [planner, executor, judge]");
+        for (Map.Entry<String, String> request : bad.entrySet()) {
+            JobApi.Response reply = api().post("/api/synthesis/sandbox-tasks", request.getKey());
+            assertThat(reply.status()).as(request.getKey()).isEqualTo(400);
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(reply.json().get("detail").asString()).as(request.getKey()).isEqualTo(request.getValue());
+        }
+        for (String malformed : List.of("{\"domain\": ", "{\"domain\": \"d\", \"tasks\": \"many\"}",
+                "{\"domain\": \"d\", \"colour\": \"blue\"}")) {
+            JobApi.Response reply = api().post("/api/synthesis/sandbox-tasks", malformed);
+            assertThat(reply.status()).as(malformed).isEqualTo(400);
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(reply.json().get("detail").asString()).as(malformed).isNotBlank();
+        }
+        assertThat(api().get("/api/synthesis/sandbox-tasks?limit=0").status()).isEqualTo(400);
+        JobApi.Response missing = api().get("/api/synthesis/sandbox-tasks/no-such-job");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("detail").asString()).isEqualTo("no sandbox task job with id 'no-such-job'");
+    }
+
+    @Test
+    void a_cancelled_job_stops_and_can_be_resumed() throws Exception {
+        LLM.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: slow domain")))
+                .reply(Reply.text(json(sumTask("[slow]"))).after(Duration.ofSeconds(30)));
+        String id = api().createJob("{\"domain\": \"slow domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(30))).isTrue();
+
+        JobApi.Response cancelled = api().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
+        JobApi.Response again = api().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("detail").asString()).isEqualTo("sandbox task job '" + id + "' is cancelled; only"
+                + " queued or running jobs can be cancelled");
+        assertThat(api().job(id).get("tasks").get("generated").asInt()).as("the interrupted generation is not recorded")
+                .isZero();
+
+        LLM.reset();
+        scripts.generator("slow domain", request -> sumTask("[slow]"));
+        scripts.agent("[slow]", "open('sum.txt', 'w').write('12')", "12");
+        JobApi.Response resumed = api().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "");
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        JsonNode done = api().awaitCompleted(id);
+        assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
+    }
+}
