@@ -79,7 +79,7 @@ final class Rollout {
     }
 
     /** Runs the rollout; null when it was stopped before its end (nothing is recorded then). */
-    SandboxTaskRecords.RolloutResult run(SandboxTaskRecords.Job job, SandboxTaskRecords.TaskRow row,
+    SandboxTaskRecords.RolloutResult run(SandboxTaskRecords.Job job, SandboxTaskRecords.TaskRow row, int seq,
                                          BooleanSupplier stopped) throws InterruptedException {
         JobSettings settings = job.settings();
         SandboxTask task = row.task();
@@ -126,7 +126,7 @@ final class Rollout {
                 return null;
             }
         }
-        RolloutMemory.Written written = memory.remember(job, spec, outcome, trace.plan(), reward,
+        RolloutMemory.Written written = memory.remember(job, seq, spec, outcome, trace.plan(), reward,
                 lesson == null ? null : lesson.text());
         if (written != null) {
             steps.add(written.step());

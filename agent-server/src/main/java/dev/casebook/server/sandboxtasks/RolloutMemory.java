@@ -52,8 +52,17 @@ class RolloutMemory {
                 + Trace.cut(answer.strip(), 300) + "'") + "). Lesson: " + lesson;
     }
 
+    /**
+     * The id a rollout's new case gets: derived from the job and the rollout's item, so a rollout that runs again
+     * after a stop rewrites the case it wrote before instead of adding one and counting its uses twice.
+     */
+    static UUID caseId(String jobId, int seq) {
+        return UUID.nameUUIDFromBytes(("casebook-sandbox-rollout:" + jobId + ":" + seq)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Null when the job does not write memory, the server has none, or the write failed (logged). */
-    Written remember(SandboxTaskRecords.Job job, TaskSpec spec, Outcome outcome, String plan, double reward,
+    Written remember(SandboxTaskRecords.Job job, int seq, TaskSpec spec, Outcome outcome, String plan, double reward,
                      String lesson) {
         AgentMemory m = memory.getIfAvailable();
         if (m == null || job.settings().mode() != MemoryMode.READ_WRITE) {
@@ -68,7 +77,7 @@ class RolloutMemory {
             // a provisional write counts the uses; the reward then credits the successes and trains the policy
             MemoryRewriter.Written written = m.rewriter().write(new MemoryRewriter.Episode(spec.tenant(), spec.text(),
                     m.embedder().embed(spec.text()), plan, caseAnswer, reward, false, CaseSource.SANDBOX,
-                    spec.origin(), selected));
+                    spec.origin(), selected), caseId(job.id(), seq));
             UUID caseId = written.value().id();
             feedback.apply(spec.tenant(), spec.text(), MemoryMode.READ_WRITE.wireName(), spec.policy(),
                     caseId.toString(), credits, reward);

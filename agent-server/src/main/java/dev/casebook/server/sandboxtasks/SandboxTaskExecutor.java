@@ -133,7 +133,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     private void roll(SandboxTaskRecords.Item item) throws InterruptedException {
         SandboxTaskRecords.TaskRow row = context.records().task(runId, item.slot()).orElseThrow(
                 () -> new IllegalStateException("rollout " + item.seq() + " has no task in slot " + item.slot()));
-        SandboxTaskRecords.RolloutResult result = rollout.run(job, row, this::stopped);
+        SandboxTaskRecords.RolloutResult result = rollout.run(job, row, item.seq(), this::stopped);
         if (result != null && !stopped()) {
             context.records().finishRollout(runId, item.seq(), instance, result, clock.instant());
         }

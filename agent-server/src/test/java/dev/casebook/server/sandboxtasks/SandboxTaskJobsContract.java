@@ -57,6 +57,8 @@ abstract class SandboxTaskJobsContract {
         registry.add("casebook.models.executor.model", () -> "scripted-executor");
         registry.add("casebook.models.judge.model", () -> "scripted-judge");
         registry.add("casebook.sandbox-tasks.validator-time", () -> "10s");
+        // the tests' statements differ in their marker only: only a task's own rollouts are near-duplicates
+        registry.add("casebook.memory.duplicate-threshold", () -> "0.999");
     }
 
     @BeforeEach
@@ -127,6 +129,8 @@ abstract class SandboxTaskJobsContract {
         assertThat(rollout.get("lesson").isNull()).isTrue();
         assertThat(LLM.requests(Match.interaction("failure-analysis"))).isEmpty();
 
+        assertThat(rollout.get("caseId").asString()).as("the id derived from the job and the rollout's item")
+                .isEqualTo(RolloutMemory.caseId(id, 1).toString());
         JsonNode sandboxCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(sandboxCase.get("source").asString()).isEqualTo("sandbox");
         assertThat(sandboxCase.get("label").asString()).isEqualTo("positive");
