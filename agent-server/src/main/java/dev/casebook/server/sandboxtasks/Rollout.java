@@ -131,8 +131,8 @@ final class Rollout {
         if (written != null) {
             steps.add(written.step());
         }
-        tasks.recordEpisode(recorded(spec, settings.mode()), steps, withCase(outcome, written));
-        tasks.feedback(job.tenant(), taskId, reward, "validator");
+        tasks.recordEpisode(recorded(spec, settings.mode()), steps, withCase(outcome, written),
+                new Step.Rewarded(reward, "validator", 0, 0));
         return new SandboxTaskRecords.RolloutResult(taskId, written == null ? null : written.caseId().toString(),
                 reward, verdict.wireName(), verdict.output(), lesson == null ? null : lesson.text(), reason(outcome),
                 detail(outcome), tokens, millisSince(started));
