@@ -11,6 +11,7 @@ final class Registry {
         Bench.register("agent-throughput", new AgentThroughput());
         Bench.register("evaluation-throughput", new EvaluationThroughput());
         Bench.register("dream-throughput", new DreamThroughput());
+        Bench.register("sandbox-verify", new SandboxVerifyBench());
         Bench.register("embedding", new EmbeddingThroughputBench());
         Bench.register("retrieval", new RetrievalBench());
         Bench.register("import", ImportBench::run);
