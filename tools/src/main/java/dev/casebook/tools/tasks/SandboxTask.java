@@ -41,6 +41,14 @@ public record SandboxTask(String statement, Map<String, String> files, String va
             }
         }
         files = Collections.unmodifiableMap(new TreeMap<>(files));
+        for (String path : files.keySet()) {
+            for (String other : files.keySet()) {
+                if (other.startsWith(path + "/")) {
+                    throw new IllegalArgumentException("'" + path + "' cannot be a file and the directory of '" + other
+                            + "' at once");
+                }
+            }
+        }
         validator = text("validator", validator, MAX_PROGRAM_CHARS);
         reference = text("reference", reference, MAX_PROGRAM_CHARS);
         if (difficulty < MIN_DIFFICULTY || difficulty > MAX_DIFFICULTY) {

@@ -26,6 +26,8 @@ class SandboxTaskTest {
                 .hasMessage("file path '/etc/passwd' must be relative: letters, digits and . _ - in at most 5 segments"
                         + " separated by /");
         assertThatThrownBy(() -> withFiles(Map.of("a//b", ""))).hasMessageStartingWith("file path 'a//b' must be");
+        assertThatThrownBy(() -> withFiles(Map.of("data", "x", "data/b.txt", "y")))
+                .hasMessage("'data' cannot be a file and the directory of 'data/b.txt' at once");
     }
 
     @Test
