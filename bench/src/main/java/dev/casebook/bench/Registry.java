@@ -9,6 +9,7 @@ final class Registry {
         Bench.register("policy-offline", dev.casebook.bench.policy.PolicyOfflineBench::run);
         Bench.register("memory-learning", dev.casebook.bench.policy.MemoryLearningBench::run);
         Bench.register("agent-throughput", new AgentThroughput());
+        Bench.register("task-throughput", new TaskThroughput());
         Bench.register("evaluation-throughput", new EvaluationThroughput());
         Bench.register("dream-throughput", new DreamThroughput());
         Bench.register("sandbox-verify", new SandboxVerifyBench());

@@ -36,6 +36,7 @@ class TaskQueue {
     private volatile boolean stopped;
     private Thread thread;
     private long nextRenew = System.nanoTime();
+    private long nextPoll = System.nanoTime();
     private long lastRenewed = System.nanoTime();
 
     TaskQueue(TaskRunner runner, TaskClaims claims, TaskSettings settings) {
@@ -82,7 +83,10 @@ class TaskQueue {
         }
     }
 
-    /** One round: leases (when due), cancel requests, then claims while there is room. */
+    /**
+     * One round: leases when they are due; cancel requests and a claim when the poll interval is up; otherwise (a
+     * slot freed) a claim only when queued tasks are likely to wait.
+     */
     void tick() {
         ticking.lock();
         try {
@@ -92,13 +96,17 @@ class TaskQueue {
                 renew(now);
                 takeBackExpired();
             }
-            if (!runner.claims().isEmpty()) {
-                for (String id : claims.cancelRequested(settings.instanceId())) {
-                    runner.interrupt(id, TaskRunner.Stop.CANCEL);
+            boolean due = now - nextPoll >= 0;
+            if (due) {
+                nextPoll = now + settings.pollInterval().toNanos();
+                if (!runner.claims().isEmpty()) {
+                    for (String id : claims.cancelRequested(settings.instanceId())) {
+                        runner.interrupt(id, TaskRunner.Stop.CANCEL);
+                    }
                 }
             }
-            while (!stopped && runner.hasRoom() && runner.claimQueued() > 0) {
-                // claim again: more may be queued than the last claim took
+            while (!stopped && runner.hasRoom() && runner.claimQueued(due) > 0) {
+                due = false; // claim again while the last claim filled every free slot
             }
         } finally {
             ticking.unlock();

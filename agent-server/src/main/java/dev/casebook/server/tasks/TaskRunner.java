@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -50,6 +51,8 @@ public class TaskRunner implements DisposableBean {
     private final TaskSettings settings;
     private final MeterRegistry metrics;
     private final AtomicInteger active = new AtomicInteger();
+    /** Queued tasks may be waiting for a slot: see {@link #claimQueued}. */
+    private final AtomicBoolean backlog = new AtomicBoolean(true);
     private volatile Runnable slotFreed = () -> { };
 
     TaskRunner(ObjectProvider<Agent> agent, TaskRecords records, TaskClaims claims, TaskEvents events,
@@ -72,6 +75,7 @@ public class TaskRunner implements DisposableBean {
         metrics.counter("casebook.tasks.submitted").increment();
         if (!slots.tryAcquire()) {
             records.create(spec, attachmentIds);
+            backlog.set(true);
             return;
         }
         Claim claim;
@@ -84,10 +88,18 @@ public class TaskRunner implements DisposableBean {
         start(claim, spec);
     }
 
-    /** Claims as many queued tasks as this instance has free slots and starts them; returns how many. */
-    int claimQueued() {
+    /**
+     * Claims as many queued tasks as this instance has free slots and starts them; returns how many. Unless
+     * {@code always}, only when queued tasks are likely to wait (this instance queued one, or its last claim took as
+     * many as it had room for, or it had no room), so that a slot freeing costs no query when the queue is empty.
+     */
+    int claimQueued(boolean always) {
+        if (!always && !backlog.get()) {
+            return 0;
+        }
         int free = slots.drainPermits();
         if (free == 0) {
+            backlog.set(true);
             return 0;
         }
         List<Claim> claimed = List.of();
@@ -96,6 +108,7 @@ public class TaskRunner implements DisposableBean {
         } finally {
             slots.release(free - claimed.size());
         }
+        backlog.set(claimed.size() == free);
         claimed.forEach(c -> start(c, null));
         return claimed.size();
     }

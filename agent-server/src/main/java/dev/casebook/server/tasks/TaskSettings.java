@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceId    names this server instance in run records (the claims it holds). Defaults to the host name;
  *                      give each replica a stable one of its own: at start-up an instance takes back the tasks it
  *                      left running under that name
- * @param maxRunning    tasks this instance runs at once; more wait queued for a free slot here or on a replica
+ * @param maxRunning    tasks this instance runs at once (they mostly wait for the LLM: the agent benchmark runs 512
+ *                      at once on two cores); more wait queued for a free slot here or on a replica
  * @param maxAttempts   times a task is started; a task whose claim ended without an outcome (its server crashed
  *                      or stopped) this often fails with reason {@code interrupted} instead of running again
  * @param lease         how long a claim holds without renewal; a task whose lease ran out is taken back to queued
@@ -32,7 +33,7 @@ public record TaskSettings(Integer maxTextChars, Integer maxPageSize, String ins
             throw new IllegalArgumentException("casebook.tasks.max-text-chars and max-page-size must be positive");
         }
         instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
-        maxRunning = maxRunning == null ? 64 : maxRunning;
+        maxRunning = maxRunning == null ? 256 : maxRunning;
         maxAttempts = maxAttempts == null ? 3 : maxAttempts;
         if (maxRunning < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("casebook.tasks.max-running and max-attempts must be at least 1, were "
