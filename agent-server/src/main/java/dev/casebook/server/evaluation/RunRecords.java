@@ -98,18 +98,6 @@ class RunRecords {
         return jdbc.query("SELECT * FROM eval_runs WHERE tenant = ? ORDER BY created_at DESC LIMIT ?", RUN, tenant, limit);
     }
 
-    List<String> unfinishedRunIds() {
-        return tables.unfinishedRunIds();
-    }
-
-    boolean resume(String id) {
-        return tables.resume(id);
-    }
-
-    boolean end(String id, RunStatus status, String error, Instant now) {
-        return tables.end(id, status, error, now);
-    }
-
     /**
      * Claims up to {@code limit} pending items of the run's earliest unfinished epoch for this instance
      * ({@link BatchTables#claim}), in seq order.
@@ -136,11 +124,6 @@ class RunRecords {
                 result.taskId(), result.prediction(), result.outcome(), result.detail(), EvalJson.write(result.scores()),
                 result.correct(), result.tokens(), result.millis(), EvalJson.write(result.selectedCases()),
                 result.guardLeak(), Timestamp.from(now), runId, seq, instance) == 1;
-    }
-
-    /** At start-up: claims this instance held when it stopped are given back. */
-    int releaseAll(String instance) {
-        return tables.releaseAll(instance);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.casebook.server.evaluation;
 
-import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import java.util.List;
@@ -67,23 +66,14 @@ class RunsController {
     @PostMapping("/runs/{id}/cancel")
     Map<String, Object> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         RunRecords.Run run = run(tenant, id);
-        if (!records.end(run.id(), RunStatus.CANCELLED, null, java.time.Instant.now())) {
-            throw ApiException.conflict("run '" + id + "' is " + run.status().wire() + "; only queued or running runs can be cancelled");
-        }
-        runner.stop(run.id());
+        runner.cancel(run.id(), run.status());
         return reports.view(records.find(run.id()).orElseThrow());
     }
 
     @PostMapping("/runs/{id}/resume")
     Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         RunRecords.Run run = run(tenant, id);
-        if (!runner.awaitStopped(run.id(), java.time.Duration.ofSeconds(10))) {
-            throw ApiException.conflict("run '" + id + "' is still stopping; try again in a moment");
-        }
-        if (!records.resume(run.id())) {
-            throw ApiException.conflict("run '" + id + "' is " + run.status().wire() + "; only cancelled or failed runs can be resumed");
-        }
-        runner.start(run.id());
+        runner.resume(run.id(), run.status());
         return reports.view(records.find(run.id()).orElseThrow());
     }
 

@@ -1,21 +1,12 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.server.agent.AgentFactory;
-import dev.casebook.server.batch.BatchExecutors;
-import dev.casebook.server.batch.RunStatus;
+import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.tasks.TaskSettings;
-import jakarta.annotation.PreDestroy;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,9 +15,7 @@ import org.springframework.stereotype.Component;
  * redone.
  */
 @Component
-class SandboxTaskRunner {
-    private static final Logger log = LoggerFactory.getLogger(SandboxTaskRunner.class);
-
+class SandboxTaskRunner extends BatchRunner {
     private final SandboxTaskRecords records;
     private final ObjectProvider<AgentFactory> agents;
     private final TaskSandbox sandbox;
@@ -34,13 +23,11 @@ class SandboxTaskRunner {
     private final TaskRecords tasks;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
-    private final String instance;
-    private final Clock clock = Clock.systemUTC();
-    private final BatchExecutors executors = new BatchExecutors("sandbox-task-job");
 
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
                       RunModels models, TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings,
                       TaskSettings taskSettings) {
+        super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings.instanceId());
         this.records = records;
         this.agents = agents;
         this.sandbox = sandbox;
@@ -48,7 +35,6 @@ class SandboxTaskRunner {
         this.tasks = tasks;
         this.memory = memory;
         this.settings = settings;
-        this.instance = taskSettings.instanceId();
     }
 
     /** Why jobs cannot run on this server (no agent, no sandbox); empty when they can. */
@@ -60,19 +46,9 @@ class SandboxTaskRunner {
         return sandbox.unavailable();
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    void resumeUnfinished() {
-        int released = records.tables().releaseAll(instance);
-        List<String> jobs = records.tables().unfinishedRunIds();
-        if (!jobs.isEmpty() || released > 0) {
-            log.info("Sandbox tasks: resuming {} unfinished job(s); {} item claim(s) of instance {} given back",
-                    jobs.size(), released, instance);
-        }
-        jobs.forEach(this::start);
-    }
-
     /** Works the job on this instance; fails it when its models can no longer be served. */
-    void start(String jobId) {
+    @Override
+    public void start(String jobId) {
         Optional<String> unavailable = unavailable();
         if (unavailable.isPresent()) {
             log.warn("Sandbox task job {} waits: {}", jobId, unavailable.get());
@@ -85,26 +61,11 @@ class SandboxTaskRunner {
         try {
             JobModels.of(models, job.settings().models());
         } catch (RuntimeException e) {
-            log.warn("Sandbox task job {} cannot continue: {}", jobId, e.getMessage());
-            records.tables().end(jobId, RunStatus.FAILED, e.getMessage(), clock.instant());
+            fail(jobId, e.getMessage());
             return;
         }
         SandboxTaskExecutor.Context context = new SandboxTaskExecutor.Context(records, sandbox,
                 agents.getObject(), models, tasks, memory, settings);
-        executors.start(jobId, () -> new SandboxTaskExecutor(jobId, context, instance, clock));
-    }
-
-    void stop(String jobId) {
-        executors.stop(jobId);
-    }
-
-    boolean awaitStopped(String jobId, Duration timeout) {
-        return executors.awaitStopped(jobId, timeout);
-    }
-
-    /** Stops every executor and waits for them to give their claims back, before the database goes away. */
-    @PreDestroy
-    void shutdown() {
-        executors.stopAll(Duration.ofSeconds(10));
+        work(jobId, () -> new SandboxTaskExecutor(jobId, context, instance, clock));
     }
 }

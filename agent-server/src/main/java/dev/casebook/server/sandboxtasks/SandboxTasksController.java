@@ -1,12 +1,9 @@
 package dev.casebook.server.sandboxtasks;
 
-import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -90,11 +87,7 @@ class SandboxTasksController {
             + "recorded as not done")
     Map<String, Object> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         SandboxTaskRecords.Job job = job(tenant, id);
-        if (!records.tables().end(job.id(), RunStatus.CANCELLED, null, Instant.now())) {
-            throw ApiException.conflict("sandbox task job '" + id + "' is " + job.status().wire()
-                    + "; only queued or running jobs can be cancelled");
-        }
-        runner.stop(job.id());
+        runner.cancel(job.id(), job.status());
         return reports.view(records.find(job.id()).orElseThrow());
     }
 
@@ -103,14 +96,7 @@ class SandboxTasksController {
             + "not redone")
     Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         SandboxTaskRecords.Job job = job(tenant, id);
-        if (!runner.awaitStopped(job.id(), Duration.ofSeconds(10))) {
-            throw ApiException.conflict("sandbox task job '" + id + "' is still stopping; try again in a moment");
-        }
-        if (!records.tables().resume(job.id())) {
-            throw ApiException.conflict("sandbox task job '" + id + "' is " + job.status().wire()
-                    + "; only cancelled or failed jobs can be resumed");
-        }
-        runner.start(job.id());
+        runner.resume(job.id(), job.status());
         return reports.view(records.find(job.id()).orElseThrow());
     }
 

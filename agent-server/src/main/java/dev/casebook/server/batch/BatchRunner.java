@@ -1,0 +1,119 @@
+package dev.casebook.server.batch;
+
+import dev.casebook.server.web.ApiException;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Starts, stops, cancels and resumes the runs of one kind of batch (evaluation runs, dream jobs, sandbox task jobs)
+ * on this instance. At start-up it gives back the claims this instance held when it stopped (a crash or kill leaves
+ * them) and continues every unfinished run; at shutdown it stops every executor and waits for them to give their
+ * claims back, before the database goes away. A subclass says how a run is worked ({@link #start}).
+ */
+public abstract class BatchRunner {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    protected final Logger log = LoggerFactory.getLogger(getClass());
+    protected final String instance;
+    protected final Clock clock = Clock.systemUTC();
+    private final Names names;
+    private final BatchTables tables;
+    private final BatchExecutors executors;
+
+    /**
+     * How a kind of run is named in logs and problem details.
+     *
+     * @param one     one run, e.g. {@code dream job}
+     * @param many    several, as in "only queued or running {@code jobs} can be cancelled"
+     * @param threads the prefix of its executors' thread names
+     */
+    public record Names(String one, String many, String threads) {
+    }
+
+    protected BatchRunner(Names names, BatchTables tables, String instance) {
+        this.names = names;
+        this.tables = tables;
+        this.instance = instance;
+        this.executors = new BatchExecutors(names.threads());
+    }
+
+    /** Works the run on this instance (through {@link #work}), or leaves it waiting, or {@link #fail}s it. */
+    public abstract void start(String runId);
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void resumeUnfinished() {
+        int released = tables.releaseAll(instance);
+        List<String> runs = tables.unfinishedRunIds();
+        if (!runs.isEmpty() || released > 0) {
+            log.info("Resuming {} unfinished {}(s); {} item claim(s) of instance {} given back", runs.size(),
+                    names.one(), released, instance);
+        }
+        runs.forEach(this::start);
+    }
+
+    /** Runs the executor for {@code runId} on this instance unless one already does. */
+    protected final void work(String runId, Supplier<BatchExecutor<?>> executor) {
+        executors.start(runId, executor);
+    }
+
+    /** Ends the run as failed because it cannot continue here, for the reason given. */
+    protected final void fail(String runId, String reason) {
+        log.warn("{} {} cannot continue: {}", names.one(), runId, reason);
+        tables.end(runId, RunStatus.FAILED, reason, clock.instant());
+    }
+
+    /**
+     * Cancels a queued or running run: its running items are interrupted here and run again on resume.
+     *
+     * @param current the run's status as the caller read it, for the message
+     * @throws ApiException 409 when the run is neither queued nor running
+     */
+    public void cancel(String runId, RunStatus current) {
+        if (!tables.end(runId, RunStatus.CANCELLED, null, clock.instant())) {
+            throw ApiException.conflict(names.one() + " '" + runId + "' is " + current.wire()
+                    + "; only queued or running " + names.many() + " can be cancelled");
+        }
+        executors.stop(runId);
+    }
+
+    /**
+     * Resumes a cancelled or failed run once this instance no longer works it; finished items are not redone.
+     *
+     * @throws ApiException 409 when the run is still stopping here, or is neither cancelled nor failed
+     */
+    public void resume(String runId, RunStatus current) {
+        if (!executors.awaitStopped(runId, STOP_TIMEOUT)) {
+            throw ApiException.conflict(names.one() + " '" + runId + "' is still stopping; try again in a moment");
+        }
+        if (!tables.resume(runId)) {
+            throw ApiException.conflict(names.one() + " '" + runId + "' is " + current.wire()
+                    + "; only cancelled or failed " + names.many() + " can be resumed");
+        }
+        start(runId);
+    }
+
+    public void stop(String runId) {
+        executors.stop(runId);
+    }
+
+    public boolean active(String runId) {
+        return executors.active(runId);
+    }
+
+    /** Waits until this instance no longer works the run; false when it still does after {@code timeout}. */
+    public boolean awaitStopped(String runId, Duration timeout) {
+        return executors.awaitStopped(runId, timeout);
+    }
+
+    @PreDestroy
+    public void shutdown() {
+        executors.stopAll(STOP_TIMEOUT);
+    }
+}
