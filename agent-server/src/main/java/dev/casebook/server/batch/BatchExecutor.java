@@ -92,7 +92,8 @@ public abstract class BatchExecutor<I> implements Runnable {
         }
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            Semaphore slots = new Semaphore(prepare());
+            int capacity = prepare();
+            Semaphore slots = new Semaphore(capacity);
             while (!stopped) {
                 slots.acquire();
                 int free = 1 + slots.drainPermits(); // claim as many items as there are free slots, in one go
@@ -104,8 +105,16 @@ public abstract class BatchExecutor<I> implements Runnable {
                 slots.release(free - items.size());
                 if (items.isEmpty()) {
                     if (!tables.hasUnfinishedItems(runId)) {
-                        tables.end(runId, RunStatus.COMPLETED, null, clock.instant());
-                        break;
+                        // an item is done when recorded, but its thread may still write (a reward to case memory):
+                        // the run completes only when every item thread has returned
+                        slots.acquire(capacity);
+                        boolean unfinished = tables.hasUnfinishedItems(runId);
+                        slots.release(capacity);
+                        if (!unfinished) {
+                            tables.end(runId, RunStatus.COMPLETED, null, clock.instant());
+                            break;
+                        }
+                        continue;
                     }
                     Thread.sleep(50);
                     continue;

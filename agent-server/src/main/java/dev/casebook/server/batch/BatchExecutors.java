@@ -46,6 +46,11 @@ public final class BatchExecutors {
         }
     }
 
+    /** The runs this instance works now. */
+    public List<String> activeRunIds() {
+        return List.copyOf(active.keySet());
+    }
+
     public boolean active(String runId) {
         return active.containsKey(runId);
     }

@@ -1,10 +1,17 @@
 package dev.casebook.server.batch;
 
+import dev.casebook.server.tasks.TaskSettings;
 import dev.casebook.server.web.ApiException;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +23,12 @@ import org.springframework.context.event.EventListener;
  * on this instance. At start-up it gives back the claims this instance held when it stopped (a crash or kill leaves
  * them) and continues every unfinished run; at shutdown it stops every executor and waits for them to give their
  * claims back, before the database goes away. A subclass says how a run is worked ({@link #start}).
+ *
+ * <p>Leases, as the task queue's ({@code casebook.tasks.lease}, {@code renew-interval}): every renew interval this
+ * instance renews the runs it works and the items it holds of them; it gives back the items other instances hold
+ * without renewing them for a lease (they crashed or lost the database), so they run again, and it takes up the
+ * unfinished runs nobody renewed for a lease. An instance that lost a claim so cannot record that item: its records
+ * are written only where the claim is still its own.
  */
 public abstract class BatchRunner {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -26,6 +39,11 @@ public abstract class BatchRunner {
     private final Names names;
     private final BatchTables tables;
     private final BatchExecutors executors;
+    private final Duration lease;
+    private final Duration renewInterval;
+    /** Runs taken up from the lease sweep that {@link #start} did not work here (it logged why): not tried again. */
+    private final Set<String> declined = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService leases;
 
     /**
      * How a kind of run is named in logs and problem details.
@@ -37,10 +55,12 @@ public abstract class BatchRunner {
     public record Names(String one, String many, String threads) {
     }
 
-    protected BatchRunner(Names names, BatchTables tables, String instance) {
+    protected BatchRunner(Names names, BatchTables tables, TaskSettings settings) {
         this.names = names;
         this.tables = tables;
-        this.instance = instance;
+        this.instance = settings.instanceId();
+        this.lease = settings.lease();
+        this.renewInterval = settings.renewInterval();
         this.executors = new BatchExecutors(names.threads());
     }
 
@@ -56,6 +76,39 @@ public abstract class BatchRunner {
                     names.one(), released, instance);
         }
         runs.forEach(this::start);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name(names.threads() + "-leases").factory());
+        scheduler.scheduleWithFixedDelay(this::renewLeases, renewInterval.toMillis(), renewInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        leases = scheduler;
+    }
+
+    /** One lease round: renew what this instance works, give back expired claims, take up runs nobody works. */
+    void renewLeases() {
+        try {
+            Instant now = clock.instant();
+            for (String runId : executors.activeRunIds()) {
+                tables.renew(runId, instance, now);
+            }
+            Instant expired = now.minus(lease);
+            int released = tables.releaseExpired(instance, expired);
+            if (released > 0) {
+                log.warn("{} item claim(s) of other instances were not renewed for {}: given back to run again",
+                        released, lease);
+            }
+            for (String runId : tables.unworkedRunIds(expired)) {
+                if (!executors.active(runId) && !declined.contains(runId)) {
+                    log.info("{} {} was not renewed for {}: this instance ({}) takes it up", names.one(), runId, lease,
+                            instance);
+                    start(runId);
+                    if (!executors.active(runId)) {
+                        declined.add(runId);
+                    }
+                }
+            }
+        } catch (RuntimeException e) { // the database may be away for a while: the next round tries again
+            log.warn("renewing the leases of {} failed: {}", names.many(), e.toString());
+        }
     }
 
     /** Runs the executor for {@code runId} on this instance unless one already does. */
@@ -114,6 +167,10 @@ public abstract class BatchRunner {
 
     @PreDestroy
     public void shutdown() {
+        ScheduledExecutorService scheduler = leases;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         executors.stopAll(STOP_TIMEOUT);
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The lifecycle of one kind of batch run in two tables: runs ({@code id, status, error, created_at, started_at,
- * resumed_at, finished_at}) and their items ({@code run_id, seq, epoch, status, claimed_by, claimed_at}, with an
+ * resumed_at, worked_at, finished_at}) and their items ({@code run_id, seq, epoch, status, claimed_by, claimed_at}, with an
  * index on {@code (run_id, status, epoch, seq)}). Items are claimed up to a limit at once, from the run's earliest
  * unfinished epoch: on PostgreSQL with {@code FOR UPDATE SKIP LOCKED}, so replicas sharing a run never take the same
  * item; elsewhere (the embedded H2, one process) by conditional updates under a lock. Evaluation runs and dream jobs
@@ -58,8 +58,10 @@ public final class BatchTables {
     /** Marks the run running (again); false when it is at rest in a state that may not run. */
     public boolean start(String id, Instant now) {
         return jdbc.update("UPDATE " + runs + """
-                 SET status = 'running', started_at = COALESCE(started_at, ?), resumed_at = ?, finished_at = NULL
-                WHERE id = ? AND status IN ('queued', 'running')""", Timestamp.from(now), Timestamp.from(now), id) == 1;
+                 SET status = 'running', started_at = COALESCE(started_at, ?), resumed_at = ?, worked_at = ?,
+                     finished_at = NULL
+                WHERE id = ? AND status IN ('queued', 'running')""", Timestamp.from(now), Timestamp.from(now),
+                Timestamp.from(now), id) == 1;
     }
 
     /** A cancelled or failed run queued again; false when it is in another state. */
@@ -142,6 +144,35 @@ public final class BatchTables {
     public int release(String runId, String instance) {
         return jdbc.update("UPDATE " + items + " SET status = 'pending', claimed_by = NULL, claimed_at = NULL "
                 + "WHERE run_id = ? AND status = 'running' AND claimed_by = ?", runId, instance);
+    }
+
+    /**
+     * Renews this instance's lease on a run it works: the run's {@code worked_at} and the {@code claimed_at} of the
+     * items it holds of it are set to {@code now}.
+     */
+    public void renew(String runId, String instance, Instant now) {
+        jdbc.update("UPDATE " + runs + " SET worked_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+                Timestamp.from(now), runId);
+        jdbc.update("UPDATE " + items + " SET claimed_at = ? WHERE run_id = ? AND status = 'running' AND claimed_by = ?",
+                Timestamp.from(now), runId, instance);
+    }
+
+    /**
+     * Gives back the claims of other instances on unfinished runs that were not renewed since {@code before} (their
+     * instance crashed or lost the database): those items run again. Returns how many.
+     */
+    public int releaseExpired(String instance, Instant before) {
+        return jdbc.update("UPDATE " + items + " SET status = 'pending', claimed_by = NULL, claimed_at = NULL "
+                + "WHERE run_id IN (SELECT id FROM " + runs + " WHERE status IN ('queued', 'running')) "
+                + "AND status = 'running' AND claimed_by <> ? AND (claimed_at IS NULL OR claimed_at < ?)", instance,
+                Timestamp.from(before));
+    }
+
+    /** Unfinished runs that no instance renewed since {@code before} (nor started, nor created since then). */
+    public List<String> unworkedRunIds(Instant before) {
+        return jdbc.queryForList("SELECT id FROM " + runs + " WHERE status IN ('queued', 'running') "
+                + "AND COALESCE(worked_at, resumed_at, created_at) < ? ORDER BY created_at", String.class,
+                Timestamp.from(before));
     }
 
     /** At start-up: claims this instance held when it stopped are given back. */

@@ -23,7 +23,7 @@ class EvaluationRunner extends BatchRunner {
 
     EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskRecords tasks,
                      ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
-        super(new Names("evaluation run", "runs", "eval-run"), records.tables(), taskSettings.instanceId());
+        super(new Names("evaluation run", "runs", "eval-run"), records.tables(), taskSettings);
         this.records = records;
         this.agent = agent;
         this.agents = agents;

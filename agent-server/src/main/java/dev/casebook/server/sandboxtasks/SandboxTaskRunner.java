@@ -27,7 +27,7 @@ class SandboxTaskRunner extends BatchRunner {
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
                       RunModels models, TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings,
                       TaskSettings taskSettings) {
-        super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings.instanceId());
+        super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings);
         this.records = records;
         this.agents = agents;
         this.sandbox = sandbox;

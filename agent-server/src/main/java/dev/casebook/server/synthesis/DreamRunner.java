@@ -27,7 +27,7 @@ class DreamRunner extends BatchRunner {
     DreamRunner(DreamRecords records, TaskRecords tasks, ObjectProvider<MemoryFeedback> memory, ReplayBuffer buffer,
             ObjectProvider<AgentFactory> agents, RunModels models, SynthesisSettings settings,
             TaskSettings taskSettings) {
-        super(new Names("dream job", "jobs", "dream-job"), records.tables(), taskSettings.instanceId());
+        super(new Names("dream job", "jobs", "dream-job"), records.tables(), taskSettings);
         this.records = records;
         this.tasks = tasks;
         this.memory = memory;

@@ -52,17 +52,19 @@ class RunResumeIT {
     }
 
     /** A server with auth on, so datasets are read from {@link #dir} as its dataset root. */
-    ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent) {
-        return new SpringApplicationBuilder(CasebookApplication.class)
-                .initializers(context -> ((GenericApplicationContext) context).registerBean(Agent.class, () -> agent))
-                .run("--server.port=0", "--spring.datasource.url=" + schema.url(),
+    ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0", "--spring.datasource.url=" + schema.url(),
                         "--spring.datasource.username=" + schema.user(), "--spring.datasource.password=" + schema.password(),
                         "--spring.flyway.schemas=" + schema.name(), "--casebook.tasks.instance-id=" + instance,
                         "--casebook.attachments.dir=target/attachments-" + instance,
                         "--casebook.evaluation.upload-dir=target/datasets-" + instance, "--casebook.memory.store=none",
                         "--casebook.evaluation.dataset-root=" + dir,
                         "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=evaluator",
-                        "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY));
+                        "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY)));
+        args.addAll(java.util.List.of(more));
+        return new SpringApplicationBuilder(CasebookApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(Agent.class, () -> agent))
+                .run(args.toArray(String[]::new));
     }
 
     static Http http(ConfigurableApplicationContext context) {
@@ -147,6 +149,42 @@ class RunResumeIT {
             assertThat(answered(a, question) + answered(b, question)).as(question).isEqualTo(1);
         }
         assertThat(b.finished.get()).isPositive();
+    }
+
+    @Test
+    void a_replica_takes_up_the_run_and_the_claims_of_one_that_stopped_renewing_them() throws Exception {
+        TestPostgres.Schema schema = TestPostgres.get().newSchema("evalleases");
+        Path data = dataset(8);
+        String[] leases = {"--casebook.tasks.lease=1500ms", "--casebook.tasks.renew-interval=200ms"};
+        TableAgent a = new TableAgent(ANSWERS);
+        TableAgent b = new TableAgent(ANSWERS);
+        a.hold();
+        try (ConfigurableApplicationContext serverB = server(schema, "node-b", b, leases)) {
+            String id;
+            try (ConfigurableApplicationContext serverA = server(schema, "node-a", a, leases)) {
+                Http http = http(serverA);
+                // created on A after B started: only A works it, and renews its claims
+                id = http.postJson("/api/evaluations/runs",
+                        "{\"dataset\": \"%s\", \"concurrency\": 2, \"scorers\": [\"squad\"]}".formatted(data))
+                        .json().get("id").asString();
+                a.release(2);
+                await(http, id, run -> run.get("done").asInt() == 2 && run.get("running").asInt() == 2);
+                Thread.sleep(3_000); // two leases: renewed claims of a live replica are never taken
+                assertThat(b.calls).as("B took items of a run A renews").isEmpty();
+                assertThat(http.get("/api/evaluations/runs/" + id).json().get("running").asInt()).isEqualTo(2);
+            }
+            // A stopped; a killed server would also leave claims it held: simulate two, on items that were pending
+            try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE eval_items SET status = 'running', claimed_by = 'node-a', claimed_at = "
+                        + "CURRENT_TIMESTAMP WHERE run_id = '" + id + "' AND status = 'pending' AND seq IN (SELECT seq "
+                        + "FROM eval_items WHERE run_id = '" + id + "' AND status = 'pending' ORDER BY seq LIMIT 2)");
+            }
+            JsonNode done = await(http(serverB), id, run -> run.get("status").asString().equals("completed"));
+            assertThat(done.get("done").asInt()).isEqualTo(8);
+            assertThat(done.get("correct").asInt()).isEqualTo(8);
+        }
+        assertThat(a.answered).hasSize(2);
+        assertThat(b.answered).hasSize(6).doesNotContainAnyElementsOf(a.answered);
     }
 
     @Test
