@@ -46,7 +46,7 @@ final class AgentThroughput implements Bench.Benchmark {
             llm.when(Match.interaction("replan")).reply(Reply.text("{\"answer\": \"42\"}").after(l));
             var role = new ModelSettings.Role("openai", llm.baseUrl(), "bench", "scripted", Duration.ofSeconds(60),
                     0, Duration.ofMillis(10));
-            CasebookAgent agent = new CasebookAgent(Models.of(new ModelSettings(role, null, null, null, null)),
+            CasebookAgent agent = new CasebookAgent(Models.of(new ModelSettings(role, null, null, null, null, null)),
                     new Toolbox(List.of(new CalculatorTool())), null, AgentSettings.DEFAULT);
 
             System.out.printf("agent throughput, scripted LLM latency L = %d ms, %d LLM calls per task%n", latency,

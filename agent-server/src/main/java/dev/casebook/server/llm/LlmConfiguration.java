@@ -1,5 +1,6 @@
 package dev.casebook.server.llm;
 
+import dev.casebook.server.security.SecuritySettings;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -17,7 +18,7 @@ class LlmConfiguration {
     }
 
     @Bean
-    RunModels runModels(ModelSettings settings) {
-        return new RunModels(settings);
+    RunModels runModels(ModelSettings settings, SecuritySettings security) {
+        return new RunModels(settings, security.enabled());
     }
 }

@@ -15,9 +15,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <p>{@code casebook.models.profiles.<name>.*} are further models (same keys as a role) that an evaluation run may
  * name for any role ({@link RunModels}); a profile inherits nothing and must name a model and where it is.
+ *
+ * <p>{@code casebook.models.allowed-models} are the plain model names a run may ask of a role's configured endpoint
+ * besides the configured roles' own models; {@code *} allows any. Left empty, any name is allowed only with
+ * authentication off (one local user); with it on, runs choose among profiles and the configured models, so an API
+ * client cannot run up costs on a model the operator did not pick.
  */
 @ConfigurationProperties("casebook.models")
-public record ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles) {
+public record ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles,
+        List<String> allowedModels) {
     /** The roles of the agent and its scorers, in the order they are listed: what an evaluation run may choose. */
     public static final List<String> ROLES = List.of("planner", "executor", "judge");
     /** The agent's roles and the experience model: what a dream job may choose. */
@@ -36,6 +42,8 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
             }
         });
         profiles = Collections.unmodifiableMap(profiles);
+        allowedModels = allowedModels == null ? List.of()
+                : allowedModels.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
     }
 
     /** The configured model of a role ({@link #DREAM_ROLES}). */

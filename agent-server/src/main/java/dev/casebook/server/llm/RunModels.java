@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +35,17 @@ public final class RunModels {
     }
 
     private final ModelSettings settings;
+    private final boolean anyModel;
 
-    public RunModels(ModelSettings settings) {
+    /**
+     * @param authenticated whether the server authenticates its clients: then, unless
+     *                      {@code casebook.models.allowed-models} says otherwise, plain names are limited to the
+     *                      configured roles' models ({@link ModelSettings})
+     */
+    public RunModels(ModelSettings settings, boolean authenticated) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.anyModel = settings.allowedModels().contains("*")
+                || (settings.allowedModels().isEmpty() && !authenticated);
     }
 
     /**
@@ -80,6 +90,10 @@ public final class RunModels {
                 throw new IllegalArgumentException("field 'models." + role + "': '" + name + "' is no model profile "
                         + profileList() + ", and the " + role + " has no configured endpoint to ask for it"
                         + " (casebook.models." + role + ".base-url)");
+            } else if (!allowed(name)) {
+                throw new IllegalArgumentException("field 'models." + role + "': the model '" + name + "' is not "
+                        + "allowed on this server; name a model profile " + profileList() + " or one of the allowed "
+                        + "models " + allowedList() + " (the operator lists more in casebook.models.allowed-models)");
             } else {
                 choices.put(role, new Choice(name, null));
             }
@@ -146,6 +160,27 @@ public final class RunModels {
         Map<String, Choice> choices = new LinkedHashMap<>();
         models.forEach((role, model) -> choices.put(role, new Choice(model, profiles.get(role))));
         return choices;
+    }
+
+    /** A plain model name a run may ask for: any when so configured, else a configured role's or a listed one. */
+    private boolean allowed(String name) {
+        return anyModel || configuredModels().contains(name) || settings.allowedModels().contains(name);
+    }
+
+    private SortedSet<String> configuredModels() {
+        SortedSet<String> names = new TreeSet<>();
+        for (String role : ModelSettings.DREAM_ROLES) {
+            if (settings.role(role).configured()) {
+                names.add(settings.role(role).model());
+            }
+        }
+        return names;
+    }
+
+    private String allowedList() {
+        SortedSet<String> names = configuredModels();
+        names.addAll(settings.allowedModels());
+        return "(" + String.join(", ", names) + ")";
     }
 
     private String profileList() {

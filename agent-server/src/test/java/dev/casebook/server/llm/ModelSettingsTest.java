@@ -13,7 +13,7 @@ class ModelSettingsTest {
         var planner = new ModelSettings.Role("openai", "http://llm/v1", "k", "big", Duration.ofSeconds(9), 2, null);
         var executor = new ModelSettings.Role(null, null, null, "small", null, null, null);
 
-        ModelSettings settings = new ModelSettings(planner, executor, null, null, null);
+        ModelSettings settings = new ModelSettings(planner, executor, null, null, null, null);
 
         assertThat(settings.executor().model()).isEqualTo("small");
         assertThat(settings.executor().baseUrl()).isEqualTo("http://llm/v1");
@@ -27,14 +27,14 @@ class ModelSettingsTest {
         var planner = new ModelSettings.Role("openai", "http://llm/v1", "k", "big", Duration.ofSeconds(9), 2, null);
         var experience = new ModelSettings.Role(null, null, null, "world-model", null, 5, null);
 
-        ModelSettings settings = new ModelSettings(planner, null, null, experience, null);
+        ModelSettings settings = new ModelSettings(planner, null, null, experience, null, null);
 
         assertThat(settings.role("experience")).isSameAs(settings.experience());
         assertThat(settings.experience().model()).isEqualTo("world-model");
         assertThat(settings.experience().maxRetries()).isEqualTo(5);
         assertThat(settings.experience().baseUrl()).isEqualTo("http://llm/v1");
         assertThat(settings.experience().timeout()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(new ModelSettings(planner, null, null, null, null).experience().model()).isEqualTo("big");
+        assertThat(new ModelSettings(planner, null, null, null, null, null).experience().model()).isEqualTo("big");
     }
 
     @Test
@@ -42,7 +42,7 @@ class ModelSettingsTest {
         var planner = new ModelSettings.Role("openai", "http://vllm/v1", "secret", "qwen", null, null, null);
         var executor = new ModelSettings.Role("ollama", null, null, "llama3.2", null, null, null);
 
-        ModelSettings settings = new ModelSettings(planner, executor, null, null, null);
+        ModelSettings settings = new ModelSettings(planner, executor, null, null, null, null);
 
         assertThat(settings.executor().effectiveBaseUrl()).isEqualTo("http://localhost:11434/v1");
         assertThat(settings.executor().apiKey()).isNull();
@@ -50,7 +50,7 @@ class ModelSettingsTest {
 
     @Test
     void a_role_without_base_url_or_model_is_not_configured() {
-        assertThat(new ModelSettings(null, null, null, null, null).planner().configured()).isFalse();
+        assertThat(new ModelSettings(null, null, null, null, null, null).planner().configured()).isFalse();
         assertThat(new ModelSettings.Role("openai", "http://llm/v1", null, null, null, null, null).configured())
                 .isFalse();
     }

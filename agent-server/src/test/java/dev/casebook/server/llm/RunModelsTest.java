@@ -10,7 +10,7 @@ class RunModelsTest {
     static final ModelSettings.Role PLANNER = new ModelSettings.Role(null, "http://llm/v1", "k", "base", null, null, null);
     static final ModelSettings.Role BIG = new ModelSettings.Role(null, "http://big/v1", "big-key", "big-model", null, null, null);
 
-    final RunModels models = new RunModels(new ModelSettings(PLANNER, null, null, null, Map.of("big", BIG, "other", BIG)));
+    final RunModels models = new RunModels(new ModelSettings(PLANNER, null, null, null, Map.of("big", BIG, "other", BIG), null), false);
 
     @Test
     void roles_left_out_keep_the_servers_model_and_a_plain_name_is_asked_of_the_roles_endpoint() {
@@ -37,11 +37,34 @@ class RunModelsTest {
                 .hasMessage("field 'models' names an unknown role 'critic'; roles: [planner, executor, judge]");
         assertThatThrownBy(() -> models.choose(Map.of("planner", "a b")))
                 .hasMessageStartingWith("field 'models.planner' must be a model profile (known profiles: big, other) or a model name");
-        RunModels unconfigured = new RunModels(new ModelSettings(null, null, null, null, Map.of("big", BIG)));
+        RunModels unconfigured = new RunModels(new ModelSettings(null, null, null, null, Map.of("big", BIG), null), false);
         assertThatThrownBy(() -> unconfigured.choose(Map.of("planner", "gpt-4o")))
                 .hasMessage("field 'models.planner': 'gpt-4o' is no model profile (known profiles: big), and the planner"
                         + " has no configured endpoint to ask for it (casebook.models.planner.base-url)");
         assertThat(unconfigured.choose(Map.of("planner", "big"))).containsOnlyKeys("planner");
+    }
+
+    @Test
+    void with_authentication_on_plain_names_are_the_configured_models_and_the_allowed_ones() {
+        var judge = new ModelSettings.Role(null, null, null, "judge-model", null, null, null);
+        RunModels authenticated = new RunModels(new ModelSettings(PLANNER, null, judge, null, Map.of("big", BIG),
+                null), true);
+
+        assertThat(authenticated.choose(Map.of("planner", "judge-model")).get("planner"))
+                .isEqualTo(new RunModels.Choice("judge-model", null));
+        assertThat(authenticated.choose(Map.of("planner", "big")).get("planner").profile()).isEqualTo("big");
+        assertThatThrownBy(() -> authenticated.choose(Map.of("executor", "gpt-5-pro")))
+                .hasMessage("field 'models.executor': the model 'gpt-5-pro' is not allowed on this server; name a "
+                        + "model profile (known profiles: big) or one of the allowed models (base, judge-model) (the "
+                        + "operator lists more in casebook.models.allowed-models)");
+
+        RunModels listed = new RunModels(new ModelSettings(PLANNER, null, null, null, null,
+                java.util.List.of(" small ", "")), true);
+        assertThat(listed.choose(Map.of("executor", "small")).get("executor").model()).isEqualTo("small");
+        assertThatThrownBy(() -> listed.choose(Map.of("executor", "large"))).hasMessageContaining("(base, small)");
+        RunModels any = new RunModels(new ModelSettings(PLANNER, null, null, null, null, java.util.List.of("*")),
+                true);
+        assertThat(any.choose(Map.of("executor", "large")).get("executor").model()).isEqualTo("large");
     }
 
     @Test
@@ -66,7 +89,7 @@ class RunModelsTest {
     @Test
     void a_profile_must_name_a_model_and_where_it_is() {
         var incomplete = new ModelSettings.Role(null, null, null, "m", null, null, null);
-        assertThatThrownBy(() -> new ModelSettings(PLANNER, null, null, null, Map.of("half", incomplete)))
+        assertThatThrownBy(() -> new ModelSettings(PLANNER, null, null, null, Map.of("half", incomplete), null))
                 .hasMessage("casebook.models.profiles.half needs base-url (or provider ollama) and model");
     }
 

@@ -47,6 +47,11 @@ class DreamsBadInputIT extends DreamsContext {
         refused("{\"tasks\": [\"a\"], \"models\": {\"experience\": \"a b\"}}", 400, "field 'models.experience' must be a "
                 + "model profile (known profiles: none) or a model name (letters, digits and ._:/@+-, at most 200), "
                 + "was 'a b'");
+        // authentication is on here: a plain model name must be one the operator configured or allowed
+        refused("{\"tasks\": [\"a\"], \"models\": {\"executor\": \"gpt-5-pro\"}}", 400, "field 'models.executor': the "
+                + "model 'gpt-5-pro' is not allowed on this server; name a model profile (known profiles: none) or one "
+                + "of the allowed models (scripted-planner, scripted-world-model) (the operator lists more in "
+                + "casebook.models.allowed-models)");
         refused("{\"tasks\": [\"a\", \"b\"], \"rolloutsPerTask\": 2, \"maxRollouts\": 3}", 400, "field 'maxRollouts' (3)"
                 + " is less than the seeds' rollouts (2 tasks x 2 = 4)");
         refused("{\"tasks\": [\"a\"], \"curriculum\": {\"rounds\": 11}}", 400, "field 'curriculum.rounds' must be within "

@@ -23,7 +23,7 @@ class StartupBannerTest {
         var planner = new ModelSettings.Role("openai", "http://vllm.local:8000/v1", null, "qwen", null, null, null);
         var executor = new ModelSettings.Role("ollama", null, null, "llama3.2", null, null, null);
 
-        banner(new ModelSettings(planner, executor, null, null, null), true).ready();
+        banner(new ModelSettings(planner, executor, null, null, null, null), true).ready();
 
         assertThat(output).contains("LLM: planner qwen at http://vllm.local:8000/v1 (openai), "
                 + "executor llama3.2 at http://localhost:11434/v1 (ollama)");
@@ -31,7 +31,7 @@ class StartupBannerTest {
 
     @Test
     void says_how_to_configure_an_llm_when_there_is_none(CapturedOutput output) {
-        banner(new ModelSettings(null, null, null, null, null), false).ready();
+        banner(new ModelSettings(null, null, null, null, null, null), false).ready();
 
         assertThat(output).contains("No LLM configured: tasks will fail with 'no_model_configured'")
                 .contains("casebook.models.planner.base-url");
