@@ -272,10 +272,17 @@ public class TaskRecords {
     }
 
     @Transactional(readOnly = true)
-    public TaskPage list(String tenant, TaskStatus status, int page, int size) {
+    /** A page of the tenant's tasks, newest first; {@code status} and {@code source} null for any. */
+    public TaskPage list(String tenant, TaskStatus status, CaseSource source, int page, int size) {
         PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"));
-        Page<TaskEntity> result = status == null ? tasks.findByTenant(tenant, request)
-                : tasks.findByTenantAndStatus(tenant, status, request);
+        Page<TaskEntity> result;
+        if (source == null) {
+            result = status == null ? tasks.findByTenant(tenant, request)
+                    : tasks.findByTenantAndStatus(tenant, status, request);
+        } else {
+            result = status == null ? tasks.findByTenantAndSource(tenant, source.wireName(), request)
+                    : tasks.findByTenantAndStatusAndSource(tenant, status, source.wireName(), request);
+        }
         return new TaskPage(result.getContent().stream().map(this::view).toList(), page, size,
                 result.getTotalElements());
     }

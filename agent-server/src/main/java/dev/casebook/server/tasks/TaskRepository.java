@@ -17,6 +17,11 @@ interface TaskRepository extends JpaRepository<TaskEntity, String> {
 
     Page<TaskEntity> findByTenantAndStatus(String tenant, TaskStatus status, Pageable pageable);
 
+    Page<TaskEntity> findByTenantAndSource(String tenant, String source, Pageable pageable);
+
+    Page<TaskEntity> findByTenantAndStatusAndSource(String tenant, TaskStatus status, String source,
+            Pageable pageable);
+
     @Modifying
     @Query("""
             update TaskEntity t set t.status = :to, t.answer = :answer, t.reason = :reason, t.detail = :detail,

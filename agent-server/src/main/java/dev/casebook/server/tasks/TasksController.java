@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.memory.CaseSource;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
@@ -89,8 +90,8 @@ class TasksController {
 
     @GetMapping
     TaskPage list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
-            @RequestParam(required = false) String status, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "20") int size) {
+            @RequestParam(required = false) String status, @RequestParam(required = false) String source,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
         if (page < 0) {
             throw ApiException.badRequest("parameter 'page' must be 0 or more, was " + page);
         }
@@ -98,7 +99,13 @@ class TasksController {
             throw ApiException.badRequest(
                     "parameter 'size' must be within [1, " + settings.maxPageSize() + "], was " + size);
         }
-        return records.list(tenant, status == null || status.isBlank() ? null : TaskStatus.parse(status), page,
+        CaseSource from;
+        try {
+            from = source == null || source.isBlank() ? null : CaseSource.parse(source);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("parameter 'source': " + e.getMessage());
+        }
+        return records.list(tenant, status == null || status.isBlank() ? null : TaskStatus.parse(status), from, page,
                 size);
     }
 

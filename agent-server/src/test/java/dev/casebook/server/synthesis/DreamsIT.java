@@ -79,6 +79,24 @@ class DreamsIT extends DreamsContext {
                 .json();
         assertThat(realCase.get("source").asString()).isEqualTo("real");
         assertThat(api().get("/api/tasks/" + real).json().get("source").asString()).isEqualTo("real");
+
+        List<String> synthetic = new ArrayList<>();
+        api().get("/api/tasks?source=synthetic&size=200").json().get("items").forEach(t -> {
+            assertThat(t.get("source").asString()).isEqualTo("synthetic");
+            synthetic.add(t.get("id").asString());
+        });
+        assertThat(synthetic).contains(dreamTask.get("id").asString()).doesNotContain(real);
+        List<String> answeredReal = new ArrayList<>();
+        api().get("/api/tasks?source=real&status=answered&size=200").json().get("items").forEach(t -> {
+            assertThat(t.get("source").asString()).isEqualTo("real");
+            answeredReal.add(t.get("id").asString());
+        });
+        assertThat(answeredReal).contains(real).doesNotContain(dreamTask.get("id").asString());
+        DreamApi.Reply bad = api().get("/api/tasks?source=imagined");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.json().get("detail").asString()).isEqualTo("parameter 'source': source must be one of real, "
+                + "synthetic, sandbox, was 'imagined'");
     }
 
     @Test
