@@ -3,9 +3,10 @@ import {h, fill, errorBox, toast} from './dom.js';
 import * as chat from './pages/chat.js';
 import * as memory from './pages/memory.js';
 import * as evaluations from './pages/evaluations.js';
+import * as synthesis from './pages/synthesis.js';
 import * as settings from './pages/settings.js';
 
-const pages = {chat, memory, evaluations, settings};
+const pages = {chat, memory, evaluations, synthesis, settings};
 const view = document.getElementById('view');
 let cleanup = null;
 let current = '';

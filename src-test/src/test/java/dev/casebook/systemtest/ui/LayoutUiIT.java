@@ -16,7 +16,7 @@ import org.openqa.selenium.Dimension;
 class LayoutUiIT {
     private static final String[][] PAGES = {
             {"chat", "#chat-input"}, {"memory", ".memory h1"}, {"evaluations", ".evaluations h1"},
-            {"settings", ".settings h1"}};
+            {"synthesis", ".synthesis h1"}, {"settings", ".settings h1"}};
     @RegisterExtension
     static final UiSession ui = UiSession.server("ui-layout");
     private final ServerProcess server = ui.server();
