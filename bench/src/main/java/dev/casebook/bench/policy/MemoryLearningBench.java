@@ -67,7 +67,8 @@ public final class MemoryLearningBench {
         List<List<Run>> runs = new ArrayList<>();
         for (String policy : POLICIES) {
             List<Run> perSeed = new ArrayList<>();
-            for (int seed = 1; seed <= settings.seeds(); seed++) {
+            int first = a.getInt("--first-seed", 1);
+            for (int seed = first; seed < first + settings.seeds(); seed++) {
                 perSeed.add(runOne(policy, seed, settings));
             }
             runs.add(perSeed);
