@@ -139,6 +139,27 @@ export async function follow(path, onEvent, {signal, retries = 3, isDone = () =>
   }
 }
 
+/**
+ * Follows the progress of the batch run or job at `path` (its `/events` stream): `onView(view)` gets every progress
+ * view, and `{status}` at `end` (`fallbackStatus()` when the event has none); `refresh()` is called at most every
+ * 2 s and when the run is done. Once the stream ends, the run is read once more. Resolves when the run ended or
+ * `signal` aborted; throws when the stream was lost.
+ */
+export async function followProgress(path, {signal, isDone, onView, refresh, fallbackStatus}) {
+  let last = 0;
+  await follow(`${path}/events`, (name, data) => {
+    if (data && typeof data === 'object') onView(name === 'end' ? {status: data.status || fallbackStatus()} : data);
+    if (Date.now() - last > 2000 || isDone()) {
+      last = Date.now();
+      refresh();
+    }
+  }, {signal, isDone});
+  if (!signal.aborted) {
+    onView(await api.get(path));
+    refresh();
+  }
+}
+
 /** Reads one connection; true when it carried an `end` event. */
 async function readStream(path, onEvent, signal) {
   const response = await fetch(path, {headers: headers({Accept: 'text/event-stream'}), signal, cache: 'no-store'});

@@ -294,3 +294,11 @@ function compactJson(text) {
     return String(text);
   }
 }
+
+/** Shows a task's trace in `container` (a run's or job's drill-down) with a link that closes it, and scrolls to it. */
+export function drillTrace(container, taskId, signal) {
+  fill(container, h('div', {class: 'row'}, h('h2', {text: 'Trace of task ' + truncate(taskId, 13)}),
+    h('a', {href: location.hash.replace(/\/[^/]*$/, ''), text: 'close'})),
+  taskTrace(taskId, {signal, feedback: false}));
+  container.scrollIntoView({block: 'start'});
+}

@@ -1,9 +1,9 @@
 // Evaluations: start a batch run, watch it, read its results, drill into one item's trace, compare two runs.
-import {api, follow, withQuery} from '../api.js';
+import {api, followProgress, withQuery} from '../api.js';
 import {h, fill, fmtPercent, fmtScore, fmtDate, fmtDuration, wire, truncate, spinner, errorBox, toast, select, field}
   from '../dom.js';
 import {lineChart} from '../chart.js';
-import {taskTrace} from '../trace.js';
+import {drillTrace} from '../trace.js';
 
 const FORMATS = [['', 'Detect from the file'], ['generic', 'Generic JSONL {id, question, answers[]}'],
   ['gaia', 'GAIA folder'], ['verl', 'DeepResearcher/verl parquet or JSONL'], ['memento', 'Memento JSONL'],
@@ -220,30 +220,20 @@ function renderRun(root, id, itemId) {
     }
     loadResults();
     if (!finished) {
-      let last = 0;
       try {
-        await follow(`${RUNS}/${id}/events`, (name, data) => {
-          if (data && typeof data === 'object') showProgress(name === 'end' ? {status: data.status || 'finished'} : data);
-          if (Date.now() - last > 2000 || finished) {
-            last = Date.now();
-            loadResults();
-          }
-        }, {signal: controller.signal, isDone: () => finished});
-        if (!controller.signal.aborted) {
-          showProgress(await api.get(`${RUNS}/${id}`));
-          loadResults();
-        }
+        await followProgress(`${RUNS}/${id}`, {signal: controller.signal, isDone: () => finished,
+          onView: showProgress, refresh: loadResults, fallbackStatus: () => 'finished'});
       } catch (e) {
         if (!controller.signal.aborted) progress.append(errorBox(e, 'Lost the live progress (reload to retry)'));
       }
     }
   }
 
-  if (itemId) showTrace(trace, itemId, controller.signal);
+  if (itemId) drillTrace(trace, itemId, controller.signal);
   start();
   return {dispose: () => controller.abort(), update: next => {
     if (next.parts[0] !== id) return false;
-    if (next.parts[1]) showTrace(trace, next.parts[1], controller.signal);
+    if (next.parts[1]) drillTrace(trace, next.parts[1], controller.signal);
     else fill(trace);
     return true;
   }};
@@ -373,12 +363,6 @@ function applyFilter(container, verdict, text) {
   }
 }
 
-function showTrace(container, taskId, signal) {
-  fill(container, h('div', {class: 'row'}, h('h2', {text: 'Trace of task ' + truncate(taskId, 13)}),
-    h('a', {href: location.hash.replace(/\/[^/]*$/, ''), text: 'close'})),
-  taskTrace(taskId, {signal, feedback: false}));
-  container.scrollIntoView({block: 'start'});
-}
 
 async function renderCompare(root, a, b) {
   const body = h('section', {}, spinner('Comparing…'));

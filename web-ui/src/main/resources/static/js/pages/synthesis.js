@@ -1,9 +1,9 @@
 // Synthesis: dream jobs (rollouts against the experience model) and sandbox task jobs (generated tasks with
 // executable validators, rolled out in the sandbox). Start one, watch it, read its tasks and rollouts, open a trace.
-import {api, follow, withQuery} from '../api.js';
+import {api, followProgress, withQuery} from '../api.js';
 import {h, fill, fmtPercent, fmtScore, fmtDate, wire, truncate, spinner, errorBox, toast, select, field}
   from '../dom.js';
-import {taskTrace} from '../trace.js';
+import {drillTrace} from '../trace.js';
 
 const MEMORY = [['read-write', 'read and write'], ['read-only', 'read only'], ['off', 'off']];
 const DONE = new Set(['completed', 'failed', 'cancelled']);
@@ -206,19 +206,9 @@ function renderJob(root, kind, id, taskId) {
   }
 
   async function watch() {
-    let last = 0;
     try {
-      await follow(`${path}/${id}/events`, (name, data) => {
-        if (data && typeof data === 'object') showProgress(name === 'end' ? {status: data.status || job.status} : data);
-        if (Date.now() - last > 2000 || finished) {
-          last = Date.now();
-          loadResults();
-        }
-      }, {signal: controller.signal, isDone: () => finished});
-      if (!controller.signal.aborted) {
-        showProgress(await api.get(`${path}/${id}`));
-        loadResults();
-      }
+      await followProgress(`${path}/${id}`, {signal: controller.signal, isDone: () => finished,
+        onView: showProgress, refresh: loadResults, fallbackStatus: () => job.status});
     } catch (e) {
       if (!controller.signal.aborted) progress.append(errorBox(e, 'Lost the live progress (reload to retry)'));
     }
@@ -237,11 +227,11 @@ function renderJob(root, kind, id, taskId) {
     if (!finished) watch();
   }
 
-  if (taskId) showTrace(trace, taskId, controller.signal);
+  if (taskId) drillTrace(trace, taskId, controller.signal);
   start();
   return {dispose: () => controller.abort(), update: next => {
     if (next.parts[0] !== kind || next.parts[1] !== id) return false;
-    if (next.parts[2]) showTrace(trace, next.parts[2], controller.signal);
+    if (next.parts[2]) drillTrace(trace, next.parts[2], controller.signal);
     else fill(trace);
     return true;
   }};
@@ -303,11 +293,4 @@ function sandboxResults(kind, id, results) {
         h('td', {text: truncate(r.lesson || '', 160)}), h('td', {}, traceLink(kind, id, r.taskId)))),
       'No rollout has finished yet.'),
   ];
-}
-
-function showTrace(container, taskId, signal) {
-  fill(container, h('div', {class: 'row'}, h('h2', {text: 'Trace of task ' + truncate(taskId, 13)}),
-    h('a', {href: location.hash.replace(/\/[^/]*$/, ''), text: 'close'})),
-  taskTrace(taskId, {signal, feedback: false}));
-  container.scrollIntoView({block: 'start'});
 }
