@@ -13,7 +13,9 @@ const KINDS = {
   dreams: {path: 'api/synthesis/dreams', one: 'Dream job', many: 'Dream jobs',
     progress: job => ({done: job.done ?? 0, total: job.total ?? 0,
       summary: `${job.successes ?? 0} of ${job.rated ?? 0} rated rollouts succeeded` +
-        (job.meanReward === null || job.meanReward === undefined ? '' : ` · mean reward ${fmtScore(job.meanReward)}`)})},
+        (job.meanReward === null || job.meanReward === undefined ? '' : ` · mean reward ${fmtScore(job.meanReward)}`) +
+        ` · ${job.tokensSpent ?? 0} tokens` +
+        (job.settings && job.settings.maxTokens ? ` of a budget of ${job.settings.maxTokens}` : '')})},
   'sandbox-tasks': {path: 'api/synthesis/sandbox-tasks', one: 'Sandbox task job', many: 'Sandbox task jobs',
     progress: job => {
       const tasks = job.tasks || {};
@@ -114,13 +116,15 @@ function dreamForm() {
   const memory = select('memoryMode', MEMORY, 'read-write');
   const concurrency = number('concurrency', 4, 1, 64);
   const rounds = number('curriculumRounds', 0, 0, 10);
+  const maxTokens = h('input', {type: 'number', name: 'maxTokens', min: 1, placeholder: 'no limit'});
   const name = h('input', {type: 'text', name: 'name', placeholder: 'optional'});
   return jobForm('dreams', 'Dream', [
     field('Tasks', tasks, 'rolled out against the experience model; no real tool is called'),
     field('…and recorded tasks', seed, 'the N latest answered tasks that called a tool'),
     field('Rollouts per task', rollouts), field('Memory', memory)],
   [field('Name', name), field('Concurrency', concurrency),
-    field('Curriculum rounds', rounds, 'vary the tasks the agent is least sure of')],
+    field('Curriculum rounds', rounds, 'vary the tasks the agent is least sure of'),
+    field('Token budget', maxTokens, 'the agent’s and the experience model’s; no rollout starts once it is spent')],
   () => {
     const texts = tasks.value.split('\n').map(t => t.trim()).filter(Boolean);
     if (!texts.length && !seed.value) throw new Error('Give at least one task, or a number of recorded tasks.');
@@ -129,6 +133,7 @@ function dreamForm() {
     if (texts.length) request.tasks = texts;
     if (seed.value) request.seedFromRecorded = Number(seed.value);
     if (Number(rounds.value) > 0) request.curriculum = {rounds: Number(rounds.value)};
+    if (maxTokens.value) request.maxTokens = Number(maxTokens.value);
     if (name.value.trim()) request.name = name.value.trim();
     return request;
   }, 'Start dreaming');

@@ -47,6 +47,14 @@ public abstract class BatchExecutor<I> implements Runnable {
      */
     protected abstract int prepare();
 
+    /**
+     * Why the run must end before its pending items (a budget spent), checked before every claim; null to go on. Then
+     * the items under way finish and the run completes with this reason as its {@code error}.
+     */
+    protected String exhausted() {
+        return null;
+    }
+
     /** Claims up to {@code limit} items for this instance ({@link BatchTables#claim}) and reads them. */
     protected abstract List<I> claim(int limit);
 
@@ -99,6 +107,14 @@ public abstract class BatchExecutor<I> implements Runnable {
                 int free = 1 + slots.drainPermits(); // claim as many items as there are free slots, in one go
                 if (stopped || tables.status(runId) != RunStatus.RUNNING) {
                     slots.release(free);
+                    break;
+                }
+                String exhausted = exhausted();
+                if (exhausted != null) {
+                    slots.release(free);
+                    slots.acquire(capacity); // the items under way finish first
+                    slots.release(capacity);
+                    tables.end(runId, RunStatus.COMPLETED, exhausted, clock.instant());
                     break;
                 }
                 List<I> items = claim(free);

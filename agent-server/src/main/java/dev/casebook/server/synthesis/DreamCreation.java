@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 @Component
 class DreamCreation {
     static final int MAX_TASKS = 1_000;
+    static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private final DreamRecords records;
     private final DreamRunner runner;
@@ -71,8 +72,12 @@ class DreamCreation {
                         + "rollouts (" + seeds.size() + " tasks x " + rollouts + " = " + seedRollouts + ")");
             }
         }
+        Long maxTokens = request.maxTokens();
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
+            throw ApiException.badRequest("field 'maxTokens' must be within [1, " + MAX_TOKENS + "], was " + maxTokens);
+        }
         DreamSettings dream = new DreamSettings(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
-                curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices));
+                curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens);
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank()
                 ? "dream of " + seeds.size() + " task" + (seeds.size() == 1 ? "" : "s") + " " + now

@@ -56,6 +56,17 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     }
 
     @Override
+    protected String exhausted() {
+        Long max = job.settings().maxTokens();
+        if (max == null) {
+            return null;
+        }
+        long spent = context.records().tokensSpent(runId);
+        return spent < max ? null : "the job's token budget is spent (" + spent + " of " + max + " tokens, the agent's "
+                + "and the experience model's); the items still pending were not run";
+    }
+
+    @Override
     protected List<DreamRecords.Item> claim(int limit) {
         return context.records().claim(runId, instance, clock.instant(), limit);
     }

@@ -203,6 +203,12 @@ class DreamRecords {
                 rs.getInt("successes"), nullableDouble(rs, "mean_reward")), jobId);
     }
 
+    /** Tokens the job's finished items spent, the agent's and the experience model's together. */
+    long tokensSpent(String jobId) {
+        return jdbc.queryForObject("SELECT COALESCE(SUM(COALESCE(tokens, 0) + COALESCE(experience_tokens, 0)), 0) "
+                + "FROM dream_items WHERE run_id = ? AND status = 'done'", Long.class, jobId);
+    }
+
     int rolloutCount(String jobId) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM dream_items WHERE run_id = ? AND kind = 'rollout'",
                 Integer.class, jobId);

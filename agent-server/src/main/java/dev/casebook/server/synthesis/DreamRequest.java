@@ -20,10 +20,14 @@ import java.util.Map;
  * @param curriculum       rounds of task variations where the agent is least sure; none by default
  * @param maxRollouts      the job's budget of rollouts, seeds and variations together (default: the seeds' rollouts
  *                         plus what the curriculum may add)
+ * @param maxTokens        the job's budget of tokens, the agent's and the experience model's together: once its finished
+ *                         items have spent it, no further item starts and the job completes with the reason (items
+ *                         already running finish, so it may be exceeded by up to {@code concurrency} rollouts); none
+ *                         by default
  */
 record DreamRequest(String name, List<String> tasks, Integer seedFromRecorded, Integer rolloutsPerTask,
         Integer concurrency, String memoryMode, String policy, Map<String, String> models, Curriculum curriculum,
-        Integer maxRollouts) {
+        Integer maxRollouts, Long maxTokens) {
 
     /**
      * @param rounds     curriculum rounds, each after every rollout before it is done (default 1)

@@ -11,10 +11,12 @@ import java.util.Objects;
  * A dream job's resolved settings, stored with it so that a resumed job continues with exactly these.
  *
  * @param models   the model name of each role (never a key or URL)
- * @param profiles the model profile of each role that uses one
+ * @param profiles  the model profile of each role that uses one
+ * @param maxTokens the job's token budget ({@link DreamRequest}); null for none (also in jobs stored before it)
  */
 record DreamSettings(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
-        Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles) {
+        Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles,
+        Long maxTokens) {
     DreamSettings {
         Objects.requireNonNull(memoryMode, "memoryMode");
         Objects.requireNonNull(curriculum, "curriculum");

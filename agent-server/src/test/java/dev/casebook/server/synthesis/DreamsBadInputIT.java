@@ -58,7 +58,9 @@ class DreamsBadInputIT extends DreamsContext {
                 + "[0, 10], was 11");
         refused("{\"tasks\": [\"a\"], \"dreamHarder\": true}", 400, "unknown field 'dreamHarder'; known fields: "
                 + "[name, tasks, seedFromRecorded, rolloutsPerTask, concurrency, memoryMode, policy, models, curriculum, "
-                + "maxRollouts]");
+                + "maxRollouts, maxTokens]");
+        refused("{\"tasks\": [\"a\"], \"maxTokens\": 0}", 400, "field 'maxTokens' must be within [1, 1000000000000], "
+                + "was 0");
         refused("[1, 2]", 400, "field '(body)' must be an object");
     }
 

@@ -147,6 +147,32 @@ class DreamsIT extends DreamsContext {
     }
 
     @Test
+    void a_job_whose_token_budget_is_spent_starts_no_further_rollout_and_says_why() {
+        LLM.when(Match.interaction("plan").and(task("Budgeted dream"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
+        LLM.when(Match.interaction("experience-outcome").and(task("Budgeted dream")))
+                .reply(Reply.text("{\"reasoning\": \"right\", \"reward\": 1}"));
+        String id = api().dream("{\"tasks\": [\"Budgeted dream one: 6 x 7?\", \"Budgeted dream two: 50 - 8?\", "
+                + "\"Budgeted dream three: 84 / 2?\"], \"rolloutsPerTask\": 1, \"concurrency\": 1, \"maxTokens\": 1}");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("done").asInt()).isEqualTo(1);
+        assertThat(job.get("pending").asInt()).isEqualTo(2);
+        long spent = job.get("tokensSpent").asLong();
+        assertThat(spent).isPositive();
+        assertThat(job.get("error").asString()).isEqualTo("the job's token budget is spent (" + spent + " of 1 tokens, "
+                + "the agent's and the experience model's); the items still pending were not run");
+        assertThat(job.get("settings").get("maxTokens").asLong()).isEqualTo(1);
+        assertThat(LLM.requests(Match.interaction("plan").and(task("Budgeted dream")))).hasSize(1);
+
+        JsonNode unlimited = api().awaitJob(api().dream("{\"tasks\": [\"Budgeted dream four: 2 + 2?\", "
+                + "\"Budgeted dream five: 3 + 3?\"], \"rolloutsPerTask\": 1, \"concurrency\": 1}"));
+        assertThat(unlimited.get("done").asInt()).isEqualTo(2);
+        assertThat(unlimited.get("error").isNull()).isTrue();
+        assertThat(unlimited.get("settings").get("maxTokens").isNull()).isTrue();
+    }
+
+    @Test
     void the_replay_buffer_and_the_jobs_of_one_tenant_are_invisible_to_another() {
         realTask(api(), "Isolation doohickey", "doohickey");
         DreamApi other = api().as(OTHER_KEY);

@@ -101,7 +101,7 @@ class SynthesisUiIT {
         browser.withText(".job-progress .badge", "completed");
         assertThat(browser.visible(".job-progress .done-count").getText()).isEqualTo("2 of 2 rollouts done");
         assertThat(browser.visible(".job-progress .job-summary").getText())
-                .isEqualTo("2 of 2 rated rollouts succeeded · mean reward 1.000");
+                .matches("2 of 2 rated rollouts succeeded · mean reward 1\\.000 · [1-9][0-9]* tokens");
         browser.await(d -> d.findElements(By.cssSelector(".dream-rollouts tr.rollout.correct")).size() == 2);
         assertThat(browser.visible(".dream-tasks tr.task .success").getText()).isEqualTo("100.0 %");
         assertThat(browser.visible(".dream-rollouts tr.rollout").getText()).contains("42 is what the catalogue says");
@@ -142,6 +142,9 @@ class SynthesisUiIT {
         openPage();
         type("form.new-job[data-kind=dreams] textarea[name=tasks]", "Slow dream: what is six times seven?");
         type("form.new-job[data-kind=dreams] input[name=rolloutsPerTask]", "1");
+        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] details.more-options summary"))
+                .click();
+        type("form.new-job[data-kind=dreams] input[name=maxTokens]", "100000");
         browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] button[type=submit]")).click();
         browser.await(d -> d.getCurrentUrl().matches(".*#/synthesis/dreams/[0-9a-f-]{36}$"));
         browser.await(d -> !llm.requests(Match.interaction("plan").and(Match.anyMessageContains("Slow dream")))
@@ -152,6 +155,7 @@ class SynthesisUiIT {
         browser.driver().findElement(By.xpath("//button[text()='Resume job']")).click();
         browser.withText(".job-progress .badge", "completed");
         assertThat(browser.visible(".job-progress .done-count").getText()).isEqualTo("1 of 1 rollouts done");
+        assertThat(browser.visible(".job-progress .job-summary").getText()).endsWith("of a budget of 100000");
         assertThat(llm.requests(Match.interaction("plan").and(Match.anyMessageContains("Slow dream")))).hasSize(2);
     }
 
