@@ -103,6 +103,7 @@ function newRunForm() {
   const memory = select('memoryMode', MEMORY, 'read-write');
   const scorer = select('scorer', SCORERS, '');
   const name = h('input', {type: 'text', name: 'name', placeholder: 'optional'});
+  const maxTokens = h('input', {type: 'number', name: 'maxTokens', min: 1, placeholder: 'no limit'});
   const submit = h('button', {type: 'submit', class: 'primary', text: 'Start run'});
   const problems = h('div', {'aria-live': 'polite'});
   const form = h('form', {class: 'new-run card'},
@@ -112,7 +113,8 @@ function newRunForm() {
       field('Format', format), field('Memory', memory), field('Limit (questions)', limit)),
     h('details', {class: 'more-options'}, h('summary', {text: 'More options'}), h('div', {class: 'grid'},
       field('Name', name), field('Attempts per question (k)', attempts), field('Concurrency', concurrency),
-      field('Epochs', epochs), field('Scorer', scorer))),
+      field('Epochs', epochs), field('Scorer', scorer),
+      field('Token budget', maxTokens, 'no item starts once the finished ones have spent it'))),
     h('div', {class: 'row'}, submit), problems);
   form.addEventListener('submit', async event => {
     event.preventDefault();
@@ -130,6 +132,7 @@ function newRunForm() {
     if (concurrency.value) options.concurrency = Number(concurrency.value);
     if (epochs.value && Number(epochs.value) > 1) options.epochs = Number(epochs.value);
     if (scorer.value) options.scorers = [scorer.value];
+    if (maxTokens.value) options.maxTokens = Number(maxTokens.value);
     submit.disabled = true;
     problems.append(spinner(chosen ? `Uploading ${chosen.name}…` : 'Starting…'));
     try {
@@ -183,7 +186,10 @@ function renderRun(root, id, itemId) {
     fill(progress,
       h('div', {class: 'row'}, statusBadge(status), h('strong', {class: 'done-count', text: ` ${p.done} of ${p.total} done`}),
         p.accuracy !== undefined ? h('span', {text: ` · accuracy ${fmtPercent(p.accuracy)}`}) : null,
-        !finished && p.eta !== undefined && p.eta !== null ? h('span', {class: 'muted', text: ` · about ${fmtDuration(p.eta * 1000)} left`}) : null),
+        !finished && p.eta !== undefined && p.eta !== null ? h('span', {class: 'muted', text: ` · about ${fmtDuration(p.eta * 1000)} left`}) : null,
+        typeof run.tokensSpent === 'number' ? h('span', {class: 'muted tokens-spent', text: ` · ${run.tokensSpent} tokens` +
+          (run.settings && run.settings.maxTokens ? ` of a budget of ${run.settings.maxTokens}` : '')}) : null),
+      run.error ? h('p', {class: 'error', role: 'alert', text: run.error}) : null,
       modelsLine(run.settings),
       h('progress', {max: 1, value: fraction, 'aria-label': 'Progress'}),
       h('div', {class: 'row'},

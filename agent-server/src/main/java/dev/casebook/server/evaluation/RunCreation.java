@@ -27,6 +27,7 @@ import org.springframework.stereotype.Component;
 @Component
 class RunCreation {
     static final int MAX_ITEMS = 1_000_000;
+    static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private final RunRecords records;
     private final EvaluationRunner runner;
@@ -86,10 +87,14 @@ class RunCreation {
             throw ApiException.badRequest("a run may have at most " + MAX_ITEMS + " items (questions x attempts x epochs), was " + total);
         }
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
+        if (request.maxTokens() != null && (request.maxTokens() < 1 || request.maxTokens() > MAX_TOKENS)) {
+            throw ApiException.badRequest("field 'maxTokens' must be within [1, " + MAX_TOKENS + "], was "
+                    + request.maxTokens());
+        }
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
-                RunModels.profileNames(choices));
+                RunModels.profileNames(choices), request.maxTokens());
         List<RunRecords.NewItem> items = new ArrayList<>((int) total);
         int seq = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -57,6 +57,11 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
     }
 
     @Override
+    protected String exhausted() {
+        return tokenBudgetSpent(run.settings().maxTokens(), () -> records.tokensSpent(runId), "run", "");
+    }
+
+    @Override
     protected List<RunRecords.Item> claim(int limit) {
         return records.claim(runId, instance, clock.instant(), limit);
     }

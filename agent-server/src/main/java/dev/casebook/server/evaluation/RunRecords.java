@@ -145,6 +145,12 @@ class RunRecords {
                         rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since")), resumed, run.id());
     }
 
+    /** Tokens the run's finished items spent. */
+    long tokensSpent(String runId) {
+        return jdbc.queryForObject("SELECT COALESCE(SUM(tokens), 0) FROM eval_items WHERE run_id = ? AND status = 'done'",
+                Long.class, runId);
+    }
+
     Optional<Item> item(String runId, int seq) {
         return jdbc.query("SELECT * FROM eval_items WHERE run_id = ? AND seq = ?", ITEM, runId, seq).stream().findFirst();
     }

@@ -26,8 +26,11 @@ import java.util.Map;
  * @param models          per role ({@code planner}, {@code executor}, {@code judge}) a model profile of
  *                        {@code casebook.models.profiles} or a model name at the role's configured endpoint; roles left
  *                        out use the server's ({@link dev.casebook.server.llm.RunModels})
+ * @param maxTokens       the run's token budget: once its finished items have spent it, no further item starts and
+ *                        the run completes with the reason (items already running finish); none by default
  */
 record RunRequest(String name, String dataset, String format, String split, List<String> groups, Integer limit,
                   Integer sample, Long seed, Integer attempts, Integer concurrency, String memoryMode, String policy,
-                  List<String> scorers, Integer epochs, Boolean leaveOneTaskOut, Map<String, String> models) {
+                  List<String> scorers, Integer epochs, Boolean leaveOneTaskOut, Map<String, String> models,
+                  Long maxTokens) {
 }

@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param models   the model name of each role (never a key or URL)
  * @param profiles the model profile of each role that uses one ({@code casebook.models.profiles.<name>}); a role
  *                 without one asks its configured endpoint for the model in {@code models}
+ * @param maxTokens the run's token budget ({@link RunRequest}); null for none (also in runs stored before it)
  */
 record RunSettings(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
                    int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
-                   boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles) {
+                   boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles,
+                   Long maxTokens) {
     RunSettings {
         groups = List.copyOf(groups);
         scorers = List.copyOf(scorers);

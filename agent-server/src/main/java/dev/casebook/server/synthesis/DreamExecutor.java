@@ -57,13 +57,8 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
 
     @Override
     protected String exhausted() {
-        Long max = job.settings().maxTokens();
-        if (max == null) {
-            return null;
-        }
-        long spent = context.records().tokensSpent(runId);
-        return spent < max ? null : "the job's token budget is spent (" + spent + " of " + max + " tokens, the agent's "
-                + "and the experience model's); the items still pending were not run";
+        return tokenBudgetSpent(job.settings().maxTokens(), () -> context.records().tokensSpent(runId), "job",
+                ", the agent's and the experience model's");
     }
 
     @Override

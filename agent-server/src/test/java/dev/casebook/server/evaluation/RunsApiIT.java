@@ -250,6 +250,29 @@ class RunsApiIT {
     }
 
     @Test
+    void a_run_whose_token_budget_is_spent_starts_no_further_item_and_says_why() throws Exception {
+        // the test double spends 100 tokens per answer: after the second the budget of 150 is spent
+        String id = create("""
+                {"dataset": "%s", "concurrency": 1, "scorers": ["squad"], "maxTokens": 150}
+                """.formatted(dataset()));
+        JsonNode run = awaitStatus(id, "completed");
+        assertThat(run.get("done").asInt()).isEqualTo(2);
+        assertThat(run.get("pending").asInt()).isEqualTo(3);
+        assertThat(run.get("tokensSpent").asLong()).isEqualTo(200);
+        assertThat(run.get("error").asString()).isEqualTo("the run's token budget is spent (200 of 150 tokens); the "
+                + "items still pending were not run");
+        assertThat(run.get("settings").get("maxTokens").asLong()).isEqualTo(150);
+        assertThat(http().get("/api/evaluations/runs/" + id + "/results").json().get("items")).hasSize(2);
+
+        JsonNode unlimited = awaitStatus(create("""
+                {"dataset": "%s", "concurrency": 2, "scorers": ["squad"]}
+                """.formatted(dataset())), "completed");
+        assertThat(unlimited.get("done").asInt()).isEqualTo(5);
+        assertThat(unlimited.get("tokensSpent").asLong()).isEqualTo(500);
+        assertThat(unlimited.get("error").isNull()).isTrue();
+    }
+
+    @Test
     void compares_two_runs_side_by_side() throws Exception {
         String a = create("{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(dataset()));
         String b = create("{\"dataset\": \"%s\", \"scorers\": [\"deepresearcher\"], \"memoryMode\": \"read-write\"}".formatted(dataset()));
@@ -321,6 +344,18 @@ class RunsApiIT {
                 new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(refused).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused the run (400): field 'attempts' must be within [1, 100], was 0");
+
+        int notANumber = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
+                "--dataset", dataset().toString(), "--max-tokens", "lots"},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(notANumber).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad --max-tokens 'lots': give a whole number");
+
+        int budgeted = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
+                "--dataset", dataset().toString(), "--scorers", "squad", "--concurrency", "1", "--max-tokens", "100"},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(budgeted).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("completed 1/5");
     }
 
     @Test
@@ -339,6 +374,8 @@ class RunsApiIT {
                 400, "no questions selected");
         assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"sometimes\"}".formatted(dataset())),
                 400, "memory mode must be one of off, read-only, read-write");
+        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"maxTokens\": 0}".formatted(dataset())),
+                400, "field 'maxTokens' must be within [1, 1000000000000], was 0");
         assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"colour\": 1}".formatted(dataset())),
                 400, "unknown field 'colour'");
         Path broken = dir.resolve("broken.jsonl");

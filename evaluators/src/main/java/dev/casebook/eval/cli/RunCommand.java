@@ -34,14 +34,14 @@ public final class RunCommand {
             usage: RunCommand --server URL [--api-key KEY] --dataset PATH [run options] [downloads]
               run options: --name N --format F --split validation|test --groups g1,g2 --limit N | --sample N --seed S
                            --attempts K --concurrency N --memory-mode off|read-only|read-write --policy P
-                           --scorers s1,s2 --epochs N --no-guard true
+                           --scorers s1,s2 --epochs N --no-guard true --max-tokens N (a token budget)
                            --models planner=NAME,executor=NAME,judge=NAME (a model profile or a model name)
               downloads:   --results-csv FILE --results-json FILE --gaia-submission FILE
               --follow RUN_ID   follow an existing run instead of creating one""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OPTIONS = Set.of("server", "api-key", "dataset", "name", "format", "split", "groups",
-            "limit", "sample", "seed", "attempts", "concurrency", "memory-mode", "policy", "scorers", "epochs", "no-guard", "models",
+            "limit", "sample", "seed", "attempts", "concurrency", "memory-mode", "policy", "scorers", "epochs", "no-guard", "models", "max-tokens",
             "results-csv", "results-json", "gaia-submission", "follow");
 
     private RunCommand() {
@@ -63,6 +63,12 @@ public final class RunCommand {
         if (!options.containsKey("server") || !(options.containsKey("dataset") || options.containsKey("follow"))) {
             err.println(USAGE);
             return 2;
+        }
+        for (String key : List.of("limit", "sample", "attempts", "concurrency", "epochs", "seed", "max-tokens")) {
+            if (options.containsKey(key) && !options.get(key).matches("-?[0-9]{1,18}")) {
+                err.println("bad --" + key + " '" + options.get(key) + "': give a whole number\n" + USAGE);
+                return 2;
+            }
         }
         if (options.containsKey("models") && models(options.get("models")) == null) {
             err.println("bad --models '" + options.get("models") + "': give role=name pairs separated by commas\n" + USAGE);
@@ -120,6 +126,9 @@ public final class RunCommand {
         }
         if (options.containsKey("seed")) {
             body.put("seed", Long.parseLong(options.get("seed")));
+        }
+        if (options.containsKey("max-tokens")) {
+            body.put("maxTokens", Long.parseLong(options.get("max-tokens")));
         }
         for (String key : List.of("groups", "scorers")) {
             if (options.containsKey(key)) {

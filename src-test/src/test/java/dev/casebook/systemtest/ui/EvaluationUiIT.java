@@ -62,11 +62,13 @@ class EvaluationUiIT {
         new Select(browser.visible("form.new-run select[name=memoryMode]")).selectByValue("read-write");
         browser.driver().findElement(By.cssSelector("form.new-run details.more-options summary")).click();
         new Select(browser.visible("form.new-run select[name=scorer]")).selectByValue("squad");
+        browser.visible("form.new-run input[name=maxTokens]").sendKeys("1000000");
         browser.driver().findElement(By.cssSelector("form.new-run button[type=submit]")).click();
 
         browser.await(d -> d.getCurrentUrl().matches(".*#/evaluations/[0-9a-f-]{36}$"));
         browser.withText(".run-progress .badge", "completed");
         assertThat(browser.visible(".run-progress .done-count").getText()).isEqualTo("3 of 3 done");
+        assertThat(browser.visible(".run-progress .tokens-spent").getText()).matches(" ?· [1-9][0-9]* tokens of a budget of 1000000");
         assertThat(browser.visible(".run-progress .run-models").getText())
                 .isEqualTo("Models: planner scripted-planner · executor scripted-planner · judge scripted-planner");
         String runId = browser.driver().getCurrentUrl().replaceAll(".*#/evaluations/", "");
