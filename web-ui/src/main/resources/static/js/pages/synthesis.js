@@ -14,17 +14,23 @@ const KINDS = {
     progress: job => ({done: job.done ?? 0, total: job.total ?? 0,
       summary: `${job.successes ?? 0} of ${job.rated ?? 0} rated rollouts succeeded` +
         (job.meanReward === null || job.meanReward === undefined ? '' : ` · mean reward ${fmtScore(job.meanReward)}`) +
-        ` · ${job.tokensSpent ?? 0} tokens` +
-        (job.settings && job.settings.maxTokens ? ` of a budget of ${job.settings.maxTokens}` : '')})},
+        tokensLine(job)})},
   'sandbox-tasks': {path: 'api/synthesis/sandbox-tasks', one: 'Sandbox task job', many: 'Sandbox task jobs',
     progress: job => {
       const tasks = job.tasks || {};
       const rollouts = job.rollouts || {};
       return {done: rollouts.done ?? 0, total: rollouts.total ?? 0,
         summary: `${tasks.kept ?? 0} of ${tasks.generated ?? 0} generated tasks kept (${tasks.total ?? 0} asked)` +
-          ` · ${rollouts.passed ?? 0} rollouts passed, success rate ${fmtPercent(rollouts.successRate)}`};
+          ` · ${rollouts.passed ?? 0} rollouts passed, success rate ${fmtPercent(rollouts.successRate)}` +
+          tokensLine(job)};
     }},
 };
+
+/** " · N tokens" spent, and of which budget when the job has one. */
+function tokensLine(job) {
+  const max = job.settings && job.settings.maxTokens;
+  return ` · ${job.tokensSpent ?? 0} tokens` + (max ? ` of a budget of ${max}` : '');
+}
 
 export function render(root, route) {
   const [kind, id, taskId] = route.parts;
@@ -148,15 +154,18 @@ function sandboxForm() {
   const difficulty = number('startDifficulty', 2, 1, 5);
   const concurrency = number('concurrency', 2, 1, 64);
   const name = h('input', {type: 'text', name: 'name', placeholder: 'optional'});
+  const maxTokens = h('input', {type: 'number', name: 'maxTokens', min: 1, placeholder: 'no limit'});
   return jobForm('sandbox-tasks', 'Generate sandbox tasks', [
     field('Domain', domain, 'what the generated tasks are about'), field('Tasks', tasks),
     field('Rollouts per task', rollouts), field('Memory', memory)],
-  [field('Name', name), field('Start difficulty (1–5)', difficulty), field('Concurrency', concurrency)],
+  [field('Name', name), field('Start difficulty (1–5)', difficulty), field('Concurrency', concurrency),
+    field('Token budget', maxTokens, 'generations, rollouts and analyses; nothing starts once it is spent')],
   () => {
     if (!domain.value.trim()) throw new Error('Say which domain the tasks are about.');
     const request = {domain: domain.value.trim(), tasks: Number(tasks.value), rolloutsPerTask: Number(rollouts.value),
       startDifficulty: Number(difficulty.value), concurrency: Number(concurrency.value), memoryMode: memory.value};
     if (name.value.trim()) request.name = name.value.trim();
+    if (maxTokens.value) request.maxTokens = Number(maxTokens.value);
     return request;
   }, 'Start generating');
 }

@@ -2,7 +2,6 @@ package dev.casebook.server.batch;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -49,27 +48,12 @@ public abstract class BatchExecutor<I> implements Runnable {
     protected abstract int prepare();
 
     /**
-     * Why the run must end before its pending items (a budget spent), checked before every claim; null to go on. Then
+     * Why the run must end before its pending items (a {@link TokenBudget} spent), checked before every claim; null
+     * to go on. Then
      * the items under way finish and the run completes with this reason as its {@code error}.
      */
     protected String exhausted() {
         return null;
-    }
-
-    /**
-     * The {@link #exhausted} reason of a token budget: null when there is none ({@code max} null) or while the tokens
-     * {@code spent} (read only when there is a budget) are below it.
-     *
-     * @param what    what has the budget, e.g. {@code job}
-     * @param counted whose tokens count, e.g. {@code , the agent's and the experience model's}; may be empty
-     */
-    protected static String tokenBudgetSpent(Long max, LongSupplier spent, String what, String counted) {
-        if (max == null) {
-            return null;
-        }
-        long tokens = spent.getAsLong();
-        return tokens < max ? null : "the " + what + "'s token budget is spent (" + tokens + " of " + max + " tokens"
-                + counted + "); the items still pending were not run";
     }
 
     /** Claims up to {@code limit} items for this instance ({@link BatchTables#claim}) and reads them. */

@@ -9,6 +9,7 @@ import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.batch.RunStatus;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.web.ApiException;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import org.springframework.stereotype.Component;
 @Component
 class RunCreation {
     static final int MAX_ITEMS = 1_000_000;
-    static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private final RunRecords records;
     private final EvaluationRunner runner;
@@ -87,14 +87,11 @@ class RunCreation {
             throw ApiException.badRequest("a run may have at most " + MAX_ITEMS + " items (questions x attempts x epochs), was " + total);
         }
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
-        if (request.maxTokens() != null && (request.maxTokens() < 1 || request.maxTokens() > MAX_TOKENS)) {
-            throw ApiException.badRequest("field 'maxTokens' must be within [1, " + MAX_TOKENS + "], was "
-                    + request.maxTokens());
-        }
+        Long maxTokens = TokenBudget.requested(request.maxTokens());
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
-                RunModels.profileNames(choices), request.maxTokens());
+                RunModels.profileNames(choices), maxTokens);
         List<RunRecords.NewItem> items = new ArrayList<>((int) total);
         int seq = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -10,6 +10,7 @@ import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.batch.BatchExecutor;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
 
     @Override
     protected String exhausted() {
-        return tokenBudgetSpent(run.settings().maxTokens(), () -> records.tokensSpent(runId), "run", "");
+        return TokenBudget.spent(run.settings().maxTokens(), () -> records.tokensSpent(runId), "run", "");
     }
 
     @Override

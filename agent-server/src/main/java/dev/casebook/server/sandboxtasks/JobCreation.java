@@ -2,6 +2,7 @@ package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.batch.RunStatus;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.tools.tasks.SandboxTask;
@@ -64,7 +65,8 @@ class JobCreation {
                 ? cut(domain, MAX_NAME_CHARS - 21) + " " + now.toString().substring(0, 19) : request.name().strip();
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
                 RunStatus.QUEUED, new JobSettings(domain, tasks, rollouts, concurrency, perRound, start,
-                mode.wireName(), policy, choices), null, now, null, null, null);
+                mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens())), null, now, null, null,
+                null);
         records.create(job);
         runner.start(job.id());
         return job;

@@ -27,6 +27,7 @@ class JobReports {
         view.put("settings", settings(job.settings()));
         view.put("isolation", sandbox.isolation());
         view.putAll(JobProgress.view(job.settings(), records.itemCounts(job.id()), records.taskCounts(job.id())));
+        view.put("tokensSpent", records.tokensSpent(job.id()));
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
         view.put("resumedAt", job.resumedAt());
@@ -65,6 +66,7 @@ class JobReports {
         s.models().forEach((role, choice) -> models.put(role, choice.profile() == null ? choice.model()
                 : Map.of("profile", choice.profile(), "model", choice.model())));
         view.put("models", models);
+        view.put("maxTokens", s.maxTokens());
         return view;
     }
 

@@ -15,8 +15,10 @@ import java.util.Map;
  *                        become cases
  * @param policy          the case-selection policy (default: the server's)
  * @param models          role to model profile or model name, as evaluation runs choose them
+ * @param maxTokens       the job's token budget (generations, rollouts and their analyses together): once the
+ *                        finished items have spent it no further item starts; none by default
  */
 record JobRequest(String name, String domain, Integer tasks, Integer rolloutsPerTask, Integer concurrency,
                   Integer tasksPerRound, Integer startDifficulty, String memoryMode, String policy,
-                  Map<String, String> models) {
+                  Map<String, String> models, Long maxTokens) {
 }

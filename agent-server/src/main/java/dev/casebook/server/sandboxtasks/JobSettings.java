@@ -14,7 +14,8 @@ import java.util.Objects;
  * after all its generations, and the next round's generations after all its rollouts.
  */
 record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
-                   int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models) {
+                   int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
+                   Long maxTokens) {
     JobSettings {
         Objects.requireNonNull(domain, "domain");
         MemoryMode.parse(memoryMode);

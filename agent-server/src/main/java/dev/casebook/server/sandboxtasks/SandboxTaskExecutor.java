@@ -3,6 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.batch.BatchExecutor;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.tools.ToolInfrastructureException;
@@ -39,6 +40,12 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     SandboxTaskExecutor(String jobId, Context context, String instance, Clock clock) {
         super("sandbox task job", jobId, context.records().tables(), instance, clock);
         this.context = context;
+    }
+
+    @Override
+    protected String exhausted() {
+        return TokenBudget.spent(job.settings().maxTokens(), () -> context.records().tokensSpent(runId), "job",
+                ", generations, rollouts and analyses together");
     }
 
     @Override

@@ -178,6 +178,12 @@ class SandboxTaskRecords {
                 Timestamp.from(now), runId, seq, instance) == 1;
     }
 
+    /** Tokens the job's finished items spent: generations, rollouts and their failure analyses. */
+    long tokensSpent(String jobId) {
+        return jdbc.queryForObject("SELECT COALESCE(SUM(tokens), 0) FROM sandbox_task_items WHERE run_id = ? "
+                + "AND status = 'done'", Long.class, jobId);
+    }
+
     Optional<TaskRow> task(String jobId, int slot) {
         return jdbc.query("SELECT * FROM sandbox_tasks WHERE job_id = ? AND slot = ?", TASK, jobId, slot).stream()
                 .findFirst();

@@ -4,6 +4,7 @@ import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.batch.RunStatus;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskSettings;
@@ -24,7 +25,6 @@ import org.springframework.stereotype.Component;
 @Component
 class DreamCreation {
     static final int MAX_TASKS = 1_000;
-    static final long MAX_TOKENS = 1_000_000_000_000L;
 
     private final DreamRecords records;
     private final DreamRunner runner;
@@ -72,10 +72,7 @@ class DreamCreation {
                         + "rollouts (" + seeds.size() + " tasks x " + rollouts + " = " + seedRollouts + ")");
             }
         }
-        Long maxTokens = request.maxTokens();
-        if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
-            throw ApiException.badRequest("field 'maxTokens' must be within [1, " + MAX_TOKENS + "], was " + maxTokens);
-        }
+        Long maxTokens = TokenBudget.requested(request.maxTokens());
         DreamSettings dream = new DreamSettings(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
                 curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens);
         Instant now = clock.instant();

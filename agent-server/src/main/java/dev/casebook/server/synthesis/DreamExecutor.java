@@ -4,6 +4,7 @@ import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.batch.BatchExecutor;
+import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.time.Clock;
@@ -57,7 +58,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
 
     @Override
     protected String exhausted() {
-        return tokenBudgetSpent(job.settings().maxTokens(), () -> context.records().tokensSpent(runId), "job",
+        return TokenBudget.spent(job.settings().maxTokens(), () -> context.records().tokensSpent(runId), "job",
                 ", the agent's and the experience model's");
     }
 

@@ -298,6 +298,7 @@ abstract class SandboxTaskJobsContract {
                 "field 'memoryMode': memory mode must be one of off, read-only, read-write, was 'sometimes'");
         bad.put("{\"domain\": \"d\", \"policy\": \"astrology\"}",
                 "field 'policy' must be one of [similarity], was 'astrology'");
+        bad.put("{\"domain\": \"d\", \"maxTokens\": -5}", "field 'maxTokens' must be within [1, 1000000000000], was -5");
         bad.put("{\"domain\": \"d\", \"models\": {\"chef\": \"gpt\"}}",
                 "field 'models' names an unknown role 'chef'; roles: [planner, executor, judge]");
         for (Map.Entry<String, String> request : bad.entrySet()) {
@@ -317,6 +318,26 @@ abstract class SandboxTaskJobsContract {
         JobApi.Response missing = api().get("/api/synthesis/sandbox-tasks/no-such-job");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("detail").asString()).isEqualTo("no sandbox task job with id 'no-such-job'");
+    }
+
+    @Test
+    void a_job_whose_token_budget_is_spent_starts_no_further_item_and_says_why() throws Exception {
+        scripts.generator("budgeted sums", request -> sumTask("[budget]"));
+        scripts.agent("[budget]", "open('sum.txt', 'w').write('12')", "12");
+
+        String id = api().createJob("{\"domain\": \"budgeted sums\", \"tasks\": 3, \"rolloutsPerTask\": 1, "
+                + "\"concurrency\": 1, \"maxTokens\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("tasks").get("generated").asInt()).as(done.toString()).isEqualTo(1);
+        long spent = done.get("tokensSpent").asLong();
+        assertThat(spent).isPositive();
+        assertThat(done.get("error").asString()).isEqualTo("the job's token budget is spent (" + spent + " of 1 tokens, "
+                + "generations, rollouts and analyses together); the items still pending were not run");
+        assertThat(done.get("settings").get("maxTokens").asLong()).isEqualTo(1);
+        assertThat(LLM.requests(Match.interaction("generate-task").and(Match.lastUserMessageContains(
+                "Domain: budgeted sums")))).hasSize(1);
+        assertThat(LLM.requests(Match.interaction("plan").and(task("[budget]")))).as("no rollout ran").isEmpty();
     }
 
     @Test
