@@ -100,6 +100,7 @@ public abstract class BatchRunner {
                 if (!executors.active(runId) && !declined.contains(runId)) {
                     log.info("{} {} was not renewed for {}: this instance ({}) takes it up", names.one(), runId, lease,
                             instance);
+                    tables.release(runId, instance); // claims of ours on a run not worked here are stale
                     start(runId);
                     if (!executors.active(runId)) {
                         declined.add(runId);
