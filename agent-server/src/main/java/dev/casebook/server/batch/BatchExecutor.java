@@ -1,7 +1,11 @@
 package dev.casebook.server.batch;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,6 +34,11 @@ public abstract class BatchExecutor<I> implements Runnable {
     private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
     private volatile boolean stopped;
     private volatile Thread thread;
+    /** The items running here by seq: their threads and when they were claimed ({@link System#nanoTime}). */
+    private final Map<Integer, Running> running = new ConcurrentHashMap<>();
+
+    private record Running(Thread thread, long claimedAt) {
+    }
 
     /** @param kind what a run is called in logs, e.g. {@code evaluation run} */
     protected BatchExecutor(String kind, String runId, BatchTables tables, String instance, Clock clock) {
@@ -49,8 +58,7 @@ public abstract class BatchExecutor<I> implements Runnable {
 
     /**
      * Why the run must end before its pending items (a {@link TokenBudget} spent), checked before every claim; null
-     * to go on. Then
-     * the items under way finish and the run completes with this reason as its {@code error}.
+     * to go on. Then the items under way finish and the run completes with this reason as its {@code error}.
      */
     protected String exhausted() {
         return null;
@@ -58,6 +66,9 @@ public abstract class BatchExecutor<I> implements Runnable {
 
     /** Claims up to {@code limit} items for this instance ({@link BatchTables#claim}) and reads them. */
     protected abstract List<I> claim(int limit);
+
+    /** The item's {@code seq}, its key within the run. */
+    protected abstract int seq(I item);
 
     /** Works one claimed item and records it, unless {@link #stopped()} by then. Runs on its own virtual thread. */
     protected abstract void execute(I item);
@@ -83,6 +94,35 @@ public abstract class BatchExecutor<I> implements Runnable {
         } finally {
             writing.readLock().unlock();
         }
+    }
+
+    /**
+     * Interrupts the items running here that were claimed before {@code claimedBefore} ({@link System#nanoTime}) and
+     * whose claims no longer stand: {@code held} are the seqs this instance still holds. Another instance took those
+     * items back after this one failed to renew its lease (a pause, the database out of reach), so they must record
+     * nothing more here; an item's writes under way finish first, as for a stop. Returns the seqs interrupted.
+     */
+    public final List<Integer> interruptLost(Set<Integer> held, long claimedBefore) {
+        List<Integer> lost = new ArrayList<>();
+        running.forEach((seq, item) -> {
+            if (item.claimedAt() < claimedBefore && !held.contains(seq)) {
+                lost.add(seq);
+            }
+        });
+        if (!lost.isEmpty()) {
+            writing.writeLock().lock();
+            try {
+                for (Integer seq : lost) {
+                    Running item = running.get(seq);
+                    if (item != null) {
+                        item.thread().interrupt();
+                    }
+                }
+            } finally {
+                writing.writeLock().unlock();
+            }
+        }
+        return lost;
     }
 
     public final void stop() {
@@ -118,6 +158,7 @@ public abstract class BatchExecutor<I> implements Runnable {
                     tables.end(runId, RunStatus.COMPLETED, exhausted, clock.instant());
                     break;
                 }
+                long claimedAt = System.nanoTime();
                 List<I> items = claim(free);
                 slots.release(free - items.size());
                 if (items.isEmpty()) {
@@ -138,9 +179,12 @@ public abstract class BatchExecutor<I> implements Runnable {
                 }
                 for (I item : items) {
                     pool.submit(() -> {
+                        int seq = seq(item);
+                        running.put(seq, new Running(Thread.currentThread(), claimedAt));
                         try {
                             execute(item);
                         } finally {
+                            running.remove(seq);
                             slots.release();
                         }
                     });

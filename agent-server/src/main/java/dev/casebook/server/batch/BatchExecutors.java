@@ -3,6 +3,7 @@ package dev.casebook.server.batch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,6 +45,15 @@ public final class BatchExecutors {
         if (executor != null) {
             executor.stop();
         }
+    }
+
+    /**
+     * Interrupts the run's items that this instance lost ({@link BatchExecutor#interruptLost}); none when it does not
+     * work the run.
+     */
+    public List<Integer> interruptLost(String runId, Set<Integer> held, long claimedBefore) {
+        BatchExecutor<?> executor = active.get(runId);
+        return executor == null ? List.of() : executor.interruptLost(held, claimedBefore);
     }
 
     /** The runs this instance works now. */

@@ -27,8 +27,9 @@ import org.springframework.context.event.EventListener;
  * <p>Leases, as the task queue's ({@code casebook.tasks.lease}, {@code renew-interval}): every renew interval this
  * instance renews the runs it works and the items it holds of them; it gives back the items other instances hold
  * without renewing them for a lease (they crashed or lost the database), so they run again, and it takes up the
- * unfinished runs nobody renewed for a lease. An instance that lost a claim so cannot record that item: its records
- * are written only where the claim is still its own.
+ * unfinished runs nobody renewed for a lease. An instance that finds at its renewal that it lost a claim so
+ * interrupts that item, which records nothing more; its records are written only where the claim is still its own
+ * anyway.
  */
 public abstract class BatchRunner {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -88,7 +89,12 @@ public abstract class BatchRunner {
         try {
             Instant now = clock.instant();
             for (String runId : executors.activeRunIds()) {
-                tables.renew(runId, instance, now);
+                long renewing = System.nanoTime();
+                List<Integer> lost = executors.interruptLost(runId, tables.renew(runId, instance, now), renewing);
+                if (!lost.isEmpty()) {
+                    log.warn("{} {}: item(s) {} were taken back by another instance after this one ({}) did not renew "
+                            + "them; stopped here, they record nothing", names.one(), runId, lost, instance);
+                }
             }
             Instant expired = now.minus(lease);
             int released = tables.releaseExpired(instance, expired);

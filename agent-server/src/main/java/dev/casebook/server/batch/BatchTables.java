@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -148,13 +150,15 @@ public final class BatchTables {
 
     /**
      * Renews this instance's lease on a run it works: the run's {@code worked_at} and the {@code claimed_at} of the
-     * items it holds of it are set to {@code now}.
+     * items it holds of it are set to {@code now}. Returns the seqs of the items it still holds.
      */
-    public void renew(String runId, String instance, Instant now) {
+    public Set<Integer> renew(String runId, String instance, Instant now) {
         jdbc.update("UPDATE " + runs + " SET worked_at = ? WHERE id = ? AND status IN ('queued', 'running')",
                 Timestamp.from(now), runId);
         jdbc.update("UPDATE " + items + " SET claimed_at = ? WHERE run_id = ? AND status = 'running' AND claimed_by = ?",
                 Timestamp.from(now), runId, instance);
+        return new HashSet<>(jdbc.queryForList("SELECT seq FROM " + items + " WHERE run_id = ? AND status = 'running' "
+                + "AND claimed_by = ?", Integer.class, runId, instance));
     }
 
     /**

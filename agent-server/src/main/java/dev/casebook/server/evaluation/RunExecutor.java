@@ -68,6 +68,11 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
     }
 
     @Override
+    protected int seq(RunRecords.Item item) {
+        return item.seq();
+    }
+
+    @Override
     protected void execute(RunRecords.Item item) {
         execute(run, item);
     }

@@ -69,6 +69,11 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     }
 
     @Override
+    protected int seq(SandboxTaskRecords.Item item) {
+        return item.seq();
+    }
+
+    @Override
     protected void execute(SandboxTaskRecords.Item item) {
         boolean generation = SandboxTaskRecords.GENERATE.equals(item.kind());
         long started = System.nanoTime();

@@ -68,6 +68,11 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     }
 
     @Override
+    protected int seq(DreamRecords.Item item) {
+        return item.seq();
+    }
+
+    @Override
     protected void execute(DreamRecords.Item item) {
         if (DreamRecords.CURRICULUM.equals(item.kind())) {
             vary(item);

@@ -3,9 +3,16 @@ package dev.casebook.server.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -13,15 +20,16 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * A batch run on the embedded database (H2, as the server runs it by default): the run completes only after every
  * item's thread has returned, so writes an item makes after it is recorded as done (a reward to case memory) are
- * visible once the run reads as completed.
+ * visible once the run reads as completed; an item whose claim another instance took back is interrupted and records
+ * nothing.
  */
 class BatchExecutorTest {
+    final DriverManagerDataSource data = new DriverManagerDataSource("jdbc:h2:mem:batch-" + UUID.randomUUID()
+            + ";DB_CLOSE_DELAY=-1");
+    final JdbcTemplate jdbc = new JdbcTemplate(data);
 
-    @Test
-    void a_run_completes_only_after_the_writes_that_follow_its_last_record() {
-        DriverManagerDataSource data = new DriverManagerDataSource("jdbc:h2:mem:batch-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1");
-        JdbcTemplate jdbc = new JdbcTemplate(data);
+    /** Run {@code r} with {@code items} pending items, in tables with the columns the migrations give them. */
+    BatchTables tables(int items) {
         jdbc.execute("""
                 CREATE TABLE runs (id VARCHAR(40) PRIMARY KEY, status VARCHAR(20), error VARCHAR(200),
                     created_at TIMESTAMP, started_at TIMESTAMP, resumed_at TIMESTAMP, worked_at TIMESTAMP,
@@ -30,37 +38,130 @@ class BatchExecutorTest {
                 CREATE TABLE items (run_id VARCHAR(40), seq INT, epoch INT, status VARCHAR(20), claimed_by VARCHAR(40),
                     claimed_at TIMESTAMP, PRIMARY KEY (run_id, seq))""");
         jdbc.update("INSERT INTO runs (id, status, created_at) VALUES ('r', 'queued', CURRENT_TIMESTAMP)");
-        for (int seq = 0; seq < 3; seq++) {
+        for (int seq = 0; seq < items; seq++) {
             jdbc.update("INSERT INTO items (run_id, seq, epoch, status) VALUES ('r', ?, 0, 'pending')", seq);
         }
-        BatchTables tables = new BatchTables(jdbc, data, "runs", "items");
+        return new BatchTables(jdbc, data, "runs", "items");
+    }
+
+    /** Run {@code r} on instance {@code here} with 4 slots, whose items do {@code work}. */
+    final class TestRun extends BatchExecutor<Integer> {
+        private final BatchTables tables;
+        private final BiConsumer<TestRun, Integer> work;
+
+        TestRun(BatchTables tables, BiConsumer<TestRun, Integer> work) {
+            super("test run", "r", tables, "here", Clock.systemUTC());
+            this.tables = tables;
+            this.work = work;
+        }
+
+        @Override
+        protected int prepare() {
+            return 4; // a slot stays free: the run's loop goes on claiming while the items run
+        }
+
+        @Override
+        protected List<Integer> claim(int limit) {
+            return tables.claim(runId, instance, clock.instant(), limit);
+        }
+
+        @Override
+        protected int seq(Integer item) {
+            return item;
+        }
+
+        @Override
+        protected void execute(Integer seq) {
+            work.accept(this, seq);
+        }
+
+        /** Records the item as done through {@link #record}; false when that skipped it. */
+        boolean recordDone(int seq) {
+            return record(() -> jdbc.update("UPDATE items SET status = 'done' WHERE run_id = 'r' AND seq = ?", seq));
+        }
+    }
+
+    @Test
+    void a_run_completes_only_after_the_writes_that_follow_its_last_record() {
+        BatchTables tables = tables(3);
         List<String> seenAfterRecord = new CopyOnWriteArrayList<>();
 
-        BatchExecutor<Integer> executor = new BatchExecutor<>("test run", "r", tables, "here", Clock.systemUTC()) {
-            @Override
-            protected int prepare() {
-                return 4; // a slot stays free: the run's loop goes on claiming while the items run
+        new TestRun(tables, (run, seq) -> {
+            run.recordDone(seq);
+            try {
+                Thread.sleep(300); // the main loop polls every 50 ms: it would see no unfinished item meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            seenAfterRecord.add(tables.status("r").wire());
+        }).run();
 
-            @Override
-            protected List<Integer> claim(int limit) {
-                return tables.claim(runId, instance, clock.instant(), limit);
-            }
+        assertThat(seenAfterRecord).containsExactly("running", "running", "running");
+        assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+    }
 
-            @Override
-            protected void execute(Integer seq) {
-                record(() -> jdbc.update("UPDATE items SET status = 'done' WHERE run_id = 'r' AND seq = ?", seq));
+    @Test
+    void an_item_whose_claim_another_instance_took_back_is_interrupted_and_records_nothing() throws Exception {
+        BatchTables tables = tables(2);
+        CountDownLatch started = new CountDownLatch(1);
+        Map<Integer, Boolean> recorded = new ConcurrentHashMap<>();
+        TestRun run = new TestRun(tables, (self, seq) -> {
+            if (seq == 0) {
+                started.countDown();
                 try {
-                    Thread.sleep(300); // the main loop polls every 50 ms: it would see no unfinished item meanwhile
+                    Thread.sleep(30_000); // a long LLM call
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                seenAfterRecord.add(tables.status("r").wire());
             }
-        };
-        executor.run();
+            recorded.put(seq, self.recordDone(seq));
+        });
+        Thread thread = Thread.ofVirtual().start(run);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(seenAfterRecord).containsExactly("running", "running", "running");
+        long renewing = System.nanoTime();
+        // this instance did not renew in time: another one took item 0 back and runs it now
+        jdbc.update("UPDATE items SET claimed_by = 'other' WHERE run_id = 'r' AND seq = 0");
+        Set<Integer> held = tables.renew("r", "here", Instant.now());
+        assertThat(held).doesNotContain(0);
+        assertThat(run.interruptLost(held, renewing)).containsExactly(0);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!recorded.containsKey(0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(recorded).containsEntry(0, false).containsEntry(1, true);
+        assertThat(jdbc.queryForMap("SELECT status, claimed_by FROM items WHERE run_id = 'r' AND seq = 0"))
+                .containsEntry("STATUS", "running").containsEntry("CLAIMED_BY", "other");
+
+        jdbc.update("UPDATE items SET status = 'done' WHERE run_id = 'r' AND seq = 0"); // the other instance's record
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void an_item_claimed_after_the_renewal_began_is_not_taken_for_lost() throws Exception {
+        BatchTables tables = tables(1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Map<Integer, Boolean> recorded = new ConcurrentHashMap<>();
+        long renewing = System.nanoTime(); // the renewal began before the claim, so its answer cannot list it
+        TestRun run = new TestRun(tables, (self, seq) -> {
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            recorded.put(seq, self.recordDone(seq));
+        });
+        Thread thread = Thread.ofVirtual().start(run);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run.interruptLost(Set.of(), renewing)).isEmpty();
+        release.countDown();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(recorded).containsEntry(0, true);
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
 }

@@ -172,6 +172,24 @@ class RunResumeIT {
                 Thread.sleep(3_000); // two leases: renewed claims of a live replica are never taken
                 assertThat(b.calls).as("B took items of a run A renews").isEmpty();
                 assertThat(http.get("/api/evaluations/runs/" + id).json().get("running").asInt()).isEqualTo(2);
+
+                // as if A had paused past its lease and another replica had taken one of its items back (and then
+                // died too): A interrupts the item at its next renewal, then takes the expired claim back itself
+                int taken;
+                try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                    taken = (int) count(s, "SELECT MIN(seq) FROM eval_items WHERE run_id = '" + id
+                            + "' AND status = 'running'");
+                    s.executeUpdate("UPDATE eval_items SET claimed_by = 'node-z', claimed_at = CURRENT_TIMESTAMP - "
+                            + "INTERVAL '1 hour' WHERE run_id = '" + id + "' AND seq = " + taken);
+                }
+                String question = "Question " + taken + "?";
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (a.calls(question) < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(a.calls(question)).as("interrupted, then claimed again").isEqualTo(2);
+                assertThat(a.answered).doesNotContain(question);
+                assertThat(http.get("/api/evaluations/runs/" + id).json().get("running").asInt()).isEqualTo(2);
             }
             // A stopped; a killed server would also leave claims it held: simulate two, on items that were pending
             try (Connection c = schema.connect(); Statement s = c.createStatement()) {
