@@ -101,11 +101,15 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         }
         String prediction = outcome instanceof Outcome.Answered answered ? answered.answer() : null;
         Map<String, Map<String, Object>> scores = new LinkedHashMap<>();
+        long judgeTokens = 0;
         if (!item.golds().isEmpty()) {
             for (String name : settings.scorers()) {
-                scores.put(name, score(name, item, prediction));
+                Map<String, Object> score = score(name, item, prediction);
+                scores.put(name, score);
+                judgeTokens += score.get("tokens") instanceof Number n ? n.longValue() : 0;
             }
         }
+        long tokens = outcome.tokens() + judgeTokens; // what the item cost: the agent's calls and the judges'
         Boolean correct = item.golds().isEmpty() ? null : Boolean.TRUE.equals(scores.get(settings.primaryScorer()).get("correct"));
         boolean leak = settings.leaveOneTaskOut() && outcome.selected().stream().anyMatch(p -> Guard.sameText(p.task(), item.question()));
         String outcomeName = switch (outcome) {
@@ -118,7 +122,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
             tasks.recordEpisode(spec, steps, ended); // its trace is then read and replayed like any task's
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,
-                    outcomeName, detail, scores, correct, ended.tokens(), millis, picks(ended.selected()), leak),
+                    outcomeName, detail, scores, correct, tokens, millis, picks(ended.selected()), leak),
                     clock.instant());
             if (recorded && correct != null && memory != null && ended instanceof Outcome.Answered answered) {
                 rewardMemory(run, item, answered, correct);

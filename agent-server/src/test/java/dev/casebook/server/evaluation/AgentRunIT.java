@@ -101,6 +101,10 @@ class AgentRunIT {
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("8.0");
         assertThat(task.get("text").asString()).contains("(agent-run-1)");
+        long judged = first.get("scores").get("judge").get("tokens").asLong();
+        assertThat(judged).as("the judge's call counts").isPositive();
+        assertThat(first.get("tokens").asLong()).as("the item's tokens: the agent's and the judge's")
+                .isEqualTo(task.get("tokens").asLong() + judged);
         JsonNode steps = http.get("/api/tasks/" + first.get("taskId").asString() + "/steps").json();
         List<String> types = new ArrayList<>();
         steps.forEach(step -> types.add(step.get("type").asString()));

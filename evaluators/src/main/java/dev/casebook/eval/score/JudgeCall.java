@@ -14,7 +14,8 @@ import java.util.function.Function;
  * {@link JudgeUnavailableException}.
  */
 final class JudgeCall<T> {
-    record Outcome<T>(Optional<T> parsed, int attempts, String lastReply) {
+    /** The parsed reply (empty when none parsed), the calls made, the last reply, the tokens of all calls. */
+    record Outcome<T>(Optional<T> parsed, int attempts, String lastReply, long tokens) {
     }
 
     private final ChatModel model;
@@ -32,6 +33,7 @@ final class JudgeCall<T> {
 
     Outcome<T> ask(String systemPrompt, String userPrompt, Function<String, Optional<T>> parser) {
         String reply = "";
+        long tokens = 0;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             ChatResponse response;
             try {
@@ -39,12 +41,15 @@ final class JudgeCall<T> {
             } catch (RuntimeException e) {
                 throw new JudgeUnavailableException(interaction, e);
             }
+            if (response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null) {
+                tokens += response.tokenUsage().totalTokenCount();
+            }
             reply = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
             Optional<T> parsed = parser.apply(reply);
             if (parsed.isPresent()) {
-                return new Outcome<>(parsed, attempt, reply);
+                return new Outcome<>(parsed, attempt, reply, tokens);
             }
         }
-        return new Outcome<>(Optional.empty(), maxAttempts, reply);
+        return new Outcome<>(Optional.empty(), maxAttempts, reply, tokens);
     }
 }

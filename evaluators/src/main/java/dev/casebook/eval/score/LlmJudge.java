@@ -57,17 +57,18 @@ public final class LlmJudge implements Scorer {
     public ScoreResult score(String question, String prediction, List<String> golds) {
         Scorer.requireGolds(golds);
         if (prediction == null || prediction.isBlank()) {
-            return new ScoreResult.Judged(false, "no prediction", 0, false);
+            return new ScoreResult.Judged(false, "no prediction", 0, false, 0);
         }
         StringBuilder goldList = new StringBuilder();
         golds.forEach(g -> goldList.append("- ").append(g).append('\n'));
         String user = USER_PROMPT.formatted(question == null ? "(not given)" : question, goldList.toString().strip(), prediction);
         JudgeCall.Outcome<Verdict> outcome = call.ask(SYSTEM_PROMPT, user, LlmJudge::parse);
         return outcome.parsed()
-                .map(v -> (ScoreResult) new ScoreResult.Judged(v.correct(), v.rationale(), outcome.attempts(), false))
+                .map(v -> (ScoreResult) new ScoreResult.Judged(v.correct(), v.rationale(), outcome.attempts(), false,
+                        outcome.tokens()))
                 .orElseGet(() -> new ScoreResult.Judged(false,
                         "unparseable judge reply after " + outcome.attempts() + " attempts: " + abbreviate(outcome.lastReply()),
-                        outcome.attempts(), true));
+                        outcome.attempts(), true, outcome.tokens()));
     }
 
     /** The verdict in a reply: the first JSON object in it (code fences allowed) with a known judgement. */

@@ -11,6 +11,11 @@ public sealed interface ScoreResult {
 
     double value();
 
+    /** Tokens the scorer spent (an LLM judge's calls); 0 for the rule-based scorers. */
+    default long tokens() {
+        return 0;
+    }
+
     /** A right-or-wrong match (GAIA quasi-exact match); {@code detail} names the rule that decided. */
     record Exact(boolean correct, String detail) implements ScoreResult {
         public Exact {
@@ -42,8 +47,11 @@ public sealed interface ScoreResult {
         }
     }
 
-    /** An LLM judge's verdict; {@code flagged} when no parseable reply came within the allowed attempts (then incorrect). */
-    record Judged(boolean correct, String rationale, int attempts, boolean flagged) implements ScoreResult {
+    /**
+     * An LLM judge's verdict; {@code flagged} when no parseable reply came within the allowed attempts (then
+     * incorrect); {@code tokens} of its calls.
+     */
+    record Judged(boolean correct, String rationale, int attempts, boolean flagged, long tokens) implements ScoreResult {
         public Judged {
             Objects.requireNonNull(rationale, "rationale");
             if (attempts < 0) {
@@ -60,8 +68,8 @@ public sealed interface ScoreResult {
         }
     }
 
-    /** SimpleQA's grade; {@code flagged} when no parseable reply came within the allowed attempts. */
-    record Graded(SimpleQaGrade grade, int attempts, boolean flagged) implements ScoreResult {
+    /** SimpleQA's grade; {@code flagged} when no parseable reply came within the allowed attempts; its calls' tokens. */
+    record Graded(SimpleQaGrade grade, int attempts, boolean flagged, long tokens) implements ScoreResult {
         public Graded {
             Objects.requireNonNull(grade, "grade");
         }

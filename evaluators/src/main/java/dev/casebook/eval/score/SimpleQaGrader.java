@@ -58,13 +58,14 @@ public final class SimpleQaGrader implements Scorer {
     public ScoreResult score(String question, String prediction, List<String> golds) {
         Scorer.requireGolds(golds);
         if (prediction == null || prediction.isBlank()) {
-            return new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 0, false);
+            return new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 0, false, 0);
         }
         String user = USER_PROMPT.formatted(question == null ? "(not given)" : question, String.join(" | ", golds), prediction);
         JudgeCall.Outcome<SimpleQaGrade> outcome = call.ask(SYSTEM_PROMPT, user, SimpleQaGrader::parse);
         return outcome.parsed()
-                .map(grade -> new ScoreResult.Graded(grade, outcome.attempts(), false))
-                .orElseGet(() -> new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, outcome.attempts(), true));
+                .map(grade -> new ScoreResult.Graded(grade, outcome.attempts(), false, outcome.tokens()))
+                .orElseGet(() -> new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, outcome.attempts(), true,
+                        outcome.tokens()));
     }
 
     static Optional<SimpleQaGrade> parse(String reply) {

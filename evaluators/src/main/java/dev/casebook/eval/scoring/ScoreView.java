@@ -26,12 +26,14 @@ public final class ScoreView {
                 view.put("rationale", judged.rationale());
                 view.put("attempts", judged.attempts());
                 view.put("flagged", judged.flagged());
+                view.put("tokens", judged.tokens());
             }
             case ScoreResult.Graded graded -> {
                 view.put("kind", "simpleqa");
                 view.put("grade", graded.grade().name());
                 view.put("attempts", graded.attempts());
                 view.put("flagged", graded.flagged());
+                view.put("tokens", graded.tokens());
             }
         }
         view.put("correct", result.correct());

@@ -21,7 +21,7 @@ class JudgesTest {
 
     @BeforeEach
     void start() {
-        llm = ScriptedLlmServer.start();
+        llm = ScriptedLlmServer.start().fixedUsage(10, 5); // 15 tokens per call
         model = OpenAiChatModel.builder().baseUrl(llm.baseUrl()).apiKey("test").modelName("judge-model")
                 .maxRetries(0).build();
     }
@@ -38,7 +38,7 @@ class JudgesTest {
 
         ScoreResult result = new LlmJudge(model, 3).score("Capital of France?", "It is Paris.", List.of("Paris", "Paris, France"));
 
-        assertThat(result).isEqualTo(new ScoreResult.Judged(true, "Same city.", 1, false));
+        assertThat(result).isEqualTo(new ScoreResult.Judged(true, "Same city.", 1, false, 15));
         LlmRequest request = llm.requests(Match.interaction("judge")).getFirst();
         assertThat(request.lastUserMessage())
                 .contains("Question: Capital of France?", "- Paris\n- Paris, France", "Predicted answer: It is Paris.");
@@ -50,7 +50,7 @@ class JudgesTest {
         llm.when(Match.interaction("judge"))
                 .reply(Reply.text("```json\n{\"rationale\": \"Wrong year.\", \"judgement\": \"Incorrect\"}\n```"));
         assertThat(new LlmJudge(model, 3).score("When?", "1999", List.of("2001")))
-                .isEqualTo(new ScoreResult.Judged(false, "Wrong year.", 1, false));
+                .isEqualTo(new ScoreResult.Judged(false, "Wrong year.", 1, false, 15));
     }
 
     @Test
@@ -61,7 +61,7 @@ class JudgesTest {
                 Reply.text("{\"rationale\": \"Equivalent.\", \"judgement\": \"correct\"}"));
 
         assertThat(new LlmJudge(model, 3).score("q", "p", List.of("g")))
-                .isEqualTo(new ScoreResult.Judged(true, "Equivalent.", 3, false));
+                .isEqualTo(new ScoreResult.Judged(true, "Equivalent.", 3, false, 45));
         assertThat(llm.requests(Match.interaction("judge"))).hasSize(3);
     }
 
@@ -75,6 +75,7 @@ class JudgesTest {
             assertThat(judged.correct()).isFalse();
             assertThat(judged.flagged()).isTrue();
             assertThat(judged.attempts()).isEqualTo(2);
+            assertThat(judged.tokens()).as("both calls count").isEqualTo(30);
             assertThat(judged.rationale()).isEqualTo("unparseable judge reply after 2 attempts: correct!");
         });
         assertThat(llm.requests(Match.interaction("judge"))).hasSize(2);
@@ -91,9 +92,9 @@ class JudgesTest {
     @Test
     void missing_prediction_is_incorrect_without_a_call() {
         assertThat(new LlmJudge(model, 3).score("q", null, List.of("g")))
-                .isEqualTo(new ScoreResult.Judged(false, "no prediction", 0, false));
+                .isEqualTo(new ScoreResult.Judged(false, "no prediction", 0, false, 0));
         assertThat(new SimpleQaGrader(model, 3).score("q", " ", List.of("g")))
-                .isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 0, false));
+                .isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 0, false, 0));
         assertThat(llm.requests(Match.any())).isEmpty();
     }
 
@@ -104,9 +105,9 @@ class JudgesTest {
         llm.when(Match.lastUserMessageContains("Predicted answer: three")).reply(Reply.text("NOT_ATTEMPTED"));
         SimpleQaGrader grader = new SimpleQaGrader(model, 2);
 
-        assertThat(grader.score("q", "one", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.CORRECT, 1, false));
-        assertThat(grader.score("q", "two", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.INCORRECT, 1, false));
-        assertThat(grader.score("q", "three", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 1, false));
+        assertThat(grader.score("q", "one", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.CORRECT, 1, false, 15));
+        assertThat(grader.score("q", "two", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.INCORRECT, 1, false, 15));
+        assertThat(grader.score("q", "three", List.of("g"))).isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 1, false, 15));
         assertThat(llm.requests(Match.interaction("simpleqa-grade"))).hasSize(3);
         assertThat(grader.score("q", "one", List.of("g")).correct()).isTrue();
     }
@@ -115,7 +116,7 @@ class JudgesTest {
     void simpleqa_grader_flags_unparseable_replies_as_not_attempted() {
         llm.when(Match.interaction("simpleqa-grade")).reply(Reply.text("As far as I can tell it is fine"));
         assertThat(new SimpleQaGrader(model, 3).score("q", "p", List.of("g")))
-                .isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 3, true));
+                .isEqualTo(new ScoreResult.Graded(SimpleQaGrade.NOT_ATTEMPTED, 3, true, 45));
     }
 
     @Test
