@@ -1,10 +1,12 @@
 package dev.casebook.server.batch;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,6 +74,16 @@ public abstract class BatchExecutor<I> implements Runnable {
 
     /** Works one claimed item and records it, unless {@link #stopped()} by then. Runs on its own virtual thread. */
     protected abstract void execute(I item);
+
+    /**
+     * The id of the task an item's episode is recorded as: the same every time the item runs, so that a run again
+     * after a stop (its answer's case already written, its record not) rewrites that one case and counts no use of
+     * the cases it was shown twice, and its task record replaces the earlier one.
+     */
+    public static String itemTaskId(String runId, int seq) {
+        return UUID.nameUUIDFromBytes(("casebook-item:" + runId + ":" + seq).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
 
     /** True once the run is being stopped here or this item's thread was interrupted: record nothing more. */
     protected final boolean stopped() {

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -79,7 +78,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
 
     private void execute(RunRecords.Run run, RunRecords.Item item) {
         RunSettings settings = run.settings();
-        String taskId = UUID.randomUUID().toString();
+        String taskId = itemTaskId(runId, item.seq());
         boolean guard = settings.leaveOneTaskOut();
         TaskSpec spec = new TaskSpec(taskId, run.tenant(), item.question(),
                 item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),

@@ -7,13 +7,13 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.llm.LlmException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +55,7 @@ final class DreamRollout {
     Dreamed dream(DreamRecords.Job job, DreamRecords.Item item) {
         long started = System.nanoTime();
         DreamSettings dream = job.settings();
-        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), job.tenant(), item.task(), List.of(), dream.mode(),
+        TaskSpec spec = new TaskSpec(BatchExecutor.itemTaskId(job.id(), item.seq()), job.tenant(), item.task(), List.of(), dream.mode(),
                 dream.policy(), Budgets.DEFAULT, "dream:" + job.id(), Set.of(), Set.of(), CaseSource.SYNTHETIC);
         DreamEpisode episode = new DreamEpisode(job.tenant(), item.task(), models.experience(), buffer,
                 settings.groundingExamples(), settings.callTimeout());

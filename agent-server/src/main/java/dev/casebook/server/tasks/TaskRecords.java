@@ -180,6 +180,9 @@ public class TaskRecords {
         }
         String budgets = json.writeValueAsString(spec.budgets());
         jdbcTransaction.executeWithoutResult(status -> {
+            // an episode recorded again under its id (a batch item run again, BatchExecutor.itemTaskId) replaces the
+            // earlier record; its steps and selections go with it (ON DELETE CASCADE)
+            jdbc.update("DELETE FROM tasks WHERE id = ? AND tenant = ?", spec.id(), spec.tenant());
             jdbc.update("""
                     INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
                         reason, detail, tokens, case_id, runner, attempt, created_at, started_at, finished_at, source,

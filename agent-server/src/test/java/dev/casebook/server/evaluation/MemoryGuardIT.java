@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * Multi-epoch read-write runs through the real agent and real case memory (Lucene, in-process embeddings): with the
  * leave-one-task-out guard a question never sees the case written from itself in a later epoch, while it does see
  * the cases of other questions; with the guard off it sees its own earlier answer, as the reference implementation
- * does.
+ * does. An item run again after a cancel (its case written, its record not) rewrites that case and credits the cases
+ * it was shown once.
  */
 @SpringBootTest(classes = CasebookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.datasource.url=jdbc:h2:mem:memoryguard;DB_CLOSE_DELAY=-1",
@@ -110,6 +111,63 @@ class MemoryGuardIT {
         assertThat(prompt).contains("Answer: Jupiter (copied)");
         item = http.get("/api/evaluations/runs/" + unguarded + "/results").json().get("items").get(0);
         assertThat(item.get("selectedCases").findValuesAsString("caseId")).contains(copyId);
+    }
+
+    @Test
+    void an_item_run_again_after_a_cancel_rewrites_its_case_and_counts_no_use_twice() throws Exception {
+        String question = "How many arms do seven octopuses have? (rerun)";
+        Http http = new Http(port);
+        Http.Reply seeded = http.postJson("/api/cases", """
+                {"task": "Name the largest ocean on Earth. (rerun)", "plan": "recall it", "answer": "Pacific", "reward": 1}""");
+        assertThat(seeded.status()).as(seeded.body()).isEqualTo(201);
+        String seededId = seeded.json().get("id").asString();
+        Path data = dir.resolve("octopuses.jsonl");
+        Files.writeString(data, "{\"id\": \"o7\", \"question\": \"%s\", \"answers\": [\"56\"]}\n".formatted(question));
+        LLM.when(Match.interaction("plan").and(task(question))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 56\"}"));
+        // the first verdict takes long: the run is cancelled after the agent answered (and wrote its case), before
+        // the item was recorded; after the resume the judge answers at once
+        String verdict = "{\"rationale\": \"same\", \"judgement\": \"correct\"}";
+        LLM.when(Match.interaction("judge").and(Match.anyMessageContains("(rerun)")))
+                .reply(Reply.text(verdict).after(Duration.ofSeconds(30)), Reply.text(verdict));
+
+        Http.Reply created = http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", "
+                .formatted(data) + "\"scorers\": [\"judge\"], \"concurrency\": 1}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (LLM.requests(Match.interaction("judge").and(Match.anyMessageContains("(rerun)"))).isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(http.postJson("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(200);
+        assertThat(http.get("/api/cases/" + seededId).json().get("uses").asInt()).as("counted when the case was written")
+                .isEqualTo(1);
+        Http.Reply resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
+        for (int attempt = 0; resumed.status() == 409 && attempt < 100; attempt++) { // still stopping
+            Thread.sleep(50);
+            resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
+        }
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!http.get("/api/evaluations/runs/" + id).json().get("status").asString().equals("completed")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        JsonNode item = http.get("/api/evaluations/runs/" + id + "/results").json().get("items").get(0);
+        assertThat(item.get("correct").asBoolean()).isTrue();
+        assertThat(LLM.requests(Match.interaction("plan").and(task(question)))).as("the agent ran twice").hasSize(2);
+        JsonNode shown = http.get("/api/cases/" + seededId).json();
+        assertThat(shown.get("uses").asInt()).as("shown in both runs of the item, counted once").isEqualTo(1);
+        assertThat(shown.get("successes").asInt()).isEqualTo(1);
+        List<String> written = new java.util.ArrayList<>();
+        http.get("/api/cases?size=200").json().get("items").forEach(c -> {
+            if (c.get("task").asString().equals(question)) {
+                written.add(c.get("id").asString());
+            }
+        });
+        String taskId = item.get("taskId").asString();
+        assertThat(written).containsExactly(http.get("/api/tasks/" + taskId).json().get("caseId").asString());
     }
 
     /** The planner request of this question (not one that shows it as a past case). */

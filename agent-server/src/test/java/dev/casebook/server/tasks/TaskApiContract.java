@@ -317,6 +317,15 @@ abstract class TaskApiContract {
         assertThat(failedTask.get("reason").asString()).isEqualTo("invalid_plan");
         assertThat(failedTask.get("detail").asString()).isEqualTo("no JSON");
         assertThat(a().get("/api/tasks/" + failed + "/steps").json()).isEmpty();
+
+        // recorded again under the same id (a batch item run again): the new record replaces the old one
+        records.recordEpisode(spec(id, "tenant-a"), List.of(new Step.Answered("43", "FINAL ANSWER: 43", false, 0, 0)),
+                new dev.casebook.server.agent.Outcome.Answered("43", false, written, List.of(), 12));
+        JsonNode again = a().get("/api/tasks/" + id).json();
+        assertThat(again.get("answer").asString()).isEqualTo("43");
+        assertThat(again.get("tokens").asLong()).isEqualTo(12);
+        assertThat(again.get("selected")).isEmpty();
+        assertThat(a().get("/api/tasks/" + id + "/steps").json()).hasSize(1);
     }
 
     @Test
