@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <I> an item as the subclass reads it when claimed
  */
-public abstract class BatchExecutor<I> implements Runnable {
+public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(BatchExecutor.class);
 
     protected final String runId;
@@ -40,6 +40,11 @@ public abstract class BatchExecutor<I> implements Runnable {
     private final Map<Integer, Running> running = new ConcurrentHashMap<>();
 
     private record Running(Thread thread, long claimedAt) {
+    }
+
+    /** A run's item as a subclass reads it: {@code seq} is its key within the run. */
+    public interface Item {
+        int seq();
     }
 
     /** @param kind what a run is called in logs, e.g. {@code evaluation run} */
@@ -68,9 +73,6 @@ public abstract class BatchExecutor<I> implements Runnable {
 
     /** Claims up to {@code limit} items for this instance ({@link BatchTables#claim}) and reads them. */
     protected abstract List<I> claim(int limit);
-
-    /** The item's {@code seq}, its key within the run. */
-    protected abstract int seq(I item);
 
     /** Works one claimed item and records it, unless {@link #stopped()} by then. Runs on its own virtual thread. */
     protected abstract void execute(I item);
@@ -137,6 +139,15 @@ public abstract class BatchExecutor<I> implements Runnable {
         return lost;
     }
 
+    /**
+     * Waits until every item thread of this run has returned (they hold the other slots). An item is done when
+     * recorded, but its thread may still write after that (a reward to case memory): a run completes only then.
+     */
+    private static void awaitItems(Semaphore slots, int capacity) throws InterruptedException {
+        slots.acquire(capacity);
+        slots.release(capacity);
+    }
+
     public final void stop() {
         stopped = true;
         Thread running = thread;
@@ -165,8 +176,7 @@ public abstract class BatchExecutor<I> implements Runnable {
                 String exhausted = exhausted();
                 if (exhausted != null) {
                     slots.release(free);
-                    slots.acquire(capacity); // the items under way finish first
-                    slots.release(capacity);
+                    awaitItems(slots, capacity);
                     tables.end(runId, RunStatus.COMPLETED, exhausted, clock.instant());
                     break;
                 }
@@ -175,12 +185,8 @@ public abstract class BatchExecutor<I> implements Runnable {
                 slots.release(free - items.size());
                 if (items.isEmpty()) {
                     if (!tables.hasUnfinishedItems(runId)) {
-                        // an item is done when recorded, but its thread may still write (a reward to case memory):
-                        // the run completes only when every item thread has returned
-                        slots.acquire(capacity);
-                        boolean unfinished = tables.hasUnfinishedItems(runId);
-                        slots.release(capacity);
-                        if (!unfinished) {
+                        awaitItems(slots, capacity);
+                        if (!tables.hasUnfinishedItems(runId)) {
                             tables.end(runId, RunStatus.COMPLETED, null, clock.instant());
                             break;
                         }
@@ -191,7 +197,7 @@ public abstract class BatchExecutor<I> implements Runnable {
                 }
                 for (I item : items) {
                     pool.submit(() -> {
-                        int seq = seq(item);
+                        int seq = item.seq();
                         running.put(seq, new Running(Thread.currentThread(), claimedAt));
                         try {
                             execute(item);

@@ -66,10 +66,6 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         return records.claim(runId, instance, clock.instant(), limit);
     }
 
-    @Override
-    protected int seq(RunRecords.Item item) {
-        return item.seq();
-    }
 
     @Override
     protected void execute(RunRecords.Item item) {

@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.BatchTables;
 import dev.casebook.server.batch.RunStatus;
 import java.sql.ResultSet;
@@ -51,7 +52,8 @@ class RunRecords {
     record Item(int seq, int epoch, int attempt, String itemId, String group, String question, List<String> golds,
                 List<String> attachments, String status, String taskId, String prediction, String outcome,
                 String detail, Map<String, Map<String, Object>> scores, Boolean correct, Long tokens, Long millis,
-                List<Map<String, Object>> selectedCases, Boolean guardLeak, Instant finishedAt) {
+                List<Map<String, Object>> selectedCases, Boolean guardLeak, Instant finishedAt)
+            implements BatchExecutor.Item {
     }
 
     record Finished(String taskId, String prediction, String outcome, String detail,

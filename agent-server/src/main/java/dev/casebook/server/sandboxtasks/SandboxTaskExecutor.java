@@ -68,10 +68,6 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         return context.records().claim(runId, instance, clock.instant(), limit);
     }
 
-    @Override
-    protected int seq(SandboxTaskRecords.Item item) {
-        return item.seq();
-    }
 
     @Override
     protected void execute(SandboxTaskRecords.Item item) {

@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.BatchTables;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.tools.tasks.SandboxTask;
@@ -51,7 +52,8 @@ class SandboxTaskRecords {
     }
 
     /** A claimed item: a slot's generation, or one rollout of a slot's task ({@code difficulty} set). */
-    record Item(int seq, int epoch, String kind, int slot, Integer rollout, int round, Integer difficulty) {
+    record Item(int seq, int epoch, String kind, int slot, Integer rollout, int round, Integer difficulty)
+            implements BatchExecutor.Item {
     }
 
     /** What became of a slot's generation. {@code task} is null when the generator gave none. */

@@ -67,10 +67,6 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         return context.records().claim(runId, instance, clock.instant(), limit);
     }
 
-    @Override
-    protected int seq(DreamRecords.Item item) {
-        return item.seq();
-    }
 
     @Override
     protected void execute(DreamRecords.Item item) {

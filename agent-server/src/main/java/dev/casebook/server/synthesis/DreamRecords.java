@@ -1,5 +1,6 @@
 package dev.casebook.server.synthesis;
 
+import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.BatchTables;
 import dev.casebook.server.batch.RunStatus;
 import java.sql.ResultSet;
@@ -51,7 +52,8 @@ class DreamRecords {
     /** A claimed or finished item; {@code task} is the text of its task (rollouts only). */
     record Item(int seq, int epoch, String kind, Integer taskNo, String task, String status, String taskId,
             String caseId, String outcome, String detail, Double reward, Long tokens, Long experienceTokens,
-            Long millis, String transitions, Instant finishedAt) {
+            Long millis, String transitions, Instant finishedAt)
+            implements BatchExecutor.Item {
     }
 
     /** How a rollout ended; {@code reward} null when it was not rated. */

@@ -44,8 +44,12 @@ class BatchExecutorTest {
         return new BatchTables(jdbc, data, "runs", "items");
     }
 
+    /** An item of run {@code r}. */
+    record Seq(int seq) implements BatchExecutor.Item {
+    }
+
     /** Run {@code r} on instance {@code here} with 4 slots, whose items do {@code work}. */
-    final class TestRun extends BatchExecutor<Integer> {
+    final class TestRun extends BatchExecutor<Seq> {
         private final BatchTables tables;
         private final BiConsumer<TestRun, Integer> work;
 
@@ -61,18 +65,13 @@ class BatchExecutorTest {
         }
 
         @Override
-        protected List<Integer> claim(int limit) {
-            return tables.claim(runId, instance, clock.instant(), limit);
+        protected List<Seq> claim(int limit) {
+            return tables.claim(runId, instance, clock.instant(), limit).stream().map(Seq::new).toList();
         }
 
         @Override
-        protected int seq(Integer item) {
-            return item;
-        }
-
-        @Override
-        protected void execute(Integer seq) {
-            work.accept(this, seq);
+        protected void execute(Seq item) {
+            work.accept(this, item.seq());
         }
 
         /** Records the item as done through {@link #record}; false when that skipped it. */
