@@ -58,7 +58,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
 
     @Override
     protected String exhausted() {
-        return TokenBudget.spent(run.settings().maxTokens(), () -> records.tokensSpent(runId), "run", "");
+        return TokenBudget.spent(run.settings().maxTokens(), () -> records.counts(run).tokens(), "run", "");
     }
 
     @Override

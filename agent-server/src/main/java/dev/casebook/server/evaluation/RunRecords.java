@@ -61,7 +61,9 @@ class RunRecords {
                     List<Map<String, Object>> selectedCases, boolean guardLeak) {
     }
 
-    record Counts(int total, int done, int pending, int running, int correct, int scored, int doneSinceResume) {
+    /** The run's items by status; {@code tokens} the finished items spent. */
+    record Counts(int total, int done, int pending, int running, int correct, int scored, int doneSinceResume,
+            long tokens) {
     }
 
     void create(Run run, List<NewItem> items) {
@@ -141,16 +143,12 @@ class RunRecords {
                        SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
                        SUM(CASE WHEN status = 'done' AND correct = TRUE THEN 1 ELSE 0 END) AS correct,
                        SUM(CASE WHEN status = 'done' AND correct IS NOT NULL THEN 1 ELSE 0 END) AS scored,
-                       SUM(CASE WHEN status = 'done' AND finished_at >= CAST(? AS TIMESTAMP WITH TIME ZONE) THEN 1 ELSE 0 END) AS since
+                       SUM(CASE WHEN status = 'done' AND finished_at >= CAST(? AS TIMESTAMP WITH TIME ZONE) THEN 1 ELSE 0 END) AS since,
+                       COALESCE(SUM(CASE WHEN status = 'done' THEN tokens END), 0) AS tokens
                 FROM eval_items WHERE run_id = ?""",
                 (rs, n) -> new Counts(rs.getInt("total"), rs.getInt("done"), rs.getInt("pending"), rs.getInt("running"),
-                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since")), resumed, run.id());
-    }
-
-    /** Tokens the run's finished items spent. */
-    long tokensSpent(String runId) {
-        return jdbc.queryForObject("SELECT COALESCE(SUM(tokens), 0) FROM eval_items WHERE run_id = ? AND status = 'done'",
-                Long.class, runId);
+                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since"), rs.getLong("tokens")), resumed,
+                run.id());
     }
 
     Optional<Item> item(String runId, int seq) {

@@ -45,7 +45,7 @@ class RunReports {
         view.put("correct", counts.correct());
         view.put("accuracy", counts.scored() == 0 ? null : counts.correct() / (double) counts.scored());
         view.put("etaSeconds", eta(run, counts));
-        view.put("tokensSpent", records.tokensSpent(run.id()));
+        view.put("tokensSpent", counts.tokens());
         view.put("error", run.error());
         view.put("createdAt", run.createdAt());
         view.put("startedAt", run.startedAt());

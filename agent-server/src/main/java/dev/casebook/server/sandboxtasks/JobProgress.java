@@ -96,6 +96,12 @@ final class JobProgress {
         return view;
     }
 
+    /** Tokens the finished items spent: generations, rollouts and their failure analyses. */
+    static long tokensSpent(List<SandboxTaskRecords.ItemCount> items) {
+        return items.stream().filter(c -> "done".equals(c.status())).mapToLong(SandboxTaskRecords.ItemCount::tokens)
+                .sum();
+    }
+
     static Double rate(int passed, int scored) {
         return scored == 0 ? null : (double) passed / scored;
     }

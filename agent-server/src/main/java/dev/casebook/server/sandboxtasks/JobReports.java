@@ -26,8 +26,9 @@ class JobReports {
         view.put("error", job.error());
         view.put("settings", settings(job.settings()));
         view.put("isolation", sandbox.isolation());
-        view.putAll(JobProgress.view(job.settings(), records.itemCounts(job.id()), records.taskCounts(job.id())));
-        view.put("tokensSpent", records.tokensSpent(job.id()));
+        List<SandboxTaskRecords.ItemCount> items = records.itemCounts(job.id());
+        view.putAll(JobProgress.view(job.settings(), items, records.taskCounts(job.id())));
+        view.put("tokensSpent", JobProgress.tokensSpent(items));
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
         view.put("resumedAt", job.resumedAt());

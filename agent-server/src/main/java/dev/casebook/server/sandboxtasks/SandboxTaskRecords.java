@@ -180,12 +180,6 @@ class SandboxTaskRecords {
                 Timestamp.from(now), runId, seq, instance) == 1;
     }
 
-    /** Tokens the job's finished items spent: generations, rollouts and their failure analyses. */
-    long tokensSpent(String jobId) {
-        return jdbc.queryForObject("SELECT COALESCE(SUM(tokens), 0) FROM sandbox_task_items WHERE run_id = ? "
-                + "AND status = 'done'", Long.class, jobId);
-    }
-
     Optional<TaskRow> task(String jobId, int slot) {
         return jdbc.query("SELECT * FROM sandbox_tasks WHERE job_id = ? AND slot = ?", TASK, jobId, slot).stream()
                 .findFirst();
@@ -225,7 +219,8 @@ class SandboxTaskRecords {
     }
 
     /** Items of a round of one kind in one status: how many, their level, and (rollouts) how many have a reward, passed. */
-    record ItemCount(int round, String kind, String status, Integer level, int items, int scored, int passed) {
+    record ItemCount(int round, String kind, String status, Integer level, int items, int scored, int passed,
+            long tokens) {
     }
 
     /** Generated tasks of a round at a level, kept or discarded for a reason. */
@@ -237,11 +232,12 @@ class SandboxTaskRecords {
         return jdbc.query("""
                 SELECT round, kind, status, MAX(difficulty) AS level, COUNT(*) AS n,
                        SUM(CASE WHEN reward IS NOT NULL THEN 1 ELSE 0 END) AS scored,
-                       SUM(CASE WHEN reward >= 0.5 THEN 1 ELSE 0 END) AS passed
+                       SUM(CASE WHEN reward >= 0.5 THEN 1 ELSE 0 END) AS passed,
+                       COALESCE(SUM(tokens), 0) AS tokens
                 FROM sandbox_task_items WHERE run_id = ? GROUP BY round, kind, status ORDER BY round""",
                 (rs, i) -> new ItemCount(rs.getInt("round"), rs.getString("kind"), rs.getString("status"),
                         rs.getObject("level", Integer.class), rs.getInt("n"), rs.getInt("scored"),
-                        rs.getInt("passed")), jobId);
+                        rs.getInt("passed"), rs.getLong("tokens")), jobId);
     }
 
     List<TaskCount> taskCounts(String jobId) {

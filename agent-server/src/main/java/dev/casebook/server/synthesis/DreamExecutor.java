@@ -58,7 +58,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
 
     @Override
     protected String exhausted() {
-        return TokenBudget.spent(job.settings().maxTokens(), () -> context.records().tokensSpent(runId), "job",
+        return TokenBudget.spent(job.settings().maxTokens(), () -> context.records().counts(runId).tokens(), "job",
                 ", the agent's and the experience model's");
     }
 

@@ -68,8 +68,9 @@ class DreamRecords {
         }
     }
 
+    /** The job's rollouts and rounds by status; {@code tokens} its finished items spent, agent and experience model. */
     record Counts(int rollouts, int done, int running, int pending, int rated, int successes, Double meanReward,
-            int rounds, int roundsDone) {
+            int rounds, int roundsDone, long tokens) {
     }
 
     BatchTables tables() {
@@ -205,12 +206,6 @@ class DreamRecords {
                 rs.getInt("successes"), nullableDouble(rs, "mean_reward")), jobId);
     }
 
-    /** Tokens the job's finished items spent, the agent's and the experience model's together. */
-    long tokensSpent(String jobId) {
-        return jdbc.queryForObject("SELECT COALESCE(SUM(COALESCE(tokens, 0) + COALESCE(experience_tokens, 0)), 0) "
-                + "FROM dream_items WHERE run_id = ? AND status = 'done'", Long.class, jobId);
-    }
-
     int rolloutCount(String jobId) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM dream_items WHERE run_id = ? AND kind = 'rollout'",
                 Integer.class, jobId);
@@ -226,10 +221,13 @@ class DreamRecords {
                        SUM(CASE WHEN kind = 'rollout' AND reward >= 0.5 THEN 1 ELSE 0 END) AS successes,
                        AVG(CASE WHEN kind = 'rollout' THEN reward END) AS mean_reward,
                        SUM(CASE WHEN kind = 'curriculum' THEN 1 ELSE 0 END) AS rounds,
-                       SUM(CASE WHEN kind = 'curriculum' AND status = 'done' THEN 1 ELSE 0 END) AS rounds_done
+                       SUM(CASE WHEN kind = 'curriculum' AND status = 'done' THEN 1 ELSE 0 END) AS rounds_done,
+                       COALESCE(SUM(CASE WHEN status = 'done'
+                           THEN COALESCE(tokens, 0) + COALESCE(experience_tokens, 0) END), 0) AS tokens
                 FROM dream_items WHERE run_id = ?""", (rs, n) -> new Counts(rs.getInt("rollouts"), rs.getInt("done"),
                 rs.getInt("running"), rs.getInt("pending"), rs.getInt("rated"), rs.getInt("successes"),
-                nullableDouble(rs, "mean_reward"), rs.getInt("rounds"), rs.getInt("rounds_done")), jobId);
+                nullableDouble(rs, "mean_reward"), rs.getInt("rounds"), rs.getInt("rounds_done"), rs.getLong("tokens")),
+                jobId);
     }
 
     List<Item> items(String jobId) {

@@ -31,7 +31,7 @@ class DreamReports {
         view.put("successes", counts.successes());
         view.put("meanReward", counts.meanReward());
         view.put("curriculum", Map.of("rounds", counts.rounds(), "done", counts.roundsDone()));
-        view.put("tokensSpent", records.tokensSpent(job.id()));
+        view.put("tokensSpent", counts.tokens());
         view.put("error", job.error());
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
