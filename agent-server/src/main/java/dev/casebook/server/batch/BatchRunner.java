@@ -33,6 +33,8 @@ import org.springframework.context.event.EventListener;
  */
 public abstract class BatchRunner {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** The most runs a list of them answers with. */
+    private static final int MAX_LIST = 500;
 
     protected final Logger log = LoggerFactory.getLogger(getClass());
     protected final String instance;
@@ -63,6 +65,18 @@ public abstract class BatchRunner {
         this.lease = settings.lease();
         this.renewInterval = settings.renewInterval();
         this.executors = new BatchExecutors(names.threads());
+    }
+
+    /**
+     * The {@code limit} parameter of a list of runs.
+     *
+     * @throws ApiException 400 outside [1, 500]
+     */
+    public static int listLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw ApiException.badRequest("parameter 'limit' must be within [1, " + MAX_LIST + "], was " + limit);
+        }
+        return limit;
     }
 
     /** Works the run on this instance (through {@link #work}), or leaves it waiting, or {@link #fail}s it. */

@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import java.util.List;
@@ -47,10 +48,7 @@ class RunsController {
     @GetMapping("/runs")
     List<Map<String, Object>> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                    @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > 500) {
-            throw ApiException.badRequest("parameter 'limit' must be within [1, 500], was " + limit);
-        }
-        return records.list(tenant, limit).stream().map(reports::view).toList();
+        return records.list(tenant, BatchRunner.listLimit(limit)).stream().map(reports::view).toList();
     }
 
     @GetMapping("/runs/{id}")

@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -54,10 +55,7 @@ class SandboxTasksController {
     @Operation(summary = "The tenant's sandbox task jobs, newest first")
     List<Map<String, Object>> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                    @RequestParam(defaultValue = "50") int limit) {
-        if (limit < 1 || limit > 500) {
-            throw ApiException.badRequest("parameter 'limit' must be within [1, 500], was " + limit);
-        }
-        return records.list(tenant, limit).stream().map(reports::view).toList();
+        return records.list(tenant, BatchRunner.listLimit(limit)).stream().map(reports::view).toList();
     }
 
     @GetMapping("/{id}")
