@@ -50,8 +50,8 @@ class ToolConfiguration {
     @ConditionalOnProperty(name = "casebook.tools.code.enabled", havingValue = "true", matchIfMissing = true)
     Tool codeExecutionTool(ToolSettings settings) {
         CodeExecutionTool tool = new CodeExecutionTool(new ProcessSandbox(settings.code().toSettings()));
-        LOG.info("code execution: languages {}, isolation {} ({})", tool.languages(), tool.isolation(),
-                tool.isolation().description());
+        LOG.info("code execution: languages {}, isolation {} ({}), run limits {} ({})", tool.languages(),
+                tool.isolation(), tool.isolation().description(), tool.runLimits(), tool.runLimits().description());
         return tool;
     }
 

@@ -25,7 +25,7 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
         fetch = fetch == null ? new Fetch(null, null, null, null, null, null) : fetch;
         search = search == null ? new Search(null, null, null, null, null) : search;
         documents = documents == null ? new Documents(null, null, null) : documents;
-        code = code == null ? new Code(null, null, null, null, null, null, null, null) : code;
+        code = code == null ? new Code(null, null, null, null, null, null, null, null, null, null) : code;
         mcp = mcp == null ? new Mcp(null, null) : mcp;
     }
 
@@ -72,7 +72,8 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
 
     /** {@code casebook.tools.code.*}: the code execution sandbox. */
     public record Code(Boolean enabled, Duration wallTime, Duration cpuTime, DataSize memory, Integer maxProcesses,
-                       DataSize maxFileBytes, Integer maxOutputChars, Path workRoot) {
+                       DataSize maxFileBytes, Integer maxOutputChars, DataSize workspaceSize, Path workRoot,
+                       Path cgroupParent) {
         public Code {
             enabled = enabled == null || enabled;
         }
@@ -86,7 +87,8 @@ public record ToolSettings(Fetch fetch, Search search, Documents documents, Code
                     maxProcesses == null ? d.maxProcesses() : maxProcesses,
                     maxFileBytes == null ? d.maxFileBytes() : maxFileBytes.toBytes(),
                     maxOutputChars == null ? d.maxOutputChars() : maxOutputChars,
-                    workRoot);
+                    workspaceSize == null ? d.workspaceBytes() : workspaceSize.toBytes(),
+                    workRoot, cgroupParent);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.casebook.tools.Tool;
 import dev.casebook.tools.ToolContext;
 import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
+import dev.casebook.tools.code.SandboxSettings;
 import dev.casebook.tools.mcp.McpBridge;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +43,19 @@ class ToolConfigurationTest {
     void binds_limits_and_switches_tools_off() {
         runner.withPropertyValues("casebook.tools.fetch.enabled=false", "casebook.tools.code.enabled=false",
                         "casebook.tools.search.provider=searxng", "casebook.tools.search.base-url=http://127.0.0.1:9",
-                        "casebook.tools.documents.max-file-bytes=2KB")
+                        "casebook.tools.documents.max-file-bytes=2KB", "casebook.tools.code.memory=300MB",
+                        "casebook.tools.code.max-processes=20", "casebook.tools.code.workspace-size=40MB",
+                        "casebook.tools.code.cgroup-parent=/sys/fs/cgroup/casebook")
                 .run(context -> {
                     assertThat(toolNames(context)).containsExactlyInAnyOrder("read_document", "web_search");
                     assertThat(context.getBean(ToolSettings.class).documents().toSettings().maxFileBytes())
                             .isEqualTo(2048);
+                    SandboxSettings code = context.getBean(ToolSettings.class).code().toSettings();
+                    assertThat(code.memoryBytes()).isEqualTo(300L << 20);
+                    assertThat(code.maxProcesses()).isEqualTo(20);
+                    assertThat(code.workspaceBytes()).isEqualTo(40L << 20);
+                    assertThat(code.cgroupParent()).isEqualTo(Path.of("/sys/fs/cgroup/casebook"));
+                    assertThat(code.wallTime()).isEqualTo(SandboxSettings.defaults().wallTime());
                     assertThat(context.getBean(ToolSettings.class).search().toSettings().provider()).isEqualTo("searxng");
                 });
     }

@@ -77,6 +77,10 @@ public final class CodeExecutionTool implements Tool {
         return sandbox.isolation();
     }
 
+    public RunLimits runLimits() {
+        return sandbox.runLimits();
+    }
+
     /**
      * This tool with the same sandbox and languages, every call running in {@code workspace} (a directory the sandbox
      * user may write, such as a {@link Workspace}'s), which the calls leave as they change it.
@@ -106,7 +110,7 @@ public final class CodeExecutionTool implements Tool {
                     + String.join(", ", languages()));
         }
         SandboxRun run = workspace == null ? sandbox.run(request.get()) : sandbox.runIn(inWorkspace(request.get()));
-        String report = report(language, run, wall);
+        String report = report(language, run, wall, request.get().memoryBytes());
         return run.succeeded() ? ToolResult.ok(report) : ToolResult.failed(report);
     }
 
@@ -114,12 +118,13 @@ public final class CodeExecutionTool implements Tool {
         return runtimes.python().map(python -> new ProcessSandbox.Request(
                 Map.of("main.py", code), invocation.context().attachments(),
                 List.of(python.executable().toString(), "-I", "-B", "main.py"),
-                List.of(python.home()), sandbox.settings().memoryBytes(), wall));
+                List.of(python.home()), sandbox.settings().memoryBytes(), sandbox.settings().memoryBytes(), wall));
     }
 
     private Optional<ProcessSandbox.Request> java(String code, ToolInvocation invocation, Duration wall) {
         long heap = sandbox.settings().memoryBytes();
-        long addressSpace = heap + SandboxSettings.JVM_OVERHEAD;
+        long addressSpace = heap + SandboxSettings.JVM_ADDRESS_OVERHEAD;
+        long memory = heap + SandboxSettings.JVM_MEMORY_OVERHEAD;
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + (heap >> 20) + "m", "-Xss1m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m",
                 "-XX:MaxMetaspaceSize=256m", "-Duser.home=.", "-Djava.io.tmpdir=/tmp"));
@@ -132,7 +137,7 @@ public final class CodeExecutionTool implements Tool {
                 command.addAll(jvm);
                 command.add("Main.java");
                 return new ProcessSandbox.Request(Map.of("Main.java", code), invocation.context().attachments(),
-                        command, List.of(java.home()), addressSpace, wall);
+                        command, List.of(java.home()), addressSpace, memory, wall);
             });
         }
         return runtimes.jshell().map(jshell -> {
@@ -140,7 +145,7 @@ public final class CodeExecutionTool implements Tool {
             jvm.forEach(option -> command.add("-J" + option));
             command.addAll(List.of("--execution", "local", "--feedback", "normal", "snippet.jsh"));
             return new ProcessSandbox.Request(Map.of("snippet.jsh", code + "\n/exit\n"),
-                    invocation.context().attachments(), command, List.of(jshell.home()), addressSpace, wall);
+                    invocation.context().attachments(), command, List.of(jshell.home()), addressSpace, memory, wall);
         });
     }
 
@@ -153,15 +158,24 @@ public final class CodeExecutionTool implements Tool {
                 .map(part -> request.files().containsKey(part) ? ProcessSandbox.PROGRAM_DIR + "/" + part : part)
                 .toList();
         return new ProcessSandbox.WorkspaceRequest(workspace, request.files(), command, request.readOnly(),
-                request.addressSpaceBytes(), request.wallTime());
+                request.addressSpaceBytes(), request.memoryBytes(), request.wallTime());
     }
 
-    private String report(String language, SandboxRun run, Duration wall) {
+    private String report(String language, SandboxRun run, Duration wall, long memoryBytes) {
         StringBuilder out = new StringBuilder();
         out.append("language: ").append(language).append('\n');
         out.append("isolation: ").append(run.isolation().description()).append('\n');
         out.append("limits: ").append(limits()).append('\n');
+        out.append("run limits: ").append(run.runLimits().description()).append('\n');
         out.append("result: ").append(outcome(run, wall)).append('\n');
+        if (run.hits().memoryKills() > 0) {
+            out.append("memory: the run's memory limit of ").append(memoryBytes >> 20).append(" MiB was reached: ")
+                    .append(run.hits().memoryKills()).append(" process(es) killed by the kernel\n");
+        }
+        if (run.hits().refusedForks() > 0) {
+            out.append("processes: the run's limit of ").append(sandbox.settings().maxProcesses())
+                    .append(" processes/threads refused ").append(run.hits().refusedForks()).append(" new one(s)\n");
+        }
         if (!run.stdout().isEmpty()) {
             out.append("stdout:\n").append(run.stdout().stripTrailing()).append('\n');
         }
@@ -194,9 +208,13 @@ public final class CodeExecutionTool implements Tool {
 
     private String limits() {
         SandboxSettings s = sandbox.settings();
+        String workspaceSize = sandbox.isolation() == Isolation.LIMITS_ONLY ? "workspace size not limited"
+                : "workspace " + (s.workspaceBytes() >> 20) + " MiB";
         return "wall time " + seconds(s.wallTime()) + ", CPU time " + seconds(s.cpuTime()) + ", memory "
-                + (s.memoryBytes() >> 20) + " MiB, " + s.maxProcesses() + " processes/threads, files up to "
-                + (s.maxFileBytes() >> 20) + " MiB, output " + s.maxOutputChars() + " bytes per stream";
+                + (s.memoryBytes() >> 20) + " MiB (Java: the heap, and " + (SandboxSettings.JVM_MEMORY_OVERHEAD >> 20)
+                + " MiB more for the JVM), " + s.maxProcesses() + " processes/threads, files up to "
+                + (s.maxFileBytes() >> 20) + " MiB, " + workspaceSize + ", output " + s.maxOutputChars()
+                + " bytes per stream";
     }
 
     private static String seconds(Duration duration) {

@@ -51,6 +51,6 @@ public final class WorkspacePython {
                 ProcessSandbox.PROGRAM_DIR + "/" + main));
         command.addAll(args);
         return sandbox.runIn(new ProcessSandbox.WorkspaceRequest(workspace, program, command, List.of(python.home()),
-                sandbox.settings().memoryBytes(), wallTime));
+                sandbox.settings().memoryBytes(), sandbox.settings().memoryBytes(), wallTime));
     }
 }

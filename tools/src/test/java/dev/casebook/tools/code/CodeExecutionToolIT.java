@@ -69,7 +69,9 @@ class CodeExecutionToolIT {
         assertThat(result).isInstanceOf(ToolResult.Ok.class);
         assertThat(result.text())
                 .contains("isolation: " + tool.isolation().description())
-                .contains("limits: wall time 30 s, CPU time 20 s, memory 512 MiB, 64 processes/threads")
+                .contains("limits: wall time 30 s, CPU time 20 s, memory 512 MiB (Java: the heap, and 256 MiB more for"
+                        + " the JVM), 64 processes/threads, files up to 64 MiB, workspace 256 MiB, output 20000 bytes"
+                        + " per stream\nrun limits: " + tool.runLimits().description() + "\n")
                 .contains("result: exit code 0\nstdout:\n42");
     }
 
@@ -242,7 +244,7 @@ class CodeExecutionToolIT {
     @Test
     void a_busy_loop_hits_the_cpu_limit() {
         CodeExecutionTool cpuBound = tool(new SandboxSettings(Duration.ofSeconds(60), Duration.ofSeconds(1),
-                512L << 20, 64, 1 << 20, 20_000, null));
+                512L << 20, 64, 1 << 20, 20_000, 256L << 20, null, null));
 
         ToolResult result = run(cpuBound, "python", "while True:\n    pass", List.of());
 
