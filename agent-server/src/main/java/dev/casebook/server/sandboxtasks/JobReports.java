@@ -26,6 +26,7 @@ class JobReports {
         view.put("error", job.error());
         view.put("settings", settings(job.settings()));
         view.put("isolation", sandbox.isolation());
+        view.put("runLimits", sandbox.runLimits());
         List<SandboxTaskRecords.ItemCount> items = records.itemCounts(job.id());
         view.putAll(JobProgress.view(job.settings(), items, records.taskCounts(job.id())));
         view.put("tokensSpent", JobProgress.tokensSpent(items));

@@ -67,6 +67,12 @@ final class TaskSandbox {
         return checker == null ? null : checker.sandbox().isolation().name();
     }
 
+    /** How the sandbox limits a run's memory and processes ({@code CGROUP_V1}, ...); null when jobs cannot run. */
+    String runLimits() {
+        TaskChecker checker = found.get().checker();
+        return checker == null ? null : checker.sandbox().runLimits().name();
+    }
+
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {
         return new Supplier<>() {
             private volatile T value;

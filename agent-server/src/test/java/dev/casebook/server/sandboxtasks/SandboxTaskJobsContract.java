@@ -10,6 +10,8 @@ import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
+import dev.casebook.tools.code.ProcessSandbox;
+import dev.casebook.tools.code.SandboxSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +125,9 @@ abstract class SandboxTaskJobsContract {
 
         assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
         assertThat(done.get("rollouts").get("successRate").asDouble()).isEqualTo(1.0);
+        ProcessSandbox probed = new ProcessSandbox(SandboxSettings.defaults());
+        assertThat(done.get("isolation").asString()).isEqualTo(probed.isolation().name());
+        assertThat(done.get("runLimits").asString()).isEqualTo(probed.runLimits().name());
         JsonNode rollout = api().results(id).get("rolloutResults").get(0);
         assertThat(rollout.get("reward").asDouble()).isEqualTo(1.0);
         assertThat(rollout.get("verdict").asString()).isEqualTo("passed");
