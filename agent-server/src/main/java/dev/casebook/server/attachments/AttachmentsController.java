@@ -3,6 +3,7 @@ package dev.casebook.server.attachments;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.tasks.AttachmentLookup;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.UploadName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.FileSystemUtils;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -40,14 +42,16 @@ class AttachmentsController implements AttachmentLookup {
         if (file.isEmpty()) {
             throw ApiException.badRequest("the uploaded file 'file' is empty");
         }
+        String name = UploadName.of(file.getOriginalFilename(), "file").value();
         String id = UUID.randomUUID().toString();
-        String name = Path.of(Objects.requireNonNullElse(file.getOriginalFilename(), "file")).getFileName()
-                .toString();
         Path dir = settings.dir().resolve(id);
         Files.createDirectories(dir);
-        Path target = dir.resolve(name.isBlank() ? "file" : name);
+        Path target = dir.resolve(name);
         try (InputStream in = file.getInputStream()) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            FileSystemUtils.deleteRecursively(dir);
+            throw e;
         }
         String type = Objects.requireNonNullElse(file.getContentType(), "application/octet-stream");
         repository.save(new AttachmentEntity(id, tenant, name, file.getSize(), type,

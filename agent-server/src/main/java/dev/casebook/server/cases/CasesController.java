@@ -9,6 +9,7 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.VectorQuery;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.Paging;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,13 +53,14 @@ class CasesController {
         if (size < 1 || size > MAX_PAGE) {
             throw ApiException.badRequest("parameter 'size' must be within [1, " + MAX_PAGE + "], was " + size);
         }
+        int offset = Paging.offset(page, size);
         CaseFilter filter = filter(tenant, label, source);
         if (q != null && !q.isBlank()) {
-            List<CaseView> hits = search(filter, q, (page + 1) * size, "hybrid");
-            List<CaseView> slice = hits.subList(Math.min(hits.size(), page * size), hits.size());
+            List<CaseView> hits = search(filter, q, offset + size, "hybrid");
+            List<CaseView> slice = hits.subList(Math.min(hits.size(), offset), hits.size());
             return new Page(slice, page, size, hits.size());
         }
-        CasePage result = memory.store().list(filter, page * size, size);
+        CasePage result = memory.store().list(filter, offset, size);
         return new Page(result.items().stream().map(c -> CaseView.of(c, null)).toList(), page, size,
                 result.total());
     }

@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import dev.casebook.eval.data.Dataset;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.UploadName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ class DatasetsController {
     ResponseEntity<Map<String, Object>> upload(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                                @RequestParam("file") MultipartFile file,
                                                @RequestParam(required = false) String format) throws IOException {
-        String original = file.getOriginalFilename() == null ? "" : Path.of(file.getOriginalFilename()).getFileName().toString();
+        String original = file.getOriginalFilename() == null ? "" : UploadName.of(file.getOriginalFilename(), "")
+                .value();
         String lower = original.toLowerCase(Locale.ROOT);
         if (!(lower.endsWith(".jsonl") || lower.endsWith(".parquet") || lower.endsWith(".csv"))) {
             throw ApiException.badRequest("a dataset upload must be a .jsonl, .parquet or .csv file, was '" + original + "'");
@@ -52,6 +54,9 @@ class DatasetsController {
         Path target = folder.resolve(safeName);
         try (InputStream in = file.getInputStream()) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            FileSystemUtils.deleteRecursively(folder);
+            throw e;
         }
         Dataset dataset;
         try {

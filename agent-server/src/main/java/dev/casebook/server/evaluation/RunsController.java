@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.Paging;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -82,7 +83,7 @@ class RunsController {
             throw ApiException.badRequest("parameters 'page' must be 0 or more and 'size' within [1, 500], were " + page + " and " + size);
         }
         RunRecords.Run run = run(tenant, id);
-        return Map.of("items", records.items(run.id(), page * size, size).stream().map(RunReports::itemView).toList(),
+        return Map.of("items", records.items(run.id(), Paging.offset(page, size), size).stream().map(RunReports::itemView).toList(),
                 "page", page, "size", size, "total", run.totalItems());
     }
 

@@ -1,5 +1,7 @@
 package dev.casebook.server.security;
 
+import dev.casebook.server.web.ApiPath;
+import dev.casebook.server.web.ProblemResponse;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,13 +9,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code /api/**} requests by {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} and
  * puts the key's tenant in the request ({@link CurrentTenant#ATTRIBUTE}). With auth off, every request is tenant
- * {@code default}. Other paths (UI, actuator, OpenAPI) are not filtered.
+ * {@code default}. Whether a request is for the API is read from its path as Spring MVC routes it ({@link ApiPath}):
+ * encoded or {@code ;}-parameter spellings of {@code /api} are filtered like the plain one. Other paths (UI, actuator,
+ * OpenAPI) are not filtered.
  */
 @Component
 @Order(1)
@@ -28,7 +33,7 @@ class TenantFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith(request.getContextPath() + "/api/");
+        return !ApiPath.matches(request);
     }
 
     @Override
@@ -68,10 +73,7 @@ class TenantFilter extends OncePerRequestFilter {
     }
 
     private static void unauthorized(HttpServletResponse response, String detail) throws IOException {
-        response.setStatus(401);
         response.setHeader("WWW-Authenticate", "Bearer");
-        response.setContentType("application/problem+json");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
-                + detail.replace("\"", "'") + "\"}");
+        ProblemResponse.of(HttpStatus.UNAUTHORIZED, detail).send(response);
     }
 }

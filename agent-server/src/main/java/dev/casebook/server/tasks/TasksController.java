@@ -6,6 +6,7 @@ import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.Paging;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +100,7 @@ class TasksController {
             throw ApiException.badRequest(
                     "parameter 'size' must be within [1, " + settings.maxPageSize() + "], was " + size);
         }
+        Paging.offset(page, size);
         CaseSource from;
         try {
             from = source == null || source.isBlank() ? null : CaseSource.parse(source);

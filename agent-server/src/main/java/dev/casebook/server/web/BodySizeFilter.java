@@ -6,10 +6,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Refuses {@code /api/**} bodies larger than {@code casebook.api.max-body-bytes} with 413 problem details. */
+/**
+ * Limits request bodies to {@code casebook.api.max-body-bytes}: a declared larger length is refused at once with 413
+ * problem details, and every body is counted as it is read, so a chunked one fails the read past the limit
+ * ({@link BodyTooLargeException}, answered 413 by {@link ProblemHandler}). Every path is limited, however it is
+ * spelled; multipart uploads are limited by {@code spring.servlet.multipart.max-request-size} instead.
+ */
 @Component
 @Order(0)
 class BodySizeFilter extends OncePerRequestFilter {
@@ -22,8 +28,7 @@ class BodySizeFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String type = request.getContentType();
-        return !request.getRequestURI().startsWith(request.getContextPath() + "/api/")
-                || (type != null && type.startsWith("multipart/"));
+        return type != null && type.regionMatches(true, 0, "multipart/", 0, 10);
     }
 
     @Override
@@ -31,13 +36,11 @@ class BodySizeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long length = request.getContentLengthLong();
         if (length > settings.maxBodyBytes()) {
-            response.setStatus(413);
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"the request body has " + length + " bytes, more than the limit of "
-                    + settings.maxBodyBytes() + " (casebook.api.max-body-bytes)\"}");
+            ProblemResponse.of(HttpStatus.CONTENT_TOO_LARGE, "the request body has " + length
+                    + " bytes, more than the limit of " + settings.maxBodyBytes() + " (casebook.api.max-body-bytes)")
+                    .send(response);
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new LimitedRequest(request, settings.maxBodyBytes()), response);
     }
 }

@@ -1,5 +1,7 @@
 package dev.casebook.server.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -32,6 +35,36 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+    }
+
+    /**
+     * A body that is not multipart where an upload is expected, or a multipart one that cannot be parsed (no
+     * boundary, truncated); uploads over the size limit are 413 ({@code MaxUploadSizeExceededException}, handled by
+     * the base class).
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> multipart(MultipartException e, HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.regionMatches(true, 0, "multipart/", 0, 10)) {
+            return problem(HttpStatus.BAD_REQUEST, "this endpoint takes a multipart/form-data body with the file in"
+                    + " form field 'file'; the request's Content-Type was " + (type == null ? "not set" : "'" + type
+                    + "'"));
+        }
+        Throwable cause = e.getMostSpecificCause();
+        return problem(HttpStatus.BAD_REQUEST, "the multipart/form-data body cannot be read"
+                + (cause.getMessage() == null || cause == e ? "" : ": " + cause.getMessage()));
+    }
+
+    /** Tomcat decodes query parameters when they are first asked for, and fails on a bad {@code %} escape. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> badQuery(InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, "the query string cannot be decoded: each '%' must be followed by two"
+                + " hex digits, and the decoded bytes must be UTF-8 (" + e.getMessage().split("\\. Note")[0] + ")");
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         Throwable cause = e.getMostSpecificCause();
@@ -46,6 +79,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyTooLargeException tooLarge) {
+                return cast(tooLarge(tooLarge));
+            }
+        }
         return cast(problem(HttpStatus.BAD_REQUEST, readableDetail(e)));
     }
 
@@ -62,7 +100,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     + u.getKnownPropertyIds();
         }
         if (cause instanceof InvalidFormatException f) {
-            return "field '" + path(f) + "' must be " + typeName(f.getTargetType()) + ", was " + f.getValue();
+            Object value = f.getValue();
+            return "field '" + path(f) + "' must be " + typeName(f.getTargetType()) + ", was "
+                    + (value instanceof String text ? "\"" + text + "\" (a string)" : value);
         }
         if (cause instanceof MismatchedInputException m) {
             return "field '" + path(m) + "' must be " + typeName(m.getTargetType());
@@ -98,6 +138,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static String typeName(@Nullable Class<?> type) {
         if (type == null) {
             return "of another type";
+        }
+        if (type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+                || type == int.class || type == long.class || type == short.class || type == byte.class
+                || type == java.math.BigInteger.class) {
+            return "a number without a fraction";
         }
         if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
             return "a number";

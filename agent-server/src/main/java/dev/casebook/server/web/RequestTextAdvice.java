@@ -1,0 +1,89 @@
+package dev.casebook.server.web;
+
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpInputMessage;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
+
+/**
+ * Refuses a request body with text that cannot be stored as it is ({@link StorableText}): every string of a JSON
+ * body (record fields, list elements, map keys and values, however deep), and a body read whole as text (JSONL) with
+ * the escapes in it. The 400 problem names the field: {@code field 'tasks[1]' contains U+0000 (NUL) at character 3}.
+ */
+@ControllerAdvice
+class RequestTextAdvice extends RequestBodyAdviceAdapter {
+
+    @Override
+    public boolean supports(MethodParameter parameter, Type targetType,
+            Class<? extends HttpMessageConverter<?>> converterType) {
+        return true;
+    }
+
+    @Override
+    public Object afterBodyRead(Object body, HttpInputMessage inputMessage, MethodParameter parameter,
+            Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
+        if (body instanceof String text) {
+            StorableText.flawInJson(text).ifPresent(flaw -> {
+                throw ApiException.badRequest("the request body contains " + flaw + "; text may not contain U+0000"
+                        + " or unpaired surrogates");
+            });
+        } else {
+            check(body, "");
+        }
+        return body;
+    }
+
+    private static void check(Object value, String path) {
+        switch (value) {
+            case null -> {
+            }
+            case CharSequence text -> refuse(StorableText.flaw(text), path);
+            case Collection<?> list -> {
+                int i = 0;
+                for (Object element : list) {
+                    check(element, path + "[" + i++ + "]");
+                }
+            }
+            case Map<?, ?> map -> map.forEach((key, element) -> {
+                String at = join(path, String.valueOf(key));
+                if (key instanceof CharSequence name) {
+                    refuse(StorableText.flaw(name).map(flaw -> "a key with " + flaw), path);
+                }
+                check(element, at);
+            });
+            case Record record -> {
+                for (RecordComponent component : record.getClass().getRecordComponents()) {
+                    check(read(component, record), join(path, component.getName()));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static Object read(RecordComponent component, Record record) {
+        try {
+            component.getAccessor().setAccessible(true);
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component + " of a request body", e);
+        }
+    }
+
+    private static void refuse(Optional<String> flaw, String path) {
+        flaw.ifPresent(f -> {
+            throw ApiException.badRequest("field '" + (path.isEmpty() ? "(body)" : path) + "' contains " + f
+                    + "; text may not contain U+0000 or unpaired surrogates");
+        });
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+}
