@@ -90,6 +90,37 @@ class DatasetPaths {
         return path;
     }
 
+    /**
+     * An attachment of an item of {@code dataset} as the run will read it: its real path, every symbolic link
+     * followed. A GAIA folder inside the root may hold a link to a file outside it; that file is not the dataset's.
+     *
+     * @throws ApiException 403 when the real path lies outside the root the dataset had to lie in (the dataset root,
+     *                      or the tenant's upload folder), 400 when the attachment cannot be read
+     */
+    Path attachment(String tenant, String dataset, Path attachment) {
+        Path real;
+        try {
+            real = attachment.toRealPath();
+        } catch (IOException e) {
+            throw ApiException.badRequest("attachment '" + attachment.getFileName() + "' of dataset '" + dataset
+                    + "' cannot be read: " + e.getMessage());
+        }
+        Path confinement = dataset.startsWith(UPLOAD) ? uploadFolder(tenant) : root;
+        if (confinement == null) {
+            return real;
+        }
+        try {
+            if (real.startsWith(confinement.toRealPath())) {
+                return real;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the dataset root " + confinement + " cannot be read: " + e.getMessage(), e);
+        }
+        throw new ApiException(HttpStatus.FORBIDDEN, "attachment '" + attachment.getFileName() + "' of dataset '"
+                + dataset + "' lies outside " + (dataset.startsWith(UPLOAD) ? "the tenant's uploads"
+                : "casebook.evaluation.dataset-root (" + rootSetting + ")") + " once symbolic links are followed");
+    }
+
     private static Path existing(Path path, String dataset) {
         if (!Files.exists(path)) {
             throw ApiException.badRequest("dataset '" + dataset + "' not found on the server");

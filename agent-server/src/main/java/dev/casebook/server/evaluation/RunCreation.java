@@ -8,6 +8,7 @@ import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +29,13 @@ import org.springframework.stereotype.Component;
 /** Checks a run request, reads and selects the dataset, and records the run with all its items before it starts. */
 @Component
 class RunCreation {
-    static final int MAX_ITEMS = 1_000_000;
-
     private final RunRecords records;
     private final EvaluationRunner runner;
     private final RunModels models;
     private final RunAgents agents;
     private final EvaluationSettings settings;
     private final DatasetPaths datasets;
+    private final ItemCap cap;
     private final Clock clock = Clock.systemUTC();
 
     RunCreation(RunRecords records, EvaluationRunner runner, RunModels models, RunAgents agents,
@@ -45,6 +46,8 @@ class RunCreation {
         this.agents = agents;
         this.settings = settings;
         this.datasets = datasets;
+        this.cap = new ItemCap("evaluation items", "casebook.evaluation.max-items", settings.maxItems(),
+                "casebook.evaluation.max-tenant-items", settings.maxTenantItems());
     }
 
     RunRecords.Run create(String tenant, RunRequest request) {
@@ -83,22 +86,26 @@ class RunCreation {
                 ? defaultScorers(scorers, dataset.format()) : List.copyOf(request.scorers());
         scorerNames.forEach(scorers::byName); // unknown names and judges without a model: 400
         long total = (long) chosen.size() * attempts * epochs;
-        if (total > MAX_ITEMS) {
-            throw ApiException.badRequest("a run may have at most " + MAX_ITEMS + " items (questions x attempts x epochs), was " + total);
-        }
+        String breakdown = chosen.size() + " questions x " + attempts + " attempts x " + epochs + " epochs";
+        cap.checkRun(total, breakdown);
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
         Long maxTokens = TokenBudget.requested(request.maxTokens());
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
                 RunModels.profileNames(choices), maxTokens);
+        Map<EvalItem, List<String>> attachments = new IdentityHashMap<>();
+        for (EvalItem item : chosen) {
+            attachments.put(item, item.attachments().stream()
+                    .map(file -> datasets.attachment(tenant, request.dataset(), file).toString()).toList());
+        }
         List<RunRecords.NewItem> items = new ArrayList<>((int) total);
         int seq = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (EvalItem item : chosen) {
                 for (int attempt = 1; attempt <= attempts; attempt++) {
                     items.add(new RunRecords.NewItem(seq++, epoch, attempt, item.id(), item.group(), item.question(),
-                            item.golds(), item.attachments().stream().map(Path::toString).toList()));
+                            item.golds(), attachments.get(item)));
                 }
             }
         }
@@ -107,7 +114,10 @@ class RunCreation {
         RunRecords.Run run = new RunRecords.Run(UUID.randomUUID().toString(), tenant, name, RunStatus.QUEUED,
                 dataset.name(), path.toString(), dataset.format().name().toLowerCase(Locale.ROOT), runSettings,
                 runSettings.primaryScorer(), items.size(), null, now, null, null, null);
-        records.create(run, items);
+        cap.admit(tenant, total, breakdown, () -> records.unfinishedItems(tenant), () -> {
+            records.create(run, items);
+            return run;
+        });
         runner.start(run.id());
         return run;
     }

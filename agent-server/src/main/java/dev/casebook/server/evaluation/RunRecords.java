@@ -90,6 +90,14 @@ class RunRecords {
         });
     }
 
+    /** The items of the tenant's queued and running runs that are not finished yet. */
+    long unfinishedItems(String tenant) {
+        return jdbc.queryForObject("""
+                SELECT COUNT(*) FROM eval_items i JOIN eval_runs r ON r.id = i.run_id
+                WHERE r.tenant = ? AND r.status IN ('queued', 'running') AND i.status IN ('pending', 'running')""",
+                Long.class, tenant);
+    }
+
     Optional<Run> find(String tenant, String id) {
         return jdbc.query("SELECT * FROM eval_runs WHERE id = ? AND tenant = ?", RUN, id, tenant).stream().findFirst();
     }

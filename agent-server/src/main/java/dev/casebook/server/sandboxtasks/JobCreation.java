@@ -1,6 +1,7 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
@@ -24,6 +25,7 @@ class JobCreation {
     private final RunModels models;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
+    private final ItemCap cap;
     private final Clock clock = Clock.systemUTC();
 
     JobCreation(SandboxTaskRecords records, SandboxTaskRunner runner, RunModels models, RolloutMemory memory,
@@ -33,6 +35,8 @@ class JobCreation {
         this.models = models;
         this.memory = memory;
         this.settings = settings;
+        this.cap = new ItemCap("sandbox task items", "casebook.sandbox-tasks.max-items", settings.maxItems(),
+                "casebook.sandbox-tasks.max-tenant-items", settings.maxTenantItems());
     }
 
     SandboxTaskRecords.Job create(String tenant, JobRequest request) {
@@ -54,6 +58,9 @@ class JobCreation {
         int tasks = within("tasks", request.tasks(), 4, 1, settings.maxTasks());
         int rollouts = within("rolloutsPerTask", request.rolloutsPerTask(), 2, 1, settings.maxRollouts());
         int concurrency = within("concurrency", request.concurrency(), 2, 1, settings.maxConcurrency());
+        long items = tasks * (1L + rollouts);
+        String breakdown = tasks + " tasks x (1 generation + " + rollouts + " rollouts)";
+        cap.checkRun(items, breakdown);
         int perRound = within("tasksPerRound", request.tasksPerRound(), Math.min(4, tasks), 1, tasks);
         int start = within("startDifficulty", request.startDifficulty(), 2, SandboxTask.MIN_DIFFICULTY,
                 SandboxTask.MAX_DIFFICULTY);
@@ -67,7 +74,10 @@ class JobCreation {
                 RunStatus.QUEUED, new JobSettings(domain, tasks, rollouts, concurrency, perRound, start,
                 mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens())), null, now, null, null,
                 null);
-        records.create(job);
+        cap.admit(tenant, items, breakdown, () -> records.unfinishedItems(tenant), () -> {
+            records.create(job);
+            return job;
+        });
         runner.start(job.id());
         return job;
     }

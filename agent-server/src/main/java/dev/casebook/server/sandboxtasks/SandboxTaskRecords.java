@@ -101,6 +101,21 @@ class SandboxTaskRecords {
         });
     }
 
+    /**
+     * The items the tenant's queued and running jobs may still run: each job's most (a generation and the rollouts of
+     * every task slot) less its finished items.
+     */
+    long unfinishedItems(String tenant) {
+        long open = 0;
+        for (Job job : jdbc.query("SELECT * FROM sandbox_task_jobs WHERE tenant = ? AND status IN ('queued', 'running')",
+                JOB, tenant)) {
+            int done = jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_task_items WHERE run_id = ? AND status NOT IN"
+                    + " ('pending', 'running')", Integer.class, job.id());
+            open += Math.max(0, job.settings().tasks() * (1L + job.settings().rolloutsPerTask()) - done);
+        }
+        return open;
+    }
+
     Optional<Job> find(String tenant, String id) {
         return jdbc.query("SELECT * FROM sandbox_task_jobs WHERE id = ? AND tenant = ?", JOB, id, tenant).stream()
                 .findFirst();

@@ -15,11 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rolloutTime        the wall-time budget of a rollout's agent episode
  * @param callTimeout        how long a {@code generate-task} or {@code failure-analysis} call may take, retries included
  * @param maxTraceChars      the most characters of a failed rollout's trace the failure analysis is shown
+ * @param maxItems           the most items one job may run: tasks x (1 generation + rollouts per task)
+ * @param maxTenantItems     the most items a tenant's unfinished jobs may still run, a new job's included
  */
 @ConfigurationProperties("casebook.sandbox-tasks")
 record SandboxTaskSettings(Integer maxTasks, Integer maxRollouts, Integer maxConcurrency, Integer generationAttempts,
                            Duration validatorTime, Duration referenceTime, Duration rolloutTime, Duration callTimeout,
-                           Integer maxTraceChars) {
+                           Integer maxTraceChars, Integer maxItems, Integer maxTenantItems) {
     SandboxTaskSettings {
         maxTasks = within("max-tasks", maxTasks, 200, 1, 100_000);
         maxRollouts = within("max-rollouts", maxRollouts, 20, 1, 1_000);
@@ -30,6 +32,9 @@ record SandboxTaskSettings(Integer maxTasks, Integer maxRollouts, Integer maxCon
         rolloutTime = positive("rollout-time", rolloutTime, Duration.ofMinutes(10));
         callTimeout = positive("call-timeout", callTimeout, Duration.ofMinutes(5));
         maxTraceChars = within("max-trace-chars", maxTraceChars, 12_000, 500, 1_000_000);
+        maxItems = within("max-items", maxItems, 5_000, 1, 100_000_000);
+        maxTenantItems = within("max-tenant-items", maxTenantItems, Math.max(20_000, maxItems), maxItems,
+                Integer.MAX_VALUE);
     }
 
     private static int within(String key, Integer value, int fallback, int min, int max) {

@@ -3,6 +3,7 @@ package dev.casebook.server.synthesis;
 import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.ModelSettings;
@@ -32,6 +33,7 @@ class DreamCreation {
     private final SynthesisSettings settings;
     private final TaskSettings taskSettings;
     private final ObjectProvider<AgentMemory> memory;
+    private final ItemCap cap;
     private final Clock clock = Clock.systemUTC();
 
     DreamCreation(DreamRecords records, DreamRunner runner, RunModels models, SynthesisSettings settings,
@@ -42,6 +44,8 @@ class DreamCreation {
         this.settings = settings;
         this.taskSettings = taskSettings;
         this.memory = memory;
+        this.cap = new ItemCap("dream rollouts", "casebook.synthesis.max-rollouts", settings.maxRollouts(),
+                "casebook.synthesis.max-tenant-rollouts", settings.maxTenantRollouts());
     }
 
     DreamRecords.Job create(String tenant, DreamRequest request) {
@@ -84,7 +88,12 @@ class DreamCreation {
         }
         DreamRecords.Job job = new DreamRecords.Job(UUID.randomUUID().toString(), tenant, name, RunStatus.QUEUED,
                 dream, null, now, null, null, null);
-        records.create(job, seeds);
+        cap.admit(tenant, maxRollouts, "its rollout budget: " + seeds.size() + " tasks x " + rollouts
+                + " rollouts" + (curriculum.rounds() > 0 ? " plus the curriculum's variations" : ""), () -> records.unfinishedRollouts(tenant),
+                () -> {
+                    records.create(job, seeds);
+                    return job;
+                });
         runner.start(job.id());
         return job;
     }

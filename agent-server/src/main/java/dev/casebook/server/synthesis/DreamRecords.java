@@ -111,6 +111,18 @@ class DreamRecords {
                 + "VALUES (?, ?, ?, ?, ?, 'pending')", rows);
     }
 
+    /** The rollouts the tenant's queued and running jobs may still run: each job's budget less its finished ones. */
+    long unfinishedRollouts(String tenant) {
+        long open = 0;
+        for (Job job : jdbc.query("SELECT * FROM dream_jobs WHERE tenant = ? AND status IN ('queued', 'running')", JOB,
+                tenant)) {
+            int done = jdbc.queryForObject("SELECT COUNT(*) FROM dream_items WHERE run_id = ? AND kind = 'rollout'"
+                    + " AND status NOT IN ('pending', 'running')", Integer.class, job.id());
+            open += Math.max(0, job.settings().maxRollouts() - done);
+        }
+        return open;
+    }
+
     Optional<Job> find(String tenant, String id) {
         return jdbc.query("SELECT * FROM dream_jobs WHERE id = ? AND tenant = ?", JOB, id, tenant).stream().findFirst();
     }

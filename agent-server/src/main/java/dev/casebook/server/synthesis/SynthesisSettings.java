@@ -16,12 +16,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxConcurrency     the largest concurrency a dream job may ask for (default 64)
  * @param maxRollouts        the largest rollout budget of one job (default 10,000)
  * @param replay             the replay buffer of real transitions
+ * @param maxTenantRollouts  the most rollouts a tenant's unfinished jobs may still run, a new job's budget included
+ *                           (default 50,000)
  */
 @ConfigurationProperties("casebook.synthesis")
 public record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
-        Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay) {
+        Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts) {
 
-    public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null);
+    public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null,
+            null);
 
     public SynthesisSettings {
         groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
@@ -31,6 +34,8 @@ public record SynthesisSettings(Integer groundingExamples, Integer experienceAtt
         maxConcurrency = within("max-concurrency", maxConcurrency, 64, 1, 1024);
         maxRollouts = within("max-rollouts", maxRollouts, 10_000, 1, 1_000_000);
         replay = replay == null ? Replay.DEFAULT : replay;
+        maxTenantRollouts = within("max-tenant-rollouts", maxTenantRollouts, Math.max(50_000, maxRollouts),
+                maxRollouts, Integer.MAX_VALUE);
     }
 
     /**
