@@ -108,7 +108,7 @@ class DatasetAccessIT {
         String uploaded = upload(a);
         assertThat(completed(a, create(a, uploaded)).get("correct").asInt()).isEqualTo(1);
         assertProblem(create(new Http(port, KEY_B), uploaded), 400, "no uploaded dataset '" + uploaded + "'");
-        String folderOfA = new DatasetPaths(new EvaluationSettings(null, null, null, "uploads", null),
+        String folderOfA = new DatasetPaths(new EvaluationSettings(null, null, null, "uploads", null, null, null),
                 new dev.casebook.server.security.SecuritySettings(true, null, null)).uploadFolder("tenant-a")
                 .getFileName().toString();
         String traversal = "upload:../" + folderOfA + "/" + uploaded.substring(DatasetPaths.UPLOAD.length());

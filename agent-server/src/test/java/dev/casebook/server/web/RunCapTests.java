@@ -1,0 +1,94 @@
+package dev.casebook.server.web;
+
+import static dev.casebook.server.web.EdgeServer.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The size of evaluation runs, dream jobs and sandbox task jobs is capped per run and per tenant (the items its
+ * unfinished runs may still run), checked before anything is created. The server's model never answers here, so the
+ * runs a test creates stay unfinished until it cancels them.
+ */
+interface RunCapTests {
+
+    EdgeServer server();
+
+    private String upload(Client client, int questions) {
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < questions; i++) {
+            jsonl.append("{\"id\":\"q").append(i).append("\",\"question\":\"Cap question ").append(i)
+                    .append("?\",\"answers\":[\"a\"]}\n");
+        }
+        Client.Reply uploaded = client.upload("/api/evaluations/datasets", "cap.jsonl", jsonl.toString());
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        return uploaded.json().get("dataset").asString();
+    }
+
+    private String created(Client.Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isBetween(200, 299);
+        return reply.json().get("id").asString();
+    }
+
+    @Test
+    default void evaluation_runs_are_capped_per_run_and_per_tenant() {
+        Client a = server().a();
+        String four = upload(a, 4);
+        assertProblem(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"attempts\":2}"), 400,
+                "this asks for 8 evaluation items (4 questions x 2 attempts x 1 epochs), more than"
+                        + " casebook.evaluation.max-items (6)");
+        List<String> runs = new ArrayList<>();
+        try {
+            runs.add(created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"concurrency\":1}")));
+            runs.add(created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"concurrency\":1}")));
+            assertProblem(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\"}"), 429,
+                    "tenant 'tenant-a' has 8 evaluation items not finished yet; this asks for 4 more (4 questions x 1"
+                            + " attempts x 1 epochs), which would pass casebook.evaluation.max-tenant-items (10)");
+            Client b = server().b();
+            String theirs = upload(b, 4);
+            Client.Reply other = b.post("/api/evaluations/runs", "{\"dataset\":\"" + theirs + "\"}");
+            assertThat(other.status()).as("another tenant's cap is its own: " + other.body()).isEqualTo(201);
+            b.post("/api/evaluations/runs/" + other.json().get("id").asString() + "/cancel", "");
+            a.post("/api/evaluations/runs/" + runs.removeFirst() + "/cancel", "");
+            runs.add(created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\"}")));
+        } finally {
+            runs.forEach(id -> a.post("/api/evaluations/runs/" + id + "/cancel", ""));
+        }
+    }
+
+    @Test
+    default void dream_jobs_are_capped_per_job_and_per_tenant() {
+        Client a = server().a();
+        assertProblem(a.post("/api/synthesis/dreams", "{\"tasks\":[\"c1\",\"c2\",\"c3\"],\"rolloutsPerTask\":3}"), 400,
+                "more than casebook.synthesis.max-rollouts (8)");
+        String first = created(a.post("/api/synthesis/dreams", "{\"tasks\":[\"c1\",\"c2\"],\"rolloutsPerTask\":4}"));
+        try {
+            assertProblem(a.post("/api/synthesis/dreams", "{\"tasks\":[\"c3\"],\"rolloutsPerTask\":5}"), 429,
+                    "tenant 'tenant-a' has 8 dream rollouts not finished yet; this asks for 5 more (its rollout"
+                            + " budget: 1 tasks x 5 rollouts), which would pass"
+                            + " casebook.synthesis.max-tenant-rollouts (12)");
+        } finally {
+            a.post("/api/synthesis/dreams/" + first + "/cancel", "");
+        }
+    }
+
+    @Test
+    default void sandbox_task_jobs_are_capped_per_job_and_per_tenant() {
+        Client a = server().a();
+        assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":3,\"rolloutsPerTask\":3}"),
+                400, "this asks for 12 sandbox task items (3 tasks x (1 generation + 3 rollouts)), more than"
+                        + " casebook.sandbox-tasks.max-items (9)");
+        String first = created(a.post("/api/synthesis/sandbox-tasks",
+                "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+        try {
+            assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":3}"),
+                    429, "tenant 'tenant-a' has 8 sandbox task items not finished yet; this asks for 8 more"
+                            + " (2 tasks x (1 generation + 3 rollouts)), which would pass"
+                            + " casebook.sandbox-tasks.max-tenant-items (15)");
+        } finally {
+            a.post("/api/synthesis/sandbox-tasks/" + first + "/cancel", "");
+        }
+    }
+}
