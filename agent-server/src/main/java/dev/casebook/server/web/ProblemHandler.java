@@ -62,7 +62,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<ProblemDetail> badQuery(InvalidParameterException e) {
         return problem(HttpStatus.BAD_REQUEST, "the query string cannot be decoded: each '%' must be followed by two"
-                + " hex digits, and the decoded bytes must be UTF-8 (" + e.getMessage().split("\\. Note")[0] + ")");
+                + " hex digits, and the decoded bytes must be UTF-8 (" + String.valueOf(e.getMessage()).split("\\. Note")[0]
+                + ")");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
