@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.transfer.CaseFormat;
 import dev.casebook.memory.transfer.CaseImporter;
@@ -46,7 +46,7 @@ final class ImportBench {
             texts.add(json.readTree(line).get("case").asText());
         }
         int cases = texts.size();
-        Embedder embedder = LangChainEmbedder.inProcess(BATCH);
+        Embedder embedder = InProcessEmbedder.shared();
         EmbeddingSpace space = new EmbeddingSpace(embedder.modelId(), embedder.dimension());
 
         // warm-up: the model's first batches are slow

@@ -14,6 +14,7 @@ final class Registry {
         Bench.register("dream-throughput", new DreamThroughput());
         Bench.register("sandbox-verify", new SandboxVerifyBench());
         Bench.register("embedding", new EmbeddingThroughputBench());
+        Bench.register("inference", new InferenceBench());
         Bench.register("retrieval", new RetrievalBench());
         Bench.register("import", ImportBench::run);
     }

@@ -6,7 +6,7 @@ import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.VectorQuery;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ final class RetrievalBench implements Bench.Benchmark {
                 throw new IllegalArgumentException("unknown store '" + name + "'; known: " + STORES.keySet());
             }
         }
-        LangChainEmbedder embedder = LangChainEmbedder.inProcess(64);
+        InProcessEmbedder embedder = InProcessEmbedder.shared();
         List<String> questions = BenchData.deepResearcherQuestions(Integer.MAX_VALUE);
         List<float[]> embedded = BenchData.embeddings(embedder, questions);
         List<float[]> queries = embedded.subList(0, queryCount);

@@ -1,10 +1,11 @@
 package dev.casebook.server.memory;
 
+import dev.casebook.inference.InferenceRuntime;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.MemoryRewriter;
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
@@ -26,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Case memory from {@link MemorySettings}: the in-process embedder, the store (Lucene directory or pgvector), the
+ * Case memory from {@link MemorySettings}: the in-process embedder (on the inference runtime's device), the store (Lucene directory or pgvector), the
  * policies, and the {@link AgentMemory} the agent and feedback use. Nothing of it exists with {@code store: none}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,10 +35,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 class MemoryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
 
-    @Bean
+    @Bean(destroyMethod = "close")
     @Conditional(Enabled.class)
-    Embedder embedder() {
-        return LangChainEmbedder.inProcess();
+    Embedder embedder(InferenceRuntime runtime) {
+        return InProcessEmbedder.open(runtime);
     }
 
     @Bean(destroyMethod = "close")

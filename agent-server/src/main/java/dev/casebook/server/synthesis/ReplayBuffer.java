@@ -1,7 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +70,7 @@ class ReplayBuffer {
         if (current == null) {
             synchronized (this) {
                 if (embedder == null) {
-                    embedder = embedders.getIfAvailable(LangChainEmbedder::inProcess);
+                    embedder = embedders.getIfAvailable(InProcessEmbedder::shared);
                 }
                 current = embedder;
             }

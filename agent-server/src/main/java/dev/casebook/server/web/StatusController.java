@@ -1,5 +1,7 @@
 package dev.casebook.server.web;
 
+import dev.casebook.inference.InferenceRuntime;
+import dev.casebook.inference.Placement;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.agent.Agent;
@@ -11,7 +13,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What this server runs with: models per role, case store, embedder, auth. */
+/** What this server runs with: models per role, case store, embedder, where its own models run, auth. */
 @RestController
 class StatusController {
     private final Environment env;
@@ -19,14 +21,17 @@ class StatusController {
     private final ObjectProvider<Agent> agent;
     private final ObjectProvider<CaseStore> store;
     private final ObjectProvider<Embedder> embedder;
+    private final ObjectProvider<InferenceRuntime> inference;
 
     StatusController(Environment env, SecuritySettings security, ObjectProvider<Agent> agent,
-            ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder) {
+            ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder,
+            ObjectProvider<InferenceRuntime> inference) {
         this.env = env;
         this.security = security;
         this.agent = agent;
         this.store = store;
         this.embedder = embedder;
+        this.inference = inference;
     }
 
     @GetMapping("/api/status")
@@ -48,9 +53,27 @@ class StatusController {
         Embedder e = embedder.getIfAvailable();
         out.put("embedder", e == null ? Map.of("model", "none")
                 : Map.of("model", e.modelId(), "dimension", e.dimension()));
+        out.put("inference", inference());
         out.put("auth", security.enabled() ? "api-key" : "off");
         out.put("database", env.getProperty("spring.datasource.url", "").startsWith("jdbc:h2:") ? "embedded"
                 : "postgresql");
+        return out;
+    }
+
+    /** {device: "auto", models: {embeddings: {model, engine, engineVersion, device}, policy: {...}}}. */
+    private Map<String, Object> inference() {
+        InferenceRuntime runtime = inference.getIfAvailable();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (runtime == null) {
+            return out;
+        }
+        out.put("device", runtime.settings().device().toString());
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (Placement p : runtime.placements()) {
+            models.put(p.role(), Map.of("model", p.model(), "engine", p.engine(), "engineVersion",
+                    p.engineVersion(), "device", p.device()));
+        }
+        out.put("models", models);
         return out;
     }
 }

@@ -7,7 +7,7 @@ import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.MemoryRewriter;
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.server.memory.MemorySettings;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by default, never when the setting is off. A real Lucene store and the in-process embedder.
  */
 class CaseSelectionSourcesTest {
-    static final Embedder EMBEDDER = LangChainEmbedder.inProcess();
+    static final Embedder EMBEDDER = InProcessEmbedder.shared();
     static final String TASK = "What does a widget cost in the catalogue?";
 
     @TempDir

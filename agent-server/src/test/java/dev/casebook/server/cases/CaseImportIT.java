@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
@@ -53,7 +53,7 @@ class CaseImportIT {
         @Bean
         @Primary
         Embedder importTestEmbedder() {
-            return LangChainEmbedder.inProcess();
+            return InProcessEmbedder.shared();
         }
 
         @Bean(destroyMethod = "close")

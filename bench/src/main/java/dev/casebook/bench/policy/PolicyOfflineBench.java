@@ -1,6 +1,6 @@
 package dev.casebook.bench.policy;
 
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.testkit.SharedData;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public final class PolicyOfflineBench {
                 (float) a.getDouble("--lr", d.learningRate()));
         List<SelectionPair> pairs = SelectionPair.read(data);
         out.println("policy-offline: " + pairs.size() + " pairs from " + data + ", seed " + settings.seed());
-        OfflinePolicyEvaluation.Report report = new OfflinePolicyEvaluation(settings, LangChainEmbedder.inProcess())
+        OfflinePolicyEvaluation.Report report = new OfflinePolicyEvaluation(settings, InProcessEmbedder.shared())
                 .run(pairs);
         out.print(report.format());
         return report;

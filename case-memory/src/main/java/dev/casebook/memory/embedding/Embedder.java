@@ -16,4 +16,17 @@ public interface Embedder {
 
     /** Embeds in batches; the result has one vector per input, in order. */
     List<float[]> embedAll(List<String> texts);
+
+    /**
+     * {@code text}, when it can be embedded.
+     *
+     * @throws IllegalArgumentException for a null or blank text, naming its position {@code index}
+     */
+    static String requireText(String text, int index) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("text at index " + index + " is " + (text == null ? "null" : "blank")
+                    + "; only non-blank texts can be embedded");
+        }
+        return text;
+    }
 }

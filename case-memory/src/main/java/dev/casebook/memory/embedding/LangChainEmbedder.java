@@ -3,22 +3,20 @@ package dev.casebook.memory.embedding;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * An {@link Embedder} over a LangChain4j {@link EmbeddingModel}: texts are sent in batches of at most
- * {@code batchSize}, and every vector is returned scaled to unit length.
+ * An {@link Embedder} over a LangChain4j {@link EmbeddingModel} (a remote embedding model): texts are sent in
+ * batches of at most {@code batchSize}, and every vector is returned scaled to unit length. The in-process model is
+ * {@link InProcessEmbedder}.
  *
  * <p>Blank texts are rejected with an {@link IllegalArgumentException} naming their position; failures of the model
  * surface as {@link EmbeddingException}.
  */
 public final class LangChainEmbedder implements Embedder {
 
-    /** The model id of {@link #inProcess()}. */
-    public static final String IN_PROCESS_MODEL_ID = "all-minilm-l6-v2-q";
     public static final int DEFAULT_BATCH_SIZE = 32;
 
     private final EmbeddingModel model;
@@ -39,15 +37,6 @@ public final class LangChainEmbedder implements Embedder {
         this.dimension = probeDimension(model, modelId);
     }
 
-    /** The in-process ONNX all-MiniLM-L6-v2 (quantized) model shipped inside its Maven artifact: 384 dimensions. */
-    public static LangChainEmbedder inProcess() {
-        return inProcess(DEFAULT_BATCH_SIZE);
-    }
-
-    public static LangChainEmbedder inProcess(int batchSize) {
-        return new LangChainEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(), IN_PROCESS_MODEL_ID, batchSize);
-    }
-
     @Override
     public String modelId() {
         return modelId;
@@ -64,7 +53,7 @@ public final class LangChainEmbedder implements Embedder {
 
     @Override
     public float[] embed(String text) {
-        return embedAll(List.of(requireText(text, 0))).getFirst();
+        return embedAll(List.of(Embedder.requireText(text, 0))).getFirst();
     }
 
     @Override
@@ -72,7 +61,7 @@ public final class LangChainEmbedder implements Embedder {
         Objects.requireNonNull(texts, "texts");
         List<TextSegment> segments = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            segments.add(TextSegment.from(requireText(texts.get(i), i)));
+            segments.add(TextSegment.from(Embedder.requireText(texts.get(i), i)));
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < segments.size(); from += batchSize) {
@@ -116,14 +105,6 @@ public final class LangChainEmbedder implements Embedder {
             out[i] = vector[i] * scale;
         }
         return out;
-    }
-
-    private static String requireText(String text, int index) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("text at index " + index + " is " + (text == null ? "null" : "blank")
-                    + "; only non-blank texts can be embedded");
-        }
-        return text;
     }
 
     private static int probeDimension(EmbeddingModel model, String modelId) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.casebook.inference.InferenceEngine;
+import dev.casebook.inference.InferenceRuntime;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -23,15 +25,16 @@ class LangChainEmbedderIT {
 
     @BeforeAll
     static void loadModel() {
+        // DJL's engine first: it must create the process's ONNX Runtime environment (InProcessEmbedderIT needs it)
+        InferenceRuntime.shared().engine(InferenceEngine.ONNX_RUNTIME);
         model = new AllMiniLmL6V2QuantizedEmbeddingModel();
-        embedder = new LangChainEmbedder(model, LangChainEmbedder.IN_PROCESS_MODEL_ID, 4);
+        embedder = new LangChainEmbedder(model, "all-minilm-l6-v2-q", 4);
     }
 
     @Test
     void reports_384_dimensions_and_a_stable_model_id() {
         assertThat(embedder.dimension()).isEqualTo(384);
         assertThat(embedder.modelId()).isEqualTo("all-minilm-l6-v2-q");
-        assertThat(LangChainEmbedder.inProcess().modelId()).isEqualTo(embedder.modelId());
         assertThat(embedder.embed("What is the capital of France?")).hasSize(384);
     }
 

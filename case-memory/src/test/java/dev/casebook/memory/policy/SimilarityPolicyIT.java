@@ -11,7 +11,7 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.EmbeddingSpace;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.testkit.SharedData;
 import java.io.BufferedReader;
@@ -174,7 +174,7 @@ class SimilarityPolicyIT {
 
     @Test
     void on_the_memento_case_bank_a_reworded_question_selects_its_case_first_and_keeps_the_mix() throws Exception {
-        LangChainEmbedder embedder = LangChainEmbedder.inProcess();
+        InProcessEmbedder embedder = InProcessEmbedder.shared();
         ObjectMapper json = new ObjectMapper();
         List<Case> cases = new ArrayList<>();
         try (BufferedReader lines = Files.newBufferedReader(SharedData.file("memento/memory.jsonl"))) {

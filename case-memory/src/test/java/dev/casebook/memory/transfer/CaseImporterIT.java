@@ -12,7 +12,7 @@ import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.LangChainEmbedder;
+import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.testkit.SharedData;
 import dev.casebook.testkit.TestPostgres;
@@ -41,7 +41,7 @@ class CaseImporterIT {
 
     @BeforeAll
     static void loadModel() {
-        embedder = LangChainEmbedder.inProcess();
+        embedder = InProcessEmbedder.shared();
     }
 
     @AfterAll

@@ -108,7 +108,16 @@ public final class QNetwork implements AutoCloseable {
 
     /** A freshly initialised network on {@link TorchRuntime#device()}, its weights drawn with {@code seed}. */
     public static QNetwork create(Settings settings, long seed) {
-        return new QNetwork(settings, newModel(settings), seed);
+        return create(settings, seed, TorchRuntime.device());
+    }
+
+    /**
+     * A freshly initialised network on {@code device} of the PyTorch engine (benchmarks measure each device), its
+     * weights drawn with {@code seed}.
+     */
+    public static QNetwork create(Settings settings, long seed, Device device) {
+        TorchRuntime.engine();
+        return new QNetwork(settings, newModel(settings, device), seed);
     }
 
     /**
@@ -134,8 +143,8 @@ public final class QNetwork implements AutoCloseable {
         }
     }
 
-    private static Model newModel(Settings settings) {
-        Model model = Model.newInstance("casebook-q", TorchRuntime.device(), TorchRuntime.ENGINE);
+    private static Model newModel(Settings settings, Device device) {
+        Model model = Model.newInstance(TorchRuntime.MODEL, device, TorchRuntime.ENGINE);
         model.setBlock(block(settings));
         return model;
     }
