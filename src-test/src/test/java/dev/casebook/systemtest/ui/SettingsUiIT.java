@@ -39,12 +39,15 @@ class SettingsUiIT {
     }
 
     @Test
-    void the_models_store_and_auth_mode_in_use_are_shown() {
+    void the_models_store_inference_devices_and_auth_mode_in_use_are_shown() {
         browser.open(server.baseUrl() + "/#/settings");
 
         String status = browser.visible(".status-facts").getText();
 
         assertThat(status).contains("models · planner · model").contains("store · type").contains("auth\noff");
+        assertThat(status).as("where the server's own models run").contains("inference · device\nauto")
+                .contains("inference · models · embeddings · engine\nOnnxRuntime")
+                .contains("inference · models · embeddings · device\ncpu()");
         browser.screenshot("settings-status");
     }
 
