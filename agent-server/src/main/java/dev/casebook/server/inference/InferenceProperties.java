@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param device           {@code auto} (default: a GPU when the engine finds a usable one), {@code cpu},
  *                         {@code gpu} or {@code gpu:N}
- * @param embeddingThreads ONNX Runtime's intra-op threads for the embedding model; 0 (default) for one per core
+ * @param embeddingThreads ONNX Runtime's intra-op threads per forward pass of the embedding model (default 1); 0 for
+ *                         one per core
  * @param policyThreads    libtorch's threads for the Q-network (default 1)
  * @param batch            the embedding model's batching queue, shared by all callers
  */
@@ -19,10 +20,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record InferenceProperties(String device, Integer embeddingThreads, Integer policyThreads, Batch batch) {
 
     /**
-     * @param window  how long a batch waits for more texts after its first (default 2ms; 0 runs what is queued)
-     * @param maxSize most token sequences in one batch (default 64)
+     * @param window  how long a worker waits for more sequences after the first (default 0: run what is queued)
+     * @param maxSize most token sequences a worker takes at a time (default 8)
      * @param maxWait longest a caller waits for its vectors before an error (default 60s)
-     * @param workers threads running batches (default 1)
+     * @param workers forward passes running at once (default: one per core, at most 4)
      */
     public record Batch(Duration window, Integer maxSize, Duration maxWait, Integer workers) {
     }
