@@ -2,6 +2,7 @@ package dev.casebook.tools.code;
 
 import dev.casebook.tools.ToolInfrastructureException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ public final class ProcessSandbox {
             Files.createDirectory(workspace);
             long staged = 0;
             for (Map.Entry<String, String> file : request.files().entrySet()) {
-                staged += Files.size(Files.writeString(workspace.resolve(file.getKey()), file.getValue()));
+                staged += Files.size(writeText(workspace.resolve(file.getKey()), file.getValue()));
             }
             for (Path attachment : request.attachments()) {
                 Path copy = workspace.resolve(attachment.getFileName().toString());
@@ -156,7 +157,7 @@ public final class ProcessSandbox {
                 Files.createDirectory(program);
                 for (Map.Entry<String, String> file : request.program().entrySet()) {
                     Path target = program.resolve(file.getKey());
-                    Files.writeString(target, file.getValue());
+                    writeText(target, file.getValue());
                     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
                 }
                 Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -177,6 +178,15 @@ public final class ProcessSandbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Writes a program's or a workspace's file as UTF-8. Its text may come from a model, which can send an unpaired
+     * surrogate: that has no UTF-8 form and is written as {@code ?}, rather than failing the run as if the sandbox
+     * were broken.
+     */
+    static Path writeText(Path target, String text) throws IOException {
+        return Files.write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private SandboxRun execute(Launch.Plan plan) throws IOException {

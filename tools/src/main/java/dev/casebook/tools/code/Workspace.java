@@ -40,7 +40,7 @@ public final class Workspace implements AutoCloseable {
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Path target = workspace.resolve(file.getKey());
                 Files.createDirectories(target.getParent());
-                Files.writeString(target, file.getValue());
+                ProcessSandbox.writeText(target, file.getValue());
             }
             try (var all = Files.walk(path)) {
                 for (Path entry : all.toList()) {

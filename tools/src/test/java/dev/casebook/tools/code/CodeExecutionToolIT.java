@@ -284,4 +284,12 @@ class CodeExecutionToolIT {
         assertThat(run(tool, "ruby", "puts 1", List.of()))
                 .isEqualTo(ToolResult.failed("cannot run ruby code here; available languages: python, java"));
     }
+
+    @Test
+    void runs_a_program_whose_text_holds_an_unpaired_surrogate_a_model_sent() {
+        ToolResult result = python("print(6 * 7)  # a model wrote \ud800 here");
+
+        assertThat(result).as(result.text()).isInstanceOf(ToolResult.Ok.class);
+        assertThat(result.text()).contains("stdout:\n42");
+    }
 }
