@@ -11,16 +11,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Works one batch run on this instance: claims items (at most {@link #prepare() concurrency} at once, as many as
  * there are free slots in one claim, each item on a virtual thread), and completes the run when no item is pending
  * or running anywhere. Stopping it (cancel, shutdown) interrupts the running items and gives their claims back, so
  * they run again later; a subclass writes an item's results through {@link #record}, which skips them once the run
- * is being stopped and is never interrupted halfway.
+ * is being stopped and is never interrupted halfway. An item that fails unexpectedly, its record included, ends
+ * {@code done} with outcome {@code internal_error} ({@link BatchTables#fail}): its thread never leaves a claim that
+ * nobody works.
  *
  * @param <I> an item as the subclass reads it when claimed
  */
@@ -36,10 +40,22 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
     private final ReentrantReadWriteLock writing = new ReentrantReadWriteLock();
     private volatile boolean stopped;
     private volatile Thread thread;
-    /** The items running here by seq: their threads and when they were claimed ({@link System#nanoTime}). */
+    /** The items running here by seq. */
     private final Map<Integer, Running> running = new ConcurrentHashMap<>();
 
-    private record Running(Thread thread, long claimedAt) {
+    /**
+     * An item running here: its thread, when it was claimed ({@link System#nanoTime}), and whether it went through
+     * {@link #record} (then it writes nothing more that its claim fences, and is no longer interrupted for a lost one).
+     */
+    private static final class Running {
+        final Thread thread;
+        final long claimedAt;
+        volatile boolean recorded;
+
+        Running(Thread thread, long claimedAt) {
+            this.thread = thread;
+            this.claimedAt = claimedAt;
+        }
     }
 
     /** A run's item as a subclass reads it: {@code seq} is its key within the run. */
@@ -74,7 +90,10 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
     /** Claims up to {@code limit} items for this instance ({@link BatchTables#claim}) and reads them. */
     protected abstract List<I> claim(int limit);
 
-    /** Works one claimed item and records it, unless {@link #stopped()} by then. Runs on its own virtual thread. */
+    /**
+     * Works one claimed item and records it, unless {@link #stopped()} by then. Runs on its own virtual thread. An
+     * exception it throws ends the item {@code internal_error}, unless the run is being stopped.
+     */
     protected abstract void execute(I item);
 
     /**
@@ -95,48 +114,84 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
     /**
      * Runs an item's writes (its record, its rewards) unless the run is being stopped, and returns whether they ran.
      * A stop waits for writes under way before it interrupts the items, so no write is torn by an interrupt (which can
-     * close a database connection) and no item is left half recorded.
+     * close a database connection) and no item is left half recorded. Once they ran (or threw), the item is recorded:
+     * a renewal no longer takes it for lost.
      */
-    protected final boolean record(Runnable writes) {
+    protected final boolean record(I item, Runnable writes) {
         writing.readLock().lock();
         try {
             if (stopped()) {
                 return false;
             }
-            writes.run();
+            try {
+                writes.run();
+            } finally {
+                Running here = running.get(item.seq());
+                if (here != null) {
+                    here.recorded = true;
+                }
+            }
             return true;
         } finally {
             writing.readLock().unlock();
         }
     }
 
+    /** The seqs of the items that run here now: the claims this instance renews. */
+    public final Set<Integer> working() {
+        return Set.copyOf(running.keySet());
+    }
+
     /**
-     * Interrupts the items running here that were claimed before {@code claimedBefore} ({@link System#nanoTime}) and
-     * whose claims no longer stand: {@code held} are the seqs this instance still holds. Another instance took those
-     * items back after this one failed to renew its lease (a pause, the database out of reach), so they must record
-     * nothing more here; an item's writes under way finish first, as for a stop. Returns the seqs interrupted.
+     * Interrupts the items running here that were claimed before {@code claimedBefore} ({@link System#nanoTime}),
+     * have not recorded yet, and whose claims no longer stand: {@code held} are the seqs this instance still holds.
+     * Another instance took those items back after this one failed to renew its lease (a pause, the database out of
+     * reach), so they must record nothing more here; an item's writes under way finish first, as for a stop (an item
+     * that recorded meanwhile gave its claim up itself). Returns the seqs interrupted.
      */
     public final List<Integer> interruptLost(Set<Integer> held, long claimedBefore) {
-        List<Integer> lost = new ArrayList<>();
-        running.forEach((seq, item) -> {
-            if (item.claimedAt() < claimedBefore && !held.contains(seq)) {
-                lost.add(seq);
-            }
-        });
-        if (!lost.isEmpty()) {
-            writing.writeLock().lock();
-            try {
-                for (Integer seq : lost) {
-                    Running item = running.get(seq);
-                    if (item != null) {
-                        item.thread().interrupt();
-                    }
-                }
-            } finally {
-                writing.writeLock().unlock();
-            }
+        if (running.entrySet().stream().noneMatch(e -> lost(e.getKey(), e.getValue(), held, claimedBefore))) {
+            return List.of();
         }
-        return lost;
+        writing.writeLock().lock();
+        try {
+            List<Integer> lost = new ArrayList<>();
+            running.forEach((seq, item) -> {
+                if (lost(seq, item, held, claimedBefore)) {
+                    item.thread.interrupt();
+                    lost.add(seq);
+                }
+            });
+            return lost;
+        } finally {
+            writing.writeLock().unlock();
+        }
+    }
+
+    private static boolean lost(int seq, Running item, Set<Integer> held, long claimedBefore) {
+        return !item.recorded && item.claimedAt < claimedBefore && !held.contains(seq);
+    }
+
+    /**
+     * An item failed unexpectedly (its agent, its scoring, its record): unless the run is being stopped (then its
+     * claim is given back) it ends {@code internal_error}. When even that cannot be written, its claim is no longer
+     * renewed, runs out after a lease and is given back.
+     */
+    private void failed(I item, long started, RuntimeException e) {
+        if (stopped()) {
+            log.debug("{} {}: item {} failed once stopped (the run stops, or its claim was lost): {}", kind, runId,
+                    item.seq(), e.toString());
+            return;
+        }
+        log.error("{} {}: item {} failed unexpectedly; it ends failed (internal_error)", kind, runId, item.seq(), e);
+        String detail = NestedExceptionUtils.getMostSpecificCause(e).toString();
+        try {
+            record(item, () -> tables.fail(runId, item.seq(), instance, detail,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), clock.instant()));
+        } catch (RuntimeException again) {
+            log.error("{} {}: item {} could not record that it failed either; its claim is given back once its lease "
+                    + "ran out", kind, runId, item.seq(), again);
+        }
     }
 
     /**
@@ -201,6 +256,8 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
                         running.put(seq, new Running(Thread.currentThread(), claimedAt));
                         try {
                             execute(item);
+                        } catch (RuntimeException e) {
+                            failed(item, claimedAt, e);
                         } finally {
                             running.remove(seq);
                             slots.release();

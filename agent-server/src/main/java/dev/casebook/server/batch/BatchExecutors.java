@@ -56,6 +56,12 @@ public final class BatchExecutors {
         return executor == null ? List.of() : executor.interruptLost(held, claimedBefore);
     }
 
+    /** The seqs of the run's items that run here now; none when this instance does not work the run. */
+    public Set<Integer> working(String runId) {
+        BatchExecutor<?> executor = active.get(runId);
+        return executor == null ? Set.of() : executor.working();
+    }
+
     /** The runs this instance works now. */
     public List<String> activeRunIds() {
         return List.copyOf(active.keySet());

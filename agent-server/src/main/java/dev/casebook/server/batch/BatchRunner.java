@@ -27,9 +27,10 @@ import org.springframework.context.event.EventListener;
  * <p>Leases, as the task queue's ({@code casebook.tasks.lease}, {@code renew-interval}): every renew interval this
  * instance renews the runs it works and the items it holds of them; it gives back the items other instances hold
  * without renewing them for a lease (they crashed or lost the database), so they run again, and it takes up the
- * unfinished runs nobody renewed for a lease. An instance that finds at its renewal that it lost a claim so
- * interrupts that item, which records nothing more; its records are written only where the claim is still its own
- * anyway.
+ * unfinished runs nobody renewed for a lease. An instance renews only the items it works: a claim of its own that no
+ * thread here works any more (its item could not even record that it failed) runs out like any other and is given
+ * back. An instance that finds at its renewal that it lost a claim so interrupts that item, which records nothing
+ * more; its records are written only where the claim is still its own anyway.
  */
 public abstract class BatchRunner {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -104,17 +105,18 @@ public abstract class BatchRunner {
             Instant now = clock.instant();
             for (String runId : executors.activeRunIds()) {
                 long renewing = System.nanoTime();
-                List<Integer> lost = executors.interruptLost(runId, tables.renew(runId, instance, now), renewing);
+                Set<Integer> held = tables.renew(runId, instance, executors.working(runId), now);
+                List<Integer> lost = executors.interruptLost(runId, held, renewing);
                 if (!lost.isEmpty()) {
                     log.warn("{} {}: item(s) {} were taken back by another instance after this one ({}) did not renew "
                             + "them; stopped here, they record nothing", names.one(), runId, lost, instance);
                 }
             }
             Instant expired = now.minus(lease);
-            int released = tables.releaseExpired(instance, expired);
+            int released = tables.releaseExpired(expired);
             if (released > 0) {
-                log.warn("{} item claim(s) of other instances were not renewed for {}: given back to run again",
-                        released, lease);
+                log.warn("{} item claim(s) were not renewed for {} (their instance stopped renewing them, or nothing "
+                        + "works them): given back to run again", released, lease);
             }
             for (String runId : tables.unworkedRunIds(expired)) {
                 if (!executors.active(runId) && !declined.contains(runId)) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -149,27 +150,45 @@ public final class BatchTables {
     }
 
     /**
-     * Renews this instance's lease on a run it works: the run's {@code worked_at} and the {@code claimed_at} of the
-     * items it holds of it are set to {@code now}. Returns the seqs of the items it still holds.
+     * Renews this instance's lease on a run it works: the run's {@code worked_at}, and the {@code claimed_at} of the
+     * items it works ({@code working}) of those it holds, are set to {@code now}. Returns the seqs of the items it
+     * still holds. A claim of this instance that no thread here works is not renewed: it runs out like a crashed
+     * instance's and is given back ({@link #releaseExpired}).
      */
-    public Set<Integer> renew(String runId, String instance, Instant now) {
+    public Set<Integer> renew(String runId, String instance, Set<Integer> working, Instant now) {
         jdbc.update("UPDATE " + runs + " SET worked_at = ? WHERE id = ? AND status IN ('queued', 'running')",
                 Timestamp.from(now), runId);
-        jdbc.update("UPDATE " + items + " SET claimed_at = ? WHERE run_id = ? AND status = 'running' AND claimed_by = ?",
-                Timestamp.from(now), runId, instance);
+        if (!working.isEmpty()) {
+            List<Object> args = new ArrayList<>(List.of(Timestamp.from(now), runId, instance));
+            args.addAll(working);
+            jdbc.update("UPDATE " + items + " SET claimed_at = ? WHERE run_id = ? AND status = 'running' AND "
+                    + "claimed_by = ? AND seq IN (" + String.join(",", Collections.nCopies(working.size(), "?")) + ")",
+                    args.toArray());
+        }
         return new HashSet<>(jdbc.queryForList("SELECT seq FROM " + items + " WHERE run_id = ? AND status = 'running' "
                 + "AND claimed_by = ?", Integer.class, runId, instance));
     }
 
     /**
-     * Gives back the claims of other instances on unfinished runs that were not renewed since {@code before} (their
-     * instance crashed or lost the database): those items run again. Returns how many.
+     * Gives back the claims on unfinished runs that were not renewed since {@code before}: their instance crashed or
+     * lost the database, or no thread works them any more. Those items run again. Returns how many.
      */
-    public int releaseExpired(String instance, Instant before) {
+    public int releaseExpired(Instant before) {
         return jdbc.update("UPDATE " + items + " SET status = 'pending', claimed_by = NULL, claimed_at = NULL "
                 + "WHERE run_id IN (SELECT id FROM " + runs + " WHERE status IN ('queued', 'running')) "
-                + "AND status = 'running' AND claimed_by <> ? AND (claimed_at IS NULL OR claimed_at < ?)", instance,
-                Timestamp.from(before));
+                + "AND status = 'running' AND (claimed_at IS NULL OR claimed_at < ?)", Timestamp.from(before));
+    }
+
+    /**
+     * Ends an item this instance holds as failed: {@code done} with outcome {@code internal_error} and the
+     * {@code detail} of what went wrong, its claim given up. Every kind of item table has these columns. False (and
+     * nothing written) when the claim no longer stands.
+     */
+    public boolean fail(String runId, int seq, String instance, String detail, long millis, Instant now) {
+        return jdbc.update("UPDATE " + items + " SET status = 'done', outcome = 'internal_error', detail = ?, "
+                + "millis = ?, finished_at = ?, claimed_by = NULL "
+                + "WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?", detail, millis,
+                Timestamp.from(now), runId, seq, instance) == 1;
     }
 
     /** Unfinished runs that no instance renewed since {@code before} (nor started, nor created since then). */

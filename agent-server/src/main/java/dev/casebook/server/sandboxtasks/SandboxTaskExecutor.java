@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * virtual thread). A generation asks the generator for a task at the level the {@link Curriculum} gives the round,
  * verifies it in the sandbox and records it, kept or discarded, adding the kept task's rollouts; a rollout runs the
  * agent on the task ({@link Rollout}) and records its reward. A stopped executor records nothing more, so interrupted
- * items run again later and finished ones never do. An item that fails unexpectedly is recorded as an error, so the
- * job still ends.
+ * items run again later and finished ones never do. An item that fails unexpectedly is recorded as an error
+ * ({@code internal_error}), so the job still ends.
  */
 final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     private static final Logger log = LoggerFactory.getLogger(SandboxTaskExecutor.class);
@@ -86,15 +86,18 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                 return;
             }
             log.error("sandbox task job {}: item {} failed unexpectedly", runId, item.seq(), e);
-            if (generation) {
-                context.records().finishGeneration(job, item, instance, new SandboxTaskRecords.Generation(
-                        item.difficulty() == null ? curriculum.start() : item.difficulty(), null, false,
-                        "internal_error", e.toString(), null, 0, millisSince(started)), clock.instant());
-            } else {
-                context.records().finishRollout(runId, item.seq(), instance, new SandboxTaskRecords.RolloutResult(
-                        null, null, null, "error", null, null, "internal_error", e.toString(), 0,
-                        millisSince(started)), clock.instant());
-            }
+            // as a generation or rollout that failed; when even that cannot be recorded, BatchExecutor ends the item
+            record(item, () -> {
+                if (generation) {
+                    context.records().finishGeneration(job, item, instance, new SandboxTaskRecords.Generation(
+                            item.difficulty() == null ? curriculum.start() : item.difficulty(), null, false,
+                            "internal_error", e.toString(), null, 0, millisSince(started)), clock.instant());
+                } else {
+                    context.records().finishRollout(runId, item.seq(), instance, new SandboxTaskRecords.RolloutResult(
+                            null, null, null, "error", null, null, "internal_error", e.toString(), 0,
+                            millisSince(started)), clock.instant());
+                }
+            });
         }
     }
 
@@ -112,8 +115,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                     u.reason(), u.detail(), null, u.tokens(), millisSince(started));
             case TaskGenerator.Generated.Proposed p -> verify(p.task(), level, p.tokens(), started);
         };
-        if (result != null && !stopped()) {
-            records.finishGeneration(job, item, instance, result, clock.instant());
+        if (result != null) {
+            record(item, () -> records.finishGeneration(job, item, instance, result, clock.instant()));
         }
     }
 
@@ -142,8 +145,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         SandboxTaskRecords.TaskRow row = context.records().task(runId, item.slot()).orElseThrow(
                 () -> new IllegalStateException("rollout " + item.seq() + " has no task in slot " + item.slot()));
         SandboxTaskRecords.RolloutResult result = rollout.run(job, row, item.seq(), this::stopped);
-        if (result != null && !stopped()) {
-            context.records().finishRollout(runId, item.seq(), instance, result, clock.instant());
+        if (result != null) {
+            record(item, () -> context.records().finishRollout(runId, item.seq(), instance, result, clock.instant()));
         }
     }
 

@@ -73,7 +73,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         if (DreamRecords.CURRICULUM.equals(item.kind())) {
             vary(item);
         } else {
-            record(item, rollout.dream(job, item));
+            finish(item, rollout.dream(job, item));
         }
     }
 
@@ -84,11 +84,11 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         } catch (InterruptedException e) {
             return; // the claim is given back; the round runs again
         }
-        record(() -> context.records().finishCurriculum(runId, item, instance, proposal, clock.instant()));
+        record(item, () -> context.records().finishCurriculum(runId, item, instance, proposal, clock.instant()));
     }
 
     /** Records the rollout, unless the job is being stopped: then its claim is given back and it runs again. */
-    private void record(DreamRecords.Item item, DreamRollout.Dreamed dreamed) {
+    private void finish(DreamRecords.Item item, DreamRollout.Dreamed dreamed) {
         String outcome = switch (dreamed.outcome()) {
             case Outcome.Answered a -> "answered";
             case Outcome.Failed f -> f.reason();
@@ -101,7 +101,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
                 DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
         Step.Rewarded reward = dreamed.judged()
                 ? new Step.Rewarded(dreamed.reward(), "experience-model", dreamed.judgeTokens(), 0) : null;
-        record(() -> {
+        record(item, () -> {
             context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome(), reward);
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
             if (recorded && reward != null && context.memory() != null

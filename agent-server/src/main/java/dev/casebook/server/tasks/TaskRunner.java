@@ -23,23 +23,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the tasks this instance claimed, each on its own virtual thread, at most {@code casebook.tasks.max-running}
  * at once, and records what happens through the claim: once the claim no longer stands, nothing more is written.
- * A run stops when its thread is interrupted, for one of three reasons: a cancel (the outcome is recorded,
- * {@code cancelled}), a lost claim (the task was taken back and may run elsewhere: nothing is recorded), or this
- * instance stopping (the claim is given back and the task runs again). Record writes hold a per-task lock that the
- * interrupt waits for, so a write is never torn by it. {@link TaskQueue} claims queued tasks for it and renews the
- * leases.
+ * A run stops when its thread is interrupted, for one of four reasons: a cancel (the outcome is recorded,
+ * {@code cancelled}), a lost claim (the task was taken back and may run elsewhere: nothing is recorded), this
+ * instance stopping (the claim is given back and the task runs again), or a step that could not be recorded (the
+ * task ends {@code failed}, reason {@code internal_error}, as it does when its outcome cannot be recorded: a task is
+ * never left running without a runner). Record writes hold a per-task lock that the interrupt waits for, so a write
+ * is never torn by it. {@link TaskQueue} claims queued tasks for it and renews the leases.
  */
 @Component
 public class TaskRunner implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
     /** Why a run was interrupted. */
-    enum Stop { CANCEL, CLAIM_LOST, SHUTDOWN }
+    enum Stop { CANCEL, CLAIM_LOST, SHUTDOWN, UNRECORDED }
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
@@ -186,7 +188,11 @@ public class TaskRunner implements DisposableBean {
         }
     }
 
+    /** Records a step; one that cannot be recorded stops the run, which then ends {@code internal_error}. */
     private Void record(Running r, int seq, Step step) {
+        if (r.unrecorded != null) {
+            return null; // the trace already has a gap: the run is stopping, and ends failed
+        }
         try {
             if (!records.appendStep(r.claim, seq, step)) {
                 r.stop(Stop.CLAIM_LOST); // this thread: the agent sees the interrupt and stops
@@ -194,32 +200,82 @@ public class TaskRunner implements DisposableBean {
             }
             events.publish(r.claim.taskId(), seq, StepJson.type(step), records.stepView(r.claim.taskId(), seq, step));
         } catch (RuntimeException e) {
-            log.error("could not record step {} of task {}", seq, r.claim.taskId(), e);
+            log.error("task {}: step {} ({}) could not be recorded; the task stops and ends failed", r.claim.taskId(),
+                    seq, StepJson.type(step), e);
+            r.unrecorded = "step " + seq + " (" + StepJson.type(step) + ") could not be recorded: " + cause(e);
+            r.stop(Stop.UNRECORDED);
         }
         return null;
     }
 
-    /** Records the outcome through the claim, or gives the claim back, or (claim lost) writes nothing. */
+    /**
+     * Records the outcome through the claim, or gives the claim back, or (claim lost) writes nothing. An outcome that
+     * cannot be recorded, or a run whose steps could not be, ends the task {@code failed} ({@code internal_error});
+     * only when even that cannot be written is the task left to its lease (the database is out of reach).
+     */
     private void end(Running r, Outcome outcome, Timer.Sample sample) {
         Claim claim = r.claim;
         if (r.stop == Stop.SHUTDOWN && outcome instanceof Outcome.Failed) { // failed because it was interrupted
-            boolean released = claims.release(claim, settings.maxAttempts());
-            log.info("task {} (attempt {}) given back as this instance stops{}", claim.taskId(), claim.attempt(),
-                    released ? "" : ": it was no longer claimed here");
-            events.abandon(claim.taskId());
+            giveBack(claim);
             return;
         }
-        if (r.stop == Stop.CLAIM_LOST || !records.finish(claim, outcome)) {
-            log.warn("task {}: attempt {} on '{}' lost its claim (its lease ran out and it was taken back); stopped "
-                    + "without recording an outcome", claim.taskId(), claim.attempt(), claim.runner());
-            metrics.counter("casebook.tasks.claims_lost").increment();
-            events.abandon(claim.taskId());
+        if (r.stop == Stop.CLAIM_LOST) {
+            lost(claim);
             return;
         }
-        String status = TaskRecords.status(outcome).wireName();
+        Outcome ended = r.unrecorded == null ? outcome : internalError(r.unrecorded, outcome);
+        boolean finished;
+        try {
+            finished = records.finish(claim, ended);
+        } catch (RuntimeException e) {
+            log.error("task {}: its outcome could not be recorded; it ends failed", claim.taskId(), e);
+            ended = internalError("its outcome (" + TaskRecords.status(ended).wireName() + ") could not be recorded: "
+                    + cause(e), outcome);
+            try {
+                finished = records.finish(claim, ended);
+            } catch (RuntimeException again) {
+                log.error("task {}: attempt {} could not record that it failed either; it runs again once its lease "
+                        + "ran out", claim.taskId(), claim.attempt(), again);
+                events.abandon(claim.taskId());
+                return;
+            }
+        }
+        if (!finished) {
+            lost(claim);
+            return;
+        }
+        String status = TaskRecords.status(ended).wireName();
         sample.stop(metrics.timer("casebook.tasks.duration", "status", status));
         metrics.counter("casebook.tasks.finished", "status", status).increment();
         events.end(claim.taskId(), status);
+    }
+
+    private void lost(Claim claim) {
+        log.warn("task {}: attempt {} on '{}' lost its claim (its lease ran out and it was taken back); stopped "
+                + "without recording an outcome", claim.taskId(), claim.attempt(), claim.runner());
+        metrics.counter("casebook.tasks.claims_lost").increment();
+        events.abandon(claim.taskId());
+    }
+
+    private void giveBack(Claim claim) {
+        try {
+            boolean released = claims.release(claim, settings.maxAttempts());
+            log.info("task {} (attempt {}) given back as this instance stops{}", claim.taskId(), claim.attempt(),
+                    released ? "" : ": it was no longer claimed here");
+        } catch (RuntimeException e) {
+            log.warn("task {} (attempt {}) could not be given back as this instance stops; it runs again once its "
+                    + "lease ran out: {}", claim.taskId(), claim.attempt(), e.toString());
+        }
+        events.abandon(claim.taskId());
+    }
+
+    /** The run's outcome replaced by a failure that says what could not be recorded; tokens and selections kept. */
+    private static Outcome internalError(String detail, Outcome outcome) {
+        return new Outcome.Failed("internal_error", detail, outcome.selected(), outcome.tokens());
+    }
+
+    private static String cause(RuntimeException e) {
+        return NestedExceptionUtils.getMostSpecificCause(e).toString();
     }
 
     /**
@@ -248,6 +304,8 @@ public class TaskRunner implements DisposableBean {
         final ReentrantLock lock = new ReentrantLock();
         volatile Thread thread;
         volatile Stop stop;
+        /** What could not be recorded of the run, once something could not; then nothing more is written of it. */
+        volatile String unrecorded;
 
         Running(Claim claim) {
             this.claim = claim;

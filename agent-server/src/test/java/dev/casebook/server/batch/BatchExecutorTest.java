@@ -21,7 +21,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * A batch run on the embedded database (H2, as the server runs it by default): the run completes only after every
  * item's thread has returned, so writes an item makes after it is recorded as done (a reward to case memory) are
  * visible once the run reads as completed; an item whose claim another instance took back is interrupted and records
- * nothing.
+ * nothing, while one that recorded is never taken for lost; an item that fails, its record included, ends
+ * {@code internal_error}; a claim that nothing works here is not renewed and is given back once it ran out.
  */
 class BatchExecutorTest {
     final DriverManagerDataSource data = new DriverManagerDataSource("jdbc:h2:mem:batch-" + UUID.randomUUID()
@@ -36,7 +37,8 @@ class BatchExecutorTest {
                     finished_at TIMESTAMP)""");
         jdbc.execute("""
                 CREATE TABLE items (run_id VARCHAR(40), seq INT, epoch INT, status VARCHAR(20), claimed_by VARCHAR(40),
-                    claimed_at TIMESTAMP, PRIMARY KEY (run_id, seq))""");
+                    claimed_at TIMESTAMP, outcome VARCHAR(100), detail VARCHAR(2000), millis BIGINT,
+                    finished_at TIMESTAMP, PRIMARY KEY (run_id, seq))""");
         jdbc.update("INSERT INTO runs (id, status, created_at) VALUES ('r', 'queued', CURRENT_TIMESTAMP)");
         for (int seq = 0; seq < items; seq++) {
             jdbc.update("INSERT INTO items (run_id, seq, epoch, status) VALUES ('r', ?, 0, 'pending')", seq);
@@ -74,9 +76,10 @@ class BatchExecutorTest {
             work.accept(this, item.seq());
         }
 
-        /** Records the item as done through {@link #record}; false when that skipped it. */
+        /** Records the item as done through {@link #record}, as the runs do (its claim given up); false when skipped. */
         boolean recordDone(int seq) {
-            return record(() -> jdbc.update("UPDATE items SET status = 'done' WHERE run_id = 'r' AND seq = ?", seq));
+            return record(new Seq(seq), () -> jdbc.update("UPDATE items SET status = 'done', claimed_by = NULL "
+                    + "WHERE run_id = 'r' AND seq = ? AND claimed_by = 'here'", seq));
         }
     }
 
@@ -121,7 +124,7 @@ class BatchExecutorTest {
         long renewing = System.nanoTime();
         // this instance did not renew in time: another one took item 0 back and runs it now
         jdbc.update("UPDATE items SET claimed_by = 'other' WHERE run_id = 'r' AND seq = 0");
-        Set<Integer> held = tables.renew("r", "here", Instant.now());
+        Set<Integer> held = tables.renew("r", "here", run.working(), Instant.now());
         assertThat(held).doesNotContain(0);
         assertThat(run.interruptLost(held, renewing)).containsExactly(0);
 
@@ -133,7 +136,7 @@ class BatchExecutorTest {
         assertThat(jdbc.queryForMap("SELECT status, claimed_by FROM items WHERE run_id = 'r' AND seq = 0"))
                 .containsEntry("STATUS", "running").containsEntry("CLAIMED_BY", "other");
 
-        jdbc.update("UPDATE items SET status = 'done' WHERE run_id = 'r' AND seq = 0"); // the other instance's record
+        jdbc.update("UPDATE items SET status = 'done', claimed_by = NULL WHERE run_id = 'r' AND seq = 0"); // the other's
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
@@ -162,5 +165,106 @@ class BatchExecutorTest {
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(recorded).containsEntry(0, true);
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void an_item_that_recorded_is_not_taken_for_lost_while_its_thread_finishes() throws Exception {
+        BatchTables tables = tables(1);
+        CountDownLatch recordedDone = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Map<Integer, Boolean> interrupted = new ConcurrentHashMap<>();
+        TestRun run = new TestRun(tables, (self, seq) -> {
+            self.recordDone(seq); // done, its claim given up ...
+            recordedDone.countDown();
+            try {
+                release.await(); // ... while its thread still writes (a reward to case memory)
+                interrupted.put(seq, false);
+            } catch (InterruptedException e) {
+                interrupted.put(seq, true);
+            }
+        });
+        Thread thread = Thread.ofVirtual().start(run);
+        assertThat(recordedDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long renewing = System.nanoTime();
+        Set<Integer> held = tables.renew("r", "here", run.working(), Instant.now());
+        assertThat(held).as("recorded: no longer claimed").isEmpty();
+        assertThat(run.interruptLost(held, renewing)).as("not taken back by anyone: it recorded").isEmpty();
+
+        release.countDown();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(interrupted).containsEntry(0, false);
+        assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
+    void an_item_whose_record_fails_ends_internal_error_and_gives_up_its_claim() throws Exception {
+        BatchTables tables = tables(2);
+        TestRun run = new TestRun(tables, (self, seq) -> {
+            if (seq == 0) { // its record fails in the database
+                self.record(new Seq(seq), () -> jdbc.update("UPDATE items SET status = 'done', epoch = NULL "
+                        + "WHERE run_id = 'r' AND seq = ?", seq));
+            } else {
+                self.recordDone(seq);
+            }
+        });
+        jdbc.execute("ALTER TABLE items ALTER COLUMN epoch SET NOT NULL");
+        Thread thread = Thread.ofVirtual().start(run);
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+        Map<String, Object> failed = jdbc.queryForMap("SELECT * FROM items WHERE run_id = 'r' AND seq = 0");
+        assertThat(failed).containsEntry("STATUS", "done").containsEntry("OUTCOME", "internal_error")
+                .containsEntry("CLAIMED_BY", null);
+        assertThat((String) failed.get("DETAIL")).contains("EPOCH");
+        assertThat(jdbc.queryForObject("SELECT status FROM items WHERE run_id = 'r' AND seq = 1", String.class))
+                .isEqualTo("done");
+    }
+
+    @Test
+    void a_claim_nothing_works_here_is_not_renewed_and_runs_again_once_it_ran_out() throws Exception {
+        BatchTables tables = tables(2);
+        // item 0 fails, and so does the record of its failure (the table refuses it): its thread ends, its claim stays
+        jdbc.execute("ALTER TABLE items ADD CONSTRAINT no_failures CHECK (outcome IS NULL OR outcome <> 'internal_error')");
+        Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TestRun run = new TestRun(tables, (self, seq) -> {
+            int attempt = attempts.merge(seq, 1, Integer::sum);
+            if (seq == 0 && attempt == 1) {
+                throw new IllegalStateException("the first attempt of item 0 fails");
+            }
+            if (seq == 1) {
+                secondStarted.countDown();
+                try {
+                    release.await(); // still working while the lease sweep runs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            self.recordDone(seq);
+        });
+        Thread thread = Thread.ofVirtual().start(run);
+        assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run.working().contains(0) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(run.working()).containsExactly(1);
+        assertThat(jdbc.queryForObject("SELECT claimed_by FROM items WHERE run_id = 'r' AND seq = 0", String.class))
+                .as("left claimed").isEqualTo("here");
+
+        Instant renewal = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        assertThat(tables.renew("r", "here", run.working(), renewal)).containsExactlyInAnyOrder(0, 1);
+        // a lease later, as of that renewal: only the claim nothing worked had run out
+        assertThat(tables.releaseExpired(renewal)).isEqualTo(1);
+        release.countDown();
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
+        assertThat(attempts).containsEntry(0, 2).containsEntry(1, 1);
+        assertThat(jdbc.queryForList("SELECT status FROM items WHERE run_id = 'r'", String.class))
+                .containsExactly("done", "done");
     }
 }
