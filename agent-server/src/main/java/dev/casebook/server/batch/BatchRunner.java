@@ -1,8 +1,8 @@
 package dev.casebook.server.batch;
 
+import dev.casebook.server.tasks.TaskRunner;
 import dev.casebook.server.tasks.TaskSettings;
 import dev.casebook.server.web.ApiException;
-import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,13 +16,16 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
 /**
  * Starts, stops, cancels and resumes the runs of one kind of batch (evaluation runs, dream jobs, sandbox task jobs)
  * on this instance. At start-up it gives back the claims this instance held when it stopped (a crash or kill leaves
- * them) and continues every unfinished run; at shutdown it stops every executor and waits for them to give their
- * claims back, before the database goes away. A subclass says how a run is worked ({@link #start}).
+ * them) and continues every unfinished run; when this instance stops it stops every executor and waits for them to
+ * give their claims back, in the lifecycle phase {@link TaskRunner#STOP_PHASE}: after the web server stopped, before
+ * any bean (the connection pool, the case store) is destroyed. A subclass says how a run is worked
+ * ({@link #start(String)}).
  *
  * <p>Leases, as the task queue's ({@code casebook.tasks.lease}, {@code renew-interval}): every renew interval this
  * instance renews the runs it works and the items it holds of them; it gives back the items other instances hold
@@ -32,7 +35,7 @@ import org.springframework.context.event.EventListener;
  * back. An instance that finds at its renewal that it lost a claim so interrupts that item, which records nothing
  * more; its records are written only where the claim is still its own anyway.
  */
-public abstract class BatchRunner {
+public abstract class BatchRunner implements SmartLifecycle {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** The most runs a list of them answers with. */
     private static final int MAX_LIST = 500;
@@ -48,6 +51,7 @@ public abstract class BatchRunner {
     /** Runs taken up from the lease sweep that {@link #start} did not work here (it logged why): not tried again. */
     private final Set<String> declined = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService leases;
+    private volatile boolean running;
 
     /**
      * How a kind of run is named in logs and problem details.
@@ -188,12 +192,45 @@ public abstract class BatchRunner {
         return executors.awaitStopped(runId, timeout);
     }
 
-    @PreDestroy
-    public void shutdown() {
-        ScheduledExecutorService scheduler = leases;
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+    /** Runs are resumed once the application is ready ({@link #resumeUnfinished}); this marks the runner stoppable. */
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Stops renewing, then stops every executor and waits for them to give their claims back. */
+    @Override
+    public void stop() {
+        try {
+            ScheduledExecutorService scheduler = leases;
+            if (scheduler != null) {
+                scheduler.shutdownNow();
+            }
+            executors.stopAll(STOP_TIMEOUT);
+        } finally {
+            running = false;
         }
-        executors.stopAll(STOP_TIMEOUT);
+    }
+
+    /** Stops on a thread of its own, so that the other runners stop at the same time. */
+    @Override
+    public void stop(Runnable callback) {
+        Thread.ofVirtual().name(names.threads() + "-stop").start(() -> {
+            try {
+                stop();
+            } finally {
+                callback.run();
+            }
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return TaskRunner.STOP_PHASE;
     }
 }

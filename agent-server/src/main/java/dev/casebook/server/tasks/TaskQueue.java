@@ -1,6 +1,5 @@
 package dev.casebook.server.tasks;
 
-import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -19,10 +19,11 @@ import org.springframework.stereotype.Component;
  * has room for and interrupts its tasks whose cancel was requested (on any replica); every renew interval it renews
  * the leases of its tasks, interrupts those whose claim was lost, and takes back other instances' claims whose lease
  * ran out. When it cannot renew for a whole lease (the database is unreachable from here), it stops its runs: other
- * replicas take them back, and their writes from here would be refused anyway.
+ * replicas take them back, and their writes from here would be refused anyway. When this instance stops, it stops
+ * claiming, then stops its runs and gives their claims back ({@link TaskRunner#STOP_PHASE}).
  */
 @Component
-class TaskQueue {
+class TaskQueue implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
 
     private final TaskRunner runner;
@@ -34,6 +35,7 @@ class TaskQueue {
     /** Claims made since this start have leases ending after this; older ones of this instance id were left behind. */
     private final Instant leasesOfThisStart;
     private volatile boolean stopped;
+    private volatile boolean running;
     private Thread thread;
     private long nextRenew = System.nanoTime();
     private long nextPoll = System.nanoTime();
@@ -47,7 +49,7 @@ class TaskQueue {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void start() {
+    void begin() {
         recoverOwn();
         runner.onSlotFreed(this::wake);
         thread = Thread.ofVirtual().name("task-queue").start(this::loop);
@@ -136,12 +138,48 @@ class TaskQueue {
         }
     }
 
-    @PreDestroy
-    void stop() throws InterruptedException {
+    /** Claiming begins once the application is ready ({@link #begin}); this only marks the queue as stoppable. */
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Stops claiming, then stops this instance's runs, which give their claims back. */
+    @Override
+    public void stop() {
         stopped = true;
         wake();
-        if (thread != null) {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+        try {
+            if (thread != null) {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            runner.stopAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            running = false;
         }
+    }
+
+    /** Stops on a thread of its own, so that the batch runners stop at the same time. */
+    @Override
+    public void stop(Runnable callback) {
+        Thread.ofVirtual().name("task-queue-stop").start(() -> {
+            try {
+                stop();
+            } finally {
+                callback.run();
+            }
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return TaskRunner.STOP_PHASE;
     }
 }

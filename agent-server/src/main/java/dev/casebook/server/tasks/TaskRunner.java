@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
@@ -37,8 +37,15 @@ import org.springframework.stereotype.Component;
  * is never torn by it. {@link TaskQueue} claims queued tasks for it and renews the leases.
  */
 @Component
-public class TaskRunner implements DisposableBean {
+public class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    /**
+     * The lifecycle phase in which this instance's work stops (tasks, and batch runs: {@code BatchRunner}): after
+     * the web server stopped taking requests, before any bean is destroyed (the connection pool, the case store), so
+     * that the claims of the work it interrupts are given back while the database is still there.
+     */
+    public static final int STOP_PHASE = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
 
     /** Why a run was interrupted. */
     enum Stop { CANCEL, CLAIM_LOST, SHUTDOWN, UNRECORDED }
@@ -279,12 +286,11 @@ public class TaskRunner implements DisposableBean {
     }
 
     /**
-     * Stops every run and waits (up to 10 s) for them to give their claims back, before the database goes away with
-     * the rest of the context: claims left behind would wait for their lease to run out or for this instance's next
+     * Stops every run and waits (up to 10 s) for them to give their claims back, while the database is still there
+     * ({@link #STOP_PHASE}): claims left behind would wait for their lease to run out or for this instance's next
      * start.
      */
-    @Override
-    public void destroy() throws InterruptedException {
+    void stopAll() throws InterruptedException {
         running.values().forEach(r -> r.stop(Stop.SHUTDOWN));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!running.isEmpty() && System.nanoTime() < deadline) {
