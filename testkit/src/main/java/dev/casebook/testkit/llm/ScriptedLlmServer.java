@@ -33,14 +33,22 @@ import java.util.function.Predicate;
  * An OpenAI-compatible chat-completions server for tests: the one fake at the LLM boundary. It listens on a
  * loopback port, answers {@code POST /v1/chat/completions} by scripted rules and {@code GET /v1/models} with one
  * model, records every request, and can inject latency, HTTP errors (429/500), hangs (client time-outs), malformed
- * tool-call arguments and calls of tools that do not exist.
+ * tool-call arguments and calls of tools that do not exist. It replies in the shapes real servers use: reasoning in
+ * {@code reasoning_content} / {@code reasoning} fields or {@code <think>} blocks, tool calls with string or object
+ * arguments, several calls, tool calls written in the text, {@code finish_reason: length}, no {@code usage},
+ * context-window errors, refusals of {@code response_format} types, and streaming ({@code "stream": true}: server-sent
+ * events, deltas of reasoning, text and tool calls, usage in a last chunk when {@code stream_options.include_usage}
+ * asks for it) — as the server it imitates ({@link #imitate(ServerShape)}) would.
  *
  * <p>Rules are tried in the order they were added; the first whose predicate matches and that has uses left answers.
  * A rule with several replies gives them in turn and repeats its last one. A request that no rule matches gets HTTP
  * 400 with the message {@code ScriptedLlmServer: no rule matched ...} (not retried by clients, so the test fails
  * at once and says why) and is listed in {@link #unmatched()}. Each reply carries {@code usage} tokens: by default
  * an estimate of a quarter of the characters sent and returned, or fixed by {@link #fixedUsage(int, int)}.
- * Streaming ({@code "stream": true}) is refused with 400.
+ *
+ * <p>Casebook's start-up capability probes (header {@code X-Casebook-Interaction: probe}) are answered by the server
+ * itself, as a real server with its configured refusals would, before any rule: they never use a scripted reply and
+ * are listed by {@link #probes()}, not {@link #requests()}.
  *
  * <pre>{@code
  * try (ScriptedLlmServer llm = ScriptedLlmServer.start()) {
@@ -64,6 +72,8 @@ import java.util.function.Predicate;
 public final class ScriptedLlmServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String MODEL = "scripted-model";
+    /** The interaction name of Casebook's start-up capability probes. */
+    public static final String PROBE = "probe";
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -73,7 +83,12 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final List<LlmRequest> unmatched = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
+    private final List<LlmRequest> probes = new CopyOnWriteArrayList<>();
     private volatile int[] fixedUsage;
+    private volatile ServerShape shape;
+    private volatile java.util.Set<String> refusedFormats = java.util.Set.of();
+    private volatile String toolsRefusal;
+    private volatile Integer contextWindow;
 
     static {
         // The JDK server closes keep-alive connections beyond 200 idle ones, and a client that reuses a closed one
@@ -120,6 +135,40 @@ public final class ScriptedLlmServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Replies from now on as a server of this shape does: reasoning where it puts it, its refusals of
+     * {@code response_format} types. Errors scripted with {@link Reply#contextWindowExceeded(ServerShape)} carry
+     * its error body.
+     */
+    public ScriptedLlmServer imitate(ServerShape shape) {
+        this.shape = shape;
+        this.refusedFormats = shape.refusedFormats();
+        return this;
+    }
+
+    /** Requests with {@code response_format} of these types ({@code json_schema}, {@code json_object}) get HTTP 400. */
+    public ScriptedLlmServer refuseResponseFormat(String... types) {
+        this.refusedFormats = java.util.Set.of(types);
+        return this;
+    }
+
+    /** Requests offering tools get HTTP 400 with this message (as Ollama says a model "does not support tools"). */
+    public ScriptedLlmServer refuseTools(String message) {
+        this.toolsRefusal = message;
+        return this;
+    }
+
+    /** {@code GET /v1/models} reports this context window for the model ({@code max_model_len}, as vLLM does). */
+    public ScriptedLlmServer contextWindow(int tokens) {
+        this.contextWindow = tokens;
+        return this;
+    }
+
+    /** Casebook's start-up capability probes received, in arrival order. */
+    public List<LlmRequest> probes() {
+        return List.copyOf(probes);
+    }
+
     /** All requests received, in arrival order (chat completions and model listings). */
     public List<LlmRequest> requests() {
         return List.copyOf(requests);
@@ -152,8 +201,13 @@ public final class ScriptedLlmServer implements AutoCloseable {
         rules.clear();
         requests.clear();
         unmatched.clear();
+        probes.clear();
         counter.set(0);
         fixedUsage = null;
+        shape = null;
+        refusedFormats = java.util.Set.of();
+        toolsRefusal = null;
+        contextWindow = null;
     }
 
     /** Stops the server; hanging replies are released (their connections close without an answer). */
@@ -248,16 +302,17 @@ public final class ScriptedLlmServer implements AutoCloseable {
             body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
         }
         LlmRequest request = new LlmRequest(counter.getAndIncrement(), path, headers, body, Instant.now());
-        requests.add(request);
+        (PROBE.equals(request.interaction()) ? probes : requests).add(request);
         return request;
     }
 
     private void answer(HttpExchange exchange, LlmRequest request) throws IOException, InterruptedException {
-        if (request.body().path("stream").asBoolean(false)) {
-            send(exchange, 400, error("ScriptedLlmServer does not stream; send stream=false", "unsupported"));
+        String refusal = refusal(request);
+        if (refusal != null) {
+            send(exchange, 400, refusal);
             return;
         }
-        Reply reply = choose(request);
+        Reply reply = PROBE.equals(request.interaction()) ? Reply.text("{}") : choose(request);
         if (reply == null) {
             unmatched.add(request);
             send(exchange, 400, error("ScriptedLlmServer: no rule matched request #" + request.index()
@@ -271,13 +326,40 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
         pause(reply.delay());
         switch (reply) {
-            case Reply.Text text -> send(exchange, 200, completion(request, text.content(), List.of()));
-            case Reply.ToolCalls calls -> send(exchange, 200, completion(request, null, calls.calls()));
-            case Reply.Status status -> send(exchange, status.status(),
-                    error(status.message(), status.status() == 429 ? "rate_limit_exceeded" : "server_error"));
+            case Reply.Completion completion -> {
+                if (request.body().path("stream").asBoolean(false)) {
+                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        writer().stream(out, request, completion);
+                    }
+                } else {
+                    send(exchange, 200, writer().completion(request, completion));
+                }
+            }
+            case Reply.Status status -> send(exchange, status.status(), status.body() != null ? status.body()
+                    : JSON.writeValueAsString(error(status.message(),
+                            status.status() == 429 ? "rate_limit_exceeded" : "server_error")));
             case Reply.Hang hang -> closed.await();
             case Reply.Dynamic dynamic -> throw new IllegalStateException("unreachable");
         }
+    }
+
+    private CompletionWriter writer() {
+        return new CompletionWriter(shape, fixedUsage, ids);
+    }
+
+    /** The body of HTTP 400 for a request the server refuses (a refused response_format type, tools); else null. */
+    private String refusal(LlmRequest request) throws IOException {
+        String format = request.body().path("response_format").path("type").asText("");
+        if (!format.isEmpty() && refusedFormats.contains(format)) {
+            return shape != null ? shape.formatRefusalBody(format) : JSON.writeValueAsString(
+                    error("response_format type '" + format + "' is not supported by this server", "unsupported"));
+        }
+        if (toolsRefusal != null && request.hasTools()) {
+            return JSON.writeValueAsString(error(toolsRefusal, "unsupported"));
+        }
+        return null;
     }
 
     private synchronized Reply choose(LlmRequest request) {
@@ -296,53 +378,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode completion(LlmRequest request, String content, List<Reply.ToolCall> calls) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-scripted-" + ids.incrementAndGet());
-        root.put("object", "chat.completion");
-        root.put("created", Instant.now().getEpochSecond());
-        root.put("model", request.model().isEmpty() ? MODEL : request.model());
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        int completionChars;
-        if (calls.isEmpty()) {
-            message.put("content", content);
-            choice.put("finish_reason", "stop");
-            completionChars = content.length();
-        } else {
-            message.putNull("content");
-            ArrayNode toolCalls = message.putArray("tool_calls");
-            completionChars = 0;
-            for (Reply.ToolCall call : calls) {
-                ObjectNode node = toolCalls.addObject();
-                node.put("id", "call_" + ids.incrementAndGet());
-                node.put("type", "function");
-                node.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
-                completionChars += call.name().length() + call.argumentsJson().length();
-            }
-            choice.put("finish_reason", "tool_calls");
-        }
-        int[] usage = fixedUsage;
-        int prompt = usage != null ? usage[0] : estimate(request.body().toString().length());
-        int completion = usage != null ? usage[1] : estimate(completionChars);
-        root.putObject("usage")
-                .put("prompt_tokens", prompt)
-                .put("completion_tokens", completion)
-                .put("total_tokens", prompt + completion);
-        return root;
-    }
-
-    private static int estimate(int chars) {
-        return Math.max(1, (chars + 3) / 4);
-    }
-
-    private static ObjectNode models() {
+    private ObjectNode models() {
         ObjectNode root = JSON.createObjectNode();
         root.put("object", "list");
-        root.putArray("data").addObject()
+        ObjectNode model = root.putArray("data").addObject()
                 .put("id", MODEL).put("object", "model").put("created", 0).put("owned_by", "casebook-testkit");
+        if (contextWindow != null) {
+            model.put("max_model_len", contextWindow);
+        }
         return root;
     }
 
@@ -353,7 +396,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
+        send(exchange, status, JSON.writeValueAsString(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -184,23 +184,120 @@ class ScriptedLlmServerTest {
     }
 
     @Test
-    void lists_one_model() throws Exception {
+    void lists_one_model_with_the_context_window_when_told() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(llm.baseUrl() + "/models")).GET().build();
 
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        llm.contextWindow(8192);
+        HttpResponse<String> sized = http.send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).at("/data/0/id").asText()).isEqualTo(ScriptedLlmServer.MODEL);
+        assertThat(JSON.readTree(response.body()).at("/data/0/max_model_len").isMissingNode()).isTrue();
+        assertThat(JSON.readTree(sized.body()).at("/data/0/max_model_len").asInt()).isEqualTo(8192);
     }
 
     @Test
-    void refuses_streaming_requests_clearly() throws Exception {
-        llm.when(Match.any()).reply(Reply.text("x"));
+    void streams_reasoning_text_and_tool_call_deltas_then_usage_in_a_last_chunk_with_empty_choices() throws Exception {
+        llm.when(Match.any()).reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}")
+                .withContent("Let me compute.").withReasoning("I need the calculator."));
 
-        HttpResponse<String> response = chat("{\"model\":\"m\",\"stream\":true,\"messages\":[]}");
+        HttpResponse<String> response = chat("{\"model\":\"m\",\"stream\":true,\"stream_options\":"
+                + "{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]}");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("does not stream");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        List<JsonNode> chunks = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                chunks.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        assertThat(response.body().strip()).endsWith("data: [DONE]");
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        StringBuilder arguments = new StringBuilder();
+        for (JsonNode chunk : chunks) {
+            JsonNode delta = chunk.at("/choices/0/delta");
+            reasoning.append(delta.path("reasoning_content").asText(""));
+            content.append(delta.path("content").asText(""));
+            arguments.append(delta.at("/tool_calls/0/function/arguments").asText(""));
+        }
+        assertThat(reasoning).hasToString("I need the calculator.");
+        assertThat(content).hasToString("Let me compute.");
+        assertThat(arguments).hasToString("{\"expression\": \"17*23\"}");
+        JsonNode finish = chunks.get(chunks.size() - 2);
+        assertThat(finish.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode usage = chunks.getLast();
+        assertThat(usage.path("choices")).isEmpty();
+        assertThat(usage.at("/usage/total_tokens").asInt()).isPositive();
+    }
+
+    @Test
+    void sends_reasoning_where_the_imitated_server_does_and_leaves_out_usage_when_told() throws Exception {
+        llm.when(Match.any()).reply(Reply.text("{\"answer\": \"4\"}").withReasoning("2+2 is 4").withoutUsage());
+
+        llm.imitate(ServerShape.OLLAMA);
+        JsonNode ollama = JSON.readTree(chat(body("s", "u", false)).body());
+        llm.imitate(ServerShape.VLLM_WITHOUT_REASONING_PARSER);
+        JsonNode inline = JSON.readTree(chat(body("s", "u", false)).body());
+
+        assertThat(ollama.at("/choices/0/message/reasoning").asText()).isEqualTo("2+2 is 4");
+        assertThat(ollama.has("usage")).isFalse();
+        assertThat(inline.at("/choices/0/message/content").asText())
+                .isEqualTo("<think>\n2+2 is 4\n</think>\n\n{\"answer\": \"4\"}");
+    }
+
+    @Test
+    void sends_truncated_replies_object_arguments_and_server_error_bodies() throws Exception {
+        llm.when(Match.lastUserMessageContains("cut")).reply(Reply.text("<think>still think").truncated());
+        llm.when(Match.lastUserMessageContains("object")).reply(Reply.toolCalls(
+                Reply.ToolCall.withObjectArguments("calculator", "{\"expression\": \"1+1\"}"),
+                new Reply.ToolCall("calculator", "{\"expression\": \"2+2\"}")));
+        llm.when(Match.lastUserMessageContains("long")).reply(Reply.contextWindowExceeded(ServerShape.LLAMA_CPP));
+
+        JsonNode cut = JSON.readTree(chat(body("s", "cut", false)).body());
+        JsonNode object = JSON.readTree(chat(body("s", "object", false)).body());
+        HttpResponse<String> tooLong = chat(body("s", "long", false));
+
+        assertThat(cut.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+        assertThat(object.at("/choices/0/message/tool_calls/0/function/arguments").isObject()).isTrue();
+        assertThat(object.at("/choices/0/message/tool_calls/1/function/arguments").isTextual()).isTrue();
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooLong.body()).at("/error/type").asText()).isEqualTo("exceed_context_size_error");
+    }
+
+    @Test
+    void refuses_response_format_types_and_tools_as_configured_probes_included() throws Exception {
+        llm.imitate(ServerShape.LM_STUDIO).refuseTools("registry.ollama.ai/library/m does not support tools");
+        llm.when(Match.any()).reply(Reply.text("{}"));
+
+        HttpResponse<String> jsonObject = chat("{\"model\":\"m\",\"response_format\":{\"type\":\"json_object\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]}");
+        HttpResponse<String> jsonSchema = chat("{\"model\":\"m\",\"response_format\":{\"type\":\"json_schema\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]}");
+        HttpResponse<String> probe = http.send(request(body("s", "ping", true))
+                .header("X-Casebook-Interaction", "probe").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(jsonObject.statusCode()).isEqualTo(400);
+        assertThat(jsonObject.body()).contains("must be 'json_schema' or 'text'");
+        assertThat(jsonSchema.statusCode()).isEqualTo(200);
+        assertThat(probe.statusCode()).isEqualTo(400);
+        assertThat(probe.body()).contains("does not support tools");
+        assertThat(llm.probes()).hasSize(1);
+        assertThat(llm.requests(Match.any())).hasSize(2);
+    }
+
+    @Test
+    void answers_probes_itself_without_using_a_scripted_reply() throws Exception {
+        llm.when(Match.any()).times(1).reply(Reply.text("for the work"));
+
+        HttpResponse<String> probe = http.send(request(body("s", "ping", false))
+                .header("X-Casebook-Interaction", "probe").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(probe.statusCode()).isEqualTo(200);
+        assertThat(content(chat(body("s", "u", false)))).isEqualTo("for the work");
+        assertThat(llm.probes()).hasSize(1);
+        assertThat(llm.requests(Match.any())).hasSize(1);
     }
 
     @Test
