@@ -1,16 +1,18 @@
 package dev.casebook.eval.score;
 
+import dev.casebook.llm.ReplyText;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Asks a judge model and parses its reply, asking again (up to {@code maxAttempts} times in all) while the reply
- * cannot be parsed. Model failures are not retried here (the client has its own retries); they surface as
+ * Asks a judge model and parses its reply's text ({@link ReplyText}: reasoning split off), asking again (up to
+ * {@code maxAttempts} times in all) while the reply cannot be parsed or was cut at the token limit. Model failures are not retried here (the client has its own retries); they surface as
  * {@link JudgeUnavailableException}.
  */
 final class JudgeCall<T> {
@@ -44,7 +46,11 @@ final class JudgeCall<T> {
             if (response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null) {
                 tokens += response.tokenUsage().totalTokenCount();
             }
-            reply = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+            // the reply's text without its reasoning (think blocks, reasoning fields): the verdict is never read there
+            reply = ReplyText.of(response.aiMessage()).text();
+            if (response.finishReason() == FinishReason.LENGTH) {
+                continue; // cut at the token limit: not a complete verdict, ask again
+            }
             Optional<T> parsed = parser.apply(reply);
             if (parsed.isPresent()) {
                 return new Outcome<>(parsed, attempt, reply, tokens);

@@ -1,7 +1,6 @@
 package dev.casebook.eval.score;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.casebook.llm.ReplyJson;
 import dev.langchain4j.model.chat.ChatModel;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +30,6 @@ public final class LlmJudge implements Scorer {
             Gold answers (any one is acceptable):
             %s
             Predicted answer: %s""";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JudgeCall<Verdict> call;
 
@@ -71,28 +68,24 @@ public final class LlmJudge implements Scorer {
                         outcome.attempts(), true, outcome.tokens()));
     }
 
-    /** The verdict in a reply: the first JSON object in it (code fences allowed) with a known judgement. */
+    /** The verdict in a reply's text: its JSON object ({@link ReplyJson}: fences, prose around it) with a known judgement. */
     static Optional<Verdict> parse(String reply) {
-        int start = reply.indexOf('{');
-        int end = reply.lastIndexOf('}');
-        if (start < 0 || end < start) {
-            return Optional.empty();
-        }
+        tools.jackson.databind.JsonNode node;
         try {
-            JsonNode node = JSON.readTree(reply.substring(start, end + 1));
-            JsonNode judgement = node.get("judgement");
-            if (judgement == null || !judgement.isTextual()) {
-                return Optional.empty();
-            }
-            String rationale = node.path("rationale").asText("");
-            return switch (judgement.asText().strip().toLowerCase(Locale.ROOT)) {
-                case "correct" -> Optional.of(new Verdict(true, rationale));
-                case "incorrect" -> Optional.of(new Verdict(false, rationale));
-                default -> Optional.empty();
-            };
-        } catch (Exception e) {
+            node = ReplyJson.object(reply);
+        } catch (ReplyJson.Invalid e) {
             return Optional.empty();
         }
+        tools.jackson.databind.JsonNode judgement = node.get("judgement");
+        if (judgement == null || !judgement.isString()) {
+            return Optional.empty();
+        }
+        String rationale = node.path("rationale").isString() ? node.path("rationale").asString() : "";
+        return switch (judgement.asString().strip().toLowerCase(Locale.ROOT)) {
+            case "correct" -> Optional.of(new Verdict(true, rationale));
+            case "incorrect" -> Optional.of(new Verdict(false, rationale));
+            default -> Optional.empty();
+        };
     }
 
     static String abbreviate(String text) {
