@@ -5,6 +5,7 @@ import dev.casebook.server.llm.PlannerConfigured;
 import dev.casebook.tools.Tool;
 import dev.casebook.tools.Toolbox;
 import dev.casebook.tools.builtin.CalculatorTool;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,18 +23,25 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(AgentSettings.class)
 class AgentConfiguration {
 
+    /** Registered whether or not a model is configured: its counters are there at zero from the start. */
     @Bean
-    @Conditional(PlannerConfigured.class)
-    Agent agent(Models models, ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory,
-            AgentSettings settings) {
-        return new CasebookAgent(models, toolbox(tools), memory.getIfAvailable(), settings);
+    NotRemembered notRemembered(ObjectProvider<MeterRegistry> registry) {
+        return new NotRemembered(registry.getIfAvailable());
     }
 
     @Bean
     @Conditional(PlannerConfigured.class)
-    AgentFactory agentFactory(ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory, AgentSettings settings) {
+    Agent agent(Models models, ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory,
+            AgentSettings settings, NotRemembered notRemembered) {
+        return new CasebookAgent(models, toolbox(tools), memory.getIfAvailable(), settings, notRemembered);
+    }
+
+    @Bean
+    @Conditional(PlannerConfigured.class)
+    AgentFactory agentFactory(ObjectProvider<Tool> tools, ObjectProvider<AgentMemory> memory, AgentSettings settings,
+            NotRemembered notRemembered) {
         return (models, replace) -> new CasebookAgent(models, replace.apply(toolbox(tools)), memory.getIfAvailable(),
-                settings);
+                settings, notRemembered);
     }
 
     /** All tool beans by name (the first of a name wins), with the calculator when no bean provides one. */

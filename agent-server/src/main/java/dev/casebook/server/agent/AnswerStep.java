@@ -8,11 +8,13 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The planner's interaction {@code answer}: when the planning rounds are used up, forces a final answer from what
- * was found. A reply that is a JSON plan instead of an answer is refused once; a second one fails the task with
- * {@code no_answer} rather than returning a plan as the answer.
+ * was found. The answer is read from the reply's text by {@link FinalAnswer} (never from its reasoning, never from
+ * inside a JSON value). A reply without one (a JSON plan, an empty reply, a marker followed by nothing) is refused
+ * once; a second one fails the task with {@code no_answer} rather than returning a plan or a fragment as the answer.
  */
 final class AnswerStep {
     static final String ANSWER = """
@@ -27,7 +29,7 @@ final class AnswerStep {
             %s""";
 
     static final String NOT_A_PLAN = """
-            That is a plan, not an answer. Reply with the final answer only, ending with: FINAL ANSWER: <answer>""";
+            That is not an answer (a plan, or no answer after the marker). Reply with the final answer only, ending             with: FINAL ANSWER: <answer>""";
 
     private final LlmClient planner;
 
@@ -39,19 +41,24 @@ final class AnswerStep {
         long started = System.nanoTime();
         List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(ANSWER),
                 UserMessage.from(FINDINGS.formatted(run.spec().text(), Finding.describe(findings)))));
+        Prompt prompt = new Prompt("answer", messages, List.of(), null, List.of(Finding.shortened(1, findings, true,
+                results -> FINDINGS.formatted(run.spec().text(), results))));
         long tokens = 0;
+        Step.LlmUse use = Step.LlmUse.NONE;
         for (int attempt = 0; attempt < 2; attempt++) {
-            LlmReply reply = run.chat(planner, "answer", messages, List.of());
+            LlmReply reply = run.chat(planner, prompt);
             tokens += reply.tokens();
+            use = use.plus(Run.use(reply));
             String raw = reply.text();
-            String answer = FinalAnswer.extract(raw);
-            if (!answer.isBlank() && !FinalAnswer.looksLikePlan(answer)) {
-                return new Step.Answered(answer, raw, true, tokens, (System.nanoTime() - started) / 1_000_000);
+            Optional<String> answer = FinalAnswer.extract(raw);
+            if (answer.isPresent()) {
+                return new Step.Answered(answer.get(), raw, true, tokens, (System.nanoTime() - started) / 1_000_000,
+                        use);
             }
-            messages.add(AiMessage.from(raw.isBlank() ? "(empty reply)" : raw));
-            messages.add(UserMessage.from(NOT_A_PLAN));
+            prompt.messages().add(AiMessage.from(raw.isBlank() ? "(empty reply)" : raw));
+            prompt.messages().add(UserMessage.from(NOT_A_PLAN));
         }
-        throw new Stop("no_answer", "the planner's rounds ran out and the forced answer step gave no answer "
-                + "(only plans or empty replies)");
+        throw new Stop(StopReason.NO_ANSWER, "the planner's rounds ran out and the forced answer step gave no answer "
+                + "(only plans, empty replies or replies without an answer after " + FinalAnswer.MARKER + ")");
     }
 }

@@ -28,7 +28,7 @@ final class CaseSelectionStep {
         String name = spec.policy() == null || spec.policy().isBlank() ? memory.defaultPolicy() : spec.policy();
         CaseSelectionPolicy policy = memory.policies().get(name);
         if (policy == null) {
-            throw new Stop("unknown_policy", "no case-selection policy named '" + name + "'; known: "
+            throw new Stop(StopReason.UNKNOWN_POLICY, "no case-selection policy named '" + name + "'; known: "
                     + memory.policies().keySet());
         }
         CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable())

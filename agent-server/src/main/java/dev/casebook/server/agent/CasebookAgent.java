@@ -25,11 +25,19 @@ public final class CasebookAgent implements Agent {
     private final AnswerStep answer;
     private final AgentMemory memory;
     private final AgentSettings settings;
+    private final NotRemembered notRemembered;
 
     /** @param memory the case memory, or null when this server has none (every task then runs with memory off) */
     public CasebookAgent(Models models, Toolbox toolbox, AgentMemory memory, AgentSettings settings) {
+        this(models, toolbox, memory, settings, NotRemembered.NONE);
+    }
+
+    /** @param notRemembered counts the episodes whose stop was not the agent's failure and so wrote no case */
+    public CasebookAgent(Models models, Toolbox toolbox, AgentMemory memory, AgentSettings settings,
+            NotRemembered notRemembered) {
         this.memory = memory;
         this.settings = settings;
+        this.notRemembered = notRemembered;
         this.selection = new CaseSelectionStep(memory, settings.cases());
         this.executor = new ExecuteStep(models.executor(), toolbox, settings.maxToolResultChars(),
                 settings.toolTimeout());
@@ -52,8 +60,8 @@ public final class CasebookAgent implements Agent {
                         : planner.replan(run, iteration, String.join("\n", plans), findings);
                 plans.add(decision.json());
                 switch (decision) {
-                    case PlannerDecision.Answer a ->
-                            answered = new Step.Answered(FinalAnswer.extract(a.text()), a.text(), false, 0, 0);
+                    case PlannerDecision.Answer a -> answered = new Step.Answered(
+                            FinalAnswer.ofPlannerAnswer(a.text()).orElseThrow(), a.text(), false, 0, 0);
                     case PlannerDecision.Subtasks s -> {
                         for (int i = 0; i < s.subtasks().size(); i++) {
                             findings.add(executor.execute(run, findings.size() + 1, s.subtasks().size(),
@@ -63,7 +71,7 @@ public final class CasebookAgent implements Agent {
                 }
             }
             if (answered == null) {
-                run.emit(new Step.Stopped("budget_planner_iterations", "the planner used all "
+                run.emit(new Step.Stopped(StopReason.BUDGET_PLANNER_ITERATIONS, "the planner used all "
                         + spec.budgets().plannerIterations() + " planning rounds; forcing a final answer from the "
                         + findings.size() + " subtask result(s)", run.elapsedMillis()));
                 answered = answer.answer(run, findings);
@@ -74,34 +82,50 @@ public final class CasebookAgent implements Agent {
             return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens());
         } catch (Stop stop) {
             Outcome failed = stopped(run, selected, stop.reason(), stop.getMessage());
-            if (AGENT_FAILURES.contains(stop.reason())) {
-                remember(run, selected, String.join("\n", plans), "(no answer: " + stop.reason() + ")", 0, true);
-            }
+            rememberFailure(run, selected, String.join("\n", plans), stop.reason());
             return failed;
         } catch (InterruptedException e) {
-            return stopped(run, selected, "cancelled", "the task was cancelled");
+            return stopped(run, selected, StopReason.CANCELLED, "the task was cancelled");
         } catch (RuntimeException e) {
             if (Thread.interrupted()) {
-                return stopped(run, selected, "cancelled", "the task was cancelled");
+                return stopped(run, selected, StopReason.CANCELLED, "the task was cancelled");
             }
             log.error("task {} failed unexpectedly", spec.id(), e);
-            return stopped(run, selected, "internal_error", e.toString());
+            return stopped(run, selected, StopReason.INTERNAL_ERROR, e.toString());
         }
     }
 
-    private Outcome stopped(Run run, Selection selected, String reason, String detail) {
+    private Outcome stopped(Run run, Selection selected, StopReason reason, String detail) {
         run.emit(new Step.Stopped(reason, detail, run.elapsedMillis()));
         return new Outcome.Failed(reason, detail, selected.picks(), run.tokens());
+    }
+
+    /**
+     * The one place a failed episode is handed to case memory: only the agent's own failure
+     * ({@link StopReason#agentAtFault()}) becomes a pitfall (reward 0); any other stop writes no case, and the task's
+     * trace and {@link NotRemembered} say so.
+     */
+    private void rememberFailure(Run run, Selection selected, String plan, StopReason reason) {
+        if (reason.agentAtFault()) {
+            remember(run, selected, plan, "(no answer: " + reason.code() + ")", 0, true);
+        } else if (writesMemory(run, selected)) {
+            notRemembered.count(reason);
+            run.emit(new Step.MemorySkipped(reason.code(), "no case was written: '" + reason.code() + "' says"
+                    + " nothing about the agent's approach (only a judged answer or the agent's own failure becomes a"
+                    + " case)", 0));
+        }
+    }
+
+    /** True when this run writes its episode to memory: read-write memory, and the run was not interrupted. */
+    private boolean writesMemory(Run run, Selection selected) {
+        return memory != null && run.spec().memoryMode() == MemoryMode.READ_WRITE && selected.state() != null
+                && !Thread.currentThread().isInterrupted();
     }
 
     /** The id of the case a task's episode is written as, derived from the task id. */
     public static UUID caseId(TaskSpec spec) {
         return UUID.nameUUIDFromBytes(("casebook-task:" + spec.id()).getBytes(StandardCharsets.UTF_8));
     }
-
-    /** Stops that are the agent's own failure: the episode is remembered as a pitfall (reward 0). */
-    private static final java.util.Set<String> AGENT_FAILURES =
-            java.util.Set.of("invalid_plan", "no_answer", "budget_tokens");
 
     /**
      * Writes the episode as a case (read-write memory only), as case {@link #caseId} of the task: a task that runs
@@ -111,8 +135,7 @@ public final class CasebookAgent implements Agent {
     private UUID remember(Run run, Selection selected, String plan, String answerText, double reward,
             boolean rewardFinal) {
         TaskSpec spec = run.spec();
-        if (memory == null || spec.memoryMode() != MemoryMode.READ_WRITE || selected.state() == null
-                || Thread.currentThread().isInterrupted()) {
+        if (!writesMemory(run, selected)) {
             return null;
         }
         long started = System.nanoTime();

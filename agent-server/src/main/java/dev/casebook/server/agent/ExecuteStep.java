@@ -21,7 +21,10 @@ import java.util.List;
  * {@code budgets.executorSteps} model replies. Tool failures (unknown tool names, malformed arguments, tools that
  * cannot run) become text the model sees; a result longer than the limit is truncated with a note, and every result
  * stays paired with its call. When the steps run out the subtask ends with what was found, and a
- * {@code budget_executor_steps} stop is recorded; the planner decides what to do next.
+ * {@code budget_executor_steps} stop is recorded; the planner decides what to do next. Tool calls the server did not
+ * parse but the model wrote in its text (Hermes, Mistral, Llama 3 dialects) are run like native ones. A prompt too long
+ * for the model's context window loses older tool results first (shortened, then dropped), then the length of earlier
+ * subtasks' results.
  */
 final class ExecuteStep {
     static final String EXECUTE = """
@@ -54,31 +57,38 @@ final class ExecuteStep {
         messages.add(SystemMessage.from(EXECUTE));
         messages.add(UserMessage.from(SUBTASK.formatted(run.spec().text(), Finding.describe(earlier), number, of,
                 subtask)));
-        List<String> observations = new ArrayList<>();
         Toolbox tools = toolbox.forTenant(run.spec().tenant());
+        Prompt prompt = new Prompt("execute", messages, tools.specifications(), null, List.of(
+                Prompt.olderToolResultsShortened(), Prompt.olderToolResultsDropped(),
+                Finding.shortened(1, earlier, false, results -> SUBTASK.formatted(run.spec().text(), results, number, of,
+                        subtask))));
+        List<String> observations = new ArrayList<>();
         for (int step = 1; step <= run.budgets().executorSteps(); step++) {
             long callStarted = System.nanoTime();
-            LlmReply reply = run.chat(executor, "execute", messages, tools.specifications());
-            if (!reply.message().hasToolExecutionRequests()) {
+            LlmReply reply = run.chat(executor, prompt);
+            if (!reply.hasToolCalls()) {
                 String result = reply.text().strip();
-                run.emit(new Step.SubtaskDone(number, subtask, result, reply.tokens(), millisSince(started)));
+                run.emit(new Step.SubtaskDone(number, subtask, result, reply.tokens(), millisSince(started),
+                        Run.use(reply)));
                 return new Finding(number, subtask, result);
             }
-            messages.add(reply.message());
+            prompt.messages().add(reply.message());
             long tokens = reply.tokens();
             long callMillis = millisSince(callStarted);
+            Step.LlmUse use = Run.use(reply);
             for (ToolExecutionRequest request : reply.message().toolExecutionRequests()) {
                 String callId = request.id() == null ? "call-" + number + "-" + step : request.id();
                 run.emit(new Step.ToolCalled(number, callId, request.name(), request.arguments(), tokens,
-                        callMillis));
+                        callMillis, reply.toolCallDialect(), use));
                 tokens = 0;
                 callMillis = 0;
+                use = new Step.LlmUse("", 0, use.tokensEstimated());
                 String result = callTool(run, tools, number, callId, request);
-                messages.add(ToolExecutionResultMessage.from(callId, request.name(), result));
+                prompt.messages().add(ToolExecutionResultMessage.from(callId, request.name(), result));
                 observations.add(request.name() + " → " + result);
             }
         }
-        run.emit(new Step.Stopped("budget_executor_steps", "subtask " + number + " used all "
+        run.emit(new Step.Stopped(StopReason.BUDGET_EXECUTOR_STEPS, "subtask " + number + " used all "
                 + run.budgets().executorSteps() + " executor steps without finishing", millisSince(started)));
         String partial = "[incomplete: the executor's step budget ran out] last observations: "
                 + String.join("; ", observations.subList(Math.max(0, observations.size() - 3), observations.size()));

@@ -1,33 +1,144 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.llm.ReplyJson;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The answer in a model's text: what follows the last {@code FINAL ANSWER:} (GAIA's convention), else the text. */
+/**
+ * The answer in a reply, by GAIA's convention of a last line {@code FINAL ANSWER: <answer>}. The marker is looked for
+ * only in the final-answer step's reply text (reasoning already split off, {@link dev.casebook.llm.ReplyText}), never
+ * inside a JSON value of it: a plan whose strings mention the marker is a plan. The last marker wins and the answer is
+ * the rest of its line (the next line when the marker ends its own), without markup around it. When there is no
+ * answer — an empty reply, a marker followed by nothing, a JSON plan — there is none: never a fragment.
+ */
 final class FinalAnswer {
     static final String MARKER = "FINAL ANSWER:";
+    private static final Pattern MARKER_PATTERN = Pattern.compile(Pattern.quote(MARKER), Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOXED = Pattern.compile("^\\\\boxed\\{(.*)}$");
+    private static final List<String> WRAPPERS = List.of("**", "__", "*", "`");
 
     private FinalAnswer() {
     }
 
-    static String extract(String text) {
-        String trimmed = text == null ? "" : text.strip();
-        int at = trimmed.toUpperCase(Locale.ROOT).lastIndexOf(MARKER);
-        if (at < 0) {
-            return trimmed;
+    /** The answer of the final-answer step's reply text; empty when it holds none. */
+    static Optional<String> extract(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.isEmpty()) {
+            return Optional.empty();
         }
-        return trimmed.substring(at + MARKER.length()).strip();
+        List<ReplyJson.Span> json = ReplyJson.spans(t);
+        int at = lastMarkerOutside(t, json);
+        if (at >= 0) {
+            return clean(lineAfter(t.substring(at + MARKER.length())));
+        }
+        if (json.isEmpty()) {
+            return clean(t);
+        }
+        // only JSON: an {"answer": ...} object that is the whole reply is an answer; a plan, or anything else, is not
+        ReplyJson.Span only = json.getFirst();
+        if (json.size() == 1 && outside(t, only).isBlank()) {
+            for (String key : new String[] {"answer", "final_answer", "finalAnswer"}) {
+                if (only.value().path(key).isValueNode() && !only.value().path(key).isNull()) {
+                    return ofPlannerAnswer(only.value().path(key).asString());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The planner's {@code "answer"} value as the answer: the value itself, with a leading {@code FINAL ANSWER:}
+     * label taken off (a label, not a search for the marker); empty when blank.
+     */
+    static Optional<String> ofPlannerAnswer(String value) {
+        String v = value == null ? "" : value.strip();
+        Matcher m = MARKER_PATTERN.matcher(v);
+        if (m.lookingAt()) {
+            v = v.substring(m.end());
+        }
+        return clean(v);
+    }
+
+    /** Why a planner's {@code "answer"} value is not an answer (it holds a plan or a marker mid-text); null if it is. */
+    static String notAnAnswer(String value) {
+        String v = value == null ? "" : value.strip();
+        if (looksLikePlan(v) || ReplyJson.spans(v).stream().anyMatch(s -> isPlan(s.value().toString()))) {
+            return "the \"answer\" holds a plan; reply {\"subtasks\": [...]} to plan, or the answer alone";
+        }
+        Matcher m = MARKER_PATTERN.matcher(v);
+        if (m.find() && (m.start() > 0 || m.find())) {
+            return "the \"answer\" holds more than the final answer (\"" + MARKER + "\" within its text); write only"
+                    + " the answer itself";
+        }
+        if (ofPlannerAnswer(v).isEmpty()) {
+            return "the \"answer\" is empty";
+        }
+        return null;
     }
 
     /** True when the text is a JSON plan rather than an answer (the reference implementation's failure mode). */
     static boolean looksLikePlan(String text) {
         String t = text == null ? "" : text.strip();
-        if (!(t.startsWith("{") || t.startsWith("[") || t.startsWith("```"))) {
-            return false;
-        }
+        return (t.startsWith("{") || t.startsWith("[") || t.startsWith("```")) && isPlan(t);
+    }
+
+    private static boolean isPlan(String json) {
         try {
-            return PlanJson.parse(t, 50) instanceof PlannerDecision.Subtasks;
+            return PlanJson.parse(json, 50) instanceof PlannerDecision.Subtasks;
         } catch (PlanJson.Invalid e) {
             return false;
         }
+    }
+
+    private static int lastMarkerOutside(String text, List<ReplyJson.Span> json) {
+        Matcher m = MARKER_PATTERN.matcher(text);
+        int last = -1;
+        while (m.find()) {
+            int at = m.start();
+            if (json.stream().noneMatch(s -> s.contains(at))) {
+                last = at;
+            }
+        }
+        return last;
+    }
+
+    /** The rest of the marker's line, or the line right after it when the marker ends its own. */
+    private static String lineAfter(String rest) {
+        String[] lines = rest.split("\\R", -1);
+        if (!lines[0].isBlank()) {
+            return lines[0];
+        }
+        return lines.length > 1 ? lines[1] : "";
+    }
+
+    private static Optional<String> clean(String answer) {
+        String a = answer.strip();
+        boolean changed = true;
+        while (changed && a.length() > 1) {
+            changed = false;
+            for (String w : WRAPPERS) {
+                if (a.length() > 2 * w.length() && a.startsWith(w) && a.endsWith(w)) {
+                    a = a.substring(w.length(), a.length() - w.length()).strip();
+                    changed = true;
+                }
+            }
+            Matcher boxed = BOXED.matcher(a);
+            if (boxed.matches()) {
+                a = boxed.group(1).strip();
+                changed = true;
+            }
+        }
+        if (a.isEmpty() || looksLikePlan(a) || a.toUpperCase(Locale.ROOT).equals(MARKER.strip())) {
+            return Optional.empty();
+        }
+        return Optional.of(a);
+    }
+
+    private static String outside(String text, ReplyJson.Span span) {
+        return (text.substring(0, span.start()) + text.substring(span.end())).replace("```json", "")
+                .replace("```", "");
     }
 }

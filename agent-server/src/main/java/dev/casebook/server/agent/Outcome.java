@@ -6,9 +6,9 @@ import java.util.UUID;
 /**
  * How a task ended.
  *
- * <p>{@code Answered}: an answer was produced. {@code Failed}: no answer; {@code reason} is a stable code such as
- * {@code no_model_configured}, {@code llm_unavailable}, {@code invalid_plan}, {@code budget_tokens},
- * {@code budget_time}, {@code cancelled}.
+ * <p>{@code Answered}: an answer was produced. {@code Failed}: no answer; {@code reason} is a {@link StopReason}
+ * code such as {@code no_model_configured}, {@code llm_unavailable}, {@code invalid_plan}, {@code truncated},
+ * {@code budget_tokens}, {@code budget_time}, {@code cancelled}.
  */
 public sealed interface Outcome {
 
@@ -21,7 +21,19 @@ public sealed interface Outcome {
             implements Outcome {
     }
 
+    /** {@code reason} is a {@link StopReason} code, as the task's record keeps it. */
     record Failed(String reason, String detail, List<Step.CasesSelected.Pick> selected, long tokens)
             implements Outcome {
+        public Failed {
+            StopReason.of(reason);
+        }
+
+        public Failed(StopReason reason, String detail, List<Step.CasesSelected.Pick> selected, long tokens) {
+            this(reason.code(), detail, selected, tokens);
+        }
+
+        public StopReason stopReason() {
+            return StopReason.of(reason);
+        }
     }
 }

@@ -1,10 +1,13 @@
 package dev.casebook.server.agent;
 
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -14,7 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"answer": "..."}}.
  */
 final class PlanJson {
-    private static final JsonMapper STRICT = JsonMapper.builder().build();
+    /** What the planner is asked for ({@code response_format}): subtasks, or an answer. */
+    static final JsonSchema SCHEMA = JsonSchema.builder().name("plan").rootElement(JsonObjectSchema.builder()
+            .addProperty("subtasks", JsonArraySchema.builder().items(new JsonStringSchema()).build())
+            .addStringProperty("answer").build()).build();
 
     /** Not a plan; the message says why, for the planner to correct. */
     static final class Invalid extends Exception {
@@ -40,8 +46,12 @@ final class PlanJson {
         }
         for (String key : new String[] {"answer", "final_answer", "finalAnswer"}) {
             JsonNode answer = node.path(key);
-            if (answer.isValueNode() && !answer.asString().isBlank()) {
-                return new PlannerDecision.Answer(answer.asString().strip(), STRICT.writeValueAsString(node));
+            if (answer.isValueNode() && !answer.isNull() && !answer.asString().isBlank()) {
+                String problem = FinalAnswer.notAnAnswer(answer.asString());
+                if (problem != null) {
+                    throw new Invalid(problem);
+                }
+                return new PlannerDecision.Answer(answer.asString().strip(), ReplyJson.compact(node));
             }
         }
         List<String> subtasks = new ArrayList<>();
@@ -59,14 +69,14 @@ final class PlanJson {
         if (subtasks.isEmpty()) {
             throw new Invalid("the JSON has neither a non-empty \"subtasks\" array nor an \"answer\"");
         }
-        return new PlannerDecision.Subtasks(subtasks, STRICT.writeValueAsString(node));
+        return new PlannerDecision.Subtasks(subtasks, ReplyJson.compact(node));
     }
 
     private static String description(JsonNode item) {
         if (item.isValueNode()) {
             return item.asString();
         }
-        for (String key : new String[] {"description", "subtask", "task", "goal", "step"}) {
+        for (String key : new String[] {"description", "desc", "subtask", "task", "goal", "step"}) {
             if (item.path(key).isValueNode()) {
                 return item.path(key).asString();
             }

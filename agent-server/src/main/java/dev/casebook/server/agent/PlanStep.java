@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmReply;
 import dev.casebook.tools.Toolbox;
@@ -12,8 +13,11 @@ import java.util.List;
 
 /**
  * The planner's interactions {@code plan} (first iteration: the task and the selected cases) and {@code replan}
- * (later iterations: the plan so far and what the executor found). A reply that is not a valid JSON plan is sent back
- * to the planner with the reason, up to {@code planRetries} times; then the task fails with {@code invalid_plan}.
+ * (later iterations: the plan so far and what the executor found). JSON is asked for with {@code response_format}
+ * ({@link PlanJson#SCHEMA}) where the endpoint takes it. A reply whose text (reasoning split off) is not a valid JSON
+ * plan is sent back to the planner with the reason, up to {@code planRetries} times; then the task fails with
+ * {@code invalid_plan}. A prompt too long for the model's context window loses cases (plan) or the length of older
+ * results (replan).
  */
 final class PlanStep {
     static final String PLAN = """
@@ -69,45 +73,52 @@ final class PlanStep {
     }
 
     PlannerDecision plan(Run run, Selection selection) throws InterruptedException {
-        String cases = CaseSelectionStep.describe(selection.cases());
-        List<ChatMessage> messages = List.of(SystemMessage.from(PLAN.formatted(tools(run))),
-                UserMessage.from(TASK.formatted(run.spec().text(), attachments(run) + cases)));
-        return decide(run, "plan", 1, messages);
+        List<SelectedCase> cases = selection.cases();
+        String attachments = attachments(run);
+        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(PLAN.formatted(tools(run))),
+                UserMessage.from(TASK.formatted(run.spec().text(), attachments + CaseSelectionStep.describe(cases)))));
+        Prompt.Reduction fewerCases = Prompt.rewritten("fewer cases", 1, times -> times > cases.size() ? null
+                : TASK.formatted(run.spec().text(), attachments
+                        + CaseSelectionStep.describe(cases.subList(0, cases.size() - times))));
+        return decide(run, 1, new Prompt("plan", messages, List.of(), PlanJson.SCHEMA, List.of(fewerCases)));
     }
 
     PlannerDecision replan(Run run, int iteration, String planSoFar, List<Finding> findings)
             throws InterruptedException {
-        List<ChatMessage> messages = List.of(
+        List<ChatMessage> messages = new ArrayList<>(List.of(
                 SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools(run))),
-                UserMessage.from(PROGRESS.formatted(run.spec().text(), planSoFar, Finding.describe(findings))));
-        return decide(run, "replan", iteration, messages);
+                UserMessage.from(PROGRESS.formatted(run.spec().text(), planSoFar, Finding.describe(findings)))));
+        Prompt.Reduction shorter = Finding.shortened(1, findings, true,
+                results -> PROGRESS.formatted(run.spec().text(), planSoFar, results));
+        return decide(run, iteration, new Prompt("replan", messages, List.of(), PlanJson.SCHEMA, List.of(shorter)));
     }
 
-    private PlannerDecision decide(Run run, String interaction, int iteration, List<ChatMessage> prompt)
-            throws InterruptedException {
+    private PlannerDecision decide(Run run, int iteration, Prompt prompt) throws InterruptedException {
         long started = System.nanoTime();
         long tokens = 0;
-        List<ChatMessage> messages = new ArrayList<>(prompt);
+        Step.LlmUse use = Step.LlmUse.NONE;
         String problem = null;
         String last = "";
         for (int attempt = 0; attempt <= planRetries; attempt++) {
-            LlmReply reply = run.chat(planner, interaction, messages, List.of());
+            LlmReply reply = run.chat(planner, prompt);
             tokens += reply.tokens();
+            use = use.plus(Run.use(reply));
             last = reply.text();
             try {
                 PlannerDecision decision = PlanJson.parse(last, maxSubtasks);
                 List<String> subtasks = decision instanceof PlannerDecision.Subtasks s ? s.subtasks() : List.of();
                 run.emit(new Step.Planned(iteration, decision.json(), subtasks, tokens,
-                        (System.nanoTime() - started) / 1_000_000));
+                        (System.nanoTime() - started) / 1_000_000, use));
                 return decision;
             } catch (PlanJson.Invalid e) {
                 problem = e.getMessage();
-                messages.add(AiMessage.from(last.isBlank() ? "(empty reply)" : last));
-                messages.add(UserMessage.from(CORRECTION.formatted(problem)));
+                prompt.messages().add(AiMessage.from(last.isBlank() ? "(empty reply)" : last));
+                prompt.messages().add(UserMessage.from(CORRECTION.formatted(problem)));
             }
         }
-        throw new Stop("invalid_plan", "the planner gave no valid JSON plan in " + (planRetries + 1)
-                + " attempts (" + problem + "); last reply: " + abbreviate(last));
+        throw new Stop(StopReason.INVALID_PLAN, "the planner gave no valid JSON plan in " + (planRetries + 1)
+                + " attempts (" + problem + "); last reply: " + abbreviate(last.isBlank() && !use.reasoning().isEmpty()
+                ? "(only reasoning)" : last));
     }
 
     private static String attachments(Run run) {

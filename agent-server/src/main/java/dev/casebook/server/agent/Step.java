@@ -19,6 +19,30 @@ public sealed interface Step {
     /** Milliseconds the step took. */
     long millis();
 
+    /**
+     * What the model calls of a step said besides their result: the reasoning (empty when the model gave none or the
+     * role does not keep it, {@code keep-reasoning}), its tokens (part of the step's), and whether the step's tokens
+     * are estimated because the endpoint sent no usage.
+     */
+    record LlmUse(String reasoning, long reasoningTokens, boolean tokensEstimated) {
+        public static final LlmUse NONE = new LlmUse("", 0, false);
+
+        public LlmUse {
+            reasoning = reasoning == null ? "" : reasoning;
+            if (reasoningTokens < 0) {
+                throw new IllegalArgumentException("reasoningTokens must not be negative, was " + reasoningTokens);
+            }
+        }
+
+        /** Two calls' use: reasonings joined in order, tokens summed, estimated when either was. */
+        public LlmUse plus(LlmUse other) {
+            String joined = reasoning.isEmpty() ? other.reasoning : other.reasoning.isEmpty() ? reasoning
+                    : reasoning + "\n\n" + other.reasoning;
+            return new LlmUse(joined, reasoningTokens + other.reasoningTokens,
+                    tokensEstimated || other.tokensEstimated);
+        }
+    }
+
     /** Cases chosen by the policy, with their scores and roles. */
     record CasesSelected(String policy, List<Pick> picks, long millis) implements Step {
         /**
@@ -44,15 +68,27 @@ public sealed interface Step {
     }
 
     /** A plan (JSON subtasks) from the planner; {@code iteration} 1 is {@code plan}, later ones {@code replan}. */
-    record Planned(int iteration, String planJson, List<String> subtasks, long tokens, long millis) implements Step {
+    record Planned(int iteration, String planJson, List<String> subtasks, long tokens, long millis, LlmUse llm)
+            implements Step {
+        public Planned(int iteration, String planJson, List<String> subtasks, long tokens, long millis) {
+            this(iteration, planJson, subtasks, tokens, millis, LlmUse.NONE);
+        }
+
         public String phase() {
             return iteration == 1 ? "plan" : "replan";
         }
     }
 
-    /** The executor called a tool. */
-    record ToolCalled(int subtask, String callId, String tool, String argumentsJson, long tokens, long millis)
-            implements Step {
+    /**
+     * The executor called a tool; {@code dialect} says how the call was written ({@code native} {@code tool_calls}, or
+     * in the text: {@code hermes}, {@code mistral}, {@code llama3}, {@code json}).
+     */
+    record ToolCalled(int subtask, String callId, String tool, String argumentsJson, long tokens, long millis,
+            String dialect, LlmUse llm) implements Step {
+        public ToolCalled(int subtask, String callId, String tool, String argumentsJson, long tokens, long millis) {
+            this(subtask, callId, tool, argumentsJson, tokens, millis, "native", LlmUse.NONE);
+        }
+
         public String phase() {
             return "execute";
         }
@@ -71,14 +107,24 @@ public sealed interface Step {
     }
 
     /** The executor finished a subtask with this result. */
-    record SubtaskDone(int subtask, String description, String result, long tokens, long millis) implements Step {
+    record SubtaskDone(int subtask, String description, String result, long tokens, long millis, LlmUse llm)
+            implements Step {
+        public SubtaskDone(int subtask, String description, String result, long tokens, long millis) {
+            this(subtask, description, result, tokens, millis, LlmUse.NONE);
+        }
+
         public String phase() {
             return "execute";
         }
     }
 
     /** The final answer; {@code forced} when the planner's iterations ran out and the answer step was forced. */
-    record Answered(String answer, String rawText, boolean forced, long tokens, long millis) implements Step {
+    record Answered(String answer, String rawText, boolean forced, long tokens, long millis, LlmUse llm)
+            implements Step {
+        public Answered(String answer, String rawText, boolean forced, long tokens, long millis) {
+            this(answer, rawText, forced, tokens, millis, LlmUse.NONE);
+        }
+
         public String phase() {
             return "answer";
         }
@@ -102,8 +148,44 @@ public sealed interface Step {
         }
     }
 
-    /** The task ended without an answer, or a budget was hit; {@code reason} is a stable code. */
+    /**
+     * The prompt of a step was made smaller to fit the model's context window: before the call, from the configured
+     * or probed window ({@code cause} {@code context_window_setting}), or after the endpoint refused it
+     * ({@code context_window_error}); {@code how} says what went (older tool results shortened or dropped, fewer
+     * cases, shorter results of earlier subtasks). Token counts are estimates.
+     */
+    record PromptShrunk(String interaction, String cause, String how, long tokensBefore, long tokensAfter,
+            long millis) implements Step {
+        public String phase() {
+            return interaction;
+        }
+
+        public long tokens() {
+            return 0;
+        }
+    }
+
+    /**
+     * A finished episode was not written to case memory because its stop was not the agent's failure
+     * ({@link StopReason#agentAtFault()}): the model's output format, an unreachable model, a budget of the server,
+     * cancellation, interruption.
+     */
+    record MemorySkipped(String reason, String detail, long millis) implements Step {
+        public String phase() {
+            return "memory";
+        }
+
+        public long tokens() {
+            return 0;
+        }
+    }
+
+    /** The task ended without an answer, or a budget was hit; {@code reason} is a {@link StopReason} code. */
     record Stopped(String reason, String detail, long millis) implements Step {
+        public Stopped(StopReason reason, String detail, long millis) {
+            this(reason.code(), detail, millis);
+        }
+
         public String phase() {
             return "stop";
         }

@@ -1,19 +1,21 @@
 package dev.casebook.server.agent;
 
-/** Ends a run early with a stable reason ({@code budget_tokens}, {@code invalid_plan}, ...) and a detail. */
-final class Stop extends RuntimeException {
-    private final String reason;
+import java.util.Objects;
 
-    Stop(String reason, String detail, Throwable cause) {
+/** Ends a run early with a {@link StopReason} and a detail. */
+final class Stop extends RuntimeException {
+    private final StopReason reason;
+
+    Stop(StopReason reason, String detail, Throwable cause) {
         super(detail, cause);
-        this.reason = reason;
+        this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    Stop(String reason, String detail) {
+    Stop(StopReason reason, String detail) {
         this(reason, detail, null);
     }
 
-    String reason() {
+    StopReason reason() {
         return reason;
     }
 }

@@ -89,7 +89,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
             outcome = agent.run(spec, steps::add);
         } catch (RuntimeException e) {
             log.warn("agent failed on item {} of run {}", item.seq(), runId, e);
-            outcome = new Outcome.Failed("error", e.toString(), List.of(), 0);
+            outcome = new Outcome.Failed(dev.casebook.server.agent.StopReason.ERROR, e.toString(), List.of(), 0);
         }
         if (stopped()) {
             return; // the claim is given back; the item runs again

@@ -2,6 +2,7 @@ package dev.casebook.server.llm;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -14,9 +15,11 @@ import java.util.Objects;
  * @param messages    the conversation
  * @param tools       tools offered to the model; empty for none
  * @param deadline    the call, retries included, gives up at this instant
+ * @param schema      the JSON object the interaction asks for, sent as {@code response_format} as the role's
+ *                    {@link StructuredOutput} says; null when the reply is free text
  */
 public record LlmCall(String interaction, List<ChatMessage> messages, List<ToolSpecification> tools,
-        Instant deadline) {
+        Instant deadline, JsonSchema schema) {
     public LlmCall {
         if (interaction == null || interaction.isBlank()) {
             throw new IllegalArgumentException("interaction must be named");
@@ -27,5 +30,20 @@ public record LlmCall(String interaction, List<ChatMessage> messages, List<ToolS
         }
         tools = List.copyOf(Objects.requireNonNullElse(tools, List.of()));
         Objects.requireNonNull(deadline, "deadline");
+    }
+
+    /** A call whose reply is free text (or tool calls). */
+    public LlmCall(String interaction, List<ChatMessage> messages, List<ToolSpecification> tools, Instant deadline) {
+        this(interaction, messages, tools, deadline, null);
+    }
+
+    /** A call asking for a JSON object of this schema, without tools. */
+    public static LlmCall json(String interaction, List<ChatMessage> messages, Instant deadline, JsonSchema schema) {
+        return new LlmCall(interaction, messages, List.of(), deadline, Objects.requireNonNull(schema, "schema"));
+    }
+
+    /** The same call with other messages (a prompt made smaller to fit the context window). */
+    public LlmCall withMessages(List<ChatMessage> other) {
+        return new LlmCall(interaction, other, tools, deadline, schema);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * The LLM of each role, bound from {@code casebook.models.{planner,executor,judge,experience}.*}. The executor, the
@@ -20,16 +21,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * besides the configured roles' own models; {@code *} allows any. Left empty, any name is allowed only with
  * authentication off (one local user); with it on, runs choose among profiles and the configured models, so an API
  * client cannot run up costs on a model the operator did not pick.
+ *
+ * <p>{@code casebook.models.probe} (default true): at start-up each configured endpoint is asked once what it serves
+ * and accepts ({@link ModelProbe}).
  */
 @ConfigurationProperties("casebook.models")
 public record ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles,
-        List<String> allowedModels) {
+        List<String> allowedModels, Boolean probe) {
     /** The roles of the agent and its scorers, in the order they are listed: what an evaluation run may choose. */
     public static final List<String> ROLES = List.of("planner", "executor", "judge");
     /** The agent's roles and the experience model: what a dream job may choose. */
     public static final List<String> DREAM_ROLES = List.of("planner", "executor", "judge", "experience");
 
+    @ConstructorBinding
     public ModelSettings {
+        probe = probe == null || probe;
         planner = planner == null ? Role.EMPTY : planner;
         executor = (executor == null ? Role.EMPTY : executor).inheriting(planner);
         judge = (judge == null ? Role.EMPTY : judge).inheriting(planner);
@@ -44,6 +50,12 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
         profiles = Collections.unmodifiableMap(profiles);
         allowedModels = allowedModels == null ? List.of()
                 : allowedModels.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
+    }
+
+    /** Settings without the start-up probe's key (it defaults to on). */
+    public ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles,
+            List<String> allowedModels) {
+        this(planner, executor, judge, experience, profiles, allowedModels, null);
     }
 
     /** The configured model of a role ({@link #DREAM_ROLES}). */
@@ -69,12 +81,35 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
      * @param timeout        time for one HTTP call (default 60 s)
      * @param maxRetries     retries after a 429, a 5xx, a time-out or a broken connection (default 3)
      * @param initialBackoff wait before the first retry, doubled for each further one (default 500 ms)
+     * @param keepReasoning  keep the model's reasoning in the trace of the step (default true); its tokens are counted
+     *                       either way
+     * @param structuredOutput how JSON replies are asked for ({@link StructuredOutput}; default {@code auto})
+     * @param maxTokens      {@code max_tokens} of each call; unset leaves it to the server
+     * @param retryMaxTokens a reply cut at the token limit ({@code finish_reason: length}) is asked again once with
+     *                       this {@code max_tokens}; unset, such a reply fails its step with reason {@code truncated}
+     * @param contextWindow  the model's context window in tokens: prompts are sized to fit before the call (unset: the
+     *                       start-up probe's value when the server reports one, else no sizing before the call)
+     * @param stream         ask for streamed replies ({@code stream: true}, usage from the last chunk; default false)
      */
     public record Role(String provider, String baseUrl, String apiKey, String model, Duration timeout,
-            Integer maxRetries, Duration initialBackoff) {
-        static final Role EMPTY = new Role(null, null, null, null, null, null, null);
+            Integer maxRetries, Duration initialBackoff, Boolean keepReasoning, StructuredOutput structuredOutput,
+            Integer maxTokens, Integer retryMaxTokens, Integer contextWindow, Boolean stream) {
+        public static final Role EMPTY = new Role(null, null, null, null, null, null, null);
         public static final String OLLAMA_BASE_URL = "http://localhost:11434/v1";
 
+        /** The keys of a role as {@code casebook.models.<role>.*} names them, in the order shown. */
+        public static final List<String> KEYS = List.of("provider", "base-url", "model", "timeout", "max-retries",
+                "initial-backoff", "keep-reasoning", "structured-output", "max-tokens", "retry-max-tokens",
+                "context-window", "stream");
+
+        /** A role with the endpoint keys only; reply handling at its defaults. */
+        public Role(String provider, String baseUrl, String apiKey, String model, Duration timeout,
+                Integer maxRetries, Duration initialBackoff) {
+            this(provider, baseUrl, apiKey, model, timeout, maxRetries, initialBackoff, null, null, null, null, null,
+                    null);
+        }
+
+        @ConstructorBinding
         public Role {
             if (provider != null && !provider.isBlank()) {
                 provider = provider.strip().toLowerCase(Locale.ROOT);
@@ -96,6 +131,13 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
                 throw new IllegalArgumentException(
                         "casebook.models.*.initial-backoff must not be negative, was " + initialBackoff);
             }
+            positive("max-tokens", maxTokens);
+            positive("retry-max-tokens", retryMaxTokens);
+            positive("context-window", contextWindow);
+            if (maxTokens != null && retryMaxTokens != null && retryMaxTokens <= maxTokens) {
+                throw new IllegalArgumentException("casebook.models.*.retry-max-tokens must be larger than max-tokens ("
+                        + maxTokens + "), was " + retryMaxTokens);
+            }
             baseUrl = blankToNull(baseUrl);
             apiKey = blankToNull(apiKey);
             model = blankToNull(model);
@@ -110,7 +152,10 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
             return new Role(or(provider, parent.provider), sameProvider ? or(baseUrl, parent.baseUrl) : baseUrl,
                     sameProvider ? or(apiKey, parent.apiKey) : apiKey, or(model, parent.model),
                     or(timeout, parent.timeout), or(maxRetries, parent.maxRetries),
-                    or(initialBackoff, parent.initialBackoff));
+                    or(initialBackoff, parent.initialBackoff), or(keepReasoning, parent.keepReasoning),
+                    or(structuredOutput, parent.structuredOutput), or(maxTokens, parent.maxTokens),
+                    or(retryMaxTokens, parent.retryMaxTokens), or(contextWindow, parent.contextWindow),
+                    or(stream, parent.stream));
         }
 
         public String effectiveProvider() {
@@ -121,9 +166,59 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
             return baseUrl == null && "ollama".equals(effectiveProvider()) ? OLLAMA_BASE_URL : baseUrl;
         }
 
-        /** The same endpoint, key, time-out and retries with another model name. */
+        /** The same endpoint, key, time-out, retries and reply handling with another model name. */
         public Role withModel(String model) {
-            return new Role(provider, baseUrl, apiKey, model, timeout, maxRetries, initialBackoff);
+            return new Role(provider, baseUrl, apiKey, model, timeout, maxRetries, initialBackoff, keepReasoning,
+                    structuredOutput, maxTokens, retryMaxTokens, contextWindow, stream);
+        }
+
+        public boolean effectiveKeepReasoning() {
+            return keepReasoning == null || keepReasoning;
+        }
+
+        public StructuredOutput effectiveStructuredOutput() {
+            return structuredOutput == null ? StructuredOutput.AUTO : structuredOutput;
+        }
+
+        public boolean effectiveStream() {
+            return stream != null && stream;
+        }
+
+        /**
+         * The value of a key ({@link #KEYS}) as configured or inherited, in its wire form; null when unset. Defaults
+         * are not filled in: the status shows them as such.
+         */
+        public Object value(String key) {
+            return switch (key) {
+                case "provider" -> provider;
+                case "base-url" -> baseUrl;
+                case "model" -> model;
+                case "timeout" -> timeout == null ? null : timeout.toString();
+                case "max-retries" -> maxRetries;
+                case "initial-backoff" -> initialBackoff == null ? null : initialBackoff.toString();
+                case "keep-reasoning" -> keepReasoning;
+                case "structured-output" -> structuredOutput == null ? null : structuredOutput.wireName();
+                case "max-tokens" -> maxTokens;
+                case "retry-max-tokens" -> retryMaxTokens;
+                case "context-window" -> contextWindow;
+                case "stream" -> stream;
+                default -> throw new IllegalArgumentException("unknown key '" + key + "'; keys: " + KEYS);
+            };
+        }
+
+        /** The value a key has when nothing sets it; null when unset means "not sent" or "unknown". */
+        public Object defaultValue(String key) {
+            return switch (key) {
+                case "provider" -> "openai";
+                case "base-url" -> effectiveBaseUrl();
+                case "timeout" -> effectiveTimeout().toString();
+                case "max-retries" -> retryPolicy().maxRetries();
+                case "initial-backoff" -> retryPolicy().initialBackoff().toString();
+                case "keep-reasoning" -> true;
+                case "structured-output" -> StructuredOutput.AUTO.wireName();
+                case "stream" -> false;
+                default -> null;
+            };
         }
 
         /** True when the role names a model and where to reach it. */
@@ -145,6 +240,12 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
         public String toString() {
             return "Role[provider=" + effectiveProvider() + ", baseUrl=" + effectiveBaseUrl() + ", model=" + model
                     + "]";
+        }
+
+        private static void positive(String key, Integer value) {
+            if (value != null && value < 1) {
+                throw new IllegalArgumentException("casebook.models.*." + key + " must be positive, was " + value);
+            }
         }
 
         private static <T> T or(T value, T fallback) {

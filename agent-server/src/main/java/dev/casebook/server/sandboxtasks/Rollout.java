@@ -42,9 +42,6 @@ final class Rollout {
             The execute_code tool works in this task's workspace, which %s. Files written there are kept between \
             calls; the workspace is checked when you give your final answer.""";
 
-    /** Outcomes that say nothing about the agent: the rollout is no evidence and gets no reward. */
-    static final Set<String> NOT_THE_AGENT = Set.of("llm_unavailable", "llm_rejected", "internal_error",
-            "unknown_policy", "no_model_configured", "error");
 
     private final AgentFactory agents;
     private final JobModels models;
@@ -100,7 +97,8 @@ final class Rollout {
             if (stopped.getAsBoolean()) {
                 return null;
             }
-            if (!NOT_THE_AGENT.contains(reason(outcome))) {
+            // an outcome that says nothing about the agent (StopReason.agentAtFault) is no evidence: no verdict, no reward
+            if (outcome instanceof Outcome.Answered || ((Outcome.Failed) outcome).stopReason().agentAtFault()) {
                 verdict = checker.validate(task, workspace.path(), answer(outcome));
             }
         } catch (ToolInfrastructureException e) {

@@ -90,8 +90,8 @@ final class TaskGenerator {
         for (int attempt = 1; attempt <= attempts; attempt++) {
             LlmReply reply;
             try {
-                reply = generator.chat(new LlmCall("generate-task", messages, List.of(),
-                        Instant.now().plus(callTimeout)));
+                reply = generator.chat(LlmCall.json("generate-task", messages, Instant.now().plus(callTimeout),
+                        TaskJson.SCHEMA));
             } catch (LlmException e) {
                 return new Generated.Unusable(e.kind().reason(), e.getMessage(), tokens);
             }

@@ -1,8 +1,10 @@
 package dev.casebook.server.sandboxtasks;
 
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
 import dev.casebook.tools.tasks.SandboxTask;
 import java.util.LinkedHashMap;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -16,6 +18,13 @@ import tools.jackson.databind.JsonNode;
 final class TaskJson {
     static final List<String> FIELDS = List.of("statement", "files", "validator", "reference", "difficulty");
     static final String FIELDS_TEXT = "statement, files, validator, reference, difficulty";
+    /** What the generator is asked for ({@code response_format}). */
+    static final JsonSchema SCHEMA = JsonSchema.builder().name("sandbox_task").rootElement(JsonObjectSchema.builder()
+            .addStringProperty("statement")
+            .addProperty("files", JsonObjectSchema.builder().description("relative path to text content")
+                    .additionalProperties(true).build())
+            .addStringProperty("validator").addStringProperty("reference").addIntegerProperty("difficulty")
+            .required(FIELDS).build()).build();
 
     /** Not a usable task; the message says why. */
     static final class Invalid extends Exception {

@@ -5,7 +5,11 @@ import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmException;
 import dev.casebook.server.llm.LlmReply;
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -137,6 +141,11 @@ final class CurriculumRound {
     }
 
     /** The variations the model wrote for one task (at most {@code n}), or the problem when it wrote none. */
+    /** What a curriculum round is asked for ({@code response_format}). */
+    static final JsonSchema SCHEMA = JsonSchema.builder().name("variations").rootElement(JsonObjectSchema.builder()
+            .addProperty("variations", JsonArraySchema.builder().items(new JsonStringSchema()).build())
+            .required("variations").build()).build();
+
     private record Asked(List<String> variations, String problem, long tokens) {
     }
 
@@ -149,7 +158,7 @@ final class CurriculumRound {
         Instant deadline = Instant.now().plus(callTimeout);
         try {
             for (int attempt = 1; attempt <= attempts; attempt++) {
-                LlmReply reply = model.chat(new LlmCall("curriculum", messages, List.of(), deadline));
+                LlmReply reply = model.chat(LlmCall.json("curriculum", messages, deadline, SCHEMA));
                 tokens += reply.tokens();
                 try {
                     return new Asked(variations(reply.text(), n), null, tokens);

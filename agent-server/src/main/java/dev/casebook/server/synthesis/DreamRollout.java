@@ -5,6 +5,7 @@ import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
+import dev.casebook.server.agent.StopReason;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.batch.BatchExecutor;
@@ -23,12 +24,11 @@ import org.slf4j.LoggerFactory;
  * of a task against a {@link DreamEpisode}, whose tools have the real ones' specifications but are answered by the
  * experience model; the task is recorded with source {@code synthetic}, so its case enters memory marked so. An
  * answered episode's reward is the experience model's verdict ({@code experience-outcome}); an episode the agent
- * failed by itself (no valid plan, no answer, a budget spent) gets 0; one that failed for other reasons (the LLM
- * unreachable) gets none.
+ * failed by itself ({@link dev.casebook.server.agent.StopReason#agentAtFault()}: its approach spent the token budget)
+ * gets 0; one that failed for other reasons (the model's reply format, the LLM unreachable, the wall time) gets none.
  */
 final class DreamRollout {
     private static final Logger log = LoggerFactory.getLogger(DreamRollout.class);
-    static final Set<String> AGENT_FAILURES = Set.of("invalid_plan", "no_answer", "budget_tokens", "budget_time");
 
     private final AgentFactory agents;
     private final DreamModels models;
@@ -68,12 +68,12 @@ final class DreamRollout {
             outcome = agent.run(spec, steps::add);
         } catch (RuntimeException e) {
             log.warn("dream rollout {} of job {} failed", item.seq(), job.id(), e);
-            outcome = new Outcome.Failed("error", e.toString(), List.of(), 0);
+            outcome = new Outcome.Failed(StopReason.ERROR, e.toString(), List.of(), 0);
         }
         return switch (outcome) {
             case Outcome.Answered a -> judged(spec, steps, a, episode, started);
             case Outcome.Failed f -> new Dreamed(spec, steps, f, episode,
-                    AGENT_FAILURES.contains(f.reason()) ? 0.0 : null, false, f.detail(), 0, millisSince(started));
+                    f.stopReason().agentAtFault() ? 0.0 : null, false, f.detail(), 0, millisSince(started));
         };
     }
 

@@ -3,7 +3,7 @@ package dev.casebook.server.synthesis;
 import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmReply;
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -109,7 +109,7 @@ final class ExperienceModel {
         long tokens = 0;
         String problem = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            LlmReply reply = model.chat(new LlmCall("experience", messages, List.of(), deadline));
+            LlmReply reply = model.chat(LlmCall.json("experience", messages, deadline, ExperienceReplies.PREDICTION));
             tokens += reply.tokens();
             try {
                 return ExperienceReplies.prediction(reply.text(), tokens, attempt);
@@ -129,7 +129,8 @@ final class ExperienceModel {
         long tokens = 0;
         String problem = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            LlmReply reply = model.chat(new LlmCall("experience-outcome", messages, List.of(), deadline));
+            LlmReply reply = model.chat(LlmCall.json("experience-outcome", messages, deadline,
+                    ExperienceReplies.JUDGEMENT));
             tokens += reply.tokens();
             try {
                 return ExperienceReplies.judgement(reply.text(), tokens);

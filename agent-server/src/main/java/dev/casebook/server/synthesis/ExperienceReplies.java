@@ -1,6 +1,11 @@
 package dev.casebook.server.synthesis;
 
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonNullSchema;
+import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,6 +15,16 @@ import tools.jackson.databind.JsonNode;
  * else is {@link ReplyJson.Invalid} with a message the model can act on.
  */
 final class ExperienceReplies {
+    /** What a transition is asked for ({@code response_format}). */
+    static final JsonSchema PREDICTION = JsonSchema.builder().name("transition").rootElement(JsonObjectSchema.builder()
+            .addStringProperty("reasoning").addStringProperty("observation")
+            .addProperty("reward", JsonAnyOfSchema.builder().anyOf(new JsonNumberSchema(), new JsonNullSchema())
+                    .build())
+            .addBooleanProperty("done").required("observation").build()).build();
+    /** What an outcome's verdict is asked for ({@code response_format}). */
+    static final JsonSchema JUDGEMENT = JsonSchema.builder().name("verdict").rootElement(JsonObjectSchema.builder()
+            .addStringProperty("reasoning").addNumberProperty("reward").required("reward").build()).build();
+
     private ExperienceReplies() {
     }
 

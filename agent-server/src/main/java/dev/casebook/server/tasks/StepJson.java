@@ -19,6 +19,8 @@ final class StepJson {
             case Step.Answered s -> "answered";
             case Step.Rewarded s -> "rewarded";
             case Step.MemoryWritten s -> "memory_written";
+            case Step.MemorySkipped s -> "memory_skipped";
+            case Step.PromptShrunk s -> "prompt_shrunk";
             case Step.Stopped s -> "stopped";
         };
     }

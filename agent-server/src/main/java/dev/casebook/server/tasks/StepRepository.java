@@ -10,4 +10,7 @@ interface StepRepository extends JpaRepository<StepEntity, StepEntity.Key> {
 
     @org.springframework.data.jpa.repository.Query("select coalesce(max(s.seq), 0) from StepEntity s where s.taskId = :taskId")
     int lastSeq(String taskId);
+
+    /** True when a step of the task has a token count the model's server did not give (estimated). */
+    boolean existsByTaskIdAndPayloadContaining(String taskId, String fragment);
 }

@@ -309,6 +309,7 @@ public class TaskRecords {
                 .map(s -> new TaskView.Selected(s.caseId, s.score, s.role, s.task, s.label)).toList();
         return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
                 e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
-                json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt);
+                json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt,
+                steps.existsByTaskIdAndPayloadContaining(e.id, "\"tokensEstimated\":true"));
     }
 }

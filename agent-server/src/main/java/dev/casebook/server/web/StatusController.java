@@ -5,6 +5,7 @@ import dev.casebook.inference.Placement;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.llm.ModelStatus;
 import dev.casebook.server.security.SecuritySettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +14,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What this server runs with: models per role, case store, embedder, where its own models run, auth. */
+/**
+ * What this server runs with: models per role (effective settings, where each comes from, what the endpoint accepts:
+ * {@link ModelStatus}), case store, embedder, where its own models run, auth.
+ */
 @RestController
 class StatusController {
     private final Environment env;
@@ -22,11 +26,13 @@ class StatusController {
     private final ObjectProvider<CaseStore> store;
     private final ObjectProvider<Embedder> embedder;
     private final ObjectProvider<InferenceRuntime> inference;
+    private final ModelStatus models;
 
     StatusController(Environment env, SecuritySettings security, ObjectProvider<Agent> agent,
             ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder,
-            ObjectProvider<InferenceRuntime> inference) {
+            ObjectProvider<InferenceRuntime> inference, ModelStatus models) {
         this.env = env;
+        this.models = models;
         this.security = security;
         this.agent = agent;
         this.store = store;
@@ -36,16 +42,8 @@ class StatusController {
 
     @GetMapping("/api/status")
     Map<String, Object> status() {
-        Map<String, Object> models = new LinkedHashMap<>();
-        for (String role : new String[] {"planner", "executor", "judge", "experience"}) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("provider", env.getProperty("casebook.models." + role + ".provider"));
-            m.put("baseUrl", env.getProperty("casebook.models." + role + ".base-url"));
-            m.put("model", env.getProperty("casebook.models." + role + ".model"));
-            models.put(role, m);
-        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("models", models);
+        out.put("models", models.view());
         out.put("agent", agent.getIfAvailable() == null ? "none" : "ready");
         CaseStore s = store.getIfAvailable();
         out.put("store", s == null ? Map.of("type", "none")

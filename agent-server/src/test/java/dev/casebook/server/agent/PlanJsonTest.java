@@ -50,17 +50,15 @@ class PlanJsonTest {
     }
 
     @Test
-    void extracts_the_text_after_final_answer() {
-        assertThat(FinalAnswer.extract("Reasoning...\nFINAL ANSWER: 391")).isEqualTo("391");
-        assertThat(FinalAnswer.extract("final answer: Paris ")).isEqualTo("Paris");
-        assertThat(FinalAnswer.extract("  just this ")).isEqualTo("just this");
-    }
-
-    @Test
-    void recognises_a_plan_posing_as_an_answer() {
-        assertThat(FinalAnswer.looksLikePlan("{\"subtasks\": [\"search\"]}")).isTrue();
-        assertThat(FinalAnswer.looksLikePlan("[1, 2]")).isTrue();
-        assertThat(FinalAnswer.looksLikePlan("{\"x\": 1}")).isFalse();
-        assertThat(FinalAnswer.looksLikePlan("391")).isFalse();
+    void an_answer_value_that_holds_a_plan_or_a_marker_mid_text_is_not_an_answer() {
+        assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"Subtask 1: multiply. FINAL ANSWER: 391\\n\\nSubtask 2: "
+                + "check {\\\"plan\\\":[{\\\"id\\\":1,\\\"desc\\\": \\\"x\\\"}]}\"}", 8))
+                .hasMessageContaining("holds a plan");
+        assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"Thinking aloud. FINAL ANSWER: 391\"}", 8))
+                .hasMessageContaining("holds more than the final answer");
+        assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"{\\\"subtasks\\\": [\\\"search\\\"]}\"}", 8))
+                .hasMessageContaining("holds a plan");
+        assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"FINAL ANSWER:\"}", 8))
+                .hasMessageContaining("is empty");
     }
 }

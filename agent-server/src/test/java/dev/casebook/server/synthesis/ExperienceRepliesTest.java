@@ -3,7 +3,7 @@ package dev.casebook.server.synthesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.casebook.server.llm.ReplyJson;
+import dev.casebook.llm.ReplyJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

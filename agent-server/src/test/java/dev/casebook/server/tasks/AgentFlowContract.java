@@ -206,13 +206,14 @@ abstract class AgentFlowContract {
     @Test
     void an_episode_that_failed_by_the_agents_fault_is_remembered_as_a_pitfall() {
         String marker = "remember my failure";
-        LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("no plan, sorry"));
+        LLM.fixedUsage(900, 200);
+        scriptCalculatorTask(marker, "1+1", "2");
 
-        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"read-write\"}");
+        String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"read-write\",\"budgets\":{\"tokens\":1000}}");
 
         JsonNode task = api().awaitEnd(id);
-        assertThat(task.get("reason").asString()).isEqualTo("invalid_plan");
-        assertThat(types(id)).containsSubsequence("stopped", "memory_written");
+        assertThat(task.get("reason").asString()).isEqualTo("budget_tokens");
+        assertThat(types(id)).containsSubsequence("stopped", "memory_written").doesNotContain("memory_skipped");
         JsonNode pitfall = api().get("/api/cases/" + step(id, "memory_written").get("caseId").asString()).json();
         assertThat(pitfall.get("task").asString()).isEqualTo(marker);
         assertThat(pitfall.get("label").asString()).isEqualTo("negative");
