@@ -146,10 +146,10 @@ final class CurriculumRound {
             .addProperty("variations", JsonArraySchema.builder().items(new JsonStringSchema()).build())
             .required("variations").build()).build();
 
-    private record Asked(List<String> variations, String problem, long tokens) {
+    record Asked(List<String> variations, String problem, long tokens) {
     }
 
-    private Asked ask(DreamRecords.TaskStats parent, int n) throws InterruptedException {
+    Asked ask(DreamRecords.TaskStats parent, int n) throws InterruptedException {
         List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(CURRICULUM.formatted(n)),
                 UserMessage.from(String.format(Locale.ROOT, TASK, parent.task().text(), parent.successes(),
                         parent.rated(), parent.meanReward() == null ? 0 : parent.meanReward()))));

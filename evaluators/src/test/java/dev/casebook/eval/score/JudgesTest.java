@@ -54,6 +54,33 @@ class JudgesTest {
     }
 
     @Test
+    void judge_of_a_reasoning_model_reads_the_verdict_from_the_text_never_from_the_reasoning() {
+        llm.when(Match.interaction("judge")).reply(
+                Reply.text("<think>At first {\"rationale\": \"draft\", \"judgement\": \"incorrect\"}, but Paris is"
+                        + " Paris.</think>\n{\"rationale\": \"Same city.\", \"judgement\": \"correct\"}"),
+                Reply.text("{\"rationale\": \"Same city.\", \"judgement\": \"correct\"}")
+                        .withReasoningIn("reasoning_content", "{\"judgement\": \"incorrect\"}"));
+
+        assertThat(new LlmJudge(model, 3).score("Capital of France?", "Paris", List.of("Paris")))
+                .isEqualTo(new ScoreResult.Judged(true, "Same city.", 1, false, 15));
+        assertThat(new LlmJudge(model, 3).score("Capital of France?", "Paris", List.of("Paris")))
+                .isEqualTo(new ScoreResult.Judged(true, "Same city.", 1, false, 15));
+    }
+
+    @Test
+    void a_verdict_cut_at_the_token_limit_is_asked_again_and_a_grade_in_reasoning_is_not_read() {
+        llm.when(Match.interaction("judge")).reply(
+                Reply.text("<think>It looks correct, so {\"judgement\": \"correct\"").truncated(),
+                Reply.text("{\"rationale\": \"Different.\", \"judgement\": \"incorrect\"}"));
+        llm.when(Match.interaction("simpleqa-grade")).reply(Reply.text("<think>Maybe A? No.</think>B"));
+
+        assertThat(new LlmJudge(model, 3).score("q", "p", List.of("g")))
+                .isEqualTo(new ScoreResult.Judged(false, "Different.", 2, false, 30));
+        assertThat(new SimpleQaGrader(model, 3).score("q", "p", List.of("g")))
+                .isEqualTo(new ScoreResult.Graded(SimpleQaGrade.INCORRECT, 1, false, 15));
+    }
+
+    @Test
     void judge_asks_again_after_an_unparseable_reply() {
         llm.when(Match.interaction("judge")).reply(
                 Reply.text("I think it is right"),
