@@ -58,6 +58,7 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     }
     if (type !== 'end' && state.status === 'queued') state.status = 'running';
     if (step && typeof step.tokens === 'number') state.tokens += step.tokens;
+    if (step && step.llm && step.llm.tokensEstimated) state.tokensEstimated = true;
     switch (type) {
       case 'cases_selected': return showCases(step);
       case 'planned': return showPlan(step);
@@ -67,6 +68,10 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
       case 'answered': return showAnswer(step);
       case 'rewarded': return note(`Reward ${fmtScore(step.reward)}${step.by ? ' from ' + step.by : ''}.`, 'reward');
       case 'memory_written': return showMemoryWritten(step);
+      case 'memory_skipped': return note(`Memory: ${step.detail || 'no case was written'}`, 'memory skipped');
+      case 'prompt_shrunk': return note(`The ${step.interaction || ''} prompt was made smaller to fit the model's `
+        + `context window (${step.how}; about ${step.tokensBefore} → ${step.tokensAfter} tokens)`
+        + `${step.cause === 'context_window_error' ? ', after the model refused it' : ''}.`, 'shrunk');
       case 'restarted': return showRestarted(step);
       case 'stopped': return note(`Stopped: ${step.reason || 'unknown reason'}${step.detail ? ' — ' + step.detail : ''}`,
         'stopped error');
@@ -95,6 +100,7 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     const title = answers ? `The planner answers (round ${step.iteration || 1})`
       : step.iteration > 1 ? `Plan, revised (round ${step.iteration})` : 'Plan';
     plans.append(h('div', {class: 'plan', dataset: {iteration: step.iteration || 1}}, h('h3', {text: title}),
+      reasoning(step),
       subtasks.length
         ? h('ol', {}, subtasks.map(item => h('li', {text: typeof item === 'string' ? item : JSON.stringify(item)})))
         : h('pre', {text: prettyJson(step.planJson || '')})));
@@ -107,7 +113,10 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
       h('summary', {}, h('span', {class: 'tool-name', text: step.tool || 'tool'}), ' ',
         h('code', {class: 'tool-args', text: truncate(compactJson(step.argumentsJson), 80)}),
         h('span', {class: 'tool-state muted', text: ' · running'})),
-      h('div', {class: 'tool-body'}, h('h4', {text: 'Arguments'}), h('pre', {text: prettyJson(step.argumentsJson || '')}),
+      h('div', {class: 'tool-body'}, reasoning(step),
+        step.dialect && step.dialect !== 'native'
+          ? h('p', {class: 'muted', text: `Written in the reply's text (${step.dialect} dialect).`}) : null,
+        h('h4', {text: 'Arguments'}), h('pre', {text: prettyJson(step.argumentsJson || '')}),
         h('h4', {text: 'Result'}), result));
     state.calls.set(step.callId || `#${state.calls.size}`, {details, result});
     steps.append(details);
@@ -131,14 +140,14 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     steps.hidden = false;
     steps.append(h('details', {class: 'subtask-done'},
       h('summary', {}, '✓ ', truncate(step.description || `Subtask ${step.subtask}`, 100)),
-      h('pre', {text: step.result || ''})));
+      reasoning(step), h('pre', {text: step.result || ''})));
   }
 
   function showAnswer(step) {
     state.answered = true;
     answer.hidden = false;
     fill(answer, h('h3', {text: step.forced ? 'Answer (forced: the plan budget ran out)' : 'Answer'}),
-      markdown(step.answer || step.rawText || ''));
+      reasoning(step), markdown(step.answer || step.rawText || ''));
   }
 
   function showMemoryWritten(step) {
@@ -172,7 +181,8 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     clearInterval(timer);
     const took = fmtDuration(Date.now() - state.started);
     fill(status, h('span', {class: 'badge status-' + state.status, text: state.status}),
-      state.tokens ? h('span', {class: 'muted', text: ` · ${state.tokens} tokens`}) : null,
+      state.tokens ? h('span', {class: 'muted tokens', text: ` · ${state.tokensEstimated ? '~' : ''}${state.tokens} tokens`,
+        title: state.tokensEstimated ? 'estimated: the model server sent no usage for some calls' : ''}) : null,
       h('span', {class: 'muted', text: ` · task ${truncate(taskId, 13)}`}));
     status.title = `finished after ${took} of watching`;
     if (feedback && (state.status === 'answered' || state.status === 'failed')) showFeedback();
@@ -284,6 +294,14 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
 
   root.done = load();
   return root;
+}
+
+/** The model's reasoning for a step, collapsed, with its tokens; nothing when the step has none. */
+function reasoning(step) {
+  const llm = step && step.llm;
+  if (!llm || !llm.reasoning) return null;
+  const tokens = llm.reasoningTokens ? ` (${llm.tokensEstimated ? '~' : ''}${llm.reasoningTokens} tokens)` : '';
+  return h('details', {class: 'reasoning'}, h('summary', {text: `Reasoning${tokens}`}), h('pre', {text: llm.reasoning}));
 }
 
 function compactJson(text) {

@@ -14,8 +14,10 @@ export function render(root) {
   async function loadStatus() {
     try {
       const s = await api.get('api/status');
-      fill(status, h('h2', {text: 'Server'}), h('dl', {class: 'facts status-facts'}, flatten(s).map(([k, v]) =>
-        h('div', {}, h('dt', {text: k}), h('dd', {text: v}))) ));
+      const {models, ...rest} = s;
+      fill(status, h('h2', {text: 'Server'}), models ? modelsTable(models) : null,
+        h('dl', {class: 'facts status-facts'}, flatten(rest).map(([k, v]) =>
+          h('div', {}, h('dt', {text: k}), h('dd', {text: v}))) ));
     } catch (e) {
       fill(status, h('h2', {text: 'Server'}), errorBox(e, 'Could not read the server status'));
     }
@@ -74,7 +76,38 @@ function keyCard(onChange) {
     h('p', {class: 'hint', text: 'Kept in this browser\'s localStorage and sent as "Authorization: Bearer …".'}));
 }
 
-/** {models: {planner: 'x'}} → [['models · planner', 'x']] */
+const SOURCE = {set: 'set', inherited: 'inherited from the planner', default: 'default', unset: 'not set'};
+
+/**
+ * Each role's effective model: the endpoint and model it really uses (a role that leaves them unset uses the
+ * planner's, marked "inherited"), then every setting with where it comes from, and what the endpoint accepts.
+ */
+function modelsTable(models) {
+  const roles = Object.entries(models);
+  const value = (role, key, shown) => {
+    const entry = (role.settings || {})[key] || {};
+    const text = shown !== undefined ? shown : entry.value;
+    return h('td', {}, text === null || text === undefined ? h('span', {class: 'muted', text: 'not configured'}) : String(text),
+      entry.from === 'inherited' ? h('span', {class: 'badge inherited', text: 'inherited'}) : null);
+  };
+  return h('section', {class: 'models', 'aria-label': 'Models'},
+    h('h3', {text: 'Models'}),
+    h('table', {class: 'models-table'},
+      h('thead', {}, h('tr', {}, ['Role', 'Model', 'Endpoint', 'Provider'].map(t => h('th', {text: t})))),
+      h('tbody', {}, roles.map(([name, role]) => h('tr', {dataset: {role: name}},
+        h('th', {text: name}), value(role, 'model', role.model), value(role, 'base-url', role.baseUrl),
+        value(role, 'provider', role.provider))))),
+    roles.map(([name, role]) => h('details', {class: 'model-details', dataset: {role: name}},
+      h('summary', {}, `${name}: all settings and what the endpoint accepts`),
+      h('dl', {class: 'facts'}, Object.entries(role.settings || {}).map(([key, entry]) => h('div', {},
+        h('dt', {text: key}),
+        h('dd', {}, entry.value === null || entry.value === undefined ? h('span', {class: 'muted', text: 'not set'})
+          : [String(entry.value), ' ', h('span', {class: 'muted source', text: `(${SOURCE[entry.from] || entry.from})`})])))),
+      h('dl', {class: 'facts capabilities'}, Object.entries(role.capabilities || {}).map(([key, v]) => h('div', {},
+        h('dt', {text: key}), h('dd', {text: v === null || v === undefined ? 'unknown' : String(v)})))))));
+}
+
+/** {store: {type: 'x'}} → [['store · type', 'x']] */
 function flatten(value, prefix = '') {
   if (value === null || value === undefined) return [[prefix || 'value', '–']];
   if (typeof value !== 'object') return [[prefix || 'value', String(value)]];

@@ -43,8 +43,10 @@ class SettingsUiIT {
         browser.open(server.baseUrl() + "/#/settings");
 
         String status = browser.visible(".status-facts").getText();
+        String models = browser.visible(".models-table").getText();
 
-        assertThat(status).contains("models · planner · model").contains("store · type").contains("auth\noff");
+        assertThat(status).contains("store · type").contains("auth\noff");
+        assertThat(models).contains("planner", "executor", "judge", "experience", "not configured");
         assertThat(status).as("where the server's own models run").contains("inference · device\nauto")
                 .contains("inference · models · embeddings · engine\nOnnxRuntime")
                 .contains("inference · models · embeddings · device\ncpu()");

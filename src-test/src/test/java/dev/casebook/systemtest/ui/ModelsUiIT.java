@@ -1,0 +1,90 @@
+package dev.casebook.systemtest.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.systemtest.support.Browser;
+import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.systemtest.support.UiSession;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import dev.casebook.testkit.llm.ServerShape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The models people run, seen in the browser against the built server: the Settings page shows each role's effective
+ * model (the executor's inherited from the planner, marked so) and what the endpoint accepts; the chat shows a
+ * reasoning model's reasoning as a collapsed part of the step, with its tokens, and never as the answer.
+ */
+class ModelsUiIT {
+    private static final ScriptedLlmServer llm = script(ScriptedLlmServer.start().imitate(ServerShape.LM_STUDIO));
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-models", server -> server
+            .property("casebook.models.planner.base-url", llm.baseUrl())
+            .property("casebook.models.planner.model", "qwen3-reasoning")
+            .property("casebook.models.judge.keep-reasoning", "false"));
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
+
+    private static ScriptedLlmServer script(ScriptedLlmServer llm) {
+        llm.when(Match.interaction("plan")).reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}")
+                .withReasoning("17*23 may be 400, so FINAL ANSWER: 400? I had better compute it."));
+        llm.when(Match.interaction("execute").and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}").withReasoning("Use the tool."));
+        llm.when(Match.interaction("execute").and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
+        llm.when(Match.interaction("replan")).reply(Reply.text("<think>The tool said 391.</think>{\"answer\": \"391\"}"));
+        return llm;
+    }
+
+    @AfterAll
+    static void stop_llm() {
+        llm.close();
+    }
+
+    @Test
+    void settings_show_each_roles_effective_model_inherited_ones_marked_and_what_the_endpoint_accepts() {
+        browser.size(Browser.LAPTOP).timeout(java.time.Duration.ofSeconds(60));
+        browser.open(server.baseUrl() + "/#/settings");
+
+        WebElement executor = browser.visible(".models-table tr[data-role=executor]");
+        assertThat(executor.getText()).contains("qwen3-reasoning", llm.baseUrl(), "inherited").doesNotContain("–");
+        assertThat(browser.visible(".models-table tr[data-role=planner]").getText()).contains("qwen3-reasoning")
+                .doesNotContain("inherited");
+        WebElement judge = browser.visible("details.model-details[data-role=judge]");
+        judge.findElement(By.tagName("summary")).click();
+        assertThat(judge.getText()).contains("keep-reasoning", "false (set)", "structured-output", "auto (default)",
+                "model", "qwen3-reasoning (inherited from the planner)");
+        // the start-up probe runs in the background; the page shows what it found once it is done
+        browser.await(d -> {
+            d.navigate().refresh();
+            WebElement planner = browser.visible("details.model-details[data-role=planner]");
+            planner.findElement(By.tagName("summary")).click();
+            return planner.getText().contains("json_object") && planner.getText().contains("refused: HTTP 400");
+        });
+        browser.screenshot("settings-models");
+    }
+
+    @Test
+    void the_chat_shows_a_reasoning_models_reasoning_collapsed_and_answers_without_it() {
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/chat");
+        browser.script("localStorage.clear();");
+        browser.open(server.baseUrl() + "/#/chat");
+        browser.visible("#chat-input").sendKeys("What is 17*23?", Keys.ENTER);
+
+        browser.withText(".turn .task-status .badge", "answered");
+        WebElement reasoning = browser.visible(".turn .plan details.reasoning");
+        assertThat(reasoning.getDomAttribute("open")).isNull();
+        assertThat(reasoning.findElement(By.tagName("summary")).getText()).matches("Reasoning \\(\\d+ tokens\\)");
+        reasoning.findElement(By.tagName("summary")).click();
+        assertThat(reasoning.findElement(By.tagName("pre")).getText()).contains("FINAL ANSWER: 400?");
+        assertThat(browser.visible(".turn .answer").getText()).contains("391").doesNotContain("400");
+        browser.screenshot("chat-reasoning");
+    }
+}
