@@ -5,11 +5,12 @@ import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmException;
 import dev.casebook.server.llm.LlmReply;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * The state of one task's run: its spec, where its steps go, and the budgets it spends (tokens, wall time). Every
@@ -76,12 +77,6 @@ final class Run {
         }
     }
 
-    /** A call with a prompt that is never shrunk. */
-    LlmReply chat(LlmClient client, String interaction, List<ChatMessage> messages, List<ToolSpecification> tools)
-            throws InterruptedException {
-        return chat(client, new Prompt(interaction, new java.util.ArrayList<>(messages), tools, null, List.of()));
-    }
-
     /**
      * One call of a step. Before it, the prompt is made smaller as its reductions allow until it fits the model's
      * context window (when one is known), leaving room for the reply; when the endpoint still says it does not fit,
@@ -137,14 +132,14 @@ final class Run {
      * Applies the prompt's reductions in order, each as often as it can, until {@code fits}; emits one step when
      * anything changed. {@code force}: at least one reduction must apply. False when nothing could be taken away.
      */
-    private boolean shrink(Prompt prompt, String cause, java.util.function.LongPredicate fits, boolean force) {
+    private boolean shrink(Prompt prompt, String cause, LongPredicate fits, boolean force) {
         long before = size(prompt);
         if (fits.test(before) && !force) {
             return true;
         }
         long started = System.nanoTime();
         List<ChatMessage> messages = prompt.messages();
-        List<String> how = new java.util.ArrayList<>();
+        List<String> how = new ArrayList<>();
         for (Prompt.Reduction reduction : prompt.reductions()) {
             List<ChatMessage> smaller;
             while (!fits.test(PromptSize.tokens(messages, prompt.tools()))
