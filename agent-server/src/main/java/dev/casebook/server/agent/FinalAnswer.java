@@ -50,31 +50,22 @@ final class FinalAnswer {
     }
 
     /**
-     * The planner's {@code "answer"} value as the answer: the value itself, with a leading {@code FINAL ANSWER:}
-     * label taken off (a label, not a search for the marker); empty when blank.
+     * The planner's {@code "answer"} value as the answer: the planner answering is a final answer, read by the same
+     * rules as the answer step's reply ({@link #extract}): a value that is the answer alone is the answer, one that
+     * reasons before {@code FINAL ANSWER:} gives the rest of the last marker's line; empty when it holds none.
      */
     static Optional<String> ofPlannerAnswer(String value) {
-        String v = value == null ? "" : value.strip();
-        Matcher m = MARKER_PATTERN.matcher(v);
-        if (m.lookingAt()) {
-            v = v.substring(m.end());
-        }
-        return clean(v);
+        return extract(value);
     }
 
-    /** Why a planner's {@code "answer"} value is not an answer (it holds a plan or a marker mid-text); null if it is. */
+    /** Why a planner's {@code "answer"} value is not an answer (it holds a plan, or no answer); null if it is one. */
     static String notAnAnswer(String value) {
         String v = value == null ? "" : value.strip();
         if (looksLikePlan(v) || ReplyJson.spans(v).stream().anyMatch(s -> isPlan(s.value().toString()))) {
             return "the \"answer\" holds a plan; reply {\"subtasks\": [...]} to plan, or the answer alone";
         }
-        Matcher m = MARKER_PATTERN.matcher(v);
-        if (m.find() && (m.start() > 0 || m.find())) {
-            return "the \"answer\" holds more than the final answer (\"" + MARKER + "\" within its text); write only"
-                    + " the answer itself";
-        }
         if (ofPlannerAnswer(v).isEmpty()) {
-            return "the \"answer\" is empty";
+            return "the \"answer\" holds no answer (it is empty, or nothing follows \"" + MARKER + "\")";
         }
         return null;
     }

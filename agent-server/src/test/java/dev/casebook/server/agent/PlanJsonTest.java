@@ -50,15 +50,17 @@ class PlanJsonTest {
     }
 
     @Test
-    void an_answer_value_that_holds_a_plan_or_a_marker_mid_text_is_not_an_answer() {
+    void an_answer_value_that_holds_a_plan_or_nothing_is_not_an_answer_and_one_that_reasons_gives_its_answer()
+            throws Exception {
         assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"Subtask 1: multiply. FINAL ANSWER: 391\\n\\nSubtask 2: "
                 + "check {\\\"plan\\\":[{\\\"id\\\":1,\\\"desc\\\": \\\"x\\\"}]}\"}", 8))
                 .hasMessageContaining("holds a plan");
-        assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"Thinking aloud. FINAL ANSWER: 391\"}", 8))
-                .hasMessageContaining("holds more than the final answer");
+        assertThat(PlanJson.parse("{\"answer\": \"Thinking aloud.\\nFINAL ANSWER: 391\\n\\nSubtask 2: more\"}", 8))
+                .isInstanceOfSatisfying(PlannerDecision.Answer.class, a -> assertThat(FinalAnswer.ofPlannerAnswer(
+                        a.text())).hasValue("391"));
         assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"{\\\"subtasks\\\": [\\\"search\\\"]}\"}", 8))
                 .hasMessageContaining("holds a plan");
         assertThatThrownBy(() -> PlanJson.parse("{\"answer\": \"FINAL ANSWER:\"}", 8))
-                .hasMessageContaining("is empty");
+                .hasMessageContaining("holds no answer");
     }
 }

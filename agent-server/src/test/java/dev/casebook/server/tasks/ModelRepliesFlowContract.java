@@ -166,20 +166,33 @@ abstract class ModelRepliesFlowContract {
     }
 
     @Test
-    void a_planner_answer_holding_plan_remnants_and_final_answer_is_never_the_answer() {
+    void a_planner_answer_holding_plan_remnants_after_final_answer_gives_the_answer_never_the_fragment() {
         String text = "Remnants: what is 17*23 exactly?";
         LLM.when(Match.interaction("plan").and(task("Remnants"))).reply(
                 Reply.text("{\"answer\": \"Subtask 1: multiply. FINAL ANSWER: 391\\n\\nSubtask 2: check "
-                        + "{\\\"plan\\\":[{\\\"id\\\":1,\\\"desc\\\"}]}\"}"),
+                        + "{\\\"plan\\\":[{\\\"id\\\":1,\\\"desc\\\"}]}\"}"));
+
+        String id = create(text, "");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("answer").asString()).isEqualTo("391");
+        assertThat(steps(id, "answered").getFirst().get("answer").asString()).isEqualTo("391");
+    }
+
+    @Test
+    void a_planner_answer_holding_a_plan_is_corrected_like_an_invalid_plan() {
+        String text = "Plan in answer: what is 17*23 exactly?";
+        LLM.when(Match.interaction("plan").and(task("Plan in answer"))).reply(
+                Reply.text("{\"answer\": \"FINAL ANSWER: {\\\"subtasks\\\": [\\\"Compute 17*23\\\"]}\"}"),
                 Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
-        scriptCalculation("Remnants", "17*23");
+        scriptCalculation("Plan in answer", "17*23");
 
         String id = create(text, "");
 
         JsonNode task = api().awaitEnd(id);
         assertThat(task.get("answer").asString()).isEqualTo("391");
         assertThat(LLM.requests(Match.interaction("plan")).get(1).lastUserMessage())
-                .contains("That reply is not a valid plan: the \"answer\" holds more than the final answer");
+                .contains("That reply is not a valid plan: the \"answer\" holds a plan");
     }
 
     @Test

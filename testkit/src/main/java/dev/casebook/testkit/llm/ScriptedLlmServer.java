@@ -82,6 +82,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final List<LlmRequest> requests = new CopyOnWriteArrayList<>();
     private final List<LlmRequest> unmatched = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
+    private final AtomicInteger probeCounter = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
     private final List<LlmRequest> probes = new CopyOnWriteArrayList<>();
     private volatile int[] fixedUsage;
@@ -203,6 +204,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
         unmatched.clear();
         probes.clear();
         counter.set(0);
+        probeCounter.set(0);
         fixedUsage = null;
         shape = null;
         refusedFormats = java.util.Set.of();
@@ -301,8 +303,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
             byte[] bytes = in.readAllBytes();
             body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
         }
-        LlmRequest request = new LlmRequest(counter.getAndIncrement(), path, headers, body, Instant.now());
-        (PROBE.equals(request.interaction()) ? probes : requests).add(request);
+        // probes are numbered apart, so that the work's indexes match its position in requests()
+        boolean probe = PROBE.equals(headers.get("x-casebook-interaction"));
+        LlmRequest request = new LlmRequest((probe ? probeCounter : counter).getAndIncrement(), path, headers, body,
+                Instant.now());
+        (probe ? probes : requests).add(request);
         return request;
     }
 
