@@ -39,7 +39,8 @@ final class AnswerStep {
 
     Step.Answered answer(Run run, List<Finding> findings) throws InterruptedException {
         long started = System.nanoTime();
-        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(ANSWER),
+        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(ANSWER
+                + run.spec().conversation().describe()),
                 UserMessage.from(FINDINGS.formatted(run.spec().text(), Finding.describe(findings)))));
         Prompt prompt = new Prompt("answer", messages, List.of(), null, List.of(Finding.shortened(1, findings, true,
                 results -> FINDINGS.formatted(run.spec().text(), results))));

@@ -17,7 +17,7 @@ import java.util.List;
  * ({@link PlanJson#SCHEMA}) where the endpoint takes it. A reply whose text (reasoning split off) is not a valid JSON
  * plan is sent back to the planner with the reason, up to {@code planRetries} times; then the task fails with
  * {@code invalid_plan}. A prompt too long for the model's context window loses cases (plan) or the length of older
- * results (replan).
+ * results (replan). Both see the task's {@link Conversation}.
  */
 final class PlanStep {
     static final String PLAN = """
@@ -75,7 +75,8 @@ final class PlanStep {
     PlannerDecision plan(Run run, Selection selection) throws InterruptedException {
         List<SelectedCase> cases = selection.cases();
         String attachments = attachments(run);
-        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(PLAN.formatted(tools(run))),
+        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(PLAN.formatted(tools(run))
+                        + run.spec().conversation().describe()),
                 UserMessage.from(TASK.formatted(run.spec().text(), attachments + CaseSelectionStep.describe(cases)))));
         Prompt.Reduction fewerCases = Prompt.rewritten("fewer cases", 1, times -> times > cases.size() ? null
                 : TASK.formatted(run.spec().text(), attachments
@@ -86,7 +87,8 @@ final class PlanStep {
     PlannerDecision replan(Run run, int iteration, String planSoFar, List<Finding> findings)
             throws InterruptedException {
         List<ChatMessage> messages = new ArrayList<>(List.of(
-                SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools(run))),
+                SystemMessage.from(REPLAN.formatted(iteration, run.budgets().plannerIterations(), tools(run))
+                        + run.spec().conversation().describe()),
                 UserMessage.from(PROGRESS.formatted(run.spec().text(), planSoFar, Finding.describe(findings)))));
         Prompt.Reduction shorter = Finding.shortened(1, findings, true,
                 results -> PROGRESS.formatted(run.spec().text(), planSoFar, results));

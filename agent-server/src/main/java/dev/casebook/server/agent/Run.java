@@ -113,7 +113,8 @@ final class Run {
     }
 
     private LlmCall call(Prompt prompt) {
-        return new LlmCall(prompt.interaction(), prompt.messages(), prompt.tools(), deadline, prompt.schema());
+        return new LlmCall(prompt.interaction(), prompt.messages(), prompt.tools(), deadline, prompt.schema(),
+                spec.conversation().sampling());
     }
 
     private LlmReply counted(LlmReply reply) {

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param source         where the task's experience comes from: {@code REAL} tools, the experience model of a dream
  *                       rollout ({@code SYNTHETIC}), or a generated task's workspace ({@code SANDBOX}); the case it
  *                       writes and its run record say so
+ * @param conversation   the chat the task is the latest message of (instructions, earlier turns, sampling);
+ *                       {@link Conversation#NONE} for a task on its own
  */
 public record TaskSpec(
         String id,
@@ -37,7 +39,8 @@ public record TaskSpec(
         String origin,
         Set<String> excludeOrigins,
         Set<TaskKey> excludeTasks,
-        CaseSource source) {
+        CaseSource source,
+        Conversation conversation) {
 
     public TaskSpec {
         Objects.requireNonNull(id, "id");
@@ -52,6 +55,15 @@ public record TaskSpec(
         excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
         excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
         Objects.requireNonNull(source, "source");
+        conversation = Objects.requireNonNullElse(conversation, Conversation.NONE);
+    }
+
+    /** A task on its own, not part of a chat. */
+    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
+            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks,
+            CaseSource source) {
+        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
+                source, Conversation.NONE);
     }
 
     /** A task run against the real world (source {@code REAL}): every task but dream rollouts. */
@@ -59,5 +71,11 @@ public record TaskSpec(
             String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks) {
         this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
                 CaseSource.REAL);
+    }
+
+    /** The same task as the latest message of this conversation. */
+    public TaskSpec withConversation(Conversation other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins,
+                excludeTasks, source, other);
     }
 }

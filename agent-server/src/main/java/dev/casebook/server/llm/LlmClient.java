@@ -161,7 +161,11 @@ public final class LlmClient {
 
     private static ChatRequest request(LlmCall call, Feature format, Integer maxTokens) {
         ChatRequest.Builder request = ChatRequest.builder().messages(call.messages())
-                .toolSpecifications(call.tools().isEmpty() ? null : call.tools());
+                .toolSpecifications(call.tools().isEmpty() ? null : call.tools())
+                .temperature(call.sampling().temperature())
+                .topP(call.sampling().topP())
+                .presencePenalty(call.sampling().presencePenalty())
+                .frequencyPenalty(call.sampling().frequencyPenalty());
         if (format == Feature.JSON_SCHEMA) {
             request.responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(call.schema())
                     .build());

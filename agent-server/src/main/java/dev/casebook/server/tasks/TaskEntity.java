@@ -60,6 +60,8 @@ class TaskEntity {
     Instant feedbackAt;
     /** Where the experience came from: {@code real}, or {@code synthetic} for a dream rollout. */
     String source = "real";
+    /** JSON of the chat the task is the latest message of (V75); null for a task on its own. */
+    String conversation;
 
     protected TaskEntity() {
     }

@@ -3,6 +3,7 @@ package dev.casebook.server.tasks;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.Conversation;
 import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
@@ -27,6 +28,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The run records of tasks: creation, the spec a replica rebuilds to run one, steps and the outcome of a claimed
@@ -78,14 +80,19 @@ public class TaskRecords {
         jdbc.update("""
                 INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, origin,
                     exclude_origins, exclude_tasks, tokens, runner, attempt, lease_until, created_at, started_at,
-                    source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)""",
+                    source, conversation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""",
                 spec.id(), spec.tenant(), spec.text(), (claimed ? TaskStatus.RUNNING : TaskStatus.QUEUED).name(),
                 spec.memoryMode().wireName(), spec.policy(), json.writeValueAsString(spec.budgets()),
                 json.writeValueAsString(attachmentIds), spec.origin(), json.writeValueAsString(spec.excludeOrigins()),
                 json.writeValueAsString(spec.excludeTasks().stream().map(TaskKey::hex).toList()),
                 settings.instanceId(), claimed ? 1 : 0, claimed ? now.plus(settings.lease()) : null, now,
-                claimed ? now : null, spec.source().wireName());
+                claimed ? now : null, spec.source().wireName(), conversation(spec));
+    }
+
+    /** The spec's conversation as JSON; null for a task on its own. */
+    private String conversation(TaskSpec spec) {
+        return spec.conversation().equals(Conversation.NONE) ? null : json.writeValueAsString(spec.conversation());
     }
 
     /**
@@ -106,7 +113,8 @@ public class TaskRecords {
         }
         return new TaskSpec(e.id, e.tenant, e.text, files, MemoryMode.parse(e.memoryMode), e.policy,
                 json.readValue(e.budgets, Budgets.class), e.origin,
-                Set.of(json.readValue(e.excludeOrigins, String[].class)), excludeTasks, CaseSource.parse(e.source));
+                Set.of(json.readValue(e.excludeOrigins, String[].class)), excludeTasks, CaseSource.parse(e.source),
+                e.conversation == null ? Conversation.NONE : json.readValue(e.conversation, Conversation.class));
     }
 
     /**
@@ -299,7 +307,7 @@ public class TaskRecords {
         return out;
     }
 
-    Object stepView(String taskId, int seq, Step step) {
+    ObjectNode stepView(String taskId, int seq, Step step) {
         return StepJson.view(json, new StepEntity(taskId, seq, StepJson.type(step), step.phase(),
                 StepJson.payload(json, step), step.tokens(), step.millis(), Instant.now()));
     }
