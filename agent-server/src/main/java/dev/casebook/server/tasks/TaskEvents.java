@@ -1,30 +1,29 @@
 package dev.casebook.server.tasks;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Server-sent events of tasks. A task's first attempt running on this instance is "live": its steps are kept until
- * it ends and every subscriber first gets the steps so far, then new ones, then {@code end}. A task that is not live
- * here (queued, ended, running on another replica, or running again after its server stopped) is replayed from the
- * run records, polling them until the task ends: every attempt's steps in seq order, a {@code restarted} step
- * between them.
+ * Events of tasks, to follow in process ({@link #follow}) or as server-sent events ({@link #subscribe}). A task's
+ * first attempt running on this instance is "live": its steps are kept until it ends and every follower first gets
+ * the steps so far, then new ones, then the end. A task that is not live here (queued, ended, running on another
+ * replica, or running again after its server stopped) is followed through the run records ({@link ReplayFeed}).
  */
 @Component
-class TaskEvents {
-    private static final long POLL_MILLIS = 250;
-    private static final int END = -1;
-    private static final int ABANDONED = -2;
-
+public class TaskEvents {
     private final ConcurrentMap<String, Live> live = new ConcurrentHashMap<>();
     private final TaskRecords records;
 
@@ -36,22 +35,22 @@ class TaskEvents {
         live.putIfAbsent(id, new Live());
     }
 
-    void publish(String id, int seq, String type, Object step) {
+    void publish(String id, int seq, String type, ObjectNode step) {
         Live l = live.get(id);
         if (l == null) {
             return;
         }
         l.lock.lock();
         try {
-            Event e = new Event(seq, type, step);
+            TaskFeed.Event e = new TaskFeed.StepEvent(seq, type, step);
             l.past.add(e);
-            l.subscribers.removeIf(sub -> !sub.queue.offer(e));
+            l.followers.forEach(f -> f.queue.add(e));
         } finally {
             l.lock.unlock();
         }
     }
 
-    /** Live subscribers of a task on this instance (0 when the task is not live here). */
+    /** Live followers of a task on this instance (0 when the task is not live here). */
     int subscribers(String id) {
         Live l = live.get(id);
         if (l == null) {
@@ -59,13 +58,26 @@ class TaskEvents {
         }
         l.lock.lock();
         try {
-            return l.subscribers.size();
+            return l.followers.size();
         } finally {
             l.lock.unlock();
         }
     }
 
     void end(String id, String status) {
+        close(id, new TaskFeed.Ended(status));
+    }
+
+    /**
+     * The task stopped here without an outcome (its claim was lost or given back): live followers get
+     * {@link TaskFeed.Abandoned} (SSE streams close without {@code end}), so clients follow it again from the run
+     * records, wherever it runs next.
+     */
+    void abandon(String id) {
+        close(id, new TaskFeed.Abandoned());
+    }
+
+    private void close(String id, TaskFeed.Event last) {
         Live l = live.remove(id);
         if (l == null) {
             return;
@@ -73,139 +85,112 @@ class TaskEvents {
         l.lock.lock();
         try {
             l.ended = true;
-            for (Subscriber sub : l.subscribers) {
-                sub.queue.offer(new Event(END, "end", status));
-            }
-            l.subscribers.clear();
+            l.followers.forEach(f -> f.queue.add(last));
+            l.followers.clear();
         } finally {
             l.lock.unlock();
         }
     }
 
     /**
-     * The task stopped here without an outcome (its claim was lost or given back): live subscribers' streams close
-     * without {@code end}, so clients reconnect and follow it from the run records, wherever it runs next.
+     * Follows the tenant's task from its first step: live when it runs here, else through its run records.
+     *
+     * @throws dev.casebook.server.web.ApiException 404 when the tenant has no such task
      */
-    void abandon(String id) {
-        Live l = live.remove(id);
-        if (l == null) {
-            return;
-        }
-        l.lock.lock();
-        try {
-            l.ended = true;
-            for (Subscriber sub : l.subscribers) {
-                sub.queue.offer(new Event(ABANDONED, "abandoned", null));
-            }
-            l.subscribers.clear();
-        } finally {
-            l.lock.unlock();
-        }
-    }
-
-    SseEmitter subscribe(String tenant, String id) {
-        SseEmitter emitter = new SseEmitter(0L);
+    public TaskFeed follow(String tenant, String id) {
+        records.get(tenant, id);
         Live l = live.get(id);
         if (l != null) {
             l.lock.lock();
             try {
                 if (!l.ended) {
-                    Subscriber sub = new Subscriber(emitter, new LinkedBlockingQueue<>());
-                    sub.queue.addAll(l.past);
-                    l.subscribers.add(sub);
-                    Thread.ofVirtual().name("sse-" + id).start(sub::drain);
-                    return emitter;
+                    LiveFeed feed = new LiveFeed(l);
+                    feed.queue.addAll(l.past);
+                    l.followers.add(feed);
+                    return feed;
                 }
             } finally {
                 l.lock.unlock();
             }
         }
-        Thread.ofVirtual().name("sse-replay-" + id).start(() -> replay(tenant, id, emitter));
+        return new ReplayFeed(records, tenant, id);
+    }
+
+    /**
+     * The task's events as server-sent events: each step named by its type with its seq as id, then {@code end}
+     * {@code {status}}. Sent by a virtual thread of the stream's own, so a slow client never holds up the task.
+     */
+    SseEmitter subscribe(String tenant, String id) {
+        SseEmitter emitter = new SseEmitter(0L);
+        TaskFeed feed = follow(tenant, id);
+        Thread.ofVirtual().name("sse-" + id).start(() -> stream(feed, emitter));
         return emitter;
     }
 
-    private void replay(String tenant, String id, SseEmitter emitter) {
-        int last = 0;
-        try {
+    private static void stream(TaskFeed feed, SseEmitter emitter) {
+        try (feed) {
             while (true) {
-                TaskView task = records.get(tenant, id);
-                for (Object step : records.steps(id, last)) {
-                    var node = (tools.jackson.databind.node.ObjectNode) step;
-                    last = node.get("seq").asInt();
-                    if (!send(emitter, new Event(last, node.get("type").asString(), node))) {
+                switch (feed.next(null)) {
+                    case TaskFeed.StepEvent e -> emitter.send(SseEmitter.event().id(Integer.toString(e.seq()))
+                            .name(e.type()).data(e.step(), MediaType.APPLICATION_JSON));
+                    case TaskFeed.Ended e -> {
+                        emitter.send(SseEmitter.event().name("end").data(Map.of("status", e.status()),
+                                MediaType.APPLICATION_JSON));
+                        emitter.complete();
                         return;
                     }
+                    case TaskFeed.Abandoned a -> {
+                        emitter.complete();
+                        return;
+                    }
+                    case null -> throw new IllegalStateException("a feed waited on without a timeout gave nothing");
                 }
-                if (TaskStatus.parse(task.status()).finished()) {
-                    sendEnd(emitter, task.status());
-                    return;
-                }
-                Thread.sleep(POLL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             emitter.complete();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             emitter.completeWithError(e);
         }
     }
 
-    private static boolean send(SseEmitter emitter, Event e) {
-        try {
-            emitter.send(SseEmitter.event().id(Integer.toString(e.seq)).name(e.type)
-                    .data(e.step, MediaType.APPLICATION_JSON));
-            return true;
-        } catch (IOException | IllegalStateException ex) {
-            emitter.completeWithError(ex);
-            return false;
+    /** A live follower: events are queued by the task's thread and taken by the follower's. */
+    private static final class LiveFeed implements TaskFeed {
+        final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        private final Live live;
+        private volatile Event last;
+
+        LiveFeed(Live live) {
+            this.live = live;
         }
-    }
 
-    private static void sendEnd(SseEmitter emitter, String status) {
-        try {
-            emitter.send(SseEmitter.event().name("end").data(java.util.Map.of("status", status),
-                    MediaType.APPLICATION_JSON));
-            emitter.complete();
-        } catch (IOException | IllegalStateException ex) {
-            emitter.completeWithError(ex);
+        @Override
+        public Event next(Duration timeout) throws InterruptedException {
+            if (last != null) {
+                return last;
+            }
+            Event e = timeout == null ? queue.take() : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (e instanceof Ended || e instanceof Abandoned) {
+                last = e;
+            }
+            return e;
         }
-    }
 
-    private record Event(int seq, String type, Object step) {
-    }
-
-    /**
-     * A live subscriber: events are queued by the task's thread and sent by the subscriber's own virtual thread,
-     * so a slow client never holds up the task.
-     */
-    private record Subscriber(SseEmitter emitter, BlockingQueue<Event> queue) {
-        void drain() {
+        @Override
+        public void close() {
+            live.lock.lock();
             try {
-                while (true) {
-                    Event e = queue.take();
-                    if (e.seq() == ABANDONED) {
-                        emitter.complete();
-                        return;
-                    }
-                    if (e.seq() == END) {
-                        sendEnd(emitter, (String) e.step());
-                        return;
-                    }
-                    if (!send(emitter, e)) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                emitter.complete();
+                live.followers.remove(this);
+            } finally {
+                live.lock.unlock();
             }
         }
     }
 
     private static final class Live {
         final ReentrantLock lock = new ReentrantLock();
-        final List<Event> past = new ArrayList<>();
-        final List<Subscriber> subscribers = new ArrayList<>();
+        final List<TaskFeed.Event> past = new ArrayList<>();
+        final List<LiveFeed> followers = new ArrayList<>();
         boolean ended;
     }
 }

@@ -10,13 +10,24 @@ import org.springframework.stereotype.Component;
  * memory (the episode's case and the cases selected for it) exactly once, after it is recorded.
  */
 @Component
-class TaskFeedback {
+public class TaskFeedback {
     private final TaskRecords records;
     private final MemoryFeedback memory;
 
     TaskFeedback(TaskRecords records, MemoryFeedback memory) {
         this.records = records;
         this.memory = memory;
+    }
+
+    /**
+     * Feedback on the tenant's task: exactly one of {@code reward} (0..1) or {@code correctAnswer}; the task with its
+     * reward.
+     *
+     * @throws dev.casebook.server.web.ApiException 400 for a bad value, 404 for an unknown task, 409 when the task
+     *                                              has not ended or already has feedback
+     */
+    public TaskView give(String tenant, String id, Double reward, String correctAnswer) {
+        return give(tenant, id, new TaskRequests.Feedback(reward, correctAnswer));
     }
 
     TaskView give(String tenant, String id, TaskRequests.Feedback body) {

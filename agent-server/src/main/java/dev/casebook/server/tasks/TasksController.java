@@ -2,17 +2,13 @@ package dev.casebook.server.tasks;
 
 import dev.casebook.memory.CaseSource;
 import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.Conversation;
 import dev.casebook.server.agent.MemoryMode;
-import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.Paging;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,45 +27,29 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RequestMapping("/api/tasks")
 class TasksController {
     private final TaskRecords records;
-    private final TaskRunner runner;
-    private final TaskClaims claims;
+    private final TaskSubmission submission;
+    private final TaskCancellation cancellation;
     private final TaskEvents events;
     private final TaskSettings settings;
-    private final AttachmentLookup attachments;
     private final TaskFeedback feedback;
 
-    TasksController(TaskRecords records, TaskRunner runner, TaskClaims claims, TaskEvents events,
-            TaskSettings settings, AttachmentLookup attachments, TaskFeedback feedback) {
+    TasksController(TaskRecords records, TaskSubmission submission, TaskCancellation cancellation,
+            TaskEvents events, TaskSettings settings, TaskFeedback feedback) {
         this.records = records;
-        this.runner = runner;
-        this.claims = claims;
+        this.submission = submission;
+        this.cancellation = cancellation;
         this.events = events;
         this.settings = settings;
-        this.attachments = attachments;
         this.feedback = feedback;
     }
 
     @PostMapping
     ResponseEntity<TaskView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody TaskRequests.Create body) {
-        if (body.text() == null || body.text().isBlank()) {
-            throw ApiException.badRequest("field 'text' must not be empty: the task to work on");
-        }
-        if (body.text().length() > settings.maxTextChars()) {
-            throw ApiException.badRequest("field 'text' has " + body.text().length()
-                    + " characters, more than the limit of " + settings.maxTextChars());
-        }
         MemoryMode mode = body.memoryMode() == null ? MemoryMode.READ_WRITE : MemoryMode.parse(body.memoryMode());
-        List<String> ids = Objects.requireNonNullElse(body.attachments(), List.of());
-        List<Path> files = new ArrayList<>();
-        for (String id : ids) {
-            files.add(attachments.path(tenant, id)
-                    .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
-        }
-        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, body.text(), files, mode, body.policy(),
-                budgets(body.budgets()), "", null, null);
-        runner.submit(spec, ids);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, spec.id()));
+        TaskView task = submission.submit(tenant, new TaskSubmission.NewTask(body.text(), mode, body.policy(),
+                budgets(body.budgets()), body.attachments(), Conversation.NONE));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(task);
     }
 
     private static Budgets budgets(TaskRequests.BudgetsBody b) {
@@ -111,28 +91,11 @@ class TasksController {
                 size);
     }
 
-    /**
-     * Cancels the task wherever it is: a queued one at once; a running one is interrupted here when it runs here,
-     * else its cancel is requested and the instance running it interrupts it within a poll interval (the answer is
-     * then still {@code running}, with {@code cancelRequestedAt}).
-     */
+    /** Cancels the task wherever it is ({@link TaskCancellation}). */
     @PostMapping("/{id}/cancel")
     ResponseEntity<TaskView> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @PathVariable String id) {
-        for (int round = 0; round < 3; round++) { // a task may move between queued and running meanwhile
-            TaskView task = records.get(tenant, id);
-            if (TaskStatus.parse(task.status()).finished()) {
-                throw ApiException.conflict("task '" + id + "' already ended: " + task.status());
-            }
-            if (records.cancelQueued(id)) {
-                return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, id));
-            }
-            if (claims.requestCancel(id)) {
-                runner.interrupt(id, TaskRunner.Stop.CANCEL);
-                return ResponseEntity.status(HttpStatus.ACCEPTED).body(records.get(tenant, id));
-            }
-        }
-        throw ApiException.conflict("task '" + id + "' kept changing state; cancel it again");
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancellation.cancel(tenant, id));
     }
 
     @PostMapping("/{id}/feedback")

@@ -1,0 +1,73 @@
+package dev.casebook.server.tasks;
+
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.Conversation;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.web.ApiException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes a new task from a client of any API ({@code /api/tasks}, {@code /v1/chat/completions}): checks what the
+ * client gave, records the task and hands it to the {@link TaskRunner} (run here at once, or queued for any replica).
+ * Mistakes are {@link ApiException}s that say what was wrong.
+ */
+@Component
+public class TaskSubmission {
+    private final TaskRecords records;
+    private final TaskRunner runner;
+    private final TaskSettings settings;
+    private final AttachmentLookup attachments;
+
+    TaskSubmission(TaskRecords records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments) {
+        this.records = records;
+        this.runner = runner;
+        this.settings = settings;
+        this.attachments = attachments;
+    }
+
+    /**
+     * A task as a client asks for it.
+     *
+     * @param text          the task; not blank, at most {@code casebook.tasks.max-text-chars}
+     * @param memoryMode    how it uses case memory
+     * @param policy        case-selection policy; null for the server's default
+     * @param budgets       limits of the run
+     * @param attachmentIds the tenant's attachments the tools may read
+     * @param conversation  the chat the task is the latest message of; {@link Conversation#NONE} for none
+     */
+    public record NewTask(String text, MemoryMode memoryMode, String policy, Budgets budgets,
+            List<String> attachmentIds, Conversation conversation) {
+        public NewTask {
+            Objects.requireNonNull(memoryMode, "memoryMode");
+            Objects.requireNonNull(budgets, "budgets");
+            attachmentIds = List.copyOf(Objects.requireNonNullElse(attachmentIds, List.of()));
+            conversation = Objects.requireNonNullElse(conversation, Conversation.NONE);
+        }
+    }
+
+    /** Submits the task; its view as recorded (queued, or already running here). */
+    public TaskView submit(String tenant, NewTask task) {
+        if (task.text() == null || task.text().isBlank()) {
+            throw ApiException.badRequest("field 'text' must not be empty: the task to work on");
+        }
+        if (task.text().length() > settings.maxTextChars()) {
+            throw ApiException.badRequest("field 'text' has " + task.text().length()
+                    + " characters, more than the limit of " + settings.maxTextChars());
+        }
+        List<Path> files = new ArrayList<>();
+        for (String id : task.attachmentIds()) {
+            files.add(attachments.path(tenant, id)
+                    .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
+        }
+        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, task.text(), files, task.memoryMode(),
+                task.policy(), task.budgets(), "", null, null).withConversation(task.conversation());
+        runner.submit(spec, task.attachmentIds());
+        return records.get(tenant, spec.id());
+    }
+}
