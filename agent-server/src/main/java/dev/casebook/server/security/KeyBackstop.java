@@ -10,8 +10,8 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * A second line behind {@link TenantFilter}: a handler that Spring MVC routes under {@code /api/**} never runs for a
- * request the filter did not authenticate, whatever spelling of the path got it there (401 problem).
+ * A second line behind {@link TenantFilter}: a handler that Spring MVC routes under {@code /api/**} or {@code /v1/**}
+ * never runs for a request the filter did not authenticate, whatever spelling of the path got it there (401 problem).
  */
 @Configuration(proxyBeanMethods = false)
 class KeyBackstop implements WebMvcConfigurer {
@@ -27,6 +27,6 @@ class KeyBackstop implements WebMvcConfigurer {
                 }
                 return true;
             }
-        }).addPathPatterns("/api/**");
+        }).addPathPatterns("/api/**", "/v1/**");
     }
 }

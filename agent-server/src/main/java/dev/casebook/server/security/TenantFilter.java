@@ -14,10 +14,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code /api/**} requests by {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} and
- * puts the key's tenant in the request ({@link CurrentTenant#ATTRIBUTE}). With auth off, every request is tenant
- * {@code default}. Whether a request is for the API is read from its path as Spring MVC routes it ({@link ApiPath}):
- * encoded or {@code ;}-parameter spellings of {@code /api} are filtered like the plain one. Other paths (UI, actuator,
+ * Authenticates {@code /api/**} and {@code /v1/**} (the OpenAI-compatible API) requests by
+ * {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} and puts the key's tenant in the request
+ * ({@link CurrentTenant#ATTRIBUTE}). With auth off, every request is tenant {@code default}. Whether a request is for
+ * the API is read from its path as Spring MVC routes it ({@link ApiPath}): encoded or {@code ;}-parameter spellings of
+ * {@code /api} and {@code /v1} are filtered like the plain ones. Other paths (UI, actuator,
  * OpenAPI) are not filtered.
  */
 @Component

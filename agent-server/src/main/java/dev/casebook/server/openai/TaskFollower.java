@@ -1,0 +1,73 @@
+package dev.casebook.server.openai;
+
+import dev.casebook.server.tasks.TaskEvents;
+import dev.casebook.server.tasks.TaskFeed;
+import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskView;
+import java.io.IOException;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Follows a submitted task to its end through its events ({@link TaskEvents}), telling a listener each step's
+ * progress line ({@link ProgressLines}) and each quiet while. A task that stops on this instance without an outcome
+ * (it runs again, elsewhere or later) is followed on from its run records without repeating a step.
+ */
+@Component
+class TaskFollower {
+    private final TaskEvents events;
+    private final TaskRecords records;
+
+    TaskFollower(TaskEvents events, TaskRecords records) {
+        this.events = events;
+        this.records = records;
+    }
+
+    /** What the follower is told. */
+    interface Listener {
+        /** A line of progress, ending with a newline. */
+        void progress(String line) throws IOException;
+
+        /** Nothing happened for the quiet time. */
+        void quiet() throws IOException;
+    }
+
+    /**
+     * The task as it ended, with the reason of its last {@code stopped} step (null when it had none): the reason of a
+     * failure, or why an answer was forced.
+     */
+    record Ended(TaskView task, String lastStop) {
+    }
+
+    Ended follow(String tenant, String id, Duration quiet, Listener listener)
+            throws IOException, InterruptedException {
+        int seen = 0;
+        String lastStop = null;
+        while (true) {
+            try (TaskFeed feed = events.follow(tenant, id)) {
+                TaskFeed.Event event;
+                while (!((event = feed.next(quiet)) instanceof TaskFeed.Abandoned)) {
+                    switch (event) {
+                        case null -> listener.quiet();
+                        case TaskFeed.Ended ended -> {
+                            return new Ended(records.get(tenant, id), lastStop);
+                        }
+                        case TaskFeed.StepEvent step -> {
+                            if (step.seq() > seen) {
+                                seen = step.seq();
+                                if (step.type().equals("stopped")) {
+                                    lastStop = step.step().path("reason").asString(null);
+                                }
+                                String line = ProgressLines.of(step.type(), step.step());
+                                if (line != null) {
+                                    listener.progress(line);
+                                }
+                            }
+                        }
+                        case TaskFeed.Abandoned abandoned -> throw new IllegalStateException("ends the loop");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.casebook.server.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.Conversation;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.llm.Sampling;
+import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code POST /v1/chat/completions} end to end: whole and streamed, conversation, options, files, memory, tenancy. */
+class ChatCompletionsIT extends OpenAiServer {
+    @Autowired
+    TaskRecords records;
+
+    @Test
+    void a_whole_completion_is_the_task_answer_with_its_id_usage_and_casebook_extension() {
+        scriptCalculator("17*23 please", "17*23", "391");
+        ObjectNode body = chat("casebook", "system", "You are a terse assistant. Answer with the number only.",
+                "user", "I am checking my homework.", "assistant", "Happy to help. What is the question?",
+                "user", "What is 17*23 please?");
+        body.put("temperature", 0.3).put("top_p", 0.9).put("max_tokens", 5).put("user", "someone")
+                .put("seed", 7);
+
+        V1.Reply r = v1().post("/v1/chat/completions", body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode c = r.json();
+        assertThat(c.path("object").asString()).isEqualTo("chat.completion");
+        assertThat(c.path("model").asString()).isEqualTo("casebook");
+        JsonNode message = c.path("choices").path(0).path("message");
+        assertThat(message.path("role").asString()).isEqualTo("assistant");
+        assertThat(message.path("content").asString()).isEqualTo("391");
+        assertThat(message.path("reasoning_content").asString()).contains("Plan:\n  1. Compute 17*23 with the calculator")
+                .contains("→ calculator {\"expression\": \"17*23\"}").contains("← calculator: 391")
+                .contains("Subtask 1 done: The calculator says 17*23 = 391");
+        assertThat(c.path("choices").path(0).path("finish_reason").asString()).isEqualTo("stop");
+
+        String id = c.path("id").asString();
+        JsonNode task = v1().get("/api/tasks/" + id).json();
+        assertThat(task.path("status").asString()).isEqualTo("answered");
+        assertThat(task.path("text").asString()).isEqualTo("What is 17*23 please?");
+        assertThat(c.path("usage").path("total_tokens").asLong()).isEqualTo(task.path("tokens").asLong())
+                .isPositive();
+        JsonNode casebook = c.path("casebook");
+        assertThat(casebook.path("task_id").asString()).isEqualTo(id);
+        assertThat(casebook.path("stop_reason").asString()).isEqualTo("answered");
+        assertThat(casebook.path("case_id").asString()).isEqualTo(task.path("caseId").asString()).isNotBlank();
+        assertThat(casebook.path("memory_mode").asString()).isEqualTo("read-write");
+
+        LlmRequest plan = LLM.requests(Match.interaction("plan").and(task("17*23 please"))).getFirst();
+        assertThat(plan.systemPrompt()).contains("You are a terse assistant. Answer with the number only.")
+                .contains("user: I am checking my homework.").contains("assistant: Happy to help.");
+        assertThat(plan.lastUserMessage()).startsWith("Task: What is 17*23 please?");
+        LlmRequest replan = LLM.requests(Match.interaction("replan").and(task("17*23 please"))).getFirst();
+        assertThat(replan.systemPrompt()).contains("You are a terse assistant.");
+        for (LlmRequest call : LLM.requests(task("17*23 please"))) { // sampling to planner and executor alike
+            assertThat(call.body().path("temperature").asDouble()).as(call.interaction()).isEqualTo(0.3);
+            assertThat(call.body().path("top_p").asDouble()).as(call.interaction()).isEqualTo(0.9);
+            assertThat(call.body().has("max_tokens")).as("max_tokens is not passed on").isFalse();
+        }
+    }
+
+    @Test
+    void a_streamed_completion_sends_progress_as_reasoning_then_the_answer_then_usage() {
+        scriptCalculator("stream 6*7", "6*7", "42");
+        ObjectNode body = chat("casebook-similarity", "user", "stream 6*7: what is it?");
+        body.put("stream", true).putObject("stream_options").put("include_usage", true);
+
+        List<String> data = v1().stream(body);
+
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(V1.JSON::readTree).toList();
+        String id = chunks.getFirst().path("id").asString();
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.path("object").asString()).isEqualTo("chat.completion.chunk");
+            assertThat(chunk.path("id").asString()).isEqualTo(id);
+        });
+        assertThat(chunks.getFirst().path("choices").path(0).path("delta").path("role").asString())
+                .isEqualTo("assistant");
+        List<String> kinds = new ArrayList<>();
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        for (JsonNode chunk : chunks) {
+            JsonNode delta = chunk.path("choices").path(0).path("delta");
+            if (delta.path("reasoning_content").isString()) {
+                kinds.add("reasoning");
+                reasoning.append(delta.path("reasoning_content").asString());
+            }
+            if (delta.path("content").isString() && !delta.path("content").asString().isEmpty()) {
+                kinds.add("content");
+                content.append(delta.path("content").asString());
+            }
+        }
+        assertThat(kinds).contains("reasoning", "content");
+        assertThat(kinds.lastIndexOf("reasoning")).as("all progress before the answer")
+                .isLessThan(kinds.indexOf("content"));
+        assertThat(reasoning.toString()).contains("Memory: ").contains("Plan:").contains("→ calculator")
+                .contains("← calculator: 42");
+        assertThat(content.toString()).isEqualTo("42");
+        JsonNode finish = chunks.get(chunks.size() - 2);
+        assertThat(finish.path("choices").path(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(finish.path("casebook").path("task_id").asString()).isEqualTo(id);
+        assertThat(finish.path("casebook").path("policy").asString()).isEqualTo("similarity");
+        JsonNode usage = chunks.getLast();
+        assertThat(usage.path("choices").isEmpty()).isTrue();
+        JsonNode task = v1().get("/api/tasks/" + id).json();
+        assertThat(usage.path("usage").path("total_tokens").asLong()).isEqualTo(task.path("tokens").asLong());
+    }
+
+    @Test
+    void a_long_answer_is_streamed_as_several_content_deltas() {
+        String answer = "The three primary colours of light are red, green and blue; mixed they give white.";
+        LLM.when(Match.interaction("plan").and(task("primary colours")))
+                .reply(Reply.text("Easy one. {\"answer\": \"" + answer + "\"}"));
+        List<String> data = v1().stream(chat("casebook", "user", "Name the primary colours of light.")
+                .put("stream", true));
+        List<String> pieces = new ArrayList<>();
+        for (String d : data.subList(0, data.size() - 1)) {
+            JsonNode delta = V1.JSON.readTree(d).path("choices").path(0).path("delta");
+            if (!delta.path("content").asString("").isEmpty()) {
+                pieces.add(delta.path("content").asString());
+            }
+        }
+        assertThat(pieces).hasSizeGreaterThan(2);
+        assertThat(String.join("", pieces)).isEqualTo(answer);
+        assertThat(data).as("no usage unless asked for").noneMatch(d -> d.contains("\"usage\""));
+    }
+
+    @Test
+    void options_in_metadata_and_extra_fields_set_memory_mode_policy_and_budgets() {
+        LLM.when(Match.interaction("plan").and(task("budgeted question")))
+                .reply(Reply.text("{\"subtasks\": [\"Compute 2+2 with the calculator\"]}"));
+        LLM.when(Match.interaction("execute").and(task("budgeted question")))
+                .reply(Reply.text("I worked it out: 4"));
+        LLM.when(Match.interaction("answer").and(task("budgeted question")))
+                .reply(Reply.text("Considering the results...\nFINAL ANSWER: 4"));
+        ObjectNode body = chat("casebook", "user", "budgeted question: what is 2+2?");
+        body.putObject("metadata").put("casebook_memory_mode", "read-only").put("casebook_planner_iterations", "3");
+        body.put("casebook_planner_iterations", 1).put("casebook_token_budget", 50000);
+
+        V1.Reply r = v1().post("/v1/chat/completions", body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode c = r.json();
+        assertThat(c.path("choices").path(0).path("message").path("content").asString()).isEqualTo("4");
+        assertThat(c.path("casebook").path("stop_reason").asString())
+                .as("the extra field (1 planning round) wins over metadata").isEqualTo("budget_planner_iterations");
+        assertThat(c.path("casebook").path("memory_mode").asString()).isEqualTo("read-only");
+        assertThat(c.path("casebook").path("case_id").isNull()).as("read-only writes no case").isTrue();
+        assertThat(LLM.requests(Match.interaction("replan").and(task("budgeted question")))).isEmpty();
+
+        V1.Reply readOnly = v1().post("/v1/chat/completions", chat("casebook-readonly", "user",
+                "budgeted question again").put("casebook_planner_iterations", "1"));
+        assertThat(readOnly.status()).as(readOnly.body()).isEqualTo(200);
+        assertThat(readOnly.json().path("casebook").path("memory_mode").asString()).isEqualTo("read-only");
+    }
+
+    @Test
+    void a_file_part_becomes_an_attachment_the_tools_read() {
+        String marker = "secret in the notes";
+        LLM.when(Match.interaction("plan").and(task(marker)))
+                .reply(Reply.text("{\"subtasks\": [\"Read notes.txt and find the secret code\"]}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("read_document", "{\"file\": \"notes.txt\"}"));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text("The notes say: " + r.toolResults().getLast())));
+        LLM.when(Match.interaction("replan").and(task(marker)))
+                .reply(Reply.dynamic(r -> Reply.text("{\"answer\": \"FINAL ANSWER: "
+                        + (r.allText().contains("7341") ? "7341" : "unknown") + "\"}")));
+        ObjectNode body = V1.JSON.createObjectNode().put("model", "casebook");
+        ObjectNode user = body.putArray("messages").addObject().put("role", "user");
+        user.putArray("content").add(V1.JSON.createObjectNode().put("type", "text")
+                        .put("text", "What is the " + marker + "?"))
+                .add(V1.JSON.createObjectNode().put("type", "file").set("file", V1.JSON.createObjectNode()
+                        .put("filename", "notes.txt").put("file_data", "data:text/plain;base64," + Base64.getEncoder()
+                                .encodeToString("Meeting notes.\nThe secret code is 7341.\n".getBytes(
+                                        StandardCharsets.UTF_8)))));
+
+        V1.Reply r = v1().post("/v1/chat/completions", body);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("choices").path(0).path("message").path("content").asString()).isEqualTo("7341");
+        JsonNode task = v1().get("/api/tasks/" + r.json().path("id").asString()).json();
+        assertThat(task.path("attachments")).hasSize(1);
+        assertThat(LLM.requests(Match.interaction("plan").and(task(marker))).getFirst().lastUserMessage())
+                .contains("Attached files (the tools can read them): notes.txt");
+    }
+
+    @Test
+    void a_second_conversation_on_the_topic_selects_the_case_the_first_wrote_and_feedback_reaches_it() {
+        scriptCalculator("legs of three spiders", "3*8", "24");
+        scriptCalculator("legs do five spiders", "5*8", "40");
+        V1.Reply first = v1().post("/v1/chat/completions", chat("casebook", "user",
+                "A spider has eight legs. How many legs of three spiders are there together?"));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        String id = first.json().path("id").asString();
+        String caseId = first.json().path("casebook").path("case_id").asString();
+
+        V1.Reply feedback = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
+        assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
+        assertThat(feedback.json().path("reward").asDouble()).isEqualTo(1.0);
+        assertThat(feedback.json().path("case_id").asString()).isEqualTo(caseId);
+        assertThat(v1().get("/api/cases/" + caseId).json().path("reward").asDouble()).isEqualTo(1.0);
+        V1.Reply again = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 0}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.error().path("code").asString()).isEqualTo("conflict");
+
+        V1.Reply second = v1().post("/v1/chat/completions", chat("casebook", "user",
+                "Spiders have 8 legs each: how many legs do five spiders have?"));
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        List<String> selected = new ArrayList<>();
+        second.json().path("casebook").path("selected_cases").forEach(s -> selected.add(s.path("case_id").asString()));
+        assertThat(selected).contains(caseId);
+        assertThat(LLM.requests(Match.interaction("plan").and(task("legs do five spiders"))).getFirst()
+                .lastUserMessage()).contains("How many legs of three spiders");
+
+        V1.Reply byTaskApi = v1().post("/api/tasks/" + second.json().path("id").asString() + "/feedback",
+                "{\"correctAnswer\": \"40\"}");
+        assertThat(byTaskApi.status()).as("the completion id is the task id").isEqualTo(200);
+        assertThat(byTaskApi.json().path("reward").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void another_tenant_never_sees_the_first_tenants_cases_or_completions() {
+        scriptCalculator("tenancy topic: 12*12", "12*12", "144");
+        V1.Reply mine = v1().post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        String id = mine.json().path("id").asString();
+
+        V1 theirs = v1().as(KEY_B);
+        V1.Reply other = theirs.post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
+        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(other.json().path("casebook").path("selected_cases").isEmpty())
+                .as("globex is shown none of acme's cases").isTrue();
+        assertThat(LLM.requests(Match.interaction("plan").and(task("tenancy topic"))).getLast().lastUserMessage())
+                .doesNotContain("Examples to follow");
+        V1.Reply feedback = theirs.post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
+        assertThat(feedback.status()).isEqualTo(404);
+        assertThat(feedback.error().path("type").asString()).isEqualTo("not_found_error");
+        V1.Reply readOnly = theirs.post("/v1/chat/completions", chat("casebook-readonly", "user", "tenancy topic"));
+        assertThat(readOnly.status()).as("a profile of acme's only").isEqualTo(404);
+    }
+
+    @Test
+    void a_client_that_leaves_a_stream_cancels_its_task() throws Exception {
+        LLM.when(Match.interaction("plan").and(task("slow subtask")))
+                .reply(Reply.text("{\"subtasks\": [\"Wait for something slow\"]}"));
+        LLM.when(Match.interaction("execute").and(task("slow subtask"))).reply(Reply.hang());
+        String body = V1.JSON.writeValueAsString(chat("casebook", "user", "slow subtask ahead").put("stream", true));
+        String id;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY_A
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            String first = null;
+            while ((line = in.readLine()) != null && !line.contains("Plan:")) {
+                if (first == null && line.startsWith("data: {")) {
+                    first = line;
+                }
+            }
+            assertThat(line).as("the plan was streamed before the executor hung").isNotNull();
+            id = V1.JSON.readTree(first.substring("data: ".length())).path("id").asString();
+            awaitRequest(Match.interaction("execute").and(task("slow subtask")));
+        } // the client leaves while the executor's call hangs
+
+        JsonNode task = v1().awaitEnd(id);
+        assertThat(task.path("status").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void a_task_queued_for_another_replica_keeps_its_conversation() {
+        Conversation conversation = new Conversation("Answer in French.", List.of(
+                new Conversation.Turn("user", "Bonjour"), new Conversation.Turn("assistant", "Bonjour !")), 2,
+                new Sampling(0.2, null, null, 0.5));
+        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), "acme", "Quelle heure est-il ?", List.of(),
+                MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null).withConversation(conversation);
+
+        records.create(spec, List.of());
+
+        assertThat(records.spec(spec.id())).isEqualTo(spec);
+        TaskSpec alone = new TaskSpec(UUID.randomUUID().toString(), "acme", "alone", List.of(), MemoryMode.OFF, null,
+                Budgets.DEFAULT, "", null, null);
+        records.create(alone, List.of());
+        assertThat(records.spec(alone.id()).conversation()).isEqualTo(Conversation.NONE);
+        records.cancelQueued(spec.id()); // not to be run: the test is about the record
+        records.cancelQueued(alone.id());
+    }
+
+    private static void awaitRequest(java.util.function.Predicate<LlmRequest> which) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (LLM.requests(which).isEmpty()) {
+            assertThat(System.nanoTime()).as("the request came within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
