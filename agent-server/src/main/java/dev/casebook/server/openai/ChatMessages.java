@@ -191,7 +191,7 @@ record ChatMessages(String task, String instructions, List<Conversation.Turn> tu
 
         static byte[] base64(String data, String param) {
             try {
-                return Base64.getMimeDecoder().decode(data);
+                return Base64.getDecoder().decode(data.replaceAll("\\s", "")); // line breaks allowed, nothing else
             } catch (IllegalArgumentException e) {
                 throw OpenAiException.invalid(param, "'" + param + "' is not valid base64: " + e.getMessage());
             }
