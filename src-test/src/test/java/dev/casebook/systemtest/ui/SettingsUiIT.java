@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
-/** The settings page: the API key this browser sends, kept in localStorage and never shown in full. */
+/**
+ * The settings page: the API key this browser sends, kept in localStorage and never shown in full; the status; what
+ * to paste into an OpenAI client.
+ */
 class SettingsUiIT {
     private static final String KEY = "cbk_live_0123456789abcdefSECRET";
     @RegisterExtension
@@ -51,6 +54,18 @@ class SettingsUiIT {
                 .contains("inference · models · embeddings · engine\nOnnxRuntime")
                 .contains("inference · models · embeddings · device\ncpu()");
         browser.screenshot("settings-status");
+    }
+
+    @Test
+    void the_base_url_and_model_names_for_an_openai_client_are_shown() {
+        browser.open(server.baseUrl() + "/#/settings");
+
+        assertThat(browser.visible(".openai-client .openai-base-url").getText()).isEqualTo(server.baseUrl() + "/v1");
+        browser.withText(".openai-client .openai-models", "casebook-embeddings");
+        assertThat(browser.all(".openai-client .model-name").stream().map(e -> e.getText()).toList())
+                .as("the models of GET /v1/models").containsExactly("casebook", "casebook-similarity",
+                        "casebook-embeddings");
+        browser.screenshot("settings-openai-client");
     }
 
     @Test
