@@ -45,7 +45,8 @@ async function toError(response, method, path) {
   } catch {
     // not JSON: use the text
   }
-  const detail = problem && (problem.detail || problem.message || problem.title);
+  // problem details (/api) or OpenAI's error format (/v1)
+  const detail = problem && (problem.detail || problem.message || problem.title || (problem.error && problem.error.message));
   const what = `${method} ${path.split('?')[0]}`;
   if (detail) return new ApiError(response.status, `${detail} (${response.status}, ${what})`, problem);
   switch (response.status) {

@@ -1,12 +1,15 @@
-// Settings and status: models and store in use, health, and the API key this browser sends (masked).
+// Settings and status: models and store in use, health, the API key this browser sends (masked), and what to paste
+// into an OpenAI client (base URL, model names).
 import {api, apiKey, setApiKey, maskKey} from '../api.js';
 import {h, fill, spinner, errorBox, toast} from '../dom.js';
 
 export function render(root) {
   const status = h('section', {class: 'card', 'aria-label': 'Server status'}, h('h2', {text: 'Server'}), spinner('Asking the server…'));
   const health = h('section', {class: 'card', 'aria-label': 'Health'}, h('h2', {text: 'Health'}), spinner('Checking…'));
+  const models = h('ul', {class: 'openai-models'}, h('li', {}, spinner('Asking for the models…')));
+  const openAi = openAiCard(models);
   fill(root, h('div', {class: 'page settings'}, h('header', {class: 'page-head'}, h('h1', {text: 'Settings'})),
-    keyCard(() => loadStatus()), status, health,
+    keyCard(() => { loadStatus(); loadModels(); }), status, openAi, health,
     h('section', {class: 'card'}, h('h2', {text: 'API'}), h('p', {},
       'The REST API is described at ', h('a', {href: 'v3/api-docs', text: '/v3/api-docs'}), ' (browse it at ',
       h('a', {href: 'swagger-ui.html', text: '/swagger-ui.html'}), ').'))));
@@ -37,7 +40,18 @@ export function render(root) {
     }
   }
 
+  async function loadModels() {
+    try {
+      const list = await api.get('v1/models');
+      fill(models, list.data.map(m => h('li', {}, h('code', {class: 'model-name', text: m.id}),
+        m.description ? h('span', {class: 'muted', text: ' — ' + m.description}) : null)));
+    } catch (e) {
+      fill(models, h('li', {}, errorBox(e, 'Could not list the models')));
+    }
+  }
+
   loadStatus();
+  loadModels();
   loadHealth();
   return null;
 }
@@ -105,6 +119,22 @@ function modelsTable(models) {
           : [String(entry.value), ' ', h('span', {class: 'muted source', text: `(${SOURCE[entry.from] || entry.from})`})])))),
       h('dl', {class: 'facts capabilities'}, Object.entries(role.capabilities || {}).map(([key, v]) => h('div', {},
         h('dt', {text: key}), h('dd', {text: v === null || v === undefined ? 'unknown' : String(v)})))))));
+}
+
+/** What to paste into an OpenAI-compatible client: the base URL, the key to use, the model names. */
+function openAiCard(models) {
+  const base = new URL('v1', document.baseURI).href;
+  return h('section', {class: 'card openai-client', 'aria-label': 'OpenAI clients'},
+    h('h2', {text: 'Use from an OpenAI client'}),
+    h('p', {text: 'Any OpenAI-compatible client (the openai SDKs, LangChain, LlamaIndex, Open WebUI, LibreChat, '
+      + 'Continue) can use Casebook as its model: every chat runs the learning agent.'}),
+    h('dl', {class: 'facts'},
+      h('div', {}, h('dt', {text: 'Base URL'}), h('dd', {}, h('code', {class: 'openai-base-url', text: base}))),
+      h('div', {}, h('dt', {text: 'API key'}),
+        h('dd', {text: 'an API key of your tenant (the one above); any text when auth is off'})),
+      h('div', {}, h('dt', {text: 'Models'}), h('dd', {}, models))),
+    h('p', {class: 'hint', text: 'The completion id is the task id: rate an answer with POST /v1/feedback '
+      + '{"completion_id": …, "reward": 1}, and it is credited to the cases the agent used.'}));
 }
 
 /** {store: {type: 'x'}} → [['store · type', 'x']] */
