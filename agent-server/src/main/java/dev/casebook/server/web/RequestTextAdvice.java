@@ -10,11 +10,12 @@ import org.springframework.http.HttpInputMessage;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Refuses a request body with text that cannot be stored as it is ({@link StorableText}): every string of a JSON
- * body (record fields, list elements, map keys and values, however deep), and a body read whole as text (JSONL) with
- * the escapes in it. The 400 problem names the field: {@code field 'tasks[1]' contains U+0000 (NUL) at character 3}.
+ * body (record fields, list elements, map keys and values, the values and keys of a free-form JSON tree, however deep),
+ * and a body read whole as text (JSONL) with the escapes in it. The 400 problem names the field: {@code field 'tasks[1]' contains U+0000 (NUL) at character 3}.
  */
 @ControllerAdvice
 class RequestTextAdvice extends RequestBodyAdviceAdapter {
@@ -56,6 +57,16 @@ class RequestTextAdvice extends RequestBodyAdviceAdapter {
                     refuse(StorableText.flaw(name).map(flaw -> "a key with " + flaw), path);
                 }
                 check(element, at);
+            });
+            case JsonNode node when node.isString() -> refuse(StorableText.flaw(node.asString()), path);
+            case JsonNode node when node.isArray() -> {
+                for (int i = 0; i < node.size(); i++) {
+                    check(node.get(i), path + "[" + i + "]");
+                }
+            }
+            case JsonNode node when node.isObject() -> node.properties().forEach(field -> {
+                refuse(StorableText.flaw(field.getKey()).map(flaw -> "a key with " + flaw), path);
+                check(field.getValue(), join(path, field.getKey()));
             });
             case Record record -> {
                 for (RecordComponent component : record.getClass().getRecordComponents()) {

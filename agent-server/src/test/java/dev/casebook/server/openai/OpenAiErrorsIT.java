@@ -35,6 +35,8 @@ class OpenAiErrorsIT extends OpenAiServer {
         V1.Reply bad = v1().as("not-a-key").post("/v1/chat/completions", chat("casebook", "user", "hi"));
         assertError(bad, 401, "authentication_error", "invalid_api_key");
         assertThat(bad.error().path("message").asString()).isEqualTo("the API key is not known");
+        V1.Reply spelled = v1().as(null).get("/v1;x=1/models");
+        assertError(spelled, 401, "authentication_error", "invalid_api_key");
         V1.Reply api = v1().as("not-a-key").get("/api/tasks");
         assertThat(api.contentType()).as("/api keeps problem details").startsWith("application/problem+json");
     }
@@ -51,6 +53,10 @@ class OpenAiErrorsIT extends OpenAiServer {
                 "unsupported_media_type");
         assertError(v1().get("/v1/chat/completions"), 405, "invalid_request_error", "method_not_allowed");
         assertError(v1().get("/v1/no-such-endpoint"), 404, "not_found_error", "not_found");
+        V1.Reply nul = v1().post("/v1/chat/completions", "{\"model\": \"casebook\", \"messages\": [{\"role\": "
+                + "\"user\", \"content\": \"a\\u0000b\"}]}");
+        assertError(nul, 400, "invalid_request_error", "invalid_request");
+        assertThat(nul.error().path("message").asString()).contains("'messages[0].content' contains U+0000");
         String big = "x".repeat(2_100_000);
         assertError(v1().post("/v1/chat/completions", chat("casebook", "user", big)), 413, "invalid_request_error",
                 "request_too_large");
