@@ -1,6 +1,7 @@
 package dev.casebook.server.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.casebook.memory.embedding.Embedder;
 import java.nio.ByteBuffer;
@@ -56,7 +57,7 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
         assertThat(second.path("index").asInt()).isEqualTo(1);
         assertThat(second.path("embedding")).hasSize(embedder.dimension());
         for (int i = 0; i < expected.length; i++) {
-            assertThat(second.path("embedding").path(i).floatValue()).isEqualTo(expected[i]);
+            assertThat(second.path("embedding").path(i).floatValue()).isCloseTo(expected[i], within(1e-5f));
         }
         assertThat(r.json().path("model").asString()).isEqualTo("casebook-embeddings");
         assertThat(r.json().path("usage").path("total_tokens").asLong()).isPositive();
@@ -66,7 +67,7 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
         ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(b64.json().path("data").path(0)
                 .path("embedding").asString())).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : expected) {
-            assertThat(bytes.getFloat()).isEqualTo(v);
+            assertThat(bytes.getFloat()).isCloseTo(v, within(1e-5f));
         }
     }
 
