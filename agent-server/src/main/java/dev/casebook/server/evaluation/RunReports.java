@@ -115,8 +115,8 @@ class RunReports {
     String csv(RunRecords.Run run) {
         List<String> scorerNames = run.settings().scorers();
         StringBuilder out = new StringBuilder();
-        List<String> header = new ArrayList<>(List.of("seq", "epoch", "attempt", "item_id", "group", "outcome", "correct",
-                "prediction", "golds"));
+        List<String> header = new ArrayList<>(List.of("seq", "epoch", "attempt", "item_id", "group", "question",
+                "outcome", "correct", "prediction", "golds"));
         scorerNames.forEach(s -> {
             header.add(s + "_correct");
             header.add(s + "_value");
@@ -125,7 +125,7 @@ class RunReports {
         line(out, header);
         for (RunRecords.Item item : records.doneItems(run.id())) {
             List<String> cells = new ArrayList<>(List.of(String.valueOf(item.seq()), String.valueOf(item.epoch()),
-                    String.valueOf(item.attempt()), item.itemId(), item.group(), nz(item.outcome()),
+                    String.valueOf(item.attempt()), item.itemId(), item.group(), nz(item.question()), nz(item.outcome()),
                     item.correct() == null ? "" : item.correct().toString(), nz(item.prediction()),
                     String.join(" | ", item.golds())));
             for (String s : scorerNames) {

@@ -140,9 +140,9 @@ class RunsApiIT {
         assertThat(csv.contentType()).startsWith("text/csv");
         List<String> lines = csv.body().lines().toList();
         assertThat(lines).hasSize(11);
-        assertThat(lines.getFirst()).isEqualTo("seq,epoch,attempt,item_id,group,outcome,correct,prediction,golds,"
+        assertThat(lines.getFirst()).isEqualTo("seq,epoch,attempt,item_id,group,question,outcome,correct,prediction,golds,"
                 + "squad_correct,squad_value,deepresearcher_correct,deepresearcher_value,tokens,millis,selected_cases,guard_leak");
-        assertThat(lines.get(1)).startsWith("0,1,1,p1,gas,answered,true,Jupiter,Jupiter,true,1.0,true,1.0,100,");
+        assertThat(lines.get(1)).startsWith("0,1,1,p1,gas,Largest planet?,answered,true,Jupiter,Jupiter,true,1.0,true,1.0,100,");
     }
 
     @Test
