@@ -100,7 +100,7 @@ public final class RunCommand {
             out.println("run " + id + " " + status);
             return "completed".equals(status) ? 0 : 1;
         } catch (IOException e) {
-            err.println("eval: cannot reach " + options.get("server") + ": " + e.getMessage());
+            err.println("eval: cannot reach " + options.get("server") + ": " + reason(e));
             return 3;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -191,6 +191,29 @@ public final class RunCommand {
             HttpResponse<String> response = client.send("GET", path, null);
             Files.writeString(Path.of(file), response.body(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** Why a request failed, in words: the JDK's connection errors often carry no message. */
+    static String reason(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            String known = switch (cause) {
+                case java.net.ConnectException c -> "connection refused";
+                case java.net.http.HttpConnectTimeoutException t -> "connection timed out";
+                case java.net.http.HttpTimeoutException t -> "no answer in time";
+                case java.net.UnknownHostException u -> "unknown host " + u.getMessage();
+                case java.nio.channels.UnresolvedAddressException u -> "unknown host";
+                default -> null;
+            };
+            if (known != null) {
+                return known;
+            }
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                return cause.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String detail(String body) {
