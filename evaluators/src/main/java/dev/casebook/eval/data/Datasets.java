@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads datasets. {@link #open(Path)} recognises the format: a folder is GAIA; a CSV is SimpleQA when its header has
@@ -100,9 +101,29 @@ public final class Datasets {
     }
 
     private static Dataset named(Path path, DatasetFormat format, List<EvalItem> items) {
+        return new Dataset(name(path), format, path, items);
+    }
+
+    /** File stems that name a split, not a dataset: such a file is named with its folder too. */
+    private static final Set<String> SPLIT_NAMES = Set.of("test", "train", "dev", "validation", "valid", "val", "eval",
+            "data", "dataset", "questions", "metadata");
+
+    /**
+     * A dataset file's name for lists: its stem ({@code frames_test_set}), or folder and stem when the stem only names
+     * a split ({@code deepresearcher/test}, not {@code test} for every such file). A folder named by a UUID (an
+     * upload's) is no name.
+     */
+    static String name(Path path) {
         String file = path.getFileName().toString();
         int dot = file.lastIndexOf('.');
-        return new Dataset(dot > 0 ? file.substring(0, dot) : file, format, path, items);
+        String stem = dot > 0 ? file.substring(0, dot) : file;
+        Path parent = path.toAbsolutePath().getParent();
+        if (!SPLIT_NAMES.contains(stem.toLowerCase(Locale.ROOT)) || parent == null || parent.getFileName() == null) {
+            return stem;
+        }
+        String folder = parent.getFileName().toString();
+        return folder.matches("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}") ? stem
+                : folder + "/" + stem;
     }
 
     private static List<String> fieldNames(JsonNode node) {

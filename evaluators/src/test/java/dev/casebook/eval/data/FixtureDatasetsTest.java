@@ -93,6 +93,21 @@ class FixtureDatasetsTest {
     }
 
     @Test
+    void a_file_named_after_its_split_is_named_with_its_folder() throws IOException {
+        String line = "{\"id\": \"a\", \"question\": \"q\", \"answers\": [\"x\"]}\n";
+        Path test = Files.createDirectories(dir.resolve("deepresearcher")).resolve("test.jsonl");
+        Files.writeString(test, line);
+        Path upload = Files.createDirectories(dir.resolve("0b6f2f0e-5f55-4a5e-9d8e-6a3f1c2b4d5e")).resolve("test.jsonl");
+        Files.writeString(upload, line);
+        Path named = dir.resolve("deepresearcher").resolve("frames_test_set.jsonl");
+        Files.writeString(named, line);
+
+        assertThat(Datasets.open(test).name()).isEqualTo("deepresearcher/test");
+        assertThat(Datasets.open(upload).name()).as("an upload's id folder is no name").isEqualTo("test");
+        assertThat(Datasets.open(named).name()).isEqualTo("frames_test_set");
+    }
+
+    @Test
     void invalid_json_line_is_reported_with_its_line_number() throws IOException {
         Path file = dir.resolve("bad.jsonl");
         Files.writeString(file, """
