@@ -34,6 +34,8 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
     protected final String runId;
     protected final String instance;
     protected final Clock clock;
+    /** Set by the runner that starts this executor ({@link BatchRunner#work}). */
+    volatile BatchMetrics metrics = BatchMetrics.NONE;
     private final BatchTables tables;
     private final String kind;
     /** Items hold it (shared) while they write; a stop takes it (exclusive) before it interrupts them. */
@@ -118,6 +120,19 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
      * a renewal no longer takes it for lost.
      */
     protected final boolean record(I item, Runnable writes) {
+        return record(item, 0, writes);
+    }
+
+    /** As {@link #record(Item, Runnable)}, counting the tokens the item spent once its writes ran. */
+    protected final boolean record(I item, long tokens, Runnable writes) {
+        boolean ran = write(item, writes);
+        if (ran) {
+            metrics.done(tokens);
+        }
+        return ran;
+    }
+
+    private boolean write(I item, Runnable writes) {
         writing.readLock().lock();
         try {
             if (stopped()) {
@@ -186,8 +201,10 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
         log.error("{} {}: item {} failed unexpectedly; it ends failed (internal_error)", kind, runId, item.seq(), e);
         String detail = NestedExceptionUtils.getMostSpecificCause(e).toString();
         try {
-            record(item, () -> tables.fail(runId, item.seq(), instance, detail,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), clock.instant()));
+            if (write(item, () -> tables.fail(runId, item.seq(), instance, detail,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), clock.instant()))) {
+                metrics.failed();
+            }
         } catch (RuntimeException again) {
             log.error("{} {}: item {} could not record that it failed either; its claim is given back once its lease "
                     + "ran out", kind, runId, item.seq(), again);

@@ -3,6 +3,7 @@ package dev.casebook.server.batch;
 import dev.casebook.server.tasks.TaskRunner;
 import dev.casebook.server.tasks.TaskSettings;
 import dev.casebook.server.web.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -52,6 +54,7 @@ public abstract class BatchRunner implements SmartLifecycle {
     private final Set<String> declined = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService leases;
     private volatile boolean running;
+    private volatile BatchMetrics metrics = BatchMetrics.NONE;
 
     /**
      * How a kind of run is named in logs and problem details.
@@ -140,7 +143,19 @@ public abstract class BatchRunner implements SmartLifecycle {
 
     /** Runs the executor for {@code runId} on this instance unless one already does. */
     protected final void work(String runId, Supplier<BatchExecutor<?>> executor) {
-        executors.start(runId, executor);
+        executors.start(runId, () -> {
+            BatchExecutor<?> created = executor.get();
+            if (created != null) {
+                created.metrics = metrics;
+            }
+            return created;
+        });
+    }
+
+    /** Counts the items of this kind of run ({@link BatchMetrics}), registered at zero now. */
+    @Autowired(required = false)
+    void meterRegistry(MeterRegistry registry) {
+        this.metrics = new BatchMetrics(registry, names.one());
     }
 
     /** Ends the run as failed because it cannot continue here, for the reason given. */

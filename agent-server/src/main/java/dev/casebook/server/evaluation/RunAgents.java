@@ -56,7 +56,8 @@ class RunAgents {
             throw new IllegalStateException("this server's agent is not built from casebook.models.*, so a run cannot"
                     + " choose its models");
         }
-        return cached(agents, roles, r -> builder.withModels(Models.of(r.get(0), r.get(1), r.get(2))));
+        return cached(agents, roles,
+                r -> builder.withModels(Models.of(models.metrics(), r.get(0), r.get(1), r.get(2))));
     }
 
     /**

@@ -113,7 +113,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         };
         String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
         Outcome ended = outcome;
-        record(item, () -> { // unless stopped meanwhile: then the claim is given back and the item runs again
+        record(item, tokens, () -> { // unless stopped meanwhile: the claim is given back and the item runs again
             tasks.recordEpisode(spec, steps, ended); // its trace is then read and replayed like any task's
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,

@@ -47,9 +47,16 @@ public final class LlmClient {
     private final String endpoint;
     private final ChatTransport transport;
     private final EndpointCapabilities capabilities;
+    private final LlmMetrics metrics;
 
     LlmClient(String role, ModelSettings.Role settings, ChatTransport transport,
             EndpointCapabilities capabilities) {
+        this(role, settings, transport, capabilities, LlmMetrics.NONE);
+    }
+
+    LlmClient(String role, ModelSettings.Role settings, ChatTransport transport,
+            EndpointCapabilities capabilities, LlmMetrics metrics) {
+        this.metrics = metrics;
         this.role = role;
         this.settings = settings;
         this.endpoint = settings.model() + " at " + settings.effectiveBaseUrl();
@@ -59,11 +66,16 @@ public final class LlmClient {
 
     /** A client of an OpenAI-compatible server (OpenAI, vLLM, llama.cpp, LM Studio, Ollama's {@code /v1}). */
     public static LlmClient of(String role, ModelSettings.Role settings) {
+        return of(role, settings, LlmMetrics.NONE);
+    }
+
+    /** As {@link #of(String, ModelSettings.Role)}, its calls counted in {@code metrics}. */
+    public static LlmClient of(String role, ModelSettings.Role settings, LlmMetrics metrics) {
         if (!settings.configured()) {
             throw new IllegalArgumentException("casebook.models." + role + " needs base-url and model");
         }
         return new LlmClient(role, settings, ChatTransport.openAi(role, settings),
-                EndpointCapabilities.of(settings.effectiveBaseUrl(), settings.model()));
+                EndpointCapabilities.of(settings.effectiveBaseUrl(), settings.model()), metrics);
     }
 
     public String role() {
@@ -99,6 +111,17 @@ public final class LlmClient {
      */
     public LlmReply chat(LlmCall call) throws InterruptedException {
         long started = System.nanoTime();
+        try {
+            LlmReply reply = send(call, started);
+            metrics.succeeded(role, reply, System.nanoTime() - started);
+            return reply;
+        } catch (LlmException e) {
+            metrics.failed(role, e, System.nanoTime() - started);
+            throw e;
+        }
+    }
+
+    private LlmReply send(LlmCall call, long started) throws InterruptedException {
         Integer maxTokens = settings.maxTokens();
         boolean widened = false;
         LlmReply.Usage spent = LlmReply.Usage.NONE;

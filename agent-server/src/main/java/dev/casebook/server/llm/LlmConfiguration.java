@@ -1,6 +1,8 @@
 package dev.casebook.server.llm;
 
 import dev.casebook.server.security.SecuritySettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,14 +17,19 @@ import org.springframework.core.env.Environment;
 class LlmConfiguration {
 
     @Bean
-    @Conditional(PlannerConfigured.class)
-    Models models(ModelSettings settings) {
-        return Models.of(settings);
+    LlmMetrics llmMetrics(ObjectProvider<MeterRegistry> registry) {
+        return new LlmMetrics(registry.getIfAvailable());
     }
 
     @Bean
-    RunModels runModels(ModelSettings settings, SecuritySettings security) {
-        return new RunModels(settings, security.enabled());
+    @Conditional(PlannerConfigured.class)
+    Models models(ModelSettings settings, LlmMetrics metrics) {
+        return Models.of(metrics, settings.planner(), settings.executor(), settings.judge());
+    }
+
+    @Bean
+    RunModels runModels(ModelSettings settings, SecuritySettings security, LlmMetrics metrics) {
+        return new RunModels(settings, security.enabled(), metrics);
     }
 
     @Bean

@@ -15,7 +15,13 @@ public record Models(LlmClient planner, LlmClient executor, LlmClient judge) {
     }
 
     public static Models of(ModelSettings.Role planner, ModelSettings.Role executor, ModelSettings.Role judge) {
-        return new Models(LlmClient.of("planner", planner), LlmClient.of("executor", executor),
-                LlmClient.of("judge", judge));
+        return of(LlmMetrics.NONE, planner, executor, judge);
+    }
+
+    /** The models of these roles, their calls counted in {@code metrics}. */
+    public static Models of(LlmMetrics metrics, ModelSettings.Role planner, ModelSettings.Role executor,
+            ModelSettings.Role judge) {
+        return new Models(LlmClient.of("planner", planner, metrics), LlmClient.of("executor", executor, metrics),
+                LlmClient.of("judge", judge, metrics));
     }
 }

@@ -36,6 +36,7 @@ public final class RunModels {
 
     private final ModelSettings settings;
     private final boolean anyModel;
+    private final LlmMetrics metrics;
 
     /**
      * @param authenticated whether the server authenticates its clients: then, unless
@@ -43,9 +44,20 @@ public final class RunModels {
      *                      configured roles' models ({@link ModelSettings})
      */
     public RunModels(ModelSettings settings, boolean authenticated) {
+        this(settings, authenticated, LlmMetrics.NONE);
+    }
+
+    /** As {@link #RunModels(ModelSettings, boolean)}; the models built for runs and jobs count their calls here. */
+    public RunModels(ModelSettings settings, boolean authenticated, LlmMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.anyModel = settings.allowedModels().contains("*")
                 || (settings.allowedModels().isEmpty() && !authenticated);
+    }
+
+    /** Where the LLM calls of the models built for runs and jobs are counted. */
+    public LlmMetrics metrics() {
+        return metrics;
     }
 
     /**

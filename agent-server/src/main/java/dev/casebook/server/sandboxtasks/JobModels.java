@@ -17,7 +17,7 @@ record JobModels(Models agent) {
     /** @throws IllegalStateException when a stored choice can no longer be served (its profile is gone) */
     static JobModels of(RunModels models, Map<String, RunModels.Choice> choices) {
         List<ModelSettings.Role> roles = models.roles(choices);
-        return new JobModels(Models.of(roles.get(0), roles.get(1), roles.get(2)));
+        return new JobModels(Models.of(models.metrics(), roles.get(0), roles.get(1), roles.get(2)));
     }
 
     LlmClient generator() {

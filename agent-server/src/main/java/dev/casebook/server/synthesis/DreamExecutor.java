@@ -101,7 +101,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
                 DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
         Step.Rewarded reward = dreamed.judged()
                 ? new Step.Rewarded(dreamed.reward(), "experience-model", dreamed.judgeTokens(), 0) : null;
-        record(item, () -> {
+        record(item, dreamed.episode().tokens() + dreamed.judgeTokens(), () -> {
             context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome(), reward);
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
             if (recorded && reward != null && context.memory() != null

@@ -25,8 +25,8 @@ record DreamModels(Models agent, LlmClient experienceClient, ExperienceModel exp
             throw new IllegalStateException("no experience model is configured (casebook.models.experience.*, or the"
                     + " planner's, which it inherits)");
         }
-        LlmClient client = LlmClient.of("experience", experience);
-        return new DreamModels(Models.of(models.role("planner", choices.get("planner")),
+        LlmClient client = LlmClient.of("experience", experience, models.metrics());
+        return new DreamModels(Models.of(models.metrics(), models.role("planner", choices.get("planner")),
                 models.role("executor", choices.get("executor")), models.role("judge", choices.get("judge"))), client,
                 new ExperienceModel(client, settings.experienceAttempts(), settings.historySteps()));
     }

@@ -74,6 +74,14 @@ public class TaskRunner {
         this.metrics = metrics;
         this.slots = new Semaphore(settings.maxRunning());
         metrics.gauge("casebook.tasks.running", active);
+        // registered at zero, so that dashboards see them before the first event
+        metrics.counter("casebook.tasks.submitted");
+        metrics.counter("casebook.tasks.claims_lost");
+        for (TaskStatus status : TaskStatus.values()) {
+            if (status.finished()) {
+                metrics.counter("casebook.tasks.finished", "status", status.wireName());
+            }
+        }
     }
 
     /**
