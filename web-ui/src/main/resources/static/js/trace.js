@@ -16,16 +16,16 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
   const question = h('div', {class: 'bubble user'}, text || '');
   const status = h('div', {class: 'task-status'}, spinner('Waiting for the agent…'));
   const cases = h('section', {class: 'cases', hidden: true, 'aria-label': 'Cases from memory'});
-  const plans = h('section', {class: 'plans', hidden: true, 'aria-label': 'Plan'});
-  const steps = h('section', {class: 'steps', hidden: true, 'aria-label': 'Tool calls'});
+  // the plans with their tool calls and finished subtasks, grouped by planner round in the order they happened
+  const rounds = h('section', {class: 'plans rounds', hidden: true, 'aria-label': 'Plan and tool calls, by round'});
   const answer = h('section', {class: 'answer', hidden: true, 'aria-label': 'Answer'});
   const notes = h('div', {class: 'notes'});
   const actions = h('div', {class: 'feedback', hidden: true});
-  const agent = h('div', {class: 'bubble agent'}, status, cases, plans, steps, answer, notes, actions);
+  const agent = h('div', {class: 'bubble agent'}, status, cases, rounds, answer, notes, actions);
   const root = h('article', {class: 'turn', dataset: {taskId}}, question, agent);
 
   const state = {seen: new Set(), status: 'queued', started: Date.now(), tokens: 0, calls: new Map(),
-    answered: false, ended: false, feedbackGiven: false};
+    answered: false, ended: false, feedbackGiven: false, round: null};
   const timer = setInterval(() => {
     if (!state.ended) showRunning();
   }, 1000);
@@ -89,17 +89,35 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
           h('span', {class: 'score', title: 'similarity / policy score', text: fmtScore(pick.score)}),
           labelBadge(pick.label),
           pick.role && wire(pick.role) !== wire(pick.label) ? h('span', {class: 'badge role', text: wire(pick.role)}) : null,
+          pick.source ? h('span', {class: 'badge source source-' + wire(pick.source), text: wire(pick.source),
+            title: 'where the case came from'}) : null,
           h('a', {href: `#/memory/${pick.caseId}`, text: truncate(pick.task || pick.caseId, 140)}))))
         : h('p', {class: 'muted', text: 'No cases selected (memory empty, or memory off).'}));
   }
 
+  /** The section of planner round `n` (made when first needed); later tool calls go there until the next round. */
+  function round(n) {
+    let section = [...rounds.children].find(child => child.dataset.round === String(n));
+    if (!section) {
+      section = h('section', {class: 'round', dataset: {round: n}, 'aria-label': `Round ${n}`});
+      rounds.append(section);
+    }
+    rounds.hidden = false;
+    state.round = section;
+    return section;
+  }
+
+  function currentRound() {
+    return state.round || round(1);
+  }
+
   function showPlan(step) {
-    plans.hidden = false;
     const subtasks = step.subtasks || [];
     const answers = !subtasks.length && /"answer"\s*:/.test(step.planJson || '');
     const title = answers ? `The planner answers (round ${step.iteration || 1})`
       : step.iteration > 1 ? `Plan, revised (round ${step.iteration})` : 'Plan';
-    plans.append(h('div', {class: 'plan', dataset: {iteration: step.iteration || 1}}, h('h3', {text: title}),
+    round(step.iteration || 1).append(h('div', {class: 'plan', dataset: {iteration: step.iteration || 1}},
+      h('h3', {text: title}),
       reasoning(step),
       subtasks.length
         ? h('ol', {}, subtasks.map(item => h('li', {text: typeof item === 'string' ? item : JSON.stringify(item)})))
@@ -107,7 +125,6 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
   }
 
   function showToolCall(step) {
-    steps.hidden = false;
     const result = h('div', {class: 'tool-result'}, spinner('Waiting for the tool…'));
     const details = h('details', {class: 'tool-call', dataset: {callId: step.callId || '', tool: step.tool || ''}},
       h('summary', {}, h('span', {class: 'tool-name', text: step.tool || 'tool'}), ' ',
@@ -119,11 +136,10 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
         h('h4', {text: 'Arguments'}), h('pre', {text: prettyJson(step.argumentsJson || '')}),
         h('h4', {text: 'Result'}), result));
     state.calls.set(step.callId || `#${state.calls.size}`, {details, result});
-    steps.append(details);
+    currentRound().append(details);
   }
 
   function showToolResult(step) {
-    steps.hidden = false;
     let entry = state.calls.get(step.callId);
     if (!entry) {
       showToolCall({callId: step.callId, tool: step.tool, argumentsJson: ''});
@@ -137,8 +153,7 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
   }
 
   function showSubtaskDone(step) {
-    steps.hidden = false;
-    steps.append(h('details', {class: 'subtask-done'},
+    currentRound().append(h('details', {class: 'subtask-done'},
       h('summary', {}, '✓ ', truncate(step.description || `Subtask ${step.subtask}`, 100)),
       reasoning(step), h('pre', {text: step.result || ''})));
   }
@@ -161,10 +176,11 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
    * cleared (its steps stay in the task's record), the note says why, and the next attempt fills the view anew.
    */
   function showRestarted(step) {
-    for (const part of [cases, plans, steps, answer]) {
+    for (const part of [cases, rounds, answer]) {
       part.hidden = true;
       fill(part);
     }
+    state.round = null;
     state.calls.clear();
     state.answered = false;
     note(`Restarted: ${step.detail || 'its server stopped before it finished'}`, 'restarted');

@@ -41,7 +41,8 @@ final class CaseSelectionStep {
 
     private static Step.CasesSelected.Pick pick(SelectedCase s) {
         return new Step.CasesSelected.Pick(s.value().id(), s.score(), s.role().name().toLowerCase(Locale.ROOT),
-                s.value().task(), s.value().label().wireName(), s.value().uses(), s.value().successes());
+                s.value().task(), s.value().label().wireName(), s.value().uses(), s.value().successes(),
+                s.value().source().wireName());
     }
 
     /** The selected cases as the planner sees them: examples to follow, then pitfalls to avoid. */

@@ -47,14 +47,21 @@ public sealed interface Step {
     record CasesSelected(String policy, List<Pick> picks, long millis) implements Step {
         /**
          * A chosen case; {@code label}, {@code uses} and {@code successes} are the case's as the policy saw them
-         * when it chose (a later reward is learned from with these, not with counts that include it).
+         * when it chose (a later reward is learned from with these, not with counts that include it). {@code source}
+         * is where the case came from ({@code real}, {@code synthetic}, {@code sandbox}, ...; null in records written
+         * before it was kept).
          */
         public record Pick(UUID caseId, double score, String role, String task, String label, int uses,
-                int successes) {
+                int successes, String source) {
             public Pick {
                 if (uses < 0 || successes < 0 || successes > uses) {
                     throw new IllegalArgumentException("need 0 <= successes <= uses, was " + successes + "/" + uses);
                 }
+            }
+
+            /** A pick whose source is not known. */
+            public Pick(UUID caseId, double score, String role, String task, String label, int uses, int successes) {
+                this(caseId, score, role, task, label, uses, successes, null);
             }
         }
 

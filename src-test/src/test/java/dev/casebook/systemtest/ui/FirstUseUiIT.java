@@ -1,0 +1,158 @@
+package dev.casebook.systemtest.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.casebook.systemtest.support.Browser;
+import dev.casebook.systemtest.support.ServerProcess;
+import dev.casebook.systemtest.support.UiSession;
+import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * What a new user trips on, tried in the browser against the built server with the scripted LLM server as the only
+ * fake: the trace in round order with each selected case's source, the Memory page's text filter apart from
+ * similarity search, the dataset's name in the runs list, a dream job's curriculum rounds and a sandbox job's
+ * difficulty rounds and isolation. Each step waits on what the page shows (state markers), never on time.
+ */
+class FirstUseUiIT {
+    private static final String QUESTION = "What is 17*23?";
+    private static final String SUM_VALIDATOR = """
+            with open("sum.txt") as f:
+                value = f.read().strip()
+            assert value == "12", "sum.txt holds %r, expected 12" % value
+            """;
+    private static final String SUM_CODE = """
+            total = sum(int(line) for line in open("numbers.txt") if line.strip())
+            open("sum.txt", "w").write(str(total))
+            print(total)
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScriptedLlmServer llm = scripted(ScriptedLlmServer.start());
+    @RegisterExtension
+    static final UiSession ui = UiSession.server("ui-first-use", server -> server
+            .property("casebook.models.planner.base-url", llm.baseUrl())
+            .property("casebook.models.planner.model", "scripted-planner"));
+    private final ServerProcess server = ui.server();
+    private final Browser browser = ui.browser();
+
+    private static String json(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    /**
+     * The chat: plan a calculator subtask, call the calculator, report, then the planner answers in round 2. Dreams:
+     * the agent answers 42; the experience model rates the first rollout 1 and every later one 0, so the seed task's
+     * success rate is 0.5 and the curriculum varies it. Sandbox tasks: the sum task of SynthesisUiIT.
+     */
+    private static ScriptedLlmServer scripted(ScriptedLlmServer llm) {
+        llm.when(Match.interaction("plan").and(Match.anyMessageContains("17*23")))
+                .reply(Reply.text("{\"subtasks\": [\"Compute 17*23 with the calculator\"]}"));
+        llm.when(Match.interaction("execute").and(Match.anyMessageContains("17*23"))
+                        .and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("calculator", "{\"expression\": \"17*23\"}"));
+        llm.when(Match.interaction("execute").and(Match.anyMessageContains("17*23")).and(Match.afterToolResult()))
+                .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
+        llm.when(Match.interaction("replan").and(Match.anyMessageContains("17*23")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 391\"}"));
+
+        llm.when(Match.interaction("plan").and(Match.anyMessageContains("gadget")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
+        llm.when(Match.interaction("experience-outcome")).reply(
+                Reply.text("{\"reasoning\": \"the catalogue agrees\", \"reward\": 1}"),
+                Reply.text("{\"reasoning\": \"the catalogue disagrees\", \"reward\": 0}"));
+        llm.when(Match.interaction("curriculum"))
+                .reply(Reply.text("{\"variations\": [\"Blue gadget: what does the blue gadget cost?\"]}"));
+
+        llm.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: file arithmetic")))
+                .reply(Reply.text("{\"statement\": \"Sum task: write the sum of the numbers in numbers.txt to "
+                        + "sum.txt.\", \"files\": {\"numbers.txt\": \"3\\n4\\n5\\n\"}, \"validator\": "
+                        + json(SUM_VALIDATOR) + ", \"reference\": " + json(SUM_CODE) + ", \"difficulty\": 2}"));
+        llm.when(Match.interaction("plan").and(Match.anyMessageContains("Sum task")))
+                .reply(Reply.text("{\"subtasks\": [\"Write sum.txt with execute_code\"]}"));
+        llm.when(Match.interaction("execute").and(Match.anyMessageContains("Sum task"))
+                        .and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("execute_code", "{\"language\": \"python\", \"code\": " + json(SUM_CODE) + "}"));
+        llm.when(Match.interaction("execute").and(Match.anyMessageContains("Sum task")).and(Match.afterToolResult()))
+                .reply(Reply.text("sum.txt now holds 12."));
+        llm.when(Match.interaction("replan").and(Match.anyMessageContains("Sum task")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 12\"}"));
+        return llm;
+    }
+
+    @AfterAll
+    static void stop_llm() {
+        llm.close();
+    }
+
+    /** Finds and acts in one step, tried again while the page re-renders under it; returns what the step returns. */
+    private <T> T act(Function<WebDriver, T> step) {
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(60))
+                .ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class)
+                .until(step);
+    }
+
+    private void typeAndEnter(String css, String text) {
+        act(d -> {
+            var input = d.findElement(By.cssSelector(css));
+            input.clear();
+            input.sendKeys(text, Keys.ENTER);
+            return true;
+        });
+    }
+
+    private String text(String css) {
+        return act(d -> d.findElement(By.cssSelector(css)).getText());
+    }
+
+    private JsonNode post(String path, String body) throws Exception {
+        var response = server.postJson(path, body);
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void the_trace_shows_steps_by_round_in_the_order_they_happened_and_each_selected_cases_source() throws Exception {
+        post("/api/cases", "{\"task\": \"What is 17*23 exactly?\", \"answer\": \"391\", \"reward\": 1, "
+                + "\"source\": \"real\"}");
+        post("/api/cases", "{\"task\": \"What is 17*23 in a dream?\", \"answer\": \"391\", \"reward\": 1, "
+                + "\"source\": \"synthetic\"}");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/chat");
+        browser.script("localStorage.clear();");
+        browser.open(server.baseUrl() + "/#/chat");
+        typeAndEnter("#chat-input", QUESTION);
+
+        browser.timeout(Duration.ofSeconds(60)).withText(".turn .task-status .badge", "answered");
+        @SuppressWarnings("unchecked")
+        List<String> rounds = (List<String>) browser.script("""
+                return [...document.querySelectorAll('.turn .round')].map(r => r.dataset.round + ': '
+                    + [...r.children].map(c => c.classList[0]).join(' '));""");
+        assertThat(rounds).as("round 1's plan, tool call and subtask, then round 2's answering plan")
+                .containsExactly("1: plan tool-call subtask-done", "2: plan");
+        assertThat(text(".turn .round[data-round='2'] .plan h3")).isEqualTo("The planner answers (round 2)");
+        assertThat(text(".turn .round[data-round='1'] .tool-call .tool-name")).isEqualTo("calculator");
+        @SuppressWarnings("unchecked")
+        List<String> sources = (List<String>) browser.script(
+                "return [...document.querySelectorAll('.turn .case-pick .badge.source')].map(b => b.textContent);");
+        assertThat(sources).as("a badge on every pick").hasSize(browser.all(".turn .case-pick").size())
+                .contains("real", "synthetic");
+        browser.screenshot("first-use-trace-by-round");
+    }
+}
