@@ -8,7 +8,7 @@ import {lineChart} from '../chart.js';
 const PAGE_SIZE = 20;
 const LABELS = [['', 'Any label'], ['positive', 'Positive'], ['negative', 'Negative']];
 const SOURCES = [['', 'Any source'], ['real', 'Real'], ['synthetic', 'Synthetic'], ['sandbox', 'Sandbox']];
-const MODES = [['text', 'Text filter'], ['hybrid', 'Similar (hybrid)'], ['vector', 'Similar (vector)']];
+const MODES = [['hybrid', 'hybrid (words and meaning)'], ['vector', 'vector (meaning)']];
 
 export function render(root, route) {
   if (route.parts[0]) return renderCase(root, route.parts[0]);
@@ -23,27 +23,43 @@ function unwrap(item) {
 
 function renderList(root, route) {
   const q = route.query;
-  const state = {q: q.get('q') || '', mode: q.get('mode') || 'text', label: q.get('label') || '',
-    source: q.get('source') || '', page: Number(q.get('page') || 0)};
+  const state = {q: q.get('q') || '', similar: q.get('similar') || '', mode: q.get('mode') || 'hybrid',
+    label: q.get('label') || '', source: q.get('source') || '', page: Number(q.get('page') || 0)};
   const stats = h('section', {class: 'stats', 'aria-label': 'Case bank'}, spinner('Counting cases…'));
   const results = h('section', {class: 'results', 'aria-label': 'Cases'});
-  const search = h('input', {type: 'search', name: 'q', value: state.q, placeholder: 'Search cases',
-    'aria-label': 'Search cases'});
-  const mode = select('mode', MODES, state.mode);
+  // the text filter lists the cases that contain every word; similarity search is its own form
+  const search = h('input', {type: 'search', name: 'q', value: state.q, placeholder: 'Words the case contains',
+    'aria-label': 'Text filter'});
   const label = select('label', LABELS, state.label);
   const source = select('source', SOURCES, state.source);
-  const form = h('form', {class: 'toolbar', role: 'search'},
-    field('Search', search), field('How', mode), field('Label', label), field('Source', source),
-    h('button', {type: 'submit', class: 'primary', text: 'Search'}));
+  const form = h('form', {class: 'toolbar', role: 'search', 'aria-label': 'Filter cases'},
+    field('Text filter', search), field('Label', label), field('Source', source),
+    h('button', {type: 'submit', class: 'primary', text: 'Filter'}));
   form.addEventListener('submit', event => {
     event.preventDefault();
-    go({q: search.value.trim(), mode: mode.value, label: label.value, source: source.value, page: 0});
+    go({q: search.value.trim(), label: label.value, source: source.value, page: 0});
   });
-  for (const control of [mode, label, source]) control.addEventListener('change', () => form.requestSubmit());
+  for (const control of [label, source]) control.addEventListener('change', () => form.requestSubmit());
+  const similarText = h('input', {type: 'search', name: 'similar', value: state.similar,
+    placeholder: 'A task to find similar cases for', 'aria-label': 'Find similar cases'});
+  const mode = select('mode', MODES, state.mode);
+  const similarForm = h('form', {class: 'toolbar similar', role: 'search', 'aria-label': 'Find similar cases'},
+    field('Similar to', similarText), field('How', mode),
+    h('button', {type: 'submit', text: 'Find similar'}),
+    state.similar ? h('a', {href: '#/memory', class: 'clear', text: 'Back to the list'}) : null);
+  similarForm.addEventListener('submit', event => {
+    event.preventDefault();
+    const text = similarText.value.trim();
+    go(text ? {similar: text, mode: mode.value, label: label.value, source: source.value}
+      : {q: state.q, label: label.value, source: source.value, page: 0});
+  });
+  mode.addEventListener('change', () => {
+    if (similarText.value.trim()) similarForm.requestSubmit();
+  });
 
   fill(root, h('div', {class: 'page memory'},
     h('header', {class: 'page-head'}, h('h1', {text: 'Memory'}), transferTools(() => load())),
-    stats, form, results));
+    stats, form, similarForm, results));
 
   function go(next) {
     const hash = withQuery('#/memory', {...next, page: next.page || ''});
@@ -78,8 +94,8 @@ function renderList(root, route) {
     try {
       let items;
       let total;
-      if (state.q && state.mode !== 'text') {
-        const found = await api.post('api/cases/search', {query: state.q, k: PAGE_SIZE, mode: state.mode});
+      if (state.similar) {
+        const found = await api.post('api/cases/search', {query: state.similar, k: PAGE_SIZE, mode: state.mode});
         items = (Array.isArray(found) ? found : found.items || found.results || []).map(unwrap);
         if (state.label) items = items.filter(i => wire(i.value.label) === state.label);
         if (state.source) items = items.filter(i => wire(i.value.source) === state.source);
@@ -97,12 +113,15 @@ function renderList(root, route) {
   }
 
   function showResults(items, total) {
+    // a state marker for whoever waits on the list: what it shows results for
+    results.dataset.loaded = state.similar ? 'similar' : state.q ? 'filtered' : 'all';
+    results.dataset.query = state.similar || state.q;
     if (!items.length) {
-      fill(results, h('p', {class: 'muted empty', text: state.q || state.label || state.source
+      fill(results, h('p', {class: 'muted empty', text: state.q || state.similar || state.label || state.source
         ? 'No case matches.' : 'Memory is empty.'}));
       return;
     }
-    const similar = state.q && state.mode !== 'text';
+    const similar = Boolean(state.similar);
     fill(results,
       h('p', {class: 'muted', text: similar ? `${items.length} most similar cases` : `${total} case(s)`}),
       h('div', {class: 'table-wrap'}, h('table', {class: 'cases-table'},

@@ -56,9 +56,9 @@ class CasesController {
         int offset = Paging.offset(page, size);
         CaseFilter filter = filter(tenant, label, source);
         if (q != null && !q.isBlank()) {
-            List<CaseView> hits = search(filter, q, offset + size, "hybrid");
-            List<CaseView> slice = hits.subList(Math.min(hits.size(), offset), hits.size());
-            return new Page(slice, page, size, hits.size());
+            CasePage matching = CaseText.of(q).filter(memory.store(), filter, offset, size);
+            return new Page(matching.items().stream().map(c -> CaseView.of(c, null)).toList(), page, size,
+                    matching.total());
         }
         CasePage result = memory.store().list(filter, offset, size);
         return new Page(result.items().stream().map(c -> CaseView.of(c, null)).toList(), page, size,

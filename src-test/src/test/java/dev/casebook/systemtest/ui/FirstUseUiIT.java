@@ -155,4 +155,29 @@ class FirstUseUiIT {
                 .contains("real", "synthetic");
         browser.screenshot("first-use-trace-by-round");
     }
+
+    @Test
+    void the_text_filter_lists_only_cases_containing_the_words_and_similarity_is_its_own_search() throws Exception {
+        post("/api/cases", "{\"task\": \"Which river flows through the old mill town?\", \"reward\": 1}");
+        post("/api/cases", "{\"task\": \"How tall is the lighthouse on the cape?\", \"reward\": 0}");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/memory");
+
+        typeAndEnter("form.toolbar input[name=q]", "xylophone quasar");
+        browser.visible(".results[data-loaded='filtered'][data-query='xylophone quasar'] .empty");
+        assertThat(text(".results .empty")).isEqualTo("No case matches.");
+        assertThat(browser.all(".cases-table tbody tr")).isEmpty();
+
+        typeAndEnter("form.toolbar input[name=q]", "LIGHTHOUSE cape");
+        browser.visible(".results[data-loaded='filtered'][data-query='LIGHTHOUSE cape'] .cases-table");
+        List<String> rows = act(d -> d.findElements(By.cssSelector(".cases-table tbody tr")).stream()
+                .map(r -> r.getText()).toList());
+        assertThat(rows).singleElement().asString().contains("How tall is the lighthouse on the cape?");
+
+        typeAndEnter("form.similar input[name=similar]", "xylophone quasar");
+        browser.visible(".results[data-loaded='similar'][data-query='xylophone quasar'] .cases-table");
+        assertThat(browser.all(".cases-table tbody tr")).as("similarity ranks every case, matching words or not")
+                .hasSizeGreaterThanOrEqualTo(2);
+        browser.screenshot("first-use-memory-similar");
+    }
 }

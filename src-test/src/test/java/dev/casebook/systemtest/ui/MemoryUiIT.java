@@ -39,9 +39,9 @@ class MemoryUiIT {
         browser.await(d -> d.findElements(By.cssSelector(".cases-table tbody tr")).size() == lines);
         browser.screenshot("memory-imported");
 
-        WebElement search = browser.visible("form.toolbar input[type=search], form.toolbar input[name=q]");
+        WebElement search = browser.visible("form.similar input[name=similar]");
         search.sendKeys("best selling computer game by Notch");
-        new Select(browser.visible("form.toolbar select[name=mode]")).selectByValue("vector");
+        new Select(browser.visible("form.similar select[name=mode]")).selectByValue("vector");
         browser.await(d -> d.getCurrentUrl().contains("mode=vector"));
         WebElement first = browser.withText(".cases-table tbody tr", "Notch");
         assertThat(first.getText()).as("the most similar case comes first").contains(QUESTION);
