@@ -266,8 +266,37 @@ function rewardClass(reward) {
   return reward >= 0.5 ? 'correct' : 'wrong';
 }
 
+/**
+ * What each curriculum round of a dream job did: the tasks it chose (success rate nearest 0.5) and the variations it
+ * proposed of them, or why it proposed none.
+ */
+function curriculumRounds(results) {
+  const rounds = results.rounds || [];
+  if (!rounds.length) return null;
+  const taskText = new Map((results.tasks || []).map(t => [t.no, t.task]));
+  const named = no => `#${no} ${truncate(taskText.get(no) || '', 80)}`;
+  return [
+    h('h2', {text: 'Curriculum rounds'}),
+    table('curriculum-rounds', ['Round', 'Outcome', 'Chosen tasks', 'Variations'],
+      rounds.map(r => {
+        const summary = r.summary || {};
+        const variations = summary.variations || [];
+        return h('tr', {class: 'curriculum-round', dataset: {round: r.round, status: r.status}},
+          h('td', {class: 'num', text: String(r.round)}),
+          h('td', {text: r.status === 'done' ? wire(r.outcome).replaceAll('_', ' ') || 'done' : wire(r.status)}),
+          h('td', {}, (summary.chosen || []).length
+            ? h('ul', {class: 'chosen'}, summary.chosen.map(no => h('li', {text: named(no)}))) : '–'),
+          h('td', {}, variations.length
+            ? h('ul', {class: 'variations'}, variations.map(v => h('li', {},
+              h('span', {text: truncate(v.task, 120)}), h('span', {class: 'muted', text: ` (of #${v.parent})`}))))
+            : '–'));
+      }), ''),
+  ];
+}
+
 function dreamResults(kind, id, results) {
   return [
+    curriculumRounds(results),
     h('h2', {text: 'Tasks'}),
     table('dream-tasks', ['Task', 'Round', 'Rollouts', 'Success rate', 'Mean reward'],
       (results.tasks || []).map(t => h('tr', {class: 'task'}, h('td', {text: truncate(t.task, 140)}),
@@ -286,8 +315,49 @@ function dreamResults(kind, id, results) {
   ];
 }
 
+/** How the sandbox isolates rollouts, as the server found it. */
+function isolationLine(results) {
+  const isolation = results.isolation ? wire(results.isolation).replaceAll('_', ' ') : 'unknown';
+  const limits = results.runLimits ? wire(results.runLimits).replaceAll('_', ' ') : 'unknown';
+  return h('p', {class: 'isolation', text: `Sandbox isolation: ${isolation} · run limits: ${limits}`});
+}
+
+/** The difficulty rounds of a sandbox job: per round its level(s), tasks kept of those generated, rollouts passed. */
+function difficultyRounds(results) {
+  const tasks = results.generatedTasks || [];
+  if (!tasks.length) return null;
+  const bySlot = new Map(tasks.map(t => [t.slot, t]));
+  const rounds = new Map();
+  for (const t of tasks) {
+    const r = rounds.get(t.round ?? 0) || {levels: new Set(), generated: 0, kept: 0, rollouts: 0, passed: 0};
+    if (t.difficulty !== null && t.difficulty !== undefined) r.levels.add(t.difficulty);
+    r.generated++;
+    if (t.kept) r.kept++;
+    rounds.set(t.round ?? 0, r);
+  }
+  for (const rollout of (results.rolloutResults || []).filter(x => x.status === 'done')) {
+    const task = bySlot.get(rollout.slot);
+    const r = task && rounds.get(task.round ?? 0);
+    if (!r) continue;
+    r.rollouts++;
+    if (rollout.reward >= 0.5) r.passed++;
+  }
+  return [
+    h('h2', {text: 'Difficulty rounds'}),
+    table('difficulty-rounds', ['Round', 'Level', 'Tasks kept', 'Rollouts passed'],
+      [...rounds.entries()].sort((a, b) => a[0] - b[0]).map(([round, r]) => h('tr',
+        {class: 'difficulty-round', dataset: {round}},
+        h('td', {class: 'num', text: String(round)}),
+        h('td', {class: 'num level', text: [...r.levels].sort().join(', ') || '–'}),
+        h('td', {class: 'num', text: `${r.kept} of ${r.generated}`}),
+        h('td', {class: 'num', text: `${r.passed} of ${r.rollouts}`}))), ''),
+  ];
+}
+
 function sandboxResults(kind, id, results) {
   return [
+    isolationLine(results),
+    difficultyRounds(results),
     h('h2', {text: 'Generated tasks'}),
     table('generated-tasks', ['Slot', 'Level', 'Kept', 'Task'],
       (results.generatedTasks || []).map(t => h('tr', {class: 'generated ' + (t.kept ? 'kept' : 'discarded')},

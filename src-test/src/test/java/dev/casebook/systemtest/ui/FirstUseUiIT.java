@@ -180,4 +180,51 @@ class FirstUseUiIT {
                 .hasSizeGreaterThanOrEqualTo(2);
         browser.screenshot("first-use-memory-similar");
     }
+
+    @Test
+    void the_runs_list_names_the_dataset_by_its_folder_when_the_file_is_named_after_its_split() throws Exception {
+        Path folder = Files.createDirectories(Files.createTempDirectory("first-use-").resolve("planets"));
+        Path dataset = folder.resolve("test.jsonl");
+        Files.write(dataset, List.of("{\"id\": \"q1\", \"question\": \"What is 17*23?\", \"answers\": [\"391\"]}"));
+        JsonNode run = post("/api/evaluations/runs", "{\"dataset\": " + JSON.writeValueAsString(dataset.toString())
+                + ", \"scorers\": [\"squad\"]}");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/evaluations");
+
+        String row = ".runs-table tr[data-run-id='" + run.get("id").asText() + "']";
+        assertThat(browser.withText(row, "planets/test").getText()).contains("planets/test");
+    }
+
+    @Test
+    void a_dream_jobs_page_shows_its_curriculum_rounds_with_the_chosen_tasks_and_variations() throws Exception {
+        JsonNode job = post("/api/synthesis/dreams", "{\"tasks\": [\"Mixed gadget: what does the gadget cost?\"], "
+                + "\"rolloutsPerTask\": 2, \"concurrency\": 1, \"memoryMode\": \"off\", "
+                + "\"curriculum\": {\"rounds\": 1, \"tasks\": 1, \"variations\": 1}}");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/synthesis/dreams/" + job.get("id").asText());
+
+        browser.timeout(Duration.ofSeconds(90)).withText(".job-progress .badge", "completed");
+        String round = text(".curriculum-rounds tr.curriculum-round[data-round='1']");
+        assertThat(round).contains("proposed", "#0 Mixed gadget: what does the gadget cost?",
+                "Blue gadget: what does the blue gadget cost? (of #0)");
+        browser.screenshot("first-use-dream-curriculum");
+    }
+
+    @Test
+    void a_sandbox_jobs_page_shows_its_difficulty_rounds_and_the_sandboxs_isolation() throws Exception {
+        JsonNode job = post("/api/synthesis/sandbox-tasks", "{\"domain\": \"file arithmetic\", \"tasks\": 1, "
+                + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/synthesis/sandbox-tasks/" + job.get("id").asText());
+
+        browser.timeout(Duration.ofSeconds(120)).withText(".job-progress .badge", "completed");
+        browser.visible(".sandbox-rollouts tr.rollout.correct");
+        JsonNode view = JSON.readTree(server.get("/api/synthesis/sandbox-tasks/" + job.get("id").asText()).body());
+        assertThat(text(".job-results .isolation")).startsWith("Sandbox isolation: ")
+                .contains(view.get("isolation").asText().toLowerCase().replace('_', ' ')).doesNotContain("unknown");
+        assertThat(text(".difficulty-rounds tr.difficulty-round")).contains("2", "1 of 1");
+        assertThat(browser.all(".difficulty-rounds tr.difficulty-round td").stream().map(c -> c.getText()).toList())
+                .endsWith("2", "1 of 1", "1 of 1");
+        browser.screenshot("first-use-sandbox-rounds");
+    }
 }
