@@ -5,10 +5,12 @@ import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
+import dev.casebook.server.synthesis.WeakSpots;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.tools.tasks.SandboxTask;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -25,12 +27,14 @@ class JobCreation {
     private final RunModels models;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
+    private final WeakSpots weakSpots;
     private final ItemCap cap;
     private final Clock clock = Clock.systemUTC();
 
     JobCreation(SandboxTaskRecords records, SandboxTaskRunner runner, RunModels models, RolloutMemory memory,
-                SandboxTaskSettings settings) {
+                SandboxTaskSettings settings, WeakSpots weakSpots) {
         this.records = records;
+        this.weakSpots = weakSpots;
         this.runner = runner;
         this.models = models;
         this.memory = memory;
@@ -67,13 +71,30 @@ class JobCreation {
         MemoryMode mode = mode(request.memoryMode());
         String policy = policy(mode, request.policy());
         Map<String, RunModels.Choice> choices = chooseModels(request.models());
+        int repairAttempts = within("repairAttempts", request.repairAttempts(), settings.repairAttempts(), 0, 10);
+        String seedFrom = null;
+        List<String> seeds = List.of();
+        if (request.seedFrom() != null) {
+            try {
+                seedFrom = WeakSpots.kind(request.seedFrom());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            seeds = weakSpots.tasks(tenant, seedFrom, tasks);
+            if (seeds.isEmpty()) {
+                throw ApiException.badRequest("field 'seedFrom' is " + seedFrom + ", but the tenant has no such real"
+                        + " task yet" + ("failed-real".equals(seedFrom) ? " (a real task with a reward below 0.5)"
+                        : " (an evaluation question whose attempts disagree)"));
+            }
+        }
+        boolean harder = request.curriculum() != null && Boolean.TRUE.equals(request.curriculum().harder());
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank()
                 ? cut(domain, MAX_NAME_CHARS - 21) + " " + now.toString().substring(0, 19) : request.name().strip();
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
                 RunStatus.QUEUED, new JobSettings(domain, tasks, rollouts, concurrency, perRound, start,
-                mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens())), null, now, null, null,
-                null);
+                mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens()), repairAttempts,
+                request.dedupe() == null || request.dedupe(), seedFrom, seeds, harder), null, now, null, null, null);
         cap.admit(tenant, items, breakdown, () -> records.unfinishedItems(tenant), () -> {
             records.create(job);
             return job;

@@ -29,6 +29,9 @@ class JobReports {
         view.put("runLimits", sandbox.runLimits());
         List<SandboxTaskRecords.ItemCount> items = records.itemCounts(job.id());
         view.putAll(JobProgress.view(job.settings(), items, records.taskCounts(job.id())));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tasks = (Map<String, Object>) view.get("tasks");
+        tasks.put("validation", ValidationReport.of(records.validations(job.id())));
         view.put("tokensSpent", JobProgress.tokensSpent(items));
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
@@ -69,6 +72,11 @@ class JobReports {
                 : Map.of("profile", choice.profile(), "model", choice.model())));
         view.put("models", models);
         view.put("maxTokens", s.maxTokens());
+        view.put("repairAttempts", s.repairAttempts());
+        view.put("dedupe", s.dedupe());
+        view.put("seedFrom", s.seedFrom());
+        view.put("seeds", s.seeds());
+        view.put("curriculum", Map.of("harder", s.harder()));
         return view;
     }
 
@@ -86,6 +94,9 @@ class JobReports {
         view.put("validator", t.validator());
         view.put("reference", t.reference());
         view.put("referenceAnswer", t.referenceAnswer());
+        view.put("nearMiss", t.nearMiss());
+        view.put("repairs", t.repairs());
+        view.put("seed", t.seed());
         view.put("tokens", t.tokens());
         view.put("millis", t.millis());
         return view;

@@ -17,8 +17,20 @@ import java.util.Map;
  * @param models          role to model profile or model name, as evaluation runs choose them
  * @param maxTokens       the job's token budget (generations, rollouts and their analyses together): once the
  *                        finished items have spent it no further item starts; none by default
+ * @param repairAttempts  how often a task the sandbox did not keep goes back to the generator (default
+ *                        {@code casebook.sandbox-tasks.repair-attempts})
+ * @param dedupe          whether a task too similar to a kept task of the job is discarded as {@code duplicate}
+ *                        (default true)
+ * @param seedFrom        {@code failed-real} or {@code uncertain-real}: each task practises the skill of one of the
+ *                        tenant's real tasks the agent failed, or whose evaluation attempts disagree
+ * @param curriculum      {@code {"harder": true}}: the tasks of one seed get progressively harder
  */
 record JobRequest(String name, String domain, Integer tasks, Integer rolloutsPerTask, Integer concurrency,
                   Integer tasksPerRound, Integer startDifficulty, String memoryMode, String policy,
-                  Map<String, String> models, Long maxTokens) {
+                  Map<String, String> models, Long maxTokens, Integer repairAttempts, Boolean dedupe,
+                  String seedFrom, Curriculum curriculum) {
+
+    /** Curriculum options beyond the difficulty levels. */
+    record Curriculum(Boolean harder) {
+    }
 }

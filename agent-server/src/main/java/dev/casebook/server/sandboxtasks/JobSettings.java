@@ -4,6 +4,7 @@ import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.llm.RunModels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,13 +12,19 @@ import java.util.Objects;
  * A job's settings as stored. Slots (0 to {@code tasks - 1}) are generated in rounds of {@code tasksPerRound}; a
  * slot's generation item is {@code seq = slot} at epoch {@code 2 * round}, its kept task's rollouts
  * {@code seq = tasks + slot * rolloutsPerTask + rollout} at epoch {@code 2 * round + 1}, so a round's rollouts run
- * after all its generations, and the next round's generations after all its rollouts.
+ * after all its generations, and the next round's generations after all its rollouts. {@code seeds} are the real
+ * tasks ({@code seedFrom}) the slots practise, slot {@code k} the seed {@code k mod seeds}.
  */
 record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
                    int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
-                   Long maxTokens) {
+                   Long maxTokens, Integer repairAttempts, Boolean dedupe, String seedFrom, List<String> seeds,
+                   Boolean harder) {
     JobSettings {
         Objects.requireNonNull(domain, "domain");
+        repairAttempts = repairAttempts == null ? 0 : repairAttempts; // jobs stored before repairs had none
+        dedupe = dedupe != null && dedupe;
+        seeds = seeds == null ? List.of() : List.copyOf(seeds);
+        harder = harder != null && harder;
         MemoryMode.parse(memoryMode);
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models == null ? Map.of() : models));
     }
@@ -36,5 +43,13 @@ record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrenc
 
     int rolloutSeq(int slot, int rollout) {
         return tasks + slot * rolloutsPerTask + rollout;
+    }
+
+    /** The real task slot {@code slot} practises, and how many slots before it practised the same one; null without seeds. */
+    Seed seed(int slot) {
+        return seeds.isEmpty() ? null : new Seed(seeds.get(slot % seeds.size()), slot / seeds.size());
+    }
+
+    record Seed(String task, int variation) {
     }
 }

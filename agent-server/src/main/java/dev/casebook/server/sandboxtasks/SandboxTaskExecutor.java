@@ -10,6 +10,7 @@ import dev.casebook.tools.ToolInfrastructureException;
 import dev.casebook.tools.tasks.SandboxTask;
 import dev.casebook.tools.tasks.Verification;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
 
     /** What the executor works with; the same for every job of this instance. */
     record Context(SandboxTaskRecords records, TaskSandbox sandbox, AgentFactory agents, RunModels models,
-                   TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings) {
+                   TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings, TaskNovelty novelty) {
     }
 
     private final Context context;
@@ -101,6 +102,11 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         }
     }
 
+    /**
+     * Generation as validation: the generator's task is checked for novelty (a duplicate of a kept task of the job, or
+     * a look-alike of an evaluation item, is discarded at once), then verified in the sandbox; a verification that
+     * does not keep it goes back to the generator with the programs' output, up to the job's repair attempts.
+     */
     private void generate(SandboxTaskRecords.Item item, long started) throws InterruptedException {
         SandboxTaskRecords records = context.records();
         int level = curriculum.next(records.rounds(runId, item.round()));
@@ -108,37 +114,73 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                 .map(row -> new TaskGenerator.Earlier(row.statement(), row.kept() ? "kept"
                         : "discarded: " + firstLine(row.detail())))
                 .toList();
-        TaskGenerator.Generated generated = generator.generate(job.settings().domain(), level, item.slot() + 1,
-                job.settings().tasks(), earlier);
-        SandboxTaskRecords.Generation result = switch (generated) {
-            case TaskGenerator.Generated.Unusable u -> new SandboxTaskRecords.Generation(level, null, false,
-                    u.reason(), u.detail(), null, u.tokens(), millisSince(started));
-            case TaskGenerator.Generated.Proposed p -> verify(p.task(), level, p.tokens(), started);
-        };
-        if (result != null) {
-            record(item, () -> records.finishGeneration(job, item, instance, result, clock.instant()));
+        JobSettings.Seed seed = job.settings().seed(item.slot());
+        TaskGenerator.Session session = generator.open(job.settings().domain(), level, item.slot() + 1,
+                job.settings().tasks(), earlier, seed == null ? null : SeedPrompt.of(seed, job.settings().harder()));
+        TaskGenerator.Generated generated = session.first();
+        List<SandboxTaskRecords.Repair> repairs = new ArrayList<>();
+        SandboxTaskRecords.Generation result;
+        while (true) {
+            if (generated instanceof TaskGenerator.Generated.Unusable u) {
+                result = new SandboxTaskRecords.Generation(level, null, false, u.reason(), u.detail(), null,
+                        u.tokens(), millisSince(started), null, repairs, seed == null ? null : seed.task());
+                break;
+            }
+            TaskGenerator.Generated.Proposed p = (TaskGenerator.Generated.Proposed) generated;
+            Checked checked = novelty(item, p.task()).orElse(null);
+            if (checked == null) {
+                checked = verify(p.task(), p.nearMiss());
+                if (checked == null) {
+                    return; // the sandbox was interrupted by a stop: the item runs again
+                }
+            }
+            if (checked.repairable() && repairs.size() < job.settings().repairAttempts()) {
+                repairs.add(new SandboxTaskRecords.Repair(checked.reason(), checked.detail()));
+                generated = session.repair(checked.reason(), checked.detail());
+                continue;
+            }
+            result = new SandboxTaskRecords.Generation(level, p.task(), checked.kept(), checked.reason(),
+                    checked.detail(), checked.referenceAnswer(), p.tokens(), millisSince(started), p.nearMiss(),
+                    repairs, seed == null ? null : seed.task());
+            break;
+        }
+        SandboxTaskRecords.Generation finished = result;
+        record(item, () -> records.finishGeneration(job, item, instance, finished, clock.instant()));
+    }
+
+    /**
+     * What the checks said of a proposed task: kept (with the reference's answer), or discarded for a reason; only a
+     * verification's reasons ({@link Verification#REASONS}) are sent back to the generator for repair.
+     */
+    private record Checked(boolean kept, String reason, String detail, String referenceAnswer, boolean repairable) {
+        static Checked of(Verification verification) {
+            return switch (verification) {
+                case Verification.Kept kept -> new Checked(true, null, null, kept.referenceAnswer(), false);
+                case Verification.Discarded d -> new Checked(false, d.reason(), d.detail(), null, true);
+            };
         }
     }
 
-    /** The verified task; null when the sandbox was interrupted by a stop. */
-    private SandboxTaskRecords.Generation verify(SandboxTask task, int level, long tokens, long started) {
-        Verification verification;
+    /** A duplicate of a kept task of the job or a look-alike of an evaluation item: discarded, never repaired. */
+    private java.util.Optional<Checked> novelty(SandboxTaskRecords.Item item, SandboxTask task) {
+        SandboxTaskSettings settings = context.settings();
+        return context.novelty().check(job.tenant(), runId, item.slot(), task.statement(),
+                        job.settings().dedupe() ? settings.duplicateThreshold() : Double.POSITIVE_INFINITY,
+                        settings.contaminationThreshold())
+                .map(d -> new Checked(false, d.reason(), d.detail(), null, false));
+    }
+
+    /** The verification; {@code sandbox_error} when the sandbox failed; null when a stop interrupted it. */
+    private Checked verify(SandboxTask task, String nearMiss) {
         try {
-            verification = context.sandbox().checker().verify(task);
+            return Checked.of(context.sandbox().checker().verify(task, nearMiss));
         } catch (ToolInfrastructureException e) {
             if (stopped()) {
                 return null;
             }
             log.warn("sandbox task job {}: the sandbox failed while verifying a task", runId, e);
-            return new SandboxTaskRecords.Generation(level, task, false, "sandbox_error", e.getMessage(), null, tokens,
-                    millisSince(started));
+            return new Checked(false, "sandbox_error", e.getMessage(), null, false);
         }
-        return switch (verification) {
-            case Verification.Kept kept -> new SandboxTaskRecords.Generation(level, task, true, null, null,
-                    kept.referenceAnswer(), tokens, millisSince(started));
-            case Verification.Discarded d -> new SandboxTaskRecords.Generation(level, task, false, d.reason(),
-                    d.detail(), null, tokens, millisSince(started));
-        };
     }
 
     private void roll(SandboxTaskRecords.Item item) throws InterruptedException {

@@ -56,15 +56,32 @@ class SandboxTaskRecords {
             implements BatchExecutor.Item {
     }
 
-    /** What became of a slot's generation. {@code task} is null when the generator gave none. */
+    /**
+     * What became of a slot's generation. {@code task} is null when the generator gave none; {@code repairs} are the
+     * verifications that sent earlier versions back to the generator; {@code seed} the real task it practises.
+     */
     record Generation(int difficulty, SandboxTask task, boolean kept, String reason, String detail,
-                      String referenceAnswer, long tokens, long millis) {
+                      String referenceAnswer, long tokens, long millis, String nearMiss, List<Repair> repairs,
+                      String seed) {
+        Generation {
+            repairs = repairs == null ? List.of() : List.copyOf(repairs);
+        }
+
+        Generation(int difficulty, SandboxTask task, boolean kept, String reason, String detail,
+                   String referenceAnswer, long tokens, long millis) {
+            this(difficulty, task, kept, reason, detail, referenceAnswer, tokens, millis, null, List.of(), null);
+        }
+    }
+
+    /** A verification that did not keep a version of the task, which went back to the generator. */
+    record Repair(String reason, String detail) {
     }
 
     /** A generated task as stored; the program fields are null when the generator gave no task. */
     record TaskRow(int slot, int round, int difficulty, Integer estimate, String statement, Map<String, String> files,
                    String validator, String reference, boolean kept, String reason, String detail,
-                   String referenceAnswer, long tokens, long millis, Instant createdAt) {
+                   String referenceAnswer, long tokens, long millis, Instant createdAt, String nearMiss,
+                   List<Repair> repairs, String seed) {
         SandboxTask task() {
             return new SandboxTask(statement, files, validator, reference, estimate);
         }
@@ -160,14 +177,16 @@ class SandboxTaskRecords {
             SandboxTask task = generation.task();
             jdbc.update("""
                     INSERT INTO sandbox_tasks (job_id, slot, round, difficulty, estimate, statement, files, validator,
-                        reference, kept, reason, detail, reference_answer, tokens, millis, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        reference, kept, reason, detail, reference_answer, tokens, millis, created_at, near_miss,
+                        repairs, seed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     job.id(), item.slot(), item.round(), generation.difficulty(),
                     task == null ? null : task.difficulty(), task == null ? null : task.statement(),
                     task == null ? null : JSON.writeValueAsString(task.files()),
                     task == null ? null : task.validator(), task == null ? null : task.reference(),
                     generation.kept(), generation.reason(), generation.detail(), generation.referenceAnswer(),
-                    generation.tokens(), generation.millis(), Timestamp.from(now));
+                    generation.tokens(), generation.millis(), Timestamp.from(now), generation.nearMiss(),
+                    JSON.writeValueAsString(generation.repairs()), generation.seed());
             if (generation.kept()) {
                 List<Object[]> rollouts = new ArrayList<>();
                 for (int r = 0; r < settings.rolloutsPerTask(); r++) {
@@ -255,6 +274,18 @@ class SandboxTaskRecords {
                         rs.getInt("passed"), rs.getLong("tokens")), jobId);
     }
 
+    /** A generated task's verification history: kept or discarded for a reason, after the repairs listed. */
+    record Validated(boolean kept, String reason, List<Repair> repairs) {
+    }
+
+    List<Validated> validations(String jobId) {
+        return jdbc.query("SELECT kept, reason, repairs FROM sandbox_tasks WHERE job_id = ? ORDER BY slot",
+                (rs, i) -> new Validated(rs.getBoolean("kept"), rs.getString("reason"),
+                        rs.getString("repairs") == null ? List.of()
+                                : JSON.readValue(rs.getString("repairs"), new TypeReference<List<Repair>>() { })),
+                jobId);
+    }
+
     List<TaskCount> taskCounts(String jobId) {
         return jdbc.query("""
                 SELECT round, difficulty, kept, reason, COUNT(*) AS n FROM sandbox_tasks WHERE job_id = ?
@@ -279,7 +310,9 @@ class SandboxTaskRecords {
                     : JSON.readValue(rs.getString("files"), new TypeReference<Map<String, String>>() { }),
             rs.getString("validator"), rs.getString("reference"), rs.getBoolean("kept"), rs.getString("reason"),
             rs.getString("detail"), rs.getString("reference_answer"), rs.getLong("tokens"), rs.getLong("millis"),
-            instant(rs, "created_at"));
+            instant(rs, "created_at"), rs.getString("near_miss"), rs.getString("repairs") == null ? List.of()
+                    : JSON.readValue(rs.getString("repairs"), new TypeReference<List<Repair>>() { }),
+            rs.getString("seed"));
 
     private static final RowMapper<RolloutRow> ROLLOUT_ROW = (rs, n) -> new RolloutRow(rs.getInt("seq"),
             rs.getInt("slot"), rs.getInt("rollout"), rs.getInt("round"), rs.getInt("difficulty"),

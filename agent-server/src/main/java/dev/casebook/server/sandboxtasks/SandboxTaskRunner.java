@@ -23,10 +23,11 @@ class SandboxTaskRunner extends BatchRunner {
     private final TaskRecords tasks;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
+    private final TaskNovelty novelty;
 
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
                       RunModels models, TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings,
-                      TaskSettings taskSettings) {
+                      TaskSettings taskSettings, TaskNovelty novelty) {
         super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings);
         this.records = records;
         this.agents = agents;
@@ -35,6 +36,7 @@ class SandboxTaskRunner extends BatchRunner {
         this.tasks = tasks;
         this.memory = memory;
         this.settings = settings;
+        this.novelty = novelty;
     }
 
     /** Why jobs cannot run on this server (no agent, no sandbox); empty when they can. */
@@ -65,7 +67,7 @@ class SandboxTaskRunner extends BatchRunner {
             return;
         }
         SandboxTaskExecutor.Context context = new SandboxTaskExecutor.Context(records, sandbox,
-                agents.getObject(), models, tasks, memory, settings);
+                agents.getObject(), models, tasks, memory, settings, novelty);
         work(jobId, () -> new SandboxTaskExecutor(jobId, context, instance, clock));
     }
 }

@@ -17,11 +17,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxTraceChars      the most characters of a failed rollout's trace the failure analysis is shown
  * @param maxItems           the most items one job may run: tasks x (1 generation + rollouts per task)
  * @param maxTenantItems     the most items a tenant's unfinished jobs may still run, a new job's included
+ * @param repairAttempts     how many times a task the sandbox did not keep goes back to the generator with the
+ *                           programs' output (a job may ask for another number)
+ * @param duplicateThreshold cosine similarity from which a generated task repeats a kept task of its job
+ * @param contaminationThreshold cosine similarity from which a generated task resembles an evaluation item of the
+ *                           tenant
  */
 @ConfigurationProperties("casebook.sandbox-tasks")
 record SandboxTaskSettings(Integer maxTasks, Integer maxRollouts, Integer maxConcurrency, Integer generationAttempts,
                            Duration validatorTime, Duration referenceTime, Duration rolloutTime, Duration callTimeout,
-                           Integer maxTraceChars, Integer maxItems, Integer maxTenantItems) {
+                           Integer maxTraceChars, Integer maxItems, Integer maxTenantItems,
+                           Integer repairAttempts, Double duplicateThreshold, Double contaminationThreshold) {
     SandboxTaskSettings {
         maxTasks = within("max-tasks", maxTasks, 200, 1, 100_000);
         maxRollouts = within("max-rollouts", maxRollouts, 20, 1, 1_000);
@@ -35,6 +41,17 @@ record SandboxTaskSettings(Integer maxTasks, Integer maxRollouts, Integer maxCon
         maxItems = within("max-items", maxItems, 5_000, 1, 100_000_000);
         maxTenantItems = within("max-tenant-items", maxTenantItems, Math.max(20_000, maxItems), maxItems,
                 Integer.MAX_VALUE);
+        repairAttempts = within("repair-attempts", repairAttempts, 2, 0, 10);
+        duplicateThreshold = similarity("duplicate-threshold", duplicateThreshold);
+        contaminationThreshold = similarity("contamination-threshold", contaminationThreshold);
+    }
+
+    private static double similarity(String key, Double value) {
+        double v = value == null ? 0.9 : value;
+        if (!(v >= 0.5 && v <= 1.0)) {
+            throw new IllegalArgumentException("casebook.sandbox-tasks." + key + " must be within [0.5, 1.0], was " + v);
+        }
+        return v;
     }
 
     private static int within(String key, Integer value, int fallback, int min, int max) {

@@ -19,7 +19,8 @@ import java.util.List;
  * domain at the round's difficulty, with its input files, validator and reference solution, as one JSON object of
  * exactly these fields ({@link TaskJson}). A reply that is not a valid task is sent back with the reason, up to {@code attempts} replies
  * in all. The model is shown the job's earlier tasks and what became of them, so that it writes a different one and
- * learns which of its validators were discarded.
+ * learns which of its validators were discarded. A task the sandbox did not keep goes back to the same conversation
+ * with the programs' output ({@link Session#repair}, interaction {@code repair-task}).
  */
 final class TaskGenerator {
     static final String SYSTEM = """
@@ -27,7 +28,8 @@ final class TaskGenerator {
             tool (Python 3 standard library only; no network, nothing can be installed) and ends with a short final \
             answer. Every task must be solvable inside that workspace and checkable by a program.
             Reply with one JSON object and nothing else:
-            {"statement": "...", "files": {"input.csv": "..."}, "validator": "...", "reference": "...", "difficulty": 2}
+            {"statement": "...", "files": {"input.csv": "..."}, "validator": "...", "reference": "...", "near_miss": "...", \
+            "difficulty": 2}
             - statement: the task as the agent reads it. Name every input file it uses and every output file it must \
             write, with the exact format expected.
             - files: the input files placed in the workspace before the agent starts: relative path to text content \
@@ -37,9 +39,11 @@ final class TaskGenerator {
             task is solved; otherwise it exits 1 with a message saying what is wrong (a failed assert or a missing \
             file counts as not solved; any other exception is a broken validator). It must not use the network.
             - reference: a Python 3 program that solves the task in the workspace; what it prints is its final answer.
+            - near_miss: a Python 3 program like the reference but with a plausible mistake an agent could make (an \
+            off-by-one, a missed edge case, a wrong format); the validator must reject its result.
             - difficulty: your own estimate, 1 (a single simple step) to 5 (several steps with edge cases).
-            The validator must pass the reference solution's result and must fail when nothing was done, so it has \
-            to check the outputs themselves, not only that they exist.""";
+            The validator must pass the reference solution's result and must fail when nothing was done and on the \
+            near-miss's result, so it has to check the outputs themselves, not only that they exist.""";
 
     static final String REQUEST = """
             Domain: %s
@@ -51,6 +55,15 @@ final class TaskGenerator {
             Tasks this job already has (write a different one):
             %s""";
 
+    /** Sent back when the sandbox did not keep the task: the reason and what the programs printed. */
+    static final String REPAIR = """
+            The sandbox ran your task's programs and did not keep the task (%s): %s
+            Repair the task so that the validator passes the reference solution's result and fails both a workspace \
+            where nothing was done and the near-miss's result. Reply again with only the whole JSON object with the \
+            fields %s.""";
+
+    static final int MAX_REPAIR_DETAIL_CHARS = 4_000;
+
     static final String CORRECTION = """
             That reply is not a valid task: %s.
             Reply again with only the JSON object with the fields %s.""";
@@ -59,7 +72,7 @@ final class TaskGenerator {
     sealed interface Generated {
         long tokens();
 
-        record Proposed(SandboxTask task, long tokens) implements Generated {
+        record Proposed(SandboxTask task, String nearMiss, long tokens) implements Generated {
         }
 
         /** No usable task: {@code invalid_task} (no valid reply), or the LLM failure's reason. */
@@ -81,31 +94,65 @@ final class TaskGenerator {
         this.callTimeout = callTimeout;
     }
 
+    /** A one-slot conversation with the generator: a first task, then repairs of it with the sandbox's output. */
+    Session open(String domain, int difficulty, int number, int of, List<Earlier> earlier, String extra) {
+        return new Session(new ArrayList<>(List.of(SystemMessage.from(SYSTEM),
+                UserMessage.from((REQUEST.formatted(domain, difficulty, number, of, describe(earlier)).strip()
+                        + (extra == null || extra.isBlank() ? "" : "\n" + extra.strip())).strip()))));
+    }
+
     Generated generate(String domain, int difficulty, int number, int of, List<Earlier> earlier)
             throws InterruptedException {
-        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(SYSTEM),
-                UserMessage.from(REQUEST.formatted(domain, difficulty, number, of, describe(earlier)).strip())));
-        long tokens = 0;
-        String problem = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            LlmReply reply;
-            try {
-                reply = generator.chat(LlmCall.json("generate-task", messages, Instant.now().plus(callTimeout),
-                        TaskJson.SCHEMA));
-            } catch (LlmException e) {
-                return new Generated.Unusable(e.kind().reason(), e.getMessage(), tokens);
-            }
-            tokens += reply.tokens();
-            try {
-                return new Generated.Proposed(TaskJson.parse(reply.text()), tokens);
-            } catch (TaskJson.Invalid e) {
-                problem = e.getMessage();
-                messages.add(AiMessage.from(reply.text().isBlank() ? "(empty reply)" : reply.text()));
-                messages.add(UserMessage.from(CORRECTION.formatted(problem, TaskJson.FIELDS_TEXT)));
-            }
+        return open(domain, difficulty, number, of, earlier, null).first();
+    }
+
+    /** One slot's conversation; {@link Generated#tokens()} counts all of its replies so far. */
+    final class Session {
+        private final List<ChatMessage> messages;
+        private long tokens;
+        private String lastTask;
+
+        private Session(List<ChatMessage> messages) {
+            this.messages = messages;
         }
-        return new Generated.Unusable("invalid_task", "the generator gave no valid task in " + attempts
-                + " attempt" + (attempts == 1 ? "" : "s") + "; the last reply: " + problem, tokens);
+
+        Generated first() throws InterruptedException {
+            return ask("generate-task");
+        }
+
+        /** Sends the last task back with why the sandbox did not keep it (interaction {@code repair-task}). */
+        Generated repair(String reason, String detail) throws InterruptedException {
+            messages.add(AiMessage.from(lastTask == null ? "(no task)" : lastTask));
+            String shown = detail == null ? "" : detail.length() <= MAX_REPAIR_DETAIL_CHARS ? detail
+                    : detail.substring(0, MAX_REPAIR_DETAIL_CHARS) + "\n[cut]";
+            messages.add(UserMessage.from(REPAIR.formatted(reason, shown, TaskJson.FIELDS_TEXT)));
+            return ask("repair-task");
+        }
+
+        private Generated ask(String interaction) throws InterruptedException {
+            String problem = null;
+            for (int attempt = 1; attempt <= attempts; attempt++) {
+                LlmReply reply;
+                try {
+                    reply = generator.chat(LlmCall.json(interaction, messages, Instant.now().plus(callTimeout),
+                            TaskJson.SCHEMA));
+                } catch (LlmException e) {
+                    return new Generated.Unusable(e.kind().reason(), e.getMessage(), tokens);
+                }
+                tokens += reply.tokens();
+                try {
+                    TaskJson.Parsed parsed = TaskJson.parse(reply.text());
+                    lastTask = reply.text();
+                    return new Generated.Proposed(parsed.task(), parsed.nearMiss(), tokens);
+                } catch (TaskJson.Invalid e) {
+                    problem = e.getMessage();
+                    messages.add(AiMessage.from(reply.text().isBlank() ? "(empty reply)" : reply.text()));
+                    messages.add(UserMessage.from(CORRECTION.formatted(problem, TaskJson.FIELDS_TEXT)));
+                }
+            }
+            return new Generated.Unusable("invalid_task", "the generator gave no valid task in " + attempts
+                    + " attempt" + (attempts == 1 ? "" : "s") + "; the last reply: " + problem, tokens);
+        }
     }
 
     private static String describe(List<Earlier> earlier) {

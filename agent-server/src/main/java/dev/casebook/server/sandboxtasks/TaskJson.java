@@ -12,18 +12,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads the generator's reply: its JSON object (code fences, prose around it and the usual slips such as raw line
  * breaks inside a program's string repaired by {@link ReplyJson}) must have exactly the fields {@value #FIELDS_TEXT},
- * each of its type, and make a valid {@link SandboxTask}. Anything else is {@link Invalid}, with a message the
+ * each of its type, and make a valid {@link SandboxTask} with a non-blank near-miss program. Anything else is {@link Invalid}, with a message the
  * generator is shown to correct its reply.
  */
 final class TaskJson {
-    static final List<String> FIELDS = List.of("statement", "files", "validator", "reference", "difficulty");
-    static final String FIELDS_TEXT = "statement, files, validator, reference, difficulty";
+    static final List<String> FIELDS = List.of("statement", "files", "validator", "reference", "near_miss",
+            "difficulty");
+    static final String FIELDS_TEXT = "statement, files, validator, reference, near_miss, difficulty";
     /** What the generator is asked for ({@code response_format}). */
     static final JsonSchema SCHEMA = JsonSchema.builder().name("sandbox_task").rootElement(JsonObjectSchema.builder()
             .addStringProperty("statement")
             .addProperty("files", JsonObjectSchema.builder().description("relative path to text content")
                     .additionalProperties(true).build())
-            .addStringProperty("validator").addStringProperty("reference").addIntegerProperty("difficulty")
+            .addStringProperty("validator").addStringProperty("reference").addStringProperty("near_miss")
+            .addIntegerProperty("difficulty")
             .required(FIELDS).build()).build();
 
     /** Not a usable task; the message says why. */
@@ -33,10 +35,14 @@ final class TaskJson {
         }
     }
 
+    /** A valid reply: the task and its near-miss, a plausible wrong solution the validator must reject. */
+    record Parsed(SandboxTask task, String nearMiss) {
+    }
+
     private TaskJson() {
     }
 
-    static SandboxTask parse(String reply) throws Invalid {
+    static Parsed parse(String reply) throws Invalid {
         JsonNode node;
         try {
             node = ReplyJson.object(reply);
@@ -53,9 +59,18 @@ final class TaskJson {
                 throw new Invalid("the field '" + field + "' is missing");
             }
         }
+        String nearMiss = string(node, "near_miss");
+        if (nearMiss.isBlank()) {
+            throw new Invalid("'near_miss' must not be blank: a plausible wrong solution the validator must reject");
+        }
+        if (nearMiss.length() > SandboxTask.MAX_PROGRAM_CHARS) {
+            throw new Invalid("'near_miss' has " + nearMiss.length() + " characters; at most "
+                    + SandboxTask.MAX_PROGRAM_CHARS);
+        }
         try {
-            return new SandboxTask(string(node, "statement"), files(node.get("files")), string(node, "validator"),
-                    string(node, "reference"), difficulty(node.get("difficulty")));
+            return new Parsed(new SandboxTask(string(node, "statement"), files(node.get("files")),
+                    string(node, "validator"), string(node, "reference"), difficulty(node.get("difficulty"))),
+                    nearMiss);
         } catch (IllegalArgumentException e) {
             throw new Invalid(e.getMessage());
         }

@@ -30,7 +30,8 @@ class ReasoningRepliesTest {
                 <think>Draft: {"statement": "bad", "files": {}, "validator": "", "reference": "", "difficulty": 9}
                 Better keep it simple.</think>
                 {"statement": "Write 42 to answer.txt", "files": {}, "validator": "assert open('answer.txt').read() == '42'",
-                 "reference": "open('answer.txt', 'w').write('42')", "difficulty": 1}"""));
+                 "reference": "open('answer.txt', 'w').write('42')", "near_miss": "open('answer.txt', 'w').write('24')",
+                 "difficulty": 1}"""));
         TaskGenerator generator = new TaskGenerator(client, 1, Duration.ofSeconds(10));
 
         TaskGenerator.Generated generated = generator.generate("files", 1, 1, 1, List.of());

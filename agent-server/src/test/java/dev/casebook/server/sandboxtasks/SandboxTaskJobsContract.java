@@ -19,7 +19,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import tools.jackson.databind.JsonNode;
 
@@ -42,6 +46,9 @@ abstract class SandboxTaskJobsContract {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     static void serverProperties(DynamicPropertyRegistry registry) {
         registry.add("casebook.security.enabled", () -> "true");
@@ -90,7 +97,8 @@ abstract class SandboxTaskJobsContract {
             return task;
         });
 
-        String id = api().createJob("{\"domain\": \"discard domain\", \"tasks\": 2, \"concurrency\": 1}");
+        String id = api().createJob("{\"domain\": \"discard domain\", \"tasks\": 2, \"concurrency\": 1, "
+                + "\"repairAttempts\": 0}");
         JsonNode done = api().awaitCompleted(id);
 
         assertThat(done.get("tasks").get("generated").asInt()).isEqualTo(2);
@@ -113,6 +121,142 @@ abstract class SandboxTaskJobsContract {
         assertThat(asked.get(1).lastUserMessage()).contains("Tasks this job already has (write a different one):\n"
                 + "- [discard] Write the sum of the numbers in numbers.txt to sum.txt. [discarded: the validator"
                 + " passed a workspace where nothing was done]");
+    }
+
+    @Test
+    void a_repair_recovers_a_task_from_a_noop_passed_reply() throws Exception {
+        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[repair]"));
+        lenient.put("validator", "print('all good')");
+        scripts.generator("repair domain", request -> lenient);
+        LLM.when(Match.interaction("repair-task").and(task("Domain: repair domain"))).reply(Reply.text(
+                "<think>The validator printed 'all good' without looking at sum.txt.</think>\nHere is the repaired task:"
+                        + "\n```json\n" + json(sumTask("[repair]")) + "\n```\nIt now checks the file."));
+        scripts.agent("[repair]", "open('sum.txt', 'w').write('12')", "12");
+
+        String id = api().createJob("{\"domain\": \"repair domain\", \"tasks\": 1, \"rolloutsPerTask\": 1, "
+                + "\"memoryMode\": \"off\"}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("tasks").get("kept").asInt()).as(done.toString()).isEqualTo(1);
+        assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
+        JsonNode validation = done.get("tasks").get("validation");
+        assertThat(validation.get("keptRate").asDouble()).isEqualTo(1.0);
+        assertThat(validation.get("keptAfterRepair").asInt()).isEqualTo(1);
+        assertThat(validation.get("byReason")).isEqualTo(Scripts.JSON.readTree(
+                "{\"noop_passed\": {\"tasks\": 1, \"kept\": 1, \"keptRate\": 1.0}}"));
+        JsonNode task = api().results(id).get("generatedTasks").get(0);
+        assertThat(task.get("repairs").get(0).get("reason").asString()).isEqualTo("noop_passed");
+        assertThat(task.get("validator").asString()).isEqualTo(Scripts.SUM_VALIDATOR);
+        assertThat(task.get("nearMiss").asString()).isEqualTo(Scripts.SUM_NEAR_MISS);
+        List<LlmRequest> repairs = LLM.requests(Match.interaction("repair-task"));
+        assertThat(repairs).hasSize(1);
+        assertThat(repairs.getFirst().lastUserMessage()).startsWith("The sandbox ran your task's programs and did not"
+                + " keep the task (noop_passed): the validator passed a workspace where nothing was done:\nall good\n"
+                + "Repair the task");
+        assertThat(repairs.getFirst().allText()).as("the same conversation: the first reply is in it")
+                .contains("print('all good')");
+    }
+
+    @Test
+    void a_task_whose_validator_passes_the_near_miss_is_discarded() throws Exception {
+        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[near-miss]"));
+        lenient.put("validator", "import os\nassert os.path.exists('sum.txt'), 'no sum.txt'");
+        scripts.generator("near miss domain", request -> lenient);
+
+        String id = api().createJob("{\"domain\": \"near miss domain\", \"tasks\": 1, \"repairAttempts\": 0}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree(
+                "{\"near_miss_passed\": 1}"));
+        assertThat(done.get("tasks").get("validation").get("byReason").get("near_miss_passed").get("keptRate")
+                .asDouble()).isZero();
+        assertThat(api().results(id).get("generatedTasks").get(0).get("detail").asString()).startsWith(
+                "the validator passed the near-miss solution's result (a plausible wrong solution it must reject)");
+        assertThat(done.get("rollouts").get("total").asInt()).isZero();
+        assertThat(LLM.requests(Match.interaction("generate-task")).getFirst().systemPrompt())
+                .contains("- near_miss: a Python 3 program like the reference but with a plausible mistake");
+    }
+
+    @Test
+    void a_task_like_an_evaluation_item_of_the_tenant_is_discarded_as_contaminated() throws Exception {
+        // unlike the other tests' statements, so that this evaluation item contaminates none of their tasks
+        String question = "[contaminated] Which city is the capital of the country with a maple leaf on its flag?";
+        evaluationItem("tenant-a", question, true);
+        Map<String, Object> lookAlike = new java.util.HashMap<>(sumTask("[contaminated]"));
+        lookAlike.put("statement", question);
+        scripts.generator("contaminated domain", request -> lookAlike);
+
+        String id = api().createJob("{\"domain\": \"contaminated domain\", \"tasks\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+        String other = other().createJob("{\"domain\": \"contaminated domain\", \"tasks\": 1, "
+                + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+        JsonNode otherDone = other().awaitCompleted(other);
+
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree("{\"contaminated\": 1}"));
+        assertThat(api().results(id).get("generatedTasks").get(0).get("detail").asString())
+                .matches("cosine 1\\.000 with an evaluation item of the tenant \\(at least 0\\.9 is contaminated\\): "
+                        + "\\Q" + question + "\\E");
+        assertThat(LLM.requests(Match.interaction("repair-task"))).as("a look-alike is not repaired").isEmpty();
+        assertThat(otherDone.get("tasks").get("kept").asInt()).as("another tenant's evaluation items do not count")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void a_task_that_repeats_a_kept_task_of_the_job_is_discarded_as_duplicate() throws Exception {
+        scripts.generator("duplicate domain", request -> sumTask("[duplicate]"));
+
+        String id = api().createJob("{\"domain\": \"duplicate domain\", \"tasks\": 2, \"tasksPerRound\": 1, "
+                + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("tasks").get("kept").asInt()).isEqualTo(1);
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree("{\"duplicate\": 1}"));
+        assertThat(api().results(id).get("generatedTasks").get(1).get("detail").asString())
+                .startsWith("cosine 1.000 with the job's task in slot 0 (at least 0.9 is a duplicate): [duplicate]");
+    }
+
+    @Test
+    void a_job_seeded_from_uncertain_real_tasks_shows_the_generator_each_seed_and_asks_for_harder_variations()
+            throws Exception {
+        evaluationItem("tenant-a", "What is the median of 3, 9 and 4?", true);
+        evaluationItem("tenant-a", "What is the median of 3, 9 and 4?", false);
+        evaluationItem("tenant-a", "What is 2 + 2?", true);
+        scripts.generator("seeded domain", request -> {
+            String slot = request.lastUserMessage().replaceAll("(?s).*This is task (\\d+) of.*", "$1");
+            return sumTask("[seeded-" + slot + "]");
+        });
+
+        String id = api().createJob("{\"domain\": \"seeded domain\", \"tasks\": 2, \"tasksPerRound\": 2, "
+                + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\", \"dedupe\": false, "
+                + "\"seedFrom\": \"uncertain-real\", \"curriculum\": {\"harder\": true}}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("settings").get("seeds")).isEqualTo(Scripts.JSON.readTree(
+                "[\"What is the median of 3, 9 and 4?\"]"));
+        List<String> asked = scripts.prompts("generate-task", Match.lastUserMessageContains("Domain: seeded domain"));
+        assertThat(asked).hasSize(2);
+        assertThat(asked).allSatisfy(prompt -> assertThat(prompt).contains("The agent got this real task wrong, or"
+                + " only sometimes right:\nWhat is the median of 3, 9 and 4?\nWrite a practice task that trains the"
+                + " same skill"));
+        assertThat(asked.stream().filter(p -> p.contains("This is practice variation 2 for that task: make it harder"
+                + " than the variations before it"))).hasSize(1);
+        assertThat(api().results(id).get("generatedTasks").get(0).get("seed").asString())
+                .isEqualTo("What is the median of 3, 9 and 4?");
+        assertThat(other().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", "
+                + "\"seedFrom\": \"failed-real\"}").json().get("detail").asString()).isEqualTo("field 'seedFrom' is"
+                + " failed-real, but the tenant has no such real task yet (a real task with a reward below 0.5)");
+    }
+
+    /** An evaluation item of a finished run of {@code tenant}, as an evaluation run records it. */
+    void evaluationItem(String tenant, String question, boolean correct) {
+        String run = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("INSERT INTO eval_runs (id, tenant, name, status, dataset_name, dataset_path, dataset_format,"
+                + " settings, primary_scorer, total_items, created_at, finished_at) VALUES (?, ?, 'seeded', 'completed',"
+                + " 'd', 'd', 'jsonl', '{}', 'exact', 1, ?, ?)", run, tenant, now, now);
+        jdbc.update("INSERT INTO eval_items (run_id, seq, epoch, attempt, item_id, item_group, question, golds,"
+                + " attachments, status, correct, finished_at) VALUES (?, 0, 0, 0, 'q1', '', ?, '[]', '[]', 'done', ?,"
+                + " ?)", run, question, correct, now);
     }
 
     @Test
@@ -211,7 +355,7 @@ abstract class SandboxTaskJobsContract {
 
         String id = api().createJob("""
                 {"domain": "curriculum domain", "tasks": 3, "tasksPerRound": 1, "rolloutsPerTask": 2,
-                 "startDifficulty": 2, "memoryMode": "off", "concurrency": 2}""");
+                 "startDifficulty": 2, "memoryMode": "off", "concurrency": 2, "dedupe": false}""");
         JsonNode done = api().awaitCompleted(id);
 
         List<String> asked = scripts.prompts("generate-task", Match.lastUserMessageContains("Domain: curriculum domain"));

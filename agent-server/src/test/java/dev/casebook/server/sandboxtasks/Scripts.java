@@ -30,6 +30,13 @@ record Scripts(ScriptedLlmServer llm) {
             print(total)
             """;
 
+    /** A plausible wrong solution of the sum task: off by one, which the validator rejects. */
+    static final String SUM_NEAR_MISS = """
+            total = sum(int(line) for line in open("numbers.txt") if line.strip()) + 1
+            open("sum.txt", "w").write(str(total))
+            print(total)
+            """;
+
     static String json(Object value) {
         return JSON.writeValueAsString(value);
     }
@@ -38,7 +45,7 @@ record Scripts(ScriptedLlmServer llm) {
     static Map<String, Object> sumTask(String marker) {
         return Map.of("statement", marker + " Write the sum of the numbers in numbers.txt to sum.txt.",
                 "files", Map.of("numbers.txt", "3\n4\n5\n"), "validator", SUM_VALIDATOR, "reference", SUM_REFERENCE,
-                "difficulty", 2);
+                "near_miss", SUM_NEAR_MISS, "difficulty", 2);
     }
 
     /** Requests about the task whose statement starts with {@code marker}: the first line of the first user message. */

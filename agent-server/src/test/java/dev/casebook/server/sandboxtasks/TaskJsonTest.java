@@ -11,17 +11,17 @@ class TaskJsonTest {
     static final String TASK = """
             {"statement": "Sum numbers.txt into sum.txt.", "files": {"numbers.txt": "1\\n2\\n"},
              "validator": "assert open('sum.txt').read() == '3'", "reference": "open('sum.txt', 'w').write('3')",
-             "difficulty": 1}""";
+             "near_miss": "open('sum.txt', 'w').write('4')", "difficulty": 1}""";
 
     @Test
     void reads_a_task_alone_in_a_code_fence_or_with_raw_line_breaks_in_a_program() throws Exception {
         SandboxTask expected = new SandboxTask("Sum numbers.txt into sum.txt.", Map.of("numbers.txt", "1\n2\n"),
                 "assert open('sum.txt').read() == '3'", "open('sum.txt', 'w').write('3')", 1);
 
-        assertThat(TaskJson.parse(TASK)).isEqualTo(expected);
-        assertThat(TaskJson.parse("Here it is:\n```json\n" + TASK + "\n```")).isEqualTo(expected);
+        assertThat(TaskJson.parse(TASK)).isEqualTo(new TaskJson.Parsed(expected, "open('sum.txt', 'w').write('4')"));
+        assertThat(TaskJson.parse("Here it is:\n```json\n" + TASK + "\n```").task()).isEqualTo(expected);
         assertThat(TaskJson.parse(TASK.replace("\"open('sum.txt', 'w').write('3')\"",
-                "\"total = 3\nopen('sum.txt', 'w').write(str(total))\"")).reference())
+                "\"total = 3\nopen('sum.txt', 'w').write(str(total))\"")).task().reference())
                 .isEqualTo("total = 3\nopen('sum.txt', 'w').write(str(total))");
     }
 
@@ -34,12 +34,17 @@ class TaskJsonTest {
         assertThatThrownBy(() -> TaskJson.parse("{\"statement\": \"x\" \"files\"}"))
                 .hasMessageStartingWith("the JSON does not parse: ");
         assertThatThrownBy(() -> TaskJson.parse(TASK.replace("\"difficulty\": 1", "\"difficulty\": 1, \"title\": \"t\"")))
-                .hasMessage("unknown field 'title'; the fields are statement, files, validator, reference, difficulty");
+                .hasMessage("unknown field 'title'; the fields are statement, files, validator, reference, near_miss, "
+                        + "difficulty");
         assertThatThrownBy(() -> TaskJson.parse(TASK.replace("\"reference\"", "\"solution\"")))
                 .hasMessage("unknown field 'solution'; the fields are statement, files, validator, reference, "
-                        + "difficulty");
+                        + "near_miss, difficulty");
         assertThatThrownBy(() -> TaskJson.parse("{\"statement\": \"x\"}"))
                 .hasMessage("the field 'files' is missing");
+        assertThatThrownBy(() -> TaskJson.parse(TASK.replace("\"near_miss\": \"open('sum.txt', 'w').write('4')\", ", "")))
+                .hasMessage("the field 'near_miss' is missing");
+        assertThatThrownBy(() -> TaskJson.parse(TASK.replace("\"open('sum.txt', 'w').write('4')\"", "\" \"")))
+                .hasMessage("'near_miss' must not be blank: a plausible wrong solution the validator must reject");
     }
 
     @Test

@@ -280,7 +280,7 @@ class HostileModelTextIT {
                 """, "reference", """
                 total = sum(int(line) for line in open("numbers.txt") if line.strip())
                 open("sum.txt", "w").write(str(total))
-                """, "difficulty", 2);
+                """, "near_miss", "open('sum.txt', 'w').write('13')", "difficulty", 2);
     }
 
     /** Requests about the task whose text starts with {@code marker}: the first line of the first user message. */

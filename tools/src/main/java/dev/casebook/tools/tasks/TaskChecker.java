@@ -104,18 +104,22 @@ public final class TaskChecker {
 
     /** Runs the reference solution in {@code workspace}. */
     public Solved solve(SandboxTask task, Path workspace) {
-        SandboxRun run = python.run(workspace, Map.of("harness.py", HARNESS, "solution.py", task.reference()),
+        return run(task.reference(), workspace, "the reference solution");
+    }
+
+    private Solved run(String program, Path workspace, String who) {
+        SandboxRun run = python.run(workspace, Map.of("harness.py", HARNESS, "solution.py", program),
                 "harness.py", List.of("solve", ProcessSandbox.PROGRAM_DIR + "/solution.py"), referenceTime);
         if (run.timedOut()) {
-            return new Solved.Failed("the reference solution ran out of its " + referenceTime.toSeconds()
+            return new Solved.Failed(who + " ran out of its " + referenceTime.toSeconds()
                     + " s of wall time" + output(run));
         }
         if (run.stderr().contains(NETWORK)) {
-            return new Solved.Failed("the reference solution tried the network" + output(run));
+            return new Solved.Failed(who + " tried the network" + output(run));
         }
         if (run.exitCode() != 0) {
-            return new Solved.Failed((run.exitCode() == CRASHED ? "the reference solution crashed"
-                    : "the reference solution exited with status " + run.exitCode()) + output(run));
+            return new Solved.Failed((run.exitCode() == CRASHED ? who + " crashed"
+                    : who + " exited with status " + run.exitCode()) + output(run));
         }
         return new Solved.Answered(cut(run.stdout().strip(), MAX_ANSWER_CHARS));
     }
@@ -148,6 +152,16 @@ public final class TaskChecker {
      * otherwise says why not. The reference runs first; when it fails, the validator is not run.
      */
     public Verification verify(SandboxTask task) {
+        return verify(task, null);
+    }
+
+    /**
+     * As {@link #verify(SandboxTask)}, and then, when {@code nearMiss} is given (a plausible wrong solution written
+     * with the task), the validator must also fail what the near-miss left in a fresh workspace with what it printed:
+     * otherwise the task is discarded as {@code near_miss_passed}. A near-miss that exits non-zero is still validated
+     * (with an empty answer): what it left must not pass either.
+     */
+    public Verification verify(SandboxTask task, String nearMiss) {
         String answer;
         Verdict onReference;
         try (Workspace solved = workspace(task)) {
@@ -174,8 +188,31 @@ public final class TaskChecker {
             case Verdict.Broken broken -> broken(broken, "on the untouched workspace");
             case Verdict.Passed passed -> new Verification.Discarded("noop_passed", "the validator passed a workspace"
                     + " where nothing was done" + lines(passed.output()));
-            case Verdict.Failed failed -> new Verification.Kept(answer, (Verdict.Passed) onReference, failed);
+            case Verdict.Failed failed -> nearMiss == null || nearMiss.isBlank()
+                    ? new Verification.Kept(answer, (Verdict.Passed) onReference, failed)
+                    : checkNearMiss(task, nearMiss, new Verification.Kept(answer, (Verdict.Passed) onReference, failed));
         };
+    }
+
+    private Verification checkNearMiss(SandboxTask task, String nearMiss, Verification.Kept kept) {
+        Verdict onNearMiss;
+        String ran;
+        try (Workspace tried = workspace(task)) {
+            Solved solved = run(nearMiss, tried.path(), "the near-miss solution");
+            ran = solved instanceof Solved.Failed failed ? "\n(" + firstLine(failed.detail()) + ")" : "";
+            onNearMiss = validate(task, tried.path(), solved instanceof Solved.Answered a ? a.answer() : "");
+        }
+        return switch (onNearMiss) {
+            case Verdict.Broken broken -> broken(broken, "on the near-miss solution's result");
+            case Verdict.Passed passed -> new Verification.Discarded("near_miss_passed", "the validator passed the"
+                    + " near-miss solution's result (a plausible wrong solution it must reject)" + lines(passed.output())
+                    + ran);
+            case Verdict.Failed failed -> kept;
+        };
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("").strip();
     }
 
     private static Verification.Discarded broken(Verdict.Broken broken, String where) {

@@ -37,9 +37,11 @@ public sealed interface Verification {
     /**
      * {@code reference_failed}: the reference solution itself failed (non-zero exit, crash, time-out, network);
      * {@code reference_rejected}: the validator failed the reference's result; {@code noop_passed}: the validator
-     * passed a workspace where nothing was done; {@code validator_crashed}, {@code validator_timed_out},
+     * passed a workspace where nothing was done; {@code near_miss_passed}: the validator passed the result of a
+     * plausible wrong solution written with the task; {@code validator_crashed}, {@code validator_timed_out},
      * {@code validator_killed}, {@code validator_network}: the validator did not work ({@link Verdict.Broken}).
      */
-    Set<String> REASONS = Set.of("reference_failed", "reference_rejected", "noop_passed", "validator_crashed",
+    Set<String> REASONS = Set.of("reference_failed", "reference_rejected", "noop_passed", "near_miss_passed",
+            "validator_crashed",
             "validator_timed_out", "validator_killed", "validator_network");
 }

@@ -60,6 +60,24 @@ class TaskCheckerIT {
     }
 
     @Test
+    void keeps_a_task_whose_validator_rejects_the_near_miss_solution() {
+        String offByOne = "open('sum.txt', 'w').write('13')\nprint(13)";
+
+        assertThat(checker.verify(task(SUM_VALIDATOR, SUM_REFERENCE), offByOne))
+                .isInstanceOf(Verification.Kept.class);
+    }
+
+    @Test
+    void discards_a_task_whose_validator_passes_the_near_miss_solution() {
+        String lenient = "import os\nassert os.path.exists('sum.txt')\nprint('there is a sum')";
+        String offByOne = "open('sum.txt', 'w').write('13')\nprint(13)";
+
+        assertThat(checker.verify(task(lenient, SUM_REFERENCE), offByOne)).isEqualTo(new Verification.Discarded(
+                "near_miss_passed", "the validator passed the near-miss solution's result (a plausible wrong"
+                        + " solution it must reject):\nthere is a sum"));
+    }
+
+    @Test
     void discards_a_task_whose_validator_passes_a_noop() {
         Verification verification = checker.verify(task("print('looks fine to me')", SUM_REFERENCE));
 
