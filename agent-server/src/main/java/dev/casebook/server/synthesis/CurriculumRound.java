@@ -38,9 +38,13 @@ final class CurriculumRound {
             You write training tasks for an agent that practises against a simulated environment. The agent solves \
             the task below only sometimes: its success rate over its practice episodes is given. Write %d new tasks \
             that vary it: the same kind of problem, needing the same tools, each self-contained and answerable on \
-            its own, about as hard, different in its particulars (other values, names or constraints), none a copy \
+            its own, %s, different in its particulars (other values, names or constraints), none a copy \
             of the task or of another.
             Reply with one JSON object and nothing else: {"variations": ["first task", "second task"]}""";
+
+    static final String AS_HARD = "about as hard";
+    /** With {@code curriculum.harder}: variations of variations get harder round after round. */
+    static final String HARDER = "each a step harder than it (more steps, more constraints or edge cases)";
 
     static final String TASK = """
             Task: %s
@@ -118,7 +122,7 @@ final class CurriculumRound {
         List<String> problems = new ArrayList<>();
         long tokens = 0;
         for (DreamRecords.TaskStats parent : chosen) {
-            Asked asked = ask(parent, curriculum.variations());
+            Asked asked = ask(parent, curriculum.variations(), curriculum.harder());
             tokens += asked.tokens();
             if (asked.problem() != null) {
                 problems.add("task " + parent.task().no() + ": " + asked.problem());
@@ -149,8 +153,9 @@ final class CurriculumRound {
     record Asked(List<String> variations, String problem, long tokens) {
     }
 
-    Asked ask(DreamRecords.TaskStats parent, int n) throws InterruptedException {
-        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(CURRICULUM.formatted(n)),
+    Asked ask(DreamRecords.TaskStats parent, int n, boolean harder) throws InterruptedException {
+        List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(CURRICULUM.formatted(n,
+                        harder ? HARDER : AS_HARD)),
                 UserMessage.from(String.format(Locale.ROOT, TASK, parent.task().text(), parent.successes(),
                         parent.rated(), parent.meanReward() == null ? 0 : parent.meanReward()))));
         long tokens = 0;

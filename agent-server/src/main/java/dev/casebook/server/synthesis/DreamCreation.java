@@ -33,11 +33,13 @@ class DreamCreation {
     private final SynthesisSettings settings;
     private final TaskSettings taskSettings;
     private final ObjectProvider<AgentMemory> memory;
+    private final WeakSpots weakSpots;
     private final ItemCap cap;
     private final Clock clock = Clock.systemUTC();
 
     DreamCreation(DreamRecords records, DreamRunner runner, RunModels models, SynthesisSettings settings,
-            TaskSettings taskSettings, ObjectProvider<AgentMemory> memory) {
+            TaskSettings taskSettings, ObjectProvider<AgentMemory> memory, WeakSpots weakSpots) {
+        this.weakSpots = weakSpots;
         this.records = records;
         this.runner = runner;
         this.models = models;
@@ -78,7 +80,8 @@ class DreamCreation {
         }
         Long maxTokens = TokenBudget.requested(request.maxTokens());
         DreamSettings dream = new DreamSettings(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
-                curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens);
+                curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens,
+                request.seedFrom() == null ? null : WeakSpots.kind(request.seedFrom()));
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank()
                 ? "dream of " + seeds.size() + " task" + (seeds.size() == 1 ? "" : "s") + " " + now
@@ -128,9 +131,25 @@ class DreamCreation {
             }
             recorded.stream().filter(text -> seen.add(TaskKey.of(text))).forEach(tasks::add);
         }
+        if (request.seedFrom() != null) {
+            String kind;
+            try {
+                kind = WeakSpots.kind(request.seedFrom());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            int n = within("seedLimit", request.seedLimit(), 20, 1, MAX_TASKS);
+            List<String> weak = weakSpots.tasks(tenant, kind, n);
+            if (weak.isEmpty()) {
+                throw ApiException.badRequest("field 'seedFrom' is " + kind + ", but the tenant has no such real task"
+                        + " yet" + ("failed-real".equals(kind) ? " (a real task with a reward below 0.5)"
+                        : " (an evaluation question whose attempts disagree)"));
+            }
+            weak.stream().filter(text -> seen.add(TaskKey.of(text))).forEach(tasks::add);
+        }
         if (tasks.isEmpty()) {
-            throw ApiException.badRequest("a dream job needs at least one task: field 'tasks' (task texts) or "
-                    + "'seedFromRecorded' (a number of recorded tasks)");
+            throw ApiException.badRequest("a dream job needs at least one task: field 'tasks' (task texts), "
+                    + "'seedFromRecorded' (a number of recorded tasks) or 'seedFrom' (real weak spots)");
         }
         if (tasks.size() > MAX_TASKS) {
             throw ApiException.badRequest("a dream job may have at most " + MAX_TASKS + " seed tasks, was " + tasks.size());
@@ -167,7 +186,7 @@ class DreamCreation {
         }
         return new DreamSettings.Curriculum(within("curriculum.rounds", c.rounds(), 1, 0, 10),
                 within("curriculum.tasks", c.tasks(), 2, 1, 100),
-                within("curriculum.variations", c.variations(), 3, 1, 20));
+                within("curriculum.variations", c.variations(), 3, 1, 20), Boolean.TRUE.equals(c.harder()));
     }
 
     private static int within(String field, Integer value, int fallback, int min, int max) {

@@ -24,16 +24,20 @@ import java.util.Map;
  *                         items have spent it, no further item starts and the job completes with the reason (items
  *                         already running finish, so it may be exceeded by up to {@code concurrency} rollouts); none
  *                         by default
+ * @param seedFrom         also the tenant's real weak spots: {@code failed-real} (real tasks with a reward below 0.5)
+ *                         or {@code uncertain-real} (evaluation questions whose attempts disagree)
+ * @param seedLimit        how many of those at most (default 20)
  */
 record DreamRequest(String name, List<String> tasks, Integer seedFromRecorded, Integer rolloutsPerTask,
         Integer concurrency, String memoryMode, String policy, Map<String, String> models, Curriculum curriculum,
-        Integer maxRollouts, Long maxTokens) {
+        Integer maxRollouts, Long maxTokens, String seedFrom, Integer seedLimit) {
 
     /**
      * @param rounds     curriculum rounds, each after every rollout before it is done (default 1)
      * @param tasks      tasks varied per round: those whose success rate is nearest 0.5 (default 2)
      * @param variations variations asked for per task varied (default 3)
+     * @param harder     variations a step harder than their task (default false: about as hard)
      */
-    record Curriculum(Integer rounds, Integer tasks, Integer variations) {
+    record Curriculum(Integer rounds, Integer tasks, Integer variations, Boolean harder) {
     }
 }

@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param models   the model name of each role (never a key or URL)
  * @param profiles  the model profile of each role that uses one
  * @param maxTokens the job's token budget ({@link DreamRequest}); null for none (also in jobs stored before it)
+ * @param seedFrom  the real weak spots the seeds were taken from ({@code failed-real}, {@code uncertain-real}), or null
  */
 record DreamSettings(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
         Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles,
-        Long maxTokens) {
+        Long maxTokens, String seedFrom) {
     DreamSettings {
         Objects.requireNonNull(memoryMode, "memoryMode");
         Objects.requireNonNull(curriculum, "curriculum");
@@ -24,9 +25,12 @@ record DreamSettings(int seedTasks, int rolloutsPerTask, int concurrency, String
         profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     }
 
-    /** Curriculum rounds ({@code rounds} 0: none), tasks varied per round, variations per task. */
-    record Curriculum(int rounds, int tasks, int variations) {
-        static final Curriculum NONE = new Curriculum(0, 0, 0);
+    /**
+     * Curriculum rounds ({@code rounds} 0: none), tasks varied per round, variations per task, and whether variations
+     * are asked to be harder than their task (false in jobs stored before it).
+     */
+    record Curriculum(int rounds, int tasks, int variations, boolean harder) {
+        static final Curriculum NONE = new Curriculum(0, 0, 0, false);
     }
 
     MemoryMode mode() {

@@ -84,6 +84,36 @@ class DreamCurriculumIT extends DreamsContext {
     }
 
     @Test
+    void a_job_seeded_from_failed_real_tasks_dreams_them_and_asks_for_harder_variations() {
+        String failed = realTask(api(), "Weakspot", "gizmo");
+        DreamApi.Reply rated = api().post("/api/tasks/" + failed + "/feedback", "{\"reward\": 0}");
+        assertThat(rated.status()).as(rated.body()).isBetween(200, 299);
+        LLM.reset(); // the real task is done; its dreams are answered at once
+        LLM.when(Match.interaction("plan").and(task("Weakspot:")))
+                .reply(Reply.text("<think>I know this one.</think>{\"answer\": \"FINAL ANSWER: 12.50 EUR\"}"));
+        LLM.when(Match.interaction("experience-outcome").and(task("Weakspot:")))
+                .reply(Reply.text(verdict(1.0)), Reply.text("```json\n" + verdict(0.0) + "\n```"));
+        LLM.when(Match.interaction("curriculum")).reply(Reply.text("{\"variations\": [\"Weakspot harder: two gizmos?\"]}"));
+        LLM.when(Match.interaction("plan").and(task("Weakspot harder")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 25 EUR\"}"));
+        LLM.when(Match.interaction("experience-outcome").and(task("Weakspot harder"))).reply(Reply.text(verdict(1.0)));
+
+        String id = api().dream("""
+                {"seedFrom": "failed-real", "seedLimit": 1, "rolloutsPerTask": 2, "concurrency": 1,
+                 "curriculum": {"tasks": 1, "variations": 1, "harder": true}}""");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
+        assertThat(results.get("tasks").get(0).get("task").asString()).isEqualTo("Weakspot: what does the gizmo cost?");
+        assertThat(results.get("settings").get("seedFrom").asString()).isEqualTo("failed-real");
+        List<LlmRequest> asked = LLM.requests(Match.interaction("curriculum"));
+        assertThat(asked).hasSize(1);
+        assertThat(asked.getFirst().systemPrompt()).contains("each a step harder than it (more steps, more"
+                + " constraints or edge cases)").doesNotContain("about as hard");
+    }
+
+    @Test
     void the_variations_get_only_what_is_left_of_the_jobs_budget() {
         script("Budgeted", Map.of("gamma", List.of(1.0, 0.0), "delta", List.of(1.0)));
         LLM.when(Match.interaction("curriculum")).reply(Reply.text("[\"Budgeted delta: one\", \"Budgeted delta: two\"]"));

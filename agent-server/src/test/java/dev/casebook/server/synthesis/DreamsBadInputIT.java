@@ -20,8 +20,14 @@ class DreamsBadInputIT extends DreamsContext {
 
     @Test
     void refuses_a_job_without_tasks_or_with_bad_ones() {
-        refused("{}", 400, "a dream job needs at least one task: field 'tasks' (task texts) or 'seedFromRecorded' "
-                + "(a number of recorded tasks)");
+        refused("{}", 400, "a dream job needs at least one task: field 'tasks' (task texts), 'seedFromRecorded' "
+                + "(a number of recorded tasks) or 'seedFrom' (real weak spots)");
+        refused("{\"seedFrom\": \"everything\"}", 400, "field 'seedFrom' must be one of [failed-real, uncertain-real],"
+                + " was 'everything'");
+        DreamApi.Reply unseeded = api().as(OTHER_KEY).post("/api/synthesis/dreams", "{\"seedFrom\": \"uncertain-real\"}");
+        assertThat(unseeded.status()).as(unseeded.body()).isEqualTo(400);
+        assertThat(unseeded.json().get("detail").asString()).isEqualTo("field 'seedFrom' is uncertain-real, but the tenant"
+                + " has no such real task yet (an evaluation question whose attempts disagree)");
         refused("{\"tasks\": [\"fine\", \" \"]}", 400, "field 'tasks[1]' must not be blank");
         refused("{\"tasks\": \"just one\"}", 400, "field 'tasks' must be an array");
         refused("{\"tasks\": [\"a\"], \"seedFromRecorded\": 0}", 400, "field 'seedFromRecorded' must be within "
@@ -58,7 +64,7 @@ class DreamsBadInputIT extends DreamsContext {
                 + "[0, 10], was 11");
         refused("{\"tasks\": [\"a\"], \"dreamHarder\": true}", 400, "unknown field 'dreamHarder'; known fields: "
                 + "[name, tasks, seedFromRecorded, rolloutsPerTask, concurrency, memoryMode, policy, models, curriculum, "
-                + "maxRollouts, maxTokens]");
+                + "maxRollouts, maxTokens, seedFrom, seedLimit]");
         refused("{\"tasks\": [\"a\"], \"maxTokens\": 0}", 400, "field 'maxTokens' must be within [1, 1000000000000], "
                 + "was 0");
         refused("[1, 2]", 400, "field '(body)' must be an object");

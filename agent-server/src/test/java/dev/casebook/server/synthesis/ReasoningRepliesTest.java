@@ -67,7 +67,7 @@ class ReasoningRepliesTest {
         CurriculumRound round = new CurriculumRound(null, client, 1, 500, Duration.ofSeconds(10));
 
         CurriculumRound.Asked asked = round.ask(new DreamRecords.TaskStats(new DreamRecords.DreamTask(1,
-                "What is 17*23?", null, 0, null), 2, 2, 1, 0.5), 2);
+                "What is 17*23?", null, 0, null), 2, 2, 1, 0.5), 2, false);
 
         assertThat(asked.variations()).containsExactly("What is 18*23?");
         assertThat(llm.requests(Match.interaction("curriculum")).getFirst().body()
