@@ -50,15 +50,66 @@ function renderList(root) {
   const dreamJobs = h('section', {class: 'jobs dream-jobs', 'aria-label': 'Dream jobs'}, spinner('Loading jobs…'));
   const sandboxJobs = h('section', {class: 'jobs sandbox-jobs', 'aria-label': 'Sandbox task jobs'},
     spinner('Loading jobs…'));
+  const fidelity = h('section', {class: 'fidelity card', 'aria-label': 'Experience model fidelity'},
+    spinner('Loading fidelity…'));
+  loadFidelity(fidelity);
   fill(root, h('div', {class: 'page synthesis'},
     h('header', {class: 'page-head'}, h('h1', {text: 'Synthesis'})),
     h('p', {class: 'muted', text: 'Experience the agent learns from without touching the real world: dream ' +
       'rollouts against the experience model, and generated tasks checked by their own validators in the sandbox.'}),
+    fidelity,
     h('div', {class: 'grid two'}, dreamForm(), sandboxForm()),
     h('h2', {text: 'Dream jobs'}), dreamJobs, h('h2', {text: 'Sandbox task jobs'}), sandboxJobs));
   loadJobs(dreamJobs, 'dreams');
   loadJobs(sandboxJobs, 'sandbox-tasks');
   return null;
+}
+
+/**
+ * The experience model's latest measured fidelity on this tenant's records, and a button to measure it again
+ * (POST api/synthesis/fidelity): observation and reward agreement, and whether synthetic cases are selectable.
+ */
+async function loadFidelity(container) {
+  const measure = h('button', {type: 'button', text: 'Measure now'});
+  const head = h('h2', {text: 'Experience model fidelity'});
+  measure.addEventListener('click', async () => {
+    measure.disabled = true;
+    fill(container, head, spinner('Measuring: recorded calls and episodes are predicted and judged again…'));
+    try {
+      showFidelity(container, head, measure, await api.post('api/synthesis/fidelity', {}));
+    } catch (e) {
+      fill(container, head, errorBox(e, 'The measurement failed'), measure);
+    } finally {
+      measure.disabled = false;
+    }
+  });
+  try {
+    showFidelity(container, head, measure, await api.get('api/synthesis/fidelity'));
+  } catch (e) {
+    if (e.status === 404) {
+      fill(container, head, h('p', {class: 'muted', text: 'Not measured yet: synthetic cases are selectable ' +
+        'until a measurement says the experience model judges rewards badly.'}), measure);
+    } else {
+      fill(container, head, errorBox(e, 'Could not load the fidelity'), measure);
+    }
+  }
+}
+
+function showFidelity(container, head, measure, f) {
+  const o = f.observation || {};
+  const r = f.reward || {};
+  const s = f.sandbox || {};
+  const rows = [
+    ['Reward agreement', `${fmtPercent(f.rewardAgreement)} over ${f.rewardSamples ?? 0} episodes (minimum ` +
+      `${fmtPercent(f.minRewardAgreement)})`],
+    ['Real episodes re-judged', `${r.samples ?? 0}: agreement ${fmtPercent(r.agreement)}, ROC-AUC ${fmtScore(r.auc)}`],
+    ['Sandbox rollouts re-judged', `${s.samples ?? 0}: agreement with the validator ${fmtPercent(s.agreement)}`],
+    ['Observations predicted', `${o.samples ?? 0}: success/failure ${fmtPercent(o.successAgreement)}, numbers ` +
+      `${fmtPercent(o.numberAgreement)}, similarity ${fmtScore(o.similarity)}`],
+    ['Synthetic cases', f.syntheticSelectable ? 'selectable' : 'not selectable (reward agreement below the minimum)'],
+    ['Measured', `${fmtDate(f.measuredAt)} with ${f.model || 'the experience model'}`]];
+  fill(container, head, h('dl', {class: 'fidelity-report', dataset: {selectable: String(!!f.syntheticSelectable)}},
+    rows.flatMap(([k, v]) => [h('dt', {text: k}), h('dd', {text: v})])), measure);
 }
 
 async function loadJobs(container, kind) {

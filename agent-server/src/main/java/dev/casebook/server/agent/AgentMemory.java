@@ -11,10 +11,28 @@ import java.util.Set;
 
 /**
  * The case memory the agent reads and writes: embedder, store, policies by name (with the default), rewriter, and
- * the sources of the cases its planner may be shown ({@code selectable}; empty for all, the default).
+ * the sources of the cases its planner may be shown ({@code selectable}; empty for all, the default), and the gate
+ * that may close synthetic cases to a tenant ({@code gate}).
  */
 public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
-        String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable) {
+        String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable, SourceGate gate) {
+
+    public AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
+            String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable) {
+        this(embedder, store, policies, defaultPolicy, rewriter, selectable, SourceGate.OPEN);
+    }
+
+    /** The sources a task of {@code tenant} may be shown now; empty for all. */
+    public Set<CaseSource> selectable(String tenant) {
+        if (gate.syntheticSelectable(tenant)) {
+            return selectable;
+        }
+        java.util.EnumSet<CaseSource> sources = selectable.isEmpty() ? java.util.EnumSet.allOf(CaseSource.class)
+                : java.util.EnumSet.copyOf(selectable);
+        sources.remove(CaseSource.SYNTHETIC);
+        return sources;
+    }
+
     public AgentMemory {
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(store, "store");
@@ -25,5 +43,6 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
         }
         Objects.requireNonNull(rewriter, "rewriter");
         selectable = Set.copyOf(Objects.requireNonNullElse(selectable, Set.of()));
+        gate = Objects.requireNonNullElse(gate, SourceGate.OPEN);
     }
 }

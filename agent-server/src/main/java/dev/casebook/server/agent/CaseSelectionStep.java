@@ -31,7 +31,7 @@ final class CaseSelectionStep {
             throw new Stop(StopReason.UNKNOWN_POLICY, "no case-selection policy named '" + name + "'; known: "
                     + memory.policies().keySet());
         }
-        CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable())
+        CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable(spec.tenant()))
                 .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks());
         List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();

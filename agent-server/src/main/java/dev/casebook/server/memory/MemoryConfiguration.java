@@ -11,6 +11,7 @@ import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.server.agent.AgentMemory;
+import dev.casebook.server.agent.SourceGate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -64,7 +65,7 @@ class MemoryConfiguration {
     @Bean
     @Conditional(Enabled.class)
     AgentMemory agentMemory(MemorySettings settings, Embedder embedder, CaseStore store,
-            ObjectProvider<CaseSelectionPolicy> policies) {
+            ObjectProvider<CaseSelectionPolicy> policies, ObjectProvider<SourceGate> gate) {
         Map<String, CaseSelectionPolicy> byName = new LinkedHashMap<>();
         policies.orderedStream().forEach(p -> byName.putIfAbsent(p.name(), p));
         if (!byName.containsKey(settings.policy())) {
@@ -72,7 +73,8 @@ class MemoryConfiguration {
                     + "', but the policies of this server are " + byName.keySet());
         }
         return new AgentMemory(embedder, store, byName, settings.policy(),
-                new MemoryRewriter(store, settings.duplicateThreshold()), settings.selectableSources());
+                new MemoryRewriter(store, settings.duplicateThreshold()), settings.selectableSources(),
+                gate.getIfAvailable(() -> SourceGate.OPEN));
     }
 
     /** True unless {@code casebook.memory.store} is {@code none}. */

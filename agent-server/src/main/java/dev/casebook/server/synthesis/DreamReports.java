@@ -10,12 +10,17 @@ import tools.jackson.core.type.TypeReference;
 @Component
 class DreamReports {
     private final DreamRecords records;
+    private final Fidelity fidelity;
 
-    DreamReports(DreamRecords records) {
+    DreamReports(DreamRecords records, Fidelity fidelity) {
         this.records = records;
+        this.fidelity = fidelity;
     }
 
-    /** The job with its progress: rollouts done of the total so far, running, pending, rewards, curriculum rounds. */
+    /**
+     * The job with its progress: rollouts done of the total so far, running, pending, rewards, curriculum rounds, and
+     * the tenant's latest measured fidelity of the experience model (null when never measured).
+     */
     Map<String, Object> view(DreamRecords.Job job) {
         DreamRecords.Counts counts = records.counts(job.id());
         Map<String, Object> view = new LinkedHashMap<>();
@@ -33,6 +38,7 @@ class DreamReports {
         view.put("curriculum", Map.of("rounds", counts.rounds(), "done", counts.roundsDone()));
         view.put("tokensSpent", counts.tokens());
         view.put("error", job.error());
+        view.put("fidelity", fidelity.latest(job.tenant()).orElse(null));
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
         view.put("finishedAt", job.finishedAt());

@@ -102,10 +102,16 @@ final class ExperienceModel {
     Prediction predict(Situation situation, Instant deadline) throws InterruptedException {
         String description = situation.tool().description() == null ? "no description"
                 : Transition.oneLine(situation.tool().description(), 300);
+        return predict(situation.task(), Transition.digest(situation.history(), historySteps),
+                situation.tool().name(), description, situation.arguments(), situation.examples(), deadline);
+    }
+
+    /** As {@link #predict(Situation, Instant)}, for a recorded call whose history is already a digest. */
+    Prediction predict(String task, String history, String tool, String description, String arguments,
+            List<ReplayTransition> examples, Instant deadline) throws InterruptedException {
         List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(EXPERIENCE),
-                UserMessage.from(TRANSITION.formatted(situation.task(), examples(situation.examples()),
-                        Transition.digest(situation.history(), historySteps), situation.tool().name(), description,
-                        situation.arguments()))));
+                UserMessage.from(TRANSITION.formatted(task, examples(examples), history, tool, description,
+                        arguments))));
         long tokens = 0;
         String problem = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {

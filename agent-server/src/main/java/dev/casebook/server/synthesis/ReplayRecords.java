@@ -155,6 +155,18 @@ class ReplayRecords {
         return ids.stream().filter(byId::containsKey).map(byId::get).toList();
     }
 
+    /** The tenant's newest {@code limit} transitions, newest first. */
+    List<ReplayTransition> newest(String tenant, int limit) {
+        return jdbc.query("SELECT * FROM replay_transitions WHERE tenant = ? ORDER BY id DESC LIMIT ?", TRANSITION,
+                tenant, limit);
+    }
+
+    /** The transitions of one recorded task, in call order. */
+    List<ReplayTransition> ofTask(String tenant, String taskId) {
+        return jdbc.query("SELECT * FROM replay_transitions WHERE tenant = ? AND task_id = ? ORDER BY call_seq",
+                TRANSITION, tenant, taskId);
+    }
+
     Stats stats(String tenant) {
         Map<String, Long> byTool = new LinkedHashMap<>();
         jdbc.query("SELECT tool, COUNT(*) AS n FROM replay_transitions WHERE tenant = ? GROUP BY tool ORDER BY tool",

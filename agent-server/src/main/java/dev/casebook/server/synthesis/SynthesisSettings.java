@@ -18,13 +18,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param replay             the replay buffer of real transitions
  * @param maxTenantRollouts  the most rollouts a tenant's unfinished jobs may still run, a new job's budget included
  *                           (default 50,000)
+ * @param minRewardAgreement the experience model's measured reward agreement ({@code POST /api/synthesis/fidelity})
+ *                           below which a tenant's tasks are not shown synthetic cases (default 0.8; 0 never gates)
  */
 @ConfigurationProperties("casebook.synthesis")
 public record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
-        Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts) {
+        Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts,
+        Double minRewardAgreement) {
 
     public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null,
-            null);
+            null, null);
 
     public SynthesisSettings {
         groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
@@ -36,6 +39,11 @@ public record SynthesisSettings(Integer groundingExamples, Integer experienceAtt
         replay = replay == null ? Replay.DEFAULT : replay;
         maxTenantRollouts = within("max-tenant-rollouts", maxTenantRollouts, Math.max(50_000, maxRollouts),
                 maxRollouts, Integer.MAX_VALUE);
+        minRewardAgreement = minRewardAgreement == null ? 0.8 : minRewardAgreement;
+        if (!(minRewardAgreement >= 0 && minRewardAgreement <= 1)) {
+            throw new IllegalArgumentException("casebook.synthesis.min-reward-agreement must be within [0, 1], was "
+                    + minRewardAgreement);
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ import tools.jackson.databind.JsonNode;
 abstract class DreamsContext {
     static final String KEY = "dreams-key-a";
     static final String OTHER_KEY = "dreams-key-b";
+    /** A tenant of its own for the fidelity test, whose measurement gates its synthetic cases. */
+    static final String FIDELITY_KEY = "dreams-key-c";
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
     /** Every item the real price tool was asked about, in order. */
     static final List<String> REAL_CALLS = new CopyOnWriteArrayList<>();
@@ -52,6 +54,8 @@ abstract class DreamsContext {
         registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY));
         registry.add("casebook.security.api-keys[1].tenant", () -> "dreamer-b");
         registry.add("casebook.security.api-keys[1].sha256", () -> ApiKeys.sha256(OTHER_KEY));
+        registry.add("casebook.security.api-keys[2].tenant", () -> "dreamer-c");
+        registry.add("casebook.security.api-keys[2].sha256", () -> ApiKeys.sha256(FIDELITY_KEY));
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.memory.store", () -> "lucene");
         registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());

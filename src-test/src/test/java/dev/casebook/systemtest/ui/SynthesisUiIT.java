@@ -60,7 +60,8 @@ class SynthesisUiIT {
         llm.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: file arithmetic")))
                 .reply(Reply.text("{\"statement\": \"Sum task: write the sum of the numbers in numbers.txt to "
                         + "sum.txt.\", \"files\": {\"numbers.txt\": \"3\\n4\\n5\\n\"}, \"validator\": "
-                        + json(SUM_VALIDATOR) + ", \"reference\": " + json(SUM_CODE) + ", \"difficulty\": 2}"));
+                        + json(SUM_VALIDATOR) + ", \"reference\": " + json(SUM_CODE) + ", \"near_miss\": "
+                        + json("open('sum.txt', 'w').write('13')") + ", \"difficulty\": 2}"));
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("Sum task")))
                 .reply(Reply.text("{\"subtasks\": [\"Write sum.txt with execute_code\"]}"));
         llm.when(Match.interaction("execute").and(Match.anyMessageContains("Sum task"))
@@ -88,6 +89,19 @@ class SynthesisUiIT {
         WebElement input = browser.visible(css);
         input.clear();
         input.sendKeys(text);
+    }
+
+    @Test
+    void the_experience_models_fidelity_is_measured_from_the_page() {
+        openPage();
+        browser.withText(".fidelity", "Not measured yet");
+        browser.driver().findElement(By.cssSelector(".fidelity button")).click();
+
+        WebElement report = browser.visible(".fidelity .fidelity-report");
+        assertThat(report.getDomAttribute("data-selectable")).isEqualTo("true");
+        assertThat(report.getText()).contains("Reward agreement", "over 0 episodes (minimum 80.0 %)",
+                "Synthetic cases", "selectable");
+        browser.screenshot("synthesis-fidelity");
     }
 
     @Test

@@ -1,0 +1,14 @@
+package dev.casebook.server.agent;
+
+/**
+ * Whether a tenant's tasks may be shown synthetic (dream) cases right now, beyond the server's fixed setting
+ * ({@code casebook.memory.include-synthetic}): the experience synthesis closes it while the experience model's
+ * measured reward agreement is below its minimum. Implementations are thread-safe and cheap to ask.
+ */
+@FunctionalInterface
+public interface SourceGate {
+    /** Synthetic cases are always selectable (when the server's setting allows them). */
+    SourceGate OPEN = tenant -> true;
+
+    boolean syntheticSelectable(String tenant);
+}

@@ -1,0 +1,70 @@
+package dev.casebook.server.synthesis;
+
+import dev.casebook.server.security.CurrentTenant;
+import dev.casebook.server.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The experience model's fidelity on the caller's tenant's records: measure it, read the latest measurement. */
+@RestController
+@RequestMapping("/api/synthesis/fidelity")
+@Tag(name = "Experience synthesis")
+class FidelityController {
+    private final Fidelity fidelity;
+
+    FidelityController(Fidelity fidelity) {
+        this.fidelity = fidelity;
+    }
+
+    /**
+     * The body of {@code POST /api/synthesis/fidelity}.
+     *
+     * @param observations recorded real tool calls predicted again (default 20)
+     * @param episodes     recorded real episodes, and sandbox rollouts, judged again (default 20 each)
+     * @param models       {@code {"experience": "profile or model"}}, as dream jobs choose it
+     */
+    record Measure(Integer observations, Integer episodes, Map<String, String> models) {
+    }
+
+    @PostMapping
+    @Operation(summary = "Measure the experience model's fidelity", description = "predicts recorded real tool calls "
+            + "again (observation fidelity) and re-judges recorded real episodes and sandbox rollouts (reward "
+            + "fidelity); stores and returns the report, with whether synthetic cases stay selectable")
+    Map<String, Object> measure(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+            @RequestBody(required = false) Measure body) throws InterruptedException {
+        Measure m = body == null ? new Measure(null, null, null) : body;
+        int observations = within("observations", m.observations());
+        int episodes = within("episodes", m.episodes());
+        try {
+            return fidelity.measure(tenant, observations, episodes, m.models());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    @GetMapping
+    @Operation(summary = "The latest fidelity measurement", description = "404 when the tenant was never measured")
+    Map<String, Object> latest(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
+        return fidelity.latest(tenant).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "the experience"
+                + " model's fidelity was never measured for this tenant: POST /api/synthesis/fidelity"));
+    }
+
+    private static int within(String field, Integer value) {
+        int v = value == null ? 20 : value;
+        if (v < 0 || v > Fidelity.MAX_SAMPLES) {
+            throw ApiException.badRequest("field '" + field + "' must be within [0, " + Fidelity.MAX_SAMPLES
+                    + "], was " + v);
+        }
+        return v;
+    }
+}
