@@ -59,7 +59,9 @@ class JobCreation {
         if (request.name() != null && request.name().strip().length() > MAX_NAME_CHARS) {
             throw ApiException.badRequest("field 'name' has more than " + MAX_NAME_CHARS + " characters");
         }
-        int tasks = within("tasks", request.tasks(), 4, 1, settings.maxTasks());
+        List<Map<String, Object>> given = given(request);
+        int tasks = within("tasks", given.isEmpty() ? request.tasks() : Integer.valueOf(given.size()), 4, 1,
+                settings.maxTasks());
         int rollouts = within("rolloutsPerTask", request.rolloutsPerTask(), 2, 1, settings.maxRollouts());
         int concurrency = within("concurrency", request.concurrency(), 2, 1, settings.maxConcurrency());
         long items = tasks * (1L + rollouts);
@@ -74,6 +76,10 @@ class JobCreation {
         int repairAttempts = within("repairAttempts", request.repairAttempts(), settings.repairAttempts(), 0, 10);
         String seedFrom = null;
         List<String> seeds = List.of();
+        if (request.seedFrom() != null && !given.isEmpty()) {
+            throw ApiException.badRequest("fields 'seedFrom' and 'given' exclude each other: given tasks are not"
+                    + " generated");
+        }
         if (request.seedFrom() != null) {
             try {
                 seedFrom = WeakSpots.kind(request.seedFrom());
@@ -94,13 +100,35 @@ class JobCreation {
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
                 RunStatus.QUEUED, new JobSettings(domain, tasks, rollouts, concurrency, perRound, start,
                 mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens()), repairAttempts,
-                request.dedupe() == null || request.dedupe(), seedFrom, seeds, harder), null, now, null, null, null);
+                request.dedupe() == null || request.dedupe(), seedFrom, seeds, harder, given), null, now, null, null, null);
         cap.admit(tenant, items, breakdown, () -> records.unfinishedItems(tenant), () -> {
             records.create(job);
             return job;
         });
         runner.start(job.id());
         return job;
+    }
+
+    /** The frozen tasks asked for, each checked as a generator reply would be; empty for generated ones. */
+    private static List<Map<String, Object>> given(JobRequest request) {
+        if (request.given() == null) {
+            return List.of();
+        }
+        if (request.given().isEmpty()) {
+            throw ApiException.badRequest("field 'given' is empty: give at least one task, or leave it out");
+        }
+        if (request.tasks() != null && request.tasks() != request.given().size()) {
+            throw ApiException.badRequest("field 'tasks' (" + request.tasks() + ") must be the number of given tasks ("
+                    + request.given().size() + ") or left out");
+        }
+        for (int i = 0; i < request.given().size(); i++) {
+            try {
+                TaskJson.parse(TaskJson.JSON.writeValueAsString(request.given().get(i)));
+            } catch (TaskJson.Invalid e) {
+                throw ApiException.badRequest("field 'given[" + i + "]' is not a valid task: " + e.getMessage());
+            }
+        }
+        return request.given();
     }
 
     private MemoryMode mode(String requested) {

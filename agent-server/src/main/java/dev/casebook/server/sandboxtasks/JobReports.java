@@ -77,6 +77,7 @@ class JobReports {
         view.put("seedFrom", s.seedFrom());
         view.put("seeds", s.seeds());
         view.put("curriculum", Map.of("harder", s.harder()));
+        view.put("given", s.given().size());
         return view;
     }
 

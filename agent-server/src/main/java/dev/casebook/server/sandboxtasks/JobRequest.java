@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,11 +25,14 @@ import java.util.Map;
  * @param seedFrom        {@code failed-real} or {@code uncertain-real}: each task practises the skill of one of the
  *                        tenant's real tasks the agent failed, or whose evaluation attempts disagree
  * @param curriculum      {@code {"harder": true}}: the tasks of one seed get progressively harder
+ * @param given           frozen tasks instead of generated ones (each the generator's JSON object: statement, files,
+ *                        validator, reference, near_miss, difficulty): verified and rolled out, never repaired; a
+ *                        held-out set run again with another memory
  */
 record JobRequest(String name, String domain, Integer tasks, Integer rolloutsPerTask, Integer concurrency,
                   Integer tasksPerRound, Integer startDifficulty, String memoryMode, String policy,
                   Map<String, String> models, Long maxTokens, Integer repairAttempts, Boolean dedupe,
-                  String seedFrom, Curriculum curriculum) {
+                  String seedFrom, Curriculum curriculum, List<Map<String, Object>> given) {
 
     /** Curriculum options beyond the difficulty levels. */
     record Curriculum(Boolean harder) {

@@ -18,13 +18,14 @@ import java.util.Objects;
 record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
                    int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
                    Long maxTokens, Integer repairAttempts, Boolean dedupe, String seedFrom, List<String> seeds,
-                   Boolean harder) {
+                   Boolean harder, List<Map<String, Object>> given) {
     JobSettings {
         Objects.requireNonNull(domain, "domain");
         repairAttempts = repairAttempts == null ? 0 : repairAttempts; // jobs stored before repairs had none
         dedupe = dedupe != null && dedupe;
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
         harder = harder != null && harder;
+        given = given == null ? List.of() : List.copyOf(given);
         MemoryMode.parse(memoryMode);
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models == null ? Map.of() : models));
     }

@@ -114,6 +114,10 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                 .map(row -> new TaskGenerator.Earlier(row.statement(), row.kept() ? "kept"
                         : "discarded: " + firstLine(row.detail())))
                 .toList();
+        if (!job.settings().given().isEmpty()) {
+            given(item, level, started);
+            return;
+        }
         JobSettings.Seed seed = job.settings().seed(item.slot());
         TaskGenerator.Session session = generator.open(job.settings().domain(), level, item.slot() + 1,
                 job.settings().tasks(), earlier, seed == null ? null : SeedPrompt.of(seed, job.settings().harder()));
@@ -146,6 +150,25 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         }
         SandboxTaskRecords.Generation finished = result;
         record(item, () -> records.finishGeneration(job, item, instance, finished, clock.instant()));
+    }
+
+    /** A frozen task of the job: verified, never checked for novelty nor repaired (there is no generator). */
+    private void given(SandboxTaskRecords.Item item, int level, long started) {
+        TaskJson.Parsed parsed;
+        try {
+            parsed = TaskJson.parse(TaskJson.JSON.writeValueAsString(job.settings().given().get(item.slot())));
+        } catch (TaskJson.Invalid e) {
+            throw new IllegalStateException("given task " + item.slot() + " was checked when the job was created: "
+                    + e.getMessage());
+        }
+        Checked checked = verify(parsed.task(), parsed.nearMiss());
+        if (checked == null) {
+            return;
+        }
+        SandboxTaskRecords.Generation result = new SandboxTaskRecords.Generation(level, parsed.task(), checked.kept(),
+                checked.reason(), checked.detail(), checked.referenceAnswer(), 0, millisSince(started),
+                parsed.nearMiss(), List.of(), null);
+        record(item, () -> context.records().finishGeneration(job, item, instance, result, clock.instant()));
     }
 
     /**

@@ -28,6 +28,8 @@ final class TaskJson {
             .addIntegerProperty("difficulty")
             .required(FIELDS).build()).build();
 
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     /** Not a usable task; the message says why. */
     static final class Invalid extends Exception {
         Invalid(String message) {

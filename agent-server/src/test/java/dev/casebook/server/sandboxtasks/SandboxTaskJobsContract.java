@@ -247,6 +247,30 @@ abstract class SandboxTaskJobsContract {
                 + " failed-real, but the tenant has no such real task yet (a real task with a reward below 0.5)");
     }
 
+    @Test
+    void given_tasks_are_verified_and_rolled_out_without_asking_the_generator() throws Exception {
+        scripts.agent("[given]", "open('sum.txt', 'w').write('12')", "12");
+        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[given-lenient]"));
+        lenient.put("validator", "print('fine')");
+
+        String id = api().createJob("{\"domain\": \"frozen held-out tasks\", \"rolloutsPerTask\": 1, "
+                + "\"memoryMode\": \"off\", \"given\": [" + json(sumTask("[given]")) + ", " + json(lenient) + "]}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("settings").get("given").asInt()).isEqualTo(2);
+        assertThat(done.get("tasks").get("kept").asInt()).isEqualTo(1);
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree("{\"noop_passed\": 1}"));
+        assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
+        assertThat(LLM.requests(Match.interaction("generate-task").and(Match.anyMessageContains("frozen held-out"))))
+                .isEmpty();
+        assertThat(LLM.requests(Match.interaction("repair-task"))).as("a given task is not repaired").isEmpty();
+        JobApi.Response bad = api().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", \"given\": [{\"statement\":"
+                + " \"x\"}]}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("detail").asString())
+                .isEqualTo("field 'given[0]' is not a valid task: the field 'files' is missing");
+    }
+
     /** An evaluation item of a finished run of {@code tenant}, as an evaluation run records it. */
     void evaluationItem(String tenant, String question, boolean correct) {
         String run = UUID.randomUUID().toString();
