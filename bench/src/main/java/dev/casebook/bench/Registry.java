@@ -8,6 +8,8 @@ final class Registry {
     static void registerAll() {
         Bench.register("policy-offline", dev.casebook.bench.policy.PolicyOfflineBench::run);
         Bench.register("memory-learning", dev.casebook.bench.policy.MemoryLearningBench::run);
+        Bench.register("synthesis-transfer", dev.casebook.bench.policy.SynthesisTransferBench::run);
+        Bench.register("synthesis-real", new SynthesisReal());
         Bench.register("agent-throughput", new AgentThroughput());
         Bench.register("task-throughput", new TaskThroughput());
         Bench.register("evaluation-throughput", new EvaluationThroughput());
