@@ -84,14 +84,15 @@ async function loadFidelity(container) {
     }
   });
   try {
-    showFidelity(container, head, measure, await api.get('api/synthesis/fidelity'));
-  } catch (e) {
-    if (e.status === 404) {
+    const latest = await api.get('api/synthesis/fidelity');
+    if (latest.measured) {
+      showFidelity(container, head, measure, latest);
+    } else {
       fill(container, head, h('p', {class: 'muted', text: 'Not measured yet: synthetic cases are selectable ' +
         'until a measurement says the experience model judges rewards badly.'}), measure);
-    } else {
-      fill(container, head, errorBox(e, 'Could not load the fidelity'), measure);
     }
+  } catch (e) {
+    fill(container, head, errorBox(e, 'Could not load the fidelity'), measure);
   }
 }
 

@@ -112,8 +112,19 @@ class Fidelity implements SourceGate {
         return agreement == null || agreement >= settings.minRewardAgreement();
     }
 
+    /** What a tenant never measured reads: no report, synthetic cases selectable. */
+    Map<String, Object> unmeasured() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("measured", false);
+        view.put("minRewardAgreement", settings.minRewardAgreement());
+        view.put("syntheticSelectable", true);
+        return view;
+    }
+
     private Map<String, Object> withGate(Map<String, Object> report, Double agreement) {
-        Map<String, Object> view = new LinkedHashMap<>(report);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("measured", true);
+        view.putAll(report);
         view.put("minRewardAgreement", settings.minRewardAgreement());
         view.put("syntheticSelectable", selectable(agreement));
         return view;

@@ -1,5 +1,6 @@
 package dev.casebook.server.synthesis;
 
+import dev.casebook.server.llm.LlmException;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -49,14 +50,17 @@ class FidelityController {
             throw ApiException.badRequest(e.getMessage());
         } catch (IllegalStateException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        } catch (LlmException e) {
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "the experience model gave no reply (" + e.kind().reason()
+                    + "): " + e.getMessage() + "; nothing was stored");
         }
     }
 
     @GetMapping
-    @Operation(summary = "The latest fidelity measurement", description = "404 when the tenant was never measured")
+    @Operation(summary = "The latest fidelity measurement", description = "measured false (and synthetic cases "
+            + "selectable) when the tenant was never measured")
     Map<String, Object> latest(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
-        return fidelity.latest(tenant).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "the experience"
-                + " model's fidelity was never measured for this tenant: POST /api/synthesis/fidelity"));
+        return fidelity.latest(tenant).orElseGet(fidelity::unmeasured);
     }
 
     private static int within(String field, Integer value) {

@@ -22,7 +22,9 @@ class FidelityIT extends DreamsContext {
     @Test
     void a_low_reward_agreement_is_reported_and_closes_synthetic_cases_to_the_tenant() {
         DreamApi b = api().as(FIDELITY_KEY);
-        assertThat(b.get("/api/synthesis/fidelity").status()).isEqualTo(404);
+        JsonNode never = b.get("/api/synthesis/fidelity").json();
+        assertThat(never.get("measured").asBoolean()).isFalse();
+        assertThat(never.get("syntheticSelectable").asBoolean()).isTrue();
         String real = realTask(b, "Fidelity widget", "widget");
         assertThat(b.post("/api/tasks/" + real + "/feedback", "{\"reward\": 1}").status()).isBetween(200, 299);
 
@@ -47,6 +49,7 @@ class FidelityIT extends DreamsContext {
         DreamApi.Reply measured = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 1}");
         assertThat(measured.status()).as(measured.body()).isEqualTo(200);
         JsonNode report = measured.json();
+        assertThat(report.get("measured").asBoolean()).isTrue();
 
         JsonNode observation = report.get("observation");
         assertThat(observation.get("samples").asInt()).isEqualTo(1);
@@ -74,6 +77,14 @@ class FidelityIT extends DreamsContext {
                 .isEqualTo(report.get("id").asString());
         assertThat(b.post("/api/synthesis/fidelity", "{\"episodes\": 201}").json().get("detail").asString())
                 .isEqualTo("field 'episodes' must be within [0, 200], was 201");
+
+        LLM.reset(); // the experience model answers nothing now
+        DreamApi.Reply unanswered = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 0}");
+        assertThat(unanswered.status()).as(unanswered.body()).isEqualTo(502);
+        assertThat(unanswered.contentType()).startsWith("application/problem+json");
+        assertThat(unanswered.json().get("detail").asString()).startsWith("the experience model gave no reply (");
+        assertThat(b.get("/api/synthesis/fidelity").json().get("id").asString()).as("nothing stored")
+                .isEqualTo(report.get("id").asString());
     }
 
     /** The ids of the cases a real task about the gizmo was shown; it answers at once. */
