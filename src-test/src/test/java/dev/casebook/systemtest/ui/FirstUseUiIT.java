@@ -83,7 +83,8 @@ class FirstUseUiIT {
         llm.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: file arithmetic")))
                 .reply(Reply.text("{\"statement\": \"Sum task: write the sum of the numbers in numbers.txt to "
                         + "sum.txt.\", \"files\": {\"numbers.txt\": \"3\\n4\\n5\\n\"}, \"validator\": "
-                        + json(SUM_VALIDATOR) + ", \"reference\": " + json(SUM_CODE) + ", \"difficulty\": 2}"));
+                        + json(SUM_VALIDATOR) + ", \"reference\": " + json(SUM_CODE) + ", \"near_miss\": "
+                        + json("open('sum.txt', 'w').write('13')") + ", \"difficulty\": 2}"));
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("Sum task")))
                 .reply(Reply.text("{\"subtasks\": [\"Write sum.txt with execute_code\"]}"));
         llm.when(Match.interaction("execute").and(Match.anyMessageContains("Sum task"))
