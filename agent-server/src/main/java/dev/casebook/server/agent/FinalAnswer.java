@@ -1,6 +1,7 @@
 package dev.casebook.server.agent;
 
 import dev.casebook.llm.ReplyJson;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,14 +11,17 @@ import java.util.regex.Pattern;
 /**
  * The answer in a reply, by GAIA's convention of a last line {@code FINAL ANSWER: <answer>}. The marker is looked for
  * only in the final-answer step's reply text (reasoning already split off, {@link dev.casebook.llm.ReplyText}), never
- * inside a JSON value of it: a plan whose strings mention the marker is a plan. The last marker wins and the answer is
- * the rest of its line (the next line when the marker ends its own), without markup around it. When there is no
- * answer — an empty reply, a marker followed by nothing, a JSON plan — there is none: never a fragment.
+ * inside a JSON value of it, whether or not that JSON parses: a plan whose strings mention the marker is a plan. The
+ * last marker wins and the answer is the rest of its line (the next line when the marker ends its own), without
+ * markup around it and without JSON that follows it on the line. When there is no answer — an empty reply, a marker
+ * followed by nothing, a JSON plan, JSON that does not parse — there is none: never a fragment.
  */
 final class FinalAnswer {
     static final String MARKER = "FINAL ANSWER:";
     private static final Pattern MARKER_PATTERN = Pattern.compile(Pattern.quote(MARKER), Pattern.CASE_INSENSITIVE);
     private static final Pattern BOXED = Pattern.compile("^\\\\boxed\\{(.*)}$");
+    private static final Pattern JSON_START = Pattern.compile("\\s*(```[a-zA-Z]*\\s*)?[\\[{]");
+    private static final Pattern TRAILING_JSON = Pattern.compile("\\s*[\\[{]\\s*[\"']");
     private static final List<String> WRAPPERS = List.of("**", "__", "*", "`");
 
     private FinalAnswer() {
@@ -30,12 +34,13 @@ final class FinalAnswer {
             return Optional.empty();
         }
         List<ReplyJson.Span> json = ReplyJson.spans(t);
-        int at = lastMarkerOutside(t, json);
+        int at = lastMarkerOutside(t, json, jsonStrings(t));
         if (at >= 0) {
-            return clean(lineAfter(t.substring(at + MARKER.length())));
+            return clean(withoutTrailingJson(lineAfter(t.substring(at + MARKER.length()))));
         }
         if (json.isEmpty()) {
-            return clean(t);
+            // JSON that does not parse (a comma missing, cut short) is a broken plan or object, not an answer
+            return JSON_START.matcher(t).lookingAt() ? Optional.empty() : clean(t);
         }
         // only JSON: an {"answer": ...} object that is the whole reply is an answer; a plan, or anything else, is not
         ReplyJson.Span only = json.getFirst();
@@ -84,16 +89,51 @@ final class FinalAnswer {
         }
     }
 
-    private static int lastMarkerOutside(String text, List<ReplyJson.Span> json) {
+    private static int lastMarkerOutside(String text, List<ReplyJson.Span> json, BitSet jsonStrings) {
         Matcher m = MARKER_PATTERN.matcher(text);
         int last = -1;
         while (m.find()) {
             int at = m.start();
-            if (json.stream().noneMatch(s -> s.contains(at))) {
+            if (!jsonStrings.get(at) && json.stream().noneMatch(s -> s.contains(at))) {
                 last = at;
             }
         }
         return last;
+    }
+
+    /**
+     * The characters of the text inside a double-quoted string within brackets: the string values of JSON, found
+     * lexically so that JSON which does not parse (a comma missing, a reply cut inside a string) is covered too.
+     */
+    private static BitSet jsonStrings(String text) {
+        BitSet inside = new BitSet(text.length());
+        int depth = 0;
+        boolean string = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (string) {
+                inside.set(i);
+                if (c == '\\' && i + 1 < text.length()) {
+                    inside.set(++i);
+                } else if (c == '"') {
+                    string = false;
+                }
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == '"' && depth > 0) {
+                string = true;
+                inside.set(i);
+            }
+        }
+        return inside;
+    }
+
+    /** The answer without JSON that follows it on its line ({@code 391 {"plan": ...}}): plan remnants, not answer. */
+    private static String withoutTrailingJson(String line) {
+        Matcher json = TRAILING_JSON.matcher(line);
+        return json.find() && !line.substring(0, json.start()).isBlank() ? line.substring(0, json.start()) : line;
     }
 
     /** The rest of the marker's line, or the line right after it when the marker ends its own. */

@@ -33,6 +33,31 @@ class FinalAnswerTest {
     }
 
     @Test
+    void a_marker_inside_the_strings_of_json_that_does_not_parse_is_no_answer() {
+        // a comma missing, a value missing, a reply cut inside a string: the marker is still inside a JSON string
+        assertThat(FinalAnswer.extract("```json\n{\"subtasks\": [\"FINAL ANSWER: 3\" \"search\"]}\n```")).isEmpty();
+        assertThat(FinalAnswer.extract("{\"plan\": \"Subtask 1: FINAL ANSWER: 391\\n\\nSubtask 2: check\", \"next\": }"))
+                .isEmpty();
+        assertThat(FinalAnswer.extract("{\"subtasks\": [\"Subtask 1: FINAL ANSWER: 391")).isEmpty();
+        assertThat(FinalAnswer.extract("Plan: {\"steps\": [\"FINAL ANSWER: 391\"}\nFINAL ANSWER: 17")).hasValue("17");
+    }
+
+    @Test
+    void json_that_does_not_parse_is_no_answer_without_a_marker_outside_it() {
+        assertThat(FinalAnswer.extract("{\"subtasks\": [\"Compute 17*23\" \"verify\"]}")).isEmpty();
+        assertThat(FinalAnswer.extract("```json\n{\"plan\": [{\"id\": 1, \"desc\"}]}\n```")).isEmpty();
+        assertThat(FinalAnswer.extract("[{\"id\": 1, \"desc\"}")).isEmpty();
+    }
+
+    @Test
+    void json_after_the_answer_on_its_line_is_left_out() {
+        assertThat(FinalAnswer.extract("FINAL ANSWER: 391 {\"plan\": [{\"id\": 1, \"desc\": \"check\"}]}"))
+                .hasValue("391");
+        assertThat(FinalAnswer.extract("FINAL ANSWER: 391 {\"plan\":[{\"id\":1,\"desc\"}]}")).hasValue("391");
+        assertThat(FinalAnswer.extract("FINAL ANSWER: {1, 2, 3}")).hasValue("{1, 2, 3}");
+    }
+
+    @Test
     void a_marker_outside_json_wins_over_markers_inside_it() {
         assertThat(FinalAnswer.extract("{\"note\": \"FINAL ANSWER: wrong\"}\nFINAL ANSWER: right")).hasValue("right");
     }

@@ -163,6 +163,33 @@ abstract class ModelRepliesFlowContract {
         assertThat(casesOf(text)).isEmpty();
         assertThat(notRemembered("invalid_plan")).isEqualTo(before + 1);
         assertThat(notRemembered("truncated")).isGreaterThanOrEqualTo(0);
+
+        // the next task on the same topic is shown no pitfall made of that failure
+        String next = "Fortnight follow-up: how many days are in two fortnights?";
+        LLM.when(Match.interaction("plan").and(task("Fortnight follow-up")))
+                .reply(Reply.text("{\"answer\": \"28\"}"));
+        JsonNode answered = api().awaitEnd(create(next, ""));
+        assertThat(answered.get("answer").asString()).as(answered.toString()).isEqualTo("28");
+        String prompt = LLM.requests(Match.interaction("plan").and(task("Fortnight follow-up"))).getFirst()
+                .lastUserMessage();
+        assertThat(prompt).doesNotContain(text).doesNotContain("invalid_plan");
+    }
+
+    @Test
+    void a_task_that_fails_because_the_model_is_unreachable_writes_no_case_and_is_counted() {
+        String text = "Unreachable planner: how many hours are in a day?";
+        LLM.when(Match.interaction("plan").and(task("Unreachable planner"))).reply(Reply.serverError());
+        double before = notRemembered("llm_unavailable");
+
+        String id = create(text, "");
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("reason").asString()).as(task.toString()).isEqualTo("llm_unavailable");
+        assertThat(steps(id, "memory_written")).isEmpty();
+        assertThat(steps(id, "memory_skipped")).singleElement()
+                .satisfies(s -> assertThat(s.get("reason").asString()).isEqualTo("llm_unavailable"));
+        assertThat(casesOf(text)).isEmpty();
+        assertThat(notRemembered("llm_unavailable")).isEqualTo(before + 1);
     }
 
     @Test
