@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,19 +180,42 @@ public abstract class BatchRunner implements SmartLifecycle {
     }
 
     /**
-     * Resumes a cancelled or failed run once this instance no longer works it; finished items are not redone.
-     *
-     * @throws ApiException 409 when the run is still stopping here, or is neither cancelled nor failed
+     * Admits a run's resumption: runs {@code resume} (which sets the run going again, false when it was not at rest)
+     * when the run's remaining items fit the caps, else refuses it ({@link ItemCap#readmit}).
      */
-    public void resume(String runId, RunStatus current) {
+    @FunctionalInterface
+    public interface Admission {
+        boolean admit(BooleanSupplier resume);
+    }
+
+    /**
+     * Resumes a cancelled or failed run once this instance no longer works it, when {@code admission} lets it (the
+     * tenant's item cap); finished items are not redone.
+     *
+     * @throws ApiException 409 when the run is still stopping here, or is neither cancelled nor failed; what the
+     *                      admission throws (429 over the tenant's cap)
+     */
+    public void resume(String runId, RunStatus current, Admission admission) {
+        if (current != RunStatus.CANCELLED && current != RunStatus.FAILED) {
+            throw notAtRest(runId, current);
+        }
         if (!executors.awaitStopped(runId, STOP_TIMEOUT)) {
             throw ApiException.conflict(names.one() + " '" + runId + "' is still stopping; try again in a moment");
         }
-        if (!tables.resume(runId)) {
-            throw ApiException.conflict(names.one() + " '" + runId + "' is " + current.wire()
-                    + "; only cancelled or failed " + names.many() + " can be resumed");
+        if (!admission.admit(() -> tables.resume(runId))) {
+            throw notAtRest(runId, tables.status(runId));
         }
         start(runId);
+    }
+
+    private ApiException notAtRest(String runId, RunStatus current) {
+        return ApiException.conflict(names.one() + " '" + runId + "' is " + current.wire()
+                + "; only cancelled or failed " + names.many() + " can be resumed");
+    }
+
+    /** As a problem detail names a run of this kind: {@code evaluation run 'id'}. */
+    public String describe(String runId) {
+        return names.one() + " '" + runId + "'";
     }
 
     public void stop(String runId) {

@@ -122,6 +122,12 @@ class RunCreation {
         return run;
     }
 
+    /** Resumes a cancelled or failed run when its unfinished items fit the tenant's cap (429 otherwise). */
+    void resume(RunRecords.Run run) {
+        runner.resume(run.id(), run.status(), resume -> cap.readmit(run.tenant(), runner.describe(run.id()),
+                records.remainingItems(run.id()), () -> records.unfinishedItems(run.tenant()), resume));
+    }
+
     static Dataset read(Path path, String format, String split) {
         try {
             if (format == null || format.isBlank()) {

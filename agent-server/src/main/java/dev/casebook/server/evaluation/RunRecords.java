@@ -98,6 +98,12 @@ class RunRecords {
                 Long.class, tenant);
     }
 
+    /** The items of a run not finished yet (a cancelled run's interrupted items are pending again). */
+    long remainingItems(String runId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM eval_items WHERE run_id = ? AND status IN ('pending', 'running')",
+                Long.class, runId);
+    }
+
     Optional<Run> find(String tenant, String id) {
         return jdbc.query("SELECT * FROM eval_runs WHERE id = ? AND tenant = ?", RUN, id, tenant).stream().findFirst();
     }

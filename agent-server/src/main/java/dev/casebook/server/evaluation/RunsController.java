@@ -72,7 +72,7 @@ class RunsController {
     @PostMapping("/runs/{id}/resume")
     Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         RunRecords.Run run = run(tenant, id);
-        runner.resume(run.id(), run.status());
+        creation.resume(run);
         return reports.view(records.find(run.id()).orElseThrow());
     }
 

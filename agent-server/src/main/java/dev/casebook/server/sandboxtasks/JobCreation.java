@@ -131,6 +131,12 @@ class JobCreation {
         return request.given();
     }
 
+    /** Resumes a cancelled or failed job when its unfinished items fit the tenant's cap (429 otherwise). */
+    void resume(SandboxTaskRecords.Job job) {
+        runner.resume(job.id(), job.status(), resume -> cap.readmit(job.tenant(), runner.describe(job.id()),
+                records.remainingItems(job), () -> records.unfinishedItems(job.tenant()), resume));
+    }
+
     private MemoryMode mode(String requested) {
         MemoryMode mode;
         try {

@@ -126,11 +126,16 @@ class SandboxTaskRecords {
         long open = 0;
         for (Job job : jdbc.query("SELECT * FROM sandbox_task_jobs WHERE tenant = ? AND status IN ('queued', 'running')",
                 JOB, tenant)) {
-            int done = jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_task_items WHERE run_id = ? AND status NOT IN"
-                    + " ('pending', 'running')", Integer.class, job.id());
-            open += Math.max(0, job.settings().tasks() * (1L + job.settings().rolloutsPerTask()) - done);
+            open += remainingItems(job);
         }
         return open;
+    }
+
+    /** The items (generations and rollouts) a job has not finished. */
+    long remainingItems(Job job) {
+        int done = jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_task_items WHERE run_id = ? AND status NOT IN"
+                + " ('pending', 'running')", Integer.class, job.id());
+        return Math.max(0, job.settings().tasks() * (1L + job.settings().rolloutsPerTask()) - done);
     }
 
     Optional<Job> find(String tenant, String id) {

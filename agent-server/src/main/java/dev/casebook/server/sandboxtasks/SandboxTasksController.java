@@ -94,7 +94,7 @@ class SandboxTasksController {
             + "not redone")
     Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         SandboxTaskRecords.Job job = job(tenant, id);
-        runner.resume(job.id(), job.status());
+        creation.resume(job);
         return reports.view(records.find(job.id()).orElseThrow());
     }
 

@@ -101,6 +101,12 @@ class DreamCreation {
         return job;
     }
 
+    /** Resumes a cancelled or failed job when its unfinished rollouts fit the tenant's cap (429 otherwise). */
+    void resume(DreamRecords.Job job) {
+        runner.resume(job.id(), job.status(), resume -> cap.readmit(job.tenant(), runner.describe(job.id()),
+                records.remainingRollouts(job), () -> records.unfinishedRollouts(job.tenant()), resume));
+    }
+
     /** The inline tasks, then the recorded ones asked for, without repeats (same text after normalising). */
     private List<String> tasks(String tenant, DreamRequest request) {
         List<String> inline = request.tasks() == null ? List.of() : request.tasks();

@@ -116,11 +116,16 @@ class DreamRecords {
         long open = 0;
         for (Job job : jdbc.query("SELECT * FROM dream_jobs WHERE tenant = ? AND status IN ('queued', 'running')", JOB,
                 tenant)) {
-            int done = jdbc.queryForObject("SELECT COUNT(*) FROM dream_items WHERE run_id = ? AND kind = 'rollout'"
-                    + " AND status NOT IN ('pending', 'running')", Integer.class, job.id());
-            open += Math.max(0, job.settings().maxRollouts() - done);
+            open += remainingRollouts(job);
         }
         return open;
+    }
+
+    /** The rollouts of its budget a job has not finished. */
+    long remainingRollouts(Job job) {
+        int done = jdbc.queryForObject("SELECT COUNT(*) FROM dream_items WHERE run_id = ? AND kind = 'rollout'"
+                + " AND status NOT IN ('pending', 'running')", Integer.class, job.id());
+        return Math.max(0, job.settings().maxRollouts() - done);
     }
 
     Optional<Job> find(String tenant, String id) {

@@ -86,7 +86,7 @@ class DreamsController {
     @Operation(summary = "Resume a cancelled or failed dream job")
     Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         DreamRecords.Job job = job(tenant, id);
-        runner.resume(job.id(), job.status());
+        creation.resume(job);
         return reports.view(records.find(job.id()).orElseThrow());
     }
 

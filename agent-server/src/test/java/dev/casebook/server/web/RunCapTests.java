@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The size of evaluation runs, dream jobs and sandbox task jobs is capped per run and per tenant (the items its
- * unfinished runs may still run), checked before anything is created. The server's model never answers here, so the
+ * unfinished runs may still run), checked before anything is created, and again when a cancelled run is resumed. The server's model never answers here, so the
  * runs a test creates stay unfinished until it cancels them.
  */
 interface RunCapTests {
@@ -89,6 +89,84 @@ interface RunCapTests {
                             + " casebook.sandbox-tasks.max-tenant-items (15)");
         } finally {
             a.post("/api/synthesis/sandbox-tasks/" + first + "/cancel", "");
+        }
+    }
+
+    private void resumeRefused(Client client, String path, String detailPart) {
+        assertProblem(client.post(path + "/resume", ""), 429, detailPart);
+    }
+
+    @Test
+    default void resuming_an_evaluation_run_is_held_to_the_tenants_cap() {
+        Client a = server().a();
+        String four = upload(a, 4);
+        List<String> runs = new ArrayList<>();
+        try {
+            String resting = created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"concurrency\":1}"));
+            runs.add(resting);
+            assertThat(a.post("/api/evaluations/runs/" + resting + "/cancel", "").status()).isEqualTo(200);
+            runs.add(created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"concurrency\":1}")));
+            String last = created(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"concurrency\":1}"));
+            runs.add(last);
+
+            resumeRefused(a, "/api/evaluations/runs/" + resting, "tenant 'tenant-a' has 8 evaluation items not finished"
+                    + " yet; resuming evaluation run '" + resting + "' asks for its 4 unfinished evaluation items, which"
+                    + " would pass casebook.evaluation.max-tenant-items (10)");
+            assertThat(a.get("/api/evaluations/runs/" + resting).json().get("status").asString()).isEqualTo("cancelled");
+
+            a.post("/api/evaluations/runs/" + last + "/cancel", "");
+            Client.Reply resumed = a.post("/api/evaluations/runs/" + resting + "/resume", "");
+            assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        } finally {
+            runs.forEach(id -> a.post("/api/evaluations/runs/" + id + "/cancel", ""));
+        }
+    }
+
+    @Test
+    default void resuming_a_dream_job_is_held_to_the_tenants_cap() {
+        Client a = server().a();
+        List<String> jobs = new ArrayList<>();
+        try {
+            String resting = created(a.post("/api/synthesis/dreams", "{\"tasks\":[\"r1\",\"r2\"],\"rolloutsPerTask\":4}"));
+            jobs.add(resting);
+            assertThat(a.post("/api/synthesis/dreams/" + resting + "/cancel", "").status()).isEqualTo(200);
+            String other = created(a.post("/api/synthesis/dreams", "{\"tasks\":[\"r3\"],\"rolloutsPerTask\":5}"));
+            jobs.add(other);
+
+            resumeRefused(a, "/api/synthesis/dreams/" + resting, "tenant 'tenant-a' has 5 dream rollouts not finished"
+                    + " yet; resuming dream job '" + resting + "' asks for its 8 unfinished dream rollouts, which would"
+                    + " pass casebook.synthesis.max-tenant-rollouts (12)");
+
+            a.post("/api/synthesis/dreams/" + other + "/cancel", "");
+            Client.Reply resumed = a.post("/api/synthesis/dreams/" + resting + "/resume", "");
+            assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        } finally {
+            jobs.forEach(id -> a.post("/api/synthesis/dreams/" + id + "/cancel", ""));
+        }
+    }
+
+    @Test
+    default void resuming_a_sandbox_task_job_is_held_to_the_tenants_cap() {
+        Client a = server().a();
+        List<String> jobs = new ArrayList<>();
+        try {
+            String resting = created(a.post("/api/synthesis/sandbox-tasks",
+                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+            jobs.add(resting);
+            assertThat(a.post("/api/synthesis/sandbox-tasks/" + resting + "/cancel", "").status()).isEqualTo(200);
+            String other = created(a.post("/api/synthesis/sandbox-tasks",
+                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+            jobs.add(other);
+
+            resumeRefused(a, "/api/synthesis/sandbox-tasks/" + resting, "tenant 'tenant-a' has 8 sandbox task items"
+                    + " not finished yet; resuming sandbox task job '" + resting + "' asks for its 8 unfinished sandbox"
+                    + " task items, which would pass casebook.sandbox-tasks.max-tenant-items (15)");
+
+            a.post("/api/synthesis/sandbox-tasks/" + other + "/cancel", "");
+            Client.Reply resumed = a.post("/api/synthesis/sandbox-tasks/" + resting + "/resume", "");
+            assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        } finally {
+            jobs.forEach(id -> a.post("/api/synthesis/sandbox-tasks/" + id + "/cancel", ""));
         }
     }
 }
