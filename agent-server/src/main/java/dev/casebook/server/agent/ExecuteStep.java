@@ -82,7 +82,7 @@ final class ExecuteStep {
                         callMillis, reply.toolCallDialect(), use));
                 tokens = 0;
                 callMillis = 0;
-                use = new Step.LlmUse("", 0, use.tokensEstimated());
+                use = new Step.LlmUse("", 0, use.tokensEstimated(), 0, 0);
                 String result = callTool(run, tools, number, callId, request);
                 prompt.messages().add(ToolExecutionResultMessage.from(callId, request.name(), result));
                 observations.add(request.name() + " → " + result);

@@ -167,7 +167,8 @@ final class Run {
 
     /** What a step records of its model call. */
     static Step.LlmUse use(LlmReply reply) {
-        return new Step.LlmUse(reply.reasoning(), reply.usage().reasoning(), reply.tokensEstimated());
+        return new Step.LlmUse(reply.reasoning(), reply.usage().reasoning(), reply.tokensEstimated(),
+                reply.inputTokens(), reply.outputTokens());
     }
 
     long elapsedMillis() {

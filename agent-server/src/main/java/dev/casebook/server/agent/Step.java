@@ -21,16 +21,19 @@ public sealed interface Step {
 
     /**
      * What the model calls of a step said besides their result: the reasoning (empty when the model gave none or the
-     * role does not keep it, {@code keep-reasoning}), its tokens (part of the step's), and whether the step's tokens
-     * are estimated because the endpoint sent no usage.
+     * role does not keep it, {@code keep-reasoning}), its tokens (part of the completion tokens), whether the step's
+     * tokens are estimated because the endpoint sent no usage, and the step's tokens split into those of the prompts
+     * sent and those of the completions received (as the endpoint counted them, or estimated).
      */
-    record LlmUse(String reasoning, long reasoningTokens, boolean tokensEstimated) {
-        public static final LlmUse NONE = new LlmUse("", 0, false);
+    record LlmUse(String reasoning, long reasoningTokens, boolean tokensEstimated, long promptTokens,
+            long completionTokens) {
+        public static final LlmUse NONE = new LlmUse("", 0, false, 0, 0);
 
         public LlmUse {
             reasoning = reasoning == null ? "" : reasoning;
-            if (reasoningTokens < 0) {
-                throw new IllegalArgumentException("reasoningTokens must not be negative, was " + reasoningTokens);
+            if (reasoningTokens < 0 || promptTokens < 0 || completionTokens < 0) {
+                throw new IllegalArgumentException("token counts must not be negative, were " + reasoningTokens
+                        + " (reasoning), " + promptTokens + " (prompt) and " + completionTokens + " (completion)");
             }
         }
 
@@ -39,7 +42,8 @@ public sealed interface Step {
             String joined = reasoning.isEmpty() ? other.reasoning : other.reasoning.isEmpty() ? reasoning
                     : reasoning + "\n\n" + other.reasoning;
             return new LlmUse(joined, reasoningTokens + other.reasoningTokens,
-                    tokensEstimated || other.tokensEstimated);
+                    tokensEstimated || other.tokensEstimated, promptTokens + other.promptTokens,
+                    completionTokens + other.completionTokens);
         }
     }
 

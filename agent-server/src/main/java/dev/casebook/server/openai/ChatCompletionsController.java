@@ -104,7 +104,7 @@ class ChatCompletionsController {
         }
         return new CompletionBodies.ChatCompletion(id, created, model,
                 new CompletionBodies.Message("assistant", task.answer(), reasoning.toString()), "stop",
-                CompletionBodies.Usage.of(task), CompletionBodies.Casebook.of(ended));
+                CompletionBodies.Usage.of(ended), CompletionBodies.Casebook.of(ended));
     }
 
     private void stream(String tenant, String id, long created, ChatRequest request, HttpServletResponse response)
@@ -127,7 +127,7 @@ class ChatCompletionsController {
                 stream.content(task.answer());
                 stream.finish("stop", CompletionBodies.Casebook.of(ended));
                 if (request.includeUsage()) {
-                    stream.usage(CompletionBodies.Usage.of(task));
+                    stream.usage(CompletionBodies.Usage.of(ended));
                 }
             } else {
                 stream.error(TaskFailure.error(task));

@@ -60,14 +60,17 @@ final class CompletionBodies {
     }
 
     /**
-     * Tokens of the task: all its planner and executor calls. The run records keep one total per task, so the total is
-     * given as {@code prompt_tokens} and {@code completion_tokens} is 0.
+     * Tokens of the task: all its planner and executor calls, {@code total_tokens} the task's total. Its steps record
+     * each call's completion tokens (as the endpoint counted them, or estimated when it sent no usage); the rest of
+     * the total are prompt tokens (those of a call that gave no usable reply included).
      */
     record Usage(@JsonProperty("prompt_tokens") long promptTokens,
             @JsonProperty("completion_tokens") long completionTokens,
             @JsonProperty("total_tokens") long totalTokens) {
-        static Usage of(TaskView task) {
-            return new Usage(task.tokens(), 0, task.tokens());
+        static Usage of(TaskFollower.Ended ended) {
+            long total = ended.task().tokens();
+            long completion = Math.min(total, ended.completionTokens());
+            return new Usage(total - completion, completion, total);
         }
     }
 

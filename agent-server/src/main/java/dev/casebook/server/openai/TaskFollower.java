@@ -34,15 +34,17 @@ class TaskFollower {
 
     /**
      * The task as it ended, with the reason of its last {@code stopped} step (null when it had none): the reason of a
-     * failure, or why an answer was forced.
+     * failure, or why an answer was forced; and the completion tokens of its steps' model calls (their
+     * {@code llm.completionTokens}), the rest of its tokens being those of the prompts.
      */
-    record Ended(TaskView task, String lastStop) {
+    record Ended(TaskView task, String lastStop, long completionTokens) {
     }
 
     Ended follow(String tenant, String id, Duration quiet, Listener listener)
             throws IOException, InterruptedException {
         int seen = 0;
         String lastStop = null;
+        long completionTokens = 0;
         while (true) {
             try (TaskFeed feed = events.follow(tenant, id)) {
                 TaskFeed.Event event;
@@ -50,11 +52,12 @@ class TaskFollower {
                     switch (event) {
                         case null -> listener.quiet();
                         case TaskFeed.Ended ended -> {
-                            return new Ended(records.get(tenant, id), lastStop);
+                            return new Ended(records.get(tenant, id), lastStop, completionTokens);
                         }
                         case TaskFeed.StepEvent step -> {
                             if (step.seq() > seen) {
                                 seen = step.seq();
+                                completionTokens += step.step().path("llm").path("completionTokens").asLong(0);
                                 if (step.type().equals("stopped")) {
                                     lastStop = step.step().path("reason").asString(null);
                                 }

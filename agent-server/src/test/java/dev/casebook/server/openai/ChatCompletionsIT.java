@@ -34,6 +34,7 @@ class ChatCompletionsIT extends OpenAiServer {
     @Test
     void a_whole_completion_is_the_task_answer_with_its_id_usage_and_casebook_extension() {
         scriptCalculator("17*23 please", "17*23", "391");
+        LLM.fixedUsage(100, 7);
         ObjectNode body = chat("casebook", "system", "You are a terse assistant. Answer with the number only.",
                 "user", "I am checking my homework.", "assistant", "Happy to help. What is the question?",
                 "user", "What is 17*23 please?");
@@ -58,8 +59,12 @@ class ChatCompletionsIT extends OpenAiServer {
         JsonNode task = v1().get("/api/tasks/" + id).json();
         assertThat(task.path("status").asString()).isEqualTo("answered");
         assertThat(task.path("text").asString()).isEqualTo("What is 17*23 please?");
+        int calls = LLM.requests(task("17*23 please")).size();
+        assertThat(calls).isEqualTo(4);
         assertThat(c.path("usage").path("total_tokens").asLong()).isEqualTo(task.path("tokens").asLong())
-                .isPositive();
+                .isEqualTo(107L * calls);
+        assertThat(c.path("usage").path("prompt_tokens").asLong()).as("as the endpoint counted them").isEqualTo(100L * calls);
+        assertThat(c.path("usage").path("completion_tokens").asLong()).isEqualTo(7L * calls);
         JsonNode casebook = c.path("casebook");
         assertThat(casebook.path("task_id").asString()).isEqualTo(id);
         assertThat(casebook.path("stop_reason").asString()).isEqualTo("answered");
@@ -82,6 +87,7 @@ class ChatCompletionsIT extends OpenAiServer {
     @Test
     void a_streamed_completion_sends_progress_as_reasoning_then_the_answer_then_usage() {
         scriptCalculator("stream 6*7", "6*7", "42");
+        LLM.fixedUsage(90, 11);
         ObjectNode body = chat("casebook-similarity", "user", "stream 6*7: what is it?");
         body.put("stream", true).putObject("stream_options").put("include_usage", true);
 
@@ -123,7 +129,11 @@ class ChatCompletionsIT extends OpenAiServer {
         JsonNode usage = chunks.getLast();
         assertThat(usage.path("choices").isEmpty()).isTrue();
         JsonNode task = v1().get("/api/tasks/" + id).json();
-        assertThat(usage.path("usage").path("total_tokens").asLong()).isEqualTo(task.path("tokens").asLong());
+        int calls = LLM.requests(task("stream 6*7")).size();
+        assertThat(usage.path("usage").path("total_tokens").asLong()).isEqualTo(task.path("tokens").asLong())
+                .isEqualTo(101L * calls);
+        assertThat(usage.path("usage").path("prompt_tokens").asLong()).isEqualTo(90L * calls);
+        assertThat(usage.path("usage").path("completion_tokens").asLong()).isEqualTo(11L * calls);
     }
 
     @Test
