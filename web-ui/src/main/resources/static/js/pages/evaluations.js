@@ -187,8 +187,9 @@ function renderRun(root, id, itemId) {
       h('div', {class: 'row'}, statusBadge(status), h('strong', {class: 'done-count', text: ` ${p.done} of ${p.total} done`}),
         p.accuracy !== undefined ? h('span', {text: ` · accuracy ${fmtPercent(p.accuracy)}`}) : null,
         !finished && p.eta !== undefined && p.eta !== null ? h('span', {class: 'muted', text: ` · about ${fmtDuration(p.eta * 1000)} left`}) : null,
-        typeof run.tokensSpent === 'number' ? h('span', {class: 'muted tokens-spent', text: ` · ${run.tokensSpent} tokens` +
-          (run.settings && run.settings.maxTokens ? ` of a budget of ${run.settings.maxTokens}` : '')}) : null),
+        typeof run.tokensSpent === 'number' ? h('span', {class: 'muted tokens-spent', text: ` · ${run.tokensEstimated ? '~' : ''}${run.tokensSpent} tokens` +
+          (run.settings && run.settings.maxTokens ? ` of a budget of ${run.settings.maxTokens}` : ''),
+          title: run.tokensEstimated ? 'estimated: the model server sent no usage for some calls' : ''}) : null),
       run.error ? h('p', {class: 'error', role: 'alert', text: run.error}) : null,
       modelsLine(run.settings),
       h('progress', {max: 1, value: fraction, 'aria-label': 'Progress'}),

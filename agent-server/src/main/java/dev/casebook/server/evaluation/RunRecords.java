@@ -98,6 +98,17 @@ class RunRecords {
                 Long.class, tenant);
     }
 
+    /**
+     * True when some of a run's tokens are estimated: a call of one of its items' episodes got no usage from its
+     * endpoint (the step says {@code "tokensEstimated":true}, as a task's own {@code tokensEstimated} reads it).
+     */
+    boolean tokensEstimated(String runId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM task_steps s JOIN eval_items i ON i.task_id = s.task_id
+                    WHERE i.run_id = ? AND s.payload LIKE '%"tokensEstimated":true%') THEN TRUE ELSE FALSE END""",
+                Boolean.class, runId));
+    }
+
     /** The items of a run not finished yet (a cancelled run's interrupted items are pending again). */
     long remainingItems(String runId) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM eval_items WHERE run_id = ? AND status IN ('pending', 'running')",

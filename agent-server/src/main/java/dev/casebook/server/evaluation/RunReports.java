@@ -46,6 +46,7 @@ class RunReports {
         view.put("accuracy", counts.scored() == 0 ? null : counts.correct() / (double) counts.scored());
         view.put("etaSeconds", eta(run, counts));
         view.put("tokensSpent", counts.tokens());
+        view.put("tokensEstimated", counts.tokens() > 0 && records.tokensEstimated(run.id()));
         view.put("error", run.error());
         view.put("createdAt", run.createdAt());
         view.put("startedAt", run.startedAt());
