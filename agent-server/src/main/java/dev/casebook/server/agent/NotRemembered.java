@@ -30,7 +30,8 @@ public final class NotRemembered {
         }
     }
 
-    void count(StopReason reason) {
+    /** Counts an episode that ended so and wrote no case; reasons that are the agent's failure are not counted. */
+    public void count(StopReason reason) {
         Counter counter = counters.get(reason);
         if (counter != null) {
             counter.increment();

@@ -1,9 +1,12 @@
 package dev.casebook.server.tasks;
 
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.server.agent.NotRemembered;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.StepListener;
+import dev.casebook.server.agent.StopReason;
 import dev.casebook.server.agent.TaskSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -59,14 +62,16 @@ public class TaskRunner {
     private final TaskEvents events;
     private final TaskSettings settings;
     private final MeterRegistry metrics;
+    private final NotRemembered notRemembered;
     private final AtomicInteger active = new AtomicInteger();
     /** Queued tasks may be waiting for a slot: see {@link #claimQueued}. */
     private final AtomicBoolean backlog = new AtomicBoolean(true);
     private volatile Runnable slotFreed = () -> { };
 
     TaskRunner(ObjectProvider<Agent> agent, TaskRecords records, TaskClaims claims, TaskEvents events,
-            TaskSettings settings, MeterRegistry metrics) {
+            TaskSettings settings, MeterRegistry metrics, NotRemembered notRemembered) {
         this.agent = agent;
+        this.notRemembered = notRemembered;
         this.records = records;
         this.claims = claims;
         this.events = events;
@@ -189,7 +194,9 @@ public class TaskRunner {
         String id = r.claim.taskId();
         try {
             TaskSpec spec = known != null ? known : r.guarded(() -> records.spec(id));
+            r.spec = spec;
             AtomicInteger seq = new AtomicInteger(r.claim.attempt() == 1 ? 0 : r.guarded(() -> records.lastSeq(id)));
+            r.seq = seq;
             StepListener listener = step -> r.guarded(() -> record(r, seq.incrementAndGet(), step));
             Agent a = agent.getIfAvailable();
             return a == null
@@ -238,6 +245,13 @@ public class TaskRunner {
             lost(claim);
             return;
         }
+        if (cancelledEpisode(r, outcome)) {
+            record(r, r.seq.incrementAndGet(), new Step.MemorySkipped(StopReason.CANCELLED.code(), "no case was "
+                    + "written: the task was cancelled, which says nothing about the agent's approach", 0));
+            if (r.unrecorded == null && r.stop == Stop.CANCEL) { // counted before the end is visible
+                notRemembered.count(StopReason.CANCELLED);
+            }
+        }
         Outcome ended = r.unrecorded == null ? outcome : internalError(r.unrecorded, outcome);
         boolean finished;
         try {
@@ -263,6 +277,17 @@ public class TaskRunner {
         sample.stop(metrics.timer("casebook.tasks.duration", "status", status));
         metrics.counter("casebook.tasks.finished", "status", status).increment();
         events.end(claim.taskId(), status);
+    }
+
+    /**
+     * True when a cancel ended a read-write episode (the agent writes no case then): the trace says so with a
+     * {@code memory_skipped} step and {@link NotRemembered} counts it, as for the agent's other stops that are not its
+     * failure.
+     */
+    private static boolean cancelledEpisode(Running r, Outcome outcome) {
+        return r.stop == Stop.CANCEL && r.unrecorded == null && r.spec != null && r.seq != null
+                && r.spec.memoryMode() == MemoryMode.READ_WRITE && outcome instanceof Outcome.Failed f
+                && StopReason.CANCELLED.code().equals(f.reason());
     }
 
     private void lost(Claim claim) {
@@ -320,6 +345,9 @@ public class TaskRunner {
         volatile Stop stop;
         /** What could not be recorded of the run, once something could not; then nothing more is written of it. */
         volatile String unrecorded;
+        /** The task, once read; the number of its last step. */
+        volatile TaskSpec spec;
+        volatile AtomicInteger seq;
 
         Running(Claim claim) {
             this.claim = claim;

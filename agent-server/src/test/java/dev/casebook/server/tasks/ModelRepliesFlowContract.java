@@ -193,6 +193,32 @@ abstract class ModelRepliesFlowContract {
     }
 
     @Test
+    void a_cancelled_task_writes_no_case_says_so_and_is_counted() throws InterruptedException {
+        String text = "Cancelled midway: how many minutes are in a week?";
+        LLM.when(Match.interaction("plan").and(task("Cancelled midway")))
+                .reply(Reply.text("{\"subtasks\": [\"Multiply 7, 24 and 60\"]}"));
+        LLM.when(Match.interaction("execute").and(task("Cancelled midway"))).reply(Reply.hang());
+        double before = notRemembered("cancelled");
+        String id = create(text, "");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (LLM.requests(Match.interaction("execute").and(task("Cancelled midway"))).isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling for the executor's call to arrive, with a deadline
+        }
+        assertThat(LLM.requests(Match.interaction("execute").and(task("Cancelled midway")))).isNotEmpty();
+
+        assertThat(api().post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(202);
+
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("cancelled");
+        assertThat(steps(id, "memory_written")).isEmpty();
+        assertThat(steps(id, "memory_skipped")).singleElement()
+                .satisfies(s -> assertThat(s.get("reason").asString()).isEqualTo("cancelled"));
+        assertThat(casesOf(text)).isEmpty();
+        assertThat(notRemembered("cancelled")).isEqualTo(before + 1);
+    }
+
+    @Test
     void a_planner_answer_holding_plan_remnants_after_final_answer_gives_the_answer_never_the_fragment() {
         String text = "Remnants: what is 17*23 exactly?";
         LLM.when(Match.interaction("plan").and(task("Remnants"))).reply(
