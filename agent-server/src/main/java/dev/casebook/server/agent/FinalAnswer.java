@@ -20,7 +20,8 @@ final class FinalAnswer {
     static final String MARKER = "FINAL ANSWER:";
     private static final Pattern MARKER_PATTERN = Pattern.compile(Pattern.quote(MARKER), Pattern.CASE_INSENSITIVE);
     private static final Pattern BOXED = Pattern.compile("^\\\\boxed\\{(.*)}$");
-    private static final Pattern JSON_START = Pattern.compile("\\s*(```[a-zA-Z]*\\s*)?[\\[{]");
+    /** The start of a JSON object or array of strings or objects, fenced or not (not {@code {1, 2}} or {@code [1, 2]}). */
+    private static final Pattern JSON_START = Pattern.compile("\\s*(```[a-zA-Z]*\\s*)?(\\{\\s*[\"']|\\[\\s*[{\\[\"'])");
     private static final Pattern TRAILING_JSON = Pattern.compile("\\s*[\\[{]\\s*[\"']");
     private static final List<String> WRAPPERS = List.of("**", "__", "*", "`");
 

@@ -47,6 +47,9 @@ class FinalAnswerTest {
         assertThat(FinalAnswer.extract("{\"subtasks\": [\"Compute 17*23\" \"verify\"]}")).isEmpty();
         assertThat(FinalAnswer.extract("```json\n{\"plan\": [{\"id\": 1, \"desc\"}]}\n```")).isEmpty();
         assertThat(FinalAnswer.extract("[{\"id\": 1, \"desc\"}")).isEmpty();
+        // brackets that do not start JSON are an answer like any other
+        assertThat(FinalAnswer.extract("{1, 2, 3}")).hasValue("{1, 2, 3}");
+        assertThat(FinalAnswer.extract("[0, 1)")).hasValue("[0, 1)");
     }
 
     @Test
