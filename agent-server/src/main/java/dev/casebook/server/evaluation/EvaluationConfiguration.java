@@ -1,6 +1,7 @@
 package dev.casebook.server.evaluation;
 
 import dev.casebook.eval.scoring.ScorerRegistry;
+import dev.casebook.server.llm.LlmMetrics;
 import dev.casebook.server.llm.ModelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +14,11 @@ class EvaluationConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EvaluationConfiguration.class);
 
     @Bean
-    ScorerRegistry scorerRegistry(ModelSettings models, EvaluationSettings settings) {
+    ScorerRegistry scorerRegistry(ModelSettings models, EvaluationSettings settings, LlmMetrics metrics) {
         if (!models.judge().configured()) {
             log.info("Evaluation: no judge model (casebook.models.judge.*); the judge and simpleqa scorers are unavailable");
             return ScorerRegistry.deterministic();
         }
-        return ScorerRegistry.withJudge(JudgeModel.of(models.judge()), settings.judgeAttempts());
+        return ScorerRegistry.withJudge(JudgeModel.of(models.judge(), metrics), settings.judgeAttempts());
     }
 }

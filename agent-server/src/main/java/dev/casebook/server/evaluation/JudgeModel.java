@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmException;
+import dev.casebook.server.llm.LlmMetrics;
 import dev.casebook.server.llm.LlmReply;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.Sampling;
@@ -47,11 +48,12 @@ final class JudgeModel implements ChatModel {
         this.client = client;
     }
 
-    static ChatModel of(ModelSettings.Role judge) {
+    /** @param metrics where the judge's calls are counted ({@code casebook_llm_*{role="judge"}}) */
+    static ChatModel of(ModelSettings.Role judge, LlmMetrics metrics) {
         if (!judge.configured()) {
             throw new IllegalArgumentException("the judge role names no model and endpoint: " + judge);
         }
-        return new JudgeModel(LlmClient.of("judge", judge));
+        return new JudgeModel(LlmClient.of("judge", judge, metrics));
     }
 
     @Override

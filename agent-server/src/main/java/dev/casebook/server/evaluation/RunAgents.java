@@ -71,7 +71,8 @@ class RunAgents {
         if (judge == null || role.equals(models.role("judge", null))) {
             return scorers;
         }
-        return cached(registries, role, r -> ScorerRegistry.withJudge(JudgeModel.of(r), judgeAttempts));
+        return cached(registries, role, r -> ScorerRegistry.withJudge(JudgeModel.of(r, models.metrics()),
+                judgeAttempts));
     }
 
     private boolean isServers(Map<String, RunModels.Choice> choices) {
