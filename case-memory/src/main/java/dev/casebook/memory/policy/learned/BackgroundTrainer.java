@@ -1,6 +1,5 @@
 package dev.casebook.memory.policy.learned;
 
-import dev.casebook.memory.policy.SelectedCase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class BackgroundTrainer implements PolicyTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundTrainer.class);
-    private static final Observation STOP = new Observation(new float[1], List.of(), 0);
+    private static final Observation STOP = new Observation(new float[1], List.of(), 0, new double[0]);
 
     private final ReplayTrainer core;
     private final BlockingQueue<Observation> pending = new LinkedBlockingQueue<>();
@@ -36,10 +35,10 @@ final class BackgroundTrainer implements PolicyTrainer {
 
     /** Queues an episode's outcome; returns at once. */
     @Override
-    public void observe(float[] state, List<SelectedCase> selected, double reward) {
-        if (!closed && !selected.isEmpty()) {
+    public void observe(Observation observation) {
+        if (!closed && !observation.selected().isEmpty()) {
             submitted.incrementAndGet();
-            pending.add(new Observation(state, selected, reward));
+            pending.add(observation);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.casebook.memory.policy.learned;
 
-import dev.casebook.memory.policy.SelectedCase;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Trains in the caller's thread: {@link #observe} adds the episode's examples and trains the steps they earned
@@ -19,11 +17,11 @@ final class InlineTrainer implements PolicyTrainer {
     }
 
     @Override
-    public synchronized void observe(float[] state, List<SelectedCase> selected, double reward) {
-        if (closed || selected.isEmpty()) {
+    public synchronized void observe(Observation observation) {
+        if (closed || observation.selected().isEmpty()) {
             return;
         }
-        core.admit(new Observation(state, selected, reward));
+        core.admit(observation);
         core.trainEarnedSteps();
         core.saveIfDue();
     }

@@ -11,11 +11,16 @@ import dev.casebook.memory.policy.SimilarityPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +55,17 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private final String fallbackReason;
     private final SimilarityPolicy fallback;
     private final Random random;
+    /**
+     * For {@link Credit#CASE_IPW}: the inclusion propensities of recent selections, by state and cases shown, until
+     * their reward is observed. Bounded; a reward whose selection is not remembered (a restart, a very late reward)
+     * trains with propensity 1.
+     */
+    private final Map<String, double[]> propensitiesBySelection = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+            return size() > 10_000;
+        }
+    };
 
     /** Where training runs. */
     public enum TrainingMode {
@@ -87,7 +103,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     public record Settings(int candidates, double temperature, double similarityWeight, int maxPositives,
             int maxNegatives, int hidden, float learningRate, int batchSize, int minExamples, int updatesPerExample,
             int replayCapacity, Path checkpointDirectory, Duration checkpointInterval, long seed,
-            TrainingMode trainingMode) {
+            TrainingMode trainingMode, Exploration exploration, Credit credit) {
         public Settings {
             if (candidates < 1 || candidates > 10_000) {
                 throw new IllegalArgumentException("candidates must be within [1, 10000], was " + candidates);
@@ -113,6 +129,18 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
                 throw new IllegalArgumentException("checkpointInterval must not be negative");
             }
             Objects.requireNonNull(trainingMode, "trainingMode");
+            Objects.requireNonNull(exploration, "exploration");
+            Objects.requireNonNull(credit, "credit");
+        }
+
+        /** Softmax exploration and per-case credit, as before {@link Exploration} and {@link Credit} existed. */
+        public Settings(int candidates, double temperature, double similarityWeight, int maxPositives,
+                int maxNegatives, int hidden, float learningRate, int batchSize, int minExamples,
+                int updatesPerExample, int replayCapacity, Path checkpointDirectory, Duration checkpointInterval,
+                long seed, TrainingMode trainingMode) {
+            this(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden, learningRate,
+                    batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode, Exploration.SOFTMAX, Credit.CASE);
         }
 
         /**
@@ -121,25 +149,37 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
          */
         public static Settings defaults(Path checkpointDirectory) {
             return new Settings(64, 0.5, 1, 64, 64, 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
-                    Duration.ofMinutes(5), 42, TrainingMode.BACKGROUND);
+                    Duration.ofMinutes(5), 42, TrainingMode.BACKGROUND, Exploration.SOFTMAX, Credit.CASE);
         }
 
         public Settings withTemperature(double temperature) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withSimilarityWeight(double similarityWeight) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withQuotas(int maxPositives, int maxNegatives) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
+        }
+
+        public Settings withExploration(Exploration exploration) {
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode, exploration, credit);
+        }
+
+        public Settings withCredit(Credit credit) {
+            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
+                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         /** The similarity policy with the same shortlist and quotas: what this policy falls back to. */
@@ -150,32 +190,32 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         public Settings withCandidates(int candidates) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withTraining(int hidden, float learningRate, int batchSize, int minExamples,
                 int updatesPerExample) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withCheckpointInterval(Duration checkpointInterval) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withSeed(long seed) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
 
         public Settings withTrainingMode(TrainingMode trainingMode) {
             return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
                     learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode);
+                    checkpointInterval, seed, trainingMode, exploration, credit);
         }
     }
 
@@ -282,16 +322,83 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases.size(),
                 settings.similarityWeight());
-        List<Candidate> candidates = new ArrayList<>(cases.size());
-        Map<Case, Float> q = new IdentityHashMap<>();
-        for (int i = 0; i < cases.size(); i++) {
-            q.put(cases.get(i), logits[i]);
-            candidates.add(new Candidate(cases.get(i), logits[i] + prior[i]));
+        ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, settings);
+        List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), random);
+        if (settings.credit() == Credit.CASE_IPW) {
+            Random replay = new Random(random.nextLong());
+            Map<Case, Double> propensities = InclusionPropensities.estimate(cases,
+                    () -> selector.select(request.k(), replay).stream().map(c -> c.candidate().value()).toList(),
+                    InclusionPropensities.DRAWS);
+            List<Case> shown = chosen.stream().map(c -> c.candidate().value()).toList();
+            remember(request.state(), shown, shown.stream().mapToDouble(propensities::get).toArray());
         }
-        return SoftmaxChooser.choose(candidates, request.k(), settings.maxPositives(), settings.maxNegatives(),
-                settings.temperature(), random).stream()
-                .map(c -> new SelectedCase(c.candidate().value(), sigmoid(q.get(c.candidate().value())), c.role()))
+        Map<Case, Double> value = new IdentityHashMap<>();
+        for (int i = 0; i < cases.size(); i++) {
+            value.put(cases.get(i), selector.value(i));
+        }
+        return chosen.stream()
+                .map(c -> new SelectedCase(c.candidate().value(), value.get(c.candidate().value()), c.role()))
                 .toList();
+    }
+
+    /**
+     * For off-policy evaluation: the probability that this policy, as it is now, shows exactly the cases
+     * {@code shown} (in any order) when it selects {@code k} cases for {@code state} from {@code shortlist} (a
+     * shortlist as the store returned it, with the counts of that time). Estimated by repeating the selection
+     * {@code draws} times with a generator seeded by {@code seed}; the policy's own generator is not touched, so
+     * evaluating does not change what it selects next.
+     *
+     * @throws IllegalStateException when the policy fell back to similarity
+     */
+    public double selectionProbability(float[] state, List<Case> shortlist, int k, Set<UUID> shown, int draws,
+            long seed) {
+        if (network == null) {
+            throw new IllegalStateException("the learned policy fell back to similarity: " + fallbackReason);
+        }
+        if (shortlist.isEmpty()) {
+            return shown.isEmpty() ? 1 : 0;
+        }
+        float[] features = features(state, shortlist);
+        ShortlistSelector selector = new ShortlistSelector(shortlist, network.score(features, shortlist.size()),
+                SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()), settings);
+        Random replay = new Random(seed);
+        int hits = 0;
+        for (int i = 0; i < draws; i++) {
+            Set<UUID> drawn = new HashSet<>();
+            for (SoftmaxChooser.Chosen c : selector.select(k, replay)) {
+                drawn.add(c.candidate().value().id());
+            }
+            hits += drawn.equals(shown) ? 1 : 0;
+        }
+        return hits / (double) draws;
+    }
+
+    private void remember(float[] state, List<Case> shown, double[] propensities) {
+        synchronized (propensitiesBySelection) {
+            propensitiesBySelection.put(selectionKey(state, shown), propensities);
+        }
+    }
+
+    private double[] propensities(float[] state, List<SelectedCase> selected) {
+        List<Case> shown = selected.stream().map(SelectedCase::value).toList();
+        double[] remembered;
+        synchronized (propensitiesBySelection) {
+            remembered = propensitiesBySelection.remove(selectionKey(state, shown));
+        }
+        if (remembered != null && remembered.length == shown.size()) {
+            return remembered;
+        }
+        double[] unknown = new double[shown.size()];
+        Arrays.fill(unknown, 1);
+        return unknown;
+    }
+
+    private static String selectionKey(float[] state, List<Case> shown) {
+        StringBuilder key = new StringBuilder(Integer.toHexString(Arrays.hashCode(state)));
+        for (Case c : shown) {
+            key.append(':').append(c.id());
+        }
+        return key.toString();
     }
 
     private float[] features(float[] state, List<Case> cases) {
@@ -305,10 +412,6 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return features;
     }
 
-    private static double sigmoid(double logit) {
-        return 1 / (1 + Math.exp(-logit));
-    }
-
     /**
      * Takes in the episode's reward; ignored when the policy fell back to similarity. {@code selected} must carry
      * the cases as {@link #select} returned them: their counts and labels are the features the network saw. In
@@ -316,8 +419,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      */
     @Override
     public void observe(float[] state, List<SelectedCase> selected, double reward) {
-        if (trainer != null) {
-            trainer.observe(state, selected, reward);
+        if (trainer != null && !selected.isEmpty()) {
+            trainer.observe(new PolicyTrainer.Observation(state, selected, reward, propensities(state, selected)));
         }
     }
 
@@ -337,6 +440,10 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     public int forget(String tenant) {
         buffer.removeTenant(tenant);
         return log.deleteTenant(tenant);
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     public Status status() {

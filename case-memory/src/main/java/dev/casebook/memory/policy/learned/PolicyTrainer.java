@@ -8,7 +8,7 @@ import java.util.List;
 sealed interface PolicyTrainer extends AutoCloseable permits BackgroundTrainer, InlineTrainer {
 
     /** Takes in an episode's outcome: queued (background) or trained at once (inline). */
-    void observe(float[] state, List<SelectedCase> selected, double reward);
+    void observe(Observation observation);
 
     /** Waits until every observed episode is in the replay buffer and trained; false when {@code timeout} passed. */
     boolean awaitIdle(Duration timeout) throws InterruptedException;
@@ -17,11 +17,19 @@ sealed interface PolicyTrainer extends AutoCloseable permits BackgroundTrainer, 
     @Override
     void close();
 
-    /** An episode's outcome as observed; the cases carry the counts and labels of selection time. */
-    record Observation(float[] state, List<SelectedCase> selected, double reward) {
+    /**
+     * An episode's outcome as observed; the cases carry the counts and labels of selection time, and
+     * {@code propensities} the probability that the selection would include each of them (1 when not estimated).
+     */
+    record Observation(float[] state, List<SelectedCase> selected, double reward, double[] propensities) {
         public Observation {
             state = state.clone();
             selected = List.copyOf(selected);
+            if (propensities.length != selected.size()) {
+                throw new IllegalArgumentException("need one propensity per selected case: " + propensities.length
+                        + " propensities, " + selected.size() + " cases");
+            }
+            propensities = propensities.clone();
         }
     }
 }

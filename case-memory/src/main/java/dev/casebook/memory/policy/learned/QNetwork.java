@@ -28,6 +28,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -41,7 +42,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link LearnedPolicy}.
  *
  * <p>Thread-safe: any number of threads may {@link #score} at once; a {@link #train} step excludes scoring only for
- * the duration of that one mini-batch.
+ * the duration of that one mini-batch. Training steps of <em>all</em> networks in the JVM are serialised by
+ * {@link #GRADIENTS}: DJL's PyTorch gradient collector is a process-wide singleton (a second one open at the same
+ * time throws {@code IllegalStateException: A PtGradientCollector is already collecting}) and, when opened, zeroes
+ * the gradients of every array the engine manages, so two networks training at once in two threads (two policies,
+ * a benchmark beside a server) would fail or corrupt each other's gradients.
  */
 public final class QNetwork implements AutoCloseable {
 
@@ -55,7 +60,11 @@ public final class QNetwork implements AutoCloseable {
     private final Model model;
     private final Trainer trainer;
     private final ParameterStore inference;
+    /** Serialises gradient collection across every network of the JVM (see the class comment). */
+    static final ReentrantLock GRADIENTS = new ReentrantLock();
+
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile Runnable whileCollecting = () -> { };
     private long steps;
 
     /**
@@ -208,23 +217,49 @@ public final class QNetwork implements AutoCloseable {
         if (rows == 0) {
             throw new IllegalArgumentException("a mini-batch needs at least one row");
         }
+        return step(features, rows, (manager, logits) -> trainer.getLoss().evaluate(
+                new NDList(manager.create(rewards, new Shape(rows, 1))), new NDList(logits)));
+    }
+
+    /** A loss over a mini-batch's logits ({@code rows × 1}), built with arrays of {@code manager}. */
+    @FunctionalInterface
+    interface BatchLoss {
+        NDArray of(NDManager manager, NDArray logits);
+    }
+
+    /**
+     * One optimiser step minimising {@code loss} of the mini-batch's logits; returns the loss before the step. Holds
+     * this network's write lock and the JVM-wide {@link #GRADIENTS} lock for the step.
+     */
+    float step(float[] features, int rows, BatchLoss loss) {
+        checkBatch(features, rows);
+        if (rows == 0) {
+            throw new IllegalArgumentException("a mini-batch needs at least one row");
+        }
         lock.writeLock().lock();
+        GRADIENTS.lock();
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDArray x = manager.create(features, new Shape(rows, settings.width()));
-            NDArray y = manager.create(rewards, new Shape(rows, 1));
-            float loss;
+            float value;
             try (GradientCollector collector = trainer.newGradientCollector()) {
+                whileCollecting.run();
                 NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray value = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                loss = value.getFloat();
-                collector.backward(value);
+                NDArray total = loss.of(manager, logits);
+                value = total.getFloat();
+                collector.backward(total);
             }
             trainer.step();
             steps++;
-            return loss;
+            return value;
         } finally {
+            GRADIENTS.unlock();
             lock.writeLock().unlock();
         }
+    }
+
+    /** For tests: runs {@code hook} in every training step while its gradient collector is open. */
+    void whileCollecting(Runnable hook) {
+        this.whileCollecting = hook == null ? () -> { } : hook;
     }
 
     /** Writes the parameters (DJL's format) while no training step can change them. */

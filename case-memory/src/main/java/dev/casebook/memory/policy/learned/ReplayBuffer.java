@@ -2,8 +2,10 @@ package dev.casebook.memory.policy.learned;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,5 +69,44 @@ public final class ReplayBuffer {
             batch.add(ring[random.nextInt(size)]);
         }
         return batch;
+    }
+
+    /**
+     * Whole episodes for {@link Credit#SLATE}: examples are drawn uniformly as by {@link #sample}, and each brings
+     * the other examples of its episode (they were added one after the other); at least {@code rows} examples
+     * unless the buffer holds fewer, each episode once.
+     */
+    public synchronized List<List<ReplayExample>> sampleEpisodes(int rows, RandomGenerator random) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, was " + rows);
+        }
+        List<List<ReplayExample>> episodes = new ArrayList<>();
+        Set<Integer> taken = new HashSet<>();
+        int total = 0;
+        int oldest = size < ring.length ? 0 : next;
+        for (int attempt = 0; total < Math.min(rows, size) && attempt < 4 * rows; attempt++) {
+            int age = random.nextInt(size);
+            ReplayExample drawn = ring[(oldest + age) % ring.length];
+            int from = age;
+            int to = age;
+            if (drawn.episode() != ReplayExample.NO_EPISODE) {
+                while (from > 0 && ring[(oldest + from - 1) % ring.length].episode() == drawn.episode()) {
+                    from--;
+                }
+                while (to < size - 1 && ring[(oldest + to + 1) % ring.length].episode() == drawn.episode()) {
+                    to++;
+                }
+            }
+            if (!taken.add(from)) {
+                continue;
+            }
+            List<ReplayExample> episode = new ArrayList<>(to - from + 1);
+            for (int i = from; i <= to; i++) {
+                episode.add(ring[(oldest + i) % ring.length]);
+            }
+            episodes.add(episode);
+            total += episode.size();
+        }
+        return episodes;
     }
 }

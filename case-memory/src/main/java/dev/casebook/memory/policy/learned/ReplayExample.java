@@ -9,10 +9,27 @@ import java.util.UUID;
  * case that was selected for it as the network saw it at selection time (its embedding, counts and label) and the
  * binary reward of the episode (1 = success). The tenant does not enter the features (one network learns from all
  * tenants); it is kept so a tenant's examples can be audited and deleted.
+ *
+ * <p>{@code episode} groups the examples of one episode (the cases shown together) for {@link Credit#SLATE}, and
+ * {@code propensity} is the probability that the selection would show this case ({@link Credit#CASE_IPW}); both
+ * live in memory only: an example read back from a {@link ReplayLog} is an episode of its own
+ * ({@link #NO_EPISODE}) with propensity 1.
  */
 public record ReplayExample(String tenant, float[] state, UUID caseId, float[] caseVector, int uses, int successes,
-        CaseLabel label, double reward) {
+        CaseLabel label, double reward, long episode, double propensity) {
+
+    /** The episode of an example that is not grouped with others. */
+    public static final long NO_EPISODE = -1;
+
+    public ReplayExample(String tenant, float[] state, UUID caseId, float[] caseVector, int uses, int successes,
+            CaseLabel label, double reward) {
+        this(tenant, state, caseId, caseVector, uses, successes, label, reward, NO_EPISODE, 1);
+    }
+
     public ReplayExample {
+        if (!(propensity > 0 && propensity <= 1)) {
+            throw new IllegalArgumentException("propensity must be within (0, 1], was " + propensity);
+        }
         if (tenant == null || tenant.isBlank()) {
             throw new IllegalArgumentException("tenant must not be blank");
         }

@@ -29,6 +29,7 @@ final class ReplayTrainer {
     private final LongConsumer afterStep;
     private final Random random;
     private volatile long budget;
+    private long episodes;
     private long savedSteps;
     private long lastSave = System.nanoTime();
 
@@ -50,10 +51,12 @@ final class ReplayTrainer {
         try {
             List<Case> cases = o.selected().stream().map(SelectedCase::value).toList();
             List<float[]> caseVectors = vectors.vectors(cases);
+            long episode = episodes++;
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 ReplayExample example = new ReplayExample(c.tenant(), o.state(), c.id(), caseVectors.get(i),
-                        c.uses(), c.successes(), c.label(), o.reward() >= 0.5 ? 1.0 : 0.0);
+                        c.uses(), c.successes(), c.label(), o.reward() >= 0.5 ? 1.0 : 0.0, episode,
+                        Math.clamp(o.propensities()[i], Double.MIN_NORMAL, 1));
                 buffer.add(example);
                 keep(example);
                 budget = Math.min(MAX_BACKLOG, budget + settings.updatesPerExample());
@@ -80,20 +83,67 @@ final class ReplayTrainer {
     void trainOneBatch() {
         budget--;
         try {
-            List<ReplayExample> batch = buffer.sample(settings.batchSize(), random);
-            int width = network.settings().width();
-            float[] features = new float[batch.size() * width];
-            float[] rewards = new float[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).writeFeatures(features, i * width);
-                rewards[i] = (float) batch.get(i).reward();
+            switch (settings.credit()) {
+                case CASE -> trainCases(false);
+                case CASE_IPW -> trainCases(true);
+                case SLATE -> trainEpisodes();
             }
-            network.train(features, rewards, batch.size());
         } catch (RuntimeException e) {
             LOG.error("learned policy: a training step failed; continuing", e);
             return;
         }
         afterStep.accept(network.steps());
+    }
+
+    private void trainCases(boolean inversePropensity) {
+        List<ReplayExample> batch = buffer.sample(settings.batchSize(), random);
+        int width = network.settings().width();
+        float[] features = new float[batch.size() * width];
+        float[] rewards = new float[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).writeFeatures(features, i * width);
+            rewards[i] = (float) batch.get(i).reward();
+        }
+        if (!inversePropensity) {
+            network.train(features, rewards, batch.size());
+            return;
+        }
+        float[] weights = inversePropensityWeights(batch);
+        network.step(features, batch.size(),
+                (manager, logits) -> CreditLoss.weightedCrossEntropy(manager, logits, rewards, weights));
+    }
+
+    /** {@code min(clip, 1 / propensity)}, normalised to mean 1 over the batch. */
+    static float[] inversePropensityWeights(List<ReplayExample> batch) {
+        float[] weights = new float[batch.size()];
+        double total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) Math.min(Credit.IPW_CLIP, 1 / batch.get(i).propensity());
+            total += weights[i];
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (weights[i] * weights.length / total);
+        }
+        return weights;
+    }
+
+    private void trainEpisodes() {
+        List<List<ReplayExample>> episodes = buffer.sampleEpisodes(settings.batchSize(), random);
+        int rows = episodes.stream().mapToInt(List::size).sum();
+        int width = network.settings().width();
+        float[] features = new float[rows * width];
+        float[] membership = new float[episodes.size() * rows];
+        float[] rewards = new float[episodes.size()];
+        int row = 0;
+        for (int e = 0; e < episodes.size(); e++) {
+            for (ReplayExample example : episodes.get(e)) {
+                example.writeFeatures(features, row * width);
+                membership[e * rows + row] = 1;
+                row++;
+            }
+            rewards[e] = (float) episodes.get(e).getFirst().reward();
+        }
+        network.step(features, rows, (manager, logits) -> CreditLoss.noisyOr(manager, logits, membership, rewards));
     }
 
     /** Trains every step earned so far. */

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class QNetworkTest {
@@ -38,6 +42,64 @@ class QNetworkTest {
             assertThat(network.steps()).isEqualTo((long) epochs * train.rows() / batch);
             double after = auc(network, heldOut);
             assertThat(after).isGreaterThan(0.9).isGreaterThan(before);
+        }
+    }
+
+    /**
+     * DJL's gradient collector is one per JVM: without {@link QNetwork#GRADIENTS} the second network's step fails
+     * with "A PtGradientCollector is already collecting" while the first one's collector is open. The first step is
+     * held open by a hook, not by timing; the test waits until the second step is queued on the lock (or has ended,
+     * which is the failure), then lets the first go on.
+     */
+    @Test
+    void two_networks_training_at_once_in_two_threads_take_turns_and_train_as_they_would_alone() throws Exception {
+        SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 32, new Random(12));
+        float[][] alone = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), 20 + i)) {
+                network.train(pairs.features(), pairs.rewards(), pairs.rows());
+                alone[i] = network.score(pairs.features(), pairs.rows());
+            }
+        }
+        try (QNetwork first = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), 20);
+                QNetwork second = QNetwork.create(QNetwork.Settings.defaults(DIMENSION), 21)) {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            first.whileCollecting(() -> {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+            AtomicReference<Throwable> secondFailure = new AtomicReference<>();
+            Thread a = Thread.ofPlatform().start(() -> train(first, pairs, firstFailure));
+            assertThat(entered.await(60, TimeUnit.SECONDS)).as("first step entered its collector").isTrue();
+            Thread b = Thread.ofPlatform().start(() -> train(second, pairs, secondFailure));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!QNetwork.GRADIENTS.hasQueuedThread(b) && b.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            a.join(Duration.ofSeconds(60));
+            b.join(Duration.ofSeconds(60));
+
+            assertThat(secondFailure.get()).as("the second step").isNull();
+            assertThat(firstFailure.get()).as("the first step").isNull();
+            assertThat(first.steps()).isEqualTo(1);
+            assertThat(second.steps()).isEqualTo(1);
+            assertThat(first.score(pairs.features(), pairs.rows())).containsExactly(alone[0]);
+            assertThat(second.score(pairs.features(), pairs.rows())).containsExactly(alone[1]);
+        }
+    }
+
+    private static void train(QNetwork network, SyntheticPairs pairs, AtomicReference<Throwable> failure) {
+        try {
+            network.train(pairs.features(), pairs.rewards(), pairs.rows());
+        } catch (Throwable t) {
+            failure.set(t);
         }
     }
 

@@ -19,6 +19,45 @@ class ReplayBufferTest {
                 CaseLabel.POSITIVE, reward);
     }
 
+    private static ReplayExample inEpisode(long episode) {
+        return new ReplayExample("acme", new float[] {1f, 0f}, UUID.randomUUID(), new float[] {0f, 1f}, 1, 0,
+                CaseLabel.POSITIVE, episode % 2, episode, 1);
+    }
+
+    @Test
+    void samples_whole_episodes_each_once_across_the_ring_wrapping() {
+        ReplayBuffer buffer = new ReplayBuffer(10);
+        // episodes 0..4 of sizes 3, 1, 2, 4, 2: the first two examples of episode 0 are overwritten
+        int[] sizes = {3, 1, 2, 4, 2};
+        for (int e = 0; e < sizes.length; e++) {
+            for (int i = 0; i < sizes[e]; i++) {
+                buffer.add(inEpisode(e));
+            }
+        }
+
+        for (int seed = 0; seed < 20; seed++) {
+            var episodes = buffer.sampleEpisodes(6, new Random(seed));
+            assertThat(episodes.stream().mapToInt(java.util.List::size).sum()).isGreaterThanOrEqualTo(6);
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (var episode : episodes) {
+                long id = episode.getFirst().episode();
+                assertThat(seen.add(id)).as("episode %d drawn once", id).isTrue();
+                assertThat(episode).allMatch(x -> x.episode() == id);
+                assertThat(episode).hasSize(id == 0 ? 1 : sizes[(int) id]);
+            }
+        }
+    }
+
+    @Test
+    void an_example_read_back_from_a_log_is_its_own_episode_with_propensity_one() {
+        ReplayExample example = example(1);
+
+        assertThat(example.episode()).isEqualTo(ReplayExample.NO_EPISODE);
+        assertThat(example.propensity()).isEqualTo(1);
+        assertThatThrownBy(() -> new ReplayExample("acme", new float[] {1f}, UUID.randomUUID(), new float[] {1f}, 0,
+                0, CaseLabel.POSITIVE, 1, 3, 0)).hasMessage("propensity must be within (0, 1], was 0.0");
+    }
+
     @Test
     void drops_the_oldest_example_when_full() {
         ReplayBuffer buffer = new ReplayBuffer(2);

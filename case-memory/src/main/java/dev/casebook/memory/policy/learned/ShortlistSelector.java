@@ -1,0 +1,70 @@
+package dev.casebook.memory.policy.learned;
+
+import dev.casebook.memory.Case;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One selection problem of the learned policy: the shortlist, the network's logits for it and the similarity prior,
+ * and how to draw K cases from it under {@link Exploration} and the quotas. {@link #select} may be called many times
+ * (the selection itself, and the repetitions that estimate {@link InclusionPropensities}).
+ */
+final class ShortlistSelector {
+
+    private final List<Case> cases;
+    private final float[] logits;
+    private final double[] prior;
+    private final CasePosterior[] posteriors;
+    private final LearnedPolicy.Settings settings;
+
+    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LearnedPolicy.Settings settings) {
+        if (logits.length != cases.size() || prior.length != cases.size()) {
+            throw new IllegalArgumentException("need one logit and one prior per case: " + cases.size() + " cases, "
+                    + logits.length + " logits, " + prior.length + " priors");
+        }
+        this.cases = List.copyOf(cases);
+        this.logits = logits.clone();
+        this.prior = prior.clone();
+        this.settings = settings;
+        this.posteriors = new CasePosterior[cases.size()];
+        for (int i = 0; i < posteriors.length; i++) {
+            Case c = cases.get(i);
+            posteriors[i] = CasePosterior.of(sigmoid(logits[i]), c.uses(), c.successes(),
+                    settings.exploration().priorStrength());
+        }
+    }
+
+    List<Case> cases() {
+        return cases;
+    }
+
+    /**
+     * The value of case {@code i} reported as the selected case's score: the network's probability under softmax,
+     * the posterior mean under Thompson sampling and UCB.
+     */
+    double value(int i) {
+        return settings.exploration().kind() == Exploration.Kind.SOFTMAX ? sigmoid(logits[i]) : posteriors[i].mean();
+    }
+
+    /** K cases drawn with {@code random}, in the order drawn. */
+    List<SoftmaxChooser.Chosen> select(int k, Random random) {
+        Exploration exploration = settings.exploration();
+        List<Candidate> candidates = new ArrayList<>(cases.size());
+        for (int i = 0; i < cases.size(); i++) {
+            double score = switch (exploration.kind()) {
+                case SOFTMAX -> logits[i];
+                case THOMPSON -> CasePosterior.logit(posteriors[i].sample(exploration.strength(), random));
+                case UCB -> CasePosterior.logit(posteriors[i].upper(exploration.strength()));
+            };
+            candidates.add(new Candidate(cases.get(i), score + prior[i]));
+        }
+        double temperature = exploration.kind() == Exploration.Kind.SOFTMAX ? settings.temperature() : 0;
+        return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(), temperature,
+                random);
+    }
+
+    static double sigmoid(double logit) {
+        return 1 / (1 + Math.exp(-logit));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.casebook.memory.policy.learned;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exploration over the shortlist: a look-alike ranked first by similarity whose uses mostly failed, and a less
+ * similar case whose uses mostly succeeded; an untrained network (same logit for both).
+ */
+class ShortlistSelectorTest {
+
+    private static final Case LOOK_ALIKE = Case.of("t", "look-alike", "", "", 1, CaseSource.REAL).withCounts(30, 3);
+    private static final Case HELPFUL = Case.of("t", "helpful", "", "", 1, CaseSource.REAL).withCounts(30, 24);
+    private static final Case UNTRIED = Case.of("t", "untried", "", "", 1, CaseSource.REAL);
+    private static final List<Case> SHORTLIST = List.of(LOOK_ALIKE, HELPFUL, UNTRIED);
+    private static final float[] UNTRAINED = {QNetwork.OUTPUT_BIAS, QNetwork.OUTPUT_BIAS, QNetwork.OUTPUT_BIAS};
+    /** The similarity prior: the look-alike one standard deviation above the helpful case, the untried one below. */
+    private static final double[] PRIOR = {1.2, 0.2, -1.4};
+
+    private static LearnedPolicy.Settings settings(Exploration exploration) {
+        return LearnedPolicy.Settings.defaults(null).withExploration(exploration);
+    }
+
+    private static String first(ShortlistSelector selector, Random random) {
+        return selector.select(1, random).getFirst().candidate().value().task();
+    }
+
+    @Test
+    void softmax_at_temperature_zero_follows_similarity_while_the_network_knows_nothing() {
+        ShortlistSelector selector = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR,
+                settings(Exploration.SOFTMAX).withTemperature(0));
+
+        assertThat(first(selector, new Random(1))).isEqualTo("look-alike");
+    }
+
+    @Test
+    void the_posterior_mean_reaches_the_less_similar_case_whose_evidence_is_good() {
+        ShortlistSelector selector = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR,
+                settings(Exploration.thompson(0, 4)));
+
+        assertThat(first(selector, new Random(1))).isEqualTo("helpful");
+        // Beta(4·0.5 + 24, 4·0.5 + 6) and Beta(4·0.5 + 3, 4·0.5 + 27)
+        assertThat(selector.value(1)).isCloseTo(26.0 / 34, within(1e-3));
+        assertThat(selector.value(0)).isCloseTo(5.0 / 34, within(1e-3));
+        assertThat(selector.value(2)).isCloseTo(0.5, within(1e-3));
+    }
+
+    @Test
+    void thompson_sampling_mostly_takes_the_case_with_good_evidence_and_sometimes_explores_the_untried_one() {
+        ShortlistSelector selector = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR,
+                settings(Exploration.thompson(1, 4)));
+        Random random = new Random(3);
+        int helpful = 0;
+        int untried = 0;
+        int lookAlike = 0;
+        for (int i = 0; i < 1000; i++) {
+            switch (first(selector, random)) {
+                case "helpful" -> helpful++;
+                case "untried" -> untried++;
+                default -> lookAlike++;
+            }
+        }
+        assertThat(helpful).isGreaterThan(850);
+        assertThat(untried).isPositive();
+        assertThat(lookAlike).isLessThan(untried);
+    }
+
+    @Test
+    void the_exploration_knob_widens_what_is_tried_and_zero_is_deterministic() {
+        Set<String> atZero = new HashSet<>();
+        int explored0 = 0;
+        int explored3 = 0;
+        Random random = new Random(5);
+        ShortlistSelector none = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR, settings(Exploration.thompson(0, 4)));
+        ShortlistSelector wide = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR, settings(Exploration.thompson(3, 4)));
+        for (int i = 0; i < 500; i++) {
+            String a = first(none, random);
+            atZero.add(a);
+            explored0 += a.equals("helpful") ? 0 : 1;
+            explored3 += first(wide, random).equals("helpful") ? 0 : 1;
+        }
+        assertThat(atZero).containsExactly("helpful");
+        assertThat(explored0).isZero();
+        assertThat(explored3).isGreaterThan(50);
+    }
+
+    @Test
+    void ucb_is_optimistic_where_evidence_is_thin_and_deterministic() {
+        // without the prior's pull, the untried case's upper bound beats the helpful case's
+        double[] flat = {0, 0, 0};
+        ShortlistSelector optimistic = new ShortlistSelector(SHORTLIST, UNTRAINED, flat,
+                settings(Exploration.ucb(2, 2)));
+        ShortlistSelector cautious = new ShortlistSelector(SHORTLIST, UNTRAINED, flat,
+                settings(Exploration.ucb(0, 2)));
+
+        assertThat(first(optimistic, new Random(1))).isEqualTo("untried");
+        assertThat(first(optimistic, new Random(2))).isEqualTo("untried");
+        assertThat(first(cautious, new Random(1))).isEqualTo("helpful");
+    }
+
+    @Test
+    void the_network_is_the_prior_of_a_case_without_evidence() {
+        float[] logits = {0f, 0f, 2f};
+        ShortlistSelector selector = new ShortlistSelector(SHORTLIST, logits, new double[3],
+                settings(Exploration.thompson(0, 4)));
+
+        assertThat(selector.value(2)).isCloseTo(ShortlistSelector.sigmoid(2), within(1e-9));
+        assertThat(first(selector, new Random(1))).isEqualTo("untried");
+    }
+}
