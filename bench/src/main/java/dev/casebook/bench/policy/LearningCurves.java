@@ -31,6 +31,11 @@ final class LearningCurves {
             return new Interval(mean, mean - half, mean + half);
         }
 
+        String formatCount() {
+            return Double.isNaN(low) ? String.format("%.0f", mean)
+                    : String.format("%.0f [%.0f, %.0f]", mean, low, high);
+        }
+
         String format() {
             return Double.isNaN(low) ? String.format("%.3f", mean)
                     : String.format("%.3f [%.3f, %.3f]", mean, low, high);
@@ -63,7 +68,7 @@ final class LearningCurves {
     }
 
     /** Final success rate of {@code policy} on misleading families (or on the others). */
-    Interval finalRate(String policy, boolean misleading) {
+    Interval finalRate(String policy, Boolean misleading) {
         return Interval.of(runsOf(policy).stream()
                 .mapToDouble(r -> rate(r, finalFrom(), episodes(), misleading)).toArray());
     }
@@ -97,20 +102,53 @@ final class LearningCurves {
             out.append('\n');
         }
         for (boolean misleading : new boolean[] {true, false}) {
-            out.append(String.format("final (episodes %d-%d), %s families:", finalFrom() + 1, episodes(),
+            out.append(String.format("final (episodes %d-%d), %s families:%n", finalFrom() + 1, episodes(),
                     misleading ? "misleading" : "other"));
             for (String p : policies) {
-                out.append(' ').append(p).append(' ').append(finalRate(p, misleading).format()).append(';');
+                out.append(String.format("  %-18s %s", p, finalRate(p, misleading).format()));
+                if (p.startsWith("learned")) {
+                    for (String reference : new String[] {"similarity", "off", "learned"}) {
+                        if (!reference.equals(p) && policies.contains(reference)) {
+                            out.append(String.format("   - %s %s%s", reference,
+                                    difference(p, reference, misleading).format(),
+                                    verdict(difference(p, reference, misleading))));
+                        }
+                    }
+                }
+                out.append('\n');
             }
-            Interval d = difference("learned", "similarity", misleading);
-            out.append(" learned - similarity ").append(d.format());
-            if (!Double.isNaN(d.low())) {
-                out.append(d.low() > 0 ? " (learned better, outside the CI)"
-                        : d.high() < 0 ? " (similarity better, outside the CI)" : " (no difference outside the CI)");
-            }
-            out.append('\n');
+        }
+        out.append(String.format("episodes to reach 90%% of the final rate (first window at or above it; mean over"
+                + " seeds), misleading / other families:%n"));
+        for (String p : policies) {
+            out.append(String.format("  %-18s %s / %s%n", p, episodesTo90(p, true).formatCount(),
+                    episodesTo90(p, false).formatCount()));
         }
         return out.toString();
+    }
+
+    private static String verdict(Interval d) {
+        if (Double.isNaN(d.low())) {
+            return "";
+        }
+        return d.low() > 0 ? " (above, outside the CI)" : d.high() < 0 ? " (below, outside the CI)" : " (CI includes 0)";
+    }
+
+    /**
+     * Sample efficiency: per seed, the end of the first window whose rate (on the given kind of families) reaches
+     * 90% of that seed's final rate; the mean over seeds.
+     */
+    Interval episodesTo90(String policy, boolean misleading) {
+        return Interval.of(runsOf(policy).stream().mapToDouble(r -> {
+            double target = 0.9 * rate(r, finalFrom(), episodes(), misleading);
+            for (int w = 0; w * window < episodes(); w++) {
+                int to = Math.min(episodes(), (w + 1) * window);
+                if (rate(r, w * window, to, misleading) >= target) {
+                    return to;
+                }
+            }
+            return episodes();
+        }).toArray());
     }
 
     private List<MemoryLearningBench.Run> runsOf(String policy) {

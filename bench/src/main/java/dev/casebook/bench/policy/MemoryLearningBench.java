@@ -3,6 +3,8 @@ package dev.casebook.bench.policy;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.ScoredCase;
+import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
@@ -10,6 +12,8 @@ import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.memory.policy.learned.CaseVectors;
+import dev.casebook.memory.policy.learned.Credit;
+import dev.casebook.memory.policy.learned.Exploration;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +24,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +41,34 @@ import java.util.stream.Stream;
  */
 public final class MemoryLearningBench {
 
-    static final List<String> POLICIES = List.of("off", "similarity", "learned");
+    /** The arms a run compares by default: memory off, similarity, today's learned policy and its variants. */
+    static final List<String> POLICIES = List.of("off", "similarity", "learned", "learned-ipw", "learned-slate",
+            "learned-ts", "learned-ts-slate");
+
+    /**
+     * The learned arms: {@code learned} is the server's default ({@link LearnedPolicy.Settings#defaults}: softmax,
+     * per-case credit); the others change exploration ({@code -ts} Thompson sampling over the Beta posterior,
+     * {@code -ucb} an upper confidence bound) or credit ({@code -ipw} inverse-propensity weighted, {@code -slate}
+     * noisy-OR per episode). Knobs: {@code --explore} (the posterior's spread, default 1) and {@code --prior} (the
+     * network's estimate in pseudo-episodes, default 4).
+     */
+    static LearnedPolicy.Settings arm(String name, long seed, Args args) {
+        LearnedPolicy.Settings settings = learnedSettings(seed);
+        double strength = args.getDouble("--explore", 1);
+        double prior = args.getDouble("--prior", 4);
+        for (String part : name.substring("learned".length()).split("-")) {
+            settings = switch (part) {
+                case "" -> settings;
+                case "ipw" -> settings.withCredit(Credit.CASE_IPW);
+                case "slate" -> settings.withCredit(Credit.SLATE);
+                case "ts" -> settings.withExploration(Exploration.thompson(strength, prior));
+                case "ucb" -> settings.withExploration(Exploration.ucb(strength, prior));
+                default -> throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
+                        + "'): expected learned[-ts|-ucb][-ipw|-slate]");
+            };
+        }
+        return settings;
+    }
 
     /** Settings of a run. */
     public record Settings(int seeds, int episodes, int window, int k, int dimension, int families, int misleading) {
@@ -64,22 +101,46 @@ public final class MemoryLearningBench {
                 + " example, -%.2f with an example of another family%n", settings.seeds(), settings.episodes(),
                 settings.k(), settings.families(), settings.misleading(), SimulatedWorld.BASE, SimulatedWorld.HELP,
                 SimulatedWorld.MISLEAD);
-        List<List<Run>> runs = new ArrayList<>();
-        for (String policy : POLICIES) {
+        List<String> policies = a.has("--arms") ? List.of(a.get("--arms").split(",")) : POLICIES;
+        CounterfactualEvaluation counterfactual = a.has("--ope-log") && a.get("--ope-log").equals("none") ? null
+                : new CounterfactualEvaluation(a.has("--ope-log") ? a.get("--ope-log") : "learned");
+        if (counterfactual != null && !policies.contains(counterfactual.loggingArm())) {
+            counterfactual = null;
+        }
+        List<String> order = new ArrayList<>(policies);
+        if (counterfactual != null) {
+            // the logging arm first, so every target finds its logs
+            order.remove(counterfactual.loggingArm());
+            order.addFirst(counterfactual.loggingArm());
+        }
+        Map<String, List<Run>> byArm = new HashMap<>();
+        for (String policy : order) {
             List<Run> perSeed = new ArrayList<>();
             int first = a.getInt("--first-seed", 1);
             for (int seed = first; seed < first + settings.seeds(); seed++) {
-                perSeed.add(runOne(policy, seed, settings));
+                perSeed.add(runOne(policy, seed, settings, a, counterfactual));
             }
-            runs.add(perSeed);
+            byArm.put(policy, perSeed);
         }
-        LearningCurves curves = new LearningCurves(POLICIES, runs, settings.window());
+        List<List<Run>> runs = policies.stream().map(byArm::get).toList();
+        LearningCurves curves = new LearningCurves(policies, runs, settings.window());
         out.print(curves.format());
+        if (counterfactual != null) {
+            out.print(counterfactual.format(curves));
+        }
         out.print(PolicyCost.measure().format());
         return curves;
     }
 
     static Run runOne(String policyName, long seed, Settings settings) throws Exception {
+        return runOne(policyName, seed, settings, new Args(new String[0]), null);
+    }
+
+    /** Case vectors of every world built in this JVM, so a target policy can score another run's logged cases. */
+    private static final Map<UUID, float[]> VECTORS = new ConcurrentHashMap<>();
+
+    static Run runOne(String policyName, long seed, Settings settings, Args args,
+            CounterfactualEvaluation counterfactual) throws Exception {
         SimulatedWorld world = new SimulatedWorld(settings.dimension(), settings.families(), settings.misleading(),
                 seed);
         Path shm = Path.of("/dev/shm");
@@ -94,13 +155,18 @@ public final class MemoryLearningBench {
                 SimulatedLlm llm = new SimulatedLlm(world, seed * 31)) {
             List<Case> cases = world.cases();
             store.addAll(cases, cases.stream().map(c -> world.truth(c.id()).vector()).toList());
-            CaseVectors vectors = list -> list.stream().map(c -> world.truth(c.id()).vector()).toList();
+            cases.forEach(c -> VECTORS.put(c.id(), world.truth(c.id()).vector()));
+            CaseVectors vectors = list -> list.stream().map(c -> VECTORS.get(c.id())).toList();
             CaseSelectionPolicy policy = switch (policyName) {
                 case "off" -> null;
                 case "similarity" -> new SimilarityPolicy(store, SimilarityPolicy.Settings.DEFAULT.withCandidates(64));
-                case "learned" -> LearnedPolicy.open(store, vectors, "simulator-" + settings.dimension(),
-                        learnedSettings(seed));
-                default -> throw new IllegalArgumentException("unknown policy " + policyName);
+                default -> {
+                    if (!policyName.startsWith("learned")) {
+                        throw new IllegalArgumentException("unknown policy " + policyName);
+                    }
+                    yield LearnedPolicy.open(store, vectors, "simulator-" + settings.dimension(),
+                            arm(policyName, seed, args));
+                }
             };
             try {
                 for (int episode = 0; episode < settings.episodes(); episode++) {
@@ -113,6 +179,19 @@ public final class MemoryLearningBench {
                                     settings.k()));
                     String answer = llm.complete(prompt(taskId, selected));
                     boolean solved = answer.equals("FINAL ANSWER: " + SimulatedLlm.expected(taskId));
+                    if (counterfactual != null && counterfactual.logs(policyName)
+                            && episode >= settings.episodes() - Math.max(settings.window(), settings.episodes() / 4)
+                            && policy instanceof LearnedPolicy learned) {
+                        List<Case> shortlist = store.search(new VectorQuery(state,
+                                CaseFilter.tenant(SimulatedWorld.TENANT), learned.settings().candidates())).stream()
+                                .map(ScoredCase::value).toList();
+                        Set<UUID> shown = selected.stream().map(s -> s.value().id()).collect(Collectors.toSet());
+                        double propensity = Math.max(1.0 / CounterfactualEvaluation.DRAWS,
+                                learned.selectionProbability(state, shortlist, settings.k(), shown,
+                                        CounterfactualEvaluation.DRAWS, seed * 1_000_003 + episode));
+                        counterfactual.log(seed, new CounterfactualEvaluation.Logged(state, shortlist, settings.k(),
+                                shown, solved, propensity));
+                    }
                     success[episode] = solved;
                     misleading[episode] = world.isMisleading(family);
                     if (policy != null) {
@@ -121,6 +200,9 @@ public final class MemoryLearningBench {
                         }
                         policy.observe(state, selected, solved ? 1 : 0);
                     }
+                }
+                if (counterfactual != null && policy instanceof LearnedPolicy learned) {
+                    counterfactual.evaluate(policyName, seed, learned);
                 }
             } finally {
                 if (policy instanceof LearnedPolicy learned) {

@@ -1,15 +1,39 @@
 package dev.casebook.bench.policy;
 
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.lucene.LuceneCaseStore;
+import dev.casebook.memory.policy.SelectedCase;
+import dev.casebook.memory.policy.SelectionRequest;
+import dev.casebook.memory.policy.learned.CaseVectors;
+import dev.casebook.memory.policy.learned.Credit;
+import dev.casebook.memory.policy.learned.Exploration;
+import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.memory.policy.learned.PairFeatures;
 import dev.casebook.memory.policy.learned.QNetwork;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * What the learned policy costs at the production shape (384-dimensional embeddings, 128 hidden units): one batched
- * forward pass over 64 candidates and one training step on a mini-batch of 32, median of timed repetitions after a
- * warm-up.
+ * forward pass over 64 candidates and one training step on a mini-batch of 32 (the network alone, as before), then
+ * per exploration rule a whole selection from a 64-case shortlist (features, scoring, posterior draws, the K draws;
+ * with clipped IPW also the repeated selections that estimate propensities), and per credit rule one training step
+ * as the policy trains it (mini-batch assembly included); medians of timed repetitions after a warm-up, the store's
+ * search excluded.
  */
-record PolicyCost(String device, double scoreMillis, double trainMillis, int dimension) {
+record PolicyCost(String device, double scoreMillis, double trainMillis, int dimension,
+        Map<String, Double> selectMillis, Map<String, Double> stepMillis) {
 
     static PolicyCost measure() {
         int dimension = 384;
@@ -20,16 +44,78 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
         for (int i = 0; i < rewards.length; i++) {
             rewards[i] = random.nextBoolean() ? 1 : 0;
         }
+        String device;
+        double score;
+        double train;
         try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(dimension))) {
-            double score = median(200, () -> network.score(candidates, 64));
-            double train = median(200, () -> network.train(batch, rewards, 32));
-            return new PolicyCost(network.device().toString(), score, train, dimension);
+            score = median(200, () -> network.score(candidates, 64));
+            train = median(200, () -> network.train(batch, rewards, 32));
+            device = network.device().toString();
         }
+        Map<String, Double> select = new LinkedHashMap<>();
+        Map<String, Double> step = new LinkedHashMap<>();
+        try {
+            Path dir = Files.createTempDirectory("casebook-policy-cost");
+            Map<UUID, float[]> vectors = new HashMap<>();
+            try (LuceneCaseStore store = LuceneCaseStore.open(dir, new EmbeddingSpace("cost-" + dimension,
+                    dimension))) {
+                List<Case> cases = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    Case c = Case.of("cost", "case " + i, "", "", i % 3 == 0 ? 0 : 1, CaseSource.REAL)
+                            .withCounts(i % 7, i % 7 / 2);
+                    cases.add(c);
+                    vectors.put(c.id(), SimulatedWorld.unit(random(dimension, random)));
+                }
+                store.addAll(cases, cases.stream().map(c -> vectors.get(c.id())).toList());
+                CaseVectors caseVectors = list -> list.stream().map(c -> vectors.get(c.id())).toList();
+                float[] state = SimulatedWorld.unit(random(dimension, random));
+                List<Case> shortlist = cases;
+                Map<String, LearnedPolicy.Settings> arms = new LinkedHashMap<>();
+                LearnedPolicy.Settings base = LearnedPolicy.Settings.defaults(null)
+                        .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+                arms.put("softmax", base);
+                arms.put("thompson", base.withExploration(Exploration.thompson(1, 4)));
+                arms.put("softmax+ipw", base.withCredit(Credit.CASE_IPW));
+                for (Map.Entry<String, LearnedPolicy.Settings> arm : arms.entrySet()) {
+                    try (LearnedPolicy policy = LearnedPolicy.open(store, caseVectors, "cost-" + dimension,
+                            arm.getValue())) {
+                        select.put(arm.getKey(), median(100, () -> policy.select(new SelectionRequest("cost", state,
+                                CaseFilter.tenant("cost"), 4))) - median(100, () -> store.search(
+                                new dev.casebook.memory.VectorQuery(state, CaseFilter.tenant("cost"), 64))));
+                    }
+                }
+                for (Credit credit : Credit.values()) {
+                    try (LearnedPolicy policy = LearnedPolicy.open(store, caseVectors, "cost-" + dimension,
+                            base.withCredit(credit).withTraining(128, 1e-3f, 32, 32, 1))) {
+                        List<SelectedCase> selected = policy.select(new SelectionRequest("cost", state,
+                                CaseFilter.tenant("cost"), 4));
+                        for (int i = 0; i < 10; i++) {
+                            policy.observe(state, selected, i % 2);
+                        }
+                        // each observe of 4 cases earns 4 steps
+                        step.put(credit.name(), median(50, () -> policy.observe(state, selected, 1)) / 4);
+                    }
+                }
+            } finally {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cost measurement store", e);
+        }
+        return new PolicyCost(device, score, train, dimension, select, step);
     }
 
     String format() {
-        return String.format("cost on %s (d=%d, 128 hidden): score 64 candidates %.2f ms, train one mini-batch of 32"
-                + " %.2f ms (median of 200)%n", device, dimension, scoreMillis, trainMillis);
+        StringBuilder out = new StringBuilder(String.format("cost on %s (d=%d, 128 hidden): score 64 candidates %.2f"
+                + " ms, train one mini-batch of 32 %.2f ms (median of 200)%n", device, dimension, scoreMillis,
+                trainMillis));
+        out.append("  one selection of 4 from 64, search excluded:");
+        selectMillis.forEach((k, v) -> out.append(String.format(" %s %.2f ms;", k, v)));
+        out.append("\n  one training step as the policy trains it:");
+        stepMillis.forEach((k, v) -> out.append(String.format(" %s %.2f ms;", k, v)));
+        return out.append('\n').toString();
     }
 
     private static double median(int repetitions, Runnable action) {

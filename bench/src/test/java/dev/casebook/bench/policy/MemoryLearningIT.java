@@ -20,14 +20,17 @@ class MemoryLearningIT {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         LearningCurves curves;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            curves = MemoryLearningBench.run(new String[] {"--seeds", "3", "--episodes", "240", "--window", "60"},
-                    out);
+            curves = MemoryLearningBench.run(new String[] {"--seeds", "3", "--episodes", "240", "--window", "60",
+                    "--arms", "off,similarity,learned,learned-ts-slate"}, out);
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(printed).startsWith("memory-learning SIMULATOR")
-                .contains("off", "similarity", "learned", "1-60", "181-240", "score 64 candidates",
-                        "train one mini-batch of 32");
+                .contains("off", "similarity", "learned", "learned-ts-slate", "1-60", "181-240",
+                        "score 64 candidates", "train one mini-batch of 32", "episodes to reach 90% of the final rate",
+                        "counterfactual evaluation on the logs of 'learned'");
+        // the counterfactual table has a row per learned arm, each with an estimate and an effective sample size
+        assertThat(printed).containsPattern("(?m)^  learned-ts-slate +0\\.\\d{3} \\[.*\\] +0\\.\\d{3} \\[.*\\] +\\d+\\.\\d / 60$");
         assertThat(curves.episodes()).isEqualTo(240);
         // similarity is misled by look-alike cases; the learned policy learns from rewards to avoid them
         assertThat(curves.finalRate("similarity", true).mean()).isLessThan(curves.finalRate("off", true).mean());

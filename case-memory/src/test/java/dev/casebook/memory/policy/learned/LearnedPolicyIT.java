@@ -179,6 +179,88 @@ class LearnedPolicyIT {
         }
     }
 
+    /** A log that keeps the examples the trainer made, as objects (propensity and episode included). */
+    private static final class KeepingLog implements ReplayLog {
+        final List<ReplayExample> kept = new java.util.ArrayList<>();
+
+        @Override
+        public void append(ReplayExample example) {
+            kept.add(example);
+        }
+
+        @Override
+        public List<ReplayExample> recent(int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int deleteTenant(String tenant) {
+            return 0;
+        }
+    }
+
+    @Test
+    void ipw_credit_trains_each_shown_case_with_the_probability_that_the_selection_would_show_it() {
+        KeepingLog log = new KeepingLog();
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTemperature(2.0)
+                .withCredit(Credit.CASE_IPW).withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
+            for (int episode = 0; episode < 3; episode++) {
+                float[] state = query(episode % TOPICS);
+                policy.observe(state, policy.select(request(state, 2)), 1);
+            }
+        }
+        // softmax at temperature 2 over 24 cases: no case is shown for sure, each shown one had a chance
+        assertThat(log.kept).hasSize(6).allSatisfy(e -> assertThat(e.propensity()).isGreaterThan(0).isLessThan(1));
+        // each observe is one episode
+        assertThat(log.kept).extracting(ReplayExample::episode).containsExactly(0L, 0L, 1L, 1L, 2L, 2L);
+    }
+
+    @Test
+    void per_case_credit_and_an_unremembered_selection_train_with_propensity_one() {
+        KeepingLog log = new KeepingLog();
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTemperature(2.0)
+                .withCredit(Credit.CASE_IPW).withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
+            float[] state = query(0);
+            List<SelectedCase> selected = policy.select(request(state, 2));
+            // a reward for another state than the one selected for (e.g. after a restart): not remembered
+            policy.observe(query(1), selected, 1);
+        }
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                settings.withCredit(Credit.CASE), log)) {
+            float[] state = query(0);
+            policy.observe(state, policy.select(request(state, 2)), 1);
+        }
+        assertThat(log.kept).hasSize(4).allSatisfy(e -> assertThat(e.propensity()).isEqualTo(1));
+    }
+
+    @Test
+    void thompson_sampling_with_slate_credit_learns_to_prefer_helpful_cases_over_more_similar_decoys()
+            throws Exception {
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(checkpoints.resolve("thompson"))
+                .withTraining(32, 3e-3f, 16, 16, 2)
+                .withExploration(Exploration.thompson(1, 4)).withCredit(Credit.SLATE)
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(3);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+            Random queries = new Random(8);
+            for (int episode = 0; episode < 240; episode++) {
+                float[] state = query(episode % TOPICS, queries);
+                List<SelectedCase> selected = policy.select(request(state, 1));
+                boolean success = helpful.contains(selected.getFirst().value().id());
+                store.recordUse(TENANT, selected.getFirst().value().id(), success);
+                policy.observe(state, selected, success ? 1 : 0);
+            }
+        }
+        // reopened from its checkpoint, exploring no more (the posterior mean)
+        try (LearnedPolicy greedy = LearnedPolicy.open(store, vectors, MODEL,
+                settings.withExploration(Exploration.thompson(0, 4)))) {
+            assertThat(greedy.status().trainingSteps()).isPositive();
+            assertThat(rate(helpful, state -> greedy.select(request(state, 1)).getFirst().value().id()))
+                    .isGreaterThan(0.8);
+        }
+    }
+
     @Test
     void selects_at_most_k_cases_of_the_request_tenant_with_scores_as_probabilities() {
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
