@@ -24,6 +24,7 @@ class MemoryLearningIT {
                     "--arms", "off,similarity,learned,learned-ts-slate"}, out);
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
 
         assertThat(printed).startsWith("memory-learning SIMULATOR")
                 .contains("off", "similarity", "learned", "learned-ts-slate", "1-60", "181-240",
