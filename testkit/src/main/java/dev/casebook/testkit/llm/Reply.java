@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * What the {@link ScriptedLlmServer} answers to a matched request. Every reply may be delayed with
- * {@link #after(Duration)}. A completion is sent as the request asks: one JSON body, or streamed as server-sent
+ * {@link #after(Duration)}, or held until the test opens a {@link Gate} ({@link #heldBy(Gate)}). A completion is sent as the request asks: one JSON body, or streamed as server-sent
  * events when the request says {@code "stream": true}; and in the shape of the server the scripted one imitates
  * ({@link ServerShape}).
  */
@@ -18,6 +18,14 @@ public sealed interface Reply {
 
     /** The same reply, sent after {@code latency}. */
     Reply after(Duration latency);
+
+    /**
+     * The same reply, held until the test opens {@code gate} (or the server closes, when the connection is dropped
+     * without an answer): a model call that stays in flight exactly as long as the test needs, on any machine.
+     */
+    default Reply heldBy(Gate gate) {
+        return new Held(gate, this);
+    }
 
     /** An assistant message with this text ({@code finish_reason: stop}). */
     static Completion text(String content) {
@@ -171,6 +179,22 @@ public sealed interface Reply {
     record Hang(Duration delay) implements Reply {
         public Reply after(Duration latency) {
             return new Hang(latency);
+        }
+    }
+
+    /** A reply sent once {@code gate} opens ({@link #heldBy(Gate)}). */
+    record Held(Gate gate, Reply reply) implements Reply {
+        public Held {
+            Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(reply, "reply");
+        }
+
+        public Duration delay() {
+            return Duration.ZERO;
+        }
+
+        public Reply after(Duration latency) {
+            return new Held(gate, reply.after(latency));
         }
     }
 

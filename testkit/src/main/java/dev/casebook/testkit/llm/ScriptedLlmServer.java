@@ -215,6 +215,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
     /** Stops the server; hanging replies are released (their connections close without an answer). */
     @Override
     public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
         closed.countDown();
         server.stop(0);
         executor.shutdownNow();
@@ -325,9 +328,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
                     + abbreviate(request.lastUserMessage()) + "')", "unscripted_request"));
             return;
         }
-        while (reply instanceof Reply.Dynamic dynamic) {
-            pause(dynamic.delay());
-            reply = dynamic.function().apply(request);
+        while (reply instanceof Reply.Dynamic || reply instanceof Reply.Held) {
+            if (reply instanceof Reply.Held held) {
+                hold(held.gate());
+                reply = held.reply();
+            } else if (reply instanceof Reply.Dynamic dynamic) {
+                pause(dynamic.delay());
+                reply = dynamic.function().apply(request);
+            }
         }
         pause(reply.delay());
         switch (reply) {
@@ -347,6 +355,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
                             status.status() == 429 ? "rate_limit_exceeded" : "server_error")));
             case Reply.Hang hang -> closed.await();
             case Reply.Dynamic dynamic -> throw new IllegalStateException("unreachable");
+            case Reply.Held held -> throw new IllegalStateException("unreachable");
         }
     }
 
@@ -375,6 +384,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Waits until the gate opens; throws when the server closes first (the connection closes without an answer). */
+    private void hold(Gate gate) throws InterruptedException {
+        while (!gate.await(Duration.ofMillis(100))) {
+            if (closed.getCount() == 0) {
+                throw new InterruptedException("server closed");
+            }
+        }
     }
 
     private void pause(Duration delay) throws InterruptedException {

@@ -151,19 +151,41 @@ class ScriptedLlmServerTest {
     }
 
     @Test
-    void delayed_replies_do_not_block_each_other() throws Exception {
-        llm.when(Match.any()).reply(Reply.text("slow").after(Duration.ofMillis(500)));
+    void held_replies_do_not_block_each_other_and_are_sent_when_the_gate_opens() throws Exception {
+        Gate gate = new Gate();
+        llm.when(Match.any()).reply(Reply.text("slow").heldBy(gate));
 
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<HttpResponse<String>>> futures = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 futures.add(pool.submit(() -> chat(body("s", "u", false))));
             }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (gate.waiting() < 50 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(gate.waiting()).as("all 50 replies are held at once").isEqualTo(50);
+            assertThat(futures).noneMatch(Future::isDone);
+
+            gate.open();
             for (Future<HttpResponse<String>> future : futures) {
                 assertThat(content(future.get())).isEqualTo("slow");
             }
         }
         assertThat(llm.requests(Match.any())).hasSize(50);
+    }
+
+    @Test
+    void a_held_reply_is_dropped_without_an_answer_when_the_server_closes() throws Exception {
+        Gate gate = new Gate();
+        llm.when(Match.any()).reply(Reply.text("never").heldBy(gate));
+
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HttpResponse<String>> call = pool.submit(() -> chat(body("s", "u", false)));
+            assertThat(llm.awaitRequests(1, Duration.ofSeconds(60))).isTrue();
+            llm.close();
+            assertThatThrownBy(call::get).hasCauseInstanceOf(java.io.IOException.class);
+        }
     }
 
     @Test
