@@ -14,8 +14,12 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -25,11 +29,18 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through its ChromeDriver, never a downloaded browser: both paths are set
  * explicitly so Selenium Manager has nothing to look up.
+ *
+ * <p>Pages re-render whenever the server pushes news, so an element found now may be gone a moment later: the
+ * helpers that act ({@link #click}, {@link #type}, {@link #replace}, {@link #text}, {@link #withText}) find the
+ * element and use it in one step, and repeat the step (until {@link #timeout(Duration)}, 60 s by default) when the
+ * page re-rendered in between ({@code StaleElementReferenceException}) or the element is not yet there, visible or
+ * clickable. Tests act through them rather than holding on to a {@link WebElement}.
  *
  * <p>Collects the browser console's errors ({@link #consoleErrors()}, cumulative across pages) and saves
  * screenshots to {@code target/screenshots/}. Paths can be overridden with the {@code CASEBOOK_CHROMIUM} and
@@ -40,9 +51,12 @@ public final class Browser implements AutoCloseable {
     public static final Dimension LAPTOP = new Dimension(1366, 900);
     public static final Dimension PHONE = new Dimension(390, 844);
 
+    /** Generous: a loaded machine may take many seconds to render a page; a failing wait costs only this once. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
     private final ChromeDriver driver;
     private final List<String> consoleErrors = new ArrayList<>();
-    private Duration timeout = Duration.ofSeconds(20);
+    private Duration timeout = DEFAULT_TIMEOUT;
 
     private Browser(ChromeDriver driver) {
         this.driver = driver;
@@ -87,7 +101,7 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** How long {@link #await} and the find helpers wait (default 20 s). */
+    /** How long {@link #await} and the find/act helpers wait (default {@link #DEFAULT_TIMEOUT}). */
     public Browser timeout(Duration value) {
         this.timeout = value;
         return this;
@@ -103,20 +117,133 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
-    /** Waits until the condition returns something non-null and not false, then returns it. */
+    /**
+     * Waits until the condition returns something non-null and not false, then returns it. A condition that throws
+     * {@code StaleElementReferenceException} or {@code NoSuchElementException} (the page re-rendered under it) is
+     * simply asked again.
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout).until(condition);
+        return new WebDriverWait(driver, timeout)
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(NoSuchElementException.class)
+                .until(condition);
     }
 
-    /** Waits for a visible element matching the CSS selector. */
+    /**
+     * Finds the element and does {@code action} with it in one step, repeated until it succeeds or the timeout
+     * passes: the element may be missing, hidden, disabled, covered, or replaced by a re-render in between.
+     * {@code action} returns null for "not yet" (the step is repeated), else its result, which this returns.
+     */
+    public <T> T act(By locator, Function<WebElement, T> action) {
+        return new WebDriverWait(driver, timeout)
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(NoSuchElementException.class)
+                .ignoring(ElementNotInteractableException.class)
+                .ignoring(ElementClickInterceptedException.class)
+                .withMessage(() -> "acting on " + locator)
+                .until(d -> {
+                    WebElement element = d.findElement(locator);
+                    if (!element.isDisplayed()) {
+                        return null;
+                    }
+                    return action.apply(element);
+                });
+    }
+
+    /** Clicks the visible, enabled element matching the CSS selector (found and clicked in one retried step). */
+    public Browser click(String css) {
+        return click(By.cssSelector(css));
+    }
+
+    /** Clicks the visible, enabled element {@code locator} finds (found and clicked in one retried step). */
+    public Browser click(By locator) {
+        act(locator, element -> {
+            if (!element.isEnabled()) {
+                return null;
+            }
+            element.click();
+            return Boolean.TRUE;
+        });
+        return this;
+    }
+
+    /** Clicks the button with exactly this text once it is there and enabled. */
+    public Browser clickButton(String text) {
+        return click(By.xpath("//button[normalize-space(text())='" + text + "']"));
+    }
+
+    /** Types keys into the visible element matching the CSS selector (found and typed into in one retried step). */
+    public Browser type(String css, CharSequence... keys) {
+        act(By.cssSelector(css), element -> {
+            element.sendKeys(keys);
+            return Boolean.TRUE;
+        });
+        return this;
+    }
+
+    /**
+     * Chooses a file in the file input matching the CSS selector (which may be hidden behind a styled label), found
+     * and filled in one retried step.
+     */
+    public Browser attach(String css, Path file) {
+        await(d -> {
+            d.findElement(By.cssSelector(css)).sendKeys(file.toAbsolutePath().toString());
+            return Boolean.TRUE;
+        });
+        return this;
+    }
+
+    /** Replaces the value of the visible input matching the CSS selector with {@code text}, in one retried step. */
+    public Browser replace(String css, String text) {
+        act(By.cssSelector(css), element -> {
+            element.clear();
+            element.sendKeys(text);
+            return text.equals(element.getDomProperty("value")) ? Boolean.TRUE : null;
+        });
+        return this;
+    }
+
+    /** Selects the option with this value in the visible {@code select} matching the CSS selector, in one retried step. */
+    public Browser select(String css, String value) {
+        act(By.cssSelector(css), element -> {
+            new Select(element).selectByValue(value);
+            return Boolean.TRUE;
+        });
+        return this;
+    }
+
+    /** The value of the option selected in the visible {@code select} matching the CSS selector. */
+    public String selected(String css) {
+        return act(By.cssSelector(css), element -> new Select(element).getFirstSelectedOption().getDomAttribute("value"));
+    }
+
+    /** The value of an attribute of the visible element matching the CSS selector, read in one retried step. */
+    public String attribute(String css, String name) {
+        return act(By.cssSelector(css), element -> java.util.Optional.ofNullable(element.getDomAttribute(name)))
+                .orElse(null);
+    }
+
+    /** The texts of all elements matching the CSS selector, read in one retried step (empty when there are none). */
+    public List<String> texts(String css) {
+        return await(d -> d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+    }
+
+    /** The text of the visible element matching the CSS selector, read in one retried step. */
+    public String text(String css) {
+        return act(By.cssSelector(css), WebElement::getText);
+    }
+
+    /** Waits for a visible element matching the CSS selector. Prefer the helpers that act on it in the same step. */
     public WebElement visible(String css) {
         return await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
     }
 
-    /** Waits until an element matching the CSS selector contains the text. */
-    public WebElement withText(String css, String text) {
-        await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
-        return driver.findElement(By.cssSelector(css));
+    /** Waits until an element matching the CSS selector contains the text; returns the element's whole text. */
+    public String withText(String css, String text) {
+        return await(d -> {
+            String shown = d.findElement(By.cssSelector(css)).getText();
+            return shown.contains(text) ? shown : null;
+        });
     }
 
     public List<WebElement> all(String css) {

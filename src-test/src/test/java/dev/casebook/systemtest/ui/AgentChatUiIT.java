@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 /**
  * The chat page against the real server, its real agent and memory, with the scripted LLM server as the only fake:
@@ -61,36 +59,33 @@ class AgentChatUiIT {
         browser.open(server.baseUrl() + "/#/chat");
         browser.script("localStorage.clear();");
         browser.open(server.baseUrl() + "/#/chat");
-        new Select(browser.visible("select[name=memoryMode]")).selectByValue("read-write");
-        browser.visible("#chat-input").sendKeys(QUESTION, Keys.ENTER);
+        browser.select("select[name=memoryMode]", "read-write");
+        browser.type("#chat-input", QUESTION, Keys.ENTER);
 
-        WebElement turn = browser.visible(".turn");
-        String taskId = turn.getDomAttribute("data-task-id");
-        assertThat(browser.withText(".turn .plans .plan li", "Compute 17*23 with the calculator").getText())
+        String taskId = browser.await(d -> d.findElement(By.cssSelector(".turn")).getDomAttribute("data-task-id"));
+        assertThat(browser.withText(".turn .plans .plan li", "Compute 17*23 with the calculator"))
                 .isEqualTo("Compute 17*23 with the calculator");
-        WebElement call = browser.visible(".turn details.tool-call[data-tool=calculator]");
-        browser.await(d -> call.getText().contains("done"));
-        call.findElement(By.tagName("summary")).click();
-        assertThat(call.findElement(By.cssSelector(".tool-result pre")).getText()).isEqualTo("391");
-        WebElement answer = browser.withText(".turn .answer", "391");
-        assertThat(answer.findElement(By.cssSelector("p")).getText()).isEqualTo("391");
+        String call = ".turn details.tool-call[data-tool=calculator]";
+        browser.withText(call, "done");
+        browser.click(call + " summary");
+        assertThat(browser.text(call + " .tool-result pre")).isEqualTo("391");
+        browser.withText(".turn .answer", "391");
+        assertThat(browser.text(".turn .answer p")).isEqualTo("391");
         browser.withText(".turn .task-status .badge", "answered");
         browser.screenshot("agent-chat-answered");
 
-        browser.visible(".turn .thumb.up").click();
+        browser.click(".turn .thumb.up");
         browser.withText(".turn .feedback", "thumbs up recorded");
         JsonNode task = json(server.get("/api/tasks/" + taskId).body());
         assertThat(task.path("answer").asText()).isEqualTo("391");
         assertThat(task.path("reward").asDouble()).isEqualTo(1.0);
 
-        browser.visible(".turn .feedback a[href^='#/memory/']").click();
-        WebElement heading = browser.visible(".page.case .case-task");
-        assertThat(heading.getText()).isEqualTo(QUESTION);
+        browser.click(".turn .feedback a[href^='#/memory/']");
+        assertThat(browser.text(".page.case .case-task")).isEqualTo(QUESTION);
         browser.screenshot("agent-case-from-feedback");
 
         browser.open(server.baseUrl() + "/#/memory");
-        WebElement row = browser.withText(".cases-table tbody tr", QUESTION);
-        assertThat(row.getText()).contains("positive");
+        assertThat(browser.withText(".cases-table tbody tr", QUESTION)).contains("positive");
         browser.screenshot("memory-with-case");
     }
 

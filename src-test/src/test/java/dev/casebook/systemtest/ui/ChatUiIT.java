@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 /** The chat page: conversations kept in the browser, the composer, the layout at phone width. */
 class ChatUiIT {
@@ -35,20 +33,19 @@ class ChatUiIT {
     void conversations_and_their_memory_mode_are_kept_in_this_browser() {
         browser.open(server.baseUrl() + "/#/chat");
         browser.visible("#chat-input");
-        new Select(browser.visible("select[name=memoryMode]")).selectByValue("off");
+        browser.select("select[name=memoryMode]", "off");
         String first = browser.driver().getCurrentUrl();
 
-        browser.driver().findElement(By.cssSelector(".new-conv")).click();
+        browser.click(".new-conv");
         browser.await(d -> !d.getCurrentUrl().equals(first));
         browser.await(d -> d.findElements(By.cssSelector(".conv-list .conv")).size() == 2);
-        assertThat(new Select(browser.visible("select[name=memoryMode]")).getFirstSelectedOption().getDomAttribute("value"))
+        assertThat(browser.selected("select[name=memoryMode]"))
                 .as("a new conversation starts with memory read + write").isEqualTo("read-write");
 
         browser.driver().navigate().refresh();
         browser.open(first);
         browser.visible("#chat-input");
-        assertThat(new Select(browser.visible("select[name=memoryMode]")).getFirstSelectedOption().getDomAttribute("value"))
-                .isEqualTo("off");
+        assertThat(browser.selected("select[name=memoryMode]")).isEqualTo("off");
         assertThat(browser.localStorage("casebook.conversations")).contains("\"memoryMode\":\"off\"");
     }
 
@@ -58,34 +55,34 @@ class ChatUiIT {
         browser.open(server.baseUrl() + "/#/chat");
         browser.visible("#chat-input");
 
-        browser.driver().findElement(By.id("chat-file")).sendKeys(notes.toString());
+        browser.attach("#chat-file", notes);
         browser.withText(".chips", notes.getFileName().toString());
         browser.await(d -> !d.findElement(By.cssSelector(".chips")).getText().contains("uploading"));
-        browser.visible("#chat-input").sendKeys("When is the meeting?", Keys.ENTER);
+        browser.type("#chat-input", "When is the meeting?", Keys.ENTER);
 
-        WebElement turn = browser.visible(".turn");
-        String taskId = turn.getDomAttribute("data-task-id");
-        assertThat(turn.findElement(By.cssSelector(".bubble.user")).getText()).isEqualTo("When is the meeting?");
+        String taskId = browser.await(d -> d.findElement(By.cssSelector(".turn")).getDomAttribute("data-task-id"));
+        assertThat(browser.text(".turn .bubble.user")).isEqualTo("When is the meeting?");
         browser.withText(".turn .task-status .badge", "failed");
-        WebElement why = browser.visible(".turn .note.stopped");
-        assertThat(why.getText()).matches("(Failed|Stopped): \\S+.*");
+        String why = browser.text(".turn .note.stopped");
+        assertThat(why).matches("(Failed|Stopped): \\S+.*");
         assertThat(browser.all(".chips li")).as("attachments are cleared after sending").isEmpty();
         browser.screenshot("chat-task-ended");
 
         JsonNode task = json(server.get("/api/tasks/" + taskId).body());
         assertThat(task.path("text").asText()).isEqualTo("When is the meeting?");
         assertThat(task.path("attachments")).hasSize(1);
-        assertThat(why.getText()).contains(task.path("reason").asText());
+        assertThat(why).contains(task.path("reason").asText());
 
-        assertThat(browser.driver().findElement(By.cssSelector(".turn form.correct")).isDisplayed())
-                .as("the correct-answer form opens on request only").isFalse();
-        browser.visible(".turn .thumb.down").click();
+        String correctForm = browser.await(
+                d -> d.findElement(By.cssSelector(".turn form.correct")).isDisplayed() ? "shown" : "hidden");
+        assertThat(correctForm).as("the correct-answer form opens on request only").isEqualTo("hidden");
+        browser.click(".turn .thumb.down");
         browser.withText(".turn .feedback", "thumbs down recorded");
         assertThat(json(server.get("/api/tasks/" + taskId).body()).path("reward").asDouble()).isZero();
 
         browser.driver().navigate().refresh();
         browser.withText(".turn .task-status .badge", "failed");
-        assertThat(browser.visible(".turn .bubble.user").getText()).as("the conversation replays from the server")
+        assertThat(browser.text(".turn .bubble.user")).as("the conversation replays from the server")
                 .isEqualTo("When is the meeting?");
     }
 
@@ -98,9 +95,9 @@ class ChatUiIT {
         browser.open(server.baseUrl() + "/#/chat");
         browser.visible("#chat-input");
 
-        browser.driver().findElement(By.cssSelector(".composer .send")).click();
+        browser.click(".composer .send");
 
-        assertThat(browser.visible(".composer .error").getText()).isEqualTo("Type a question first.");
+        assertThat(browser.text(".composer .error")).isEqualTo("Type a question first.");
     }
 
     @Test
@@ -112,7 +109,7 @@ class ChatUiIT {
         browser.screenshot("chat-phone-empty");
 
         assertThat(browser.overflowsHorizontally()).as("%s", browser.widths()).isFalse();
-        assertThat(browser.visible(".composer .send").isDisplayed()).isTrue();
-        assertThat(browser.visible(".new-conv").isDisplayed()).isTrue();
+        browser.visible(".composer .send");
+        browser.visible(".new-conv");
     }
 }

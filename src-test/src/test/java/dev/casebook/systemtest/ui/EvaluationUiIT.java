@@ -58,30 +58,29 @@ class EvaluationUiIT {
         browser.open(server.baseUrl() + "/#/evaluations");
 
         browser.visible("form.new-run input[name=file]");
-        browser.driver().findElement(By.cssSelector("form.new-run input[name=file]")).sendKeys(dataset.toString());
-        new Select(browser.visible("form.new-run select[name=memoryMode]")).selectByValue("read-write");
-        browser.driver().findElement(By.cssSelector("form.new-run details.more-options summary")).click();
-        new Select(browser.visible("form.new-run select[name=scorer]")).selectByValue("squad");
-        browser.visible("form.new-run input[name=maxTokens]").sendKeys("1000000");
-        browser.driver().findElement(By.cssSelector("form.new-run button[type=submit]")).click();
+        browser.attach("form.new-run input[name=file]", dataset);
+        browser.select("form.new-run select[name=memoryMode]", "read-write");
+        browser.click("form.new-run details.more-options summary");
+        browser.select("form.new-run select[name=scorer]", "squad");
+        browser.replace("form.new-run input[name=maxTokens]", "1000000");
+        browser.click("form.new-run button[type=submit]");
 
         browser.await(d -> d.getCurrentUrl().matches(".*#/evaluations/[0-9a-f-]{36}$"));
         browser.withText(".run-progress .badge", "completed");
-        assertThat(browser.visible(".run-progress .done-count").getText()).isEqualTo("3 of 3 done");
-        assertThat(browser.visible(".run-progress .tokens-spent").getText()).matches(" ?· [1-9][0-9]* tokens of a budget of 1000000");
-        assertThat(browser.visible(".run-progress .run-models").getText())
+        assertThat(browser.text(".run-progress .done-count")).isEqualTo("3 of 3 done");
+        assertThat(browser.text(".run-progress .tokens-spent")).matches(" ?· [1-9][0-9]* tokens of a budget of 1000000");
+        assertThat(browser.text(".run-progress .run-models"))
                 .isEqualTo("Models: planner scripted-planner · executor scripted-planner · judge scripted-planner");
         String runId = browser.driver().getCurrentUrl().replaceAll(".*#/evaluations/", "");
-        WebElement all = browser.visible(".aggregates-table tr[data-group=all] .pass1");
-        assertThat(all.getText()).as(() -> server.get("/api/evaluations/runs/" + runId + "/items").body())
+        assertThat(browser.text(".aggregates-table tr[data-group=all] .pass1")).as(() -> server.get("/api/evaluations/runs/" + runId + "/items").body())
                 .isEqualTo("66.7 %");
         browser.await(d -> d.findElements(By.cssSelector(".items-table tr.item")).size() == 3);
-        assertThat(browser.all(".items-table tr.item.correct")).hasSize(2);
-        assertThat(browser.all(".items-table tr.item.wrong")).hasSize(1);
+        assertThat(browser.texts(".items-table tr.item.correct")).hasSize(2);
+        assertThat(browser.texts(".items-table tr.item.wrong")).hasSize(1);
         browser.visible(".curve figure.chart svg");
         browser.screenshot("evaluation-finished");
 
-        browser.driver().findElement(By.cssSelector(".items-table tr.item.wrong a")).click();
+        browser.click(".items-table tr.item.wrong a");
         browser.withText(".drill .answer", "42");
         browser.screenshot("evaluation-item-trace");
     }

@@ -42,7 +42,7 @@ class LayoutUiIT {
             browser.screenshot("page-" + page[0] + "-" + name);
 
             assertThat(browser.overflowsHorizontally()).as("%s at %s: %s", page[0], name, browser.widths()).isFalse();
-            assertThat(browser.visible(".mainnav a[aria-current=page]").getDomAttribute("data-page")).isEqualTo(page[0]);
+            assertThat(browser.attribute(".mainnav a[aria-current=page]", "data-page")).isEqualTo(page[0]);
         }
     }
 }

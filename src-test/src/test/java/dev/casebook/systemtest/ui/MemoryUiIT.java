@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 /**
  * The Memory page on the server's real case memory (Lucene, in-process embeddings): a Memento case bank imported from
@@ -33,30 +31,29 @@ class MemoryUiIT {
         browser.open(server.baseUrl() + "/#/memory");
         browser.visible(".page.memory");
 
-        browser.driver().findElement(By.cssSelector(".transfer input[name=import-file]")).sendKeys(bank.toString());
+        browser.attach(".transfer input[name=import-file]", bank);
         browser.withText(".import-report", "Import done: " + lines + " imported");
         browser.withText(".stats .total", String.valueOf(lines));
         browser.await(d -> d.findElements(By.cssSelector(".cases-table tbody tr")).size() == lines);
         browser.screenshot("memory-imported");
 
-        WebElement search = browser.visible("form.similar input[name=similar]");
-        search.sendKeys("best selling computer game by Notch");
-        new Select(browser.visible("form.similar select[name=mode]")).selectByValue("vector");
+        browser.type("form.similar input[name=similar]", "best selling computer game by Notch");
+        browser.select("form.similar select[name=mode]", "vector");
         browser.await(d -> d.getCurrentUrl().contains("mode=vector"));
-        WebElement first = browser.withText(".cases-table tbody tr", "Notch");
-        assertThat(first.getText()).as("the most similar case comes first").contains(QUESTION);
+        assertThat(browser.withText(".cases-table tbody tr", "Notch")).as("the most similar case comes first")
+                .contains(QUESTION);
 
-        first.findElement(By.cssSelector("a")).click();
-        assertThat(browser.visible(".page.case .case-task").getText()).isEqualTo(QUESTION);
-        assertThat(browser.visible(".page.case .page-head .badge").getText()).as("reward 0 in the bank").isEqualTo("negative");
-        new Select(browser.visible(".case-actions select[name=label]")).selectByValue("positive");
-        browser.driver().findElement(By.xpath("//button[text()='Save label']")).click();
+        browser.click(".cases-table tbody tr a");
+        assertThat(browser.text(".page.case .case-task")).isEqualTo(QUESTION);
+        assertThat(browser.text(".page.case .page-head .badge")).as("reward 0 in the bank").isEqualTo("negative");
+        browser.select(".case-actions select[name=label]", "positive");
+        browser.clickButton("Save label");
         browser.withText(".case-actions", "Saved: now positive.");
         String id = browser.driver().getCurrentUrl().replaceAll(".*#/memory/", "");
         assertThat(server.get("/api/cases/" + id).body()).contains("\"label\":\"positive\"");
 
         browser.script("window.confirm = () => true;");
-        browser.driver().findElement(By.xpath("//button[text()='Delete case']")).click();
+        browser.clickButton("Delete case");
         browser.await(d -> d.getCurrentUrl().endsWith("#/memory"));
         assertThat(server.get("/api/cases/" + id).statusCode()).isEqualTo(404);
         browser.withText(".stats .total", String.valueOf(lines - 1));

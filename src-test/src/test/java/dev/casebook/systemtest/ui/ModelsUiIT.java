@@ -49,23 +49,24 @@ class ModelsUiIT {
 
     @Test
     void settings_show_each_roles_effective_model_inherited_ones_marked_and_what_the_endpoint_accepts() {
-        browser.size(Browser.LAPTOP).timeout(java.time.Duration.ofSeconds(60));
+        browser.size(Browser.LAPTOP);
         browser.open(server.baseUrl() + "/#/settings");
 
-        WebElement executor = browser.visible(".models-table tr[data-role=executor]");
-        assertThat(executor.getText()).contains("qwen3-reasoning", llm.baseUrl(), "inherited").doesNotContain("–");
-        assertThat(browser.visible(".models-table tr[data-role=planner]").getText()).contains("qwen3-reasoning")
+        assertThat(browser.text(".models-table tr[data-role=executor]"))
+                .contains("qwen3-reasoning", llm.baseUrl(), "inherited").doesNotContain("–");
+        assertThat(browser.text(".models-table tr[data-role=planner]")).contains("qwen3-reasoning")
                 .doesNotContain("inherited");
-        WebElement judge = browser.visible("details.model-details[data-role=judge]");
-        judge.findElement(By.tagName("summary")).click();
-        assertThat(judge.getText()).contains("keep-reasoning", "false (set)", "structured-output", "auto (default)",
+        String judge = "details.model-details[data-role=judge]";
+        browser.click(judge + " > summary");
+        assertThat(browser.withText(judge, "keep-reasoning")).contains("keep-reasoning", "false (set)", "structured-output", "auto (default)",
                 "model", "qwen3-reasoning (inherited from the planner)");
         // the start-up probe runs in the background; the page shows what it found once it is done
+        String planner = "details.model-details[data-role=planner]";
         browser.await(d -> {
             d.navigate().refresh();
-            WebElement planner = browser.visible("details.model-details[data-role=planner]");
-            planner.findElement(By.tagName("summary")).click();
-            return planner.getText().contains("json_object") && planner.getText().contains("refused: HTTP 400");
+            browser.click(planner + " > summary");
+            String shown = browser.withText(planner, "structured-output");
+            return shown.contains("json_object") && shown.contains("refused: HTTP 400");
         });
         browser.screenshot("settings-models");
     }
@@ -76,15 +77,15 @@ class ModelsUiIT {
         browser.open(server.baseUrl() + "/#/chat");
         browser.script("localStorage.clear();");
         browser.open(server.baseUrl() + "/#/chat");
-        browser.visible("#chat-input").sendKeys("What is 17*23?", Keys.ENTER);
+        browser.type("#chat-input", "What is 17*23?", Keys.ENTER);
 
         browser.withText(".turn .task-status .badge", "answered");
-        WebElement reasoning = browser.visible(".turn .plan details.reasoning");
-        assertThat(reasoning.getDomAttribute("open")).isNull();
-        assertThat(reasoning.findElement(By.tagName("summary")).getText()).matches("Reasoning \\(\\d+ tokens\\)");
-        reasoning.findElement(By.tagName("summary")).click();
-        assertThat(reasoning.findElement(By.tagName("pre")).getText()).contains("FINAL ANSWER: 400?");
-        assertThat(browser.visible(".turn .answer").getText()).contains("391").doesNotContain("400");
+        String reasoning = ".turn .plan details.reasoning";
+        assertThat(browser.attribute(reasoning, "open")).isNull();
+        assertThat(browser.text(reasoning + " > summary")).matches("Reasoning \\(\\d+ tokens\\)");
+        browser.click(reasoning + " > summary");
+        assertThat(browser.text(reasoning + " pre")).contains("FINAL ANSWER: 400?");
+        assertThat(browser.text(".turn .answer")).contains("391").doesNotContain("400");
         browser.screenshot("chat-reasoning");
     }
 }

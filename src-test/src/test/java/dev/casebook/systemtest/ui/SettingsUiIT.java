@@ -26,17 +26,18 @@ class SettingsUiIT {
         browser.script("localStorage.clear();");
         browser.driver().navigate().refresh();
 
-        browser.visible("input[name=apiKey]").sendKeys(KEY);
-        browser.driver().findElement(By.cssSelector(".settings form button[type=submit]")).click();
+        browser.type("input[name=apiKey]", KEY);
+        browser.click(".settings form button[type=submit]");
 
-        String shown = browser.visible(".masked-key").getText();
+        String shown = browser.text(".masked-key");
         assertThat(shown).startsWith("cbk_").endsWith("CRET").contains("•");
-        assertThat(browser.driver().findElement(By.tagName("body")).getText()).doesNotContain(KEY);
+        assertThat(browser.text("body")).doesNotContain(KEY);
         assertThat(browser.localStorage("casebook.apiKey")).isEqualTo(KEY);
-        assertThat(browser.visible("input[name=apiKey]").getDomProperty("value")).isEmpty();
+        String typed = browser.act(By.cssSelector("input[name=apiKey]"), input -> input.getDomProperty("value"));
+        assertThat(typed).as("the field is emptied once the key is kept").isEmpty();
         browser.screenshot("settings");
 
-        browser.driver().findElement(By.xpath("//button[text()='Forget the key']")).click();
+        browser.clickButton("Forget the key");
         browser.withText(".key-current", "No key");
         assertThat(browser.localStorage("casebook.apiKey")).isNull();
     }
@@ -45,8 +46,8 @@ class SettingsUiIT {
     void the_models_store_inference_devices_and_auth_mode_in_use_are_shown() {
         browser.open(server.baseUrl() + "/#/settings");
 
-        String status = browser.visible(".status-facts").getText();
-        String models = browser.visible(".models-table").getText();
+        String status = browser.text(".status-facts");
+        String models = browser.text(".models-table");
 
         assertThat(status).contains("store · type").contains("auth\noff");
         assertThat(models).contains("planner", "executor", "judge", "experience", "not configured");
@@ -60,9 +61,9 @@ class SettingsUiIT {
     void the_base_url_and_model_names_for_an_openai_client_are_shown() {
         browser.open(server.baseUrl() + "/#/settings");
 
-        assertThat(browser.visible(".openai-client .openai-base-url").getText()).isEqualTo(server.baseUrl() + "/v1");
+        assertThat(browser.text(".openai-client .openai-base-url")).isEqualTo(server.baseUrl() + "/v1");
         browser.withText(".openai-client .openai-models", "casebook-embeddings");
-        assertThat(browser.all(".openai-client .model-name").stream().map(e -> e.getText()).toList())
+        assertThat(browser.texts(".openai-client .model-name"))
                 .as("the models of GET /v1/models").containsExactly("casebook", "casebook-similarity",
                         "casebook-embeddings");
         browser.screenshot("settings-openai-client");
@@ -72,7 +73,7 @@ class SettingsUiIT {
     void health_is_shown_from_the_server() {
         browser.open(server.baseUrl() + "/#/settings");
 
-        assertThat(browser.withText(".settings", "Overall").getText()).contains("UP");
-        assertThat(browser.withText("#health", "server up").getText()).isEqualTo("server up");
+        assertThat(browser.withText(".settings", "Overall")).contains("UP");
+        assertThat(browser.withText("#health", "server up")).isEqualTo("server up");
     }
 }

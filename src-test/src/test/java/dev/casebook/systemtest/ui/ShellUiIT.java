@@ -54,9 +54,9 @@ class ShellUiIT {
     void an_unknown_route_says_so_and_links_back() {
         browser.open(server.baseUrl() + "/#/nowhere");
 
-        assertThat(browser.withText("main h1", "Not found").getText()).isEqualTo("Not found");
-        assertThat(browser.driver().findElement(By.cssSelector("main")).getText()).contains("nowhere");
-        browser.driver().findElement(By.linkText("Go to the chat")).click();
+        assertThat(browser.withText("main h1", "Not found")).isEqualTo("Not found");
+        assertThat(browser.text("main")).contains("nowhere");
+        browser.click(By.linkText("Go to the chat"));
         browser.visible("#chat-input");
     }
 
@@ -133,10 +133,9 @@ class ShellUiIT {
                 missingTask);
         browser.open(server.baseUrl() + "/#/chat/c1");
 
-        WebElement error = browser.visible(".turn .error");
-
-        assertThat(error.getText()).startsWith("This task is gone: ").contains("404").contains(missingTask);
-        assertThat(error.getDomAttribute("role")).isEqualTo("alert");
+        assertThat(browser.text(".turn .error")).startsWith("This task is gone: ").contains("404")
+                .contains(missingTask);
+        assertThat(browser.attribute(".turn .error", "role")).isEqualTo("alert");
         browser.screenshot("ui-error-in-words");
         ui.expectConsoleErrors("/api/tasks/" + missingTask);
         browser.script("localStorage.clear();");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
 import dev.casebook.systemtest.support.UiSession;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 /**
  * The Synthesis page against the real server, agent, experience model client and sandbox, with the scripted LLM
@@ -31,6 +31,8 @@ class SynthesisUiIT {
             open("sum.txt", "w").write(str(total))
             print(total)
             """;
+    /** Holds the slow dream's first plan reply until the job was cancelled. */
+    private static final Gate slowDream = new Gate();
     private static final ScriptedLlmServer llm = scripted(ScriptedLlmServer.start());
     @RegisterExtension
     static final UiSession ui = UiSession.server("ui-synthesis", server -> server
@@ -46,13 +48,13 @@ class SynthesisUiIT {
 
     /**
      * Dreams: the agent answers 42 at once and the experience model rates it 1 ("Dream gadget") or, after a first
-     * reply that takes half a minute, at once ("Slow dream"). Sandbox tasks: the generator of "file arithmetic" proposes
+     * reply held until the test cancelled the job, at once ("Slow dream"). Sandbox tasks: the generator of "file arithmetic" proposes
      * summing numbers.txt into sum.txt, and the agent does so with execute_code.
      */
     private static ScriptedLlmServer scripted(ScriptedLlmServer llm) {
         String answer = "{\"answer\": \"FINAL ANSWER: 42\"}";
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("Slow dream")))
-                .reply(Reply.text(answer).after(Duration.ofSeconds(30)), Reply.text(answer));
+                .reply(Reply.text(answer).heldBy(slowDream), Reply.text(answer));
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("Dream gadget"))).reply(Reply.text(answer));
         llm.when(Match.interaction("experience-outcome"))
                 .reply(Reply.text("{\"reasoning\": \"42 is what the catalogue says\", \"reward\": 1}"));
@@ -76,6 +78,7 @@ class SynthesisUiIT {
 
     @AfterAll
     static void stop_llm() {
+        slowDream.open();
         llm.close();
     }
 
@@ -86,9 +89,7 @@ class SynthesisUiIT {
     }
 
     private void type(String css, String text) {
-        WebElement input = browser.visible(css);
-        input.clear();
-        input.sendKeys(text);
+        browser.replace(css, text);
     }
 
     @Test
@@ -109,24 +110,24 @@ class SynthesisUiIT {
         openPage();
         type("form.new-job[data-kind=dreams] textarea[name=tasks]", "Dream gadget: what does the gadget cost?");
         type("form.new-job[data-kind=dreams] input[name=rolloutsPerTask]", "2");
-        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] button[type=submit]")).click();
+        browser.click("form.new-job[data-kind=dreams] button[type=submit]");
 
         browser.await(d -> d.getCurrentUrl().matches(".*#/synthesis/dreams/[0-9a-f-]{36}$"));
         browser.withText(".job-progress .badge", "completed");
-        assertThat(browser.visible(".job-progress .done-count").getText()).isEqualTo("2 of 2 rollouts done");
-        assertThat(browser.visible(".job-progress .job-summary").getText())
+        assertThat(browser.text(".job-progress .done-count")).isEqualTo("2 of 2 rollouts done");
+        assertThat(browser.text(".job-progress .job-summary"))
                 .matches("2 of 2 rated rollouts succeeded · mean reward 1\\.000 · [1-9][0-9]* tokens");
         browser.await(d -> d.findElements(By.cssSelector(".dream-rollouts tr.rollout.correct")).size() == 2);
-        assertThat(browser.visible(".dream-tasks tr.task .success").getText()).isEqualTo("100.0 %");
-        assertThat(browser.visible(".dream-rollouts tr.rollout").getText()).contains("42 is what the catalogue says");
+        assertThat(browser.text(".dream-tasks tr.task .success")).isEqualTo("100.0 %");
+        assertThat(browser.text(".dream-rollouts tr.rollout")).contains("42 is what the catalogue says");
         browser.screenshot("synthesis-dream-finished");
 
-        browser.driver().findElement(By.cssSelector(".dream-rollouts tr.rollout a")).click();
+        browser.click(".dream-rollouts tr.rollout a");
         browser.withText(".drill .answer", "42");
 
-        browser.driver().findElement(By.linkText("← All jobs")).click();
+        browser.click(By.linkText("← All jobs"));
         browser.await(d -> !d.findElements(By.cssSelector(".dream-jobs tr[data-job-id]")).isEmpty());
-        assertThat(browser.visible(".dream-jobs tr[data-job-id]").getText()).contains("completed", "2 / 2");
+        assertThat(browser.text(".dream-jobs tr[data-job-id]")).contains("completed", "2 / 2");
     }
 
     @Test
@@ -135,20 +136,19 @@ class SynthesisUiIT {
         type("form.new-job[data-kind=sandbox-tasks] input[name=domain]", "file arithmetic");
         type("form.new-job[data-kind=sandbox-tasks] input[name=tasks]", "1");
         type("form.new-job[data-kind=sandbox-tasks] input[name=rolloutsPerTask]", "1");
-        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=sandbox-tasks] button[type=submit]"))
-                .click();
+        browser.click("form.new-job[data-kind=sandbox-tasks] button[type=submit]");
 
         browser.await(d -> d.getCurrentUrl().matches(".*#/synthesis/sandbox-tasks/[0-9a-f-]{36}$"));
-        browser.timeout(Duration.ofSeconds(90)).withText(".job-progress .badge", "completed");
-        browser.timeout(Duration.ofSeconds(20));
-        assertThat(browser.visible(".job-progress .job-summary").getText())
+        browser.timeout(Duration.ofSeconds(180)).withText(".job-progress .badge", "completed");
+        browser.timeout(Browser.DEFAULT_TIMEOUT);
+        assertThat(browser.text(".job-progress .job-summary"))
                 .matches("1 of 1 generated tasks kept \\(1 asked\\) · 1 rollouts passed, success rate 100\\.0 % · "
                         + "[1-9][0-9]* tokens");
         browser.await(d -> d.findElements(By.cssSelector(".sandbox-rollouts tr.rollout.correct")).size() == 1);
-        WebElement kept = browser.visible(".generated-tasks tr.generated.kept");
-        assertThat(kept.getText()).contains("kept", "Sum task: write the sum");
-        kept.findElement(By.cssSelector("summary")).click();
-        assertThat(browser.visible(".generated-tasks tr.generated.kept pre").getText()).contains("sum.txt holds");
+        String kept = ".generated-tasks tr.generated.kept";
+        assertThat(browser.text(kept)).contains("kept", "Sum task: write the sum");
+        browser.click(kept + " summary");
+        assertThat(browser.text(kept + " pre")).contains("sum.txt holds");
         browser.screenshot("synthesis-sandbox-finished");
     }
 
@@ -157,29 +157,29 @@ class SynthesisUiIT {
         openPage();
         type("form.new-job[data-kind=dreams] textarea[name=tasks]", "Slow dream: what is six times seven?");
         type("form.new-job[data-kind=dreams] input[name=rolloutsPerTask]", "1");
-        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] details.more-options summary"))
-                .click();
+        browser.click("form.new-job[data-kind=dreams] details.more-options summary");
         type("form.new-job[data-kind=dreams] input[name=maxTokens]", "100000");
-        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] button[type=submit]")).click();
+        browser.click("form.new-job[data-kind=dreams] button[type=submit]");
         browser.await(d -> d.getCurrentUrl().matches(".*#/synthesis/dreams/[0-9a-f-]{36}$"));
         browser.await(d -> !llm.requests(Match.interaction("plan").and(Match.anyMessageContains("Slow dream")))
                 .isEmpty());
 
-        browser.driver().findElement(By.xpath("//button[text()='Cancel job']")).click();
+        // the first plan call is held: the job is surely still running when it is cancelled
+        browser.clickButton("Cancel job");
         browser.withText(".job-progress .badge", "cancelled");
-        browser.driver().findElement(By.xpath("//button[text()='Resume job']")).click();
+        browser.clickButton("Resume job");
         browser.withText(".job-progress .badge", "completed");
-        assertThat(browser.visible(".job-progress .done-count").getText()).isEqualTo("1 of 1 rollouts done");
-        assertThat(browser.visible(".job-progress .job-summary").getText()).endsWith("of a budget of 100000");
+        assertThat(browser.text(".job-progress .done-count")).isEqualTo("1 of 1 rollouts done");
+        assertThat(browser.text(".job-progress .job-summary")).endsWith("of a budget of 100000");
         assertThat(llm.requests(Match.interaction("plan").and(Match.anyMessageContains("Slow dream")))).hasSize(2);
     }
 
     @Test
     void a_dream_job_without_tasks_is_not_sent_and_the_page_says_why() {
         openPage();
-        browser.driver().findElement(By.cssSelector("form.new-job[data-kind=dreams] button[type=submit]")).click();
+        browser.click("form.new-job[data-kind=dreams] button[type=submit]");
 
-        assertThat(browser.visible("form.new-job[data-kind=dreams] .error").getText())
+        assertThat(browser.text("form.new-job[data-kind=dreams] .error"))
                 .isEqualTo("Give at least one task, or a number of recorded tasks.");
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/synthesis");
     }
