@@ -25,6 +25,8 @@ final class HeldAgent implements Agent {
     final Set<String> interrupted = ConcurrentHashMap.newKeySet();
     final Set<String> waiting = ConcurrentHashMap.newKeySet();
     final Map<String, UUID> picked = new ConcurrentHashMap<>();
+    /** Texts of tasks let through one by one ({@link #release(String)}), whatever the gate. */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private volatile Semaphore gate;
 
     /** From now on each task waits for a permit of {@link #release(int)} before it answers. */
@@ -35,6 +37,11 @@ final class HeldAgent implements Agent {
 
     void release(int tasks) {
         gate.release(tasks);
+    }
+
+    /** Lets the task with this text answer (now, or when it comes), the others still waiting. */
+    void release(String text) {
+        released.add(text);
     }
 
     /** Every task answers at once from now on, those waiting included. */
@@ -53,7 +60,7 @@ final class HeldAgent implements Agent {
 
     /** Waits until a task with this text waits for its permit here. */
     void awaitWaiting(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!waiting.contains(text)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no task '" + text + "' waits in this agent; runs: " + runs);
@@ -61,6 +68,25 @@ final class HeldAgent implements Agent {
             Thread.sleep(20);
         }
     }
+
+    /** Waits until {@code count} tasks whose text starts with {@code prefix} wait here at once; returns their texts. */
+    Set<String> awaitWaiting(int count, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            Set<String> now = waiting.stream().filter(t -> t.startsWith(prefix)).collect(java.util.stream.Collectors.toSet());
+            if (now.size() >= count) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(count + " tasks '" + prefix + "...' do not wait in this agent; waiting: "
+                        + waiting + ", runs: " + runs);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Generous: how long a test waits for what the queue does, on a loaded machine. */
+    static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @Override
     public Outcome run(TaskSpec spec, StepListener listener) {
@@ -78,7 +104,9 @@ final class HeldAgent implements Agent {
             }
             if (g != null) {
                 waiting.add(spec.text());
-                g.acquire();
+                while (!released.contains(spec.text()) && !g.tryAcquire(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // waits for a permit, or for this task to be released by its text
+                }
             }
         } catch (InterruptedException e) {
             interrupted.add(spec.text());

@@ -14,7 +14,8 @@ import org.springframework.context.support.GenericApplicationContext;
 /**
  * One server of the queue tests, started as a Spring context of its own with a test agent: several of them on one
  * database are replicas. Auth is on (one tenant); leases are renewed every 300 ms and queued tasks polled every
- * 100 ms, so the tests see a crashed replica's tasks taken back within seconds.
+ * 100 ms. The lease (30 s) outlasts any stall of a live replica on a loaded machine: tests that need a lease to run
+ * out set it in the past themselves.
  */
 final class Replica implements AutoCloseable {
     static final String KEY = "key-of-the-queue-tests";
@@ -39,7 +40,7 @@ final class Replica implements AutoCloseable {
             args.put("spring.flyway.schemas", schema);
         }
         args.put("casebook.tasks.instance-id", instance);
-        args.put("casebook.tasks.lease", "5s");
+        args.put("casebook.tasks.lease", "30s");
         args.put("casebook.tasks.renew-interval", "300ms");
         args.put("casebook.tasks.poll-interval", "100ms");
         args.put("casebook.attachments.dir", "target/attachments-queue");

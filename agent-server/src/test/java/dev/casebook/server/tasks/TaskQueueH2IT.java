@@ -30,7 +30,9 @@ class TaskQueueH2IT {
             agent.awaitWaiting("first of two");
             String second = server.submit("second of two");
             String third = server.submit("third, cancelled while queued");
-            Thread.sleep(300); // several poll rounds: no slot, so nothing is claimed
+            TaskQueue queue = server.bean(TaskQueue.class);
+            queue.tick(); // poll rounds: no slot, so nothing is claimed
+            queue.tick();
             assertThat(server.api().get("/api/tasks/" + second).json().get("status").asString()).isEqualTo("queued");
             assertThat(server.api().post("/api/tasks/" + third + "/cancel", "").json().get("status").asString())
                     .isEqualTo("cancelled");
@@ -51,17 +53,17 @@ class TaskQueueH2IT {
         HeldAgent before = new HeldAgent().hold();
         String killed = UUID.randomUUID().toString();
         String stopped;
-        try (Replica server = server("embedded", before, "--casebook.tasks.lease=60s")) {
-            // what a killed instance leaves: its claim, the lease still running
+        try (Replica server = server("embedded", before, "--casebook.tasks.lease=600s")) {
+            // what a killed instance leaves: its claim, the lease still running (all through this test)
             TaskRows.running(TaskQueueIT.jdbc(server), TaskQueueIT.json(server),
-                    TaskQueueIT.spec(killed, "left by a kill"), "embedded", 1, Instant.now().plusSeconds(30));
+                    TaskQueueIT.spec(killed, "left by a kill"), "embedded", 1, Instant.now().plusSeconds(300));
             stopped = server.submit("given back by a stop");
             before.awaitWaiting("given back by a stop");
         }
         assertThat(before.interrupted).contains("given back by a stop");
 
         HeldAgent after = new HeldAgent();
-        try (Replica server = server("embedded", after, "--casebook.tasks.lease=60s")) {
+        try (Replica server = server("embedded", after, "--casebook.tasks.lease=600s")) {
             JsonNode rerun = server.api().awaitEnd(killed);
             assertThat(rerun.get("status").asString()).isEqualTo("answered");
             assertThat(rerun.get("attempt").asInt()).isEqualTo(2);

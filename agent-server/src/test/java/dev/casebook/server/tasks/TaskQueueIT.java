@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -35,22 +36,24 @@ class TaskQueueIT {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("queuefull");
         HeldAgent agentA = new HeldAgent().hold();
         HeldAgent agentB = new HeldAgent();
-        try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.max-running=1");
-                Replica b = replica(schema, "node-b", agentB)) {
+        // node-a alone takes the first task (from its submission or, if it was claiming just then, from the queue)
+        try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.max-running=1")) {
             String first = a.submit("first");
             agentA.awaitWaiting("first");
-            String second = a.submit("second");
+            try (Replica b = replica(schema, "node-b", agentB)) {
+                String second = a.submit("second");
 
-            JsonNode done = a.api().awaitEnd(second);
-            assertThat(done.get("status").asString()).isEqualTo("answered");
-            assertThat(done.get("answer").asString()).isEqualTo("done: second");
-            assertThat(agentB.runs("second")).isEqualTo(1);
-            assertThat(agentA.runs("second")).isZero();
-            assertThat(runner(a, second)).isEqualTo("node-b");
-            assertThat(a.api().get("/api/tasks/" + first).json().get("status").asString()).isEqualTo("running");
-            agentA.open();
-            assertThat(a.api().awaitEnd(first).get("answer").asString()).isEqualTo("done: first");
-            assertThat(runner(a, first)).isEqualTo("node-a");
+                JsonNode done = a.api().awaitEnd(second);
+                assertThat(done.get("status").asString()).isEqualTo("answered");
+                assertThat(done.get("answer").asString()).isEqualTo("done: second");
+                assertThat(agentB.runs("second")).isEqualTo(1);
+                assertThat(agentA.runs("second")).isZero();
+                assertThat(runner(a, second)).isEqualTo("node-b");
+                assertThat(a.api().get("/api/tasks/" + first).json().get("status").asString()).isEqualTo("running");
+                agentA.open();
+                assertThat(a.api().awaitEnd(first).get("answer").asString()).isEqualTo("done: first");
+                assertThat(runner(a, first)).isEqualTo("node-a");
+            }
         }
     }
 
@@ -103,14 +106,19 @@ class TaskQueueIT {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("queuerestart");
         HeldAgent agentB = new HeldAgent();
         HeldAgent agentA = new HeldAgent();
-        try (Replica b = replica(schema, "node-b", agentB, "--casebook.tasks.lease=60s")) {
+        try (Replica b = replica(schema, "node-b", agentB, "--casebook.tasks.lease=600s")) {
             String id = UUID.randomUUID().toString();
-            // what node-a left when it was killed: a claim whose lease has not run out yet
-            TaskRows.running(jdbc(b), json(b), spec(id, "left running"), "node-a", 1, Instant.now().plusSeconds(50));
-            Thread.sleep(1000); // several lease rounds of node-b: the lease stands, so node-b leaves the task alone
+            // what node-a left when it was killed: a claim whose lease has not run out yet (and will not in this test)
+            TaskRows.running(jdbc(b), json(b), spec(id, "left running"), "node-a", 1, Instant.now().plusSeconds(300));
+            // and one whose lease ran out: once node-b took that back, its sweep has seen this one and left it alone
+            String expired = UUID.randomUUID().toString();
+            TaskRows.running(jdbc(b), json(b), spec(expired, "lease ran out"), "node-a", 1,
+                    Instant.now().minusSeconds(1));
+            assertThat(b.api().awaitEnd(expired).get("attempt").asInt()).isEqualTo(2);
             assertThat(b.api().get("/api/tasks/" + id).json().get("status").asString()).isEqualTo("running");
+            assertThat(runner(b, id)).isEqualTo("node-a");
 
-            try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.lease=60s")) {
+            try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.lease=600s")) {
                 JsonNode task = a.api().awaitEnd(id);
                 assertThat(task.get("status").asString()).isEqualTo("answered");
                 assertThat(task.get("attempt").asInt()).isEqualTo(2);
@@ -127,18 +135,23 @@ class TaskQueueIT {
         HeldAgent agentB = new HeldAgent().hold();
         try (Replica a = replica(schema, "node-a", agentA); Replica b = replica(schema, "node-b", agentB)) {
             String id = b.submit("cancel me from elsewhere");
-            agentB.awaitWaiting("cancel me from elsewhere");
+            // node-b takes it, unless it was claiming from the queue just then and node-a did: cancel from the other
+            await(() -> agentA.waiting.contains("cancel me from elsewhere")
+                    || agentB.waiting.contains("cancel me from elsewhere"));
+            boolean onB = agentB.waiting.contains("cancel me from elsewhere");
+            HeldAgent running = onB ? agentB : agentA;
+            Replica other = onB ? a : b;
 
-            Api.Reply cancelled = a.api().post("/api/tasks/" + id + "/cancel", "");
+            Api.Reply cancelled = other.api().post("/api/tasks/" + id + "/cancel", "");
 
             assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);
             assertThat(cancelled.json().get("status").asString()).isEqualTo("running");
             assertThat(cancelled.json().get("cancelRequestedAt").isNull()).isFalse();
-            JsonNode task = a.api().awaitEnd(id);
+            JsonNode task = other.api().awaitEnd(id);
             assertThat(task.get("status").asString()).isEqualTo("cancelled");
-            assertThat(agentB.interrupted).contains("cancel me from elsewhere");
-            assertThat(types(a, id).getLast()).isEqualTo("stopped");
-            assertThat(a.api().post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(409);
+            assertThat(running.interrupted).contains("cancel me from elsewhere");
+            assertThat(types(other, id).getLast()).isEqualTo("stopped");
+            assertThat(other.api().post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(409);
         }
     }
 
@@ -151,6 +164,7 @@ class TaskQueueIT {
             agent.awaitWaiting("holds the only slot");
             String queued = a.submit("waits for a slot");
             assertThat(a.api().get("/api/tasks/" + queued).json().get("status").asString()).isEqualTo("queued");
+            String later = a.submit("queued after it");
 
             Api.Reply cancelled = a.api().post("/api/tasks/" + queued + "/cancel", "");
 
@@ -159,8 +173,10 @@ class TaskQueueIT {
             assertThat(cancelled.json().get("detail").asString()).isEqualTo("cancelled while queued");
             agent.open();
             assertThat(a.api().awaitEnd(running).get("status").asString()).isEqualTo("answered");
-            Thread.sleep(500); // the freed slot claims nothing: the cancelled task is not queued any more
+            // the freed slot claims the oldest queued task: the later one, as the cancelled one is not queued any more
+            assertThat(a.api().awaitEnd(later).get("status").asString()).isEqualTo("answered");
             assertThat(agent.runs("waits for a slot")).isZero();
+            assertThat(a.api().get("/api/tasks/" + queued).json().get("status").asString()).isEqualTo("cancelled");
         }
     }
 
@@ -171,30 +187,45 @@ class TaskQueueIT {
         HeldAgent agentB = new HeldAgent().hold();
         try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.max-running=3");
                 Replica b = replica(schema, "node-b", agentB, "--casebook.tasks.max-running=3")) {
+            // six tasks fill both replicas (three slots each); which replica runs which is theirs to decide
             List<String> ids = new ArrayList<>();
+            List<String> fills = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
+                fills.add("fills a " + i);
                 ids.add(a.submit("fills a " + i));
+                fills.add("fills b " + i);
                 ids.add(b.submit("fills b " + i));
             }
-            for (int i = 0; i < 3; i++) {
-                agentA.awaitWaiting("fills a " + i);
-                agentB.awaitWaiting("fills b " + i);
-            }
+            awaitWaitingOnBoth(agentA, agentB, "fills ");
             for (int i = 0; i < 40; i++) {
                 ids.add((i % 2 == 0 ? a : b).submit("queued " + i));
             }
+            // the fills end: both replicas claim from the queue at once, until the queued tasks they hold fill them
+            fills.forEach(text -> {
+                agentA.release(text);
+                agentB.release(text);
+            });
+            Set<String> onA = agentA.awaitWaiting(3, "queued ");
+            Set<String> onB = agentB.awaitWaiting(3, "queued ");
+            assertThat(onA).as("each runs on one replica only").doesNotContainAnyElementsOf(onB);
             agentA.open();
             agentB.open();
             for (String id : ids) {
                 assertThat(a.api().awaitEnd(id).get("status").asString()).isEqualTo("answered");
             }
+            int ranOnA = 0;
             int ranOnB = 0;
             for (int i = 0; i < 40; i++) {
                 String text = "queued " + i;
                 assertThat(agentA.runs(text) + agentB.runs(text)).as(text).isEqualTo(1);
+                ranOnA += agentA.runs(text);
                 ranOnB += agentB.runs(text);
             }
-            assertThat(ranOnB).isBetween(1, 39); // both replicas claimed from the queue
+            for (String text : fills) {
+                assertThat(agentA.runs(text) + agentB.runs(text)).as(text).isEqualTo(1);
+            }
+            assertThat(ranOnA).as("replica a claimed from the queue").isPositive();
+            assertThat(ranOnB).as("replica b claimed from the queue").isPositive();
         }
     }
 
@@ -233,7 +264,8 @@ class TaskQueueIT {
             jdbc(a).update("UPDATE tasks SET runner = 'node-b', attempt = attempt + 1 WHERE id = ?", id);
 
             await(() -> agent.interrupted.contains("taken over"));
-            Thread.sleep(300); // the run ends: whatever it would still write comes now
+            TaskRunner runner = a.bean(TaskRunner.class);
+            await(() -> !runner.runningIds().contains(id)); // the run ended: whatever it would still write is written
 
             JsonNode task = a.api().get("/api/tasks/" + id).json();
             assertThat(task.get("status").asString()).isEqualTo("running");
@@ -248,20 +280,21 @@ class TaskQueueIT {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("queuestop");
         HeldAgent agentA = new HeldAgent().hold();
         HeldAgent agentB = new HeldAgent();
-        try (Replica b = replica(schema, "node-b", agentB)) {
-            String id;
-            try (Replica a = replica(schema, "node-a", agentA)) {
-                id = a.submit("moves when its server stops");
-                agentA.awaitWaiting("moves when its server stops");
-                assertThat(runner(a, id)).isEqualTo("node-a");
+        // node-a alone takes the task; node-b starts once it runs there, then node-a stops
+        try (Replica a = replica(schema, "node-a", agentA)) {
+            String id = a.submit("moves when its server stops");
+            agentA.awaitWaiting("moves when its server stops");
+            assertThat(runner(a, id)).isEqualTo("node-a");
+            try (Replica b = replica(schema, "node-b", agentB)) {
+                a.close();
+                JsonNode task = b.api().awaitEnd(id);
+                assertThat(task.get("status").asString()).isEqualTo("answered");
+                assertThat(task.get("attempt").asInt()).isEqualTo(2);
+                assertThat(agentA.interrupted).contains("moves when its server stops");
+                assertThat(agentB.runs("moves when its server stops")).isEqualTo(1);
+                assertThat(step(b, id, "restarted").get("reason").asString()).isEqualTo("server_stopped");
+                assertThat(runner(b, id)).isEqualTo("node-b");
             }
-            JsonNode task = b.api().awaitEnd(id);
-            assertThat(task.get("status").asString()).isEqualTo("answered");
-            assertThat(task.get("attempt").asInt()).isEqualTo(2);
-            assertThat(agentA.interrupted).contains("moves when its server stops");
-            assertThat(agentB.runs("moves when its server stops")).isEqualTo(1);
-            assertThat(step(b, id, "restarted").get("reason").asString()).isEqualTo("server_stopped");
-            assertThat(runner(b, id)).isEqualTo("node-b");
         }
     }
 
@@ -296,11 +329,17 @@ class TaskQueueIT {
         throw new AssertionError("task " + id + " has no step " + type);
     }
 
+    /** Waits until both replicas are full: three tasks whose text starts with {@code prefix} wait on each. */
+    static void awaitWaitingOnBoth(HeldAgent agentA, HeldAgent agentB, String prefix) throws InterruptedException {
+        await(() -> agentA.waiting.stream().filter(t -> t.startsWith(prefix)).count()
+                + agentB.waiting.stream().filter(t -> t.startsWith(prefix)).count() == 6);
+    }
+
     static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + HeldAgent.DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
+                throw new AssertionError("condition not met within " + HeldAgent.DEADLINE.toSeconds() + " s");
             }
             Thread.sleep(20);
         }
