@@ -502,7 +502,7 @@ public abstract class CaseStoreContractIT {
                 writer.get(120, TimeUnit.SECONDS);
             }
             writing.set(false);
-            reader.get(30, TimeUnit.SECONDS);
+            reader.get(120, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }

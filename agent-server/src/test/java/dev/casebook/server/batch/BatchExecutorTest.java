@@ -119,7 +119,7 @@ class BatchExecutorTest {
             recorded.put(seq, self.recordDone(seq));
         });
         Thread thread = Thread.ofVirtual().start(run);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(120, TimeUnit.SECONDS)).isTrue();
 
         long renewing = System.nanoTime();
         // this instance did not renew in time: another one took item 0 back and runs it now
@@ -128,7 +128,7 @@ class BatchExecutorTest {
         assertThat(held).doesNotContain(0);
         assertThat(run.interruptLost(held, renewing)).containsExactly(0);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!recorded.containsKey(0) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -137,7 +137,7 @@ class BatchExecutorTest {
                 .containsEntry("STATUS", "running").containsEntry("CLAIMED_BY", "other");
 
         jdbc.update("UPDATE items SET status = 'done', claimed_by = NULL WHERE run_id = 'r' AND seq = 0"); // the other's
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+        thread.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
 
@@ -158,11 +158,11 @@ class BatchExecutorTest {
             recorded.put(seq, self.recordDone(seq));
         });
         Thread thread = Thread.ofVirtual().start(run);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(120, TimeUnit.SECONDS)).isTrue();
 
         assertThat(run.interruptLost(Set.of(), renewing)).isEmpty();
         release.countDown();
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+        thread.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(recorded).containsEntry(0, true);
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
@@ -184,7 +184,7 @@ class BatchExecutorTest {
             }
         });
         Thread thread = Thread.ofVirtual().start(run);
-        assertThat(recordedDone.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(recordedDone.await(120, TimeUnit.SECONDS)).isTrue();
 
         long renewing = System.nanoTime();
         Set<Integer> held = tables.renew("r", "here", run.working(), Instant.now());
@@ -192,7 +192,7 @@ class BatchExecutorTest {
         assertThat(run.interruptLost(held, renewing)).as("not taken back by anyone: it recorded").isEmpty();
 
         release.countDown();
-        thread.join(TimeUnit.SECONDS.toMillis(10));
+        thread.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(interrupted).containsEntry(0, false);
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
@@ -210,7 +210,7 @@ class BatchExecutorTest {
         });
         jdbc.execute("ALTER TABLE items ALTER COLUMN epoch SET NOT NULL");
         Thread thread = Thread.ofVirtual().start(run);
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        thread.join(TimeUnit.SECONDS.toMillis(120));
 
         assertThat(thread.isAlive()).isFalse();
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
@@ -246,8 +246,8 @@ class BatchExecutorTest {
             self.recordDone(seq);
         });
         Thread thread = Thread.ofVirtual().start(run);
-        assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        assertThat(secondStarted.await(120, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (run.working().contains(0) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -260,7 +260,7 @@ class BatchExecutorTest {
         // a lease later, as of that renewal: only the claim nothing worked had run out
         assertThat(tables.releaseExpired(renewal)).isEqualTo(1);
         release.countDown();
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        thread.join(TimeUnit.SECONDS.toMillis(120));
 
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
         assertThat(attempts).containsEntry(0, 2).containsEntry(1, 1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -124,17 +125,18 @@ class MemoryGuardIT {
         Path data = dir.resolve("octopuses.jsonl");
         Files.writeString(data, "{\"id\": \"o7\", \"question\": \"%s\", \"answers\": [\"56\"]}\n".formatted(question));
         LLM.when(Match.interaction("plan").and(task(question))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 56\"}"));
-        // the first verdict takes long: the run is cancelled after the agent answered (and wrote its case), before
+        // the first verdict is held: the run is cancelled after the agent answered (and wrote its case), before
         // the item was recorded; after the resume the judge answers at once
         String verdict = "{\"rationale\": \"same\", \"judgement\": \"correct\"}";
+        Gate firstVerdict = new Gate();
         LLM.when(Match.interaction("judge").and(Match.anyMessageContains("(rerun)")))
-                .reply(Reply.text(verdict).after(Duration.ofSeconds(30)), Reply.text(verdict));
+                .reply(Reply.text(verdict).heldBy(firstVerdict), Reply.text(verdict));
 
         Http.Reply created = http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", "
                 .formatted(data) + "\"scorers\": [\"judge\"], \"concurrency\": 1}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (LLM.requests(Match.interaction("judge").and(Match.anyMessageContains("(rerun)"))).isEmpty()
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -143,12 +145,14 @@ class MemoryGuardIT {
         assertThat(http.get("/api/cases/" + seededId).json().get("uses").asInt()).as("counted when the case was written")
                 .isEqualTo(1);
         Http.Reply resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
-        for (int attempt = 0; resumed.status() == 409 && attempt < 100; attempt++) { // still stopping
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (resumed.status() == 409 && System.nanoTime() < deadline) { // still stopping
             Thread.sleep(50);
             resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
         }
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
-        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        firstVerdict.open(); // the cancelled run stopped: its judge call is gone, whatever it would get now
+        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!http.get("/api/evaluations/runs/" + id).json().get("status").asString().equals("completed")
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -177,8 +177,8 @@ class RunModelsIT {
                     .formatted(dataset("restart", 3)));
             profiled = create(http, "{\"dataset\": \"%s\", \"concurrency\": 1, \"scorers\": [\"squad\"], \"models\": {\"planner\": \"second\"}}"
                     .formatted(dataset("gone", 3)));
-            assertThat(LLM.awaitRequests(1, Duration.ofSeconds(30))).isTrue();
-            assertThat(SECOND.awaitRequests(1, Duration.ofSeconds(30))).isTrue();
+            assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
+            assertThat(SECOND.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
         }
         List<LlmRequest> before = requests(LLM, "plan", "restart");
         LLM.reset();

@@ -109,7 +109,7 @@ class RunsApiIT {
                 """.formatted(dataset()));
         java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
         var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> sse("/api/evaluations/runs/" + id + "/events", first));
-        assertThat(first.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(first.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         agent.open();
         List<String> events = stream.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
@@ -205,7 +205,7 @@ class RunsApiIT {
     }
 
     private JsonNode awaitDone(String id, int done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http().get("/api/evaluations/runs/" + id).json();
             if (run.get("done").asInt() == done) {
@@ -224,7 +224,7 @@ class RunsApiIT {
                 {"dataset": "%s", "concurrency": 2, "scorers": ["squad"], "groups": ["rock"]}
                 """.formatted(dataset()));
         agent.release(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (http().get("/api/evaluations/runs/" + id).json().get("done").asInt() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -392,7 +392,7 @@ class RunsApiIT {
     }
 
     private JsonNode awaitRunning(String id, int running) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http().get("/api/evaluations/runs/" + id).json();
             if (run.get("running").asInt() == running) {

@@ -124,10 +124,10 @@ class LlmClientTest {
                 thrown.set(t);
             }
         });
-        assertThat(llm.awaitRequests(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(llm.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
 
         caller.interrupt();
-        caller.join(Duration.ofSeconds(10));
+        caller.join(Duration.ofSeconds(120));
 
         assertThat(caller.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);

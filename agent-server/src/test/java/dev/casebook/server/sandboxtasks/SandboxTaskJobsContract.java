@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -515,10 +516,11 @@ abstract class SandboxTaskJobsContract {
 
     @Test
     void a_cancelled_job_stops_and_can_be_resumed() throws Exception {
+        Gate generation = new Gate(); // held until the job was cancelled
         LLM.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: slow domain")))
-                .reply(Reply.text(json(sumTask("[slow]"))).after(Duration.ofSeconds(30)));
+                .reply(Reply.text(json(sumTask("[slow]"))).heldBy(generation));
         String id = api().createJob("{\"domain\": \"slow domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
-        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(30))).isTrue();
+        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
 
         JobApi.Response cancelled = api().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
         assertThat(cancelled.status()).isEqualTo(200);
@@ -529,6 +531,7 @@ abstract class SandboxTaskJobsContract {
                 + " queued or running jobs can be cancelled");
         assertThat(api().job(id).get("tasks").get("generated").asInt()).as("the interrupted generation is not recorded")
                 .isZero();
+        generation.open();
 
         LLM.reset();
         scripts.generator("slow domain", request -> sumTask("[slow]"));

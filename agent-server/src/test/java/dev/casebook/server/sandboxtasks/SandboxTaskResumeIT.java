@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -87,8 +88,9 @@ class SandboxTaskResumeIT {
         AtomicInteger plans = new AtomicInteger();
         String plan = "{\"subtasks\": [\"Write sum.txt\"]}";
         // the second rollout's plan is held, so the server stops while that rollout runs
+        Gate secondPlan = new Gate();
         LLM.when(Match.interaction("plan")).reply(Reply.dynamic(r -> plans.incrementAndGet() == 2
-                ? Reply.text(plan).after(Duration.ofSeconds(90)) : Reply.text(plan)));
+                ? Reply.text(plan).heldBy(secondPlan) : Reply.text(plan)));
         LLM.when(Match.interaction("execute").and(Match.afterToolResult().negate())).reply(Reply.toolCall(
                 "execute_code", Scripts.json(Map.of("language", "python",
                         "code", "open('sum.txt', 'w').write('12')"))));
@@ -105,6 +107,7 @@ class SandboxTaskResumeIT {
             firstTask = call(server, "GET", "/api/synthesis/sandbox-tasks/" + id + "/results", null)
                     .get("rolloutResults").get(0).get("taskId").asString();
         }
+        secondPlan.open(); // its server stopped: the call it was waiting for is gone
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
             assertThat(count(s, "SELECT COUNT(*) FROM sandbox_task_items WHERE status = 'running'"))
                     .as("the stopped server gave its claim back").isZero();

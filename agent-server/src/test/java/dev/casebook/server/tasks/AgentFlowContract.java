@@ -525,7 +525,7 @@ abstract class AgentFlowContract {
         LLM.when(Match.interaction("plan").and(task(marker))).reply(Reply.hang());
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
-        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(20))).isTrue();
+        assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
         Api.Reply cancelled = api().post("/api/tasks/" + id + "/cancel", "");
 
         assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);

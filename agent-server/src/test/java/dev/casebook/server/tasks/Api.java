@@ -53,7 +53,7 @@ record Api(int port, String key) {
 
     /** Polls a task until it has ended. */
     JsonNode awaitEnd(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode task = get("/api/tasks/" + id).json();
             String status = task.get("status").asString();
@@ -67,6 +67,6 @@ record Api(int port, String key) {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("task " + id + " did not end within 30 s");
+        throw new AssertionError("task " + id + " did not end within 120 s");
     }
 }
