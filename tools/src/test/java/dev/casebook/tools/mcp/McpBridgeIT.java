@@ -119,6 +119,7 @@ class McpBridgeIT {
             CompletableFuture<ToolResult> longCall = CompletableFuture.supplyAsync(() -> call(toolbox,
                     "everything__trigger-long-running-operation", "{\"duration\": 15, \"steps\": 5}"));
             ProcessHandle server = awaitServerProcess();
+            awaitToolCallInFlight();
 
             server.destroyForcibly();
             ToolResult crashed = longCall.get(60, TimeUnit.SECONDS);
@@ -184,12 +185,33 @@ class McpBridgeIT {
                     .filter(p -> p.info().command().orElse("").endsWith("node"))
                     .findFirst();
             if (found.isPresent()) {
-                Thread.sleep(1500); // let the long-running call reach the server
                 return found.get();
             }
             Thread.sleep(100);
         }
         throw new AssertionError("the MCP server process was not found");
+    }
+
+    /**
+     * Waits until a thread of this test waits in the MCP client's {@code executeTool} for the server's answer: the
+     * request was sent, the call is in flight.
+     */
+    private static void awaitToolCallInFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (var thread : Thread.getAllStackTraces().entrySet()) {
+                Thread.State state = thread.getKey().getState();
+                List<StackTraceElement> frames = List.of(thread.getValue());
+                if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                        && frames.stream().anyMatch(f -> f.getClassName().startsWith("dev.langchain4j.mcp")
+                                && f.getMethodName().equals("executeTool"))
+                        && frames.stream().anyMatch(f -> f.getClassName().startsWith(McpBridgeIT.class.getName()))) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no thread of the test waits in the MCP client for a tool's answer");
     }
 
     private static Process startHttpServer(String transport, int port) throws Exception {

@@ -420,7 +420,7 @@ class LearnedPolicyIT {
     }
 
     private void awaitCheckpoint() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!Files.exists(checkpoints.resolve(Checkpoint.HEADER)) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
