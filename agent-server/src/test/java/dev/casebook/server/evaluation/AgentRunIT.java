@@ -46,7 +46,7 @@ class AgentRunIT {
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
         registry.add("casebook.models.planner.api-key", () -> "test-key");
-        registry.add("casebook.models.planner.timeout", () -> "5s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "1");
         registry.add("casebook.models.judge.model", () -> "scripted-judge");
     }

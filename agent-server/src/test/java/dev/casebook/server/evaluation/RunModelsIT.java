@@ -51,7 +51,7 @@ class RunModelsIT {
         return Map.of("casebook.models.planner.base-url", LLM.baseUrl(),
                 "casebook.models.planner.model", "scripted-planner",
                 "casebook.models.planner.api-key", "planner-key",
-                "casebook.models.planner.timeout", "10s",
+                "casebook.models.planner.timeout", "60s",
                 "casebook.models.judge.model", "scripted-judge",
                 "casebook.models.profiles.second.base-url", SECOND.baseUrl(),
                 "casebook.models.profiles.second.model", "profile-model",

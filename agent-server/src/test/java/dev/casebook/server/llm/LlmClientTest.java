@@ -69,7 +69,8 @@ class LlmClientTest {
     void retries_server_errors_and_time_outs() throws Exception {
         llm.when(Match.any()).reply(Reply.serverError(), Reply.hang(), Reply.status(503, "busy"), Reply.text("ok"));
 
-        LlmReply reply = client(3, Duration.ofMillis(300)).chat(call("plan", Duration.ofSeconds(20)));
+        // each attempt may take 3 s: only the hanging one runs out of it, even on a loaded machine
+        LlmReply reply = client(3, Duration.ofSeconds(3)).chat(call("plan", Duration.ofSeconds(60)));
 
         assertThat(reply.text()).isEqualTo("ok");
         assertThat(reply.attempts()).isEqualTo(4);

@@ -61,12 +61,12 @@ abstract class SandboxTaskJobsContract {
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
         registry.add("casebook.models.planner.api-key", () -> "test-key");
-        registry.add("casebook.models.planner.timeout", () -> "10s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "1");
         registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
         registry.add("casebook.models.executor.model", () -> "scripted-executor");
         registry.add("casebook.models.judge.model", () -> "scripted-judge");
-        registry.add("casebook.sandbox-tasks.validator-time", () -> "10s");
+        registry.add("casebook.sandbox-tasks.validator-time", () -> "60s"); // a loaded machine starts Python slowly
         // the tests' statements differ in their marker only: only a task's own rollouts are near-duplicates
         registry.add("casebook.memory.duplicate-threshold", () -> "0.999");
     }

@@ -55,7 +55,7 @@ class DreamResumeIT {
                 "--casebook.security.api-keys[0].tenant=sleeper",
                 "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY),
                 "--casebook.models.planner.base-url=" + LLM.baseUrl(), "--casebook.models.planner.model=scripted",
-                "--casebook.models.planner.timeout=5s", "--casebook.models.planner.max-retries=0");
+                "--casebook.models.planner.timeout=60s", "--casebook.models.planner.max-retries=0");
     }
 
     static DreamApi api(ConfigurableApplicationContext context) {

@@ -61,7 +61,7 @@ abstract class DreamsContext {
         registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
-        registry.add("casebook.models.planner.timeout", () -> "5s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "0");
         registry.add("casebook.models.experience.model", () -> "scripted-world-model");
     }

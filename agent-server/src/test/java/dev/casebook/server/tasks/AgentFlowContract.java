@@ -54,7 +54,7 @@ abstract class AgentFlowContract {
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
         registry.add("casebook.models.planner.api-key", () -> "test-key");
-        registry.add("casebook.models.planner.timeout", () -> "5s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "2");
         registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
         registry.add("casebook.models.executor.model", () -> "scripted-executor");

@@ -44,7 +44,7 @@ abstract class ModelRepliesFlowContract {
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "reasoning-planner");
-        registry.add("casebook.models.planner.timeout", () -> "10s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "1");
         registry.add("casebook.models.planner.initial-backoff", () -> "20ms");
     }

@@ -63,7 +63,7 @@ class ModelServersConformanceIT {
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "conformance-model");
-        registry.add("casebook.models.planner.timeout", () -> "10s");
+        registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.models.planner.max-retries", () -> "0");
     }
 

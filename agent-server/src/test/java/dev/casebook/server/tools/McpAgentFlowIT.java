@@ -140,7 +140,7 @@ class McpAgentFlowIT {
 
         String id = create("{\"text\":\"" + marker + ": run it\",\"memoryMode\":\"off\"}");
         assertThat(LLM.awaitRequests(2, Duration.ofSeconds(120))).isTrue();
-        Thread.sleep(1500); // the tool call reaches the server
+        awaitStep(id, "tool_called"); // the call goes to the server now (were it not sent yet, it would meet the crash)
         ProcessHandle server = ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("server-everything"))
                 .filter(p -> p.info().command().orElse("").endsWith("node"))
@@ -193,6 +193,19 @@ class McpAgentFlowIT {
             }
         }
         throw new AssertionError("task " + id + " did not end within 180 s");
+    }
+
+    private void awaitStep(String id, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode step : JSON.readTree(send(request(KEY, "/api/tasks/" + id + "/steps").GET()).body())) {
+                if (step.get("type").asString().equals(type)) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("task " + id + " has no step " + type + " after 120 s");
     }
 
     private JsonNode step(String id, String type) {
