@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.testkit.llm.LlmRequest;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -66,6 +67,12 @@ class RunModelsIT {
 
     static void script(ScriptedLlmServer server, Duration latency) {
         server.when(Match.interaction("plan")).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}").after(latency));
+        server.when(Match.interaction("judge")).reply(Reply.text("{\"rationale\": \"same\", \"judgement\": \"correct\"}"));
+    }
+
+    /** Plans held until {@code gate} opens: the runs are still running when their server stops. */
+    static void script(ScriptedLlmServer server, Gate gate) {
+        server.when(Match.interaction("plan")).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}").heldBy(gate));
         server.when(Match.interaction("judge")).reply(Reply.text("{\"rationale\": \"same\", \"judgement\": \"correct\"}"));
     }
 
@@ -167,8 +174,9 @@ class RunModelsIT {
         String db = "jdbc:h2:file:./target/run-models-" + UUID.randomUUID() + "/db";
         LLM.reset();
         SECOND.reset();
-        script(LLM, Duration.ofSeconds(2));
-        script(SECOND, Duration.ofSeconds(2));
+        Gate plans = new Gate();
+        script(LLM, plans);
+        script(SECOND, plans);
         String stored;
         String profiled;
         try (ConfigurableApplicationContext first = server(db, true)) {
@@ -180,6 +188,7 @@ class RunModelsIT {
             assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
             assertThat(SECOND.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
         }
+        plans.open(); // their server stopped: the calls waiting for these are gone
         List<LlmRequest> before = requests(LLM, "plan", "restart");
         LLM.reset();
         SECOND.reset();
