@@ -119,7 +119,7 @@ class AgentRunIT {
     }
 
     private static JsonNode await(Http http, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http.get("/api/evaluations/runs/" + id).json();
             if (!run.get("status").asString().equals("running") && !run.get("status").asString().equals("queued")) {

@@ -70,7 +70,7 @@ class DatasetAccessIT {
     static JsonNode completed(Http http, Http.Reply created) throws InterruptedException {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http.get("/api/evaluations/runs/" + id).json();
             if (run.get("status").asString().equals("completed")) {

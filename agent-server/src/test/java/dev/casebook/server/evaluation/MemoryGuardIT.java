@@ -145,7 +145,7 @@ class MemoryGuardIT {
         assertThat(http.get("/api/cases/" + seededId).json().get("uses").asInt()).as("counted when the case was written")
                 .isEqualTo(1);
         Http.Reply resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
-        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (resumed.status() == 409 && System.nanoTime() < deadline) { // still stopping
             Thread.sleep(50);
             resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");

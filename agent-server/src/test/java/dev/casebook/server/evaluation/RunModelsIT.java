@@ -233,7 +233,7 @@ class RunModelsIT {
     }
 
     static JsonNode await(Http http, String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http.get("/api/evaluations/runs/" + id).json();
             if (run.get("status").asString().equals(status)) {

@@ -72,7 +72,7 @@ class RunResumeIT {
     }
 
     static JsonNode await(Http http, String id, java.util.function.Predicate<JsonNode> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http.get("/api/evaluations/runs/" + id).json();
             if (condition.test(run)) {
@@ -186,7 +186,7 @@ class RunResumeIT {
                 }
                 String question = "Question " + taken + "?";
                 assertThat(calls(a)).isEqualTo(4);
-                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
                 while (calls(a) < 5 && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }

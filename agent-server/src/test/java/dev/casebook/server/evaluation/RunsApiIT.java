@@ -85,7 +85,7 @@ class RunsApiIT {
     }
 
     JsonNode awaitStatus(String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = http().get("/api/evaluations/runs/" + id).json();
             if (run.get("status").asString().equals(status)) {
@@ -111,7 +111,7 @@ class RunsApiIT {
         var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> sse("/api/evaluations/runs/" + id + "/events", first));
         assertThat(first.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         agent.open();
-        List<String> events = stream.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> events = stream.get(180, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(events.getFirst()).startsWith("progress:").contains("\"done\":0", "\"total\":10");
         assertThat(events).last().asString().isEqualTo("end:{\"status\":\"completed\"}");

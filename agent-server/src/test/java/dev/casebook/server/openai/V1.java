@@ -95,7 +95,7 @@ record V1(int port, String key) {
 
     /** Polls a task until it has ended (60 s at most). */
     JsonNode awaitEnd(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode task = get("/api/tasks/" + id).json();
             String status = task.path("status").asString();
@@ -109,6 +109,6 @@ record V1(int port, String key) {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("task " + id + " did not end within 60 s");
+        throw new AssertionError("task " + id + " did not end within 180 s");
     }
 }

@@ -63,7 +63,7 @@ record DreamApi(int port, String key) {
     }
 
     JsonNode await(String path, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode node = get(path).json();
             if (condition.test(node)) {
@@ -76,7 +76,7 @@ record DreamApi(int port, String key) {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError(path + " did not get there within 90 s: " + get(path).body());
+        throw new AssertionError(path + " did not get there within 180 s: " + get(path).body());
     }
 
     /** The events of a server-sent event stream as {@code name:data}, up to and with {@code end}. */
