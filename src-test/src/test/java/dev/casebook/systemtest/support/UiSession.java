@@ -21,29 +21,46 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * After each test the console errors it caused (and only those) must be none; a test that provokes one on purpose
  * names it with {@link #expectConsoleErrors(String...)}.
+ *
+ * <p>Classes that need nothing but the default configuration share one server ({@link #sharedServer()}): starting
+ * a server is most of a browser test's time. Such a class must not assume the server is fresh (others may have
+ * created tasks or cases on it before); each still gets its own browser.
  */
 public final class UiSession implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
+    /** The servers shared by classes of this JVM, by name; stopped when the JVM exits. */
+    private static final java.util.Map<String, ServerProcess> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String name;
     private final Consumer<ServerProcess.Builder> configure;
+    private final boolean shared;
     private ServerProcess server;
     private Browser browser;
     private final List<String> expected = new ArrayList<>();
     /** Console errors already checked by an earlier test (the browser's list only grows). */
     private int checked;
 
-    private UiSession(String name, Consumer<ServerProcess.Builder> configure) {
+    private UiSession(String name, Consumer<ServerProcess.Builder> configure, boolean shared) {
         this.name = name;
         this.configure = configure;
+        this.shared = shared;
     }
 
-    /** A server with the default (embedded) configuration. */
+    /** A server of its own with the default (embedded) configuration. */
     public static UiSession server(String name) {
-        return new UiSession(name, builder -> { });
+        return new UiSession(name, builder -> { }, false);
     }
 
     /** A server configured by {@code configure} when the class starts (so it may read other static fields then). */
     public static UiSession server(String name, Consumer<ServerProcess.Builder> configure) {
-        return new UiSession(name, configure);
+        return new UiSession(name, configure, false);
+    }
+
+    /**
+     * The server with the default (embedded) configuration that every class asking for it shares: started by the
+     * first, stopped when the test JVM exits.
+     */
+    public static UiSession sharedServer() {
+        return new UiSession("ui-shared", builder -> { }, true);
     }
 
     public ServerProcess server() {
@@ -69,9 +86,14 @@ public final class UiSession implements BeforeAllCallback, AfterAllCallback, Aft
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        ServerProcess.Builder builder = ServerProcess.builder(name);
-        configure.accept(builder);
-        server = builder.start();
+        if (shared) {
+            server = SHARED.computeIfAbsent(name, n -> ServerProcess.builder(n).start()); // killed at JVM exit
+            assertThat(server.isAlive()).as("the shared server %s is running", name).isTrue();
+        } else {
+            ServerProcess.Builder builder = ServerProcess.builder(name);
+            configure.accept(builder);
+            server = builder.start();
+        }
         browser = Browser.start();
     }
 
@@ -95,7 +117,7 @@ public final class UiSession implements BeforeAllCallback, AfterAllCallback, Aft
                 browser.close();
             }
         } finally {
-            if (server != null) {
+            if (server != null && !shared) {
                 server.close();
             }
         }

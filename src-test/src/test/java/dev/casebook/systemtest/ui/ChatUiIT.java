@@ -18,7 +18,7 @@ import org.openqa.selenium.Keys;
 /** The chat page: conversations kept in the browser, the composer, the layout at phone width. */
 class ChatUiIT {
     @RegisterExtension
-    static final UiSession ui = UiSession.server("ui-chat");
+    static final UiSession ui = UiSession.sharedServer();
     private final ServerProcess server = ui.server();
     private final Browser browser = ui.browser();
 

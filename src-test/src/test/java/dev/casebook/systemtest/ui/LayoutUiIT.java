@@ -18,7 +18,7 @@ class LayoutUiIT {
             {"chat", "#chat-input"}, {"memory", ".memory h1"}, {"evaluations", ".evaluations h1"},
             {"synthesis", ".synthesis h1"}, {"settings", ".settings h1"}};
     @RegisterExtension
-    static final UiSession ui = UiSession.server("ui-layout");
+    static final UiSession ui = UiSession.sharedServer();
     private final ServerProcess server = ui.server();
     private final Browser browser = ui.browser();
 

@@ -16,7 +16,7 @@ import org.openqa.selenium.By;
 class SettingsUiIT {
     private static final String KEY = "cbk_live_0123456789abcdefSECRET";
     @RegisterExtension
-    static final UiSession ui = UiSession.server("ui-settings");
+    static final UiSession ui = UiSession.sharedServer();
     private final ServerProcess server = ui.server();
     private final Browser browser = ui.browser();
 

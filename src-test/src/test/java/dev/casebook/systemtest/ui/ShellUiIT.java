@@ -15,7 +15,7 @@ import org.openqa.selenium.WebElement;
 /** The UI's shell, served by the real server: routing, keyboard navigation, sanitised Markdown, errors in words. */
 class ShellUiIT {
     @RegisterExtension
-    static final UiSession ui = UiSession.server("ui-shell");
+    static final UiSession ui = UiSession.sharedServer();
     private final ServerProcess server = ui.server();
     private final Browser browser = ui.browser();
 
