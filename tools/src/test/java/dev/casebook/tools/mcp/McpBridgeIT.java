@@ -179,7 +179,8 @@ class McpBridgeIT {
     }
 
     private static ProcessHandle awaitServerProcess() throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
             var found = ProcessHandle.current().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("server-everything"))
                     .filter(p -> p.info().command().orElse("").endsWith("node"))
