@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 
 /**
  * The models people run, seen in the browser against the built server: the Settings page shows each role's effective
@@ -62,12 +61,13 @@ class ModelsUiIT {
                 "model", "qwen3-reasoning (inherited from the planner)");
         // the start-up probe runs in the background; the page shows what it found once it is done
         String planner = "details.model-details[data-role=planner]";
-        browser.await(d -> {
+        browser.timeout(java.time.Duration.ofSeconds(180)).await(d -> {
             d.navigate().refresh();
             browser.click(planner + " > summary");
             String shown = browser.withText(planner, "structured-output");
             return shown.contains("json_object") && shown.contains("refused: HTTP 400");
         });
+        browser.timeout(Browser.DEFAULT_TIMEOUT);
         browser.screenshot("settings-models");
     }
 
