@@ -12,7 +12,6 @@ import dev.casebook.testkit.llm.ServerShape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
 /**
