@@ -193,7 +193,7 @@ class FirstUseUiIT {
         browser.open(server.baseUrl() + "/#/evaluations");
 
         String row = ".runs-table tr[data-run-id='" + run.get("id").asText() + "']";
-        assertThat(browser.withText(row, "planets/test").getText()).contains("planets/test");
+        assertThat(browser.withText(row, "planets/test")).contains("planets/test");
     }
 
     @Test
@@ -224,7 +224,7 @@ class FirstUseUiIT {
         assertThat(text(".job-results .isolation")).startsWith("Sandbox isolation: ")
                 .contains(view.get("isolation").asText().toLowerCase().replace('_', ' ')).doesNotContain("unknown");
         assertThat(text(".difficulty-rounds tr.difficulty-round")).contains("2", "1 of 1");
-        assertThat(browser.all(".difficulty-rounds tr.difficulty-round td").stream().map(c -> c.getText()).toList())
+        assertThat(browser.texts(".difficulty-rounds tr.difficulty-round td"))
                 .endsWith("2", "1 of 1", "1 of 1");
         browser.screenshot("first-use-sandbox-rounds");
     }

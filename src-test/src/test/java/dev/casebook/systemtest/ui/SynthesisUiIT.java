@@ -96,11 +96,11 @@ class SynthesisUiIT {
     void the_experience_models_fidelity_is_measured_from_the_page() {
         openPage();
         browser.withText(".fidelity", "Not measured yet");
-        browser.driver().findElement(By.cssSelector(".fidelity button")).click();
+        browser.click(".fidelity button");
 
-        WebElement report = browser.visible(".fidelity .fidelity-report");
-        assertThat(report.getDomAttribute("data-selectable")).isEqualTo("true");
-        assertThat(report.getText()).contains("Reward agreement", "over 0 episodes (minimum 80.0 %)",
+        String report = ".fidelity .fidelity-report";
+        assertThat(browser.attribute(report, "data-selectable")).isEqualTo("true");
+        assertThat(browser.text(report)).contains("Reward agreement", "over 0 episodes (minimum 80.0 %)",
                 "Synthetic cases", "selectable");
         browser.screenshot("synthesis-fidelity");
     }
