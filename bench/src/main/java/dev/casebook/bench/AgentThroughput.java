@@ -3,7 +3,7 @@ package dev.casebook.bench;
 import dev.casebook.server.agent.AgentSettings;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.CasebookAgent;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.llm.ModelSettings;

@@ -4,7 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.ApiKeys;

@@ -25,7 +25,11 @@ public record Case(
         int uses,
         int successes,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String bank) {
+
+    /** The bank a case belongs to unless said otherwise. */
+    public static final String DEFAULT_BANK = "default";
 
     public Case {
         Objects.requireNonNull(id, "id");
@@ -45,6 +49,14 @@ public record Case(
         }
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        bank = bank == null || bank.isBlank() ? DEFAULT_BANK : bank;
+    }
+
+    /** A case of the {@link #DEFAULT_BANK default bank}. */
+    public Case(UUID id, String tenant, String task, String plan, String answer, double reward, CaseLabel label,
+            CaseSource source, String origin, int uses, int successes, Instant createdAt, Instant updatedAt) {
+        this(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt, updatedAt,
+                DEFAULT_BANK);
     }
 
     /** A fresh case with no uses, created now, labelled from its reward (positive when reward >= 0.5). */
@@ -56,22 +68,32 @@ public record Case(
 
     public Case withOrigin(String origin) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt);
+                updatedAt, bank);
     }
 
     public Case withLabel(CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now());
+                Instant.now(), bank);
     }
 
     public Case withOutcome(String plan, String answer, double reward, CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now());
+                Instant.now(), bank);
     }
 
     public Case withCounts(int uses, int successes) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now());
+                Instant.now(), bank);
+    }
+
+    public Case withBank(String bank) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                updatedAt, bank);
+    }
+
+    public Case withUpdatedAt(Instant updatedAt) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                updatedAt, bank);
     }
 
     private static String requireText(String value, String name) {

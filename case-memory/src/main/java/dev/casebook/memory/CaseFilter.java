@@ -12,9 +12,10 @@ import java.util.Set;
  * @param excludeOrigins cases whose origin is in this set are invisible (leave-one-task-out in evaluations)
  * @param excludeTasks   cases whose task text has one of these {@link TaskKey keys} are invisible, whatever their
  *                       origin (leave-one-task-out: identical text written by a normal task, imported, another dataset)
+ * @param banks          visible banks; empty means all banks of the tenant
  */
 public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> labels, Set<String> excludeOrigins,
-                         Set<TaskKey> excludeTasks) {
+                         Set<TaskKey> excludeTasks, Set<String> banks) {
 
     public CaseFilter {
         if (tenant == null || tenant.isBlank()) {
@@ -24,6 +25,13 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
         labels = Set.copyOf(Objects.requireNonNullElse(labels, Set.of()));
         excludeOrigins = Set.copyOf(Objects.requireNonNullElse(excludeOrigins, Set.of()));
         excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
+        banks = Set.copyOf(Objects.requireNonNullElse(banks, Set.of()));
+    }
+
+    /** A filter over every bank. */
+    public CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> labels, Set<String> excludeOrigins,
+            Set<TaskKey> excludeTasks) {
+        this(tenant, sources, labels, excludeOrigins, excludeTasks, Set.of());
     }
 
     public static CaseFilter tenant(String tenant) {
@@ -31,19 +39,23 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
     }
 
     public CaseFilter withSources(Set<CaseSource> sources) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
     }
 
     public CaseFilter withLabels(Set<CaseLabel> labels) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
     }
 
     public CaseFilter withExcludedOrigins(Set<String> excludeOrigins) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
     }
 
     public CaseFilter withExcludedTasks(Set<TaskKey> excludeTasks) {
-        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks);
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
+    }
+
+    public CaseFilter withBanks(Set<String> banks) {
+        return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
     }
 
     /** True when the case is visible through this filter. */
@@ -52,6 +64,7 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
                 && (sources.isEmpty() || sources.contains(c.source()))
                 && (labels.isEmpty() || labels.contains(c.label()))
                 && (excludeOrigins.isEmpty() || !excludeOrigins.contains(c.origin()))
-                && (excludeTasks.isEmpty() || !excludeTasks.contains(TaskKey.of(c.task())));
+                && (excludeTasks.isEmpty() || !excludeTasks.contains(TaskKey.of(c.task())))
+                && (banks.isEmpty() || banks.contains(c.bank()));
     }
 }

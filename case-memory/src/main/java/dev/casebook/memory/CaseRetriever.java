@@ -24,6 +24,12 @@ public interface CaseRetriever {
 
     Optional<Case> get(String tenant, UUID id);
 
+    /**
+     * The evidence of a case, oldest first: every outcome that reached it. Empty when the case does not exist or is
+     * another tenant's; a case that exists has at least one event.
+     */
+    List<Evidence> history(String tenant, UUID id);
+
     /** The cases the filter admits, newest first. */
     CasePage list(CaseFilter filter, int offset, int limit);
 

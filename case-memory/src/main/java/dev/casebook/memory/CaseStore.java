@@ -14,9 +14,15 @@ import java.util.UUID;
 public interface CaseStore extends CaseRetriever, AutoCloseable {
 
     /**
-     * Stores a new case with its embedding. Rejects a vector of the wrong dimension and an id that already exists.
+     * Stores a new case with its embedding and its evidence (at least one event). Rejects a vector of the wrong
+     * dimension and an id that already exists. The case is stored as given: its fields are not derived here.
      */
-    Case add(Case value, float[] embedding);
+    Case add(Case value, float[] embedding, List<Evidence> evidence);
+
+    /** Stores a new case whose only evidence is its own state ({@link Evidence#ofState}). */
+    default Case add(Case value, float[] embedding) {
+        return add(value, embedding, List.of(Evidence.ofState(value)));
+    }
 
     /**
      * Stores many new cases, each with its embedding, and returns them as stored, in input order (imports, bulk
@@ -24,13 +30,62 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
      * by one and is not atomic.
      */
     default List<Case> addAll(List<Case> values, List<float[]> embeddings) {
-        requireBatch(values, embeddings);
-        List<Case> stored = new ArrayList<>(values.size());
-        for (int i = 0; i < values.size(); i++) {
-            stored.add(add(values.get(i), embeddings.get(i)));
-        }
-        return stored;
+        return addAll(values, embeddings, values.stream().map(v -> List.of(Evidence.ofState(v))).toList());
     }
+
+    /** As {@link #addAll(List, List)}, each case with its evidence (at least one event each). */
+    List<Case> addAll(List<Case> values, List<float[]> embeddings, List<List<Evidence>> evidence);
+
+    /**
+     * How a case's fields follow from its evidence ({@link CaseEvidence#derive}); the store applies it inside the
+     * write that appends the evidence, so no concurrent write sees a half-derived case.
+     */
+    @FunctionalInterface
+    interface Derivation {
+        Case apply(Case current, List<Evidence> events);
+    }
+
+    /**
+     * Appends one event to a case's evidence and rewrites the case as {@code derive} says, atomically (the case is
+     * locked while its evidence is read, derived and written). Empty when the case does not exist for the tenant.
+     */
+    Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive);
+
+    /**
+     * An episode to merge: {@code fresh} is the case it becomes when memory holds no near-duplicate of it;
+     * {@code candidates} says which cases may absorb it (tenant, bank, source), {@code threshold} how similar
+     * (cosine of the embeddings) a case must be to count as a near-duplicate.
+     */
+    record Merge(Case fresh, float[] embedding, Evidence evidence, CaseFilter candidates, double threshold,
+                 Derivation derive) {
+        public Merge {
+            java.util.Objects.requireNonNull(fresh, "fresh");
+            java.util.Objects.requireNonNull(embedding, "embedding");
+            java.util.Objects.requireNonNull(evidence, "evidence");
+            java.util.Objects.requireNonNull(candidates, "candidates");
+            java.util.Objects.requireNonNull(derive, "derive");
+            if (!candidates.tenant().equals(fresh.tenant())) {
+                throw new IllegalArgumentException("candidates of tenant " + candidates.tenant()
+                        + " cannot absorb a case of tenant " + fresh.tenant());
+            }
+            if (Double.isNaN(threshold) || threshold <= 0 || threshold > 1) {
+                throw new IllegalArgumentException("threshold must be within (0, 1], was " + threshold);
+            }
+        }
+    }
+
+    /** What {@link #merge} did: the case as written, and whether it existed before (absorbed the episode). */
+    record Merged(Case value, boolean existed) {
+    }
+
+    /**
+     * Writes an episode atomically per (tenant, {@link TaskKey} of its task): no other merge of the same task key
+     * runs in between (on PostgreSQL across replicas). When case {@code fresh.id()} exists (the episode was merged
+     * before, e.g. a task run again after a restart) or a candidate is a near-duplicate, the event is appended to
+     * that case, which is derived anew; otherwise {@code fresh} is added, derived from its one event. Concurrent
+     * episodes of one task therefore end in one case holding every episode's evidence.
+     */
+    Merged merge(Merge merge);
 
     /**
      * The rules of a batch for {@link #addAll}, checked before anything is written: one embedding per case

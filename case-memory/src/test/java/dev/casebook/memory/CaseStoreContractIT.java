@@ -457,6 +457,169 @@ public abstract class CaseStoreContractIT {
         assertThatThrownBy(() -> store.list(filter, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    // ---------------------------------------------------------------- evidence, banks, merge
+
+    @Test
+    void a_case_keeps_the_evidence_it_was_added_with_and_a_case_added_without_gets_one_event_from_its_state() {
+        Case plain = store.add(caseAt(TENANT, 0, "plain"), randomVector(new Random(21)));
+        Case withEvidence = caseAt(TENANT, 1, "with evidence").withBank("reference");
+        List<Evidence> events = List.of(
+                new Evidence("task-1", EvidenceSource.REAL, 0.5, Rater.UNRATED, "p1", "a1", BASE),
+                new Evidence("task-1", EvidenceSource.REAL, 1.0, Rater.FEEDBACK, "p1", "a1", BASE.plusSeconds(5)));
+        store.add(withEvidence, randomVector(new Random(22)), events);
+
+        assertThat(store.history(TENANT, plain.id())).containsExactly(Evidence.ofState(plain));
+        assertThat(store.history(TENANT, withEvidence.id())).containsExactlyElementsOf(events);
+        assertThat(store.get(TENANT, withEvidence.id()).orElseThrow().bank()).isEqualTo("reference");
+        assertThat(store.history(OTHER_TENANT, withEvidence.id())).isEmpty();
+        assertThat(store.history(TENANT, UUID.randomUUID())).isEmpty();
+        assertThatThrownBy(() -> store.add(caseAt(TENANT, 2, "no evidence"), randomVector(new Random(23)),
+                List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a case needs at least one evidence event");
+    }
+
+    @Test
+    void filters_by_bank() {
+        Random random = new Random(24);
+        Case own = store.add(caseAt(TENANT, 0, "own"), randomVector(random));
+        Case reference = store.add(caseAt(TENANT, 1, "reference").withBank("agentfly"), randomVector(random));
+
+        CaseFilter onlyReference = CaseFilter.tenant(TENANT).withBanks(Set.of("agentfly"));
+        assertThat(store.list(onlyReference, 0, 10).items()).containsExactly(reference);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withBanks(Set.of("default")))).isEqualTo(1);
+        assertThat(store.search(new VectorQuery(randomVector(random), onlyReference, 5)))
+                .extracting(ScoredCase::value).containsExactly(reference);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(2);
+        assertThat(own.bank()).isEqualTo(Case.DEFAULT_BANK);
+    }
+
+    @Test
+    void add_evidence_appends_and_rewrites_the_case_as_derived_and_survives_a_restart() {
+        Case c = store.add(caseAt(TENANT, 0, "rated later"), randomVector(new Random(25)));
+        Evidence rating = new Evidence("task-9", EvidenceSource.REAL, 0.0, Rater.SCORER, "", "", BASE.plusSeconds(60));
+
+        Case derived = store.addEvidence(TENANT, c.id(), rating, CaseEvidence::derive).orElseThrow();
+
+        assertThat(derived).extracting(Case::reward, Case::label).containsExactly(0.0, CaseLabel.NEGATIVE);
+        assertThat(store.get(TENANT, c.id())).contains(derived);
+        assertThat(store.addEvidence(OTHER_TENANT, c.id(), rating, CaseEvidence::derive)).isEmpty();
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.history(TENANT, c.id())).containsExactly(Evidence.ofState(c), rating);
+        assertThat(store.get(TENANT, c.id())).contains(derived);
+    }
+
+    @Test
+    void a_deleted_case_has_no_history() {
+        Case c = store.add(caseAt(TENANT, 0, "short lived"), randomVector(new Random(26)));
+        store.delete(TENANT, c.id());
+        assertThat(store.history(TENANT, c.id())).isEmpty();
+    }
+
+    @Test
+    void merge_adds_a_new_case_then_absorbs_near_duplicates_among_the_candidates_only() {
+        float[] v = unit(1, 2, 3, 4, 5, 6, 7, 8);
+        CaseFilter candidates = CaseFilter.tenant(TENANT).withBanks(Set.of(Case.DEFAULT_BANK))
+                .withSources(Set.of(CaseSource.REAL));
+        Case reference = store.add(caseAt(TENANT, 0, "What is 17*23?").withBank("agentfly"), v);
+
+        CaseStore.Merged first = store.merge(merge(caseAt(TENANT, 1, "What is 17*23?"), v, "task-1", 1.0,
+                candidates));
+        CaseStore.Merged second = store.merge(merge(caseAt(TENANT, 2, "what is 17*23?"), unit(1, 2, 3, 4, 5, 6, 7, 8.1f),
+                "task-2", 0.0, candidates));
+        CaseStore.Merged far = store.merge(merge(caseAt(TENANT, 3, "Something else"), unit(8, 7, 6, 5, 4, 3, 2, 1),
+                "task-3", 1.0, candidates));
+
+        assertThat(first.existed()).isFalse();
+        assertThat(second.existed()).isTrue();
+        assertThat(second.value().id()).isEqualTo(first.value().id());
+        assertThat(second.value()).extracting(Case::reward, Case::plan).containsExactly(0.5, "plan task-1");
+        assertThat(far.existed()).isFalse();
+        assertThat(store.history(TENANT, first.value().id())).extracting(Evidence::episode)
+                .containsExactly("task-1", "task-2");
+        assertThat(store.get(TENANT, reference.id())).contains(reference);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(3);
+    }
+
+    @Test
+    void merging_again_under_an_existing_id_appends_to_that_case() {
+        float[] v = randomVector(new Random(27));
+        CaseFilter candidates = CaseFilter.tenant(TENANT);
+        Case fresh = caseAt(TENANT, 0, "run twice");
+        store.merge(merge(fresh, v, "task-1", 1.0, candidates));
+
+        CaseStore.Merged again = store.merge(merge(fresh, randomVector(new Random(28)), "task-1", 0.0, candidates));
+
+        assertThat(again.existed()).isTrue();
+        assertThat(again.value().id()).isEqualTo(fresh.id());
+        assertThat(store.history(TENANT, fresh.id())).hasSize(2);
+    }
+
+    /**
+     * Many threads write scored episodes of the same few tasks at once (the same text, embeddings a little apart):
+     * whatever the interleaving, each task ends as one case holding every episode's evidence, whose reward is the
+     * success rate over those episodes.
+     */
+    @Test
+    void concurrent_episodes_of_the_same_few_tasks_end_in_one_case_per_task_with_all_their_evidence()
+            throws Exception {
+        int tasks = 3;
+        int threads = 6;
+        int perThread = 8;
+        float[][] base = new float[tasks][];
+        Random seeds = new Random(29);
+        for (int t = 0; t < tasks; t++) {
+            base[t] = randomVector(seeds);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Evidence> written = new ConcurrentLinkedQueue<>();
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                int thread = w;
+                writers.add(pool.submit(() -> {
+                    Random random = new Random(300 + thread);
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        int task = (thread + i) % tasks;
+                        float[] v = base[task].clone();
+                        v[random.nextInt(DIM)] += 0.001f;
+                        double reward = random.nextBoolean() ? 1.0 : 0.0;
+                        Case fresh = Case.of(TENANT, "Please compute task " + task + ".", "plan", "answer", reward,
+                                CaseSource.REAL);
+                        Evidence e = new Evidence("t" + thread + "-" + i, EvidenceSource.REAL, reward, Rater.SCORER,
+                                "plan", "answer", Instant.now());
+                        store.merge(new CaseStore.Merge(fresh, v, e, CaseFilter.tenant(TENANT)
+                                .withSources(Set.of(CaseSource.REAL)), 0.95, CaseEvidence::derive));
+                        written.add(e);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : writers) {
+                writer.get(300, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Case> cases = store.list(CaseFilter.tenant(TENANT), 0, 100).items();
+        assertThat(cases).hasSize(tasks);
+        int events = 0;
+        for (Case c : cases) {
+            List<Evidence> history = store.history(TENANT, c.id());
+            events += history.size();
+            double successRate = history.stream().mapToDouble(Evidence::reward).average().orElseThrow();
+            assertThat(c.reward()).as("reward of %s", c.task()).isCloseTo(successRate, within(1e-9));
+            assertThat(history).extracting(Evidence::episode).doesNotHaveDuplicates();
+        }
+        assertThat(events).isEqualTo(threads * perThread);
+        assertThat(cases.stream().flatMap(c -> store.history(TENANT, c.id()).stream()).map(Evidence::episode))
+                .containsExactlyInAnyOrderElementsOf(written.stream().map(Evidence::episode).toList());
+    }
+
     // ---------------------------------------------------------------- concurrency and restart
 
     @Test
@@ -596,6 +759,12 @@ public abstract class CaseStoreContractIT {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("vector must hold finite numbers only, found NaN");
         assertThat(store.count(CaseFilter.tenant(TENANT))).isZero();
+    }
+
+    private static CaseStore.Merge merge(Case fresh, float[] v, String episode, double reward, CaseFilter candidates) {
+        Evidence e = new Evidence(episode, EvidenceSource.REAL, reward, Rater.SCORER, "plan " + episode,
+                "answer " + episode, BASE.plusSeconds(reward > 0 ? 10 : 20));
+        return new CaseStore.Merge(fresh, v, e, candidates, 0.99, CaseEvidence::derive);
     }
 
     protected static Case caseAt(String tenant, int second, String task) {

@@ -138,6 +138,60 @@ class MigrationsIT {
         }
     }
 
+    @Test
+    void postgresql_cases_written_before_evidence_get_one_event_from_their_state_and_the_default_bank()
+            throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(schema.url(), schema.user(), schema.password())
+                .schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("75").load().migrate();
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, plan, answer, reward, label, source, origin, uses,"
+                    + " successes, created_at, updated_at, embedding) values ('" + KNOWN_CASE + "', 'acme',"
+                    + " 'What is 17*23?', 'multiply', '391', 1, 'positive', 'real', 'task-7', 4, 2,"
+                    + " '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z', '[1,0,0]')");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = schema.connect()) {
+            assertThat(single(c, "select string_agg(case_id || '|' || episode || '|' || source || '|' || reward"
+                    + " || '|' || rater || '|' || plan || '|' || answer || '|'"
+                    + " || to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD'), ',') from case_evidence"))
+                    .isEqualTo(KNOWN_CASE + "|task-7|real|1|unrated|multiply|391|2026-01-02");
+            assertThat(single(c, "select tenant || '|' || task || '|' || reward || '|' || uses || '|' || successes"
+                    + " || '|' || bank from cases")).isEqualTo("acme|What is 17*23?|1|4|2|default");
+            assertThat(single(c, "select count(*) from case_banks")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void h2_cases_written_before_evidence_get_one_event_from_their_state_and_the_default_bank() throws SQLException {
+        String url = "jdbc:h2:mem:migrations" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("classpath:db/migration/h2")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("75").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, plan, answer, reward, label, source, origin, uses,"
+                    + " successes, created_at, updated_at, embedding) values ('" + KNOWN_CASE + "', 'acme',"
+                    + " 'What is 17*23?', 'multiply', '391', 1, 'positive', 'real', 'task-7', 4, 2,"
+                    + " TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00Z', TIMESTAMP WITH TIME ZONE '2026-01-02 00:00:00Z',"
+                    + " array[1, 0, 0])");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(single(c, "select listagg(case_id || '|' || episode || '|' || source || '|' || rater || '|'"
+                    + " || plan || '|' || answer, ',') from case_evidence"))
+                    .isEqualTo(KNOWN_CASE + "|task-7|real|unrated|multiply|391");
+            assertThat(single(c, "select reward from case_evidence")).isEqualTo("1.0");
+            assertThat(single(c, "select bank || '|' || uses || '|' || successes from cases"))
+                    .isEqualTo("default|4|2");
+        }
+    }
+
     private static final String KNOWN_CASE = "5f0c6f0e-1b5a-4c1e-9d3a-2b7f8e9a0c11";
 
     /** One replay row of a case in {@code cases}, one of a case that is not there. */

@@ -2,7 +2,7 @@ package dev.casebook.server.agent;
 
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.CaseStore;
-import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import java.util.Map;
@@ -10,16 +10,16 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The case memory the agent reads and writes: embedder, store, policies by name (with the default), rewriter, and
+ * The case memory the agent reads and writes: embedder, store, policies by name (with the default), the writer (the one door for memory writes),
  * the sources of the cases its planner may be shown ({@code selectable}; empty for all, the default), and the gate
  * that may close synthetic cases to a tenant ({@code gate}).
  */
 public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
-        String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable, SourceGate gate) {
+        String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable, SourceGate gate) {
 
     public AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
-            String defaultPolicy, MemoryRewriter rewriter, Set<CaseSource> selectable) {
-        this(embedder, store, policies, defaultPolicy, rewriter, selectable, SourceGate.OPEN);
+            String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable) {
+        this(embedder, store, policies, defaultPolicy, writer, selectable, SourceGate.OPEN);
     }
 
     /** The sources a task of {@code tenant} may be shown now; empty for all. */
@@ -41,7 +41,7 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
             throw new IllegalArgumentException("default policy '" + defaultPolicy + "' is not one of "
                     + policies.keySet());
         }
-        Objects.requireNonNull(rewriter, "rewriter");
+        Objects.requireNonNull(writer, "writer");
         selectable = Set.copyOf(Objects.requireNonNullElse(selectable, Set.of()));
         gate = Objects.requireNonNullElse(gate, SourceGate.OPEN);
     }

@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;

@@ -1,6 +1,8 @@
 package dev.casebook.server.agent;
 
-import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.MemoryMode;
+import dev.casebook.memory.MemoryWriter;
+import dev.casebook.memory.Rater;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.llm.Models;
 import dev.casebook.tools.Toolbox;
@@ -78,7 +80,7 @@ public final class CasebookAgent implements Agent {
             }
             run.emit(answered);
             UUID caseId = remember(run, selected, String.join("\n", plans), answered.answer(),
-                    settings.unratedReward(), false);
+                    settings.unratedReward());
             return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens());
         } catch (Stop stop) {
             Outcome failed = stopped(run, selected, stop.reason(), stop.getMessage());
@@ -107,7 +109,7 @@ public final class CasebookAgent implements Agent {
      */
     private void rememberFailure(Run run, Selection selected, String plan, StopReason reason) {
         if (reason.agentAtFault()) {
-            remember(run, selected, plan, "(no answer: " + reason.code() + ")", 0, true);
+            remember(run, selected, plan, "(no answer: " + reason.code() + ")", 0);
         } else if (writesMemory(run, selected)) {
             notRemembered.count(reason);
             run.emit(new Step.MemorySkipped(reason.code(), "no case was written: '" + reason.code() + "' says"
@@ -132,8 +134,7 @@ public final class CasebookAgent implements Agent {
      * again after its server stopped rewrites that one case. Null when nothing was written; nothing is written once
      * the run was interrupted (cancelled, or its claim on the task was lost and it may run elsewhere).
      */
-    private UUID remember(Run run, Selection selected, String plan, String answerText, double reward,
-            boolean rewardFinal) {
+    private UUID remember(Run run, Selection selected, String plan, String answerText, double reward) {
         TaskSpec spec = run.spec();
         if (!writesMemory(run, selected)) {
             return null;
@@ -141,9 +142,9 @@ public final class CasebookAgent implements Agent {
         long started = System.nanoTime();
         try {
             List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
-            MemoryRewriter.Written written = memory.rewriter().write(new MemoryRewriter.Episode(spec.tenant(),
-                    spec.text(), selected.state(), plan, answerText, reward, rewardFinal, spec.source(),
-                    spec.origin(), ids), caseId(spec));
+            MemoryWriter.Written written = memory.writer().remember(new MemoryWriter.Episode(spec.id(),
+                    spec.tenant(), spec.text(), selected.state(), plan, answerText, reward, Rater.UNRATED,
+                    spec.source(), spec.origin(), dev.casebook.memory.Case.DEFAULT_BANK, ids), caseId(spec));
             run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));
             return written.value().id();

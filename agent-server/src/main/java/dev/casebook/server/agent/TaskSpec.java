@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
 import java.nio.file.Path;

@@ -1,21 +1,35 @@
 package dev.casebook.server.cases;
 
 import dev.casebook.memory.CaseStore;
+import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.web.ApiException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-/** The case store and embedder of this server, or a 503 problem when case memory is not configured. */
+/** The case store, embedder and memory writer of this server, or a 503 problem when case memory is not configured. */
 @Component
 class CaseMemory {
     private final ObjectProvider<CaseStore> store;
     private final ObjectProvider<Embedder> embedder;
+    private final ObjectProvider<AgentMemory> memory;
 
-    CaseMemory(ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder) {
+    CaseMemory(ObjectProvider<CaseStore> store, ObjectProvider<Embedder> embedder,
+            ObjectProvider<AgentMemory> memory) {
         this.store = store;
         this.embedder = embedder;
+        this.memory = memory;
+    }
+
+    /** The one door for writes to case memory; every change the API makes goes through it. */
+    MemoryWriter writer() {
+        AgentMemory m = memory.getIfAvailable();
+        if (m == null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "case memory is not configured on this server");
+        }
+        return m.writer();
     }
 
     CaseStore store() {

@@ -5,10 +5,10 @@ import java.time.Instant;
 
 /** A case as the API shows it (and as export/import lines carry it). */
 record CaseView(String id, String task, String plan, String answer, double reward, String label, String source,
-        String origin, int uses, int successes, Instant createdAt, Instant updatedAt, Double score) {
+        String origin, String bank, int uses, int successes, Instant createdAt, Instant updatedAt, Double score) {
 
     static CaseView of(Case c, Double score) {
         return new CaseView(c.id().toString(), c.task(), c.plan(), c.answer(), c.reward(), c.label().wireName(),
-                c.source().wireName(), c.origin(), c.uses(), c.successes(), c.createdAt(), c.updatedAt(), score);
+                c.source().wireName(), c.origin(), c.bank(), c.uses(), c.successes(), c.createdAt(), c.updatedAt(), score);
     }
 }

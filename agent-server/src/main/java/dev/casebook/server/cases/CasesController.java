@@ -1,15 +1,19 @@
 package dev.casebook.server.cases;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.VectorQuery;
 import dev.casebook.server.security.CurrentTenant;
+import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.Paging;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,16 +31,21 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Case memory of the caller's tenant: list, get, create, relabel, delete, search. Input is checked first. */
+/**
+ * Case memory of the caller's tenant: list, get, history, create, relabel, delete, search. Input is checked first;
+ * every write goes through the {@link dev.casebook.memory.MemoryWriter}.
+ */
 @RestController
 @RequestMapping("/api/cases")
 class CasesController {
     private static final int MAX_PAGE = 200;
 
     private final CaseMemory memory;
+    private final TaskRecords tasks;
 
-    CasesController(CaseMemory memory) {
+    CasesController(CaseMemory memory, TaskRecords tasks) {
         this.memory = memory;
+        this.tasks = tasks;
     }
 
     record Page(List<CaseView> items, int page, int size, long total) {
@@ -71,6 +80,27 @@ class CasesController {
                 .orElseThrow(() -> ApiException.notFound("case", id));
     }
 
+    /** One evidence event as the API shows it; {@code task} links the task that produced it, when it was one. */
+    record EvidenceView(String episode, String source, double reward, String rater, String plan, String answer,
+            Instant at, String task) {
+        static EvidenceView of(Evidence e, Set<String> taskIds) {
+            return new EvidenceView(e.episode(), e.source().wireName(), e.reward(), e.rater().wireName(), e.plan(),
+                    e.answer(), e.at(), taskIds.contains(e.episode()) ? e.episode() : null);
+        }
+    }
+
+    /** The case's evidence, oldest first, with the reward, label, plan and answer derived from it now. */
+    record History(@JsonProperty("case") CaseView value, List<EvidenceView> events) {
+    }
+
+    @GetMapping("/{id}/history")
+    History history(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+        Case value = memory.store().get(tenant, uuid(id)).orElseThrow(() -> ApiException.notFound("case", id));
+        List<Evidence> events = memory.store().history(tenant, value.id());
+        Set<String> taskIds = tasks.existing(tenant, events.stream().map(Evidence::episode).toList());
+        return new History(CaseView.of(value, null), events.stream().map(e -> EvidenceView.of(e, taskIds)).toList());
+    }
+
     @PostMapping
     ResponseEntity<CaseView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody CaseRequests.Create body) {
@@ -86,7 +116,7 @@ class CasesController {
         if (label != null) {
             value = value.withLabel(label);
         }
-        Case stored = memory.store().add(value, memory.embedder().embed(value.task()));
+        Case stored = memory.writer().create(value, memory.embedder().embed(value.task()));
         return ResponseEntity.status(HttpStatus.CREATED).body(CaseView.of(stored, null));
     }
 
@@ -97,13 +127,13 @@ class CasesController {
             throw ApiException.badRequest("field 'label' is required: positive or negative");
         }
         CaseLabel label = CaseLabel.parse(body.label());
-        return memory.store().relabel(tenant, uuid(id), label).map(c -> CaseView.of(c, null))
+        return memory.writer().relabel(tenant, uuid(id), label).map(c -> CaseView.of(c, null))
                 .orElseThrow(() -> ApiException.notFound("case", id));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
-        if (!memory.store().delete(tenant, uuid(id))) {
+        if (!memory.writer().delete(tenant, uuid(id))) {
             throw ApiException.notFound("case", id);
         }
         return ResponseEntity.noContent().build();

@@ -7,7 +7,7 @@ import dev.casebook.eval.data.Datasets;
 import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;

@@ -11,6 +11,7 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
+import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.nio.file.Path;
@@ -131,8 +132,9 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         List<MemoryFeedback.Credit> credits = answered.selected().stream()
                 .filter(p -> p.caseId() != null)
                 .map(MemoryFeedback.Credit::of).toList();
-        memory.apply(run.tenant(), item.question(), settings.memoryMode(), settings.policy(),
-                answered.caseId() == null ? null : answered.caseId().toString(), credits, correct ? 1.0 : 0.0);
+        memory.apply(new MemoryFeedback.Rating(run.tenant(), itemTaskId(run.id(), item.seq()), item.question(), settings.mode(),
+                settings.policy(), answered.caseId() == null ? null : answered.caseId().toString(), credits),
+                correct ? 1.0 : 0.0, Rater.SCORER);
     }
 
     private Map<String, Object> score(String name, RunRecords.Item item, String prediction) {

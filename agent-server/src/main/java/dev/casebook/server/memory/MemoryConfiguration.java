@@ -3,7 +3,7 @@ package dev.casebook.server.memory;
 import dev.casebook.inference.InferenceRuntime;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
-import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
@@ -65,7 +65,7 @@ class MemoryConfiguration {
     @Bean
     @Conditional(Enabled.class)
     AgentMemory agentMemory(MemorySettings settings, Embedder embedder, CaseStore store,
-            ObjectProvider<CaseSelectionPolicy> policies, ObjectProvider<SourceGate> gate) {
+            ObjectProvider<CaseSelectionPolicy> policies, ObjectProvider<SourceGate> gate, CaseBanks banks) {
         Map<String, CaseSelectionPolicy> byName = new LinkedHashMap<>();
         policies.orderedStream().forEach(p -> byName.putIfAbsent(p.name(), p));
         if (!byName.containsKey(settings.policy())) {
@@ -73,7 +73,7 @@ class MemoryConfiguration {
                     + "', but the policies of this server are " + byName.keySet());
         }
         return new AgentMemory(embedder, store, byName, settings.policy(),
-                new MemoryRewriter(store, settings.duplicateThreshold()), settings.selectableSources(),
+                new MemoryWriter(store, settings.duplicateThreshold(), banks), settings.selectableSources(),
                 gate.getIfAvailable(() -> SourceGate.OPEN));
     }
 

@@ -2,11 +2,12 @@ package dev.casebook.server.memory;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.MemoryMode;
+import dev.casebook.memory.Rater;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.server.agent.AgentMemory;
-import dev.casebook.server.agent.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -19,8 +20,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies a late reward to case memory: the episode's case gets the reward and its label, the cases selected for
- * the episode are credited (a counted use becomes a success when the reward is at least 0.5), and the task's policy
+ * Applies a late reward to case memory through its one door ({@link dev.casebook.memory.MemoryWriter#rate}): the
+ * episode's case gets one more evidence event (who rated it, with what reward), the cases selected for the episode
+ * are credited (a counted use becomes a success when the rated reward is at least 0.5), and the task's policy
  * observes (state, selected cases, reward). The policy sees each case with the label and counts it had when it was
  * selected (the selection's snapshot in the {@link Credit}), never with counts that include this reward. Only for
  * read-write episodes. The caller calls it once per task.
@@ -68,31 +70,56 @@ public class MemoryFeedback {
      * Applies a reward given to an agent run that was not submitted as a task (an evaluation item scored against
      * its gold answer): the run's case, if it wrote one, and the cases it selected. Call it once per run.
      */
-    public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward) {
+    public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward, Rater rater) {
         String caseId = outcome instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString() : null;
         List<Credit> credits = outcome.selected().stream().map(Credit::of).toList();
-        return apply(spec.tenant(), spec.text(), spec.memoryMode().wireName(), spec.policy(), caseId, credits,
-                reward);
+        return apply(new Rating(spec.tenant(), spec.id(), spec.text(), spec.memoryMode(), spec.policy(), caseId,
+                credits), reward, rater);
+    }
+
+    /**
+     * The episode a late reward is for: its tenant, id (the task's) and text, its memory mode and policy, the case
+     * it wrote (null when none) and the cases it was shown.
+     */
+    public record Rating(String tenant, String episode, String taskText, MemoryMode mode, String policy,
+                         String caseId, List<Credit> selected) {
     }
 
     /** Returns the ids of the selected cases credited with a success; empty when nothing applied. */
-    public List<UUID> apply(String tenant, String taskText, String memoryMode, String policy, String caseId,
-            List<Credit> selected, double reward) {
+    public List<UUID> apply(Rating episode, double reward, Rater rater) {
         AgentMemory m = memory.getIfAvailable();
-        if (m == null || MemoryMode.parse(memoryMode) != MemoryMode.READ_WRITE) {
+        if (m == null || episode.mode() != MemoryMode.READ_WRITE) {
             return List.of();
         }
+        String tenant = episode.tenant();
+        String caseId = episode.caseId();
         try {
-            List<UUID> ids = selected.stream().map(c -> UUID.fromString(c.caseId())).toList();
-            List<SelectedCase> seen = asSelected(m, tenant, selected);
-            List<UUID> credited = m.rewriter().applyReward(tenant, caseId == null ? null : UUID.fromString(caseId),
-                    ids, reward);
-            observe(m, taskText, policy, seen, reward);
+            List<UUID> ids = episode.selected().stream().map(c -> UUID.fromString(c.caseId())).toList();
+            List<SelectedCase> seen = asSelected(m, tenant, episode.selected());
+            List<UUID> credited = m.writer().rate(tenant, caseId == null ? null : UUID.fromString(caseId),
+                    episode.episode(), reward, rater, ids);
+            observe(m, episode.taskText(), episode.policy(), seen, reward);
             return credited;
         } catch (RuntimeException e) {
             log.error("the reward {} could not be applied to case memory (case {}, tenant {})", reward, caseId,
                     tenant, e);
             return List.of();
+        }
+    }
+
+    /**
+     * Only the policy's part of a reward, for an episode whose case was written with its rated reward already
+     * (a sandbox rollout and its validator): the policy observes (state, selected cases as selected, reward).
+     */
+    public void observe(String tenant, String taskText, String policy, List<Credit> selected, double reward) {
+        AgentMemory m = memory.getIfAvailable();
+        if (m == null) {
+            return;
+        }
+        try {
+            observe(m, taskText, policy, asSelected(m, tenant, selected), reward);
+        } catch (RuntimeException e) {
+            log.error("the policy could not learn from the reward {} (tenant {})", reward, tenant, e);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.casebook.server.openai;
 
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

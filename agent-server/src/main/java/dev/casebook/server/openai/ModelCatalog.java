@@ -3,7 +3,7 @@ package dev.casebook.server.openai;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

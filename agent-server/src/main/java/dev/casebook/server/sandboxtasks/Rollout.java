@@ -5,7 +5,7 @@ import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;

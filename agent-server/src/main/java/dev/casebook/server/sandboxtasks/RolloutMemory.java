@@ -1,9 +1,11 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.memory.CaseSource;
-import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.Case;
+import dev.casebook.memory.MemoryWriter;
+import dev.casebook.memory.Rater;
 import dev.casebook.server.agent.AgentMemory;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -74,13 +76,12 @@ class RolloutMemory {
             String caseAnswer = lesson == null ? answer : failedAnswer(answer, lesson);
             List<MemoryFeedback.Credit> credits = outcome.selected().stream().map(MemoryFeedback.Credit::of).toList();
             List<UUID> selected = outcome.selected().stream().map(Step.CasesSelected.Pick::caseId).toList();
-            // a provisional write counts the uses; the reward then credits the successes and trains the policy
-            MemoryRewriter.Written written = m.rewriter().write(new MemoryRewriter.Episode(spec.tenant(), spec.text(),
-                    m.embedder().embed(spec.text()), plan, caseAnswer, reward, false, CaseSource.SANDBOX,
-                    spec.origin(), selected), caseId(job.id(), seq));
+            // the validator's reward is rated: the write credits uses and successes; the policy then learns from it
+            MemoryWriter.Written written = m.writer().remember(new MemoryWriter.Episode(spec.id(), spec.tenant(),
+                    spec.text(), m.embedder().embed(spec.text()), plan, caseAnswer, reward, Rater.VALIDATOR,
+                    CaseSource.SANDBOX, spec.origin(), Case.DEFAULT_BANK, selected), caseId(job.id(), seq));
             UUID caseId = written.value().id();
-            feedback.apply(spec.tenant(), spec.text(), MemoryMode.READ_WRITE.wireName(), spec.policy(),
-                    caseId.toString(), credits, reward);
+            feedback.observe(spec.tenant(), spec.text(), spec.policy(), credits, reward);
             return new Written(caseId, new Step.MemoryWritten(caseId, written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));
         } catch (RuntimeException e) {

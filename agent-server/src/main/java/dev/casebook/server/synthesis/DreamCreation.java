@@ -2,7 +2,7 @@ package dev.casebook.server.synthesis;
 
 import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.AgentMemory;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;

@@ -5,6 +5,7 @@ import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
+import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskRecords;
 import java.time.Clock;
@@ -106,7 +107,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
             if (recorded && reward != null && context.memory() != null
                     && dreamed.outcome() instanceof Outcome.Answered) {
-                context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward());
+                context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward(), Rater.EXPERIENCE_MODEL);
             }
         });
     }

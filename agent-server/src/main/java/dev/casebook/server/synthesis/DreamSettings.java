@@ -1,6 +1,6 @@
 package dev.casebook.server.synthesis;
 
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.llm.RunModels;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.memory.MemoryMode;
+import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.web.ApiException;
 import org.springframework.stereotype.Component;
@@ -49,8 +51,8 @@ public class TaskFeedback {
         if (!records.feedback(tenant, id, reward, by)) {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
-        memory.apply(tenant, task.text(), task.memoryMode(), task.policy(), task.caseId(), records.credits(id),
-                reward);
+        memory.apply(new MemoryFeedback.Rating(tenant, id, task.text(), MemoryMode.parse(task.memoryMode()),
+                task.policy(), task.caseId(), records.credits(id)), reward, Rater.FEEDBACK);
         return records.get(tenant, id);
     }
 }

@@ -4,7 +4,7 @@ import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -319,5 +319,19 @@ public class TaskRecords {
                 e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
                 json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt,
                 steps.existsByTaskIdAndPayloadContaining(e.id, "\"tokensEstimated\":true"));
+    }
+
+    /** Which of these ids are tasks of the tenant (evidence events name their episode; a task's page can be linked). */
+    public Set<String> existing(String tenant, List<String> ids) {
+        List<String> distinct = ids.stream().filter(id -> id != null && !id.isBlank()).distinct().limit(1000).toList();
+        if (distinct.isEmpty()) {
+            return Set.of();
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(distinct.size(), "?"));
+        List<Object> args = new ArrayList<>();
+        args.add(tenant);
+        args.addAll(distinct);
+        return Set.copyOf(jdbc.queryForList("select id from tasks where tenant = ? and id in (" + marks + ")",
+                String.class, args.toArray()));
     }
 }

@@ -2,7 +2,7 @@ package dev.casebook.server.tasks;
 
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.web.ApiException;
 import java.nio.file.Path;

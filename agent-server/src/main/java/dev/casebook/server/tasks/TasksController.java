@@ -3,7 +3,7 @@ package dev.casebook.server.tasks;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.Paging;

@@ -1,5 +1,6 @@
 package dev.casebook.server.web;
 
+import dev.casebook.memory.ReadOnlyBankException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         return problem(e.status(), e.getMessage());
+    }
+
+    /** A write aimed at a read-only bank: the client asked for something the bank's owner ruled out. */
+    @ExceptionHandler(ReadOnlyBankException.class)
+    ResponseEntity<ProblemDetail> readOnlyBank(ReadOnlyBankException e) {
+        return problem(HttpStatus.CONFLICT, e.getMessage());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

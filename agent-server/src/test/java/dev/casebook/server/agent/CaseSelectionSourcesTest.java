@@ -1,11 +1,12 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.MemoryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.EmbeddingSpace;
-import dev.casebook.memory.MemoryRewriter;
+import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
@@ -52,7 +53,7 @@ class CaseSelectionSourcesTest {
         MemorySettings settings = new MemorySettings("lucene", dir, null, null, includeSynthetic);
         AgentMemory memory = new AgentMemory(EMBEDDER, store,
                 Map.of("similarity", new SimilarityPolicy(store, SimilarityPolicy.Settings.DEFAULT)), "similarity",
-                new MemoryRewriter(store, 0.95), settings.selectableSources());
+                new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE), settings.selectableSources());
         Run run = new Run(new TaskSpec("t1", "acme", TASK, List.of(), MemoryMode.READ_ONLY, null, Budgets.DEFAULT, "",
                 null, null), steps::add);
         return new CaseSelectionStep(memory, 4).select(run).cases().stream().map(s -> s.value().source()).toList();

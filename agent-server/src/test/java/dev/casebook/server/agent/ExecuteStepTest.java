@@ -1,5 +1,6 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.MemoryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.llm.LlmClient;

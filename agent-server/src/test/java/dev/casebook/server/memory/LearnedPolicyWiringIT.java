@@ -103,8 +103,9 @@ class LearnedPolicyWiringIT {
                     selected.score(), "example", stored.task(), "positive", selected.value().uses(),
                     selected.value().successes()));
 
-            context.getBean(MemoryFeedback.class).apply("acme", text, "read-write", "learned", null,
-                    List.of(credit), 1.0);
+            context.getBean(MemoryFeedback.class).apply(new MemoryFeedback.Rating("acme", "task-1", text,
+                    dev.casebook.memory.MemoryMode.READ_WRITE, "learned", null, List.of(credit)), 1.0,
+                    dev.casebook.memory.Rater.FEEDBACK);
 
             assertThat(memory.store().get("acme", stored.id()).orElseThrow().successes()).isEqualTo(2);
             assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.llm.Sampling;
 import dev.casebook.server.tasks.TaskRecords;

@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.memory.MemoryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.embedding.Embedder;
@@ -185,6 +186,34 @@ abstract class AgentFlowContract {
         assertThat(api().get("/api/cases/" + caseId).json().get("successes").asInt()).isEqualTo(successes + 1);
     }
 
+    /** Issue 12: a person's rating stays when the same question is asked again unrated; the history shows why. */
+    @Test
+    void feedback_is_not_overwritten_by_a_later_unrated_episode_and_the_case_history_shows_every_event() {
+        String text = "Feedback stays: please compute 17*23.";
+        scriptCalculatorTask("Feedback stays", "17*23", "391");
+
+        String id1 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
+        String caseId = api().awaitEnd(id1).get("caseId").asString();
+        assertThat(api().post("/api/tasks/" + id1 + "/feedback", "{\"reward\":1}").status()).isEqualTo(200);
+        String id2 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
+        JsonNode task2 = api().awaitEnd(id2);
+
+        assertThat(task2.get("caseId").asString()).isEqualTo(caseId);
+        JsonNode value = api().get("/api/cases/" + caseId).json();
+        assertThat(value.get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(value.get("label").asString()).isEqualTo("positive");
+        assertThat(value.get("bank").asString()).isEqualTo("default");
+        Api.Reply history = api().get("/api/cases/" + caseId + "/history");
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+        List<String> events = new ArrayList<>();
+        history.json().get("events").forEach(e -> events.add(e.get("episode").asString() + "/"
+                + e.get("rater").asString() + "/" + e.get("reward").asDouble() + "/" + e.get("task").asString()));
+        assertThat(events).containsExactly(id1 + "/unrated/0.5/" + id1, id1 + "/feedback/1.0/" + id1,
+                id2 + "/unrated/0.5/" + id2);
+        assertThat(history.json().get("case").get("reward").asDouble()).isEqualTo(1.0);
+        assertThat(api().get("/api/cases/" + UUID.randomUUID() + "/history").status()).isEqualTo(404);
+    }
+
     @Test
     void a_near_duplicate_task_updates_its_case_and_a_bad_reward_makes_it_a_pitfall() {
         String text = "What is the product of 12 and 12, the gross?";
@@ -233,10 +262,10 @@ abstract class AgentFlowContract {
         int successes = api().get("/api/cases/" + seedCase).json().get("successes").asInt();
 
         var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", scored,
-                List.of(), dev.casebook.server.agent.MemoryMode.READ_WRITE, null,
+                List.of(), dev.casebook.memory.MemoryMode.READ_WRITE, null,
                 dev.casebook.server.agent.Budgets.DEFAULT, "eval:test:1", null, null);
         var outcome = agent.run(spec, step -> { });
-        List<UUID> credited = memoryFeedback.apply(spec, outcome, 1.0);
+        List<UUID> credited = memoryFeedback.apply(spec, outcome, 1.0, dev.casebook.memory.Rater.SCORER);
 
         assertThat(outcome).isInstanceOf(dev.casebook.server.agent.Outcome.Answered.class);
         UUID written = ((dev.casebook.server.agent.Outcome.Answered) outcome).caseId();
@@ -257,7 +286,7 @@ abstract class AgentFlowContract {
         api().awaitEnd(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
         java.util.Map<String, Integer> usesBefore = uses();
         var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", text,
-                List.of(), dev.casebook.server.agent.MemoryMode.READ_WRITE, null,
+                List.of(), dev.casebook.memory.MemoryMode.READ_WRITE, null,
                 dev.casebook.server.agent.Budgets.DEFAULT, "", null, null);
 
         // the attempt whose server stopped before it recorded the outcome, then the task's run on another server

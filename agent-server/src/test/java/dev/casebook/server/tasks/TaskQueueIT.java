@@ -3,7 +3,7 @@ package dev.casebook.server.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.testkit.TestPostgres;

@@ -3,11 +3,14 @@ package dev.casebook.memory.lucene;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.EvidenceJson;
 import dev.casebook.memory.TaskKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -27,6 +30,8 @@ final class CaseDocument {
     static final String SOURCE = "source";
     static final String LABEL = "label";
     static final String ORIGIN = "origin";
+    /** The case's bank (format 3; a document without it is of the default bank). */
+    static final String BANK = "bank";
     /** The {@link TaskKey} of the task text (indexed, not stored; format 2 of {@link StoreMetadata}). */
     static final String TASK_KEY = "task_key";
     static final String TEXT = "text";
@@ -41,15 +46,17 @@ final class CaseDocument {
     private static final String CREATED = "created";
     private static final String UPDATED = "updated";
     private static final String RAW_VECTOR = "raw_vector";
+    /** The case's evidence as JSON (format 3; a document without it has one event from its state). */
+    static final String EVIDENCE = "evidence";
 
     private CaseDocument() {
     }
 
-    /** A case read back with the embedding it was stored with. */
-    record Stored(Case value, float[] vector) {
+    /** A case read back with the embedding and the evidence it was stored with. */
+    record Stored(Case value, float[] vector, List<Evidence> evidence) {
     }
 
-    static Document of(Case c, float[] vector) {
+    static Document of(Case c, float[] vector, List<Evidence> evidence) {
         Document doc = new Document();
         doc.add(new StringField(ID, c.id().toString(), Field.Store.YES));
         doc.add(new SortedDocValuesField(ID, new BytesRef(c.id().toString())));
@@ -57,6 +64,8 @@ final class CaseDocument {
         doc.add(new StringField(SOURCE, c.source().wireName(), Field.Store.YES));
         doc.add(new StringField(LABEL, c.label().wireName(), Field.Store.YES));
         doc.add(new StringField(ORIGIN, c.origin(), Field.Store.YES));
+        doc.add(new StringField(BANK, c.bank(), Field.Store.YES));
+        doc.add(new StoredField(EVIDENCE, EvidenceJson.write(evidence)));
         doc.add(new StringField(TASK_KEY, TaskKey.of(c.task()).hex(), Field.Store.NO));
         doc.add(new StoredField(TASK, c.task()));
         doc.add(new StoredField(PLAN, c.plan()));
@@ -87,8 +96,11 @@ final class CaseDocument {
                 doc.getField(USES).numericValue().intValue(),
                 doc.getField(SUCCESSES).numericValue().intValue(),
                 Instant.parse(doc.get(CREATED)),
-                Instant.parse(doc.get(UPDATED)));
-        return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)));
+                Instant.parse(doc.get(UPDATED)),
+                doc.get(BANK));
+        String evidence = doc.get(EVIDENCE);
+        return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)),
+                evidence == null ? List.of(Evidence.ofState(value)) : EvidenceJson.read(evidence));
     }
 
     private static byte[] encode(float[] vector) {

@@ -31,6 +31,9 @@ final class FilterQuery {
             query.add(anyOf(CaseDocument.LABEL, filter.labels().stream().map(CaseLabel::wireName).toList()),
                     Occur.FILTER);
         }
+        if (!filter.banks().isEmpty()) {
+            query.add(anyOf(CaseDocument.BANK, filter.banks()), Occur.FILTER);
+        }
         if (!filter.excludeOrigins().isEmpty()) {
             query.add(anyOf(CaseDocument.ORIGIN, filter.excludeOrigins()), Occur.MUST_NOT);
         }

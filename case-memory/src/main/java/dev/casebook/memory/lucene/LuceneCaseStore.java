@@ -6,6 +6,7 @@ import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
@@ -13,6 +14,7 @@ import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,7 +97,7 @@ public final class LuceneCaseStore implements CaseStore {
             }
             IndexWriter writer = new IndexWriter(directory, config);
             if (recorded != null && recorded.format() < StoreMetadata.CURRENT_FORMAT) {
-                addTaskKeys(writer);
+                upgrade(writer);
             }
             writer.setLiveCommitData(StoreMetadata.of(stored != null ? stored : space).entrySet());
             writer.commit();
@@ -113,11 +115,12 @@ public final class LuceneCaseStore implements CaseStore {
     }
 
     /**
-     * Rewrites every document of a format-1 directory with its {@link CaseDocument#TASK_KEY}, from the stored fields
-     * (the raw vector included), so guarded searches exclude old cases too. Committed with the new format by the
-     * caller; a crash before that commit leaves the old format, and the next open starts again.
+     * Rewrites every document of an older directory in the current layout, from the stored fields (the raw vector
+     * included): format 1 gains its {@link CaseDocument#TASK_KEY}, so guarded searches exclude old cases too; formats
+     * 1 and 2 gain the default bank and one evidence event from the case's state. Committed with the new format by
+     * the caller; a crash before that commit leaves the old format, and the next open starts again.
      */
-    private static void addTaskKeys(IndexWriter writer) throws IOException {
+    private static void upgrade(IndexWriter writer) throws IOException {
         try (DirectoryReader reader = DirectoryReader.open(writer)) {
             for (LeafReaderContext leaf : reader.leaves()) {
                 Bits live = leaf.reader().getLiveDocs();
@@ -126,7 +129,7 @@ public final class LuceneCaseStore implements CaseStore {
                     if (live == null || live.get(doc)) {
                         CaseDocument.Stored stored = CaseDocument.read(fields.document(doc));
                         writer.updateDocument(new Term(CaseDocument.ID, stored.value().id().toString()),
-                                CaseDocument.of(stored.value(), stored.vector()));
+                                CaseDocument.of(stored.value(), stored.vector(), stored.evidence()));
                     }
                 }
             }
@@ -146,25 +149,38 @@ public final class LuceneCaseStore implements CaseStore {
     // ---------------------------------------------------------------- writes
 
     @Override
-    public Case add(Case value, float[] embedding) {
+    public Case add(Case value, float[] embedding, List<Evidence> evidence) {
         Objects.requireNonNull(value, "value");
         space.requireUsable(embedding);
+        requireEvidence(evidence);
         return write(() -> {
             if (searches.stored(null, value.id()) != null) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists");
             }
-            writer.addDocument(CaseDocument.of(value, embedding));
+            writer.addDocument(CaseDocument.of(value, embedding, evidence));
             return value;
         });
+    }
+
+    private static void requireEvidence(List<Evidence> evidence) {
+        if (evidence == null || evidence.isEmpty()) {
+            throw new IllegalArgumentException("a case needs at least one evidence event");
+        }
     }
 
     /**
      * Adds many cases with one commit (bulk loading, imports). Every vector is checked before anything is written;
      * ids must be new.
      */
-    public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
+    @Override
+    public List<Case> addAll(List<Case> values, List<float[]> embeddings, List<List<Evidence>> evidence) {
         CaseStore.requireBatch(values, embeddings);
         embeddings.forEach(space::requireUsable);
+        if (evidence.size() != values.size()) {
+            throw new IllegalArgumentException(values.size() + " cases but " + evidence.size()
+                    + " evidence lists; they must pair up");
+        }
+        evidence.forEach(LuceneCaseStore::requireEvidence);
         return write(() -> {
             for (Case value : values) {
                 if (searches.stored(null, value.id()) != null) {
@@ -172,7 +188,7 @@ public final class LuceneCaseStore implements CaseStore {
                 }
             }
             for (int i = 0; i < values.size(); i++) {
-                writer.addDocument(CaseDocument.of(values.get(i), embeddings.get(i)));
+                writer.addDocument(CaseDocument.of(values.get(i), embeddings.get(i), evidence.get(i)));
             }
             return List.copyOf(values);
         });
@@ -228,9 +244,55 @@ public final class LuceneCaseStore implements CaseStore {
                 return Optional.empty();
             }
             Case next = change.apply(current.value());
-            writer.updateDocument(new Term(CaseDocument.ID, id.toString()), CaseDocument.of(next, current.vector()));
+            writer.updateDocument(new Term(CaseDocument.ID, id.toString()),
+                    CaseDocument.of(next, current.vector(), current.evidence()));
             return Optional.of(next);
         });
+    }
+
+    @Override
+    public Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
+        Objects.requireNonNull(evidence, "evidence");
+        return write(() -> {
+            CaseDocument.Stored current = searches.stored(tenant, id);
+            return current == null ? Optional.empty() : Optional.of(append(current, evidence, derive));
+        });
+    }
+
+    /**
+     * All writes of this store are serialised by its write lock and each is visible to the next, so a merge is
+     * atomic per (tenant, task key) and more: nothing else writes between its search and its write.
+     */
+    @Override
+    public Merged merge(Merge merge) {
+        Case fresh = merge.fresh();
+        space.requireUsable(merge.embedding());
+        return write(() -> {
+            CaseDocument.Stored target = searches.stored(fresh.tenant(), fresh.id());
+            if (target == null) {
+                List<ScoredCase> nearest = searches.search(new VectorQuery(merge.embedding(), merge.candidates(), 1));
+                if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
+                    target = searches.stored(fresh.tenant(), nearest.getFirst().value().id());
+                }
+            }
+            if (target != null) {
+                return new Merged(append(target, merge.evidence(), merge.derive()), true);
+            }
+            List<Evidence> events = List.of(merge.evidence());
+            Case created = merge.derive().apply(fresh, events);
+            writer.addDocument(CaseDocument.of(created, merge.embedding(), events));
+            return new Merged(created, false);
+        });
+    }
+
+    /** Appends the event and writes the derived case; the caller holds the write lock. */
+    private Case append(CaseDocument.Stored current, Evidence evidence, Derivation derive) throws IOException {
+        List<Evidence> events = new ArrayList<>(current.evidence());
+        events.add(evidence);
+        Case next = derive.apply(current.value(), events);
+        writer.updateDocument(new Term(CaseDocument.ID, next.id().toString()),
+                CaseDocument.of(next, current.vector(), events));
+        return next;
     }
 
     private interface Write<T> {
@@ -275,6 +337,14 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(id, "id");
         ensureOpen();
         return searches.get(tenant, id);
+    }
+
+    @Override
+    public List<Evidence> history(String tenant, UUID id) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(id, "id");
+        ensureOpen();
+        return searches.evidence(tenant, id);
     }
 
     @Override

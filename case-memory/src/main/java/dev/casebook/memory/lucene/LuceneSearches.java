@@ -3,6 +3,7 @@ package dev.casebook.memory.lucene;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CasePage;
+import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
@@ -86,6 +87,13 @@ final class LuceneSearches implements AutoCloseable {
 
     Optional<Case> get(String tenant, UUID id) {
         return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::value));
+    }
+
+    List<Evidence> evidence(String tenant, UUID id) {
+        return read(searcher -> {
+            CaseDocument.Stored stored = find(searcher, tenant, id);
+            return stored == null ? List.<Evidence>of() : stored.evidence();
+        });
     }
 
     CasePage list(CaseFilter filter, int offset, int limit) {

@@ -10,13 +10,14 @@ import org.apache.lucene.store.Directory;
 
 /**
  * The embedding space and layout version of a store, kept in the user data of every Lucene commit. Format 1 had no
- * {@link CaseDocument#TASK_KEY} field; a store opened on it adds the field to every document first (format 2).
+ * {@link CaseDocument#TASK_KEY} field, format 2 no bank and no evidence; a store opened on an older format rewrites
+ * every document in the current one first (format 3: bank {@code default}, one event from the case's state).
  */
 final class StoreMetadata {
     static final String FORMAT = "casebook.format";
     static final String MODEL = "casebook.embedding.model";
     static final String DIMENSION = "casebook.embedding.dimension";
-    static final int CURRENT_FORMAT = 2;
+    static final int CURRENT_FORMAT = 3;
 
     private StoreMetadata() {
     }
@@ -41,7 +42,7 @@ final class StoreMetadata {
         }
         Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
         String format = data.get(FORMAT);
-        if (!("1".equals(format) || Integer.toString(CURRENT_FORMAT).equals(format)) || data.get(MODEL) == null
+        if (!("1".equals(format) || "2".equals(format) || Integer.toString(CURRENT_FORMAT).equals(format)) || data.get(MODEL) == null
                 || data.get(DIMENSION) == null) {
             throw new StoreException(storeName + " holds a Lucene index that is not a case store (commit data "
                     + data + ")", false, null);

@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.Type;
 
-/** A row of the {@code cases} table (V1, V30 migrations). The generated {@code text_search} column is not mapped. */
+/** A row of the {@code cases} table (V1, V30, V76 migrations). The generated {@code text_search} column is not mapped. */
 @Entity
 @Table(name = "cases")
 class CaseRow {
@@ -42,6 +42,8 @@ class CaseRow {
     private Instant createdAt;
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
+    @Column(nullable = false)
+    private String bank;
     @Type(VectorType.class)
     @Column(nullable = false)
     private float[] embedding;
@@ -78,10 +80,11 @@ class CaseRow {
         successes = value.successes();
         createdAt = value.createdAt();
         updatedAt = value.updatedAt();
+        bank = value.bank();
     }
 
     Case toCase() {
         return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
-                origin, uses, successes, createdAt, updatedAt);
+                origin, uses, successes, createdAt, updatedAt, bank);
     }
 }

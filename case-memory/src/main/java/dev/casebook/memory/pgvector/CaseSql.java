@@ -15,13 +15,13 @@ import org.hibernate.query.CommonQueryContract;
 final class CaseSql {
     /** Columns a native query selects, in the order {@link #toCase(Object[])} reads them. */
     static final String COLUMNS = "id, tenant, task, plan, answer, reward, label, source, origin, uses, successes,"
-            + " created_at, updated_at";
+            + " created_at, updated_at, bank";
 
     private CaseSql() {
     }
 
     /**
-     * {@code tenant = :tenant [and source in :sources] [and label in :labels] [and origin not in :origins]
+     * {@code tenant = :tenant [and source in :sources] [and label in :labels] [and bank in :banks] [and origin not in :origins]
      * [and task_key not in :taskKeys]}.
      */
     static String where(CaseFilter filter) {
@@ -31,6 +31,9 @@ final class CaseSql {
         }
         if (!filter.labels().isEmpty()) {
             sql.append(" and label in (:labels)");
+        }
+        if (!filter.banks().isEmpty()) {
+            sql.append(" and bank in (:banks)");
         }
         if (!filter.excludeOrigins().isEmpty()) {
             sql.append(" and origin not in (:origins)");
@@ -49,6 +52,9 @@ final class CaseSql {
         if (!filter.labels().isEmpty()) {
             query.setParameterList("labels", filter.labels().stream().map(CaseLabel::wireName).toList());
         }
+        if (!filter.banks().isEmpty()) {
+            query.setParameterList("banks", List.copyOf(filter.banks()));
+        }
         if (!filter.excludeOrigins().isEmpty()) {
             query.setParameterList("origins", List.copyOf(filter.excludeOrigins()));
         }
@@ -61,7 +67,7 @@ final class CaseSql {
         return new Case((UUID) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
                 ((Number) row[5]).doubleValue(), CaseLabel.parse((String) row[6]), CaseSource.parse((String) row[7]),
                 (String) row[8], ((Number) row[9]).intValue(), ((Number) row[10]).intValue(), instant(row[11]),
-                instant(row[12]));
+                instant(row[12]), (String) row[13]);
     }
 
     private static Instant instant(Object value) {

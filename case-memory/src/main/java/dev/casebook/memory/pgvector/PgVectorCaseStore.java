@@ -9,10 +9,12 @@ import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CasePage;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
@@ -138,8 +140,9 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     @Override
-    public Case add(Case value, float[] embedding) {
+    public Case add(Case value, float[] embedding, List<Evidence> evidence) {
         space.requireUsable(embedding);
+        requireEvidence(evidence);
         Case stored = truncated(value);
         return inTransaction("add case " + value.id(), session -> {
             session.persist(new CaseRow(stored, embedding));
@@ -148,8 +151,15 @@ public final class PgVectorCaseStore implements CaseStore {
             } catch (ConstraintViolationException e) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists", e);
             }
+            EvidenceRows.insert(session, stored.id(), evidence);
             return stored;
         });
+    }
+
+    private static void requireEvidence(List<Evidence> evidence) {
+        if (evidence == null || evidence.isEmpty()) {
+            throw new IllegalArgumentException("a case needs at least one evidence event");
+        }
     }
 
     /**
@@ -157,9 +167,14 @@ public final class PgVectorCaseStore implements CaseStore {
      * checked before anything is written; ids must be new.
      */
     @Override
-    public List<Case> addAll(List<Case> values, List<float[]> embeddings) {
+    public List<Case> addAll(List<Case> values, List<float[]> embeddings, List<List<Evidence>> evidence) {
         CaseStore.requireBatch(values, embeddings);
         embeddings.forEach(space::requireUsable);
+        if (evidence.size() != values.size()) {
+            throw new IllegalArgumentException(values.size() + " cases but " + evidence.size()
+                    + " evidence lists; they must pair up");
+        }
+        evidence.forEach(PgVectorCaseStore::requireEvidence);
         List<Case> stored = values.stream().map(PgVectorCaseStore::truncated).toList();
         return inTransaction("add " + values.size() + " cases", session -> {
             session.setJdbcBatchSize(BATCH);
@@ -174,6 +189,9 @@ public final class PgVectorCaseStore implements CaseStore {
                     }
                     session.clear();
                 }
+            }
+            for (int i = 0; i < stored.size(); i++) {
+                EvidenceRows.insert(session, stored.get(i).id(), evidence.get(i));
             }
             return stored;
         });
@@ -210,6 +228,71 @@ public final class PgVectorCaseStore implements CaseStore {
             Case updated = truncated(change.apply(row.toCase()));
             row.apply(updated);
             return Optional.of(updated);
+        });
+    }
+
+    @Override
+    public Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
+        java.util.Objects.requireNonNull(evidence, "evidence");
+        return inTransaction("add evidence to case " + id, session -> {
+            CaseRow row = session.find(CaseRow.class, id, LockModeType.PESSIMISTIC_WRITE);
+            if (row == null || !row.tenant().equals(tenant)) {
+                return Optional.empty();
+            }
+            return Optional.of(append(session, row, evidence, derive));
+        });
+    }
+
+    /**
+     * Serialises merges of one (tenant, task key) across every connection to the database with a transaction-scoped
+     * advisory lock; the search that follows sees every merge committed before the lock was granted.
+     */
+    @Override
+    public Merged merge(Merge merge) {
+        Case fresh = merge.fresh();
+        space.requireUsable(merge.embedding());
+        return inTransaction("merge an episode into case memory", session -> {
+            session.createNativeQuery("select cast(pg_advisory_xact_lock(hashtextextended(:key, 0)) as text)",
+                    String.class).setParameter("key", "casebook-case:" + fresh.tenant() + ":"
+                            + TaskKey.of(fresh.task()).hex()).getSingleResult();
+            CaseRow target = session.find(CaseRow.class, fresh.id(), LockModeType.PESSIMISTIC_WRITE);
+            if (target != null && !target.tenant().equals(fresh.tenant())) {
+                throw new IllegalArgumentException("case " + fresh.id() + " already exists");
+            }
+            if (target == null) {
+                List<ScoredCase> nearest = nearest(session, merge.embedding(), merge.candidates(), 1);
+                if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
+                    target = session.find(CaseRow.class, nearest.getFirst().value().id(),
+                            LockModeType.PESSIMISTIC_WRITE);
+                }
+            }
+            if (target != null) {
+                return new Merged(append(session, target, merge.evidence(), merge.derive()), true);
+            }
+            List<Evidence> events = List.of(merge.evidence());
+            Case created = truncated(merge.derive().apply(fresh, events));
+            session.persist(new CaseRow(created, merge.embedding()));
+            session.flush();
+            EvidenceRows.insert(session, created.id(), events);
+            return new Merged(created, false);
+        });
+    }
+
+    /** Appends the event to the locked row's evidence and writes the derived case back. */
+    private static Case append(Session session, CaseRow row, Evidence evidence, Derivation derive) {
+        List<Evidence> events = new java.util.ArrayList<>(EvidenceRows.of(session, row.id()));
+        events.add(evidence);
+        Case next = truncated(derive.apply(row.toCase(), events));
+        row.apply(next);
+        EvidenceRows.insert(session, row.id(), List.of(evidence));
+        return next;
+    }
+
+    @Override
+    public List<Evidence> history(String tenant, UUID id) {
+        return inTransaction("read the history of case " + id, session -> {
+            CaseRow row = session.find(CaseRow.class, id);
+            return row == null || !row.tenant().equals(tenant) ? List.<Evidence>of() : EvidenceRows.of(session, id);
         });
     }
 
@@ -296,7 +379,7 @@ public final class PgVectorCaseStore implements CaseStore {
         CaseSql.bind(query, filter);
         query.setParameter("vector", vector).setParameter("k", k);
         return query.getResultList().stream()
-                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[13]).doubleValue()))
+                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[14]).doubleValue()))
                 .toList();
     }
 
@@ -325,7 +408,7 @@ public final class PgVectorCaseStore implements CaseStore {
             return c;
         }
         return new Case(c.id(), c.tenant(), c.task(), c.plan(), c.answer(), c.reward(), c.label(), c.source(),
-                c.origin(), c.uses(), c.successes(), created, updated);
+                c.origin(), c.uses(), c.successes(), created, updated, c.bank());
     }
 
     private <R> R inTransaction(String what, Function<Session, R> work) {

@@ -112,7 +112,7 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     }
 
     @Test
-    void adds_task_keys_to_a_directory_written_before_they_existed() throws Exception {
+    void upgrades_a_directory_written_before_task_keys_banks_and_evidence_existed() throws Exception {
         store.close();
         Path old = directory.resolve("format-1");
         EmbeddingSpace space = new EmbeddingSpace("test-model", DIM);
@@ -122,8 +122,10 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         try (FSDirectory dir = FSDirectory.open(old);
              var writer = new org.apache.lucene.index.IndexWriter(dir, new org.apache.lucene.index.IndexWriterConfig())) {
             for (Case c : List.of(own, other)) {
-                var doc = CaseDocument.of(c, c == own ? vector : unit(1, 1, 0, 0, 0, 0, 0, 0));
+                var doc = CaseDocument.of(c, c == own ? vector : unit(1, 1, 0, 0, 0, 0, 0, 0), List.of());
                 doc.removeFields(CaseDocument.TASK_KEY); // the layout of format 1
+                doc.removeFields(CaseDocument.BANK);
+                doc.removeFields(CaseDocument.EVIDENCE);
                 writer.addDocument(doc);
             }
             writer.setLiveCommitData(StoreMetadata.of(space, 1).entrySet());
@@ -139,10 +141,13 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         assertThat(store.get(TENANT, own.id())).contains(own);
         store.close();
         try (FSDirectory dir = FSDirectory.open(old)) {
-            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry("casebook.format", "2");
+            assertThat(SegmentInfos.readLatestCommit(dir).getUserData()).containsEntry("casebook.format", "3");
         }
         store = LuceneCaseStore.open(old, space);
         assertThat(store.count(guarded)).isEqualTo(1);
+        // every case written before evidence was kept has one event from its state, and is of the default bank
+        assertThat(store.history(TENANT, own.id())).containsExactly(dev.casebook.memory.Evidence.ofState(own));
+        assertThat(store.count(CaseFilter.tenant(TENANT).withBanks(java.util.Set.of("default")))).isEqualTo(2);
     }
 
     @Test

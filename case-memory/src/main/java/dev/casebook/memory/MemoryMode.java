@@ -1,4 +1,4 @@
-package dev.casebook.server.agent;
+package dev.casebook.memory;
 
 import java.util.Locale;
 

@@ -1,0 +1,196 @@
+package dev.casebook.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The one door for writes to case memory. Every change to a case goes through here: an episode's case
+ * ({@link #remember}), a late reward from feedback, a scorer, a validator or the experience model ({@link #rate}),
+ * a case created, relabelled or deleted through the API ({@link #create}, {@link #relabel}, {@link #delete}) and
+ * an import ({@link #importCases}). The rules, all of them here:
+ * <ul>
+ *   <li><b>Evidence, not overwrites.</b> Each write appends an {@link Evidence} event to the case; its reward,
+ *       label, plan and answer are derived from all its events by {@link CaseEvidence#derive}, so a rated outcome
+ *       is never replaced by a later unrated one.</li>
+ *   <li><b>One case per task.</b> An episode merges into a near-duplicate case (same tenant, bank and source,
+ *       cosine similarity at least the threshold) or becomes a new one, atomically per (tenant, task key)
+ *       ({@link CaseStore#merge}).</li>
+ *   <li><b>Read-only banks stay as they are.</b> No episode, reward, credit, edit, deletion or import changes a case
+ *       of a read-only bank; a write aimed at one is refused with a {@link ReadOnlyBankException}, a credit or a
+ *       late reward that would reach one is skipped.</li>
+ *   <li><b>Credit.</b> Each case selected for an episode counts one use, and one success when the episode's reward
+ *       is rated and at least 0.5; a late rated reward of at least 0.5 turns those counted uses into successes.</li>
+ * </ul>
+ * Synthetic and sandbox episodes keep their source: they merge only with cases of the same source.
+ */
+public final class MemoryWriter {
+    private final CaseStore store;
+    private final double duplicateThreshold;
+    private final Banks banks;
+
+    /** Which banks of a tenant are read-only (kept outside the case store). */
+    @FunctionalInterface
+    public interface Banks {
+        boolean readOnly(String tenant, String bank);
+
+        /** Every bank writable: for stores without a bank registry (tests, tools). */
+        Banks ALL_WRITABLE = (tenant, bank) -> false;
+    }
+
+    public MemoryWriter(CaseStore store, double duplicateThreshold, Banks banks) {
+        this.store = Objects.requireNonNull(store, "store");
+        if (Double.isNaN(duplicateThreshold) || duplicateThreshold <= 0 || duplicateThreshold > 1) {
+            throw new IllegalArgumentException("duplicateThreshold must be within (0, 1], was " + duplicateThreshold);
+        }
+        this.duplicateThreshold = duplicateThreshold;
+        this.banks = Objects.requireNonNull(banks, "banks");
+    }
+
+    public CaseStore store() {
+        return store;
+    }
+
+    /**
+     * A finished episode.
+     *
+     * @param episode  what produced it (a task id, a rollout); the evidence event is named after it
+     * @param rater    {@link Rater#UNRATED} when {@code reward} is provisional and a late reward may follow
+     * @param bank     the (writable) bank the case goes to
+     * @param selected ids of the cases the planner was shown
+     */
+    public record Episode(String episode, String tenant, String task, float[] embedding, String plan, String answer,
+                          double reward, Rater rater, CaseSource source, String origin, String bank,
+                          List<UUID> selected) {
+        public Episode {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(embedding, "embedding");
+            Objects.requireNonNull(rater, "rater");
+            Objects.requireNonNull(source, "source");
+            if (Double.isNaN(reward) || reward < 0 || reward > 1) {
+                throw new IllegalArgumentException("reward must be within [0, 1], was " + reward);
+            }
+            episode = episode == null ? "" : episode;
+            bank = bank == null || bank.isBlank() ? Case.DEFAULT_BANK : bank;
+            selected = List.copyOf(Objects.requireNonNullElse(selected, List.of()));
+        }
+    }
+
+    /** What {@link #remember} did: the case written, whether it existed before, the selected cases credited. */
+    public record Written(Case value, boolean updatedExisting, List<UUID> credited) {
+    }
+
+    /** As {@link #remember(Episode, UUID)}; a new case gets a random id. */
+    public Written remember(Episode episode) {
+        return remember(episode, UUID.randomUUID());
+    }
+
+    /**
+     * Writes the episode as evidence of case {@code caseId} (when it exists: the episode ran before, e.g. a task run
+     * again after its server stopped, and no selected case counts a use again), of a near-duplicate, or of a new
+     * case with id {@code caseId}.
+     *
+     * @throws ReadOnlyBankException when the episode's bank is read-only
+     */
+    public Written remember(Episode episode, UUID caseId) {
+        Objects.requireNonNull(caseId, "caseId");
+        requireWritable(episode.tenant(), episode.bank(), "writing an episode");
+        boolean again = store.get(episode.tenant(), caseId).isPresent();
+        Instant now = Instant.now();
+        Case fresh = new Case(caseId, episode.tenant(), episode.task(), episode.plan(), episode.answer(),
+                episode.reward(), CaseLabel.fromReward(episode.reward()), episode.source(), episode.origin(), 0, 0,
+                now, now, episode.bank());
+        Evidence event = new Evidence(episode.episode(), EvidenceSource.of(episode.source()), episode.reward(),
+                episode.rater(), episode.plan(), episode.answer(), now);
+        CaseFilter candidates = CaseFilter.tenant(episode.tenant()).withSources(Set.of(episode.source()))
+                .withBanks(Set.of(episode.bank()));
+        CaseStore.Merged merged = store.merge(new CaseStore.Merge(fresh, episode.embedding(), event, candidates,
+                duplicateThreshold, CaseEvidence::derive));
+        List<UUID> credited = again ? List.of()
+                : credit(episode.tenant(), episode.selected(), episode.rater().rated() && episode.reward() >= 0.5,
+                        true);
+        return new Written(merged.value(), merged.existed(), credited);
+    }
+
+    /**
+     * A reward that arrived after the episode was written: one more event for the episode's case ({@code caseId},
+     * null when none was written), and the selected cases' counted uses become successes when the reward is rated
+     * and at least 0.5. The caller applies it at most once per (episode, rater). Returns the credited ids.
+     */
+    public List<UUID> rate(String tenant, UUID caseId, String episode, double reward, Rater rater,
+                           List<UUID> selected) {
+        if (Double.isNaN(reward) || reward < 0 || reward > 1) {
+            throw new IllegalArgumentException("reward must be within [0, 1], was " + reward);
+        }
+        if (caseId != null) {
+            store.get(tenant, caseId).filter(c -> !banks.readOnly(tenant, c.bank())).ifPresent(c -> store.addEvidence(
+                    tenant, c.id(), new Evidence(episode, EvidenceSource.of(c.source()), reward, rater,
+                            c.plan(), c.answer(), Instant.now()), CaseEvidence::derive));
+        }
+        return rater.rated() && reward >= 0.5 ? credit(tenant, selected, true, false) : List.of();
+    }
+
+    /**
+     * A case written by hand (API, UI): stored as given, with one event of the person's reward
+     * ({@link Rater#FEEDBACK}).
+     */
+    public Case create(Case value, float[] embedding) {
+        requireWritable(value.tenant(), value.bank(), "adding a case");
+        return store.add(value, embedding, List.of(new Evidence("edit", EvidenceSource.of(value.source()),
+                value.reward(), Rater.FEEDBACK, value.plan(), value.answer(), value.updatedAt())));
+    }
+
+    /**
+     * A person's relabelling: feedback with reward 1 (positive) or 0 (negative) for the episode {@code edit}, so the
+     * latest edit replaces an earlier one and outranks every other rater. Empty when the case does not exist.
+     */
+    public Optional<Case> relabel(String tenant, UUID id, CaseLabel label) {
+        Optional<Case> current = store.get(tenant, id);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Case c = current.get();
+        requireWritable(tenant, c.bank(), "relabelling case " + id);
+        double reward = label == CaseLabel.POSITIVE ? 1 : 0;
+        return store.addEvidence(tenant, id, new Evidence("edit", EvidenceSource.of(c.source()), reward,
+                Rater.FEEDBACK, c.plan(), c.answer(), Instant.now()), CaseEvidence::derive);
+    }
+
+    /** Deletes a case and its evidence; false when it did not exist. */
+    public boolean delete(String tenant, UUID id) {
+        Optional<Case> current = store.get(tenant, id);
+        if (current.isEmpty()) {
+            return false;
+        }
+        requireWritable(tenant, current.get().bank(), "deleting case " + id);
+        return store.delete(tenant, id);
+    }
+
+    /**
+     * Counts a use (and a success) on each selected case that exists and is not of a read-only bank, or only a
+     * success ({@code use} false: a late reward for uses already counted).
+     */
+    private List<UUID> credit(String tenant, List<UUID> selected, boolean success, boolean use) {
+        List<UUID> credited = new ArrayList<>();
+        for (UUID id : selected) {
+            Optional<Case> c = store.get(tenant, id);
+            if (c.isEmpty() || banks.readOnly(tenant, c.get().bank()) || (!use && !success)) {
+                continue;
+            }
+            Optional<Case> changed = use ? store.recordUse(tenant, id, success) : store.adjustCounts(tenant, id, 0, 1);
+            changed.ifPresent(x -> credited.add(id));
+        }
+        return credited;
+    }
+
+    private void requireWritable(String tenant, String bank, String what) {
+        if (banks.readOnly(tenant, bank)) {
+            throw new ReadOnlyBankException(tenant, bank, what);
+        }
+    }
+}
