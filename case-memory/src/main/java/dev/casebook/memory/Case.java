@@ -86,6 +86,20 @@ public record Case(
                 Instant.now(), bank);
     }
 
+    /**
+     * The identity of a case's content, for duplicate detection on import: the SHA-256 (hex) of the task's
+     * {@link TaskKey#normalise normal form}, the plan and the answer (each stripped), separated by NUL.
+     */
+    public String contentKey() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((TaskKey.normalise(task) + "\u0000"
+                    + plan.strip() + "\u0000" + answer.strip()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
     public Case withBank(String bank) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
                 updatedAt, bank);

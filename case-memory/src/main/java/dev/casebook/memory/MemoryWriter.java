@@ -12,7 +12,7 @@ import java.util.UUID;
  * The one door for writes to case memory. Every change to a case goes through here: an episode's case
  * ({@link #remember}), a late reward from feedback, a scorer, a validator or the experience model ({@link #rate}),
  * a case created, relabelled or deleted through the API ({@link #create}, {@link #relabel}, {@link #delete}) and
- * an import ({@link #importCases}). The rules, all of them here:
+ * an import ({@link #importCases}, {@link #clearBank}). The rules, all of them here:
  * <ul>
  *   <li><b>Evidence, not overwrites.</b> Each write appends an {@link Evidence} event to the case; its reward,
  *       label, plan and answer are derived from all its events by {@link CaseEvidence#derive}, so a rated outcome
@@ -172,6 +172,36 @@ public final class MemoryWriter {
     }
 
     /**
+     * Stores imported cases, each with its evidence, in one batch ({@link CaseStore#addAll}).
+     *
+     * @throws ReadOnlyBankException when a case's bank is read-only; nothing was stored
+     */
+    public List<Case> importCases(String tenant, List<Case> cases, List<float[]> vectors,
+                                  List<List<Evidence>> evidence) {
+        cases.stream().map(Case::bank).distinct().forEach(bank -> requireWritable(tenant, bank, "importing"));
+        return store.addAll(cases, vectors, evidence);
+    }
+
+    /**
+     * Deletes every case of a bank (an import with {@code mode=replace-bank}); returns how many.
+     *
+     * @throws ReadOnlyBankException when the bank is read-only
+     */
+    public int clearBank(String tenant, String bank) {
+        requireWritable(tenant, bank, "replacing the bank's cases");
+        CaseFilter filter = CaseFilter.tenant(tenant).withBanks(Set.of(bank));
+        int deleted = 0;
+        for (CasePage page = store.list(filter, 0, 500); !page.items().isEmpty(); page = store.list(filter, 0, 500)) {
+            for (Case c : page.items()) {
+                if (store.delete(tenant, c.id())) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
      * Counts a use (and a success) on each selected case that exists and is not of a read-only bank, or only a
      * success ({@code use} false: a late reward for uses already counted).
      */
@@ -188,7 +218,8 @@ public final class MemoryWriter {
         return credited;
     }
 
-    private void requireWritable(String tenant, String bank, String what) {
+    /** Refuses a write {@code what} aimed at a read-only bank with a {@link ReadOnlyBankException}. */
+    public void requireWritable(String tenant, String bank, String what) {
         if (banks.readOnly(tenant, bank)) {
             throw new ReadOnlyBankException(tenant, bank, what);
         }

@@ -100,7 +100,19 @@ function newRunForm() {
   const attempts = h('input', {type: 'number', name: 'attempts', min: 1, max: 16, value: 1});
   const concurrency = h('input', {type: 'number', name: 'concurrency', min: 1, max: 512, value: 4});
   const epochs = h('input', {type: 'number', name: 'epochs', min: 1, max: 20, value: 1});
-  const memory = select('memoryMode', MEMORY, 'read-write');
+  const memory = select('memoryMode', MEMORY, 'off'); // the API's default
+  const memoryNote = h('p', {class: 'muted memory-note', 'aria-live': 'polite'});
+  const explainMemory = () => {
+    memoryNote.textContent = {
+      'off': 'Memory off: no cases are shown to the agent and none are written.',
+      'read-only': 'Read only: the agent is shown cases from every bank; nothing in memory changes.',
+      'read-write': 'Read and write: the agent is shown cases from every bank, and each question\'s episode is'
+        + ' written, with its score, to a new bank of this run (run-<id>). Cases it was shown count a use (and a'
+        + ' success when the answer is correct), except in read-only banks, which never change.',
+    }[memory.value] || '';
+  };
+  memory.addEventListener('change', explainMemory);
+  explainMemory();
   const scorer = select('scorer', SCORERS, '');
   const name = h('input', {type: 'text', name: 'name', placeholder: 'optional'});
   const maxTokens = h('input', {type: 'number', name: 'maxTokens', min: 1, placeholder: 'no limit'});
@@ -111,6 +123,7 @@ function newRunForm() {
     h('div', {class: 'grid'},
       field('Dataset file', file, 'upload a dataset file'), field('…or server path', path),
       field('Format', format), field('Memory', memory), field('Limit (questions)', limit)),
+    memoryNote,
     h('details', {class: 'more-options'}, h('summary', {text: 'More options'}), h('div', {class: 'grid'},
       field('Name', name), field('Attempts per question (k)', attempts), field('Concurrency', concurrency),
       field('Epochs', epochs), field('Scorer', scorer),

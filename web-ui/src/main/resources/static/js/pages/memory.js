@@ -4,6 +4,7 @@ import {h, fill, fmtScore, fmtDate, wire, truncate, prettyJson, labelBadge, spin
   download} from '../dom.js';
 import {markdown} from '../markdown.js';
 import {lineChart} from '../chart.js';
+import {drillTrace} from '../trace.js';
 
 const PAGE_SIZE = 20;
 const LABELS = [['', 'Any label'], ['positive', 'Positive'], ['negative', 'Negative']];
@@ -11,7 +12,7 @@ const SOURCES = [['', 'Any source'], ['real', 'Real'], ['synthetic', 'Synthetic'
 const MODES = [['hybrid', 'hybrid (words and meaning)'], ['vector', 'vector (meaning)']];
 
 export function render(root, route) {
-  if (route.parts[0]) return renderCase(root, route.parts[0]);
+  if (route.parts[0]) return renderCase(root, route.parts[0], route.parts[1] === 'task' ? route.parts[2] : null);
   return renderList(root, route);
 }
 
@@ -162,6 +163,11 @@ function transferTools(reload) {
   format.setAttribute('aria-label', 'Import format');
   const onError = select('onError', [['skip', 'skip bad lines'], ['reject', 'reject the file']], 'skip');
   onError.setAttribute('aria-label', 'On a bad line');
+  const mode = select('mode', [['skip-duplicates', 'skip cases already there'], ['append', 'add duplicates too'],
+    ['replace-bank', 'replace the bank']], 'skip-duplicates');
+  mode.setAttribute('aria-label', 'Duplicates');
+  const bank = h('input', {type: 'text', name: 'bank', placeholder: 'bank (default)', size: 14,
+    'aria-label': 'Import into bank'});
   const report = h('div', {class: 'import-report', 'aria-live': 'polite'});
   file.addEventListener('change', async () => {
     const chosen = file.files[0];
@@ -169,7 +175,8 @@ function transferTools(reload) {
     if (!chosen) return;
     fill(report, spinner(`Importing ${chosen.name}…`));
     try {
-      const result = await api.send('POST', withQuery('api/cases/import', {format: format.value, onError: onError.value}),
+      const result = await api.send('POST', withQuery('api/cases/import', {format: format.value, onError: onError.value,
+        mode: mode.value, ...(bank.value.trim() ? {bank: bank.value.trim()} : {})}),
         await chosen.text(), 'application/x-ndjson');
       fill(report, h('p', {class: 'note ok', role: 'status', text: importSummary(result)}),
         result && result.errors && result.errors.length
@@ -191,20 +198,23 @@ function transferTools(reload) {
       toast(e.message, 'error');
     }
   }});
-  return h('div', {class: 'transfer'}, format, onError,
+  return h('div', {class: 'transfer'}, format, onError, mode, bank,
     h('button', {type: 'button', text: 'Import JSONL…', onclick: () => file.click()}), file, exportButton, report);
 }
 
 function importSummary(result) {
   if (!result || typeof result !== 'object') return 'Imported.';
   const parts = [];
-  for (const key of ['imported', 'updated', 'skipped', 'rejected', 'failed']) {
+  for (const key of ['imported', 'duplicates', 'skipped', 'rejected', 'failed']) {
     if (typeof result[key] === 'number') parts.push(`${result[key]} ${key}`);
+  }
+  if (result.duplicateLines && result.duplicateLines.length) {
+    parts.push(`duplicate lines ${result.duplicateLines.slice(0, 20).join(', ')}${result.duplicateLines.length > 20 ? '…' : ''}`);
   }
   return parts.length ? 'Import done: ' + parts.join(', ') + '.' : 'Import done: ' + JSON.stringify(result);
 }
 
-async function renderCase(root, id) {
+async function renderCase(root, id, taskId) {
   fill(root, h('div', {class: 'page case'}, h('p', {}, h('a', {href: '#/memory', text: '← All cases'})),
     spinner('Loading the case…')));
   let c;
@@ -244,11 +254,20 @@ async function renderCase(root, id) {
   const uses = c.uses ?? 0;
   const successes = c.successes ?? 0;
   let badge = labelBadge(c.label);
+  const history = h('section', {class: 'case-history'}, h('h2', {text: 'History'}), spinner('Loading the evidence…'));
+  const trace = h('section', {class: 'case-trace'});
+  loadHistory(history, c.id);
+  let controller = null;
+  if (taskId) {
+    controller = new AbortController();
+    drillTrace(trace, taskId, controller.signal);
+  }
   fill(root, h('div', {class: 'page case'},
     h('p', {}, h('a', {href: '#/memory', text: '← All cases'})),
     h('header', {class: 'page-head'}, h('h1', {class: 'case-task', text: c.task}), badge),
     h('dl', {class: 'facts'},
-      fact('Reward', fmtScore(c.reward)), fact('Source', wire(c.source)), fact('Origin', c.origin || '–'),
+      fact('Reward', fmtScore(c.reward)), fact('Source', wire(c.source)), fact('Bank', c.bank || 'default'),
+      fact('Origin', c.origin || '–'),
       fact('Tenant', c.tenant || '–'), fact('Created', fmtDate(c.createdAt)), fact('Updated', fmtDate(c.updatedAt)),
       fact('Selected for a plan', `${uses} time(s)`),
       fact('…of which succeeded', uses ? `${successes} (${Math.round((100 * successes) / uses)} %)` : '–')),
@@ -256,9 +275,31 @@ async function renderCase(root, id) {
       h('span', {style: `width:${(100 * successes) / uses}%`})) : null,
     h('section', {}, h('h2', {text: 'Plan'}), h('pre', {class: 'plan-text', text: prettyJson(c.plan || '') || '–'})),
     h('section', {}, h('h2', {text: 'Answer'}), markdown(c.answer || '')),
+    history, trace,
     h('section', {class: 'case-actions'}, h('h2', {text: 'Curate'}),
       h('div', {class: 'row'}, labelSelect, saveLabel, labelNote), h('div', {class: 'row'}, remove))));
-  return null;
+  return controller ? () => controller.abort() : null;
+}
+
+/** The case's evidence, oldest first: what happened to it and who said how well it went, with links to tasks. */
+async function loadHistory(section, id) {
+  try {
+    const result = await api.get(`api/cases/${encodeURIComponent(id)}/history`);
+    const events = (result && result.events) || [];
+    fill(section, h('h2', {text: 'History'}),
+      h('p', {class: 'muted', text: 'Reward and label are derived from these events: a rating (feedback, scorer,'
+        + ' validator) outranks unrated episodes; the latest feedback decides.'}),
+      h('table', {class: 'history'},
+        h('thead', {}, h('tr', {}, ['When', 'Episode', 'Source', 'Rated by', 'Reward'].map(t => h('th', {text: t})))),
+        h('tbody', {}, events.map(e => h('tr', {},
+          h('td', {text: fmtDate(e.at)}),
+          h('td', {}, e.task ? h('a', {href: `#/memory/${encodeURIComponent(id)}/task/${encodeURIComponent(e.task)}`,
+            text: 'task ' + truncate(e.task, 13), title: e.task})
+            : document.createTextNode(e.episode || '–')),
+          h('td', {text: wire(e.source)}), h('td', {text: wire(e.rater)}), h('td', {text: fmtScore(e.reward)}))))));
+  } catch (e) {
+    fill(section, h('h2', {text: 'History'}), errorBox(e, 'Could not load the history'));
+  }
 }
 
 function fact(term, value) {

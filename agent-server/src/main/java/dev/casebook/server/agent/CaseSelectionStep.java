@@ -33,7 +33,8 @@ final class CaseSelectionStep {
                     + memory.policies().keySet());
         }
         CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable(spec.tenant()))
-                .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks());
+                .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks())
+                .withBanks(spec.banks().read());
         List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
         run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000));

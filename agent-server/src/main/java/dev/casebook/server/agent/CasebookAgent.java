@@ -144,7 +144,7 @@ public final class CasebookAgent implements Agent {
             List<UUID> ids = selected.cases().stream().map(SelectedCase::value).map(c -> c.id()).toList();
             MemoryWriter.Written written = memory.writer().remember(new MemoryWriter.Episode(spec.id(),
                     spec.tenant(), spec.text(), selected.state(), plan, answerText, reward, Rater.UNRATED,
-                    spec.source(), spec.origin(), dev.casebook.memory.Case.DEFAULT_BANK, ids), caseId(spec));
+                    spec.source(), spec.origin(), spec.banks().write(), ids), caseId(spec));
             run.emit(new Step.MemoryWritten(written.value().id(), written.updatedExisting(), written.credited(),
                     (System.nanoTime() - started) / 1_000_000));
             return written.value().id();

@@ -28,6 +28,7 @@ import java.util.Set;
  *                       writes and its run record say so
  * @param conversation   the chat the task is the latest message of (instructions, earlier turns, sampling);
  *                       {@link Conversation#NONE} for a task on its own
+ * @param banks          the case bank the episode is written to and those cases are selected from
  */
 public record TaskSpec(
         String id,
@@ -41,7 +42,8 @@ public record TaskSpec(
         Set<String> excludeOrigins,
         Set<TaskKey> excludeTasks,
         CaseSource source,
-        Conversation conversation) {
+        Conversation conversation,
+        MemoryBanks banks) {
 
     public TaskSpec {
         Objects.requireNonNull(id, "id");
@@ -57,6 +59,15 @@ public record TaskSpec(
         excludeTasks = Set.copyOf(Objects.requireNonNullElse(excludeTasks, Set.of()));
         Objects.requireNonNull(source, "source");
         conversation = Objects.requireNonNullElse(conversation, Conversation.NONE);
+        banks = Objects.requireNonNullElse(banks, MemoryBanks.DEFAULT);
+    }
+
+    /** A task of the default banks (write {@code default}, read all). */
+    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
+            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks,
+            CaseSource source, Conversation conversation) {
+        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
+                source, conversation, MemoryBanks.DEFAULT);
     }
 
     /** A task on its own, not part of a chat. */
@@ -77,6 +88,12 @@ public record TaskSpec(
     /** The same task as the latest message of this conversation. */
     public TaskSpec withConversation(Conversation other) {
         return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins,
-                excludeTasks, source, other);
+                excludeTasks, source, other, banks);
+    }
+
+    /** The same task with these banks. */
+    public TaskSpec withBanks(MemoryBanks other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins,
+                excludeTasks, source, conversation, other);
     }
 }

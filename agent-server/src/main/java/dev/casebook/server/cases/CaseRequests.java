@@ -5,7 +5,10 @@ final class CaseRequests {
     private CaseRequests() {
     }
 
-    record Create(String task, String plan, String answer, Double reward, String label, String source) {
+    record Create(String task, String plan, String answer, Double reward, String label, String source, String bank) {
+    }
+
+    record Bank(Boolean readOnly) {
     }
 
     record Relabel(String label) {

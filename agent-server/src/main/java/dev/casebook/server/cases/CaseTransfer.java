@@ -9,9 +9,11 @@ import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.transfer.CaseExporter;
 import dev.casebook.memory.transfer.CaseFormat;
 import dev.casebook.memory.transfer.CaseImporter;
+import dev.casebook.memory.transfer.ImportMode;
 import dev.casebook.memory.transfer.ImportRejectedException;
 import dev.casebook.memory.transfer.LineError;
 import dev.casebook.memory.transfer.OnError;
+import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import java.io.OutputStreamWriter;
@@ -25,6 +27,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.springframework.http.HttpStatus;
@@ -47,20 +50,32 @@ class CaseTransfer {
     private static final int IMPORT_BATCH = 64;
 
     private final CaseMemory memory;
+    private final CaseBanks banks;
 
-    CaseTransfer(CaseMemory memory) {
+    CaseTransfer(CaseMemory memory, CaseBanks banks) {
         this.memory = memory;
+        this.banks = banks;
     }
 
-    record ImportReport(String format, int imported, int skipped, List<LineError> errors) {
+    /**
+     * What an import did: lines stored ({@code imported}), lines left out as duplicates of a case the bank holds
+     * already or of an earlier line ({@code duplicates}, their numbers in {@code duplicateLines}), malformed lines
+     * ({@code skipped}, each with its number and reason in {@code errors}).
+     */
+    record ImportReport(String format, String mode, String bank, int imported, int duplicates,
+            List<Integer> duplicateLines, int skipped, List<LineError> errors) {
     }
 
+    /** Every case of the tenant (or of one bank) with its bank and evidence, one JSON line each. */
     @GetMapping(path = "/api/cases/export", produces = "application/x-ndjson")
-    ResponseEntity<StreamingResponseBody> export(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
+    ResponseEntity<StreamingResponseBody> export(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+            @RequestParam(required = false) String bank) {
         CaseStore store = memory.store();
+        CaseFilter filter = bank == null || bank.isBlank() ? CaseFilter.tenant(tenant)
+                : CaseFilter.tenant(tenant).withBanks(Set.of(CasesController.bank(bank)));
         StreamingResponseBody body = out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            new CaseExporter().export(store, CaseFilter.tenant(tenant), writer);
+            new CaseExporter().export(store, filter, writer);
             writer.flush();
         };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
@@ -69,19 +84,37 @@ class CaseTransfer {
     /**
      * Imports JSONL in casebook's own format or AgentFly/Memento's ({@code memory.jsonl}, {@code dummy_memo.jsonl});
      * {@code format=auto} tells them apart by the first line. Malformed lines are skipped and reported
-     * ({@code onError=skip}) or reject the whole import, storing nothing ({@code onError=reject}).
+     * ({@code onError=skip}) or reject the whole import, storing nothing ({@code onError=reject}). Cases go to the
+     * named {@code bank} (casebook lines keep their own when none is named); {@code mode=skip-duplicates} (the
+     * default) leaves out lines whose content the bank holds already, {@code append} stores them too,
+     * {@code replace-bank} empties the bank first. A read-only bank refuses the import (409).
      */
     @PostMapping(path = "/api/cases/import", consumes = {"application/x-ndjson", "application/jsonl",
             MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
     ImportReport importCases(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @RequestBody String body,
             @RequestParam(defaultValue = "auto") String format,
-            @RequestParam(defaultValue = "skip") String onError) {
+            @RequestParam(defaultValue = "skip") String onError, @RequestParam(required = false) String bank,
+            @RequestParam(defaultValue = "skip-duplicates") String mode) {
         CaseFormat chosen = format(format);
         OnError policy = onError(onError);
-        CaseImporter importer = new CaseImporter(memory.store(), memory.embedder(), IMPORT_BATCH);
-        var report = importer.importLines(new StringReader(body), tenant, chosen, policy);
-        return new ImportReport(report.format().wireName(), report.imported(), report.skipped().size(),
-                report.skipped());
+        ImportMode importMode = mode(mode);
+        String target = bank == null || bank.isBlank() ? null : CasesController.bank(bank);
+        if (target != null) {
+            banks.ensure(tenant, target);
+        }
+        CaseImporter importer = new CaseImporter(memory.writer(), memory.embedder(), IMPORT_BATCH);
+        var report = importer.importLines(new StringReader(body), tenant, target, importMode, chosen, policy);
+        return new ImportReport(report.format().wireName(), importMode.wireName(), target, report.imported(),
+                report.duplicates().size(), report.duplicates(), report.skipped().size(), report.skipped());
+    }
+
+    private static ImportMode mode(String mode) {
+        try {
+            return ImportMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("parameter 'mode' must be append, skip-duplicates or replace-bank, was '"
+                    + mode + "'");
+        }
     }
 
     /** A rejected import stored nothing: 400 with every malformed line in {@code errors}. */

@@ -9,6 +9,7 @@ import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.VectorQuery;
+import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.tasks.TaskRecords;
 import dev.casebook.server.web.ApiException;
@@ -42,10 +43,43 @@ class CasesController {
 
     private final CaseMemory memory;
     private final TaskRecords tasks;
+    private final CaseBanks banks;
 
-    CasesController(CaseMemory memory, TaskRecords tasks) {
+    CasesController(CaseMemory memory, TaskRecords tasks, CaseBanks banks) {
         this.memory = memory;
         this.tasks = tasks;
+        this.banks = banks;
+    }
+
+    /** A bank of the tenant: its name, whether it is read-only, how many cases it holds. */
+    record BankView(String name, boolean readOnly, long cases) {
+    }
+
+    @GetMapping("/banks")
+    Map<String, List<BankView>> banks(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
+        return Map.of("items", banks.list(tenant).stream().map(b -> new BankView(b.name(), b.readOnly(),
+                memory.store().count(CaseFilter.tenant(tenant).withBanks(Set.of(b.name()))))).toList());
+    }
+
+    /** Marks a bank read-only ({@code {"readOnly": true}}) or writable again; names a new bank. */
+    @PatchMapping("/banks/{name}")
+    BankView bank(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String name,
+            @RequestBody CaseRequests.Bank body) {
+        if (body.readOnly() == null) {
+            throw ApiException.badRequest("field 'readOnly' is required: true or false");
+        }
+        CaseBanks.Bank b = banks.setReadOnly(tenant, bank(name), body.readOnly());
+        return new BankView(b.name(), b.readOnly(), memory.store().count(CaseFilter.tenant(tenant)
+                .withBanks(Set.of(b.name()))));
+    }
+
+    /** A bank name, checked; a bad one is a 400 naming the rule. */
+    static String bank(String name) {
+        try {
+            return CaseBanks.requireName(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     record Page(List<CaseView> items, int page, int size, long total) {
@@ -54,7 +88,8 @@ class CasesController {
     @GetMapping
     Page list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestParam(required = false) String label, @RequestParam(required = false) String source,
-            @RequestParam(required = false) String q, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(required = false) String q, @RequestParam(required = false) String bank,
+            @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "20") int size) {
         if (page < 0) {
             throw ApiException.badRequest("parameter 'page' must be 0 or more, was " + page);
@@ -64,6 +99,9 @@ class CasesController {
         }
         int offset = Paging.offset(page, size);
         CaseFilter filter = filter(tenant, label, source);
+        if (bank != null && !bank.isBlank()) {
+            filter = filter.withBanks(Set.of(bank(bank)));
+        }
         if (q != null && !q.isBlank()) {
             CasePage matching = CaseText.of(q).filter(memory.store(), filter, offset, size);
             return new Page(matching.items().stream().map(c -> CaseView.of(c, null)).toList(), page, size,
@@ -113,6 +151,10 @@ class CasesController {
         CaseSource source = body.source() == null ? CaseSource.REAL : CaseSource.parse(body.source());
         CaseLabel label = body.label() == null ? null : CaseLabel.parse(body.label());
         Case value = Case.of(tenant, body.task(), body.plan(), body.answer(), body.reward(), source);
+        if (body.bank() != null) {
+            value = value.withBank(bank(body.bank()));
+            banks.ensure(tenant, value.bank());
+        }
         if (label != null) {
             value = value.withLabel(label);
         }

@@ -8,6 +8,7 @@ import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.memory.MemoryMode;
+import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
@@ -36,10 +37,12 @@ class RunCreation {
     private final EvaluationSettings settings;
     private final DatasetPaths datasets;
     private final ItemCap cap;
+    private final CaseBanks banks;
     private final Clock clock = Clock.systemUTC();
 
     RunCreation(RunRecords records, EvaluationRunner runner, RunModels models, RunAgents agents,
-                EvaluationSettings settings, DatasetPaths datasets) {
+                EvaluationSettings settings, DatasetPaths datasets, CaseBanks banks) {
+        this.banks = banks;
         this.records = records;
         this.runner = runner;
         this.models = models;
@@ -93,7 +96,12 @@ class RunCreation {
         RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
-                RunModels.profileNames(choices), maxTokens);
+                RunModels.profileNames(choices), maxTokens, null, readBanks(request.banks()));
+        String runId = UUID.randomUUID().toString();
+        if (mode == MemoryMode.READ_WRITE) {
+            runSettings = withBank(runSettings, tenant, request.bank() == null || request.bank().isBlank()
+                    ? "run-" + runId : request.bank());
+        }
         Map<EvalItem, List<String>> attachments = new IdentityHashMap<>();
         for (EvalItem item : chosen) {
             attachments.put(item, item.attachments().stream()
@@ -111,7 +119,7 @@ class RunCreation {
         }
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank() ? dataset.name() + " " + now : request.name();
-        RunRecords.Run run = new RunRecords.Run(UUID.randomUUID().toString(), tenant, name, RunStatus.QUEUED,
+        RunRecords.Run run = new RunRecords.Run(runId, tenant, name, RunStatus.QUEUED,
                 dataset.name(), path.toString(), dataset.format().name().toLowerCase(Locale.ROOT), runSettings,
                 runSettings.primaryScorer(), items.size(), null, now, null, null, null);
         cap.admit(tenant, total, breakdown, () -> records.unfinishedItems(tenant), () -> {
@@ -126,6 +134,31 @@ class RunCreation {
     void resume(RunRecords.Run run) {
         runner.resume(run.id(), run.status(), resume -> cap.readmit(run.tenant(), runner.describe(run.id()),
                 records.remainingItems(run.id()), () -> records.unfinishedItems(run.tenant()), resume));
+    }
+
+    /** The bank a read-write run writes to: named, recorded, and never a read-only one (409). */
+    private RunSettings withBank(RunSettings s, String tenant, String bank) {
+        String name = bankName("bank", bank);
+        if (banks.readOnly(tenant, name)) {
+            throw ApiException.conflict("bank '" + name + "' is read-only; a read-write run writes its episodes to a"
+                    + " bank of its own (leave 'bank' out for run-<id>) and only reads read-only banks");
+        }
+        banks.ensure(tenant, name);
+        return new RunSettings(s.split(), s.groups(), s.limit(), s.sample(), s.seed(), s.attempts(), s.concurrency(),
+                s.memoryMode(), s.policy(), s.scorers(), s.epochs(), s.leaveOneTaskOut(), s.questions(), s.models(),
+                s.profiles(), s.maxTokens(), name, s.banks());
+    }
+
+    private static List<String> readBanks(List<String> names) {
+        return names == null ? List.of() : names.stream().map(n -> bankName("banks", n)).distinct().toList();
+    }
+
+    private static String bankName(String field, String name) {
+        try {
+            return CaseBanks.requireName(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("field '" + field + "': " + e.getMessage());
+        }
     }
 
     static Dataset read(Path path, String format, String split) {

@@ -6,6 +6,7 @@ import dev.casebook.eval.scoring.ScoreView;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.Budgets;
+import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -80,7 +81,8 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         TaskSpec spec = new TaskSpec(taskId, run.tenant(), item.question(),
                 item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),
                 Budgets.DEFAULT, Guard.origin(item.question()), Guard.excludedOrigins(guard, item.question()),
-                Guard.excludedTasks(guard, item.question()));
+                Guard.excludedTasks(guard, item.question()))
+                .withBanks(new MemoryBanks(settings.bank(), java.util.Set.copyOf(settings.banks())));
         long start = System.nanoTime();
         // steps are kept here and recorded after the episode: stop() interrupts this thread, and an interrupt during
         // a database write would close its connection

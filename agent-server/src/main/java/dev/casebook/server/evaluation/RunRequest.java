@@ -28,9 +28,12 @@ import java.util.Map;
  *                        out use the server's ({@link dev.casebook.server.llm.RunModels})
  * @param maxTokens       the run's token budget: once its finished items have spent it, no further item starts and
  *                        the run completes with the reason (items already running finish); none by default
+ * @param bank            the case bank a read-write run writes its episodes to (default: {@code run-<run id>}); never
+ *                        a read-only bank
+ * @param banks           the banks cases are selected from (default: every bank of the tenant)
  */
 record RunRequest(String name, String dataset, String format, String split, List<String> groups, Integer limit,
                   Integer sample, Long seed, Integer attempts, Integer concurrency, String memoryMode, String policy,
                   List<String> scorers, Integer epochs, Boolean leaveOneTaskOut, Map<String, String> models,
-                  Long maxTokens) {
+                  Long maxTokens, String bank, List<String> banks) {
 }

@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param profiles the model profile of each role that uses one ({@code casebook.models.profiles.<name>}); a role
  *                 without one asks its configured endpoint for the model in {@code models}
  * @param maxTokens the run's token budget ({@link RunRequest}); null for none (also in runs stored before it)
+ * @param bank     the bank a read-write run writes to; null when it writes none (and in runs stored before banks)
+ * @param banks    the banks cases are selected from; empty for all
  */
 record RunSettings(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
                    int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
                    boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles,
-                   Long maxTokens) {
+                   Long maxTokens, String bank, List<String> banks) {
     RunSettings {
+        banks = banks == null ? List.of() : List.copyOf(banks);
         groups = List.copyOf(groups);
         scorers = List.copyOf(scorers);
         models = byRole(models);

@@ -35,6 +35,9 @@ class OpsEndpointsIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"title\":\"Casebook API\"", "\"version\":\"0.1.0-SNAPSHOT\"",
                 "/api/tasks/{id}/events", "/api/attachments");
+        // issue 12: the case history, banks and the import's bank and mode are described
+        assertThat(r.body()).contains("/api/cases/{id}/history", "/api/cases/banks", "/api/cases/banks/{name}",
+                "\"name\":\"mode\"", "\"name\":\"bank\"");
         assertThat(get("/swagger-ui.html").statusCode()).isIn(200, 302);
     }
 

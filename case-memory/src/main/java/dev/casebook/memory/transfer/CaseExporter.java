@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 
-/** Writes the cases a filter admits as casebook JSONL, newest first, page by page. */
+/**
+ * Writes the cases a filter admits as casebook JSONL, newest first, page by page, each with its bank and evidence:
+ * what importing the lines into an empty memory needs to rebuild it exactly.
+ */
 public final class CaseExporter {
     private static final int PAGE = 500;
     private final CaseJsonl lines = new CaseJsonl();
@@ -20,7 +23,7 @@ public final class CaseExporter {
             CasePage page = store.list(filter, offset, PAGE);
             for (Case c : page.items()) {
                 try {
-                    out.write(lines.write(c));
+                    out.write(lines.write(c, store.history(c.tenant(), c.id())));
                     out.write('\n');
                 } catch (IOException e) {
                     throw new UncheckedIOException("export stopped after " + written + " cases: " + e.getMessage(),

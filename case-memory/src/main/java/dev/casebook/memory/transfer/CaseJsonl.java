@@ -7,24 +7,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.EvidenceJson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * One case as one JSON line, in each {@link CaseFormat}. Casebook lines carry every field but the tenant, which is
- * the importer's; Memento lines carry task, plan and label (or reward) only.
+ * the importer's, with the case's bank and evidence; Memento lines carry task, plan and label (or reward) only.
  */
 public final class CaseJsonl {
     private static final Set<String> CASEBOOK_FIELDS = Set.of("id", "task", "plan", "answer", "reward", "label",
-            "source", "origin", "uses", "successes", "createdAt", "updatedAt", "tenant", "score");
+            "source", "origin", "uses", "successes", "createdAt", "updatedAt", "tenant", "score", "bank", "evidence");
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The casebook line of a case (no trailing newline). */
-    public String write(Case c) {
+    /** The casebook line of a case with its evidence (no trailing newline): everything but the tenant. */
+    public String write(Case c, List<Evidence> evidence) {
         ObjectNode node = json.createObjectNode();
         node.put("id", c.id().toString());
         node.put("task", c.task());
@@ -38,6 +41,8 @@ public final class CaseJsonl {
         node.put("successes", c.successes());
         node.put("createdAt", c.createdAt().toString());
         node.put("updatedAt", c.updatedAt().toString());
+        node.put("bank", c.bank());
+        node.set("evidence", EvidenceJson.toArray(evidence));
         try {
             return json.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -58,6 +63,19 @@ public final class CaseJsonl {
                     : node.getNodeType().name().toLowerCase()));
         }
         return node;
+    }
+
+    /** The evidence a casebook line carries; empty when it has none (lines of other formats, older exports). */
+    List<Evidence> evidence(JsonNode line, CaseFormat format) {
+        JsonNode events = line.get("evidence");
+        if (format != CaseFormat.CASEBOOK || events == null || events.isNull()) {
+            return List.of();
+        }
+        List<Evidence> read = EvidenceJson.fromArray(events);
+        if (read.isEmpty()) {
+            throw new IllegalArgumentException("field 'evidence' must hold at least one event when present");
+        }
+        return read;
     }
 
     /** The case a line of {@code format} describes, for {@code tenant}; absent timestamps become {@code now}. */
@@ -93,7 +111,8 @@ public final class CaseJsonl {
                 text(line, "plan", false), text(line, "answer", false), reward,
                 label.isEmpty() ? CaseLabel.fromReward(reward) : CaseLabel.parse(label),
                 source.isEmpty() ? CaseSource.REAL : CaseSource.parse(source), text(line, "origin", false),
-                count(line, "uses"), count(line, "successes"), created, instant(line, "updatedAt", created));
+                count(line, "uses"), count(line, "successes"), created, instant(line, "updatedAt", created),
+                text(line, "bank", false));
     }
 
     private static String text(JsonNode line, String field, boolean required) {

@@ -10,6 +10,9 @@ import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.EvidenceSource;
+import dev.casebook.memory.Rater;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
@@ -22,6 +25,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,21 +104,53 @@ class CaseImporterIT {
 
     @Test
     void casebook_export_then_import_round_trips_every_field() {
-        CaseStore source = freshStore();
-        Case a = source.add(Case.of("acme", "What is the tallest mountain?", "search", "Everest", 1,
-                CaseSource.SANDBOX).withOrigin("deepresearcher:test:1").withCounts(4, 3), embedder.embed("a"));
-        Case b = source.add(Case.of("acme", "Who wrote Dune?", "", "Herbert", 0.2, CaseSource.SYNTHETIC),
+        roundTrip(freshStore(), freshStore());
+    }
+
+    @Test
+    void casebook_export_then_import_round_trips_every_field_on_lucene() throws IOException {
+        roundTrip(freshLucene(), freshLucene());
+    }
+
+    @Test
+    void an_export_of_one_store_rebuilds_the_same_memory_in_the_other() throws IOException {
+        roundTrip(freshLucene(), freshStore());
+        roundTrip(freshStore(), freshLucene());
+    }
+
+    /** Bank, source, counts, evidence and derived fields survive export then import into an empty store. */
+    private void roundTrip(CaseStore source, CaseStore target) {
+        Instant t = Instant.parse("2026-01-01T00:00:00.123456Z");
+        Case a = source.add(new Case(java.util.UUID.randomUUID(), "acme", "What is the tallest mountain?", "search",
+                "Everest", 1, CaseLabel.POSITIVE, CaseSource.SANDBOX, "deepresearcher:test:1", 4, 3, t,
+                t.plusSeconds(60), "reference"),
+                embedder.embed("a"), List.of(
+                        new Evidence("task-1", EvidenceSource.SANDBOX, 0.5, Rater.UNRATED, "search", "Everest",
+                                Instant.parse("2026-01-01T00:00:00.123456Z")),
+                        new Evidence("task-1", EvidenceSource.SANDBOX, 1, Rater.VALIDATOR, "search", "Everest",
+                                Instant.parse("2026-01-01T00:01:00Z"))));
+        Case b = source.add(new Case(java.util.UUID.randomUUID(), "acme", "Who wrote Dune?", "", "Herbert", 0.2,
+                CaseLabel.NEGATIVE, CaseSource.SYNTHETIC, "", 0, 0, t.plusSeconds(5), t.plusSeconds(5)),
                 embedder.embed("b"));
         StringWriter out = new StringWriter();
         assertThat(new CaseExporter().export(source, CaseFilter.tenant("acme"), out)).isEqualTo(2);
 
-        CaseStore target = freshStore();
         ImportReport report = new CaseImporter(target, embedder, 8).importLines(new StringReader(out.toString()),
                 "acme", null, OnError.REJECT);
 
         assertThat(report.format()).isEqualTo(CaseFormat.CASEBOOK);
-        assertThat(target.get("acme", a.id())).contains(a);
-        assertThat(target.get("acme", b.id())).contains(b);
+        assertThat(report.imported()).isEqualTo(2);
+        for (Case c : List.of(a, b)) {
+            assertThat(target.get("acme", c.id())).contains(source.get("acme", c.id()).orElseThrow());
+            assertThat(target.history("acme", c.id())).isEqualTo(source.history("acme", c.id()));
+        }
+        StringWriter again = new StringWriter();
+        new CaseExporter().export(target, CaseFilter.tenant("acme"), again);
+        assertThat(again.toString()).isEqualTo(out.toString());
+        ImportReport twice = new CaseImporter(target, embedder, 8).importLines(new StringReader(out.toString()),
+                "acme", null, OnError.REJECT);
+        assertThat(twice.imported()).isZero();
+        assertThat(twice.duplicates()).containsExactly(1, 2);
     }
 
     @Test
@@ -238,6 +274,13 @@ class CaseImporterIT {
                 .isInstanceOf(StoreException.class)
                 .hasMessage("import failed after storing 6 of 10 cases, which were removed again: model crashed");
         assertThat(store.count(CaseFilter.tenant("acme"))).isZero();
+    }
+
+    private CaseStore freshLucene() throws IOException {
+        CaseStore store = dev.casebook.memory.lucene.LuceneCaseStore.open(Files.createTempDirectory("transfer"),
+                new EmbeddingSpace(embedder.modelId(), embedder.dimension()));
+        stores.add(store);
+        return store;
     }
 
     private CaseStore freshStore() {

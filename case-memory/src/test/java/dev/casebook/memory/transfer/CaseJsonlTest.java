@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.EvidenceSource;
+import dev.casebook.memory.Rater;
+import java.util.List;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -18,15 +22,18 @@ class CaseJsonlTest {
     void casebook_line_round_trips_every_field_but_the_tenant() {
         Case value = new Case(UUID.randomUUID(), "acme", "Who painted \"Guernica\"?\nA line break.", "1. search",
                 "Picasso", 0.4, CaseLabel.POSITIVE, CaseSource.SYNTHETIC, "deepresearcher:test:9", 7, 2,
-                Instant.parse("2025-01-01T00:00:00.000001Z"), Instant.parse("2025-02-01T00:00:00Z"));
+                Instant.parse("2025-01-01T00:00:00.000001Z"), Instant.parse("2025-02-01T00:00:00Z"), "reference");
+        List<Evidence> evidence = List.of(new Evidence("task-1", EvidenceSource.SYNTHETIC, 0.4,
+                Rater.EXPERIENCE_MODEL, "1. search", "Picasso", Instant.parse("2025-02-01T00:00:00Z")));
 
-        String line = jsonl.write(value);
+        String line = jsonl.write(value, evidence);
         Case read = jsonl.read(jsonl.object(line), CaseFormat.CASEBOOK, "other", NOW);
 
         assertThat(line).doesNotContain("\n").doesNotContain("acme");
         assertThat(read).isEqualTo(new Case(value.id(), "other", value.task(), value.plan(), value.answer(),
                 value.reward(), value.label(), value.source(), value.origin(), value.uses(), value.successes(),
-                value.createdAt(), value.updatedAt()));
+                value.createdAt(), value.updatedAt(), "reference"));
+        assertThat(jsonl.evidence(jsonl.object(line), CaseFormat.CASEBOOK)).isEqualTo(evidence);
     }
 
     @Test

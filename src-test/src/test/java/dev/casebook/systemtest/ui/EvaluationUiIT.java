@@ -57,7 +57,11 @@ class EvaluationUiIT {
 
         browser.visible("form.new-run input[name=file]");
         browser.attach("form.new-run input[name=file]", dataset);
+        // the form starts with the API's default (memory off) and says in words what each mode does
+        browser.withText("form.new-run .memory-note", "no cases are shown to the agent and none are written");
         browser.select("form.new-run select[name=memoryMode]", "read-write");
+        browser.withText("form.new-run .memory-note", "written, with its score, to a new bank of this run");
+        browser.withText("form.new-run .memory-note", "read-only banks, which never change");
         browser.click("form.new-run details.more-options summary");
         browser.select("form.new-run select[name=scorer]", "squad");
         browser.replace("form.new-run input[name=maxTokens]", "1000000");

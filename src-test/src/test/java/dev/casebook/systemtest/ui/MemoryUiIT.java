@@ -55,6 +55,13 @@ class MemoryUiIT {
         browser.withText(".case-actions", "Saved: now positive.");
         String id = browser.driver().getCurrentUrl().replaceAll(".*#/memory/", "");
         assertThat(server.get("/api/cases/" + id).body()).contains("\"label\":\"positive\"");
+        browser.driver().navigate().refresh(); // the history as it is after the relabelling
+        browser.await(d -> d.findElements(By.cssSelector(".case-history table.history tbody tr")).size() == 2);
+        assertThat(browser.visible(".case-history table.history tbody tr:first-child").getText())
+                .as("the import, then the person's relabelling").contains("import", "unrated");
+        assertThat(browser.visible(".case-history table.history tbody tr:last-child").getText())
+                .contains("edit", "feedback");
+        browser.screenshot("memory-case-history");
 
         browser.script("window.confirm = () => true;");
         browser.clickButton("Delete case");
