@@ -147,7 +147,7 @@ class MigrationsIT {
                 .schemas(schema.name())
                 .locations("classpath:db/migration/postgresql")
                 .placeholders(Map.of("embedding_dimension", "3"));
-        flyway.target("75").load().migrate();
+        flyway.target("78").load().migrate();
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
             s.execute("insert into cases (id, tenant, task, plan, answer, reward, label, source, origin, uses,"
                     + " successes, created_at, updated_at, embedding) values ('" + KNOWN_CASE + "', 'acme',"
@@ -173,7 +173,7 @@ class MigrationsIT {
                 .dataSource(url, "sa", "")
                 .locations("classpath:db/migration/h2")
                 .placeholders(Map.of("embedding_dimension", "3"));
-        flyway.target("75").load().migrate();
+        flyway.target("78").load().migrate();
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
             s.execute("insert into cases (id, tenant, task, plan, answer, reward, label, source, origin, uses,"
                     + " successes, created_at, updated_at, embedding) values ('" + KNOWN_CASE + "', 'acme',"

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The named banks of each tenant's case memory and which of them are read-only ({@code case_banks}, V76). A bank
+ * The named banks of each tenant's case memory and which of them are read-only ({@code case_banks}, V79). A bank
  * exists once it is named (by an import, an evaluation run, or {@link #setReadOnly}); the {@code default} bank always
  * exists. The registry lives in the server's database whichever store holds the cases.
  */

@@ -1,7 +1,7 @@
 package dev.casebook.server.tasks;
 
 import dev.casebook.server.agent.Agent;
-import dev.casebook.server.agent.MemoryMode;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.NotRemembered;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;

@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.Type;
 
-/** A row of the {@code cases} table (V1, V30, V76 migrations). The generated {@code text_search} column is not mapped. */
+/** A row of the {@code cases} table (V1, V30, V79 migrations). The generated {@code text_search} column is not mapped. */
 @Entity
 @Table(name = "cases")
 class CaseRow {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import org.hibernate.Session;
 
-/** The {@code case_evidence} table (V76 migration): one row per event, in the order they were appended. */
+/** The {@code case_evidence} table (V79 migration): one row per event, in the order they were appended. */
 final class EvidenceRows {
     private EvidenceRows() {
     }
