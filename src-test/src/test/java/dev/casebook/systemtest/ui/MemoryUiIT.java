@@ -57,9 +57,9 @@ class MemoryUiIT {
         assertThat(server.get("/api/cases/" + id).body()).contains("\"label\":\"positive\"");
         browser.driver().navigate().refresh(); // the history as it is after the relabelling
         browser.await(d -> d.findElements(By.cssSelector(".case-history table.history tbody tr")).size() == 2);
-        assertThat(browser.visible(".case-history table.history tbody tr:first-child").getText())
+        assertThat(browser.text(".case-history table.history tbody tr:first-child"))
                 .as("the import, then the person's relabelling").contains("import", "unrated");
-        assertThat(browser.visible(".case-history table.history tbody tr:last-child").getText())
+        assertThat(browser.text(".case-history table.history tbody tr:last-child"))
                 .contains("edit", "feedback");
         browser.screenshot("memory-case-history");
 
