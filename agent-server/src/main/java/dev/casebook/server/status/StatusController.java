@@ -1,4 +1,4 @@
-package dev.casebook.server.web;
+package dev.casebook.server.status;
 
 import dev.casebook.inference.InferenceRuntime;
 import dev.casebook.inference.Placement;

@@ -1,4 +1,4 @@
-package dev.casebook.server.web;
+package dev.casebook.server.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.casebook.server.web;
+package dev.casebook.server.status;
 
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.llm.ModelSettings;
