@@ -35,7 +35,7 @@ public final class CasebookAgent implements Agent {
     }
 
     /** @param notRemembered counts the episodes whose stop was not the agent's failure and so wrote no case */
-    public CasebookAgent(Models models, Toolbox toolbox, AgentMemory memory, AgentSettings settings,
+    CasebookAgent(Models models, Toolbox toolbox, AgentMemory memory, AgentSettings settings,
             NotRemembered notRemembered) {
         this.memory = memory;
         this.settings = settings;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The executors of one kind of batch run working on this instance, at most one per run, each on a virtual thread of
  * its own. Thread-safe.
  */
-public final class BatchExecutors {
+final class BatchExecutors {
     private static final Logger log = LoggerFactory.getLogger(BatchExecutors.class);
 
     private final String kind;

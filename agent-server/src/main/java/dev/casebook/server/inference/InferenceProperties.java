@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param batch            the embedding model's batching queue, shared by all callers
  */
 @ConfigurationProperties("casebook.inference")
-public record InferenceProperties(String device, Integer embeddingThreads, Integer policyThreads, Batch batch) {
+record InferenceProperties(String device, Integer embeddingThreads, Integer policyThreads, Batch batch) {
 
     /**
      * @param window  how long a worker waits for more sequences after the first (default 0: run what is queued)

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
  * {@code response_format} type are accepted. One instance per base URL and model name in this process, shared by
  * every client of them, so that a refusal is paid for once, not once per task. Thread-safe.
  */
-public final class EndpointCapabilities {
+final class EndpointCapabilities {
     private static final ConcurrentMap<String, EndpointCapabilities> ALL = new ConcurrentHashMap<>();
 
     /** A request parameter an endpoint may refuse. */

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link EndpointCapabilities} (the clients' {@code auto} structured output then skips a refused type), to the log,
  * and to {@code /api/status}. Off with {@code casebook.models.probe=false}.
  */
-public final class ModelProbe {
+final class ModelProbe {
     private static final Logger log = LoggerFactory.getLogger(ModelProbe.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROMPT = "Reply with the JSON object {} and nothing else.";

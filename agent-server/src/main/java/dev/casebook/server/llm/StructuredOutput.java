@@ -12,7 +12,7 @@ import java.util.Locale;
  * {@code json-object}: always that type; {@code none}: never {@code response_format}. The reply is read leniently in
  * every case ({@link dev.casebook.llm.ReplyJson}) and the step's correction round stays the last line.
  */
-public enum StructuredOutput {
+enum StructuredOutput {
     AUTO, JSON_SCHEMA, JSON_OBJECT, NONE;
 
     public String wireName() {

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param checkpointInterval least time between periodic checkpoints (default 5 minutes)
  */
 @ConfigurationProperties("casebook.memory.learned")
-public record LearnedPolicySettings(Path checkpointDir, Integer candidates, Double temperature,
+record LearnedPolicySettings(Path checkpointDir, Integer candidates, Double temperature,
         Duration checkpointInterval) {
 
     public LearnedPolicySettings {

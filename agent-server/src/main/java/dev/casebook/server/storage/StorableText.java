@@ -7,7 +7,7 @@ package dev.casebook.server.storage;
  * valid surrogate pairs included, is kept. {@link StorableTextDataSource} applies it to every text a statement
  * binds, so no writer has to remember it.
  */
-public final class StorableText {
+final class StorableText {
     /** What an unstorable character is stored as. */
     public static final char REPLACEMENT = '\uFFFD';
 

@@ -21,7 +21,7 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * escaped as JSON allows ({@code \u0000}), which any text column stores; the H2 database gets the same text as
  * PostgreSQL. Statements run as plain SQL text ({@code Statement.execute}) are the code's own and are left alone.
  */
-public final class StorableTextDataSource extends DelegatingDataSource implements AutoCloseable {
+final class StorableTextDataSource extends DelegatingDataSource implements AutoCloseable {
     /** The setters whose second argument is the value bound: a {@code String} is made storable. */
     private static final Set<String> BINDS = Set.of("setString", "setNString", "setObject");
 

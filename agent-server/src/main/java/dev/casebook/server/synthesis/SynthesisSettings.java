@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                           below which a tenant's tasks are not shown synthetic cases (default 0.8; 0 never gates)
  */
 @ConfigurationProperties("casebook.synthesis")
-public record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
+record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
         Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts,
         Double minRewardAgreement) {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
  * every write of that run: once the task was taken back (its lease expired) or claimed again, the old claim's
  * writes change nothing.
  */
-public record Claim(String taskId, String runner, int attempt) {
+record Claim(String taskId, String runner, int attempt) {
     public Claim {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(runner, "runner");

@@ -3,5 +3,5 @@ package dev.casebook.server.tasks;
 import java.util.List;
 
 /** One page of a tenant's tasks, newest first. */
-public record TaskPage(List<TaskView> items, int page, int size, long total) {
+record TaskPage(List<TaskView> items, int page, int size, long total) {
 }

@@ -3,7 +3,7 @@ package dev.casebook.server.tasks;
 import java.util.Locale;
 
 /** Where a task is in its life: queued → running → answered | failed | cancelled. */
-public enum TaskStatus {
+enum TaskStatus {
     QUEUED, RUNNING, ANSWERED, FAILED, CANCELLED;
 
     public boolean finished() {

@@ -6,7 +6,7 @@ import java.io.IOException;
  * A request body grew past {@code casebook.api.max-body-bytes} while it was read (a chunked body declares no length
  * up front). An {@link IOException}, so that whatever was reading the body stops; answered 413.
  */
-public class BodyTooLargeException extends IOException {
+class BodyTooLargeException extends IOException {
     private final long limit;
 
     public BodyTooLargeException(long limit) {

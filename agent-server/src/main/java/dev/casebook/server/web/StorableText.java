@@ -6,7 +6,7 @@ import java.util.Optional;
  * Text a client sends must be storable as it is: PostgreSQL refuses U+0000 in text, and an unpaired UTF-16 surrogate
  * has no UTF-8 form (it would be stored as {@code ?}). Both are refused at the API's edge with a 400 problem.
  */
-public final class StorableText {
+final class StorableText {
     private StorableText() {
     }
 
