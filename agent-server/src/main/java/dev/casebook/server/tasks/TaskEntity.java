@@ -62,6 +62,10 @@ class TaskEntity {
     String source = "real";
     /** JSON of the chat the task is the latest message of (V75); null for a task on its own. */
     String conversation;
+    /** The bank a read-write task writes its case to (V80). */
+    String bank = "default";
+    /** JSON array of the banks its cases are selected from; empty for all (V80). */
+    String banks = "[]";
 
     protected TaskEntity() {
     }

@@ -7,6 +7,7 @@ import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.web.ApiException;
@@ -80,14 +81,15 @@ public class TaskRecords {
         jdbc.update("""
                 INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, origin,
                     exclude_origins, exclude_tasks, tokens, runner, attempt, lease_until, created_at, started_at,
-                    source, conversation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)""",
+                    source, conversation, bank, banks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 spec.id(), spec.tenant(), spec.text(), (claimed ? TaskStatus.RUNNING : TaskStatus.QUEUED).name(),
                 spec.memoryMode().wireName(), spec.policy(), json.writeValueAsString(spec.budgets()),
                 json.writeValueAsString(attachmentIds), spec.origin(), json.writeValueAsString(spec.excludeOrigins()),
                 json.writeValueAsString(spec.excludeTasks().stream().map(TaskKey::hex).toList()),
                 settings.instanceId(), claimed ? 1 : 0, claimed ? now.plus(settings.lease()) : null, now,
-                claimed ? now : null, spec.source().wireName(), conversation(spec));
+                claimed ? now : null, spec.source().wireName(), conversation(spec),
+                spec.banks().write(), json.writeValueAsString(spec.banks().read().stream().sorted().toList()));
     }
 
     /** The spec's conversation as JSON; null for a task on its own. */
@@ -114,7 +116,8 @@ public class TaskRecords {
         return new TaskSpec(e.id, e.tenant, e.text, files, MemoryMode.parse(e.memoryMode), e.policy,
                 json.readValue(e.budgets, Budgets.class), e.origin,
                 Set.of(json.readValue(e.excludeOrigins, String[].class)), excludeTasks, CaseSource.parse(e.source),
-                e.conversation == null ? Conversation.NONE : json.readValue(e.conversation, Conversation.class));
+                e.conversation == null ? Conversation.NONE : json.readValue(e.conversation, Conversation.class))
+                .withBanks(new MemoryBanks(e.bank, Set.of(json.readValue(e.banks, String[].class))));
     }
 
     /**
@@ -318,7 +321,8 @@ public class TaskRecords {
         return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
                 e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
                 json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt,
-                steps.existsByTaskIdAndPayloadContaining(e.id, "\"tokensEstimated\":true"));
+                steps.existsByTaskIdAndPayloadContaining(e.id, "\"tokensEstimated\":true"), e.bank,
+                json.readValue(e.banks, String[].class));
     }
 
     /** Which of these ids are tasks of the tenant (evidence events name their episode; a task's page can be linked). */

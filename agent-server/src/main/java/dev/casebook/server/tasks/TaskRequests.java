@@ -7,7 +7,8 @@ final class TaskRequests {
     private TaskRequests() {
     }
 
-    record Create(String text, String memoryMode, String policy, BudgetsBody budgets, List<String> attachments) {
+    record Create(String text, String memoryMode, String policy, BudgetsBody budgets, List<String> attachments,
+            String bank, List<String> banks) {
     }
 
     record BudgetsBody(Integer plannerIterations, Integer executorSteps, Long tokens, Long wallSeconds) {

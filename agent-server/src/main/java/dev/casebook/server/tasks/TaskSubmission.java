@@ -5,7 +5,12 @@ import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.memory.Case;
+import dev.casebook.server.agent.MemoryBanks;
+import dev.casebook.server.memory.CaseBanks;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,8 +28,11 @@ public class TaskSubmission {
     private final TaskRunner runner;
     private final TaskSettings settings;
     private final AttachmentLookup attachments;
+    private final CaseBanks banks;
 
-    TaskSubmission(TaskRecords records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments) {
+    TaskSubmission(TaskRecords records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
+            CaseBanks banks) {
+        this.banks = banks;
         this.records = records;
         this.runner = runner;
         this.settings = settings;
@@ -40,14 +48,23 @@ public class TaskSubmission {
      * @param budgets       limits of the run
      * @param attachmentIds the tenant's attachments the tools may read
      * @param conversation  the chat the task is the latest message of; {@link Conversation#NONE} for none
+     * @param bank          the case bank a read-write task writes to; null for {@code default}; never a read-only one
+     * @param banks         the banks its cases are selected from; null or empty for every bank of the tenant
      */
     public record NewTask(String text, MemoryMode memoryMode, String policy, Budgets budgets,
-            List<String> attachmentIds, Conversation conversation) {
+            List<String> attachmentIds, Conversation conversation, String bank, List<String> banks) {
         public NewTask {
             Objects.requireNonNull(memoryMode, "memoryMode");
             Objects.requireNonNull(budgets, "budgets");
             attachmentIds = List.copyOf(Objects.requireNonNullElse(attachmentIds, List.of()));
             conversation = Objects.requireNonNullElse(conversation, Conversation.NONE);
+            banks = banks == null ? List.of() : new ArrayList<>(banks); // may hold nulls: refused by submit
+        }
+
+        /** A task of the default banks (write {@code default}, read all). */
+        public NewTask(String text, MemoryMode memoryMode, String policy, Budgets budgets,
+                List<String> attachmentIds, Conversation conversation) {
+            this(text, memoryMode, policy, budgets, attachmentIds, conversation, null, null);
         }
     }
 
@@ -65,9 +82,39 @@ public class TaskSubmission {
             files.add(attachments.path(tenant, id)
                     .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
         }
+        MemoryBanks memoryBanks = banks(tenant, task);
         TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, task.text(), files, task.memoryMode(),
-                task.policy(), task.budgets(), "", null, null).withConversation(task.conversation());
+                task.policy(), task.budgets(), "", null, null).withConversation(task.conversation())
+                .withBanks(memoryBanks);
         runner.submit(spec, task.attachmentIds());
         return records.get(tenant, spec.id());
+    }
+
+    /**
+     * The banks of the task, as evaluation runs check theirs: names well formed (400), a read-write task never
+     * writing to a read-only bank (409); names in {@code banks} need not exist yet (they then select nothing).
+     */
+    private MemoryBanks banks(String tenant, NewTask task) {
+        Set<String> read = new LinkedHashSet<>();
+        for (String name : task.banks()) {
+            read.add(bankName("banks", name));
+        }
+        String write = task.bank() == null || task.bank().isBlank() ? Case.DEFAULT_BANK : bankName("bank", task.bank());
+        if (task.memoryMode() == MemoryMode.READ_WRITE) {
+            if (banks.readOnly(tenant, write)) {
+                throw ApiException.conflict("bank '" + write + "' is read-only; a read-write task writes its case to a"
+                        + " writable bank ('bank', default 'default') and only reads read-only banks ('banks')");
+            }
+            banks.ensure(tenant, write);
+        }
+        return new MemoryBanks(write, read);
+    }
+
+    private static String bankName(String field, String name) {
+        try {
+            return CaseBanks.requireName(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("field '" + field + "': " + e.getMessage());
+        }
     }
 }

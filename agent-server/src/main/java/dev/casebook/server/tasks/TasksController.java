@@ -48,7 +48,7 @@ class TasksController {
             @RequestBody TaskRequests.Create body) {
         MemoryMode mode = body.memoryMode() == null ? MemoryMode.READ_WRITE : MemoryMode.parse(body.memoryMode());
         TaskView task = submission.submit(tenant, new TaskSubmission.NewTask(body.text(), mode, body.policy(),
-                budgets(body.budgets()), body.attachments(), Conversation.NONE));
+                budgets(body.budgets()), body.attachments(), Conversation.NONE, body.bank(), body.banks()));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(task);
     }
 

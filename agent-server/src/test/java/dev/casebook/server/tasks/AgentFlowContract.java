@@ -43,6 +43,8 @@ abstract class AgentFlowContract {
     @Autowired
     Embedder embedder;
     @Autowired
+    TaskRecords records;
+    @Autowired
     dev.casebook.server.agent.Agent agent;
     @Autowired
     dev.casebook.server.memory.MemoryFeedback memoryFeedback;
@@ -316,6 +318,75 @@ abstract class AgentFlowContract {
         api().get("/api/cases?size=200").json().get("items")
                 .forEach(c -> uses.put(c.get("id").asString(), c.get("uses").asInt()));
         return uses;
+    }
+
+    /** Issue 12: a task chooses the banks its cases are selected from and the bank it writes its case to. */
+    @Test
+    void a_task_reads_only_the_banks_it_names_and_writes_its_case_to_its_bank() {
+        String kept = "How many wheels do four bicycles have? (bank a)";
+        String other = "Bicycles have two wheels each; how many wheels are on seven bicycles? (bank z)";
+        String ndjson = "{\"task\": \"%s\", \"plan\": \"multiply 4 by 2\", \"answer\": \"8\", \"reward\": 1}\n";
+        assertThat(importInto("tb-a", ndjson.formatted(kept)).status()).isEqualTo(200);
+        assertThat(importInto("tb-z", ndjson.formatted(other)).status()).isEqualTo(200);
+        String inA = api().get("/api/cases?bank=tb-a").json().get("items").get(0).get("id").asString();
+        String inZ = api().get("/api/cases?bank=tb-z").json().get("items").get(0).get("id").asString();
+        scriptCalculatorTask("bicycles with banks", "5*2", "10");
+        scriptCalculatorTask("bicycles, everywhere", "6*2", "12");
+
+        String everywhere = create("{\"text\":\"How many wheels do six bicycles have? (bicycles, everywhere)\","
+                + "\"memoryMode\":\"read-only\"}");
+        JsonNode all = api().awaitEnd(everywhere);
+        assertThat(role(all, inA)).isNotNull();
+        assertThat(role(all, inZ)).as("without 'banks' every bank is read").isNotNull();
+        assertThat(all.get("bank").asString()).isEqualTo("default");
+        assertThat(all.get("banks")).isEmpty();
+
+        String id = create("{\"text\":\"How many wheels do five bicycles have? (bicycles with banks)\","
+                + "\"memoryMode\":\"read-write\",\"bank\":\"tb-b\",\"banks\":[\"tb-a\"]}");
+        JsonNode task = api().awaitEnd(id);
+        assertThat(task.get("answer").asString()).isEqualTo("10");
+        List<String> selected = new ArrayList<>();
+        task.get("selected").forEach(c -> selected.add(c.get("caseId").asString()));
+        assertThat(selected).contains(inA).doesNotContain(inZ);
+        assertThat(task.get("bank").asString()).isEqualTo("tb-b");
+        assertThat(task.get("banks").get(0).asString()).isEqualTo("tb-a");
+        JsonNode written = api().get("/api/cases/" + task.get("caseId").asString()).json();
+        assertThat(written.get("bank").asString()).isEqualTo("tb-b");
+        assertThat(api().get("/api/cases?bank=tb-b").json().get("total").asInt()).isEqualTo(1);
+        assertThat(api().get("/api/cases/banks").body()).contains("\"tb-b\"");
+        dev.casebook.server.agent.TaskSpec rebuilt = records.spec(id);
+        assertThat(rebuilt.banks()).as("any replica rebuilds the banks from the run record")
+                .isEqualTo(new dev.casebook.server.agent.MemoryBanks("tb-b", java.util.Set.of("tb-a")));
+    }
+
+    @Test
+    void a_read_write_task_is_refused_a_read_only_bank_and_bank_names_are_checked() {
+        assertThat(importInto("tb-ro", "{\"task\": \"Frozen reference (tb-ro)\", \"plan\": \"recall\"}\n")
+                .status()).isEqualTo(200);
+        Api.Reply frozen = api().send(api().request("/api/cases/banks/tb-ro").header("Content-Type",
+                "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"readOnly\": true}")));
+        assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
+        long before = api().get("/api/tasks?size=100").json().get("total").asLong();
+
+        Api.Reply refused = api().post("/api/tasks", "{\"text\":\"Write here (tb-ro)\",\"memoryMode\":"
+                + "\"read-write\",\"bank\":\"tb-ro\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).startsWith("bank 'tb-ro' is read-only");
+        Api.Reply badWrite = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"bank\":\"no spaces allowed\"}");
+        assertThat(badWrite.status()).as(badWrite.body()).isEqualTo(400);
+        assertThat(badWrite.json().get("detail").asString()).startsWith("field 'bank': a bank name is");
+        Api.Reply badRead = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"banks\":[\"ok\", \"/etc\"]}");
+        assertThat(badRead.status()).as(badRead.body()).isEqualTo(400);
+        assertThat(badRead.json().get("detail").asString()).startsWith("field 'banks': a bank name is");
+        assertThat(api().get("/api/tasks?size=100").json().get("total").asLong()).as("nothing recorded")
+                .isEqualTo(before);
+    }
+
+    Api.Reply importInto(String bank, String ndjson) {
+        return api().send(api().request("/api/cases/import?bank=" + bank).header("Content-Type",
+                "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(ndjson)));
     }
 
     @Test
