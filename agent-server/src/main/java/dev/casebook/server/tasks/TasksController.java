@@ -7,6 +7,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.Paging;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -44,6 +45,10 @@ class TasksController {
     }
 
     @PostMapping
+    @Operation(summary = "Submit a task", description = "202 with the task, queued or running; 'memoryMode' off,"
+            + " read-only or read-write (default); 'bank' is where a read-write task writes its case (default"
+            + " 'default', never a read-only bank: 409), 'banks' the banks its cases are selected from (default all);"
+            + " a malformed bank name is 400")
     ResponseEntity<TaskView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody TaskRequests.Create body) {
         MemoryMode mode = body.memoryMode() == null ? MemoryMode.READ_WRITE : MemoryMode.parse(body.memoryMode());
