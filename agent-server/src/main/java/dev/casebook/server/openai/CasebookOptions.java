@@ -2,6 +2,7 @@ package dev.casebook.server.openai;
 
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
+import dev.casebook.server.memory.CaseBanks;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,10 @@ record CasebookOptions(Map<String, String> values) {
     static final String EXECUTOR_STEPS = "casebook_executor_steps";
     static final String TOKEN_BUDGET = "casebook_token_budget";
     static final String WALL_SECONDS = "casebook_wall_seconds";
+    static final String BANK = "casebook_bank";
+    static final String BANKS = "casebook_banks";
     static final List<String> KEYS = List.of(MEMORY_MODE, POLICY, PLANNER_ITERATIONS, EXECUTOR_STEPS, TOKEN_BUDGET,
-            WALL_SECONDS);
+            WALL_SECONDS, BANK, BANKS);
 
     CasebookOptions {
         values = Map.copyOf(values);
@@ -70,6 +73,29 @@ record CasebookOptions(Map<String, String> values) {
     String policy(AgentProfile profile) {
         String policy = values.get(POLICY);
         return policy == null || policy.isBlank() ? profile.policy() : policy.strip();
+    }
+
+    /** The case bank a read-write task writes to; null for {@code default}. */
+    String bank() {
+        String bank = values.get(BANK);
+        return bank == null || bank.isBlank() ? null : bankName(BANK, bank.strip());
+    }
+
+    /** The banks the task's cases are selected from, comma-separated; empty for all. */
+    List<String> banks() {
+        String banks = values.get(BANKS);
+        if (banks == null || banks.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(banks.split(",")).map(String::strip).map(n -> bankName(BANKS, n)).toList();
+    }
+
+    private static String bankName(String key, String name) {
+        try {
+            return CaseBanks.requireName(name);
+        } catch (IllegalArgumentException e) {
+            throw OpenAiException.invalid(key, "'" + key + "': " + e.getMessage());
+        }
     }
 
     /** The profile's budgets with the ones the request gives. */

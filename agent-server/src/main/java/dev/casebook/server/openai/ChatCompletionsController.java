@@ -68,9 +68,11 @@ class ChatCompletionsController {
         CasebookOptions options = request.options();
         MemoryMode mode = options.memoryMode(profile);
         Budgets budgets = options.budgets(profile);
+        String bank = options.bank();
+        List<String> banks = options.banks();
         List<String> files = attachments.keep(tenant, request.messages().files()); // once the request is known good
         TaskView submitted = submission.submit(tenant, new TaskSubmission.NewTask(text, mode, options.policy(profile),
-                budgets, files, request.conversation()));
+                budgets, files, request.conversation(), bank, banks));
         long created = submitted.createdAt().getEpochSecond();
         try {
             if (request.stream()) {

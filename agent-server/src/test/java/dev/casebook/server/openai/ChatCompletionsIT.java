@@ -184,6 +184,45 @@ class ChatCompletionsIT extends OpenAiServer {
         assertThat(readOnly.json().path("casebook").path("memory_mode").asString()).isEqualTo("read-only");
     }
 
+    /** Issue 12: the casebook_bank and casebook_banks options choose where the case goes and what is selected. */
+    @Test
+    void bank_options_choose_the_bank_written_and_the_banks_read() {
+        scriptCalculator("chat banks: nine boxes", "9*6", "54");
+        scriptCalculator("chat banks: eight boxes", "8*6", "48");
+        scriptCalculator("chat banks: seven boxes", "7*6", "42");
+        ObjectNode write = chat("casebook", "user", "chat banks: nine boxes of six eggs, how many eggs?");
+        write.put("casebook_bank", "chat-b");
+        V1.Reply first = v1().post("/v1/chat/completions", write);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        String caseId = first.json().path("casebook").path("case_id").asString();
+        assertThat(v1().get("/api/cases/" + caseId).json().path("bank").asString()).isEqualTo("chat-b");
+
+        ObjectNode elsewhere = chat("casebook", "user", "chat banks: eight boxes of six eggs, how many eggs?");
+        elsewhere.putObject("metadata").put("casebook_memory_mode", "read-only").put("casebook_banks", "chat-a, x");
+        V1.Reply other = v1().post("/v1/chat/completions", elsewhere);
+        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(other.json().path("casebook").path("selected_cases").toString()).doesNotContain(caseId);
+        ObjectNode here = chat("casebook", "user", "chat banks: seven boxes of six eggs, how many eggs?");
+        here.put("casebook_memory_mode", "read-only").put("casebook_banks", "chat-b");
+        V1.Reply same = v1().post("/v1/chat/completions", here);
+        assertThat(same.status()).as(same.body()).isEqualTo(200);
+        assertThat(same.json().path("casebook").path("selected_cases").toString()).contains(caseId);
+        assertThat(records.spec(same.json().path("id").asString()).banks().read()).containsExactly("chat-b");
+
+        V1.Reply bad = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: bad")
+                .put("casebook_bank", "no such/name"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.error().path("param").asString()).isEqualTo("casebook_bank");
+        V1.Reply frozen = v1().send(v1().request("/api/cases/banks/chat-b").header("Content-Type",
+                "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"readOnly\": true}")));
+        assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
+        V1.Reply refused = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: frozen")
+                .put("casebook_bank", "chat-b"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.error().path("message").asString()).startsWith("bank 'chat-b' is read-only");
+    }
+
     @Test
     void a_file_part_becomes_an_attachment_the_tools_read() {
         String marker = "secret in the notes";
