@@ -173,6 +173,16 @@ class TaskQueue implements SmartLifecycle {
         });
     }
 
+    /**
+     * Not paused: stopping gives this instance's claims back and ends its threads for good, which a server does once,
+     * when it shuts down (a paused context, as Spring's test context cache makes of an idle one, would come back
+     * without its threads).
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public boolean isRunning() {
         return running;

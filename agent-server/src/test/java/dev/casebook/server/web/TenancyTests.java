@@ -24,6 +24,9 @@ interface TenancyTests {
         return reply.json().get("id").asString();
     }
 
+    /** Where a tenant names its case banks: {@code PATCH /api/cases/banks/{name}}. */
+    String BANKS = "/api/cases/banks/";
+
     @Test
     default void no_route_shows_or_changes_one_tenants_resources_for_another() {
         Client a = server().a();
@@ -42,8 +45,8 @@ interface TenancyTests {
         try {
             List<String> leaks = new ArrayList<>();
             for (ApiRoutes.Route route : routes().routes()) {
-                if (!route.pattern().contains("{")) {
-                    continue;
+                if (!route.pattern().contains("{") || route.pattern().startsWith(BANKS)) {
+                    continue; // bank names are each tenant's own: checked below
                 }
                 String prefix = ids.keySet().stream().filter(route.pattern()::startsWith).findFirst()
                         .orElseThrow(() -> new AssertionError("no resource of the kind of " + route + " is created"
@@ -69,6 +72,13 @@ interface TenancyTests {
                 String seen = b.get(list).body();
                 ids.values().stream().filter(seen::contains).forEach(id -> leaks.add(list + " shows " + id));
             }
+            // a bank's name is a tenant's own: the other tenant naming it changes a bank of its own, never this one's
+            String bank = "secret-bank-" + ids.get("/api/cases/");
+            assertThat(a.method("PATCH", BANKS + bank, "{\"readOnly\":true}").status()).isEqualTo(200);
+            assertThat(b.method("PATCH", BANKS + bank, "{\"readOnly\":false}").status()).isEqualTo(200);
+            if (!readOnly(a, bank)) {
+                leaks.add("PATCH " + BANKS + bank + " by another tenant made this tenant's bank writable");
+            }
             assertThat(leaks).as("another tenant's answers").isEmpty();
         } finally {
             a.post("/api/tasks/" + ids.get("/api/tasks/") + "/cancel", "");
@@ -76,6 +86,15 @@ interface TenancyTests {
             a.post("/api/synthesis/dreams/" + ids.get("/api/synthesis/dreams/") + "/cancel", "");
             a.post("/api/synthesis/sandbox-tasks/" + ids.get("/api/synthesis/sandbox-tasks/") + "/cancel", "");
         }
+    }
+
+    private static boolean readOnly(Client client, String bank) {
+        for (var item : client.get("/api/cases/banks").json().get("items")) {
+            if (item.get("name").asString().equals(bank)) {
+                return item.get("readOnly").asBoolean();
+            }
+        }
+        throw new AssertionError("bank " + bank + " is not listed for its tenant");
     }
 
     private static String bodyFor(ApiRoutes.Route route) {
