@@ -1,0 +1,116 @@
+package dev.casebook.bench.process;
+
+import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.TestPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Casebook server in a JVM of its own, as {@code ./casebook start} runs it, against an LLM at {@code llmBaseUrl},
+ * with API key {@code bench} for tenant {@code bench}. The case store decides the database: {@code lucene} runs the
+ * embedded default (H2 in memory, a fresh Lucene directory), {@code pgvector} a fresh schema of the test PostgreSQL
+ * ({@code CASEBOOK_TEST_JDBC_URL}) holding records and cases, {@code none} H2 without case memory. JVM options come
+ * from {@code CASEBOOK_BENCH_SERVER_OPTS} (default {@code -Xmx4g}; add {@code -XX:StartFlightRecording=...} to
+ * profile); the server's output goes to {@code bench/target/logs/server-STORE.log}.
+ */
+public final class CasebookServerProcess implements AutoCloseable {
+    private final ChildJvm jvm;
+    private final String baseUrl;
+    private final TestPostgres.Schema schema;
+
+    private CasebookServerProcess(ChildJvm jvm, String baseUrl, TestPostgres.Schema schema) {
+        this.jvm = jvm;
+        this.baseUrl = baseUrl;
+        this.schema = schema;
+    }
+
+    public static CasebookServerProcess start(String store, String llmBaseUrl, List<String> extraArgs)
+            throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
+                "--casebook.models.planner.base-url=" + llmBaseUrl, "--casebook.models.planner.model=scripted",
+                "--casebook.models.planner.api-key=bench", "--casebook.models.planner.max-retries=0",
+                "--casebook.tasks.instance-id=bench", "--logging.level.root=WARN",
+                "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=bench",
+                "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256("bench")));
+        TestPostgres.Schema schema = null;
+        switch (store) {
+            case "pgvector" -> {
+                schema = TestPostgres.get().newSchema("perfbench");
+                args.addAll(List.of("--spring.datasource.url=" + schema.url(),
+                        "--spring.datasource.username=" + schema.user(),
+                        "--spring.datasource.password=" + schema.password(), "--spring.flyway.schemas=" + schema.name(),
+                        "--casebook.memory.store=pgvector"));
+            }
+            case "lucene" -> {
+                Path dir = Files.createTempDirectory("casebook-bench-cases");
+                args.addAll(List.of("--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1",
+                        "--casebook.memory.store=lucene", "--casebook.memory.dir=" + dir));
+            }
+            case "none" -> args.addAll(List.of("--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1",
+                    "--casebook.memory.store=none"));
+            default -> throw new IllegalArgumentException("store must be lucene, pgvector or none, was " + store);
+        }
+        args.addAll(extraArgs);
+        String options = System.getenv().getOrDefault("CASEBOOK_BENCH_SERVER_OPTS", "-Xmx4g");
+        ChildJvm jvm = ChildJvm.start("Casebook server (" + store + ")",
+                Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
+                "dev.casebook.server.CasebookApplication", args,
+                Path.of("bench", "target", "logs", "server-" + store + ".log"));
+        String base = "http://127.0.0.1:" + port;
+        awaitHealthy(jvm, base);
+        return new CasebookServerProcess(jvm, base, schema);
+    }
+
+    private static void awaitHealthy(ChildJvm jvm, String base) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            jvm.requireAlive();
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(jvm + " did not become healthy within 5 minutes (see bench/target/logs)");
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public double cpuMillis() {
+        jvm.requireAlive();
+        return jvm.cpuMillis();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            jvm.close();
+        } finally {
+            if (schema != null) {
+                schema.drop();
+            }
+        }
+    }
+}
