@@ -32,7 +32,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * policies, and the {@link AgentMemory} the agent and feedback use. Nothing of it exists with {@code store: none}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(MemorySettings.class)
+@EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class})
 class MemoryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
 
@@ -44,11 +44,12 @@ class MemoryConfiguration {
 
     @Bean(destroyMethod = "close")
     @Conditional(Enabled.class)
-    CaseStore caseStore(MemorySettings settings, Embedder embedder, ObjectProvider<DataSource> dataSource) {
+    CaseStore caseStore(MemorySettings settings, LuceneCommitSettings commits, Embedder embedder,
+            ObjectProvider<DataSource> dataSource) {
         CaseStore store = switch (settings.store()) {
             case "pgvector" -> PgVectorCaseStore.open(dataSource.getObject(), embedder.dimension());
             default -> LuceneCaseStore.open(settings.dir(), new EmbeddingSpace(embedder.modelId(),
-                    embedder.dimension()));
+                    embedder.dimension()), LuceneCaseStore.DEFAULT_MIN_CANDIDATES, commits.policy());
         };
         log.info("Case memory: {} store ({}), embeddings {} (dimension {})", settings.store(),
                 settings.store().equals("lucene") ? settings.dir().toAbsolutePath() : "the server's database",

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -40,12 +44,16 @@ import org.apache.lucene.util.Bits;
  * directory with another dimension fails with a {@link StoreException}. A directory of layout format 1 (before the
  * {@link dev.casebook.memory.TaskKey} field) is rewritten with it when opened.
  *
- * <p>One writer, many readers: writes are serialised and each one is committed before it returns, so a restart
- * keeps every acknowledged write; reads go through a {@link SearcherManager} refreshed after every write. Filters
+ * <p>One writer, many readers: writes are serialised, and each is visible to every read when it returns (reads go
+ * through a {@link SearcherManager} refreshed after every write, near-real-time from the writer). Writes are made
+ * durable in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit, at most
+ * {@code maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once. Filters
  * run inside the kNN search (pre-filtering), so a selective filter still yields {@code k} hits. Only one store may
  * have a directory open at a time.
  */
 public final class LuceneCaseStore implements CaseStore {
+
+    private static final System.Logger LOG = System.getLogger(LuceneCaseStore.class.getName());
 
     /** The kNN search explores at least this many candidates, for recall, and returns the best {@code k}. */
     public static final int DEFAULT_MIN_CANDIDATES = 200;
@@ -56,24 +64,42 @@ public final class LuceneCaseStore implements CaseStore {
     private final IndexWriter writer;
     private final LuceneSearches searches;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final CommitPolicy commits;
+    /** Runs the commit that a write scheduled; null when every write commits itself. */
+    private final ScheduledExecutorService committer;
+    /** Writes acknowledged since the last commit; guarded by {@link #writeLock}. */
+    private int uncommitted;
+    /** The commit scheduled for the oldest uncommitted write, if any; guarded by {@link #writeLock}. */
+    private ScheduledFuture<?> scheduled;
     private volatile boolean closed;
 
-    private LuceneCaseStore(String name, EmbeddingSpace space, int minCandidates, Directory directory,
-                            IndexWriter writer) throws IOException {
+    private LuceneCaseStore(String name, EmbeddingSpace space, int minCandidates, CommitPolicy commits,
+                            Directory directory, IndexWriter writer) throws IOException {
         this.name = name;
         this.space = space;
         this.directory = directory;
         this.writer = writer;
         this.searches = new LuceneSearches(name, minCandidates, writer);
+        this.commits = commits;
+        this.committer = commits.everyWrite() ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lucene-commit " + name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Opens (or creates) the store in {@code path} for embeddings of {@code space}. */
+    /** Opens (or creates) the store in {@code path} for embeddings of {@code space}, commits by {@link CommitPolicy#DEFAULT}. */
     public static LuceneCaseStore open(Path path, EmbeddingSpace space) {
         return open(path, space, DEFAULT_MIN_CANDIDATES);
     }
 
     public static LuceneCaseStore open(Path path, EmbeddingSpace space, int minCandidates) {
+        return open(path, space, minCandidates, CommitPolicy.DEFAULT);
+    }
+
+    public static LuceneCaseStore open(Path path, EmbeddingSpace space, int minCandidates, CommitPolicy commits) {
         Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(commits, "commits");
         if (minCandidates < 1) {
             throw new IllegalArgumentException("minCandidates must be positive, was " + minCandidates);
         }
@@ -101,7 +127,8 @@ public final class LuceneCaseStore implements CaseStore {
             }
             writer.setLiveCommitData(StoreMetadata.of(stored != null ? stored : space).entrySet());
             writer.commit();
-            return new LuceneCaseStore(name, stored != null ? stored : space, minCandidates, directory, writer);
+            return new LuceneCaseStore(name, stored != null ? stored : space, minCandidates, commits, directory,
+                    writer);
         } catch (LockObtainFailedException e) {
             closeQuietly(directory);
             throw new StoreException(name + " is already open by another store (its write.lock is held)", true, e);
@@ -299,17 +326,66 @@ public final class LuceneCaseStore implements CaseStore {
         T apply() throws IOException;
     }
 
-    /** Runs one write under the writer lock, then commits and refreshes the readers before returning. */
+    /**
+     * Runs one write under the writer lock and refreshes the readers before returning; commits it at once when the
+     * policy says so (every write, or {@code maxWrites} waiting), else makes sure a commit runs within
+     * {@code maxDelay}.
+     */
     private <T> T write(Write<T> body) {
         writeLock.lock();
         try {
             ensureOpen();
             T result = body.apply();
-            writer.commit();
             searches.refresh();
+            uncommitted++;
+            if (commits.everyWrite() || uncommitted >= commits.maxWrites()) {
+                commitLocked();
+            } else if (scheduled == null) {
+                scheduled = committer.schedule(this::scheduledCommit, commits.maxDelay().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
             return result;
         } catch (IOException e) {
             throw new StoreException("write to " + name + " failed: " + e.getMessage(), false, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Makes every write acknowledged so far durable before returning. */
+    public void commit() {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            commitLocked();
+        } catch (IOException e) {
+            throw new StoreException("commit of " + name + " failed: " + e.getMessage(), false, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void commitLocked() throws IOException {
+        if (scheduled != null) {
+            scheduled.cancel(false);
+            scheduled = null;
+        }
+        if (uncommitted > 0) {
+            writer.commit();
+            uncommitted = 0;
+        }
+    }
+
+    private void scheduledCommit() {
+        writeLock.lock();
+        try {
+            scheduled = null;
+            if (!closed) {
+                commitLocked();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the writes stay acknowledged but uncommitted; the next write schedules another commit, close commits
+            LOG.log(System.Logger.Level.WARNING, "group commit of " + name + " failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
         }
@@ -381,8 +457,11 @@ public final class LuceneCaseStore implements CaseStore {
                 return;
             }
             closed = true;
+            if (committer != null) {
+                committer.shutdownNow();
+            }
             searches.close();
-            writer.close();
+            writer.close(); // commits what is pending
             directory.close();
         } catch (IOException e) {
             throw new StoreException("closing " + name + " failed: " + e.getMessage(), false, e);
