@@ -53,7 +53,10 @@ final class BenchData {
             return read(cache, texts.size(), embedder.dimension());
         }
         long start = System.nanoTime();
-        List<float[]> vectors = embedder.embedAll(texts);
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += 64) { // one call per batch: each is served within the queue's wait
+            vectors.addAll(embedder.embedAll(texts.subList(from, Math.min(texts.size(), from + 64))));
+        }
         System.out.printf("embedded %d questions in %.1f s (cached in %s)%n", texts.size(),
                 (System.nanoTime() - start) / 1e9, cache);
         Files.createDirectories(cache.getParent());

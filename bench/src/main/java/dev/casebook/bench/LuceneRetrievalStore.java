@@ -3,25 +3,38 @@ package dev.casebook.bench;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseRetriever;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.lucene.CommitPolicy;
 import dev.casebook.memory.lucene.LuceneCaseStore;
+import dev.casebook.memory.lucene.VectorFormat;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
-/** {@link LuceneCaseStore} in a scratch directory, loaded in chunks of 10,000 cases, then merged to one segment. */
+/**
+ * {@link LuceneCaseStore} in a scratch directory with vectors in {@code format}, loaded in chunks of 10,000 cases,
+ * then merged to one segment. The store re-scores its {@code candidates} graph hits with the exact cosine of the full
+ * vectors, so a quantized format is "quantized HNSW with rescoring".
+ */
 final class LuceneRetrievalStore implements RetrievalStore {
     private static final int CHUNK = 10_000;
     private final LuceneCaseStore store;
+    private final Path dir;
     private final int candidates;
+    private final VectorFormat format;
 
-    LuceneRetrievalStore(int dimension, Path workDir, int candidates) {
+    LuceneRetrievalStore(int dimension, Path workDir, int candidates, VectorFormat format) {
         this.candidates = candidates;
-        this.store = LuceneCaseStore.open(workDir.resolve("lucene"), new EmbeddingSpace("bench", dimension),
-                candidates);
+        this.format = format;
+        this.dir = workDir.resolve("lucene");
+        this.store = LuceneCaseStore.open(dir, new EmbeddingSpace("bench", dimension), candidates,
+                CommitPolicy.DEFAULT, format);
     }
 
     @Override
     public String name() {
-        return "lucene-hnsw(c=" + candidates + ")";
+        return "lucene-" + format.name().toLowerCase(Locale.ROOT) + "(c=" + candidates + ")";
     }
 
     @Override
@@ -35,11 +48,35 @@ final class LuceneRetrievalStore implements RetrievalStore {
     @Override
     public void prepare() {
         store.optimize();
+        store.commit();
     }
 
     @Override
     public CaseRetriever retriever() {
         return store;
+    }
+
+    /**
+     * Searched: the vector files (extensions {@code ve*}: graph, vectors, metadata) less the full-precision vectors
+     * ({@code .vec}) when the graph searches a quantized copy; the store's re-scoring reads the candidates' stored
+     * fields on top of that (the whole case), which is not counted.
+     */
+    @Override
+    public Footprint footprint() throws IOException {
+        long disk = 0;
+        long searched = 0;
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                long size = Files.size(file);
+                disk += size;
+                String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+                if (extension.startsWith("ve") && !(format != VectorFormat.FLOAT32 && extension.equals("vec"))) {
+                    searched += size;
+                }
+            }
+        }
+        return new Footprint(searched, disk);
     }
 
     @Override

@@ -53,6 +53,33 @@ final class PgVectorRetrievalStore implements RetrievalStore {
     }
 
     @Override
+    public Footprint footprint() throws Exception {
+        return footprint(schema, "cases_embedding_hnsw");
+    }
+
+    /** Searched: the HNSW index (which holds the vectors it compares); disk: the table with all its indexes. */
+    static Footprint footprint(PgVectorSchema schema, String index) throws Exception {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+             java.sql.ResultSet sizes = s.executeQuery("SELECT pg_relation_size('" + index + "'), "
+                     + "pg_total_relation_size('cases')")) {
+            sizes.next();
+            return new Footprint(sizes.getLong(1), sizes.getLong(2));
+        }
+    }
+
+    /** A vector as pgvector's text form, {@code [0.1,0.2,...]}. */
+    static String literal(float[] vector) {
+        StringBuilder text = new StringBuilder(vector.length * 12).append('[');
+        for (int i = 0; i < vector.length; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            text.append(vector[i]);
+        }
+        return text.append(']').toString();
+    }
+
+    @Override
     public void close() {
         schema.close();
     }

@@ -2,8 +2,10 @@ package dev.casebook.bench;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseRetriever;
+import dev.casebook.memory.VectorQuery;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A store the retrieval benchmark measures. To add one, implement this and add its {@link Factory} to
@@ -32,6 +34,24 @@ interface RetrievalStore extends AutoCloseable {
 
     /** The read side under test; the benchmark calls {@code search} with top-10 queries. */
     CaseRetriever retriever();
+
+    /** The ids of the {@code query.k()} nearest cases, best first: a search through {@link #retriever()}. */
+    default List<UUID> search(VectorQuery query) throws Exception {
+        return retriever().search(query).stream().map(hit -> hit.value().id()).toList();
+    }
+
+    /**
+     * Bytes the store keeps for the loaded cases: {@code searched}, what a vector search reads (the index and the
+     * vectors it compares: the part that must stay in memory for searches to be fast), and {@code disk}, everything
+     * on disk. Either is -1 when the store cannot tell.
+     */
+    record Footprint(long searched, long disk) {
+    }
+
+    /** Measured after {@link #prepare()}. */
+    default Footprint footprint() throws Exception {
+        return new Footprint(-1, -1);
+    }
 
     @Override
     void close() throws Exception;

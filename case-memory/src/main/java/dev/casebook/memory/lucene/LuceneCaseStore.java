@@ -98,8 +98,18 @@ public final class LuceneCaseStore implements CaseStore {
     }
 
     public static LuceneCaseStore open(Path path, EmbeddingSpace space, int minCandidates, CommitPolicy commits) {
+        return open(path, space, minCandidates, commits, VectorFormat.FLOAT32);
+    }
+
+    /**
+     * Opens the store with its vectors indexed in {@code vectors} (the HNSW graph over full or quantized vectors;
+     * segments written before in another format keep theirs until merged).
+     */
+    public static LuceneCaseStore open(Path path, EmbeddingSpace space, int minCandidates, CommitPolicy commits,
+                                       VectorFormat vectors) {
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(commits, "commits");
+        Objects.requireNonNull(vectors, "vectors");
         if (minCandidates < 1) {
             throw new IllegalArgumentException("minCandidates must be positive, was " + minCandidates);
         }
@@ -115,7 +125,8 @@ public final class LuceneCaseStore implements CaseStore {
             }
             IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(256);
+                    .setRAMBufferSizeMB(256)
+                    .setCodec(vectors.codec());
             int maxDimensions = config.getCodec().knnVectorsFormat().getMaxDimensions(CaseDocument.VECTOR);
             if (space.dimension() > maxDimensions) {
                 throw new StoreException(name + " cannot hold vectors of dimension " + space.dimension()
