@@ -347,7 +347,7 @@ public final class LuceneCaseStore implements CaseStore {
         try {
             ensureOpen();
             T result = body.apply();
-            searches.refresh();
+            searches.markStale();
             uncommitted++;
             if (commits.everyWrite() || uncommitted >= commits.maxWrites()) {
                 commitLocked();

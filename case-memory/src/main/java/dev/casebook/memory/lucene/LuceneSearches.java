@@ -24,6 +24,11 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import java.util.Arrays;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
@@ -39,6 +44,7 @@ final class LuceneSearches implements AutoCloseable {
     private final int minCandidates;
     private final Analyzer analyzer = new StandardAnalyzer();
     private final SearcherManager searchers;
+    private volatile boolean stale;
 
     LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
         this.name = name;
@@ -46,9 +52,20 @@ final class LuceneSearches implements AutoCloseable {
         this.searchers = new SearcherManager(writer, null);
     }
 
-    /** Makes every committed write visible to the next read; called by the writer after each write. */
-    void refresh() throws IOException {
-        searchers.maybeRefreshBlocking();
+    /**
+     * Called by the writer after each write: the next read (or the writer's next look-up) refreshes the searcher
+     * first, near-real-time from the writer, so a write is visible to every read that starts after it returned. A
+     * burst of writes with no read between them costs one refresh, not one each.
+     */
+    void markStale() {
+        stale = true;
+    }
+
+    private void freshen() throws IOException {
+        if (stale) {
+            stale = false; // a write after this line marks it again; one before it is in the refresh below
+            searchers.maybeRefreshBlocking();
+        }
     }
 
     List<ScoredCase> search(VectorQuery query) {
@@ -76,13 +93,49 @@ final class LuceneSearches implements AutoCloseable {
         int candidates = Math.max(k, minCandidates);
         TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
                 candidates);
-        List<ScoredCase> hits = new ArrayList<>(top.scoreDocs.length);
-        for (ScoreDoc hit : top.scoreDocs) {
-            CaseDocument.Stored stored = load(searcher, hit.doc);
-            hits.add(new ScoredCase(stored.value(), cosine(vector, stored.vector())));
+        Rescored[] rescored = rescore(searcher, vector, top.scoreDocs);
+        List<ScoredCase> hits = new ArrayList<>(Math.min(k, rescored.length));
+        for (int i = 0; i < Math.min(k, rescored.length); i++) {
+            hits.add(new ScoredCase(load(searcher, rescored[i].doc()).value(), rescored[i].score()));
         }
-        hits.sort(Comparator.comparingDouble(ScoredCase::score).reversed());
-        return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
+        return List.copyOf(hits);
+    }
+
+    /**
+     * The candidates with the exact cosine of their full vectors, best first: the vectors are read from the index
+     * (its float vectors, kept beside any quantized copy), so only the best {@code k} load their stored case.
+     */
+    private record Rescored(int doc, double score) {
+    }
+
+    private static Rescored[] rescore(IndexSearcher searcher, float[] vector, ScoreDoc[] candidates)
+            throws IOException {
+        ScoreDoc[] byDoc = candidates.clone();
+        Arrays.sort(byDoc, Comparator.comparingInt(hit -> hit.doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        Rescored[] scored = new Rescored[byDoc.length];
+        int leafIndex = -1;
+        FloatVectorValues values = null;
+        KnnVectorValues.DocIndexIterator iterator = null;
+        for (int i = 0; i < byDoc.length; i++) {
+            int doc = byDoc[i].doc;
+            int at = ReaderUtil.subIndex(doc, leaves);
+            if (at != leafIndex) {
+                leafIndex = at;
+                values = leaves.get(at).reader().getFloatVectorValues(CaseDocument.VECTOR);
+                iterator = values.iterator();
+            }
+            int local = doc - leaves.get(at).docBase;
+            if (iterator.docID() < local) {
+                iterator.advance(local);
+            }
+            if (iterator.docID() != local) {
+                throw new IOException("document " + doc + " has no vector");
+            }
+            scored[i] = new Rescored(doc, cosine(vector, values.vectorValue(iterator.index())));
+        }
+        Arrays.sort(scored, Comparator.comparingDouble(Rescored::score).reversed().thenComparingInt(Rescored::doc));
+        return scored;
     }
 
     Optional<Case> get(String tenant, UUID id) {
@@ -124,6 +177,7 @@ final class LuceneSearches implements AutoCloseable {
      * searcher; the writer reads through this while it holds its lock.
      */
     CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
+        freshen();
         IndexSearcher searcher = searchers.acquire();
         try {
             return find(searcher, tenant, id);
@@ -139,6 +193,7 @@ final class LuceneSearches implements AutoCloseable {
     private <T> T read(Read<T> body) {
         IndexSearcher searcher;
         try {
+            freshen();
             searcher = searchers.acquire();
         } catch (IOException e) {
             throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
