@@ -50,7 +50,7 @@ final class Rows {
     }
 
     void print() {
-        System.out.printf("%-9s %-11s %10s %9s %9s %13s %13s %14s %11s %11s %9s%n", "store", "memory", rateName,
+        System.out.printf("%-24s %-11s %10s %9s %9s %13s %13s %14s %11s %11s %9s%n", "store", "memory", rateName,
                 "fraction", "calls/" + unit, "server ms/" + unit, "server ms/call", "vs off (cpu)", "llm ms/" + unit,
                 "client ms/" + unit, "load");
         Map<String, Measured> baseline = new LinkedHashMap<>();
@@ -60,7 +60,7 @@ final class Rows {
                 baseline.put(row.store(), m);
             }
             Measured off = baseline.get(row.store());
-            System.out.printf("%-9s %-11s %10.1f %9.2f %9.2f %13.2f %13.2f %14.2f %11.2f %11.2f %4.1f-%-4.1f%n",
+            System.out.printf("%-24s %-11s %10.1f %9.2f %9.2f %13.2f %13.2f %14.2f %11.2f %11.2f %4.1f-%-4.1f%n",
                     row.store(), row.mode(), m.rate(), m.rate() / ideal, (double) m.llmCalls() / m.units(),
                     m.serverCpuPerUnit(), m.serverCpuPerCall(),
                     off == null ? Double.NaN : m.serverCpuPerUnit() / off.serverCpuPerUnit(),

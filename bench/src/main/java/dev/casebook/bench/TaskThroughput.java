@@ -31,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Prints, per row, tasks/s against the ideal c / (4·L), the server's CPU per task and per LLM call, the LLM
  * process's and the benchmark client's CPU per task, and the load average (the machine is shared).
  * Args: [--latency=200] [--concurrency=128] [--tasks=512] [--memory=off,read-only,read-write]
- * [--store=lucene,pgvector] [--repeats=1].
+ * [--store=lucene,pgvector] [--repeats=1] [--variants=default|--some.server.setting=x ...]: each variant (server
+ * arguments separated by spaces, {@code default} for none) gets a fresh server per store, in the order given, and
+ * the whole sequence is repeated {@code repeats} times, so variants are measured alternately.
  */
 final class TaskThroughput implements Bench.Benchmark {
     static final int CALLS_PER_TASK = 4;
@@ -50,6 +52,8 @@ final class TaskThroughput implements Bench.Benchmark {
         Set<String> modes = new LinkedHashSet<>(List.of("off"));
         modes.addAll(args.strings("memory", List.of("off", "read-only", "read-write")));
         List<String> stores = args.strings("store", List.of("lucene", "pgvector"));
+        List<String> variants = args.values().containsKey("variants")
+                ? List.of(args.values().get("variants").split("\\|")) : List.of("default");
         List<String> questions = BenchData.deepResearcherQuestions(Integer.MAX_VALUE);
         double ideal = concurrency / (CALLS_PER_TASK * latency / 1000.0);
         System.out.printf("task throughput with memory: scripted LLM in its own JVM, L = %d ms, %d LLM calls per task, "
@@ -58,18 +62,23 @@ final class TaskThroughput implements Bench.Benchmark {
         Rows rows = new Rows("tasks/s", "task", ideal);
         try (ScriptedLlmProcess llm = ScriptedLlmProcess.start("agent", Duration.ofMillis(latency))) {
             int next = 0;
-            for (String store : stores) {
-                try (CasebookServerProcess server = CasebookServerProcess.start(store, llm.baseUrl(), List.of())) {
+            for (int r = 0; r < repeats; r++) {
+              for (String store : stores) {
+                for (String variant : variants) {
+                  String label = variants.size() == 1 ? store : store + " " + variant;
+                  List<String> serverArgs = variant.equals("default") ? List.of()
+                          : List.of(variant.trim().split("\\s+"));
+                  try (CasebookServerProcess server = CasebookServerProcess.start(store, llm.baseUrl(), serverArgs)) {
                     Round round = new Round(server, llm, concurrency);
                     round.run(questions, next, Math.max(2 * concurrency, 16), "read-write"); // warm-up, fills memory
                     next += Math.max(2 * concurrency, 16);
-                    for (int r = 0; r < repeats; r++) {
-                        for (String mode : modes) {
-                            rows.add(store, mode, round.run(questions, next, tasks, mode));
-                            next += tasks;
-                        }
+                    for (String mode : modes) {
+                        rows.add(label, mode, round.run(questions, next, tasks, mode));
+                        next += tasks;
                     }
+                  }
                 }
+              }
             }
         }
         rows.print();

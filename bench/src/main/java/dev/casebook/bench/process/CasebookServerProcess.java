@@ -21,7 +21,8 @@ import java.util.List;
  * embedded default (H2 in memory, a fresh Lucene directory), {@code pgvector} a fresh schema of the test PostgreSQL
  * ({@code CASEBOOK_TEST_JDBC_URL}) holding records and cases, {@code none} H2 without case memory. JVM options come
  * from {@code CASEBOOK_BENCH_SERVER_OPTS} (default {@code -Xmx4g}; add {@code -XX:StartFlightRecording=...} to
- * profile); the server's output goes to {@code bench/target/logs/server-STORE.log}.
+ * profile); the server's output goes to {@code bench/target/logs/server-STORE-PORT.log}. Start-up may take minutes
+ * on a loaded machine: it is waited for up to 15.
  */
 public final class CasebookServerProcess implements AutoCloseable {
     private final ChildJvm jvm;
@@ -69,7 +70,7 @@ public final class CasebookServerProcess implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start("Casebook server (" + store + ")",
                 Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 "dev.casebook.server.CasebookApplication", args,
-                Path.of("bench", "target", "logs", "server-" + store + ".log"));
+                Path.of("bench", "target", "logs", "server-" + store + "-" + port + ".log"));
         String base = "http://127.0.0.1:" + port;
         awaitHealthy(jvm, base);
         return new CasebookServerProcess(jvm, base, schema);
@@ -77,7 +78,7 @@ public final class CasebookServerProcess implements AutoCloseable {
 
     private static void awaitHealthy(ChildJvm jvm, String base) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (System.nanoTime() < deadline) {
             jvm.requireAlive();
             try {
@@ -91,7 +92,7 @@ public final class CasebookServerProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(jvm + " did not become healthy within 5 minutes (see bench/target/logs)");
+        throw new IllegalStateException(jvm + " did not become healthy within 15 minutes (see bench/target/logs)");
     }
 
     public String baseUrl() {
