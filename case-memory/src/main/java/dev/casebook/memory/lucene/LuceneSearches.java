@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.IndexWriter;
@@ -44,7 +45,10 @@ final class LuceneSearches implements AutoCloseable {
     private final int minCandidates;
     private final Analyzer analyzer = new StandardAnalyzer();
     private final SearcherManager searchers;
-    private volatile boolean stale;
+    /** Writes made so far; counted by the writer after each write returns to it. */
+    private final AtomicLong written = new AtomicLong();
+    /** The count of writes that the current searcher is known to include. */
+    private final AtomicLong visible = new AtomicLong();
 
     LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
         this.name = name;
@@ -58,13 +62,20 @@ final class LuceneSearches implements AutoCloseable {
      * burst of writes with no read between them costs one refresh, not one each.
      */
     void markStale() {
-        stale = true;
+        written.incrementAndGet();
     }
 
+    /**
+     * Makes the current searcher include every write counted before this call. A read that finds a refresh of
+     * another thread under way waits for it and refreshes itself ({@code maybeRefreshBlocking}), and the count is
+     * raised only after a refresh returned, so no read (nor the writer's look-ups under its lock, e.g. a merge's
+     * near-duplicate search) ever gets a searcher that misses a write which returned before the read started.
+     */
     private void freshen() throws IOException {
-        if (stale) {
-            stale = false; // a write after this line marks it again; one before it is in the refresh below
+        long target = written.get();
+        if (visible.get() < target) {
             searchers.maybeRefreshBlocking();
+            visible.accumulateAndGet(target, Math::max);
         }
     }
 
