@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param commitWrites   a commit runs at once when this many writes are waiting (default 256)
  */
 @ConfigurationProperties("casebook.memory.lucene")
-public record LuceneCommitSettings(Duration commitInterval, Integer commitWrites) {
+record LuceneCommitSettings(Duration commitInterval, Integer commitWrites) {
 
     public LuceneCommitSettings {
         commitInterval = commitInterval == null ? CommitPolicy.DEFAULT.maxDelay() : commitInterval;
