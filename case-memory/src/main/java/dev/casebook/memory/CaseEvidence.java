@@ -19,7 +19,10 @@ import java.util.Set;
  *       one, however many unrated episodes follow.</li>
  *   <li>Among feedback, the most recent decides (a person's latest word). Among the others, the reward is the mean
  *       of the counted rewards: the success rate over those episodes, whatever order they arrived in.</li>
- *   <li>The label is positive when that reward is at least 0.5.</li>
+ *   <li>The label is positive when that reward is at least 0.5, or when the counted events are rollouts of a
+ *       synthetic task (source synthetic or sandbox, judged by a validator or the experience model) and one of them
+ *       succeeded: a plan that solved the practice task is an example to follow, and its reward says how often the
+ *       task's rollouts passed (the group's success rate).</li>
  *   <li>The plan and answer are those of the best counted success (highest reward, the latest of equals); when no
  *       counted episode succeeded, those of the latest counted one.</li>
  * </ol>
@@ -40,7 +43,8 @@ public final class CaseEvidence {
                 : counted.stream().mapToDouble(Evidence::reward).average().orElseThrow();
         Evidence shown = best(counted);
         Instant latest = events.stream().map(Evidence::at).max(Comparator.naturalOrder()).orElseThrow();
-        Case derived = current.withOutcome(shown.plan(), shown.answer(), reward, CaseLabel.fromReward(reward));
+        CaseLabel label = practiceSolved(counted) ? CaseLabel.POSITIVE : CaseLabel.fromReward(reward);
+        Case derived = current.withOutcome(shown.plan(), shown.answer(), reward, label);
         return derived.withUpdatedAt(latest.isAfter(current.updatedAt()) ? latest : current.updatedAt());
     }
 
@@ -56,6 +60,13 @@ public final class CaseEvidence {
         Set<Evidence> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         byEpisode.values().stream().filter(e -> e.rater().rank() == top).forEach(kept::add);
         return events.stream().filter(kept::contains).toList();
+    }
+
+    /** A synthetic task's rollout that passed is among the counted events (rule 4). */
+    private static boolean practiceSolved(List<Evidence> counted) {
+        return counted.stream().anyMatch(e -> e.success()
+                && (e.source() == EvidenceSource.SANDBOX || e.source() == EvidenceSource.SYNTHETIC)
+                && (e.rater() == Rater.VALIDATOR || e.rater() == Rater.EXPERIENCE_MODEL));
     }
 
     private static Evidence best(List<Evidence> counted) {

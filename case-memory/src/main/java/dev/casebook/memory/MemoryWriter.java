@@ -118,6 +118,36 @@ public final class MemoryWriter {
     }
 
     /**
+     * One rollout of a group of rollouts of one synthetic task, written when the group is decided (issue 15): as
+     * {@link #remember(Episode, UUID)}, but only a case labelled {@code side} may absorb it, so a task's positive case
+     * (the plan that passed) and its negative case (the lesson) stay two cases. The selected cases are credited unless
+     * this episode had already reached the case (the group decided again after a restart), so each rollout counts
+     * its uses once, whichever of the group's cases holds it.
+     *
+     * @throws ReadOnlyBankException when the episode's bank is read-only
+     */
+    public Written rememberAs(CaseLabel side, Episode episode, UUID caseId) {
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(caseId, "caseId");
+        requireWritable(episode.tenant(), episode.bank(), "writing an episode");
+        Instant now = Instant.now();
+        Case fresh = new Case(caseId, episode.tenant(), episode.task(), episode.plan(), episode.answer(),
+                episode.reward(), side, episode.source(), episode.origin(), 0, 0, now, now, episode.bank());
+        Evidence event = new Evidence(episode.episode(), EvidenceSource.of(episode.source()), episode.reward(),
+                episode.rater(), episode.plan(), episode.answer(), now);
+        CaseFilter candidates = CaseFilter.tenant(episode.tenant()).withSources(Set.of(episode.source()))
+                .withBanks(Set.of(episode.bank())).withLabels(Set.of(side));
+        CaseStore.Merged merged = store.merge(new CaseStore.Merge(fresh, episode.embedding(), event, candidates,
+                duplicateThreshold, CaseEvidence::derive));
+        boolean again = !episode.episode().isEmpty() && store.history(episode.tenant(), merged.value().id()).stream()
+                .filter(e -> e.episode().equals(episode.episode())).count() > 1;
+        List<UUID> credited = again ? List.of()
+                : credit(episode.tenant(), episode.selected(), episode.rater().rated() && episode.reward() >= 0.5,
+                        true);
+        return new Written(merged.value(), merged.existed(), credited);
+    }
+
+    /**
      * A reward that arrived after the episode was written: one more event for the episode's case ({@code caseId},
      * null when none was written), and the selected cases' counted uses become successes when the reward is rated
      * and at least 0.5. The caller applies it at most once per (episode, rater). Returns the credited ids.

@@ -128,6 +128,33 @@ class CaseEvidenceTest {
         return events;
     }
 
+    @Test
+    void a_practice_task_solved_once_in_three_rollouts_is_a_positive_case_with_its_success_rate_a_real_one_is_not() {
+        List<Evidence> sandbox = List.of(
+                new Evidence("rollout-1", EvidenceSource.SANDBOX, 1, Rater.VALIDATOR, "passing plan", "12", T0),
+                new Evidence("rollout-2", EvidenceSource.SANDBOX, 0, Rater.VALIDATOR, "failing plan", "13",
+                        T0.plusSeconds(1)),
+                new Evidence("rollout-3", EvidenceSource.SANDBOX, 0, Rater.VALIDATOR, "failing plan", "14",
+                        T0.plusSeconds(2)));
+        Case practice = CaseEvidence.derive(BASE, sandbox);
+        assertThat(practice).extracting(Case::label, Case::plan, Case::answer)
+                .containsExactly(CaseLabel.POSITIVE, "passing plan", "12");
+        assertThat(practice.reward()).isCloseTo(1.0 / 3, within(1e-12));
+
+        List<Evidence> dreams = sandbox.stream().map(e -> new Evidence(e.episode(), EvidenceSource.SYNTHETIC,
+                e.reward(), Rater.EXPERIENCE_MODEL, e.plan(), e.answer(), e.at())).toList();
+        assertThat(CaseEvidence.derive(BASE, dreams).label()).isEqualTo(CaseLabel.POSITIVE);
+
+        List<Evidence> real = sandbox.stream().map(e -> new Evidence(e.episode(), EvidenceSource.REAL, e.reward(),
+                Rater.SCORER, e.plan(), e.answer(), e.at())).toList();
+        assertThat(CaseEvidence.derive(BASE, real).label()).as("a real task asked three times, solved once")
+                .isEqualTo(CaseLabel.NEGATIVE);
+        List<Evidence> unrated = sandbox.stream().map(e -> new Evidence(e.episode(), EvidenceSource.SANDBOX,
+                e.reward(), Rater.UNRATED, e.plan(), e.answer(), e.at())).toList();
+        assertThat(CaseEvidence.derive(BASE, unrated).label()).as("provisional rewards are no verdict")
+                .isEqualTo(CaseLabel.NEGATIVE);
+    }
+
     private static double reward(Random random) {
         return new double[] {0, 0.25, 0.5, 1}[random.nextInt(4)];
     }

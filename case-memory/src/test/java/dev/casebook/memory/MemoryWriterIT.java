@@ -239,6 +239,45 @@ class MemoryWriterIT {
                 .isEqualTo(CaseLabel.POSITIVE);
     }
 
+    @Test
+    void a_group_keeps_its_positive_and_negative_case_of_one_task_apart_and_credits_each_rollout_once() {
+        Case shown = rewriter.remember(episode("acme", "old one", vector(), 1, true, List.of())).value();
+        float[] v = vector();
+        UUID positive = UUID.randomUUID();
+        UUID negative = UUID.randomUUID();
+
+        rewriter.rememberAs(CaseLabel.POSITIVE, rollout("rollout-1", v, "{\"subtasks\":[\"add all\"]}", "12", 1,
+                shown.id()), positive);
+        rewriter.rememberAs(CaseLabel.POSITIVE, rollout("rollout-2", v, "{\"subtasks\":[\"guess\"]}", "13", 0,
+                shown.id()), positive);
+        rewriter.rememberAs(CaseLabel.POSITIVE, rollout("rollout-3", v, "{\"subtasks\":[\"guess\"]}", "14", 0,
+                shown.id()), positive);
+        MemoryWriter.Written lesson = rewriter.rememberAs(CaseLabel.NEGATIVE, rollout("group-0", v,
+                "{\"subtasks\":[\"guess\"]}", "Not solved. Lesson: add every number.", 0), negative);
+        MemoryWriter.Written again = rewriter.rememberAs(CaseLabel.POSITIVE, rollout("rollout-2", v,
+                "{\"subtasks\":[\"guess\"]}", "13", 0, shown.id()), positive);
+
+        Case kept = store.get("acme", positive).orElseThrow();
+        assertThat(kept).extracting(Case::label, Case::plan, Case::answer)
+                .containsExactly(CaseLabel.POSITIVE, "{\"subtasks\":[\"add all\"]}", "12");
+        assertThat(kept.reward()).as("the group's success rate").isCloseTo(1.0 / 3, org.assertj.core.api.Assertions
+                .within(1e-9));
+        assertThat(store.history("acme", positive)).hasSize(4);
+        assertThat(lesson.updatedExisting()).as("the negative case is not absorbed by the positive one").isFalse();
+        assertThat(store.get("acme", negative).orElseThrow()).extracting(Case::label, Case::answer)
+                .containsExactly(CaseLabel.NEGATIVE, "Not solved. Lesson: add every number.");
+        assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(3);
+        assertThat(again.credited()).as("a rollout written again counts no use again").isEmpty();
+        assertThat(store.get("acme", shown.id()).orElseThrow()).extracting(Case::uses, Case::successes)
+                .containsExactly(3, 1);
+    }
+
+    private static MemoryWriter.Episode rollout(String episode, float[] v, String plan, String answer, double reward,
+                                                UUID... selected) {
+        return new MemoryWriter.Episode(episode, "acme", "Write the sum to sum.txt.", v, plan, answer, reward,
+                Rater.VALIDATOR, CaseSource.SANDBOX, "sandbox-task:job:0", null, List.of(selected));
+    }
+
     private static MemoryWriter.Episode episode(String tenant, String task, float[] v, double reward,
             boolean rewardFinal, List<UUID> selected) {
         return new MemoryWriter.Episode("task:" + UUID.randomUUID(), tenant, task, v, "{\"subtasks\":[\"compute\"]}",
