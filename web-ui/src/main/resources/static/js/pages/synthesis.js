@@ -406,17 +406,27 @@ function difficultyRounds(results) {
   ];
 }
 
+/** What a kept task's group of rollouts decided: its outcome and success rate, or that it waits for its rollouts. */
+function groupText(group) {
+  if (!group) return '–';
+  if (group.status !== 'done') return 'after its rollouts';
+  const rate = group.successRate === null || group.successRate === undefined ? '' : ` · ${fmtScore(group.successRate)}`;
+  return wire(group.outcome).replaceAll('_', ' ') + rate;
+}
+
 function sandboxResults(kind, id, results) {
   return [
     isolationLine(results),
     difficultyRounds(results),
     h('h2', {text: 'Generated tasks'}),
-    table('generated-tasks', ['Slot', 'Level', 'Kept', 'Task'],
+    table('generated-tasks', ['Slot', 'Level', 'Kept', 'Cases', 'Task'],
       (results.generatedTasks || []).map(t => h('tr', {class: 'generated ' + (t.kept ? 'kept' : 'discarded')},
         h('td', {class: 'num', text: String(t.slot)}), h('td', {class: 'num', text: String(t.difficulty ?? '–')}),
         h('td', {class: 'verdict', text: t.kept ? 'kept' : 'discarded: ' + (t.reason || '?')}),
+        h('td', {class: 'group', text: groupText(t.group)}),
         h('td', {}, h('details', {}, h('summary', {text: truncate(t.statement || t.detail || '–', 140)}),
           t.detail ? h('p', {class: 'muted', text: t.detail}) : null,
+          t.group && t.group.lesson ? h('p', {class: 'lesson', text: 'Lesson: ' + t.group.lesson}) : null,
           t.validator ? [h('h3', {text: 'Validator'}), h('pre', {text: t.validator})] : null,
           t.reference ? [h('h3', {text: 'Reference solution'}), h('pre', {text: t.reference})] : null)))),
       'No task has been generated yet.'),

@@ -35,7 +35,7 @@ final class JobProgress {
                     round.generated += count.items();
                     round.level = count.level();
                 }
-            } else {
+            } else if (count.kind().equals(SandboxTaskRecords.ROLLOUT)) {
                 rollouts.add(count);
                 round.scored += count.scored();
                 round.passed += count.passed();

@@ -32,6 +32,7 @@ class JobReports {
         @SuppressWarnings("unchecked")
         Map<String, Object> tasks = (Map<String, Object>) view.get("tasks");
         tasks.put("validation", ValidationReport.of(records.validations(job.id())));
+        view.put("groups", groupCounts(records.groups(job.id())));
         view.put("tokensSpent", JobProgress.tokensSpent(items));
         view.put("createdAt", job.createdAt());
         view.put("startedAt", job.startedAt());
@@ -43,7 +44,10 @@ class JobReports {
     /** The progress view with every generated task (kept or discarded, why, and its programs) and every rollout. */
     Map<String, Object> results(SandboxTaskRecords.Job job) {
         Map<String, Object> results = view(job);
-        results.put("generatedTasks", records.tasks(job.id()).stream().map(JobReports::task).toList());
+        Map<Integer, SandboxTaskRecords.GroupRow> groups = new java.util.HashMap<>();
+        records.groups(job.id()).forEach(g -> groups.put(g.slot(), g));
+        results.put("generatedTasks", records.tasks(job.id()).stream()
+                .map(t -> task(t, groups.get(t.slot()))).toList());
         results.put("rolloutResults", records.rollouts(job.id()).stream().map(JobReports::rollout).toList());
         return results;
     }
@@ -81,7 +85,43 @@ class JobReports {
         return view;
     }
 
-    private static Map<String, Object> task(SandboxTaskRecords.TaskRow t) {
+    /** How many kept tasks' groups were decided, and how, by outcome ({@link RolloutGroup}). */
+    private static Map<String, Object> groupCounts(List<SandboxTaskRecords.GroupRow> groups) {
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        int decided = 0;
+        for (SandboxTaskRecords.GroupRow g : groups) {
+            if ("done".equals(g.status())) {
+                decided++;
+                outcomes.merge(g.outcome(), 1, Integer::sum);
+            }
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("total", groups.size());
+        view.put("decided", decided);
+        view.put("outcomes", outcomes);
+        return view;
+    }
+
+    /** A task's group: what was decided from its rollouts, the counts, the lesson and the cases written. */
+    private static Map<String, Object> group(SandboxTaskRecords.GroupRow g) {
+        if (g == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("status", g.status());
+        view.put("outcome", g.outcome());
+        view.put("detail", g.detail());
+        view.put("triage", g.triage());
+        view.put("successRate", g.successRate());
+        view.put("lesson", g.lesson());
+        view.put("positiveCaseId", g.positiveCaseId());
+        view.put("negativeCaseId", g.negativeCaseId());
+        view.put("tokens", g.tokens());
+        view.put("finishedAt", g.finishedAt());
+        return view;
+    }
+
+    private static Map<String, Object> task(SandboxTaskRecords.TaskRow t, SandboxTaskRecords.GroupRow group) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("slot", t.slot());
         view.put("round", t.round());
@@ -98,6 +138,7 @@ class JobReports {
         view.put("nearMiss", t.nearMiss());
         view.put("repairs", t.repairs());
         view.put("seed", t.seed());
+        view.put("group", group(group));
         view.put("tokens", t.tokens());
         view.put("millis", t.millis());
         return view;

@@ -46,6 +46,11 @@ record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrenc
         return tasks + slot * rolloutsPerTask + rollout;
     }
 
+    /** The seq of the item that decides slot {@code slot}'s cases once its rollouts ended: after every rollout's. */
+    int groupSeq(int slot) {
+        return tasks + tasks * rolloutsPerTask + slot;
+    }
+
     /** The real task slot {@code slot} practises, and how many slots before it practised the same one; null without seeds. */
     Seed seed(int slot) {
         return seeds.isEmpty() ? null : new Seed(seeds.get(slot % seeds.size()), slot / seeds.size());

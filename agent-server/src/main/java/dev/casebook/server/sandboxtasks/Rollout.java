@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One rollout of a kept task: a fresh workspace with the task's files, the real agent (planner and executor) whose
  * {@code execute_code} works in that workspace, then the validator on the workspace and the final answer: its verdict
- * is the reward (1 or 0). A failed rollout gets a lesson ({@link FailureAnalysis}); in read-write jobs the rollout
- * becomes a case of source {@code sandbox} ({@link RolloutMemory}). The episode is recorded as a task of source
+ * is the reward (1 or 0). The rollout writes no case: it keeps its plan, trace and answer, and its task's
+ * {@link RolloutGroup} decides the task's cases once every rollout ended. The episode is recorded as a task of source
  * {@code sandbox}, rewarded by {@code validator}, so its trace is read like any task's. Rollouts never see cases of their own task (its origin
  * and its text are excluded), so a task's success rate is the agent's, not a replay of an earlier rollout.
  */
@@ -48,20 +48,16 @@ final class Rollout {
     private final CodeExecutionTool code;
     private final TaskChecker checker;
     private final TaskRecords tasks;
-    private final RolloutMemory memory;
-    private final FailureAnalysis analysis;
     private final Budgets budgets;
     private final int maxTraceChars;
 
-    Rollout(AgentFactory agents, JobModels models, TaskSandbox sandbox, TaskRecords tasks, RolloutMemory memory,
-            FailureAnalysis analysis, Budgets budgets, int maxTraceChars) {
+    Rollout(AgentFactory agents, JobModels models, TaskSandbox sandbox, TaskRecords tasks, Budgets budgets,
+            int maxTraceChars) {
         this.agents = agents;
         this.models = models;
         this.code = sandbox.code();
         this.checker = sandbox.checker();
         this.tasks = tasks;
-        this.memory = memory;
-        this.analysis = analysis;
         this.budgets = budgets;
         this.maxTraceChars = maxTraceChars;
     }
@@ -115,25 +111,11 @@ final class Rollout {
             return errored(taskId, reason(outcome), detail(outcome), tokens, started);
         }
         double reward = verdict.passed() ? 1.0 : 0.0;
-        FailureAnalysis.Lesson lesson = null;
-        if (!verdict.passed()) {
-            lesson = analysis.analyse(text, trace.plan(), trace.text(), answer(outcome), verdict.wireName(),
-                    verdict.output());
-            tokens += lesson.tokens();
-            if (stopped.getAsBoolean()) {
-                return null;
-            }
-        }
-        RolloutMemory.Written written = memory.remember(job, seq, spec, outcome, trace.plan(), reward,
-                lesson == null ? null : lesson.text());
-        if (written != null) {
-            steps.add(written.step());
-        }
-        tasks.recordEpisode(recorded(spec, settings.mode()), steps, withCase(outcome, written),
+        tasks.recordEpisode(recorded(spec, settings.mode()), steps, outcome,
                 new Step.Rewarded(reward, "validator", 0, 0));
-        return new SandboxTaskRecords.RolloutResult(taskId, written == null ? null : written.caseId().toString(),
-                reward, verdict.wireName(), verdict.output(), lesson == null ? null : lesson.text(), reason(outcome),
-                detail(outcome), tokens, millisSince(started));
+        return new SandboxTaskRecords.RolloutResult(taskId, null, reward, verdict.wireName(), verdict.output(), null,
+                reason(outcome), detail(outcome), tokens, millisSince(started), trace.plan(), trace.text(),
+                answer(outcome));
     }
 
     /** The configured tools with the code tool working in the rollout's workspace. */
@@ -147,13 +129,6 @@ final class Rollout {
     private static TaskSpec recorded(TaskSpec spec, MemoryMode mode) {
         return new TaskSpec(spec.id(), spec.tenant(), spec.text(), spec.attachments(), mode, spec.policy(),
                 spec.budgets(), spec.origin(), spec.excludeOrigins(), spec.excludeTasks(), spec.source());
-    }
-
-    private static Outcome withCase(Outcome outcome, RolloutMemory.Written written) {
-        if (written == null || !(outcome instanceof Outcome.Answered a)) {
-            return outcome;
-        }
-        return new Outcome.Answered(a.answer(), a.forced(), written.caseId(), a.selected(), a.tokens());
     }
 
     private SandboxTaskRecords.RolloutResult errored(String taskId, String outcome, String detail, long tokens,

@@ -37,6 +37,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     private volatile Curriculum curriculum;
     private volatile TaskGenerator generator;
     private volatile Rollout rollout;
+    private volatile RolloutGroup group;
 
     SandboxTaskExecutor(String jobId, Context context, String instance, Clock clock) {
         super("sandbox task job", jobId, context.records().tables(), instance, clock);
@@ -57,10 +58,12 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         curriculum = new Curriculum(job.settings().startDifficulty());
         generator = new TaskGenerator(models.generator(), settings.generationAttempts(), settings.callTimeout());
         Budgets defaults = Budgets.DEFAULT;
-        rollout = new Rollout(context.agents(), models, context.sandbox(), context.tasks(), context.memory(),
-                new FailureAnalysis(models.analyst(), settings.callTimeout()),
+        rollout = new Rollout(context.agents(), models, context.sandbox(), context.tasks(),
                 new Budgets(defaults.plannerIterations(), defaults.executorSteps(), defaults.maxTokens(),
                         settings.rolloutTime()), settings.maxTraceChars());
+        group = new RolloutGroup(new FailureAnalysis(models.analyst(), settings.callTimeout()),
+                new Triage(models.analyst(), settings.generationAttempts(), settings.callTimeout()), context.memory(),
+                context.tasks());
         return job.settings().concurrency();
     }
 
@@ -73,10 +76,13 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     @Override
     protected void execute(SandboxTaskRecords.Item item) {
         boolean generation = SandboxTaskRecords.GENERATE.equals(item.kind());
+        boolean grouping = SandboxTaskRecords.GROUP.equals(item.kind());
         long started = System.nanoTime();
         try {
             if (generation) {
                 generate(item, started);
+            } else if (grouping) {
+                decide(item);
             } else {
                 roll(item);
             }
@@ -89,7 +95,11 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
             log.error("sandbox task job {}: item {} failed unexpectedly", runId, item.seq(), e);
             // as a generation or rollout that failed; when even that cannot be recorded, BatchExecutor ends the item
             record(item, () -> {
-                if (generation) {
+                if (grouping) {
+                    context.records().finishGroup(runId, item, instance, new SandboxTaskRecords.GroupResult(
+                            "internal_error", e.toString(), null, null, null, null, 0, 0, 0, millisSince(started)),
+                            clock.instant());
+                } else if (generation) {
                     context.records().finishGeneration(job, item, instance, new SandboxTaskRecords.Generation(
                             item.difficulty() == null ? curriculum.start() : item.difficulty(), null, false,
                             "internal_error", e.toString(), null, 0, millisSince(started)), clock.instant());
@@ -212,6 +222,17 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         SandboxTaskRecords.RolloutResult result = rollout.run(job, row, item.seq(), this::stopped);
         if (result != null) {
             record(item, () -> context.records().finishRollout(runId, item.seq(), instance, result, clock.instant()));
+        }
+    }
+
+    /** Decides the cases of a kept task whose rollouts all ended ({@link RolloutGroup}). */
+    private void decide(SandboxTaskRecords.Item item) throws InterruptedException {
+        SandboxTaskRecords.TaskRow row = context.records().task(runId, item.slot()).orElseThrow(
+                () -> new IllegalStateException("group " + item.seq() + " has no task in slot " + item.slot()));
+        SandboxTaskRecords.GroupResult result = group.decide(job, row, context.records().rollouts(runId,
+                item.slot()), this::stopped);
+        if (result != null) {
+            record(item, () -> context.records().finishGroup(runId, item, instance, result, clock.instant()));
         }
     }
 

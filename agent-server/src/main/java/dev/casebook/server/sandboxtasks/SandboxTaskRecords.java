@@ -31,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SandboxTaskRecords {
     static final String GENERATE = "generate";
     static final String ROLLOUT = "rollout";
+    /** The item that decides a kept task's cases once all its rollouts ended ({@link RolloutGroup}). */
+    static final String GROUP = "group";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcTemplate jdbc;
@@ -89,15 +91,52 @@ class SandboxTaskRecords {
 
     /**
      * How a rollout ended. {@code reward} is 1 or 0 from the validator's verdict, null when the rollout failed for
-     * a reason outside the agent (the LLM unreachable, the sandbox broken): no evidence for the curriculum.
+     * a reason outside the agent (the LLM unreachable, the sandbox broken): no evidence for the curriculum. The plan,
+     * trace and answer are what its group's failure analysis reads ({@link RolloutGroup}).
      */
     record RolloutResult(String taskId, String caseId, Double reward, String verdict, String validatorOutput,
-                         String lesson, String outcome, String detail, long tokens, long millis) {
+                         String lesson, String outcome, String detail, long tokens, long millis, String plan,
+                         String trace, String answer) {
+        RolloutResult(String taskId, String caseId, Double reward, String verdict, String validatorOutput,
+                      String lesson, String outcome, String detail, long tokens, long millis) {
+            this(taskId, caseId, reward, verdict, validatorOutput, lesson, outcome, detail, tokens, millis, null, null,
+                    null);
+        }
     }
 
     record RolloutRow(int seq, int slot, int rollout, int round, int difficulty, String status, String taskId,
                       String caseId, Double reward, String verdict, String validatorOutput, String lesson,
-                      String outcome, String detail, Long tokens, Long millis, Instant finishedAt) {
+                      String outcome, String detail, Long tokens, Long millis, Instant finishedAt, String plan,
+                      String trace, String answer) {
+        boolean scored() {
+            return "done".equals(status) && reward != null;
+        }
+
+        boolean passed() {
+            return scored() && reward >= 0.5;
+        }
+    }
+
+    /**
+     * What a task's group decided ({@link RolloutGroup}): {@code outcome} is {@code positive},
+     * {@code positive_and_negative}, {@code negative}, {@code task_defect}, {@code undecided} or {@code no_evidence};
+     * {@code triage} the triage's verdict when every rollout failed; the cases written (null when none).
+     */
+    record GroupResult(String outcome, String detail, String triage, String lesson, String positiveCaseId,
+                       String negativeCaseId, int scored, int passed, long tokens, long millis) {
+        Double successRate() {
+            return scored == 0 ? null : (double) passed / scored;
+        }
+
+        boolean defect() {
+            return RolloutGroup.TASK_DEFECT.equals(outcome);
+        }
+    }
+
+    /** A task's group item as stored. */
+    record GroupRow(int seq, int slot, int round, String status, String outcome, String detail, String triage,
+                    String lesson, String positiveCaseId, String negativeCaseId, Double successRate, Long tokens,
+                    Long millis, Instant finishedAt) {
     }
 
     void create(Job job) {
@@ -120,7 +159,7 @@ class SandboxTaskRecords {
 
     /**
      * The items the tenant's queued and running jobs may still run: each job's most (a generation and the rollouts of
-     * every task slot) less its finished items.
+     * every task slot; a slot's group item, which runs no agent, is not counted) less its finished items.
      */
     long unfinishedItems(String tenant) {
         long open = 0;
@@ -134,7 +173,7 @@ class SandboxTaskRecords {
     /** The items (generations and rollouts) a job has not finished. */
     long remainingItems(Job job) {
         int done = jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_task_items WHERE run_id = ? AND status NOT IN"
-                + " ('pending', 'running')", Integer.class, job.id());
+                + " ('pending', 'running') AND kind <> ?", Integer.class, job.id(), GROUP);
         return Math.max(0, job.settings().tasks() * (1L + job.settings().rolloutsPerTask()) - done);
     }
 
@@ -198,6 +237,9 @@ class SandboxTaskRecords {
                     rollouts.add(new Object[] {job.id(), settings.rolloutSeq(item.slot(), r), 2 * item.round() + 1,
                             ROLLOUT, item.slot(), r, item.round(), generation.difficulty()});
                 }
+                // the group item: its epoch comes after every rollout of the round, so it runs once they all ended
+                rollouts.add(new Object[] {job.id(), settings.groupSeq(item.slot()), 2 * item.round() + 2, GROUP,
+                        item.slot(), null, item.round(), generation.difficulty()});
                 jdbc.batchUpdate("""
                         INSERT INTO sandbox_task_items (run_id, seq, epoch, kind, slot, rollout, round, difficulty,
                             status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')""", rollouts);
@@ -212,11 +254,59 @@ class SandboxTaskRecords {
         return jdbc.update("""
                 UPDATE sandbox_task_items SET status = 'done', task_id = ?, case_id = ?, reward = ?, verdict = ?,
                     validator_output = ?, lesson = ?, outcome = ?, detail = ?, tokens = ?, millis = ?, finished_at = ?,
-                    claimed_by = NULL
+                    plan = ?, trace = ?, answer = ?, claimed_by = NULL
                 WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
                 result.taskId(), result.caseId(), result.reward(), result.verdict(), result.validatorOutput(),
                 result.lesson(), result.outcome(), result.detail(), result.tokens(), result.millis(),
-                Timestamp.from(now), runId, seq, instance) == 1;
+                Timestamp.from(now), result.plan(), result.trace(), result.answer(), runId, seq, instance) == 1;
+    }
+
+    /**
+     * Records a task's group decision with its item's finish, in one transaction: each scored rollout names the case
+     * that holds its evidence (the positive case when there is one), and a defective task is discarded
+     * ({@code task_defect}, the triage's reason as detail). False (nothing written) when the claim no longer stands.
+     */
+    boolean finishGroup(String runId, Item item, String instance, GroupResult group, Instant now) {
+        Boolean done = tx.execute(status -> {
+            if (jdbc.update("""
+                    UPDATE sandbox_task_items SET status = 'done', outcome = ?, detail = ?, verdict = ?, lesson = ?,
+                        case_id = ?, negative_case_id = ?, reward = ?, tokens = ?, millis = ?, finished_at = ?,
+                        claimed_by = NULL
+                    WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
+                    group.outcome(), group.detail(), group.triage(), group.lesson(), group.positiveCaseId(),
+                    group.negativeCaseId(), group.successRate(), group.tokens(), group.millis(), Timestamp.from(now),
+                    runId, item.seq(), instance) != 1) {
+                return false;
+            }
+            String holder = group.positiveCaseId() != null ? group.positiveCaseId() : group.negativeCaseId();
+            if (holder != null) {
+                jdbc.update("UPDATE sandbox_task_items SET case_id = ? WHERE run_id = ? AND slot = ? AND kind = ? AND"
+                        + " reward IS NOT NULL", holder, runId, item.slot(), ROLLOUT);
+            }
+            if (group.defect()) {
+                jdbc.update("UPDATE sandbox_tasks SET kept = ?, reason = ?, detail = ? WHERE job_id = ? AND slot = ?",
+                        false, RolloutGroup.TASK_DEFECT, group.detail(), runId, item.slot());
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(done);
+    }
+
+    /** The rollouts of one task slot, in order. */
+    List<RolloutRow> rollouts(String jobId, int slot) {
+        return jdbc.query("SELECT * FROM sandbox_task_items WHERE run_id = ? AND kind = ? AND slot = ? ORDER BY seq",
+                ROLLOUT_ROW, jobId, ROLLOUT, slot);
+    }
+
+    /** The job's group items, by slot. */
+    List<GroupRow> groups(String jobId) {
+        return jdbc.query("SELECT * FROM sandbox_task_items WHERE run_id = ? AND kind = ? ORDER BY slot",
+                (rs, n) -> new GroupRow(rs.getInt("seq"), rs.getInt("slot"), rs.getInt("round"),
+                        rs.getString("status"), rs.getString("outcome"), rs.getString("detail"),
+                        rs.getString("verdict"), rs.getString("lesson"), rs.getString("case_id"),
+                        rs.getString("negative_case_id"), rs.getObject("reward", Double.class),
+                        rs.getObject("tokens", Long.class), rs.getObject("millis", Long.class),
+                        instant(rs, "finished_at")), jobId, GROUP);
     }
 
     Optional<TaskRow> task(String jobId, int slot) {
@@ -324,7 +414,8 @@ class SandboxTaskRecords {
             rs.getString("status"), rs.getString("task_id"), rs.getString("case_id"),
             rs.getObject("reward", Double.class), rs.getString("verdict"), rs.getString("validator_output"),
             rs.getString("lesson"), rs.getString("outcome"), rs.getString("detail"),
-            rs.getObject("tokens", Long.class), rs.getObject("millis", Long.class), instant(rs, "finished_at"));
+            rs.getObject("tokens", Long.class), rs.getObject("millis", Long.class), instant(rs, "finished_at"),
+            rs.getString("plan"), rs.getString("trace"), rs.getString("answer"));
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp timestamp = rs.getTimestamp(column);

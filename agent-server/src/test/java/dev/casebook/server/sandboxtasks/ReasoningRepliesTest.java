@@ -49,7 +49,9 @@ class ReasoningRepliesTest {
                         .withReasoningIn("reasoning_content", "It failed the validator."));
         FailureAnalysis analysis = new FailureAnalysis(client, Duration.ofSeconds(10));
 
-        FailureAnalysis.Lesson lesson = analysis.analyse("Write 42", "{}", "trace", "41", "failed", "41 != 42");
+        FailureAnalysis.Lesson lesson = analysis.analyse("Write 42", new FailureAnalysis.Attempt("passed", "{}",
+                "call execute_code 42", "42"), new FailureAnalysis.Attempt("rejected", "{}", "trace", "41"), "failed",
+                "41 != 42");
 
         assertThat(lesson.analysed()).isTrue();
         assertThat(lesson.text()).isEqualTo("Check the arithmetic before writing the file.");

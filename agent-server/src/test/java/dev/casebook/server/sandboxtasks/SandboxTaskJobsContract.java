@@ -5,6 +5,7 @@ import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
 import static dev.casebook.server.sandboxtasks.Scripts.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.CaseLabel;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Gate;
@@ -303,8 +304,13 @@ abstract class SandboxTaskJobsContract {
         assertThat(rollout.get("lesson").isNull()).isTrue();
         assertThat(LLM.requests(Match.interaction("failure-analysis"))).isEmpty();
 
-        assertThat(rollout.get("caseId").asString()).as("the id derived from the job and the rollout's item")
-                .isEqualTo(RolloutMemory.caseId(id, 1).toString());
+        assertThat(rollout.get("caseId").asString()).as("the id derived from the job and the task's slot")
+                .isEqualTo(RolloutMemory.caseId(id, 0, CaseLabel.POSITIVE).toString());
+        JsonNode group = api().results(id).get("generatedTasks").get(0).get("group");
+        assertThat(group.get("outcome").asString()).isEqualTo("positive");
+        assertThat(group.get("successRate").asDouble()).isEqualTo(1.0);
+        assertThat(group.get("negativeCaseId").isNull()).isTrue();
+        assertThat(done.get("groups").get("outcomes")).isEqualTo(Scripts.JSON.readTree("{\"positive\": 1}"));
         JsonNode sandboxCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(sandboxCase.get("source").asString()).isEqualTo("sandbox");
         assertThat(sandboxCase.get("label").asString()).isEqualTo("positive");
@@ -318,10 +324,10 @@ abstract class SandboxTaskJobsContract {
         assertThat(task.get("source").asString()).isEqualTo("sandbox");
         assertThat(task.get("reward").asDouble()).isEqualTo(1.0);
         assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
-        assertThat(task.get("caseId").asString()).isEqualTo(rollout.get("caseId").asString());
         List<String> steps = new ArrayList<>();
         api().get("/api/tasks/" + taskId + "/steps").json().forEach(s -> steps.add(s.get("type").asString()));
-        assertThat(steps).contains("tool_called", "tool_returned", "answered", "memory_written", "rewarded");
+        assertThat(steps).contains("tool_called", "tool_returned", "answered", "rewarded")
+                .as("the case is written by the task's group, after its rollouts").doesNotContain("memory_written");
 
         LlmRequest plan = LLM.requests(Match.interaction("plan").and(task("[sum-ok]"))).getFirst();
         assertThat(plan.lastUserMessage()).contains("The execute_code tool works in this task's workspace, which "
@@ -333,9 +339,12 @@ abstract class SandboxTaskJobsContract {
     }
 
     @Test
-    void a_rollout_that_writes_the_wrong_file_gets_0_a_lesson_and_a_negative_case() throws Exception {
+    void an_agent_mistake_writes_the_negative_case_with_a_lesson_drawn_against_the_reference_solution()
+            throws Exception {
         scripts.generator("sums that fail", request -> sumTask("[sum-bad]"));
         scripts.agent("[sum-bad]", "open('sum.txt', 'w').write('13')", "13");
+        scripts.triage("[sum-bad]", Reply.text("I looked at both programs.\n{\"verdict\": \"agent_mistake\", "
+                + "\"reason\": \"The statement asks for the sum and the agent wrote 13.\"}\nThat is my verdict."));
         scripts.analysis("[sum-bad]", "Add all three numbers: 3 + 4 + 5 is 12, not 13.");
 
         String id = api().createJob("{\"domain\": \"sums that fail\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
@@ -346,16 +355,28 @@ abstract class SandboxTaskJobsContract {
         assertThat(rollout.get("reward").asDouble()).isZero();
         assertThat(rollout.get("verdict").asString()).isEqualTo("failed");
         assertThat(rollout.get("validatorOutput").asString()).contains("AssertionError: sum.txt holds '13', expected 12");
-        assertThat(rollout.get("lesson").asString()).isEqualTo("Add all three numbers: 3 + 4 + 5 is 12, not 13.");
+        JsonNode group = api().results(id).get("generatedTasks").get(0).get("group");
+        assertThat(group.get("outcome").asString()).isEqualTo("negative");
+        assertThat(group.get("triage").asString()).isEqualTo("agent_mistake");
+        assertThat(group.get("detail").asString()).isEqualTo("every rollout failed; the triage found an agent "
+                + "mistake: The statement asks for the sum and the agent wrote 13.");
+        assertThat(group.get("lesson").asString()).isEqualTo("Add all three numbers: 3 + 4 + 5 is 12, not 13.");
+        assertThat(group.get("positiveCaseId").isNull()).isTrue();
 
+        List<LlmRequest> triages = LLM.requests(Match.interaction("triage").and(task("[sum-bad]")));
+        assertThat(triages).hasSize(1);
+        assertThat(triages.getFirst().lastUserMessage()).contains("Validator:\n" + Scripts.SUM_VALIDATOR.strip(),
+                "Reference solution:\n" + Scripts.SUM_REFERENCE.strip(), "Reference answer: 12", "write('13')");
         List<LlmRequest> analyses = LLM.requests(Match.interaction("failure-analysis"));
         assertThat(analyses).hasSize(1);
         assertThat(analyses.getFirst().lastUserMessage())
                 .startsWith("Task: [sum-bad] Write the sum")
-                .contains("call execute_code", "write('13')", "Final answer: 13", "Validator verdict: failed",
-                        "AssertionError: sum.txt holds '13', expected 12");
+                .contains("Passing attempt (the task's reference solution", "total = sum(int(line)",
+                        "Failing attempt (the validator's verdict: failed)", "call execute_code", "write('13')",
+                        "Final answer: 13", "AssertionError: sum.txt holds '13', expected 12");
         assertThat(analyses.getFirst().model()).isEqualTo("scripted-judge");
 
+        assertThat(rollout.get("caseId").asString()).isEqualTo(group.get("negativeCaseId").asString());
         JsonNode negative = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(negative.get("source").asString()).isEqualTo("sandbox");
         assertThat(negative.get("label").asString()).isEqualTo("negative");
@@ -367,6 +388,176 @@ abstract class SandboxTaskJobsContract {
         assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
     }
 
+    /** The agent's replies for {@code marker} given in turn: rollout i writes {@code sums[i]} and answers it. */
+    void agentInTurn(String marker, List<String> plans, List<String> sums) {
+        List<Reply> planReplies = plans.stream().<Reply>map(p -> Reply.text("{\"subtasks\": [\"" + p + "\"]}")).toList();
+        List<Reply> calls = sums.stream().<Reply>map(v -> Reply.toolCall("execute_code",
+                json(Map.of("language", "python", "code", "open('sum.txt', 'w').write('" + v + "')")))).toList();
+        List<Reply> answers = sums.stream().<Reply>map(v -> Reply.text("{\"answer\": \"FINAL ANSWER: " + v + "\"}"))
+                .toList();
+        LLM.when(Match.interaction("plan").and(task(marker))).reply(planReplies.getFirst(),
+                planReplies.subList(1, planReplies.size()).toArray(Reply[]::new));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
+                .reply(calls.getFirst(), calls.subList(1, calls.size()).toArray(Reply[]::new));
+        LLM.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
+                .reply(Reply.text("The file is written."));
+        LLM.when(Match.interaction("replan").and(task(marker))).reply(answers.getFirst(),
+                answers.subList(1, answers.size()).toArray(Reply[]::new));
+    }
+
+    /** The tenant's sandbox cases of the task whose statement starts with {@code marker}. */
+    List<JsonNode> casesOf(String marker) {
+        List<JsonNode> cases = new ArrayList<>();
+        api().get("/api/cases?source=sandbox&size=100").json().get("items").forEach(c -> {
+            if (c.get("task").asString().startsWith(marker)) {
+                cases.add(c);
+            }
+        });
+        return cases;
+    }
+
+    @Test
+    void fail_after_pass_keeps_the_passing_plan_and_the_analysis_compares_both_traces() throws Exception {
+        scripts.generator("pass then fail", request -> sumTask("[pass-fail]"));
+        agentInTurn("[pass-fail]", List.of("Add up every line of numbers.txt", "Guess the sum"), List.of("12", "13"));
+        LLM.when(Match.interaction("failure-analysis").and(task("[pass-fail]"))).reply(Reply.text(
+                "<think>The first attempt summed, the second guessed 13.</think>At the execute_code step, write the "
+                        + "sum of every line (12) instead of a guessed 13.")
+                .withReasoningIn("reasoning_content", "Compare the two traces."));
+
+        String id = api().createJob("{\"domain\": \"pass then fail\", \"tasks\": 1, \"rolloutsPerTask\": 2, "
+                + "\"concurrency\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        JsonNode results = api().results(id);
+        JsonNode rollouts = results.get("rolloutResults");
+        assertThat(rollouts.get(0).get("reward").asDouble()).as("the first rollout passed").isEqualTo(1.0);
+        assertThat(rollouts.get(1).get("reward").asDouble()).as("the later one failed").isZero();
+        JsonNode group = results.get("generatedTasks").get(0).get("group");
+        assertThat(group.get("outcome").asString()).isEqualTo("positive_and_negative");
+        assertThat(group.get("successRate").asDouble()).isEqualTo(0.5);
+        assertThat(group.get("detail").asString()).isEqualTo("1 of 2 rollouts passed");
+        assertThat(group.get("lesson").asString()).isEqualTo("At the execute_code step, write the sum of every line "
+                + "(12) instead of a guessed 13.");
+        assertThat(done.get("groups").get("outcomes")).isEqualTo(Scripts.JSON.readTree(
+                "{\"positive_and_negative\": 1}"));
+
+        JsonNode positive = api().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
+        assertThat(positive.get("label").asString()).isEqualTo("positive");
+        assertThat(positive.get("plan").asString()).contains("Add up every line of numbers.txt")
+                .doesNotContain("Guess");
+        assertThat(positive.get("answer").asString()).isEqualTo("12");
+        assertThat(positive.get("reward").asDouble()).as("the group's success rate").isEqualTo(0.5);
+        JsonNode history = api().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
+                .get("events");
+        List<Double> rewards = new ArrayList<>();
+        history.forEach(e -> rewards.add(e.get("reward").asDouble()));
+        assertThat(rewards).as("one event per rollout: the counts").containsExactlyInAnyOrder(1.0, 0.0);
+        assertThat(rollouts.get(0).get("caseId").asString()).isEqualTo(group.get("positiveCaseId").asString());
+        assertThat(rollouts.get(1).get("caseId").asString()).isEqualTo(group.get("positiveCaseId").asString());
+
+        JsonNode negative = api().get("/api/cases/" + group.get("negativeCaseId").asString()).json();
+        assertThat(negative.get("label").asString()).isEqualTo("negative");
+        assertThat(negative.get("plan").asString()).contains("Guess the sum");
+        assertThat(negative.get("answer").asString()).isEqualTo("Not solved (the validator rejected the result of the"
+                + " answer '13'). Lesson: At the execute_code step, write the sum of every line (12) instead of a"
+                + " guessed 13.");
+        assertThat(casesOf("[pass-fail]")).as("one positive and one negative case of the task").hasSize(2);
+
+        List<LlmRequest> analyses = LLM.requests(Match.interaction("failure-analysis").and(task("[pass-fail]")));
+        assertThat(analyses).hasSize(1);
+        String prompt = analyses.getFirst().lastUserMessage();
+        assertThat(prompt).startsWith("Task: [pass-fail] Write the sum");
+        String passing = prompt.substring(prompt.indexOf("Passing attempt"), prompt.indexOf("Failing attempt"));
+        String failing = prompt.substring(prompt.indexOf("Failing attempt"));
+        assertThat(passing).contains("Passing attempt (a rollout the validator accepted)",
+                "Add up every line of numbers.txt", "call execute_code", "write('12')", "Final answer: 12");
+        assertThat(failing).contains("Failing attempt (the validator's verdict: failed)", "Guess the sum",
+                "call execute_code", "write('13')", "Final answer: 13",
+                "AssertionError: sum.txt holds '13', expected 12");
+        assertThat(analyses.getFirst().systemPrompt()).contains("at the first step where the failing attempt differs"
+                .substring(3));
+        assertThat(LLM.requests(Match.interaction("triage").and(task("[pass-fail]")))).as("a rollout passed").isEmpty();
+    }
+
+    @Test
+    void concurrent_rollouts_of_one_task_end_in_one_positive_and_one_negative_case() throws Exception {
+        scripts.generator("concurrent group", request -> sumTask("[concurrent]"));
+        Gate planned = new Gate(); // every rollout's plan waits here until all three are in flight
+        LLM.when(Match.interaction("plan").and(task("[concurrent]")))
+                .reply(Reply.text("{\"subtasks\": [\"Write the sum with execute_code\"]}").heldBy(planned));
+        // one call writes the right sum, two a wrong one, whichever rollouts they reach
+        LLM.when(Match.interaction("execute").and(task("[concurrent]")).and(Match.afterToolResult().negate()))
+                .reply(Reply.toolCall("execute_code", json(Map.of("language", "python", "code",
+                        "open('sum.txt', 'w').write('12')"))), Reply.toolCall("execute_code", json(Map.of(
+                        "language", "python", "code", "open('sum.txt', 'w').write('13')"))));
+        LLM.when(Match.interaction("execute").and(task("[concurrent]")).and(Match.afterToolResult()))
+                .reply(Reply.text("The file is written."));
+        LLM.when(Match.interaction("replan").and(task("[concurrent]")))
+                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: done\"}"));
+        scripts.analysis("[concurrent]", "Sum every line instead of guessing.");
+
+        String id = api().createJob("{\"domain\": \"concurrent group\", \"tasks\": 1, \"rolloutsPerTask\": 3, "
+                + "\"concurrency\": 3}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (planned.waiting() < 3) {
+            assertThat(System.nanoTime()).as("three rollouts in flight at once").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        planned.open();
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);
+        assertThat(done.get("rollouts").get("failed").asInt()).isEqualTo(2);
+        JsonNode results = api().results(id);
+        JsonNode group = results.get("generatedTasks").get(0).get("group");
+        assertThat(group.get("outcome").asString()).isEqualTo("positive_and_negative");
+        List<JsonNode> cases = casesOf("[concurrent]");
+        assertThat(cases).as("the group's cases, decided once").hasSize(2);
+        JsonNode positive = api().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
+        assertThat(positive.get("label").asString()).as("solved once in three: still the plan to follow")
+                .isEqualTo("positive");
+        assertThat(positive.get("reward").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(api().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
+                .get("events")).hasSize(3);
+        assertThat(api().get("/api/cases/" + group.get("negativeCaseId").asString()).json().get("answer").asString())
+                .endsWith("Lesson: Sum every line instead of guessing.");
+        assertThat(LLM.requests(Match.interaction("failure-analysis").and(task("[concurrent]")))).hasSize(1);
+    }
+
+    @Test
+    void a_task_defect_discards_the_task_and_writes_no_case() throws Exception {
+        scripts.generator("defective sums", request -> sumTask("[defect]"));
+        scripts.agent("[defect]", "open('sum.txt', 'w').write('13')", "13");
+        scripts.triage("[defect]", Reply.text("{\"verdict\": \"task_def").truncated(), Reply.text(
+                "<think>The statement says sum; the validator wants 12; hmm.</think>Having compared them:\n```json\n"
+                        + "{\"verdict\": \"task_defect\", \"reason\": \"The validator expects a value the statement "
+                        + "never defines.\"}\n```\nSo it is the task."));
+        scripts.analysis("[defect]", "This lesson must not be asked for.");
+
+        String id = api().createJob("{\"domain\": \"defective sums\", \"tasks\": 1, \"rolloutsPerTask\": 2}");
+        JsonNode done = api().awaitCompleted(id);
+
+        assertThat(done.get("rollouts").get("failed").asInt()).isEqualTo(2);
+        assertThat(done.get("tasks").get("kept").asInt()).as("the defective task is discarded").isZero();
+        assertThat(done.get("tasks").get("discardReasons")).isEqualTo(Scripts.JSON.readTree(
+                "{\"task_defect\": 1}"));
+        JsonNode task = api().results(id).get("generatedTasks").get(0);
+        assertThat(task.get("kept").asBoolean()).isFalse();
+        assertThat(task.get("reason").asString()).isEqualTo("task_defect");
+        assertThat(task.get("detail").asString()).isEqualTo("every rollout failed and the triage found the task "
+                + "defective: The validator expects a value the statement never defines.");
+        assertThat(task.get("group").get("outcome").asString()).isEqualTo("task_defect");
+        assertThat(task.get("group").get("triage").asString()).isEqualTo("task_defect");
+        assertThat(task.get("group").get("positiveCaseId").isNull()).isTrue();
+        assertThat(task.get("group").get("negativeCaseId").isNull()).isTrue();
+        assertThat(casesOf("[defect]")).as("no case of a defective task").isEmpty();
+        api().results(id).get("rolloutResults").forEach(r -> assertThat(r.get("caseId").isNull()).isTrue());
+        assertThat(LLM.requests(Match.interaction("triage").and(task("[defect]"))))
+                .as("the truncated reply was asked again").hasSize(2);
+        assertThat(LLM.requests(Match.interaction("failure-analysis").and(task("[defect]")))).isEmpty();
+    }
+
     @Test
     void difficulty_moves_up_after_successes_and_down_after_failures() throws Exception {
         scripts.generator("curriculum domain", request -> {
@@ -376,6 +567,7 @@ abstract class SandboxTaskJobsContract {
         scripts.agent("[curriculum-1]", "open('sum.txt', 'w').write('12')", "12");
         scripts.agent("[curriculum-2]", "open('sum.txt', 'w').write('0')", "0");
         scripts.agent("[curriculum-3]", "open('sum.txt', 'w').write('12')", "12");
+        scripts.triage("[curriculum-2]", Reply.text("{\"verdict\": \"agent_mistake\", \"reason\": \"wrong sum\"}"));
         scripts.analysis("[curriculum-2]", "Add the numbers.");
 
         String id = api().createJob("""
@@ -406,7 +598,8 @@ abstract class SandboxTaskJobsContract {
         assertThat(levels.get(1).get("level").asInt()).isEqualTo(3);
         assertThat(levels.get(1).get("successRate").asDouble()).isZero();
         assertThat(done.get("difficulty").get("current").asInt()).isEqualTo(3);
-        assertThat(LLM.requests(Match.interaction("failure-analysis"))).hasSize(2);
+        assertThat(LLM.requests(Match.interaction("failure-analysis"))).as("one analysis per task whose rollouts failed")
+                .hasSize(1);
     }
 
     @Test

@@ -80,6 +80,10 @@ record Scripts(ScriptedLlmServer llm) {
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: " + answer + "\"}"));
     }
 
+    void triage(String marker, Reply first, Reply... more) {
+        llm.when(Match.interaction("triage").and(task(marker))).reply(first, more);
+    }
+
     void analysis(String marker, String lesson) {
         llm.when(Match.interaction("failure-analysis").and(task(marker))).reply(Reply.text(lesson));
     }

@@ -100,6 +100,36 @@ class DreamsIT extends DreamsContext {
     }
 
     @Test
+    void rollouts_of_one_dreamed_task_keep_the_passing_answer_in_one_positive_case_rated_by_the_success_rate() {
+        LLM.when(Match.interaction("plan").and(task("Group dream"))).reply(
+                Reply.text("<think>12 * 13</think>{\"answer\": \"FINAL ANSWER: 156\"}"),
+                Reply.text("{\"answer\": \"FINAL ANSWER: 155\"}"));
+        LLM.when(Match.interaction("experience-outcome").and(task("Group dream"))).reply(
+                Reply.text("{\"reasoning\": \"12 * 13 is 156\", \"reward\": 1}"),
+                Reply.text("Judging it: {\"reasoning\": \"off by one\", \"reward\": 0} and that is all."));
+        String id = api().dream("{\"tasks\": [\"Group dream: what is 12*13?\"], \"rolloutsPerTask\": 3, "
+                + "\"concurrency\": 1, \"memoryMode\": \"read-write\"}");
+
+        JsonNode job = api().awaitJob(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        JsonNode rollouts = api().get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts");
+        List<Double> rewards = new ArrayList<>();
+        java.util.Set<String> caseIds = new java.util.HashSet<>();
+        rollouts.forEach(r -> {
+            rewards.add(r.get("reward").asDouble());
+            caseIds.add(r.get("caseId").asString());
+        });
+        assertThat(rewards).as("the pass came first, two failures after it").containsExactly(1.0, 0.0, 0.0);
+        assertThat(caseIds).as("one case for the task's rollouts").hasSize(1);
+        JsonNode dreamCase = api().get("/api/cases/" + caseIds.iterator().next()).json();
+        assertThat(dreamCase.get("label").asString()).as("solved once in three: the plan to follow")
+                .isEqualTo("positive");
+        assertThat(dreamCase.get("answer").asString()).contains("156").doesNotContain("155");
+        assertThat(dreamCase.get("reward").asDouble()).as("the group's success rate")
+                .isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
     void a_reply_that_is_not_json_is_sent_back_and_the_corrected_one_is_used() {
         scriptPriceTask("Retry sprocket", "sprocket", "3 EUR");
         LLM.when(Match.interaction("experience").and(task("Retry sprocket")))
