@@ -57,7 +57,7 @@ class JobReports {
             SandboxTaskRecords.Job job = records.find(jobId).orElseThrow();
             Map<String, Object> view = view(job);
             return new ProgressEvents.Snapshot(view, List.of(view.get("status"), view.get("tasks"),
-                    view.get("rollouts")), job.status());
+                    view.get("rollouts"), view.get("groups")), job.status());
         });
     }
 

@@ -56,4 +56,42 @@ class ReasoningRepliesTest {
         assertThat(lesson.analysed()).isTrue();
         assertThat(lesson.text()).isEqualTo("Check the arithmetic before writing the file.");
     }
+
+    @Test
+    void a_triage_is_read_from_the_text_after_a_truncated_reply_and_a_draft_in_the_think_block() throws Exception {
+        llm.when(Match.interaction("triage")).reply(Reply.text("{\"verdict\": \"agent_mis").truncated(),
+                Reply.text("""
+                        <think>Draft: {"verdict": "agent_mistake", "reason": "maybe"} but the validator wants 13.</think>
+                        Having read both programs:
+                        ```json
+                        {"verdict": "task_defect", "reason": "The validator expects 13 where the statement asks for the sum."}
+                        ```
+                        That is my verdict."""));
+        Triage triage = new Triage(client, 3, Duration.ofSeconds(10));
+        FailureAnalysis.Attempt failed = new FailureAnalysis.Attempt("rejected", "{}", "call execute_code", "12");
+
+        Triage.Verdict verdict = triage.decide("Write the sum", "assert x == 13", "print(12)", "12", 2, failed,
+                "AssertionError");
+
+        assertThat(verdict.verdict()).isEqualTo("task_defect");
+        assertThat(verdict.reason()).isEqualTo("The validator expects 13 where the statement asks for the sum.");
+        assertThat(llm.requests(Match.interaction("triage"))).hasSize(2);
+        assertThat(llm.requests(Match.interaction("triage")).getFirst().body()
+                .at("/response_format/json_schema/name").asText()).isEqualTo("triage");
+    }
+
+    @Test
+    void a_triage_without_a_verdict_is_asked_again_with_the_reason_then_undecided() throws Exception {
+        llm.when(Match.interaction("triage")).reply(Reply.text("The agent, probably. {\"verdict\": \"agent\"}"));
+        Triage triage = new Triage(client, 2, Duration.ofSeconds(10));
+
+        Triage.Verdict verdict = triage.decide("Write the sum", "assert x == 12", "print(12)", "12", 1,
+                new FailureAnalysis.Attempt("rejected", "{}", "trace", "13"), "AssertionError");
+
+        assertThat(verdict.undecided()).isTrue();
+        assertThat(verdict.reason()).isEqualTo("the triage gave no verdict in 2 attempts: \"verdict\" must be "
+                + "agent_mistake or task_defect, was \"agent\"");
+        assertThat(llm.requests(Match.interaction("triage")).get(1).lastUserMessage())
+                .startsWith("That reply is not the JSON asked for: \"verdict\" must be agent_mistake or task_defect");
+    }
 }
