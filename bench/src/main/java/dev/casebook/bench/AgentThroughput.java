@@ -1,7 +1,6 @@
 package dev.casebook.bench;
 
 import dev.casebook.server.agent.AgentSettings;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.CasebookAgent;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
@@ -75,8 +74,8 @@ final class AgentThroughput implements Bench.Benchmark {
                 int n = i;
                 outcomes.add(pool.submit(() -> {
                     try {
-                        return agent.run(new TaskSpec("bench-" + n, "bench", "What is 6*7? (" + n + ")", List.of(),
-                                MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null), step -> { });
+                        return agent.run(TaskSpec.of("bench-" + n, "bench", "What is 6*7? (" + n + ")")
+                                .withMemoryMode(MemoryMode.OFF), step -> { });
                     } finally {
                         slots.release();
                     }

@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Everything the agent needs to run one task.
+ * Everything the agent needs to run one task. Built with {@link #of} and the withers, each of which goes
+ * through the canonical constructor's checks.
  *
  * @param id            the task id (run records use the same)
  * @param tenant        owner of the task; only this tenant's cases are selected or written
@@ -62,27 +63,55 @@ public record TaskSpec(
         banks = Objects.requireNonNullElse(banks, MemoryBanks.DEFAULT);
     }
 
-    /** A task of the default banks (write {@code default}, read all). */
-    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
-            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks,
-            CaseSource source, Conversation conversation) {
-        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
-                source, conversation, MemoryBanks.DEFAULT);
+    /**
+     * A task with the defaults of {@code POST /api/tasks}: no attachments, memory {@code read-write}, the default
+     * policy and budgets, no origin and no exclusions, source {@code REAL}, on its own (no conversation), the default
+     * banks. The withers change one component each.
+     */
+    public static TaskSpec of(String id, String tenant, String text) {
+        return new TaskSpec(id, tenant, text, List.of(), MemoryMode.READ_WRITE, null, Budgets.DEFAULT, "", Set.of(),
+                Set.of(), CaseSource.REAL, Conversation.NONE, MemoryBanks.DEFAULT);
     }
 
-    /** A task on its own, not part of a chat. */
-    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
-            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks,
-            CaseSource source) {
-        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
-                source, Conversation.NONE);
+    public TaskSpec withAttachments(List<Path> other) {
+        return new TaskSpec(id, tenant, text, other, memoryMode, policy, budgets, origin, excludeOrigins,
+                excludeTasks, source, conversation, banks);
     }
 
-    /** A task run against the real world (source {@code REAL}): every task but dream rollouts. */
-    public TaskSpec(String id, String tenant, String text, List<Path> attachments, MemoryMode memoryMode,
-            String policy, Budgets budgets, String origin, Set<String> excludeOrigins, Set<TaskKey> excludeTasks) {
-        this(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins, excludeTasks,
-                CaseSource.REAL);
+    public TaskSpec withMemoryMode(MemoryMode other) {
+        return new TaskSpec(id, tenant, text, attachments, other, policy, budgets, origin, excludeOrigins,
+                excludeTasks, source, conversation, banks);
+    }
+
+    /** @param other a policy name; null for the default */
+    public TaskSpec withPolicy(String other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, other, budgets, origin, excludeOrigins,
+                excludeTasks, source, conversation, banks);
+    }
+
+    public TaskSpec withBudgets(Budgets other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, other, origin, excludeOrigins,
+                excludeTasks, source, conversation, banks);
+    }
+
+    public TaskSpec withOrigin(String other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, other, excludeOrigins,
+                excludeTasks, source, conversation, banks);
+    }
+
+    public TaskSpec withExcludeOrigins(Set<String> other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, other,
+                excludeTasks, source, conversation, banks);
+    }
+
+    public TaskSpec withExcludeTasks(Set<TaskKey> other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins,
+                other, source, conversation, banks);
+    }
+
+    public TaskSpec withSource(CaseSource other) {
+        return new TaskSpec(id, tenant, text, attachments, memoryMode, policy, budgets, origin, excludeOrigins,
+                excludeTasks, other, conversation, banks);
     }
 
     /** The same task as the latest message of this conversation. */

@@ -5,7 +5,6 @@ import dev.casebook.eval.score.ScoreResult;
 import dev.casebook.eval.scoring.ScoreView;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
@@ -78,10 +77,11 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         RunSettings settings = run.settings();
         String taskId = itemTaskId(runId, item.seq());
         boolean guard = settings.leaveOneTaskOut();
-        TaskSpec spec = new TaskSpec(taskId, run.tenant(), item.question(),
-                item.attachments().stream().map(Path::of).toList(), settings.mode(), settings.policy(),
-                Budgets.DEFAULT, Guard.origin(item.question()), Guard.excludedOrigins(guard, item.question()),
-                Guard.excludedTasks(guard, item.question()))
+        TaskSpec spec = TaskSpec.of(taskId, run.tenant(), item.question())
+                .withAttachments(item.attachments().stream().map(Path::of).toList()).withMemoryMode(settings.mode())
+                .withPolicy(settings.policy()).withOrigin(Guard.origin(item.question()))
+                .withExcludeOrigins(Guard.excludedOrigins(guard, item.question()))
+                .withExcludeTasks(Guard.excludedTasks(guard, item.question()))
                 .withBanks(new MemoryBanks(settings.bank(), java.util.Set.copyOf(settings.banks())));
         long start = System.nanoTime();
         // steps are kept here and recorded after the episode: stop() interrupts this thread, and an interrupt during

@@ -81,8 +81,10 @@ final class Rollout {
         String origin = origin(job.id(), row.slot());
         long started = System.nanoTime();
         MemoryMode agentMode = settings.mode() == MemoryMode.READ_WRITE ? MemoryMode.READ_ONLY : settings.mode();
-        TaskSpec spec = new TaskSpec(taskId, job.tenant(), text, List.of(), agentMode, settings.policy(), budgets,
-                origin, Set.of(origin), Set.of(TaskKey.of(text)), CaseSource.SANDBOX);
+        TaskSpec spec = TaskSpec.of(taskId, job.tenant(), text).withMemoryMode(agentMode)
+                .withPolicy(settings.policy()).withBudgets(budgets).withOrigin(origin)
+                .withExcludeOrigins(Set.of(origin)).withExcludeTasks(Set.of(TaskKey.of(text)))
+                .withSource(CaseSource.SANDBOX);
         // steps are kept here and recorded after the episode: an interrupt during a database write closes its connection
         List<Step> steps = new CopyOnWriteArrayList<>();
         Outcome outcome;
@@ -127,8 +129,7 @@ final class Rollout {
 
     /** The task as its record shows it: with the job's memory mode (the agent itself only reads the memory). */
     private static TaskSpec recorded(TaskSpec spec, MemoryMode mode) {
-        return new TaskSpec(spec.id(), spec.tenant(), spec.text(), spec.attachments(), mode, spec.policy(),
-                spec.budgets(), spec.origin(), spec.excludeOrigins(), spec.excludeTasks(), spec.source());
+        return spec.withMemoryMode(mode);
     }
 
     private SandboxTaskRecords.RolloutResult errored(String taskId, String outcome, String detail, long tokens,

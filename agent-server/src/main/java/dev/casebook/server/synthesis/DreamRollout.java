@@ -3,7 +3,6 @@ package dev.casebook.server.synthesis;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.AgentFactory;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.StopReason;
 import dev.casebook.server.agent.Step;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +53,9 @@ final class DreamRollout {
     Dreamed dream(DreamRecords.Job job, DreamRecords.Item item) {
         long started = System.nanoTime();
         DreamSettings dream = job.settings();
-        TaskSpec spec = new TaskSpec(BatchExecutor.itemTaskId(job.id(), item.seq()), job.tenant(), item.task(), List.of(), dream.mode(),
-                dream.policy(), Budgets.DEFAULT, "dream:" + job.id(), Set.of(), Set.of(), CaseSource.SYNTHETIC);
+        TaskSpec spec = TaskSpec.of(BatchExecutor.itemTaskId(job.id(), item.seq()), job.tenant(), item.task())
+                .withMemoryMode(dream.mode()).withPolicy(dream.policy()).withOrigin("dream:" + job.id())
+                .withSource(CaseSource.SYNTHETIC);
         DreamEpisode episode = new DreamEpisode(job.tenant(), item.task(), models.experience(), buffer,
                 settings.groundingExamples(), settings.callTimeout());
         Agent agent = agents.withTools(models.agent(), episode::mirror);

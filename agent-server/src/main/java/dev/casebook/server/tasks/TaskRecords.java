@@ -113,10 +113,13 @@ public class TaskRecords {
         for (String hex : json.readValue(e.excludeTasks, String[].class)) {
             excludeTasks.add(new TaskKey(hex));
         }
-        return new TaskSpec(e.id, e.tenant, e.text, files, MemoryMode.parse(e.memoryMode), e.policy,
-                json.readValue(e.budgets, Budgets.class), e.origin,
-                Set.of(json.readValue(e.excludeOrigins, String[].class)), excludeTasks, CaseSource.parse(e.source),
-                e.conversation == null ? Conversation.NONE : json.readValue(e.conversation, Conversation.class))
+        return TaskSpec.of(e.id, e.tenant, e.text).withAttachments(files)
+                .withMemoryMode(MemoryMode.parse(e.memoryMode)).withPolicy(e.policy)
+                .withBudgets(json.readValue(e.budgets, Budgets.class)).withOrigin(e.origin)
+                .withExcludeOrigins(Set.of(json.readValue(e.excludeOrigins, String[].class)))
+                .withExcludeTasks(excludeTasks).withSource(CaseSource.parse(e.source))
+                .withConversation(e.conversation == null ? Conversation.NONE
+                        : json.readValue(e.conversation, Conversation.class))
                 .withBanks(new MemoryBanks(e.bank, Set.of(json.readValue(e.banks, String[].class))));
     }
 

@@ -83,9 +83,9 @@ public class TaskSubmission {
                     .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
         }
         MemoryBanks memoryBanks = banks(tenant, task);
-        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, task.text(), files, task.memoryMode(),
-                task.policy(), task.budgets(), "", null, null).withConversation(task.conversation())
-                .withBanks(memoryBanks);
+        TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), tenant, task.text()).withAttachments(files)
+                .withMemoryMode(task.memoryMode()).withPolicy(task.policy()).withBudgets(task.budgets())
+                .withConversation(task.conversation()).withBanks(memoryBanks);
         runner.submit(spec, task.attachmentIds());
         return records.get(tenant, spec.id());
     }

@@ -54,8 +54,7 @@ class CaseSelectionSourcesTest {
         AgentMemory memory = new AgentMemory(EMBEDDER, store,
                 Map.of("similarity", new SimilarityPolicy(store, SimilarityPolicy.Settings.DEFAULT)), "similarity",
                 new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE), settings.selectableSources());
-        Run run = new Run(new TaskSpec("t1", "acme", TASK, List.of(), MemoryMode.READ_ONLY, null, Budgets.DEFAULT, "",
-                null, null), steps::add);
+        Run run = new Run(TaskSpec.of("t1", "acme", TASK).withMemoryMode(MemoryMode.READ_ONLY), steps::add);
         return new CaseSelectionStep(memory, 4).select(run).cases().stream().map(s -> s.value().source()).toList();
     }
 

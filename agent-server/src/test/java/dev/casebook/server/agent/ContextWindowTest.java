@@ -44,8 +44,8 @@ class ContextWindowTest {
     };
 
     private Run run() {
-        return new Run(new TaskSpec("t-" + UUID.randomUUID(), "acme", "dump things", List.of(), MemoryMode.OFF, null,
-                Budgets.DEFAULT, "", null, null), steps::add);
+        return new Run(TaskSpec.of("t-" + UUID.randomUUID(), "acme", "dump things")
+                .withMemoryMode(MemoryMode.OFF), steps::add);
     }
 
     @Test

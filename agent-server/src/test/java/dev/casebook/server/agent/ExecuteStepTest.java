@@ -50,8 +50,7 @@ class ExecuteStepTest {
         LlmClient executor = LlmClient.of("executor", new ModelSettings.Role("openai", llm.baseUrl(), "k", "m",
                 Duration.ofSeconds(5), 0, null));
         ExecuteStep step = new ExecuteStep(executor, new Toolbox(List.of(LONG)), 500, Duration.ofSeconds(5));
-        Run run = new Run(new TaskSpec("t1", "acme", "dump things", List.of(), MemoryMode.OFF, null,
-                Budgets.DEFAULT, "", null, null), steps::add);
+        Run run = new Run(TaskSpec.of("t1", "acme", "dump things").withMemoryMode(MemoryMode.OFF), steps::add);
 
         Finding finding = step.execute(run, 1, 1, "dump it", List.of());
 

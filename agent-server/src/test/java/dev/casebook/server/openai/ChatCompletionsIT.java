@@ -2,7 +2,6 @@ package dev.casebook.server.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
@@ -347,14 +346,13 @@ class ChatCompletionsIT extends OpenAiServer {
         Conversation conversation = new Conversation("Answer in French.", List.of(
                 new Conversation.Turn("user", "Bonjour"), new Conversation.Turn("assistant", "Bonjour !")), 2,
                 new Sampling(0.2, null, null, 0.5));
-        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), "acme", "Quelle heure est-il ?", List.of(),
-                MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null).withConversation(conversation);
+        TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), "acme", "Quelle heure est-il ?")
+                .withMemoryMode(MemoryMode.OFF).withConversation(conversation);
 
         records.create(spec, List.of());
 
         assertThat(records.spec(spec.id())).isEqualTo(spec);
-        TaskSpec alone = new TaskSpec(UUID.randomUUID().toString(), "acme", "alone", List.of(), MemoryMode.OFF, null,
-                Budgets.DEFAULT, "", null, null);
+        TaskSpec alone = TaskSpec.of(UUID.randomUUID().toString(), "acme", "alone").withMemoryMode(MemoryMode.OFF);
         records.create(alone, List.of());
         assertThat(records.spec(alone.id()).conversation()).isEqualTo(Conversation.NONE);
         records.cancelQueued(spec.id()); // not to be run: the test is about the record

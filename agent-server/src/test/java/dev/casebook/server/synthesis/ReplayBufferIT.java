@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.CaseSource;
 import dev.casebook.server.CasebookApplication;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
@@ -12,7 +11,6 @@ import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.tasks.TaskRecords;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,8 +31,8 @@ class ReplayBufferIT {
 
     /** Records a finished task of the tenant whose executor made these calls: tool, arguments, result, ok. */
     String record(String tenant, String text, CaseSource source, List<String[]> calls) {
-        TaskSpec spec = new TaskSpec(UUID.randomUUID().toString(), tenant, text, List.of(), MemoryMode.OFF, null,
-                Budgets.DEFAULT, "", Set.of(), Set.of(), source);
+        TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), tenant, text).withMemoryMode(MemoryMode.OFF)
+                .withSource(source);
         List<Step> steps = new ArrayList<>();
         steps.add(new Step.Planned(1, "{}", List.of("do it"), 10, 1));
         for (int i = 0; i < calls.size(); i++) {

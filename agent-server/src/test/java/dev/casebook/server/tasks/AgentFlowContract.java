@@ -263,9 +263,8 @@ abstract class AgentFlowContract {
         String seedCase = api().awaitEnd(seedId).get("caseId").asString();
         int successes = api().get("/api/cases/" + seedCase).json().get("successes").asInt();
 
-        var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", scored,
-                List.of(), dev.casebook.memory.MemoryMode.READ_WRITE, null,
-                dev.casebook.server.agent.Budgets.DEFAULT, "eval:test:1", null, null);
+        var spec = dev.casebook.server.agent.TaskSpec.of(UUID.randomUUID().toString(), "tenant-flow", scored)
+                .withMemoryMode(dev.casebook.memory.MemoryMode.READ_WRITE).withOrigin("eval:test:1");
         var outcome = agent.run(spec, step -> { });
         List<UUID> credited = memoryFeedback.apply(spec, outcome, 1.0, dev.casebook.memory.Rater.SCORER);
 
@@ -287,9 +286,8 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("days of two weeks", "2*7", "14");
         api().awaitEnd(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
         java.util.Map<String, Integer> usesBefore = uses();
-        var spec = new dev.casebook.server.agent.TaskSpec(UUID.randomUUID().toString(), "tenant-flow", text,
-                List.of(), dev.casebook.memory.MemoryMode.READ_WRITE, null,
-                dev.casebook.server.agent.Budgets.DEFAULT, "", null, null);
+        var spec = dev.casebook.server.agent.TaskSpec.of(UUID.randomUUID().toString(), "tenant-flow", text)
+                .withMemoryMode(dev.casebook.memory.MemoryMode.READ_WRITE);
 
         // the attempt whose server stopped before it recorded the outcome, then the task's run on another server
         var first = (dev.casebook.server.agent.Outcome.Answered) agent.run(spec, step -> { });

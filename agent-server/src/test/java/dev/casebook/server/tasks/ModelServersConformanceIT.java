@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.AgentFactory;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
@@ -218,9 +217,8 @@ class ModelServersConformanceIT {
             script(marker, calculator());
             List<Step> steps = new CopyOnWriteArrayList<>();
 
-            Outcome outcome = agents.withModels(Models.of(streaming, streaming, streaming)).run(new TaskSpec(
-                    UUID.randomUUID().toString(), "default", marker + ": what is 17*23?", List.of(), MemoryMode.OFF,
-                    null, Budgets.DEFAULT, "", null, null), steps::add);
+            Outcome outcome = agents.withModels(Models.of(streaming, streaming, streaming)).run(TaskSpec.of(
+                    UUID.randomUUID().toString(), "default", marker + ": what is 17*23?").withMemoryMode(MemoryMode.OFF), steps::add);
 
             assertThat(outcome).as(shape + ": " + steps).isInstanceOfSatisfying(Outcome.Answered.class,
                     a -> assertThat(a.answer()).isEqualTo("391"));

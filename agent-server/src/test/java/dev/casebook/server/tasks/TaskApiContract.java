@@ -2,7 +2,6 @@ package dev.casebook.server.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -405,7 +404,6 @@ abstract class TaskApiContract {
     }
 
     static TaskSpec spec(String id, String tenant) {
-        return new TaskSpec(id, tenant, "a recorded task", List.of(), MemoryMode.READ_ONLY, null, Budgets.DEFAULT,
-                "", null, null);
+        return TaskSpec.of(id, tenant, "a recorded task").withMemoryMode(MemoryMode.READ_ONLY);
     }
 }

@@ -2,7 +2,6 @@ package dev.casebook.server.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
@@ -299,7 +298,7 @@ class TaskQueueIT {
     }
 
     static TaskSpec spec(String id, String text) {
-        return new TaskSpec(id, "queue", text, List.of(), MemoryMode.OFF, null, Budgets.DEFAULT, "", null, null);
+        return TaskSpec.of(id, "queue", text).withMemoryMode(MemoryMode.OFF);
     }
 
     static JdbcTemplate jdbc(Replica replica) {
