@@ -11,7 +11,7 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.VectorQuery;
 import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.security.CurrentTenant;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.Paging;
 import java.time.Instant;
@@ -42,10 +42,10 @@ class CasesController {
     private static final int MAX_PAGE = 200;
 
     private final CaseMemory memory;
-    private final TaskRecords tasks;
+    private final TaskQueries tasks;
     private final CaseBanks banks;
 
-    CasesController(CaseMemory memory, TaskRecords tasks, CaseBanks banks) {
+    CasesController(CaseMemory memory, TaskQueries tasks, CaseBanks banks) {
         this.memory = memory;
         this.tasks = tasks;
         this.banks = banks;

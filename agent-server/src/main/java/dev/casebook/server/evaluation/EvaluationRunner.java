@@ -4,7 +4,7 @@ import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.memory.MemoryFeedback;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.server.tasks.TaskSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -18,10 +18,10 @@ class EvaluationRunner extends BatchRunner {
     private final RunRecords records;
     private final ObjectProvider<Agent> agent;
     private final RunAgents agents;
-    private final TaskRecords tasks;
+    private final TaskStore tasks;
     private final ObjectProvider<MemoryFeedback> memory;
 
-    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskRecords tasks,
+    EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskStore tasks,
                      ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
         super(new Names("evaluation run", "runs", "eval-run"), records.tables(), taskSettings);
         this.records = records;

@@ -13,7 +13,7 @@ import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -35,13 +35,13 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
 
     private final RunRecords records;
     /** Each item's episode is recorded as a task, so its trace can be read and streamed like any task's. */
-    private final TaskRecords tasks;
+    private final TaskStore tasks;
     private final Agent agent;
     private final ScorerRegistry scorers;
     private final MemoryFeedback memory;
     private RunRecords.Run run;
 
-    RunExecutor(String runId, RunRecords records, TaskRecords tasks, Agent agent, ScorerRegistry scorers,
+    RunExecutor(String runId, RunRecords records, TaskStore tasks, Agent agent, ScorerRegistry scorers,
                 MemoryFeedback memory, String instance, Clock clock) {
         super("evaluation run", runId, records.tables(), instance, clock);
         this.records = records;

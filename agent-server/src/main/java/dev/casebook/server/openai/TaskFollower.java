@@ -2,7 +2,7 @@ package dev.casebook.server.openai;
 
 import dev.casebook.server.tasks.TaskEvents;
 import dev.casebook.server.tasks.TaskFeed;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskView;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 @Component
 class TaskFollower {
     private final TaskEvents events;
-    private final TaskRecords records;
+    private final TaskQueries records;
 
-    TaskFollower(TaskEvents events, TaskRecords records) {
+    TaskFollower(TaskEvents events, TaskQueries records) {
         this.events = events;
         this.records = records;
     }

@@ -9,7 +9,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.tools.ToolInfrastructureException;
 import dev.casebook.tools.Toolbox;
 import dev.casebook.tools.code.CodeExecutionTool;
@@ -47,11 +47,11 @@ final class Rollout {
     private final JobModels models;
     private final CodeExecutionTool code;
     private final TaskChecker checker;
-    private final TaskRecords tasks;
+    private final TaskStore tasks;
     private final Budgets budgets;
     private final int maxTraceChars;
 
-    Rollout(AgentFactory agents, JobModels models, TaskSandbox sandbox, TaskRecords tasks, Budgets budgets,
+    Rollout(AgentFactory agents, JobModels models, TaskSandbox sandbox, TaskStore tasks, Budgets budgets,
             int maxTraceChars) {
         this.agents = agents;
         this.models = models;

@@ -5,7 +5,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.tools.ToolInfrastructureException;
 import dev.casebook.tools.tasks.SandboxTask;
 import dev.casebook.tools.tasks.Verification;
@@ -29,7 +29,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
 
     /** What the executor works with; the same for every job of this instance. */
     record Context(SandboxTaskRecords records, TaskSandbox sandbox, AgentFactory agents, RunModels models,
-                   TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings, TaskNovelty novelty) {
+                   TaskStore tasks, RolloutMemory memory, SandboxTaskSettings settings, TaskNovelty novelty) {
     }
 
     private final Context context;

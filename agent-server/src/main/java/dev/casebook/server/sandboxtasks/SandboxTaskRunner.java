@@ -3,7 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.llm.RunModels;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.server.tasks.TaskSettings;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,13 +20,13 @@ class SandboxTaskRunner extends BatchRunner {
     private final ObjectProvider<AgentFactory> agents;
     private final TaskSandbox sandbox;
     private final RunModels models;
-    private final TaskRecords tasks;
+    private final TaskStore tasks;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
     private final TaskNovelty novelty;
 
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
-                      RunModels models, TaskRecords tasks, RolloutMemory memory, SandboxTaskSettings settings,
+                      RunModels models, TaskStore tasks, RolloutMemory memory, SandboxTaskSettings settings,
                       TaskSettings taskSettings, TaskNovelty novelty) {
         super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings);
         this.records = records;

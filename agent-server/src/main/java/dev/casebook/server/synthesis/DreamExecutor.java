@@ -7,7 +7,7 @@ import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,7 +26,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     private static final Logger log = LoggerFactory.getLogger(DreamExecutor.class);
 
     /** What the executor works with; the same for every job of this instance but the models. */
-    record Context(DreamRecords records, TaskRecords tasks, MemoryFeedback memory, ReplayBuffer buffer,
+    record Context(DreamRecords records, TaskStore tasks, MemoryFeedback memory, ReplayBuffer buffer,
             AgentFactory agents, SynthesisSettings settings, int maxTaskChars) {
     }
 

@@ -4,7 +4,7 @@ import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.memory.MemoryFeedback;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.server.tasks.TaskSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 class DreamRunner extends BatchRunner {
     private final DreamRecords records;
-    private final TaskRecords tasks;
+    private final TaskStore tasks;
     private final ObjectProvider<MemoryFeedback> memory;
     private final ReplayBuffer buffer;
     private final ObjectProvider<AgentFactory> agents;
@@ -24,7 +24,7 @@ class DreamRunner extends BatchRunner {
     private final SynthesisSettings settings;
     private final int maxTaskChars;
 
-    DreamRunner(DreamRecords records, TaskRecords tasks, ObjectProvider<MemoryFeedback> memory, ReplayBuffer buffer,
+    DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory, ReplayBuffer buffer,
             ObjectProvider<AgentFactory> agents, RunModels models, SynthesisSettings settings,
             TaskSettings taskSettings) {
         super(new Names("dream job", "jobs", "dream-job"), records.tables(), taskSettings);

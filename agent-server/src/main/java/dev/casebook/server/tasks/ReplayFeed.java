@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class ReplayFeed implements TaskFeed {
     static final long POLL_MILLIS = 250;
 
-    private final TaskRecords records;
+    private final TaskQueries records;
     private final String tenant;
     private final String id;
     private final Deque<Event> pending = new ArrayDeque<>();
@@ -21,7 +21,7 @@ final class ReplayFeed implements TaskFeed {
     private Ended ended;
     private volatile boolean closed;
 
-    ReplayFeed(TaskRecords records, String tenant, String id) {
+    ReplayFeed(TaskQueries records, String tenant, String id) {
         this.records = records;
         this.tenant = tenant;
         this.id = id;

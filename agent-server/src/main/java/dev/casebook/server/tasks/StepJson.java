@@ -1,6 +1,7 @@
 package dev.casebook.server.tasks;
 
 import dev.casebook.server.agent.Step;
+import java.time.Instant;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,16 +30,20 @@ final class StepJson {
         return json.writeValueAsString(step);
     }
 
+    /** A recorded step (a row of {@code task_steps}); {@code payload} is the step as JSON. */
+    record Row(int seq, String type, String phase, String payload, long tokens, long millis, Instant at) {
+    }
+
     /** The step as the API shows it: seq, type, phase, tokens, millis, at, then the step's own fields. */
-    static ObjectNode view(ObjectMapper json, StepEntity e) {
+    static ObjectNode view(ObjectMapper json, Row row) {
         ObjectNode node = json.createObjectNode();
-        node.put("seq", e.seq);
-        node.put("type", e.type);
-        node.put("phase", e.phase);
-        node.put("tokens", e.tokens);
-        node.put("millis", e.millis);
-        node.put("at", e.at.toString());
-        ObjectNode fields = (ObjectNode) json.readTree(e.payload);
+        node.put("seq", row.seq());
+        node.put("type", row.type());
+        node.put("phase", row.phase());
+        node.put("tokens", row.tokens());
+        node.put("millis", row.millis());
+        node.put("at", row.at().toString());
+        ObjectNode fields = (ObjectNode) json.readTree(row.payload());
         fields.remove("phase");
         fields.remove("tokens");
         fields.remove("millis");

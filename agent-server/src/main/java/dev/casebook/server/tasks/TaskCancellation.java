@@ -10,12 +10,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TaskCancellation {
-    private final TaskRecords records;
+    private final TaskQueries records;
+    private final TaskStore store;
     private final TaskClaims claims;
     private final TaskRunner runner;
 
-    TaskCancellation(TaskRecords records, TaskClaims claims, TaskRunner runner) {
+    TaskCancellation(TaskQueries records, TaskStore store, TaskClaims claims, TaskRunner runner) {
         this.records = records;
+        this.store = store;
         this.claims = claims;
         this.runner = runner;
     }
@@ -31,7 +33,7 @@ public class TaskCancellation {
             if (TaskStatus.parse(task.status()).finished()) {
                 throw ApiException.conflict("task '" + id + "' already ended: " + task.status());
             }
-            if (records.cancelQueued(id)) {
+            if (store.cancelQueued(id)) {
                 return records.get(tenant, id);
             }
             if (claims.requestCancel(id)) {

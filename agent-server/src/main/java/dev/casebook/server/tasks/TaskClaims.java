@@ -27,7 +27,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The task queue in the relational database. A task is claimed by one instance at a time: by the instance that
- * received it when it had a free slot ({@link TaskRecords#createClaimed}), else, queued, by any instance with room,
+ * received it when it had a free slot ({@link TaskStore#createClaimed}), else, queued, by any instance with room,
  * the oldest first: on PostgreSQL in one statement with {@code FOR UPDATE SKIP LOCKED}, so replicas never claim the
  * same task; on the embedded H2 (one process) under a lock. A claim names its runner, counts an attempt and holds a
  * lease that the runner renews.

@@ -25,9 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class TaskEvents {
     private final ConcurrentMap<String, Live> live = new ConcurrentHashMap<>();
-    private final TaskRecords records;
+    private final TaskQueries records;
 
-    TaskEvents(TaskRecords records) {
+    TaskEvents(TaskQueries records) {
         this.records = records;
     }
 

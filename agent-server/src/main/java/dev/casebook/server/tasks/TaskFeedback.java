@@ -13,11 +13,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TaskFeedback {
-    private final TaskRecords records;
+    private final TaskQueries records;
+    private final TaskStore store;
     private final MemoryFeedback memory;
 
-    TaskFeedback(TaskRecords records, MemoryFeedback memory) {
+    TaskFeedback(TaskQueries records, TaskStore store, MemoryFeedback memory) {
         this.records = records;
+        this.store = store;
         this.memory = memory;
     }
 
@@ -48,7 +50,7 @@ public class TaskFeedback {
         }
         double reward = body.reward() != null ? body.reward() : AnswerMatch.reward(task.answer(), body.correctAnswer());
         String by = body.reward() != null ? "feedback" : "feedback:correct-answer";
-        if (!records.feedback(tenant, id, reward, by)) {
+        if (!store.feedback(tenant, id, reward, by)) {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
         memory.apply(new MemoryFeedback.Rating(tenant, id, task.text(), MemoryMode.parse(task.memoryMode()),

@@ -57,7 +57,8 @@ public class TaskRunner {
     private final ConcurrentMap<String, Running> running = new ConcurrentHashMap<>();
     private final Semaphore slots;
     private final ObjectProvider<Agent> agent;
-    private final TaskRecords records;
+    private final TaskStore records;
+    private final TaskQueries queries;
     private final TaskClaims claims;
     private final TaskEvents events;
     private final TaskSettings settings;
@@ -68,11 +69,12 @@ public class TaskRunner {
     private final AtomicBoolean backlog = new AtomicBoolean(true);
     private volatile Runnable slotFreed = () -> { };
 
-    TaskRunner(ObjectProvider<Agent> agent, TaskRecords records, TaskClaims claims, TaskEvents events,
+    TaskRunner(ObjectProvider<Agent> agent, TaskStore records, TaskQueries queries, TaskClaims claims, TaskEvents events,
             TaskSettings settings, MeterRegistry metrics, NotRemembered notRemembered) {
         this.agent = agent;
         this.notRemembered = notRemembered;
         this.records = records;
+        this.queries = queries;
         this.claims = claims;
         this.events = events;
         this.settings = settings;
@@ -193,9 +195,9 @@ public class TaskRunner {
     private Outcome work(Running r, TaskSpec known) {
         String id = r.claim.taskId();
         try {
-            TaskSpec spec = known != null ? known : r.guarded(() -> records.spec(id));
+            TaskSpec spec = known != null ? known : r.guarded(() -> queries.spec(id));
             r.spec = spec;
-            AtomicInteger seq = new AtomicInteger(r.claim.attempt() == 1 ? 0 : r.guarded(() -> records.lastSeq(id)));
+            AtomicInteger seq = new AtomicInteger(r.claim.attempt() == 1 ? 0 : r.guarded(() -> queries.lastSeq(id)));
             r.seq = seq;
             StepListener listener = step -> r.guarded(() -> record(r, seq.incrementAndGet(), step));
             Agent a = agent.getIfAvailable();
@@ -220,7 +222,7 @@ public class TaskRunner {
                 r.stop(Stop.CLAIM_LOST); // this thread: the agent sees the interrupt and stops
                 return null;
             }
-            events.publish(r.claim.taskId(), seq, StepJson.type(step), records.stepView(r.claim.taskId(), seq, step));
+            events.publish(r.claim.taskId(), seq, StepJson.type(step), queries.stepView(r.claim.taskId(), seq, step));
         } catch (RuntimeException e) {
             log.error("task {}: step {} ({}) could not be recorded; the task stops and ends failed", r.claim.taskId(),
                     seq, StepJson.type(step), e);
@@ -258,7 +260,7 @@ public class TaskRunner {
             finished = records.finish(claim, ended);
         } catch (RuntimeException e) {
             log.error("task {}: its outcome could not be recorded; it ends failed", claim.taskId(), e);
-            ended = internalError("its outcome (" + TaskRecords.status(ended).wireName() + ") could not be recorded: "
+            ended = internalError("its outcome (" + TaskStore.status(ended).wireName() + ") could not be recorded: "
                     + cause(e), outcome);
             try {
                 finished = records.finish(claim, ended);
@@ -273,7 +275,7 @@ public class TaskRunner {
             lost(claim);
             return;
         }
-        String status = TaskRecords.status(ended).wireName();
+        String status = TaskStore.status(ended).wireName();
         sample.stop(metrics.timer("casebook.tasks.duration", "status", status));
         metrics.counter("casebook.tasks.finished", "status", status).increment();
         events.end(claim.taskId(), status);

@@ -24,13 +24,13 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TaskSubmission {
-    private final TaskRecords records;
+    private final TaskQueries records;
     private final TaskRunner runner;
     private final TaskSettings settings;
     private final AttachmentLookup attachments;
     private final CaseBanks banks;
 
-    TaskSubmission(TaskRecords records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
+    TaskSubmission(TaskQueries records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
             CaseBanks banks) {
         this.banks = banks;
         this.records = records;

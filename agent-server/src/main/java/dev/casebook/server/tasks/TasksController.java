@@ -27,14 +27,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 @RequestMapping("/api/tasks")
 class TasksController {
-    private final TaskRecords records;
+    private final TaskQueries records;
     private final TaskSubmission submission;
     private final TaskCancellation cancellation;
     private final TaskEvents events;
     private final TaskSettings settings;
     private final TaskFeedback feedback;
 
-    TasksController(TaskRecords records, TaskSubmission submission, TaskCancellation cancellation,
+    TasksController(TaskQueries records, TaskSubmission submission, TaskCancellation cancellation,
             TaskEvents events, TaskSettings settings, TaskFeedback feedback) {
         this.records = records;
         this.submission = submission;

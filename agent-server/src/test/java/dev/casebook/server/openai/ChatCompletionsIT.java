@@ -6,7 +6,8 @@ import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.llm.Sampling;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskQueries;
+import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -28,7 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code POST /v1/chat/completions} end to end: whole and streamed, conversation, options, files, memory, tenancy. */
 class ChatCompletionsIT extends OpenAiServer {
     @Autowired
-    TaskRecords records;
+    TaskStore records;
+    @Autowired
+    TaskQueries queries;
 
     @Test
     void a_whole_completion_is_the_task_answer_with_its_id_usage_and_casebook_extension() {
@@ -206,7 +209,7 @@ class ChatCompletionsIT extends OpenAiServer {
         V1.Reply same = v1().post("/v1/chat/completions", here);
         assertThat(same.status()).as(same.body()).isEqualTo(200);
         assertThat(same.json().path("casebook").path("selected_cases").toString()).contains(caseId);
-        assertThat(records.spec(same.json().path("id").asString()).banks().read()).containsExactly("chat-b");
+        assertThat(queries.spec(same.json().path("id").asString()).banks().read()).containsExactly("chat-b");
 
         V1.Reply bad = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: bad")
                 .put("casebook_bank", "no such/name"));
@@ -351,10 +354,10 @@ class ChatCompletionsIT extends OpenAiServer {
 
         records.create(spec, List.of());
 
-        assertThat(records.spec(spec.id())).isEqualTo(spec);
+        assertThat(queries.spec(spec.id())).isEqualTo(spec);
         TaskSpec alone = TaskSpec.of(UUID.randomUUID().toString(), "acme", "alone").withMemoryMode(MemoryMode.OFF);
         records.create(alone, List.of());
-        assertThat(records.spec(alone.id()).conversation()).isEqualTo(Conversation.NONE);
+        assertThat(queries.spec(alone.id()).conversation()).isEqualTo(Conversation.NONE);
         records.cancelQueued(spec.id()); // not to be run: the test is about the record
         records.cancelQueued(alone.id());
     }

@@ -8,7 +8,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "casebook.synthesis.replay.max-observation-chars=100"})
 class ReplayBufferIT {
     @Autowired
-    TaskRecords tasks;
+    TaskStore tasks;
     @Autowired
     ReplayBuffer buffer;
 

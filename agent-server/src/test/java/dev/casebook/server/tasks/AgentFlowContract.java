@@ -43,7 +43,7 @@ abstract class AgentFlowContract {
     @Autowired
     Embedder embedder;
     @Autowired
-    TaskRecords records;
+    TaskQueries records;
     @Autowired
     dev.casebook.server.agent.Agent agent;
     @Autowired

@@ -35,7 +35,9 @@ abstract class TaskApiContract {
     @LocalServerPort
     int port;
     @Autowired
-    TaskRecords records;
+    TaskStore records;
+    @Autowired
+    TaskQueries queries;
     @Autowired
     ApiKeys keys;
     @Autowired
@@ -269,7 +271,7 @@ abstract class TaskApiContract {
         assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
         assertThat(task.get("selected").get(0).get("score").asDouble()).isEqualTo(0.9);
 
-        assertThat(records.credits(id)).containsExactly(new dev.casebook.server.memory.MemoryFeedback.Credit(
+        assertThat(queries.credits(id)).containsExactly(new dev.casebook.server.memory.MemoryFeedback.Credit(
                 caseId.toString(), 0.9, "example", "positive", 3, 1));
 
         String stream = events(a(), id);
@@ -301,7 +303,7 @@ abstract class TaskApiContract {
         assertThat(task.get("selected")).hasSize(2);
         assertThat(task.get("selected").get(0).get("caseId").asString()).isEqualTo(caseId.toString());
         assertThat(task.get("selected").get(1).get("role").asString()).isEqualTo("negative");
-        assertThat(records.credits(id)).extracting(c -> c.uses() + "/" + c.successes()).containsExactly("5/4", "0/0");
+        assertThat(queries.credits(id)).extracting(c -> c.uses() + "/" + c.successes()).containsExactly("5/4", "0/0");
         JsonNode steps = a().get("/api/tasks/" + id + "/steps").json();
         assertThat(steps).hasSize(3); // numbered from 1 like the task runner's: a step 0 would be left out
         assertThat(steps.get(0).get("seq").asInt()).isEqualTo(1);
@@ -339,7 +341,7 @@ abstract class TaskApiContract {
         events.open(id);
         Step first = new Step.Planned(1, "{}", List.of("look it up"), 10, 5);
         records.appendStep(claim, 1, first);
-        events.publish(id, 1, "planned", records.stepView(id, 1, first));
+        events.publish(id, 1, "planned", queries.stepView(id, 1, first));
         var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return events(a(), id);
@@ -354,7 +356,7 @@ abstract class TaskApiContract {
         assertThat(events.subscribers(id)).isEqualTo(1);
         // published live only, never recorded: it can reach the subscriber only through the live path
         Step second = new Step.Answered("42", "FINAL ANSWER: 42", false, 7, 3);
-        events.publish(id, 2, "answered", records.stepView(id, 2, second));
+        events.publish(id, 2, "answered", queries.stepView(id, 2, second));
         events.end(id, "answered");
         String all = stream.get(120, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(all).contains("event:planned", "event:answered", "\"answer\":\"42\"", "event:end");

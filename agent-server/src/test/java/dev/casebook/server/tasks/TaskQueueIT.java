@@ -65,7 +65,7 @@ class TaskQueueIT {
             UUID earlierPick = UUID.randomUUID();
             Claim crashed = TaskRows.running(jdbc(b), json(b), spec(id, "what the crashed replica ran"), "node-a", 1,
                     Instant.now().plusSeconds(60));
-            TaskRecords records = b.bean(TaskRecords.class);
+            TaskStore records = b.bean(TaskStore.class);
             assertThat(records.appendStep(crashed, 1, new Step.CasesSelected("similarity",
                     List.of(new Step.CasesSelected.Pick(earlierPick, 0.5, "positive", "old", "positive", 0, 0)), 1)))
                     .isTrue();

@@ -1,60 +1,36 @@
 package dev.casebook.server.tasks;
 
-import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
-import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
-import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
-import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.agent.TaskSpec;
-import dev.casebook.server.memory.MemoryFeedback;
-import dev.casebook.server.web.ApiException;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The run records of tasks: creation, the spec a replica rebuilds to run one, steps and the outcome of a claimed
- * run (fenced by its {@link Claim}), selected cases, feedback. Tenant-scoped reads. Claims themselves are
- * {@link TaskClaims}.
+ * The write side of the run records of tasks ({@code tasks}, {@code task_steps}, {@code task_selected_cases}), in
+ * plain SQL that PostgreSQL and H2 both run: creation, the steps and the outcome of a claimed run (fenced by its
+ * {@link Claim}: nothing is written once the claim no longer stands), whole episodes recorded at once, cancels of
+ * queued tasks, feedback. Statements that belong together run in one transaction of the JDBC connection. Claims
+ * themselves are {@link TaskClaims}'s; the reads {@link TaskQueries}'.
  */
 @Component
-public class TaskRecords {
-    private final TaskRepository tasks;
-    private final StepRepository steps;
-    private final SelectedCaseRepository selected;
+public class TaskStore {
     private final ObjectMapper json;
     private final TaskSettings settings;
-    private final AttachmentLookup attachments;
-    /** For the writes of claimed runs and of recorded episodes, rows JPA never has to track. */
     private final JdbcTemplate jdbc;
     /** A transaction on the JDBC connection alone: a JPA one opens a Hibernate session, which cost more than the writes. */
     private final TransactionTemplate jdbcTransaction;
 
-    TaskRecords(TaskRepository tasks, StepRepository steps, SelectedCaseRepository selected, ObjectMapper json,
-            TaskSettings settings, JdbcTemplate jdbc, AttachmentLookup attachments) {
-        this.attachments = attachments;
-        this.tasks = tasks;
-        this.steps = steps;
-        this.selected = selected;
+    TaskStore(ObjectMapper json, TaskSettings settings, JdbcTemplate jdbc) {
         this.json = json;
         this.settings = settings;
         this.jdbc = jdbc;
@@ -75,7 +51,7 @@ public class TaskRecords {
         return new Claim(spec.id(), settings.instanceId(), 1);
     }
 
-    /** One statement (a repository's save would read the row first, inside a Hibernate session). */
+    /** The one statement that creates a task, queued or claimed. */
     private void insert(TaskSpec spec, List<String> attachmentIds, boolean claimed) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         jdbc.update("""
@@ -95,32 +71,6 @@ public class TaskRecords {
     /** The spec's conversation as JSON; null for a task on its own. */
     private String conversation(TaskSpec spec) {
         return spec.conversation().equals(Conversation.NONE) ? null : json.writeValueAsString(spec.conversation());
-    }
-
-    /**
-     * The task's spec rebuilt from its record, as the instance that received it built it (any replica may run it);
-     * attachments are found again by id, so replicas must share {@code casebook.attachments.dir}.
-     */
-    @Transactional(readOnly = true)
-    public TaskSpec spec(String id) {
-        TaskEntity e = tasks.findById(id).orElseThrow(() -> new IllegalStateException("no task '" + id + "'"));
-        List<Path> files = new ArrayList<>();
-        for (String attachment : json.readValue(e.attachments, String[].class)) {
-            files.add(attachments.path(e.tenant, attachment).orElseThrow(() -> new IllegalStateException(
-                    "attachment '" + attachment + "' of task '" + id + "' no longer exists")));
-        }
-        Set<TaskKey> excludeTasks = new HashSet<>();
-        for (String hex : json.readValue(e.excludeTasks, String[].class)) {
-            excludeTasks.add(new TaskKey(hex));
-        }
-        return TaskSpec.of(e.id, e.tenant, e.text).withAttachments(files)
-                .withMemoryMode(MemoryMode.parse(e.memoryMode)).withPolicy(e.policy)
-                .withBudgets(json.readValue(e.budgets, Budgets.class)).withOrigin(e.origin)
-                .withExcludeOrigins(Set.of(json.readValue(e.excludeOrigins, String[].class)))
-                .withExcludeTasks(excludeTasks).withSource(CaseSource.parse(e.source))
-                .withConversation(e.conversation == null ? Conversation.NONE
-                        : json.readValue(e.conversation, Conversation.class))
-                .withBanks(new MemoryBanks(e.bank, Set.of(json.readValue(e.banks, String[].class))));
     }
 
     /**
@@ -151,11 +101,6 @@ public class TaskRecords {
             }
             return kept;
         }));
-    }
-
-    /** The task's last step number (0 when it has none). */
-    public int lastSeq(String taskId) {
-        return steps.lastSeq(taskId);
     }
 
     /**
@@ -249,96 +194,33 @@ public class TaskRecords {
     }
 
     /** Queued → cancelled; false when the task had already started or ended. */
-    @Transactional
     public boolean cancelQueued(String id) {
-        return tasks.finish(id, Set.of(TaskStatus.QUEUED), TaskStatus.CANCELLED, null, "cancelled",
-                "cancelled while queued", 0, null, Instant.now()) == 1;
-    }
-
-    /** Stores a feedback reward; false when the task already has one. */
-    @Transactional
-    public boolean feedback(String tenant, String id, double reward, String by) {
-        if (tasks.feedback(id, tenant, reward, by, Instant.now()) != 1) {
-            return false;
-        }
-        Step step = new Step.Rewarded(reward, by, 0, 0);
-        steps.save(new StepEntity(id, steps.lastSeq(id) + 1, StepJson.type(step), step.phase(),
-                StepJson.payload(json, step), step.tokens(), step.millis(), Instant.now()));
-        return true;
-    }
-
-    @Transactional(readOnly = true)
-    public Optional<TaskView> find(String tenant, String id) {
-        return tasks.findByIdAndTenant(id, tenant).map(this::view);
-    }
-
-    /** The task, or a 404 naming it; tasks of other tenants are not found either. */
-    public TaskView get(String tenant, String id) {
-        return find(tenant, id).orElseThrow(() -> ApiException.notFound("task", id));
+        return jdbc.update("""
+                UPDATE tasks SET status = ?, answer = NULL, reason = 'cancelled', detail = 'cancelled while queued',
+                    tokens = 0, case_id = NULL, finished_at = ?
+                WHERE id = ? AND status = ?""", TaskStatus.CANCELLED.name(), OffsetDateTime.now(ZoneOffset.UTC), id,
+                TaskStatus.QUEUED.name()) == 1;
     }
 
     /**
-     * The cases selected for a task as {@link MemoryFeedback} credits them: with the label and counts they had when
-     * they were selected (none for rows recorded before those were kept).
+     * Stores a feedback reward, on the task and as its last step; false, and nothing written, when the task already
+     * has one. The update locks the task row, so the step's number cannot collide with another write's.
      */
-    @Transactional(readOnly = true)
-    public List<MemoryFeedback.Credit> credits(String taskId) {
-        return selected.findByTaskIdOrderByPosition(taskId).stream()
-                .map(s -> new MemoryFeedback.Credit(s.caseId, s.score, s.role, s.label, s.uses, s.successes))
-                .toList();
-    }
-
-    @Transactional(readOnly = true)
-    /** A page of the tenant's tasks, newest first; {@code status} and {@code source} null for any. */
-    public TaskPage list(String tenant, TaskStatus status, CaseSource source, int page, int size) {
-        PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"));
-        Page<TaskEntity> result;
-        if (source == null) {
-            result = status == null ? tasks.findByTenant(tenant, request)
-                    : tasks.findByTenantAndStatus(tenant, status, request);
-        } else {
-            result = status == null ? tasks.findByTenantAndSource(tenant, source.wireName(), request)
-                    : tasks.findByTenantAndStatusAndSource(tenant, status, source.wireName(), request);
-        }
-        return new TaskPage(result.getContent().stream().map(this::view).toList(), page, size,
-                result.getTotalElements());
-    }
-
-    @Transactional(readOnly = true)
-    public List<Object> steps(String taskId, int afterSeq) {
-        List<Object> out = new ArrayList<>();
-        for (StepEntity e : steps.findByTaskIdAndSeqGreaterThanOrderBySeq(taskId, afterSeq)) {
-            out.add(StepJson.view(json, e));
-        }
-        return out;
-    }
-
-    ObjectNode stepView(String taskId, int seq, Step step) {
-        return StepJson.view(json, new StepEntity(taskId, seq, StepJson.type(step), step.phase(),
-                StepJson.payload(json, step), step.tokens(), step.millis(), Instant.now()));
-    }
-
-    private TaskView view(TaskEntity e) {
-        List<TaskView.Selected> picks = selected.findByTaskIdOrderByPosition(e.id).stream()
-                .map(s -> new TaskView.Selected(s.caseId, s.score, s.role, s.task, s.label)).toList();
-        return new TaskView(e.id, e.text, e.status.wireName(), e.answer, e.reason, e.detail, e.reward, e.rewardBy,
-                e.tokens, e.caseId, picks, e.createdAt, e.startedAt, e.finishedAt, e.memoryMode, e.policy,
-                json.readValue(e.attachments, String[].class), e.source, e.attempt, e.cancelRequestedAt,
-                steps.existsByTaskIdAndPayloadContaining(e.id, "\"tokensEstimated\":true"), e.bank,
-                json.readValue(e.banks, String[].class));
-    }
-
-    /** Which of these ids are tasks of the tenant (evidence events name their episode; a task's page can be linked). */
-    public Set<String> existing(String tenant, List<String> ids) {
-        List<String> distinct = ids.stream().filter(id -> id != null && !id.isBlank()).distinct().limit(1000).toList();
-        if (distinct.isEmpty()) {
-            return Set.of();
-        }
-        String marks = String.join(",", java.util.Collections.nCopies(distinct.size(), "?"));
-        List<Object> args = new ArrayList<>();
-        args.add(tenant);
-        args.addAll(distinct);
-        return Set.copyOf(jdbc.queryForList("select id from tasks where tenant = ? and id in (" + marks + ")",
-                String.class, args.toArray()));
+    public boolean feedback(String tenant, String id, double reward, String by) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Step step = new Step.Rewarded(reward, by, 0, 0);
+        return Boolean.TRUE.equals(jdbcTransaction.execute(status -> {
+            if (jdbc.update("""
+                    UPDATE tasks SET reward = ?, reward_by = ?, feedback_at = ?
+                    WHERE id = ? AND tenant = ? AND feedback_at IS NULL""", reward, by, now, id, tenant) != 1) {
+                return false;
+            }
+            jdbc.update("""
+                    INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
+                    SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM task_steps WHERE task_id = ?""",
+                    id, StepJson.type(step), step.phase(), StepJson.payload(json, step), step.tokens(), step.millis(),
+                    now, id);
+            return true;
+        }));
     }
 }
