@@ -13,6 +13,7 @@ import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import dev.casebook.server.web.Paging;
 import java.time.Instant;
 import java.util.List;
@@ -148,9 +149,12 @@ class CasesController {
         if (body.reward() == null || body.reward().isNaN() || body.reward() < 0 || body.reward() > 1) {
             throw ApiException.badRequest("field 'reward' must be a number within [0, 1], was " + body.reward());
         }
-        CaseSource source = body.source() == null ? CaseSource.REAL : CaseSource.parse(body.source());
-        CaseLabel label = body.label() == null ? null : CaseLabel.parse(body.label());
-        Case value = Case.of(tenant, body.task(), body.plan(), body.answer(), body.reward(), source);
+        CaseSource source = body.source() == null ? CaseSource.REAL
+                : InvalidRequestException.whenInvalid(() -> CaseSource.parse(body.source()));
+        CaseLabel label = body.label() == null ? null
+                : InvalidRequestException.whenInvalid(() -> CaseLabel.parse(body.label()));
+        Case value = InvalidRequestException.whenInvalid(
+                () -> Case.of(tenant, body.task(), body.plan(), body.answer(), body.reward(), source));
         if (body.bank() != null) {
             value = value.withBank(bank(body.bank()));
             banks.ensure(tenant, value.bank());
@@ -168,7 +172,7 @@ class CasesController {
         if (body.label() == null) {
             throw ApiException.badRequest("field 'label' is required: positive or negative");
         }
-        CaseLabel label = CaseLabel.parse(body.label());
+        CaseLabel label = InvalidRequestException.whenInvalid(() -> CaseLabel.parse(body.label()));
         return memory.writer().relabel(tenant, uuid(id), label).map(c -> CaseView.of(c, null))
                 .orElseThrow(() -> ApiException.notFound("case", id));
     }
@@ -208,10 +212,10 @@ class CasesController {
     private static CaseFilter filter(String tenant, String label, String source) {
         CaseFilter f = CaseFilter.tenant(tenant);
         if (label != null && !label.isBlank()) {
-            f = f.withLabels(Set.of(CaseLabel.parse(label)));
+            f = f.withLabels(Set.of(InvalidRequestException.whenInvalid(() -> CaseLabel.parse(label))));
         }
         if (source != null && !source.isBlank()) {
-            f = f.withSources(Set.of(CaseSource.parse(source)));
+            f = f.withSources(Set.of(InvalidRequestException.whenInvalid(() -> CaseSource.parse(source))));
         }
         return f;
     }

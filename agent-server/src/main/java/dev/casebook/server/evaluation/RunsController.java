@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import dev.casebook.server.web.Paging;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ class RunsController {
     @PostMapping("/runs")
     ResponseEntity<Map<String, Object>> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                                @RequestBody RunRequest request) {
-        RunRecords.Run run = creation.create(tenant, request);
+        RunRecords.Run run = InvalidRequestException.whenInvalid(() -> creation.create(tenant, request));
         return ResponseEntity.status(HttpStatus.CREATED).header(HttpHeaders.LOCATION, "/api/evaluations/runs/" + run.id())
                 .body(reports.view(records.find(run.id()).orElseThrow()));
     }

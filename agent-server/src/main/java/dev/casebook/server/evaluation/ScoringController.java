@@ -6,6 +6,7 @@ import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.eval.scoring.ScoringJob;
 import dev.casebook.eval.scoring.ScoringReport;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +34,8 @@ class ScoringController {
         }
         ScoringReport report;
         try {
-            report = new ScoringJob(registry).score(new StringReader(body), scorer);
+            report = InvalidRequestException.whenInvalid(() -> new ScoringJob(registry).score(new StringReader(body),
+                    scorer));
         } catch (MalformedInputException e) {
             throw ApiException.badRequest(e.getMessage());
         } catch (JudgeUnavailableException e) {

@@ -3,6 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -45,7 +46,7 @@ class SandboxTasksController {
             + "by the agent; 202 with the job, which runs in the background")
     ResponseEntity<Map<String, Object>> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                                @RequestBody JobRequest request) {
-        SandboxTaskRecords.Job job = creation.create(tenant, request);
+        SandboxTaskRecords.Job job = InvalidRequestException.whenInvalid(() -> creation.create(tenant, request));
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .header(HttpHeaders.LOCATION, "/api/synthesis/sandbox-tasks/" + job.id())
                 .body(reports.view(records.find(job.id()).orElseThrow()));

@@ -4,6 +4,7 @@ import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.batch.ProgressEvents;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -43,7 +44,7 @@ class DreamsController {
             + "the experience model answers; 202 with the job, which runs in the background")
     ResponseEntity<Map<String, Object>> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody DreamRequest request) {
-        DreamRecords.Job job = creation.create(tenant, request);
+        DreamRecords.Job job = InvalidRequestException.whenInvalid(() -> creation.create(tenant, request));
         return ResponseEntity.status(HttpStatus.ACCEPTED).header(HttpHeaders.LOCATION, "/api/synthesis/dreams/"
                 + job.id()).body(reports.view(records.find(job.id()).orElseThrow()));
     }

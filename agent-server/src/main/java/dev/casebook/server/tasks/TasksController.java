@@ -6,6 +6,7 @@ import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import dev.casebook.server.web.InvalidRequestException;
 import dev.casebook.server.web.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Duration;
@@ -51,9 +52,11 @@ class TasksController {
             + " a malformed bank name is 400")
     ResponseEntity<TaskView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody TaskRequests.Create body) {
-        MemoryMode mode = body.memoryMode() == null ? MemoryMode.READ_WRITE : MemoryMode.parse(body.memoryMode());
+        MemoryMode mode = body.memoryMode() == null ? MemoryMode.READ_WRITE
+                : InvalidRequestException.whenInvalid(() -> MemoryMode.parse(body.memoryMode()));
+        Budgets budgets = InvalidRequestException.whenInvalid(() -> budgets(body.budgets()));
         TaskView task = submission.submit(tenant, new TaskSubmission.NewTask(body.text(), mode, body.policy(),
-                budgets(body.budgets()), body.attachments(), Conversation.NONE, body.bank(), body.banks()));
+                budgets, body.attachments(), Conversation.NONE, body.bank(), body.banks()));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(task);
     }
 
@@ -92,8 +95,9 @@ class TasksController {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("parameter 'source': " + e.getMessage());
         }
-        return records.list(tenant, status == null || status.isBlank() ? null : TaskStatus.parse(status), from, page,
-                size);
+        TaskStatus in = status == null || status.isBlank() ? null
+                : InvalidRequestException.whenInvalid(() -> TaskStatus.parse(status));
+        return records.list(tenant, in, from, page, size);
     }
 
     /** Cancels the task wherever it is ({@link TaskCancellation}). */

@@ -20,8 +20,9 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, "no " + what + " with id '" + id + "'");
     }
 
+    /** A client mistake: an {@link InvalidRequestException}. */
     public static ApiException badRequest(String detail) {
-        return new ApiException(HttpStatus.BAD_REQUEST, detail);
+        return new InvalidRequestException(detail);
     }
 
     public static ApiException conflict(String detail) {

@@ -23,7 +23,7 @@ class ProblemErrorController implements ErrorController {
         int status = code instanceof Integer i && i >= 400 && i <= 599 ? i : 500;
         String detail;
         if (status >= 500) {
-            detail = "the server failed to answer this request; its log has the cause";
+            detail = ProblemHandler.INTERNAL_DETAIL;
         } else {
             Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
             Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);

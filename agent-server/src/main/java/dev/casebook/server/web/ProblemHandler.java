@@ -4,6 +4,8 @@ import dev.casebook.memory.ReadOnlyBankException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -25,6 +27,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 /** Every error of the API as {@code application/problem+json}, with a detail that says what was wrong. */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
+    /** The detail of a 5xx: as {@link ProblemErrorController} words it. */
+    static final String INTERNAL_DETAIL = "the server failed to answer this request; its log has the cause";
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
@@ -37,9 +42,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, e.getMessage());
     }
 
+    /**
+     * An {@link IllegalArgumentException} that no code at the API's edge turned into an
+     * {@link InvalidRequestException}: a bug of the server, not a client mistake. Its message may name internals, so
+     * the client learns only that the log has the cause.
+     */
     @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
-        return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+    ResponseEntity<ProblemDetail> internal(IllegalArgumentException e, HttpServletRequest request) {
+        log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_DETAIL);
     }
 
     @ExceptionHandler(BodyTooLargeException.class)
