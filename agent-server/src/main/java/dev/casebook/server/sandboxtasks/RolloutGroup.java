@@ -1,6 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
-import dev.casebook.server.tasks.TaskRecords;
+import dev.casebook.server.tasks.TaskQueries;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -34,9 +34,9 @@ final class RolloutGroup {
     private final FailureAnalysis analysis;
     private final Triage triage;
     private final RolloutMemory memory;
-    private final TaskRecords tasks;
+    private final TaskQueries tasks;
 
-    RolloutGroup(FailureAnalysis analysis, Triage triage, RolloutMemory memory, TaskRecords tasks) {
+    RolloutGroup(FailureAnalysis analysis, Triage triage, RolloutMemory memory, TaskQueries tasks) {
         this.analysis = analysis;
         this.triage = triage;
         this.memory = memory;

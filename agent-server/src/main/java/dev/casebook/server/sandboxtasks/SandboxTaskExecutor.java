@@ -5,6 +5,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
 import dev.casebook.server.llm.RunModels;
+import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.tools.ToolInfrastructureException;
 import dev.casebook.tools.tasks.SandboxTask;
@@ -29,7 +30,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
 
     /** What the executor works with; the same for every job of this instance. */
     record Context(SandboxTaskRecords records, TaskSandbox sandbox, AgentFactory agents, RunModels models,
-                   TaskStore tasks, RolloutMemory memory, SandboxTaskSettings settings, TaskNovelty novelty) {
+                   TaskStore tasks, TaskQueries queries, RolloutMemory memory, SandboxTaskSettings settings, TaskNovelty novelty) {
     }
 
     private final Context context;
@@ -63,7 +64,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                         settings.rolloutTime()), settings.maxTraceChars());
         group = new RolloutGroup(new FailureAnalysis(models.analyst(), settings.callTimeout()),
                 new Triage(models.analyst(), settings.generationAttempts(), settings.callTimeout()), context.memory(),
-                context.tasks());
+                context.queries());
         return job.settings().concurrency();
     }
 

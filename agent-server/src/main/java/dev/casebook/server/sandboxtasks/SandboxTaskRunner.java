@@ -3,6 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.llm.RunModels;
+import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.server.tasks.TaskSettings;
 import java.util.Optional;
@@ -21,19 +22,21 @@ class SandboxTaskRunner extends BatchRunner {
     private final TaskSandbox sandbox;
     private final RunModels models;
     private final TaskStore tasks;
+    private final TaskQueries queries;
     private final RolloutMemory memory;
     private final SandboxTaskSettings settings;
     private final TaskNovelty novelty;
 
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
-                      RunModels models, TaskStore tasks, RolloutMemory memory, SandboxTaskSettings settings,
-                      TaskSettings taskSettings, TaskNovelty novelty) {
+                      RunModels models, TaskStore tasks, TaskQueries queries, RolloutMemory memory,
+                      SandboxTaskSettings settings, TaskSettings taskSettings, TaskNovelty novelty) {
         super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings);
         this.records = records;
         this.agents = agents;
         this.sandbox = sandbox;
         this.models = models;
         this.tasks = tasks;
+        this.queries = queries;
         this.memory = memory;
         this.settings = settings;
         this.novelty = novelty;
@@ -67,7 +70,7 @@ class SandboxTaskRunner extends BatchRunner {
             return;
         }
         SandboxTaskExecutor.Context context = new SandboxTaskExecutor.Context(records, sandbox,
-                agents.getObject(), models, tasks, memory, settings, novelty);
+                agents.getObject(), models, tasks, queries, memory, settings, novelty);
         work(jobId, () -> new SandboxTaskExecutor(jobId, context, instance, clock));
     }
 }
