@@ -26,7 +26,8 @@ public record Case(
         int successes,
         Instant createdAt,
         Instant updatedAt,
-        String bank) {
+        String bank,
+        boolean confirmed) {
 
     /** The bank a case belongs to unless said otherwise. */
     public static final String DEFAULT_BANK = "default";
@@ -52,6 +53,14 @@ public record Case(
         bank = bank == null || bank.isBlank() ? DEFAULT_BANK : bank;
     }
 
+    /** An unconfirmed case (see {@link #confirmed()}). */
+    public Case(UUID id, String tenant, String task, String plan, String answer, double reward, CaseLabel label,
+            CaseSource source, String origin, int uses, int successes, Instant createdAt, Instant updatedAt,
+            String bank) {
+        this(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt, updatedAt,
+                bank, false);
+    }
+
     /** A case of the {@link #DEFAULT_BANK default bank}. */
     public Case(UUID id, String tenant, String task, String plan, String answer, double reward, CaseLabel label,
             CaseSource source, String origin, int uses, int successes, Instant createdAt, Instant updatedAt) {
@@ -68,22 +77,22 @@ public record Case(
 
     public Case withOrigin(String origin) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank);
+                updatedAt, bank, confirmed);
     }
 
     public Case withLabel(CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank);
+                Instant.now(), bank, confirmed);
     }
 
     public Case withOutcome(String plan, String answer, double reward, CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank);
+                Instant.now(), bank, confirmed);
     }
 
     public Case withCounts(int uses, int successes) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank);
+                Instant.now(), bank, confirmed);
     }
 
     /**
@@ -100,14 +109,31 @@ public record Case(
         }
     }
 
+    /**
+     * Whether a real outcome confirmed this case: a real task that was shown it earned a rated reward of at least 0.5
+     * ({@link MemoryWriter}). Meaningful for synthetic and sandbox cases; a real case is its own evidence.
+     */
+    public Case withConfirmed(boolean confirmed) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                Instant.now(), bank, confirmed);
+    }
+
+    /**
+     * True for a synthetic (experience-model) case that no real outcome has confirmed yet: simulated practice, whose
+     * similarity is discounted by the synthetic prior and which the planner sees marked as such.
+     */
+    public boolean provisional() {
+        return source == CaseSource.SYNTHETIC && !confirmed;
+    }
+
     public Case withBank(String bank) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank);
+                updatedAt, bank, confirmed);
     }
 
     public Case withUpdatedAt(Instant updatedAt) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank);
+                updatedAt, bank, confirmed);
     }
 
     private static String requireText(String value, String name) {

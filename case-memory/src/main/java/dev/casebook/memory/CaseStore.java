@@ -117,6 +117,12 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
     /** Adjusts counts by the given deltas (a late reward turns a counted use into a success); atomic. */
     Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta);
 
+    /**
+     * Marks the case {@link Case#confirmed() confirmed} by a real outcome; atomic, idempotent. Empty when the case
+     * does not exist for the tenant.
+     */
+    Optional<Case> confirm(String tenant, UUID id);
+
     /** True when the case existed and is gone. */
     boolean delete(String tenant, UUID id);
 

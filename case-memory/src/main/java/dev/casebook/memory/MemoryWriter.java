@@ -25,6 +25,11 @@ import java.util.UUID;
  *       late reward that would reach one is skipped.</li>
  *   <li><b>Credit.</b> Each case selected for an episode counts one use, and one success when the episode's reward
  *       is rated and at least 0.5; a late rated reward of at least 0.5 turns those counted uses into successes.</li>
+ *   <li><b>Synthetic evidence is second-class.</b> A synthetic (dream) episode credits no case: its reward comes
+ *       from the experience model that simulated it, so it never changes any case's uses or successes. A real
+ *       episode whose rated reward is at least 0.5 (at once or late) {@link CaseStore#confirm confirms} the
+ *       synthetic and sandbox cases it was shown; until then a synthetic case is
+ *       {@link Case#provisional() provisional}.</li>
  * </ul>
  * Synthetic and sandbox episodes keep their source: they merge only with cases of the same source.
  */
@@ -111,10 +116,19 @@ public final class MemoryWriter {
                 .withBanks(Set.of(episode.bank()));
         CaseStore.Merged merged = store.merge(new CaseStore.Merge(fresh, episode.embedding(), event, candidates,
                 duplicateThreshold, CaseEvidence::derive));
-        List<UUID> credited = again ? List.of()
-                : credit(episode.tenant(), episode.selected(), episode.rater().rated() && episode.reward() >= 0.5,
-                        true);
+        boolean success = episode.rater().rated() && episode.reward() >= 0.5;
+        List<UUID> credited = again || episode.source() == CaseSource.SYNTHETIC ? List.of()
+                : credit(episode.tenant(), episode.selected(), success, true);
+        if (success && episode.source() == CaseSource.REAL) {
+            confirm(episode.tenant(), episode.selected());
+        }
         return new Written(merged.value(), merged.existed(), credited);
+    }
+
+    /** As {@link #rate(String, UUID, String, double, Rater, List, CaseSource)} for a real episode. */
+    public List<UUID> rate(String tenant, UUID caseId, String episode, double reward, Rater rater,
+                           List<UUID> selected) {
+        return rate(tenant, caseId, episode, reward, rater, selected, CaseSource.REAL);
     }
 
     /**
@@ -150,10 +164,15 @@ public final class MemoryWriter {
     /**
      * A reward that arrived after the episode was written: one more event for the episode's case ({@code caseId},
      * null when none was written), and the selected cases' counted uses become successes when the reward is rated
-     * and at least 0.5. The caller applies it at most once per (episode, rater). Returns the credited ids.
+     * and at least 0.5 (never for a synthetic episode, which counted no use); a real episode's such reward also
+     * confirms the synthetic and sandbox cases it was shown. The caller applies it at most once per (episode,
+     * rater). Returns the credited ids.
+     *
+     * @param source where the episode ran: a dream ({@link CaseSource#SYNTHETIC}), a sandbox or the real world
      */
     public List<UUID> rate(String tenant, UUID caseId, String episode, double reward, Rater rater,
-                           List<UUID> selected) {
+                           List<UUID> selected, CaseSource source) {
+        Objects.requireNonNull(source, "source");
         if (Double.isNaN(reward) || reward < 0 || reward > 1) {
             throw new IllegalArgumentException("reward must be within [0, 1], was " + reward);
         }
@@ -162,7 +181,22 @@ public final class MemoryWriter {
                     tenant, c.id(), new Evidence(episode, EvidenceSource.of(c.source()), reward, rater,
                             c.plan(), c.answer(), Instant.now()), CaseEvidence::derive));
         }
-        return rater.rated() && reward >= 0.5 ? credit(tenant, selected, true, false) : List.of();
+        if (!rater.rated() || reward < 0.5 || source == CaseSource.SYNTHETIC) {
+            return List.of();
+        }
+        if (source == CaseSource.REAL) {
+            confirm(tenant, selected);
+        }
+        return credit(tenant, selected, true, false);
+    }
+
+    /** Confirms the selected synthetic and sandbox cases that are not confirmed yet and not of a read-only bank. */
+    private void confirm(String tenant, List<UUID> selected) {
+        for (UUID id : selected) {
+            store.get(tenant, id).filter(c -> c.source() != CaseSource.REAL && !c.confirmed())
+                    .filter(c -> !banks.readOnly(tenant, c.bank()))
+                    .ifPresent(c -> store.confirm(tenant, id));
+        }
     }
 
     /**

@@ -509,6 +509,95 @@ public abstract class CaseStoreContractIT {
         assertThat(store.get(TENANT, c.id())).contains(derived);
     }
 
+    // ---------------------------------------------------------------- synthetic evidence (issue 15)
+
+    @Test
+    void confirm_marks_a_case_confirmed_keeps_the_rest_and_survives_a_restart() {
+        Case dream = store.add(new Case(UUID.randomUUID(), TENANT, "dreamed task", "plan", "answer", 1,
+                CaseLabel.POSITIVE, CaseSource.SYNTHETIC, "dream:1", 2, 0, BASE, BASE), randomVector(new Random(27)));
+        assertThat(dream.confirmed()).isFalse();
+        assertThat(dream.provisional()).isTrue();
+
+        Case confirmed = store.confirm(TENANT, dream.id()).orElseThrow();
+
+        assertThat(confirmed.confirmed()).isTrue();
+        assertThat(confirmed.provisional()).isFalse();
+        assertThat(confirmed).usingRecursiveComparison().ignoringFields("confirmed", "updatedAt").isEqualTo(dream);
+        assertThat(store.confirm(OTHER_TENANT, dream.id())).isEmpty();
+        assertThat(store.confirm(TENANT, UUID.randomUUID())).isEmpty();
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, dream.id())).get().extracting(Case::confirmed).isEqualTo(true);
+        assertThat(store.list(CaseFilter.tenant(TENANT), 0, 10).items()).singleElement()
+                .extracting(Case::confirmed).isEqualTo(true);
+        assertThat(store.search(new VectorQuery(randomVector(new Random(27)), CaseFilter.tenant(TENANT), 1)))
+                .singleElement().extracting(hit -> hit.value().confirmed()).isEqualTo(true);
+    }
+
+    @Test
+    void a_dream_episode_leaves_the_counts_of_the_cases_it_was_shown_unchanged() {
+        MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
+        Case real = store.add(new Case(UUID.randomUUID(), TENANT, "real task", "plan", "answer", 1,
+                CaseLabel.POSITIVE, CaseSource.REAL, "task:1", 3, 2, BASE, BASE), randomVector(new Random(28)));
+
+        MemoryWriter.Written dream = writer.remember(new MemoryWriter.Episode("dream-rollout-1", TENANT,
+                "a dreamed variation", randomVector(new Random(29)), "plan", "answer", 0.6, Rater.UNRATED,
+                CaseSource.SYNTHETIC, "dream:job", null, List.of(real.id())));
+        List<UUID> credited = writer.rate(TENANT, dream.value().id(), "dream-rollout-1", 1.0,
+                Rater.EXPERIENCE_MODEL, List.of(real.id()), CaseSource.SYNTHETIC);
+
+        assertThat(dream.credited()).isEmpty();
+        assertThat(credited).isEmpty();
+        assertThat(store.get(TENANT, real.id())).get().extracting(Case::uses, Case::successes, Case::confirmed)
+                .containsExactly(3, 2, false);
+        assertThat(store.get(TENANT, dream.value().id())).get()
+                .extracting(Case::reward, Case::source, Case::confirmed).containsExactly(1.0, CaseSource.SYNTHETIC,
+                        false);
+    }
+
+    @Test
+    void a_real_success_confirms_the_synthetic_cases_it_was_shown_and_a_failure_or_a_sandbox_success_does_not() {
+        MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
+        Case shownToFailure = synthetic(30);
+        Case shownToSandbox = synthetic(31);
+        Case shownToSuccess = synthetic(32);
+        Case shownLate = synthetic(33);
+
+        writer.remember(realEpisode("task:fail", 34, 0.0, Rater.SCORER, CaseSource.REAL, shownToFailure));
+        writer.remember(realEpisode("rollout:1", 35, 1.0, Rater.VALIDATOR, CaseSource.SANDBOX, shownToSandbox));
+        writer.remember(realEpisode("task:ok", 36, 1.0, Rater.SCORER, CaseSource.REAL, shownToSuccess));
+        MemoryWriter.Written late = writer.remember(realEpisode("task:late", 37, 0.5, Rater.UNRATED,
+                CaseSource.REAL, shownLate));
+        assertThat(store.get(TENANT, shownLate.id())).get().extracting(Case::confirmed).isEqualTo(false);
+        writer.rate(TENANT, late.value().id(), "task:late", 0.5, Rater.FEEDBACK, List.of(shownLate.id()),
+                CaseSource.REAL);
+
+        assertThat(store.get(TENANT, shownToFailure.id())).get().extracting(Case::confirmed, Case::uses,
+                Case::successes).containsExactly(false, 1, 0);
+        assertThat(store.get(TENANT, shownToSandbox.id())).get().extracting(Case::confirmed, Case::uses,
+                Case::successes).containsExactly(false, 1, 1);
+        assertThat(store.get(TENANT, shownToSuccess.id())).get().extracting(Case::confirmed, Case::uses,
+                Case::successes).containsExactly(true, 1, 1);
+        assertThat(store.get(TENANT, shownLate.id())).get().extracting(Case::confirmed, Case::uses,
+                Case::successes).containsExactly(true, 1, 1);
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, shownToSuccess.id())).get().extracting(Case::confirmed).isEqualTo(true);
+        assertThat(store.get(TENANT, shownToFailure.id())).get().extracting(Case::confirmed).isEqualTo(false);
+    }
+
+    private Case synthetic(int seed) {
+        return store.add(new Case(UUID.randomUUID(), TENANT, "dreamed task " + seed, "plan", "answer", 1,
+                CaseLabel.POSITIVE, CaseSource.SYNTHETIC, "dream:" + seed, 0, 0, BASE, BASE),
+                randomVector(new Random(seed)));
+    }
+
+    private static MemoryWriter.Episode realEpisode(String id, int seed, double reward, Rater rater,
+            CaseSource source, Case shown) {
+        return new MemoryWriter.Episode(id, TENANT, "task of " + id, randomVector(new Random(seed)), "plan",
+                "answer", reward, rater, source, id, null, List.of(shown.id()));
+    }
+
     @Test
     void a_deleted_case_has_no_history() {
         Case c = store.add(caseAt(TENANT, 0, "short lived"), randomVector(new Random(26)));

@@ -33,6 +33,14 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
         return sources;
     }
 
+    /**
+     * The factor by which an unconfirmed synthetic case's similarity is multiplied at selection
+     * ({@link SourceGate#syntheticPrior()}).
+     */
+    public double syntheticPrior() {
+        return gate.syntheticPrior();
+    }
+
     public AgentMemory {
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(store, "store");

@@ -35,7 +35,8 @@ final class CaseSelectionStep {
         CaseFilter filter = CaseFilter.tenant(spec.tenant()).withSources(memory.selectable(spec.tenant()))
                 .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks())
                 .withBanks(spec.banks().read());
-        List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k));
+        List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k,
+                memory.syntheticPrior()));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
         run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000));
         return new Selection(state, cases, picks);
@@ -47,15 +48,26 @@ final class CaseSelectionStep {
                 s.value().source().wireName());
     }
 
-    /** The selected cases as the planner sees them: examples to follow, then pitfalls to avoid. */
+    /**
+     * Marks a case the planner is shown that comes from a dream no real outcome has confirmed yet
+     * ({@link dev.casebook.memory.Case#provisional()}).
+     */
+    static final String SIMULATED = " (simulated practice)";
+    private static final String SIMULATED_NOTE = "Cases marked (simulated practice) were rehearsed against a"
+            + " simulation and no real task has confirmed them yet: weigh them below the others.\n";
+
+    /**
+     * The selected cases as the planner sees them: examples to follow, then pitfalls to avoid; an unconfirmed
+     * synthetic case's task is followed by {@value #SIMULATED}.
+     */
     static String describe(List<SelectedCase> cases) {
         StringBuilder examples = new StringBuilder();
         StringBuilder pitfalls = new StringBuilder();
         int n = 0;
         for (SelectedCase s : cases) {
             StringBuilder target = s.role() == CaseRole.EXAMPLE ? examples : pitfalls;
-            target.append(CASE.formatted(++n, s.value().task(), s.value().plan(), s.value().answer(),
-                    s.value().reward()));
+            target.append(CASE.formatted(++n, s.value().task(), s.value().provisional() ? SIMULATED : "",
+                    s.value().plan(), s.value().answer(), s.value().reward()));
         }
         StringBuilder out = new StringBuilder();
         if (!examples.isEmpty()) {
@@ -65,11 +77,14 @@ final class CaseSelectionStep {
             out.append("Pitfalls to avoid: past tasks like this one that went badly; do not repeat them.\n")
                     .append(pitfalls);
         }
+        if (cases.stream().anyMatch(s -> s.value().provisional())) {
+            out.append(SIMULATED_NOTE);
+        }
         return out.toString();
     }
 
     private static final String CASE = """
-            [%d] Task: %s
+            [%d] Task: %s%s
                 Plan: %s
                 Answer: %s
                 Reward: %.2f

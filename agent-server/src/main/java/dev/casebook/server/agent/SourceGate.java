@@ -3,7 +3,7 @@ package dev.casebook.server.agent;
 /**
  * Whether a tenant's tasks may be shown synthetic (dream) cases right now, beyond the server's fixed setting
  * ({@code casebook.memory.include-synthetic}): the experience synthesis closes it while the experience model's
- * measured reward agreement is below its minimum. Implementations are thread-safe and cheap to ask.
+ * measured reward agreement is below its minimum; and how much an unconfirmed one is trusted when it is. Implementations are thread-safe and cheap to ask.
  */
 @FunctionalInterface
 public interface SourceGate {
@@ -11,4 +11,12 @@ public interface SourceGate {
     SourceGate OPEN = tenant -> true;
 
     boolean syntheticSelectable(String tenant);
+
+    /**
+     * The factor by which the similarity of a synthetic case that no real outcome confirmed yet is multiplied when a
+     * task's cases are selected ({@code casebook.synthesis.synthetic-prior}); 1 leaves it as it is.
+     */
+    default double syntheticPrior() {
+        return 1;
+    }
 }

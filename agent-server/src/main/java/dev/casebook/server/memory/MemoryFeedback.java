@@ -2,6 +2,7 @@ package dev.casebook.server.memory;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.Rater;
 import dev.casebook.memory.policy.CaseRole;
@@ -25,7 +26,9 @@ import org.springframework.stereotype.Component;
  * are credited (a counted use becomes a success when the rated reward is at least 0.5), and the task's policy
  * observes (state, selected cases, reward). The policy sees each case with the label and counts it had when it was
  * selected (the selection's snapshot in the {@link Credit}), never with counts that include this reward. Only for
- * read-write episodes. The caller calls it once per task.
+ * read-write episodes. The caller calls it once per task. Synthetic evidence is second-class: a dream's episode
+ * credits no case, and its reward trains the policy with the weight its caller gives
+ * ({@code casebook.synthesis.policy-weight}).
  */
 @Component
 public class MemoryFeedback {
@@ -71,22 +74,48 @@ public class MemoryFeedback {
      * its gold answer): the run's case, if it wrote one, and the cases it selected. Call it once per run.
      */
     public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward, Rater rater) {
+        return apply(spec, outcome, reward, rater, 1);
+    }
+
+    /**
+     * As {@link #apply(TaskSpec, Outcome, double, Rater)}, the policy learning from it with {@code policyWeight}
+     * (a dream's reward: {@code casebook.synthesis.policy-weight}; 0 = not at all).
+     */
+    public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward, Rater rater, double policyWeight) {
         String caseId = outcome instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString() : null;
         List<Credit> credits = outcome.selected().stream().map(Credit::of).toList();
         return apply(new Rating(spec.tenant(), spec.id(), spec.text(), spec.memoryMode(), spec.policy(), caseId,
-                credits), reward, rater);
+                credits, spec.source()), reward, rater, policyWeight);
     }
 
     /**
      * The episode a late reward is for: its tenant, id (the task's) and text, its memory mode and policy, the case
-     * it wrote (null when none) and the cases it was shown.
+     * it wrote (null when none), the cases it was shown, and where it ran (a dream's episode, {@code synthetic},
+     * credits no case; a real one's success confirms the synthetic cases it was shown).
      */
     public record Rating(String tenant, String episode, String taskText, MemoryMode mode, String policy,
-                         String caseId, List<Credit> selected) {
+                         String caseId, List<Credit> selected, CaseSource source) {
+        public Rating {
+            source = source == null ? CaseSource.REAL : source;
+        }
+
+        /** A real episode's rating. */
+        public Rating(String tenant, String episode, String taskText, MemoryMode mode, String policy, String caseId,
+                      List<Credit> selected) {
+            this(tenant, episode, taskText, mode, policy, caseId, selected, CaseSource.REAL);
+        }
     }
 
     /** Returns the ids of the selected cases credited with a success; empty when nothing applied. */
     public List<UUID> apply(Rating episode, double reward, Rater rater) {
+        return apply(episode, reward, rater, 1);
+    }
+
+    /**
+     * As {@link #apply(Rating, double, Rater)}; the policy observes the reward with {@code policyWeight} (within
+     * [0, 1]; 0 leaves it untrained by this episode).
+     */
+    public List<UUID> apply(Rating episode, double reward, Rater rater, double policyWeight) {
         AgentMemory m = memory.getIfAvailable();
         if (m == null || episode.mode() != MemoryMode.READ_WRITE) {
             return List.of();
@@ -97,8 +126,8 @@ public class MemoryFeedback {
             List<UUID> ids = episode.selected().stream().map(c -> UUID.fromString(c.caseId())).toList();
             List<SelectedCase> seen = asSelected(m, tenant, episode.selected());
             List<UUID> credited = m.writer().rate(tenant, caseId == null ? null : UUID.fromString(caseId),
-                    episode.episode(), reward, rater, ids);
-            observe(m, episode.taskText(), episode.policy(), seen, reward);
+                    episode.episode(), reward, rater, ids, episode.source());
+            observe(m, episode.taskText(), episode.policy(), seen, reward, policyWeight);
             return credited;
         } catch (RuntimeException e) {
             log.error("the reward {} could not be applied to case memory (case {}, tenant {})", reward, caseId,
@@ -117,7 +146,7 @@ public class MemoryFeedback {
             return;
         }
         try {
-            observe(m, taskText, policy, asSelected(m, tenant, selected), reward);
+            observe(m, taskText, policy, asSelected(m, tenant, selected), reward, 1);
         } catch (RuntimeException e) {
             log.error("the policy could not learn from the reward {} (tenant {})", reward, tenant, e);
         }
@@ -135,10 +164,10 @@ public class MemoryFeedback {
     }
 
     private static void observe(AgentMemory m, String taskText, String policy, List<SelectedCase> cases,
-            double reward) {
+            double reward, double weight) {
         CaseSelectionPolicy p = m.policies().get(policy == null || policy.isBlank() ? m.defaultPolicy() : policy);
-        if (p != null && !cases.isEmpty()) {
-            p.observe(m.embedder().embed(taskText), cases, reward);
+        if (p != null && !cases.isEmpty() && weight > 0) {
+            p.observe(m.embedder().embed(taskText), cases, reward, weight);
         }
     }
 }

@@ -107,7 +107,8 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
             if (recorded && reward != null && context.memory() != null
                     && dreamed.outcome() instanceof Outcome.Answered) {
-                context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward(), Rater.EXPERIENCE_MODEL);
+                context.memory().apply(dreamed.spec(), dreamed.outcome(), dreamed.reward(), Rater.EXPERIENCE_MODEL,
+                        context.settings().policyWeight());
             }
         });
     }

@@ -95,6 +95,11 @@ class Fidelity implements SourceGate {
     }
 
     @Override
+    public double syntheticPrior() {
+        return settings.syntheticPrior();
+    }
+
+    @Override
     public boolean syntheticSelectable(String tenant) {
         Cached cached = agreements.get(tenant);
         Instant now = clock.instant();

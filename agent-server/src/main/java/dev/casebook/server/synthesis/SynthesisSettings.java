@@ -20,14 +20,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                           (default 50,000)
  * @param minRewardAgreement the experience model's measured reward agreement ({@code POST /api/synthesis/fidelity})
  *                           below which a tenant's tasks are not shown synthetic cases (default 0.8; 0 never gates)
+ * @param policyWeight       the weight with which a dream's reward (the experience model's) trains the learned
+ *                           policy, against 1 for a real or validated reward (default 0.25; 0 = dreams do not train
+ *                           it)
+ * @param syntheticPrior     the factor by which the similarity of a synthetic case that no real outcome confirmed
+ *                           yet is multiplied when cases are selected (default 0.9; 1 = no discount)
  */
 @ConfigurationProperties("casebook.synthesis")
 record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
         Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts,
-        Double minRewardAgreement) {
+        Double minRewardAgreement, Double policyWeight, Double syntheticPrior) {
 
     public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null,
-            null, null);
+            null, null, null, null);
 
     public SynthesisSettings {
         groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
@@ -43,6 +48,16 @@ record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, 
         if (!(minRewardAgreement >= 0 && minRewardAgreement <= 1)) {
             throw new IllegalArgumentException("casebook.synthesis.min-reward-agreement must be within [0, 1], was "
                     + minRewardAgreement);
+        }
+        policyWeight = policyWeight == null ? 0.25 : policyWeight;
+        if (!(policyWeight >= 0 && policyWeight <= 1)) {
+            throw new IllegalArgumentException("casebook.synthesis.policy-weight must be within [0, 1], was "
+                    + policyWeight);
+        }
+        syntheticPrior = syntheticPrior == null ? 0.9 : syntheticPrior;
+        if (!(syntheticPrior > 0 && syntheticPrior <= 1)) {
+            throw new IllegalArgumentException("casebook.synthesis.synthetic-prior must be within (0, 1], was "
+                    + syntheticPrior);
         }
     }
 

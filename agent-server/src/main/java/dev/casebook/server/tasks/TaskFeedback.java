@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
@@ -53,8 +54,9 @@ public class TaskFeedback {
         if (!store.feedback(tenant, id, reward, by)) {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
+        CaseSource source = task.source() == null ? CaseSource.REAL : CaseSource.parse(task.source());
         memory.apply(new MemoryFeedback.Rating(tenant, id, task.text(), MemoryMode.parse(task.memoryMode()),
-                task.policy(), task.caseId(), records.credits(id)), reward, Rater.FEEDBACK);
+                task.policy(), task.caseId(), records.credits(id), source), reward, Rater.FEEDBACK);
         return records.get(tenant, id);
     }
 }

@@ -46,6 +46,8 @@ final class CaseDocument {
     private static final String CREATED = "created";
     private static final String UPDATED = "updated";
     private static final String RAW_VECTOR = "raw_vector";
+    /** 1 when a real outcome confirmed the case; a document without it is unconfirmed. */
+    private static final String CONFIRMED = "confirmed";
     /** The case's evidence as JSON (format 3; a document without it has one event from its state). */
     static final String EVIDENCE = "evidence";
 
@@ -74,6 +76,7 @@ final class CaseDocument {
         doc.add(new StoredField(REWARD, c.reward()));
         doc.add(new StoredField(USES, c.uses()));
         doc.add(new StoredField(SUCCESSES, c.successes()));
+        doc.add(new StoredField(CONFIRMED, c.confirmed() ? 1 : 0));
         doc.add(new StoredField(CREATED, c.createdAt().toString()));
         doc.add(new StoredField(UPDATED, c.updatedAt().toString()));
         doc.add(new NumericDocValuesField(CREATED_SORT, ChronoUnit.MICROS.between(Instant.EPOCH, c.createdAt())));
@@ -97,7 +100,8 @@ final class CaseDocument {
                 doc.getField(SUCCESSES).numericValue().intValue(),
                 Instant.parse(doc.get(CREATED)),
                 Instant.parse(doc.get(UPDATED)),
-                doc.get(BANK));
+                doc.get(BANK),
+                doc.getField(CONFIRMED) != null && doc.getField(CONFIRMED).numericValue().intValue() == 1);
         String evidence = doc.get(EVIDENCE);
         return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)),
                 evidence == null ? List.of(Evidence.ofState(value)) : EvidenceJson.read(evidence));

@@ -260,6 +260,11 @@ public final class LuceneCaseStore implements CaseStore {
     }
 
     @Override
+    public Optional<Case> confirm(String tenant, UUID id) {
+        return update(tenant, id, c -> c.confirmed() ? c : c.withConfirmed(true));
+    }
+
+    @Override
     public Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta) {
         return update(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }

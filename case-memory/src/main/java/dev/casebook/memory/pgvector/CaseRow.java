@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.Type;
 
-/** A row of the {@code cases} table (V1, V30, V79 migrations). The generated {@code text_search} column is not mapped. */
+/** A row of the {@code cases} table (V1, V30, V79, V81 migrations). The generated {@code text_search} column is not mapped. */
 @Entity
 @Table(name = "cases")
 class CaseRow {
@@ -44,6 +44,8 @@ class CaseRow {
     private Instant updatedAt;
     @Column(nullable = false)
     private String bank;
+    /** Whether a real outcome confirmed the case (V81). */
+    private boolean confirmed;
     @Type(VectorType.class)
     @Column(nullable = false)
     private float[] embedding;
@@ -81,10 +83,11 @@ class CaseRow {
         createdAt = value.createdAt();
         updatedAt = value.updatedAt();
         bank = value.bank();
+        confirmed = value.confirmed();
     }
 
     Case toCase() {
         return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
-                origin, uses, successes, createdAt, updatedAt, bank);
+                origin, uses, successes, createdAt, updatedAt, bank, confirmed);
     }
 }

@@ -214,6 +214,11 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     @Override
+    public Optional<Case> confirm(String tenant, UUID id) {
+        return modify(tenant, id, c -> c.confirmed() ? c : c.withConfirmed(true));
+    }
+
+    @Override
     public Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta) {
         return modify(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }
@@ -379,7 +384,7 @@ public final class PgVectorCaseStore implements CaseStore {
         CaseSql.bind(query, filter);
         query.setParameter("vector", vector).setParameter("k", k);
         return query.getResultList().stream()
-                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[14]).doubleValue()))
+                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[15]).doubleValue()))
                 .toList();
     }
 
@@ -408,7 +413,7 @@ public final class PgVectorCaseStore implements CaseStore {
             return c;
         }
         return new Case(c.id(), c.tenant(), c.task(), c.plan(), c.answer(), c.reward(), c.label(), c.source(),
-                c.origin(), c.uses(), c.successes(), created, updated, c.bank());
+                c.origin(), c.uses(), c.successes(), created, updated, c.bank(), c.confirmed());
     }
 
     private <R> R inTransaction(String what, Function<Session, R> work) {

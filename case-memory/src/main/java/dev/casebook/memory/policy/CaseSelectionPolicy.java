@@ -19,4 +19,18 @@ public interface CaseSelectionPolicy {
      */
     default void observe(float[] state, List<SelectedCase> selected, double reward) {
     }
+
+    /**
+     * As {@link #observe(float[], List, double)}, the episode counting {@code weight} in training: 1 for a real or
+     * validated reward, less for one the experience model gave a dream; 0 drops it. Policies that do not weigh
+     * episodes observe it as any other when the weight is positive.
+     */
+    default void observe(float[] state, List<SelectedCase> selected, double reward, double weight) {
+        if (!(weight >= 0 && weight <= 1)) {
+            throw new IllegalArgumentException("weight must be within [0, 1], was " + weight);
+        }
+        if (weight > 0) {
+            observe(state, selected, reward);
+        }
+    }
 }

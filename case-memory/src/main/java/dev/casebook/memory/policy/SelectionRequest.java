@@ -5,9 +5,11 @@ import java.util.Objects;
 
 /**
  * What a policy needs to choose cases for one task: the task text, its embedding (the state), the filter (tenant,
- * leave-one-out exclusions) and how many cases to pick.
+ * leave-one-out exclusions), how many cases to pick, and the synthetic prior: the factor by which the similarity of
+ * a {@link dev.casebook.memory.Case#provisional() provisional} synthetic case (simulated practice that no real
+ * outcome confirmed yet) is multiplied before cases are ranked (1 leaves it as it is).
  */
-public record SelectionRequest(String task, float[] state, CaseFilter filter, int k) {
+public record SelectionRequest(String task, float[] state, CaseFilter filter, int k, double syntheticPrior) {
     public SelectionRequest {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(state, "state");
@@ -15,5 +17,18 @@ public record SelectionRequest(String task, float[] state, CaseFilter filter, in
         if (k < 0 || k > 64) {
             throw new IllegalArgumentException("k must be within [0, 64], was " + k);
         }
+        if (!(syntheticPrior > 0 && syntheticPrior <= 1)) {
+            throw new IllegalArgumentException("syntheticPrior must be within (0, 1], was " + syntheticPrior);
+        }
+    }
+
+    /** A request that ranks synthetic cases by their similarity alone (synthetic prior 1). */
+    public SelectionRequest(String task, float[] state, CaseFilter filter, int k) {
+        this(task, state, filter, k, 1);
+    }
+
+    /** The similarity {@code score} of {@code value} with the synthetic prior applied when it is provisional. */
+    public double prior(dev.casebook.memory.Case value, double score) {
+        return value.provisional() ? score * syntheticPrior : score;
     }
 }

@@ -14,7 +14,9 @@ import java.util.Objects;
  * negatives as pitfalls to avoid, in similarity order. Quotas bound how many of each kind are taken; when one kind
  * is exhausted or full, the next similar case of the other kind takes the place, looking at most
  * {@link Settings#candidates()} cases deep. With {@link Settings#hybrid()} the candidates come from vector and BM25
- * search over the task text, fused by reciprocal rank (the score is then the fused score).
+ * search over the task text, fused by reciprocal rank (the score is then the fused score). The score of a
+ * provisional synthetic case is multiplied by the request's {@link SelectionRequest#syntheticPrior() synthetic
+ * prior} before the candidates are ranked (a stable sort: equal scores keep the store's order).
  */
 public final class SimilarityPolicy implements CaseSelectionPolicy {
 
@@ -82,6 +84,12 @@ public final class SimilarityPolicy implements CaseSelectionPolicy {
         List<ScoredCase> candidates = settings.hybrid() && !request.task().isBlank()
                 ? retriever.hybridSearch(new HybridQuery(request.state(), request.task(), request.filter(), depth))
                 : retriever.search(new VectorQuery(request.state(), request.filter(), depth));
+        if (request.syntheticPrior() < 1) {
+            candidates = candidates.stream()
+                    .map(c -> new ScoredCase(c.value(), request.prior(c.value(), c.score())))
+                    .sorted(java.util.Comparator.comparingDouble(ScoredCase::score).reversed())
+                    .toList();
+        }
         List<SelectedCase> selected = new ArrayList<>(request.k());
         int positives = 0;
         int negatives = 0;

@@ -22,7 +22,8 @@ import java.util.UUID;
  */
 public final class CaseJsonl {
     private static final Set<String> CASEBOOK_FIELDS = Set.of("id", "task", "plan", "answer", "reward", "label",
-            "source", "origin", "uses", "successes", "createdAt", "updatedAt", "tenant", "score", "bank", "evidence");
+            "source", "origin", "uses", "successes", "createdAt", "updatedAt", "tenant", "score", "bank", "evidence",
+            "confirmed");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -42,6 +43,9 @@ public final class CaseJsonl {
         node.put("createdAt", c.createdAt().toString());
         node.put("updatedAt", c.updatedAt().toString());
         node.put("bank", c.bank());
+        if (c.confirmed()) {
+            node.put("confirmed", true);
+        }
         node.set("evidence", EvidenceJson.toArray(evidence));
         try {
             return json.writeValueAsString(node);
@@ -112,7 +116,18 @@ public final class CaseJsonl {
                 label.isEmpty() ? CaseLabel.fromReward(reward) : CaseLabel.parse(label),
                 source.isEmpty() ? CaseSource.REAL : CaseSource.parse(source), text(line, "origin", false),
                 count(line, "uses"), count(line, "successes"), created, instant(line, "updatedAt", created),
-                text(line, "bank", false));
+                text(line, "bank", false), flag(line, "confirmed"));
+    }
+
+    private static boolean flag(JsonNode line, String field) {
+        JsonNode value = line.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException("field '" + field + "' must be true or false, was " + value);
+        }
+        return value.asBoolean();
     }
 
     private static String text(JsonNode line, String field, boolean required) {

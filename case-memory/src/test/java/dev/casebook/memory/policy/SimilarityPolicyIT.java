@@ -81,6 +81,25 @@ class SimilarityPolicyIT {
     }
 
     @Test
+    void an_unconfirmed_synthetic_case_is_scored_with_the_synthetic_prior_until_a_real_outcome_confirms_it() {
+        Instant now = Instant.now();
+        Case dream = store.add(new Case(UUID.randomUUID(), TENANT, "dreamed", "", "", 1, CaseLabel.POSITIVE,
+                CaseSource.SYNTHETIC, "dream:1", 0, 0, now, now), new float[] {0.95f, (float) Math.sqrt(1 - 0.95 * 0.95), 0, 0});
+        Case real = add("real", CaseLabel.POSITIVE, 0.90);
+        SimilarityPolicy policy = new SimilarityPolicy(store, SimilarityPolicy.Settings.topK());
+        SelectionRequest guarded = new SelectionRequest("a task", QUERY, CaseFilter.tenant(TENANT), 2, 0.9);
+
+        assertThat(policy.select(request(2))).extracting(SelectedCase::value).containsExactly(dream, real);
+        List<SelectedCase> discounted = policy.select(guarded);
+        assertThat(discounted).extracting(s -> s.value().id()).containsExactly(real.id(), dream.id());
+        assertThat(discounted.get(1).score()).isCloseTo(0.95 * 0.9, within(1e-4));
+
+        Case confirmed = store.confirm(TENANT, dream.id()).orElseThrow();
+        assertThat(confirmed.confirmed()).isTrue();
+        assertThat(policy.select(guarded)).extracting(s -> s.value().id()).containsExactly(dream.id(), real.id());
+    }
+
+    @Test
     void shows_positive_cases_as_examples_and_negative_cases_as_pitfalls() {
         add("p1", CaseLabel.POSITIVE, 0.9);
         add("n1", CaseLabel.NEGATIVE, 0.8);

@@ -32,6 +32,14 @@ import java.util.Optional;
  * embedding model, dimension or feature layout.
  */
 public final class Checkpoint {
+    /**
+     * What a checkpoint of an older feature layout is told: what changed and how to start again. Version 3 added the
+     * case's source and confirmed bit (issue 15).
+     */
+    static final String OLDER_LAYOUT = " (an older checkpoint: layout 3 added the case's source and confirmed bit to"
+            + " the features; the policy selects by similarity until the checkpoint directory is emptied, then a new"
+            + " network learns from there)";
+
 
     /** The header file's name. */
     public static final String HEADER = "q-network.json";
@@ -143,7 +151,8 @@ public final class Checkpoint {
         }
         if (header.featureLayout() != PairFeatures.LAYOUT_VERSION) {
             throw new CheckpointRejectedException(directory, "it uses feature layout version "
-                    + header.featureLayout() + " but this build uses version " + PairFeatures.LAYOUT_VERSION, null);
+                    + header.featureLayout() + " but this build uses version " + PairFeatures.LAYOUT_VERSION
+                    + (header.featureLayout() < PairFeatures.LAYOUT_VERSION ? OLDER_LAYOUT : ""), null);
         }
         if (header.hidden() < 1 || header.steps() < 0) {
             throw new CheckpointRejectedException(directory, "its header has hidden=" + header.hidden() + " and steps="

@@ -32,12 +32,21 @@ final class CreditLoss {
      * binary cross-entropy on the episodes' rewards, averaged over episodes.
      */
     static NDArray noisyOr(NDManager manager, NDArray logits, float[] membership, float[] episodeRewards) {
+        float[] unit = new float[episodeRewards.length];
+        java.util.Arrays.fill(unit, 1f);
+        return noisyOr(manager, logits, membership, episodeRewards, unit);
+    }
+
+    /** As {@link #noisyOr(NDManager, NDArray, float[], float[])}, each episode's loss multiplied by its weight. */
+    static NDArray noisyOr(NDManager manager, NDArray logits, float[] membership, float[] episodeRewards,
+            float[] episodeWeights) {
         int episodes = episodeRewards.length;
         int rows = membership.length / episodes;
         NDArray g = manager.create(membership, new Shape(episodes, rows));
         NDArray y = manager.create(episodeRewards, new Shape(episodes, 1));
+        NDArray w = manager.create(episodeWeights, new Shape(episodes, 1));
         NDArray failAll = g.matMul(softplus(logits)).maximum(TINY);
         NDArray logSuccess = failAll.neg().exp().neg().add(1f).maximum(TINY).log();
-        return failAll.mul(y.neg().add(1f)).sub(logSuccess.mul(y)).mean();
+        return failAll.mul(y.neg().add(1f)).sub(logSuccess.mul(y)).mul(w).mean();
     }
 }

@@ -320,8 +320,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         List<Case> cases = shortlist.stream().map(ScoredCase::value).toList();
         float[] features = features(request.state(), cases);
         float[] logits = network.score(features, cases.size());
-        double[] prior = SimilarityPrior.of(features, request.state().length, cases.size(),
-                settings.similarityWeight());
+        double[] prior = SimilarityPrior.of(features, request.state().length, cases,
+                request.syntheticPrior(), settings.similarityWeight());
         ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, settings);
         List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), random);
         if (settings.credit() == Credit.CASE_IPW) {
@@ -407,7 +407,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         float[] features = new float[cases.size() * width];
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            PairFeatures.write(state, caseVectors.get(i), c.uses(), c.successes(), c.label(), features, i * width);
+            PairFeatures.write(state, caseVectors.get(i), c.uses(), c.successes(), c.label(), c.source(),
+                    c.confirmed(), features, i * width);
         }
         return features;
     }
@@ -419,8 +420,21 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      */
     @Override
     public void observe(float[] state, List<SelectedCase> selected, double reward) {
-        if (trainer != null && !selected.isEmpty()) {
-            trainer.observe(new PolicyTrainer.Observation(state, selected, reward, propensities(state, selected)));
+        observe(state, selected, reward, 1);
+    }
+
+    /**
+     * As {@link #observe(float[], List, double)}; each of the episode's replay examples carries {@code weight}
+     * (its loss is multiplied by it), and an episode of weight 0 is dropped: no example, no training step.
+     */
+    @Override
+    public void observe(float[] state, List<SelectedCase> selected, double reward, double weight) {
+        if (!(weight >= 0 && weight <= 1)) {
+            throw new IllegalArgumentException("weight must be within [0, 1], was " + weight);
+        }
+        if (trainer != null && !selected.isEmpty() && weight > 0) {
+            trainer.observe(new PolicyTrainer.Observation(state, selected, reward, propensities(state, selected),
+                    weight));
         }
     }
 

@@ -18,11 +18,21 @@ sealed interface PolicyTrainer extends AutoCloseable permits BackgroundTrainer, 
     void close();
 
     /**
-     * An episode's outcome as observed; the cases carry the counts and labels of selection time, and
-     * {@code propensities} the probability that the selection would include each of them (1 when not estimated).
+     * An episode's outcome as observed; the cases carry the counts and labels of selection time,
+     * {@code propensities} the probability that the selection would include each of them (1 when not estimated),
+     * and {@code weight} how much the episode counts in training (1 for a real or validated reward, less for a
+     * simulated one).
      */
-    record Observation(float[] state, List<SelectedCase> selected, double reward, double[] propensities) {
+    record Observation(float[] state, List<SelectedCase> selected, double reward, double[] propensities,
+                       double weight) {
+        Observation(float[] state, List<SelectedCase> selected, double reward, double[] propensities) {
+            this(state, selected, reward, propensities, 1);
+        }
+
         public Observation {
+            if (!(weight > 0 && weight <= 1)) {
+                throw new IllegalArgumentException("weight must be within (0, 1], was " + weight);
+            }
             state = state.clone();
             selected = List.copyOf(selected);
             if (propensities.length != selected.size()) {

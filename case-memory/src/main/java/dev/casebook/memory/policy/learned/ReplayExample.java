@@ -1,6 +1,7 @@
 package dev.casebook.memory.policy.learned;
 
 import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -14,9 +15,14 @@ import java.util.UUID;
  * {@code propensity} is the probability that the selection would show this case ({@link Credit#CASE_IPW}); both
  * live in memory only: an example read back from a {@link ReplayLog} is an episode of its own
  * ({@link #NO_EPISODE}) with propensity 1.
+ *
+ * <p>{@code source} and {@code confirmed} are the case's, as seen at selection time (features of layout 3), and
+ * {@code weight} is how much the example counts in its mini-batch's loss: 1 for a real or validated reward,
+ * {@code casebook.synthesis.policy-weight} (0.25) for a reward the experience model gave a dream.
  */
 public record ReplayExample(String tenant, float[] state, UUID caseId, float[] caseVector, int uses, int successes,
-        CaseLabel label, double reward, long episode, double propensity) {
+        CaseLabel label, double reward, long episode, double propensity, CaseSource source, boolean confirmed,
+        double weight) {
 
     /** The episode of an example that is not grouped with others. */
     public static final long NO_EPISODE = -1;
@@ -26,7 +32,18 @@ public record ReplayExample(String tenant, float[] state, UUID caseId, float[] c
         this(tenant, state, caseId, caseVector, uses, successes, label, reward, NO_EPISODE, 1);
     }
 
+    /** A real case's example of full weight. */
+    public ReplayExample(String tenant, float[] state, UUID caseId, float[] caseVector, int uses, int successes,
+            CaseLabel label, double reward, long episode, double propensity) {
+        this(tenant, state, caseId, caseVector, uses, successes, label, reward, episode, propensity, CaseSource.REAL,
+                false, 1);
+    }
+
     public ReplayExample {
+        Objects.requireNonNull(source, "source");
+        if (!(weight > 0 && weight <= 1)) {
+            throw new IllegalArgumentException("weight must be within (0, 1], was " + weight);
+        }
         if (!(propensity > 0 && propensity <= 1)) {
             throw new IllegalArgumentException("propensity must be within (0, 1], was " + propensity);
         }
@@ -66,6 +83,6 @@ public record ReplayExample(String tenant, float[] state, UUID caseId, float[] c
 
     /** Writes this pair's {@link PairFeatures} into {@code out} at {@code offset}. */
     public void writeFeatures(float[] out, int offset) {
-        PairFeatures.write(state, caseVector, uses, successes, label, out, offset);
+        PairFeatures.write(state, caseVector, uses, successes, label, source, confirmed, out, offset);
     }
 }

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What training does, whichever thread runs it: turns an observed episode into one {@link ReplayExample} per
- * selected case (kept in the {@link ReplayBuffer} and the {@link ReplayLog}), earns {@code updatesPerExample}
+ * selected case, carrying the episode's weight (kept in the {@link ReplayBuffer} and the {@link ReplayLog}); each
+ * example's loss is multiplied by its weight (a batch of unit weights trains exactly as before); earns
+ * {@code updatesPerExample}
  * mini-batch steps per example once the buffer holds {@code minExamples}, trains them, and checkpoints. Confined to
  * one thread at a time.
  */
@@ -56,7 +58,8 @@ final class ReplayTrainer {
                 Case c = cases.get(i);
                 ReplayExample example = new ReplayExample(c.tenant(), o.state(), c.id(), caseVectors.get(i),
                         c.uses(), c.successes(), c.label(), o.reward() >= 0.5 ? 1.0 : 0.0, episode,
-                        Math.clamp(o.propensities()[i], Double.MIN_NORMAL, 1));
+                        Math.clamp(o.propensities()[i], Double.MIN_NORMAL, 1), c.source(), c.confirmed(),
+                        o.weight());
                 buffer.add(example);
                 keep(example);
                 budget = Math.min(MAX_BACKLOG, budget + settings.updatesPerExample());
@@ -104,11 +107,15 @@ final class ReplayTrainer {
             batch.get(i).writeFeatures(features, i * width);
             rewards[i] = (float) batch.get(i).reward();
         }
-        if (!inversePropensity) {
+        boolean unitWeights = batch.stream().allMatch(e -> e.weight() == 1);
+        if (!inversePropensity && unitWeights) {
             network.train(features, rewards, batch.size());
             return;
         }
-        float[] weights = inversePropensityWeights(batch);
+        float[] weights = inversePropensity ? inversePropensityWeights(batch) : new float[batch.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) ((inversePropensity ? weights[i] : 1) * batch.get(i).weight());
+        }
         network.step(features, batch.size(),
                 (manager, logits) -> CreditLoss.weightedCrossEntropy(manager, logits, rewards, weights));
     }
@@ -134,6 +141,7 @@ final class ReplayTrainer {
         float[] features = new float[rows * width];
         float[] membership = new float[episodes.size() * rows];
         float[] rewards = new float[episodes.size()];
+        float[] weights = new float[episodes.size()];
         int row = 0;
         for (int e = 0; e < episodes.size(); e++) {
             for (ReplayExample example : episodes.get(e)) {
@@ -142,8 +150,10 @@ final class ReplayTrainer {
                 row++;
             }
             rewards[e] = (float) episodes.get(e).getFirst().reward();
+            weights[e] = (float) episodes.get(e).getFirst().weight();
         }
-        network.step(features, rows, (manager, logits) -> CreditLoss.noisyOr(manager, logits, membership, rewards));
+        network.step(features, rows,
+                (manager, logits) -> CreditLoss.noisyOr(manager, logits, membership, rewards, weights));
     }
 
     /** Trains every step earned so far. */

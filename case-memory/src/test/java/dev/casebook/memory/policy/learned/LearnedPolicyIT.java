@@ -365,20 +365,86 @@ class LearnedPolicyIT {
     @Test
     void a_checkpoint_of_the_previous_feature_layout_is_refused_and_the_policy_selects_by_similarity()
             throws Exception {
-        try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
-            Checkpoint.save(network, MODEL, checkpoints);
+        for (int layout : new int[] {1, 2}) {
+            Path dir = checkpoints.resolve("layout-" + layout);
+            // a layout-2 network (before the source and confirmed features) was 8 inputs narrower
+            try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
+                Checkpoint.save(network, MODEL, dir);
+            }
+            Path header = dir.resolve(Checkpoint.HEADER);
+            Files.writeString(header, Files.readString(header).replaceFirst("\"featureLayout\"\\s*:\\s*\\d+",
+                    "\"featureLayout\" : " + layout));
+            float[] state = query(2);
+            try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                    LearnedPolicy.Settings.defaults(dir))) {
+                assertThat(policy.status().learning()).isFalse();
+                assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + dir
+                        + ": it uses feature layout version " + layout + " but this build uses version 3 (an older"
+                        + " checkpoint: layout 3 added the case's source and confirmed bit to the features; the"
+                        + " policy selects by similarity until the checkpoint directory is emptied, then a new"
+                        + " network learns from there)");
+                assertThat(policy.select(request(state, 3))).isEqualTo(new SimilarityPolicy(store,
+                        LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 3)));
+                policy.observe(state, policy.select(request(state, 3)), 1);
+                assertThat(policy.status().trainingSteps()).isZero();
+            }
+            assertThat(Files.readString(header)).contains("\"featureLayout\" : " + layout);
         }
-        Path header = checkpoints.resolve(Checkpoint.HEADER);
-        Files.writeString(header, Files.readString(header).replaceFirst("\"featureLayout\"\\s*:\\s*\\d+",
-                "\"featureLayout\" : 1"));
-        float[] state = query(2);
+    }
+
+    @Test
+    void an_episode_trains_with_its_weight_and_an_episode_of_weight_zero_is_dropped() {
+        KeepingLog log = new KeepingLog();
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 4, 2, 1)
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
+            float[] state = query(0);
+            policy.observe(state, policy.select(request(state, 2)), 1, 0.25);
+            long afterDream = policy.status().trainingSteps();
+            policy.observe(state, policy.select(request(state, 2)), 1, 0);
+            assertThat(policy.status().trainingSteps()).as("an episode of weight 0 earns no step")
+                    .isEqualTo(afterDream);
+            assertThat(policy.status().replayExamples()).isEqualTo(2);
+            policy.observe(state, policy.select(request(state, 2)), 0);
+            assertThat(policy.status().trainingSteps()).isEqualTo(afterDream + 2);
+        }
+        assertThat(log.kept).extracting(ReplayExample::weight).containsExactly(0.25, 0.25, 1.0, 1.0);
+    }
+
+    @Test
+    void a_weighted_example_counts_its_weight_in_the_loss() {
+        // the same pair rewarded 1 by dreams of weight 0.25 and 0 by real episodes, as often: the weighted optimum
+        // of the network's probability is 0.25 / (0.25 + 1) = 0.2 (unweighted it would be 0.5)
+        float[] state = query(0);
+        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 8, 2, 4)
+                .withTemperature(0).withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(3);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+            List<SelectedCase> selected = policy.select(request(state, 1));
+            for (int episode = 0; episode < 60; episode++) {
+                policy.observe(state, selected, 1, 0.25);
+                policy.observe(state, selected, 0, 1);
+            }
+            double p = policy.select(request(state, 1)).stream()
+                    .filter(c -> c.value().id().equals(selected.getFirst().value().id())).findFirst()
+                    .orElseThrow().score();
+            assertThat(p).isBetween(0.1, 0.3);
+        }
+    }
+
+    @Test
+    void a_provisional_synthetic_case_is_ranked_with_the_synthetic_prior_and_a_confirmed_one_as_any() {
+        float[] state = query(1);
+        // a synthetic case exactly on the query: the most similar by far, yet discounted while unconfirmed
+        Case dream = store.add(Case.of(TENANT, "dreamed", "plan", "answer", 1, CaseSource.SYNTHETIC), state);
+        vectorsById.put(dream.id(), state);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(checkpoints))) {
-            assertThat(policy.status().learning()).isFalse();
-            assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + checkpoints
-                    + ": it uses feature layout version 1 but this build uses version " + PairFeatures.LAYOUT_VERSION);
-            assertThat(policy.select(request(state, 3))).isEqualTo(new SimilarityPolicy(store,
-                    LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 3)));
+                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+            SelectionRequest plain = request(state, 1);
+            SelectionRequest guarded = new SelectionRequest("task", state, CaseFilter.tenant(TENANT), 1, 0.5);
+            assertThat(policy.select(plain).getFirst().value().id()).isEqualTo(dream.id());
+            assertThat(policy.select(guarded).getFirst().value().id()).isNotEqualTo(dream.id());
+            store.confirm(TENANT, dream.id());
+            assertThat(policy.select(guarded).getFirst().value().id()).isEqualTo(dream.id());
         }
     }
 

@@ -132,4 +132,21 @@ class ReplayBufferTest {
         PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE, expected, 1);
         assertThat(out).containsExactly(expected);
     }
+
+    @Test
+    void an_example_writes_its_cases_source_and_confirmed_bit_and_carries_a_weight_within_0_and_1() {
+        ReplayExample dream = new ReplayExample("acme", new float[] {1f, 2f}, UUID.randomUUID(),
+                new float[] {3f, -1f}, 0, 0, CaseLabel.POSITIVE, 1, 4, 1, dev.casebook.memory.CaseSource.SYNTHETIC,
+                true, 0.25);
+        float[] out = new float[PairFeatures.width(2)];
+        dream.writeFeatures(out, 0);
+        float[] expected = new float[PairFeatures.width(2)];
+        PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 0, 0, CaseLabel.POSITIVE,
+                dev.casebook.memory.CaseSource.SYNTHETIC, true, expected, 0);
+        assertThat(out).containsExactly(expected);
+        assertThat(dream.weight()).isEqualTo(0.25);
+        assertThatThrownBy(() -> new ReplayExample("acme", new float[] {1f}, UUID.randomUUID(), new float[] {1f}, 0,
+                0, CaseLabel.POSITIVE, 1, 0, 1, dev.casebook.memory.CaseSource.SYNTHETIC, false, 0))
+                .hasMessage("weight must be within (0, 1], was 0.0");
+    }
 }
