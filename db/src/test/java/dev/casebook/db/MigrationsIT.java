@@ -192,6 +192,61 @@ class MigrationsIT {
         }
     }
 
+    @Test
+    void postgresql_cases_start_unconfirmed_and_replay_rows_take_their_cases_source_and_weight_1() throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(schema.url(), schema.user(), schema.password())
+                .schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("80").load().migrate();
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, reward, label, source, created_at, updated_at,"
+                    + " embedding) values ('" + KNOWN_CASE + "', 'acme', 'a dream', 1, 'positive', 'synthetic',"
+                    + " now(), now(), '[1,0,0]')");
+            insertTenantReplayRows(s, "'\\x00'::bytea");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = schema.connect()) {
+            assertThat(single(c, "select cast(confirmed as text) from cases")).isEqualTo("false");
+            assertThat(single(c, "select string_agg(case_source || ':' || cast(confirmed as text) || ':' || weight,"
+                    + " ',' order by id) from policy_replay")).isEqualTo("synthetic:false:1,real:false:1");
+        }
+    }
+
+    @Test
+    void h2_cases_start_unconfirmed_and_replay_rows_take_their_cases_source_and_weight_1() throws SQLException {
+        String url = "jdbc:h2:mem:migrations" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("classpath:db/migration/h2")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("80").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("insert into cases (id, tenant, task, reward, label, source, created_at, updated_at, embedding)"
+                    + " values ('" + KNOWN_CASE + "', 'acme', 'a dream', 1, 'positive', 'synthetic',"
+                    + " current_timestamp, current_timestamp, array[1, 0, 0])");
+            insertTenantReplayRows(s, "X'00'");
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(single(c, "select count(*) from cases where not confirmed")).isEqualTo("1");
+            assertThat(single(c, "select listagg(case_source || ':' || weight, ',') within group (order by id)"
+                    + " from policy_replay")).isEqualTo("synthetic:1.0,real:1.0");
+            assertThat(single(c, "select count(*) from policy_replay where confirmed")).isEqualTo("0");
+        }
+    }
+
+    /** As {@link #insertReplayRows} after V31: each row with its tenant. */
+    private static void insertTenantReplayRows(Statement s, String bytes) throws SQLException {
+        for (String caseId : List.of(KNOWN_CASE, "00000000-0000-0000-0000-000000000000")) {
+            s.execute("insert into policy_replay (tenant, case_id, state, case_vector, uses, successes, label, reward,"
+                    + " created_at) values ('acme', '" + caseId + "', " + bytes + ", " + bytes + ", 0, 0, 'positive',"
+                    + " 1, current_timestamp)");
+        }
+    }
+
     private static final String KNOWN_CASE = "5f0c6f0e-1b5a-4c1e-9d3a-2b7f8e9a0c11";
 
     /** One replay row of a case in {@code cases}, one of a case that is not there. */

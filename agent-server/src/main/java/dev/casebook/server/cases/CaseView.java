@@ -3,12 +3,16 @@ package dev.casebook.server.cases;
 import dev.casebook.memory.Case;
 import java.time.Instant;
 
-/** A case as the API shows it (and as export/import lines carry it). */
+/**
+ * A case as the API shows it (and as export/import lines carry it); {@code confirmed}: a real outcome confirmed this
+ * synthetic or sandbox case (a real task shown it earned a rated reward of at least 0.5).
+ */
 record CaseView(String id, String task, String plan, String answer, double reward, String label, String source,
-        String origin, String bank, int uses, int successes, Instant createdAt, Instant updatedAt, Double score) {
+        String origin, String bank, int uses, int successes, boolean confirmed, Instant createdAt, Instant updatedAt,
+        Double score) {
 
     static CaseView of(Case c, Double score) {
         return new CaseView(c.id().toString(), c.task(), c.plan(), c.answer(), c.reward(), c.label().wireName(),
-                c.source().wireName(), c.origin(), c.bank(), c.uses(), c.successes(), c.createdAt(), c.updatedAt(), score);
+                c.source().wireName(), c.origin(), c.bank(), c.uses(), c.successes(), c.confirmed(), c.createdAt(), c.updatedAt(), score);
     }
 }
