@@ -128,6 +128,66 @@ class LearnedPolicyWiringIT {
     }
 
     @Test
+    void a_checkpoint_of_the_layout_before_the_source_features_is_refused_and_the_server_selects_by_similarity()
+            throws Exception {
+        Path checkpoints = Files.createTempDirectory("learned-wiring");
+        String header = "{\"format\": \"casebook-q-network\", \"embeddingModel\": \""
+                + dev.casebook.memory.embedding.InProcessEmbedder.MODEL_ID + "\", \"dimension\": 384,"
+                + " \"featureLayout\": 2, \"hidden\": 128, \"steps\": 5120, \"parameters\": \"q-network-old.params\","
+                + " \"sha256\": \"00\", \"savedAt\": \"2026-11-01T00:00:00Z\"}";
+        Files.writeString(checkpoints.resolve("q-network.json"), header);
+        try (ConfigurableApplicationContext context = start("learned", checkpoints)) {
+            AgentMemory memory = context.getBean(AgentMemory.class);
+            LearnedPolicy learned = context.getBean(LearnedPolicy.class);
+            assertThat(learned.status().learning()).isFalse();
+            assertThat(learned.status().fallbackReason()).isEqualTo("refusing checkpoint " + checkpoints
+                    + ": it uses feature layout version 2 but this build uses version 3 (an older checkpoint: layout"
+                    + " 3 added the case's source and confirmed bit to the features; the policy selects by"
+                    + " similarity until the checkpoint directory is emptied, then a new network learns from"
+                    + " there)");
+            memory.store().add(Case.of("acme", "How many legs does a spider have?", "count", "8", 1,
+                    CaseSource.REAL), memory.embedder().embed("How many legs does a spider have?"));
+            memory.store().add(Case.of("acme", "What is the capital of Italy?", "look it up", "Rome", 1,
+                    CaseSource.REAL), memory.embedder().embed("What is the capital of Italy?"));
+            String text = "How many legs do two spiders have?";
+            SelectionRequest request = new SelectionRequest(text, memory.embedder().embed(text),
+                    CaseFilter.tenant("acme"), 2, memory.syntheticPrior());
+            assertThat(learned.select(request)).isEqualTo(memory.policies().get("similarity").select(request));
+        }
+        assertThat(Files.readString(checkpoints.resolve("q-network.json"))).isEqualTo(header);
+    }
+
+    @Test
+    void a_dream_reward_trains_the_policy_with_the_policy_weight_and_weight_zero_leaves_it_untrained()
+            throws Exception {
+        try (ConfigurableApplicationContext context = start("learned", Files.createTempDirectory("learned-wiring"))) {
+            AgentMemory memory = context.getBean(AgentMemory.class);
+            assertThat(memory.syntheticPrior()).isEqualTo(0.9);
+            Case dreamed = memory.store().add(Case.of("acme", "How many legs does a spider have?", "count", "8", 1,
+                    CaseSource.SYNTHETIC), memory.embedder().embed("How many legs does a spider have?"));
+            MemoryFeedback.Credit credit = MemoryFeedback.Credit.of(new Step.CasesSelected.Pick(dreamed.id(), 0.9,
+                    "example", dreamed.task(), "positive", 0, 0));
+            MemoryFeedback feedback = context.getBean(MemoryFeedback.class);
+            LearnedPolicy learned = context.getBean(LearnedPolicy.class);
+            String text = "How many legs do two spiders have?";
+
+            feedback.apply(new MemoryFeedback.Rating("acme", "dream-1", text, dev.casebook.memory.MemoryMode.READ_WRITE,
+                    "learned", null, List.of(credit), CaseSource.SYNTHETIC), 1.0,
+                    dev.casebook.memory.Rater.EXPERIENCE_MODEL, 0.25);
+            feedback.apply(new MemoryFeedback.Rating("acme", "dream-2", text, dev.casebook.memory.MemoryMode.READ_WRITE,
+                    "learned", null, List.of(credit), CaseSource.SYNTHETIC), 1.0,
+                    dev.casebook.memory.Rater.EXPERIENCE_MODEL, 0);
+
+            assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
+            assertThat(context.getBean(JdbcTemplate.class).queryForList(
+                    "SELECT case_source || ':' || weight FROM policy_replay", String.class))
+                    .containsExactly("synthetic:0.25");
+            assertThat(memory.store().get("acme", dreamed.id()).orElseThrow())
+                    .extracting(Case::uses, Case::successes, Case::confirmed).containsExactly(0, 0, false);
+        }
+    }
+
+    @Test
     void the_similarity_default_creates_no_learned_policy() throws Exception {
         try (ConfigurableApplicationContext context = start("similarity", Files.createTempDirectory("unused"))) {
             assertThat(context.getBeansOfType(LearnedPolicy.class)).isEmpty();
