@@ -10,7 +10,9 @@ import java.util.UUID;
  * <p>Immutable. {@code origin} names where the case came from (a task id, or a dataset item such as
  * {@code deepresearcher:test:42}); it lets evaluation runs keep a case away from the question that wrote it.
  * {@code uses} counts how often the case was selected for a planner, {@code successes} how many of those
- * episodes were rewarded positively.
+ * episodes were rewarded positively. {@code confirmed}: a real outcome confirmed a synthetic or sandbox case (a real
+ * task that was shown it earned a rated reward of at least 0.5); an unconfirmed synthetic case is
+ * {@link #provisional()}.
  */
 public record Case(
         UUID id,

@@ -1,12 +1,13 @@
 package dev.casebook.memory.policy;
 
+import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import java.util.Objects;
 
 /**
  * What a policy needs to choose cases for one task: the task text, its embedding (the state), the filter (tenant,
  * leave-one-out exclusions), how many cases to pick, and the synthetic prior: the factor by which the similarity of
- * a {@link dev.casebook.memory.Case#provisional() provisional} synthetic case (simulated practice that no real
+ * a {@link Case#provisional() provisional} synthetic case (simulated practice that no real
  * outcome confirmed yet) is multiplied before cases are ranked (1 leaves it as it is).
  */
 public record SelectionRequest(String task, float[] state, CaseFilter filter, int k, double syntheticPrior) {
@@ -28,7 +29,7 @@ public record SelectionRequest(String task, float[] state, CaseFilter filter, in
     }
 
     /** The similarity {@code score} of {@code value} with the synthetic prior applied when it is provisional. */
-    public double prior(dev.casebook.memory.Case value, double score) {
+    public double prior(Case value, double score) {
         return value.provisional() ? score * syntheticPrior : score;
     }
 }
