@@ -81,7 +81,8 @@ public final class CasebookAgent implements Agent {
             run.emit(answered);
             UUID caseId = remember(run, selected, String.join("\n", plans), answered.answer(),
                     settings.unratedReward());
-            return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens());
+            return new Outcome.Answered(answered.answer(), answered.forced(), caseId, selected.picks(), run.tokens(),
+                    selected.state());
         } catch (Stop stop) {
             Outcome failed = stopped(run, selected, stop.reason(), stop.getMessage());
             rememberFailure(run, selected, String.join("\n", plans), stop.reason());
@@ -99,7 +100,7 @@ public final class CasebookAgent implements Agent {
 
     private Outcome stopped(Run run, Selection selected, StopReason reason, String detail) {
         run.emit(new Step.Stopped(reason, detail, run.elapsedMillis()));
-        return new Outcome.Failed(reason, detail, selected.picks(), run.tokens());
+        return new Outcome.Failed(reason, detail, selected.picks(), run.tokens(), selected.state());
     }
 
     /**

@@ -134,8 +134,9 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         List<MemoryFeedback.Credit> credits = answered.selected().stream()
                 .filter(p -> p.caseId() != null)
                 .map(MemoryFeedback.Credit::of).toList();
-        memory.apply(new MemoryFeedback.Rating(run.tenant(), itemTaskId(run.id(), item.seq()), item.question(), settings.mode(),
-                settings.policy(), answered.caseId() == null ? null : answered.caseId().toString(), credits),
+        memory.apply(new MemoryFeedback.Rating(run.tenant(), itemTaskId(run.id(), item.seq()), item.question(),
+                answered.state(), settings.mode(), settings.policy(),
+                answered.caseId() == null ? null : answered.caseId().toString(), credits),
                 correct ? 1.0 : 0.0, Rater.SCORER);
     }
 

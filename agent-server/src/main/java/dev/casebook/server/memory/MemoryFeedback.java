@@ -36,7 +36,7 @@ public class MemoryFeedback {
 
     private final ObjectProvider<AgentMemory> memory;
 
-    MemoryFeedback(ObjectProvider<AgentMemory> memory) {
+    public MemoryFeedback(ObjectProvider<AgentMemory> memory) {
         this.memory = memory;
     }
 
@@ -84,25 +84,27 @@ public class MemoryFeedback {
     public List<UUID> apply(TaskSpec spec, Outcome outcome, double reward, Rater rater, double policyWeight) {
         String caseId = outcome instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString() : null;
         List<Credit> credits = outcome.selected().stream().map(Credit::of).toList();
-        return apply(new Rating(spec.tenant(), spec.id(), spec.text(), spec.memoryMode(), spec.policy(), caseId,
-                credits, spec.source()), reward, rater, policyWeight);
+        return apply(new Rating(spec.tenant(), spec.id(), spec.text(), outcome.state(), spec.memoryMode(),
+                spec.policy(), caseId, credits, spec.source()), reward, rater, policyWeight);
     }
 
     /**
-     * The episode a late reward is for: its tenant, id (the task's) and text, its memory mode and policy, the case
-     * it wrote (null when none), the cases it was shown, and where it ran (a dream's episode, {@code synthetic},
-     * credits no case; a real one's success confirms the synthetic cases it was shown).
+     * The episode a late reward is for: its tenant, id (the task's) and text, the text's embedding when the episode
+     * still has it ({@code state}, the vector it selected with; null when it is gone, and the text is embedded
+     * again), its memory mode and policy, the case it wrote (null when none), the cases it was shown, and where it
+     * ran (a dream's episode, {@code synthetic}, credits no case; a real one's success confirms the synthetic cases
+     * it was shown).
      */
-    public record Rating(String tenant, String episode, String taskText, MemoryMode mode, String policy,
-                         String caseId, List<Credit> selected, CaseSource source) {
+    public record Rating(String tenant, String episode, String taskText, float[] state, MemoryMode mode,
+                         String policy, String caseId, List<Credit> selected, CaseSource source) {
         public Rating {
             source = source == null ? CaseSource.REAL : source;
         }
 
         /** A real episode's rating. */
-        public Rating(String tenant, String episode, String taskText, MemoryMode mode, String policy, String caseId,
-                      List<Credit> selected) {
-            this(tenant, episode, taskText, mode, policy, caseId, selected, CaseSource.REAL);
+        public Rating(String tenant, String episode, String taskText, float[] state, MemoryMode mode, String policy,
+                      String caseId, List<Credit> selected) {
+            this(tenant, episode, taskText, state, mode, policy, caseId, selected, CaseSource.REAL);
         }
     }
 
@@ -127,7 +129,7 @@ public class MemoryFeedback {
             List<SelectedCase> seen = asSelected(m, tenant, episode.selected());
             List<UUID> credited = m.writer().rate(tenant, caseId == null ? null : UUID.fromString(caseId),
                     episode.episode(), reward, rater, ids, episode.source());
-            observe(m, episode.taskText(), episode.policy(), seen, reward, policyWeight);
+            observe(m, episode.taskText(), episode.state(), episode.policy(), seen, reward, policyWeight);
             return credited;
         } catch (RuntimeException e) {
             log.error("the reward {} could not be applied to case memory (case {}, tenant {})", reward, caseId,
@@ -139,14 +141,16 @@ public class MemoryFeedback {
     /**
      * Only the policy's part of a reward, for an episode whose case was written with its rated reward already
      * (a sandbox rollout and its validator): the policy observes (state, selected cases as selected, reward).
+     * {@code state} is the episode's task embedding, the one it selected with.
      */
-    public void observe(String tenant, String taskText, String policy, List<Credit> selected, double reward) {
+    public void observe(String tenant, float[] state, String policy, List<Credit> selected, double reward) {
         AgentMemory m = memory.getIfAvailable();
         if (m == null) {
             return;
         }
         try {
-            observe(m, taskText, policy, asSelected(m, tenant, selected), reward, 1);
+            observe(m, null, java.util.Objects.requireNonNull(state, "state"), policy,
+                    asSelected(m, tenant, selected), reward, 1);
         } catch (RuntimeException e) {
             log.error("the policy could not learn from the reward {} (tenant {})", reward, tenant, e);
         }
@@ -163,11 +167,12 @@ public class MemoryFeedback {
         return cases;
     }
 
-    private static void observe(AgentMemory m, String taskText, String policy, List<SelectedCase> cases,
-            double reward, double weight) {
+    /** {@code state} is the task's embedding when known; else {@code taskText} is embedded. */
+    private static void observe(AgentMemory m, String taskText, float[] state, String policy,
+            List<SelectedCase> cases, double reward, double weight) {
         CaseSelectionPolicy p = m.policies().get(policy == null || policy.isBlank() ? m.defaultPolicy() : policy);
         if (p != null && !cases.isEmpty() && weight > 0) {
-            p.observe(m.embedder().embed(taskText), cases, reward, weight);
+            p.observe(state != null ? state : m.embedder().embed(taskText), cases, reward, weight);
         }
     }
 }

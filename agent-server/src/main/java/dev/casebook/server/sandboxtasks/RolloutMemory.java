@@ -119,8 +119,8 @@ class RolloutMemory {
                     id = negative;
                 }
             }
-            for (Member member : members) {
-                feedback.observe(job.tenant(), text, job.settings().policy(), member.selected(), member.reward());
+            for (Member member : members) { // the group's one embedding of its task text is each rollout's state
+                feedback.observe(job.tenant(), embedding, job.settings().policy(), member.selected(), member.reward());
             }
         } catch (RuntimeException e) {
             log.error("sandbox task job {}: the cases of task slot {} could not be written to case memory", job.id(),

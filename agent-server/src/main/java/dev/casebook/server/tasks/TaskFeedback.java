@@ -55,7 +55,7 @@ public class TaskFeedback {
             throw ApiException.conflict("task '" + id + "' already has feedback (reward " + task.reward() + ")");
         }
         CaseSource source = task.source() == null ? CaseSource.REAL : CaseSource.parse(task.source());
-        memory.apply(new MemoryFeedback.Rating(tenant, id, task.text(), MemoryMode.parse(task.memoryMode()),
+        memory.apply(new MemoryFeedback.Rating(tenant, id, task.text(), null, MemoryMode.parse(task.memoryMode()),
                 task.policy(), task.caseId(), records.credits(id), source), reward, Rater.FEEDBACK);
         return records.get(tenant, id);
     }

@@ -313,7 +313,7 @@ public class TaskRunner {
 
     /** The run's outcome replaced by a failure that says what could not be recorded; tokens and selections kept. */
     private static Outcome internalError(String detail, Outcome outcome) {
-        return new Outcome.Failed("internal_error", detail, outcome.selected(), outcome.tokens());
+        return new Outcome.Failed("internal_error", detail, outcome.selected(), outcome.tokens(), outcome.state());
     }
 
     private static String cause(RuntimeException e) {

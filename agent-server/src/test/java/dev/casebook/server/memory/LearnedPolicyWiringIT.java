@@ -103,7 +103,7 @@ class LearnedPolicyWiringIT {
                     selected.score(), "example", stored.task(), "positive", selected.value().uses(),
                     selected.value().successes()));
 
-            context.getBean(MemoryFeedback.class).apply(new MemoryFeedback.Rating("acme", "task-1", text,
+            context.getBean(MemoryFeedback.class).apply(new MemoryFeedback.Rating("acme", "task-1", text, null,
                     dev.casebook.memory.MemoryMode.READ_WRITE, "learned", null, List.of(credit)), 1.0,
                     dev.casebook.memory.Rater.FEEDBACK);
 
