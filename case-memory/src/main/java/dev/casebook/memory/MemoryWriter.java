@@ -105,7 +105,6 @@ public final class MemoryWriter {
     public Written remember(Episode episode, UUID caseId) {
         Objects.requireNonNull(caseId, "caseId");
         requireWritable(episode.tenant(), episode.bank(), "writing an episode");
-        boolean again = store.get(episode.tenant(), caseId).isPresent();
         Instant now = Instant.now();
         Case fresh = new Case(caseId, episode.tenant(), episode.task(), episode.plan(), episode.answer(),
                 episode.reward(), CaseLabel.fromReward(episode.reward()), episode.source(), episode.origin(), 0, 0,
@@ -116,6 +115,8 @@ public final class MemoryWriter {
                 .withBanks(Set.of(episode.bank()));
         CaseStore.Merged merged = store.merge(new CaseStore.Merge(fresh, episode.embedding(), event, candidates,
                 duplicateThreshold, CaseEvidence::derive));
+        // case caseId existed: the episode was written before and its selected cases counted their use then
+        boolean again = merged.existed() && merged.value().id().equals(caseId);
         boolean success = episode.rater().rated() && episode.reward() >= 0.5;
         List<UUID> credited = again || episode.source() == CaseSource.SYNTHETIC ? List.of()
                 : credit(episode.tenant(), episode.selected(), success, true);

@@ -61,13 +61,15 @@ public final class PgVectorCaseStore implements CaseStore {
     private final EmbeddingSpace space;
     private final boolean iterativeScan;
     private final AutoCloseable ownedPool;
+    private final OneTripInsert oneTrip;
 
     private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
-            AutoCloseable ownedPool) {
+            AutoCloseable ownedPool, DataSource dataSource) {
         this.sessions = sessions;
         this.space = space;
         this.iterativeScan = iterativeScan;
         this.ownedPool = ownedPool;
+        this.oneTrip = new OneTripInsert(dataSource, iterativeScan);
     }
 
     /**
@@ -127,7 +129,7 @@ public final class PgVectorCaseStore implements CaseStore {
         try {
             SessionFactory factory = new MetadataSources(registry).addAnnotatedClass(CaseRow.class)
                     .buildMetadata().buildSessionFactory();
-            return new PgVectorCaseStore(factory, space, iterative, ownedPool);
+            return new PgVectorCaseStore(factory, space, iterative, ownedPool, dataSource);
         } catch (RuntimeException e) {
             StandardServiceRegistryBuilder.destroy(registry);
             throw new StoreException("cannot start Hibernate for the cases table: " + e.getMessage(), false, e);
@@ -250,12 +252,30 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /**
      * Serialises merges of one (tenant, task key) across every connection to the database with a transaction-scoped
-     * advisory lock; the search that follows sees every merge committed before the lock was granted.
+     * advisory lock; the search that follows sees every merge committed before the lock was granted. A new case (no
+     * case of its id, no near-duplicate) is written with its event in one round trip ({@link OneTripInsert});
+     * otherwise the event is appended to the existing case in a transaction of its own, under the same lock.
      */
     @Override
     public Merged merge(Merge merge) {
-        Case fresh = merge.fresh();
         space.requireUsable(merge.embedding());
+        Case created = truncated(merge.derive().apply(merge.fresh(), List.of(merge.evidence())));
+        try {
+            if (oneTrip.insert(created, merge.embedding(), merge.evidence(), merge.candidates(), merge.threshold())) {
+                return new Merged(created, false);
+            }
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) { // a unique violation: a concurrent write of the id; merge below
+                throw new StoreException("merge an episode into case memory failed: " + e.getMessage(),
+                        e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
+            }
+        }
+        return appendOrAdd(merge);
+    }
+
+    /** The merge in a Hibernate transaction: the path of an existing case or a near-duplicate. */
+    private Merged appendOrAdd(Merge merge) {
+        Case fresh = merge.fresh();
         return inTransaction("merge an episode into case memory", session -> {
             session.createNativeQuery("select cast(pg_advisory_xact_lock(hashtextextended(:key, 0)) as text)",
                     String.class).setParameter("key", "casebook-case:" + fresh.tenant() + ":"

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseEvidence;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.CaseStoreContractIT;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.EvidenceSource;
+import dev.casebook.memory.Rater;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
@@ -60,6 +64,53 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
             store = null;
         }
         schemas.forEach(TestPostgres.Schema::drop);
+    }
+
+    /**
+     * The write of a new episode (the common case: no case of its id, no near-duplicate) is one round trip: the
+     * advisory lock, both checks, the case and its evidence event, and the commit. A near-duplicate still merges.
+     */
+    @Test
+    void a_new_episode_and_its_evidence_are_written_in_one_round_trip() throws Exception {
+        TestPostgres.Schema schema = schemas.getLast();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(schema.url());
+        config.setUsername(schema.user());
+        config.setPassword(schema.password());
+        config.setMaximumPoolSize(2);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            RoundTrips trips = new RoundTrips(pool);
+            CaseStore counted = PgVectorCaseStore.open(trips, new EmbeddingSpace("test-model", DIM));
+            try {
+                Random random = new Random(11);
+                counted.add(caseAt(TENANT, 0, "an older task"), randomVector(random));
+                CaseFilter candidates = CaseFilter.tenant(TENANT).withBanks(Set.of(Case.DEFAULT_BANK))
+                        .withSources(Set.of(CaseSource.REAL));
+                Case fresh = caseAt(TENANT, 1, "a new task");
+                float[] v = randomVector(random);
+                trips.reset();
+
+                CaseStore.Merged written = counted.merge(new CaseStore.Merge(fresh, v, new Evidence("task-1",
+                        EvidenceSource.REAL, 1.0, Rater.SCORER, "plan", "answer", fresh.createdAt()), candidates,
+                        0.95, CaseEvidence::derive));
+
+                assertThat(trips.count()).isEqualTo(1);
+                assertThat(written.existed()).isFalse();
+                assertThat(counted.get(TENANT, fresh.id())).contains(written.value());
+                assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode, Evidence::rater)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("task-1", Rater.SCORER));
+
+                CaseStore.Merged duplicate = counted.merge(new CaseStore.Merge(caseAt(TENANT, 2, "A new task"), v,
+                        new Evidence("task-2", EvidenceSource.REAL, 0.0, Rater.SCORER, "plan 2", "answer 2",
+                                fresh.createdAt().plusSeconds(5)), candidates, 0.95, CaseEvidence::derive));
+                assertThat(duplicate.existed()).isTrue();
+                assertThat(duplicate.value().id()).isEqualTo(fresh.id());
+                assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode)
+                        .containsExactly("task-1", "task-2");
+            } finally {
+                counted.close();
+            }
+        }
     }
 
     @Test

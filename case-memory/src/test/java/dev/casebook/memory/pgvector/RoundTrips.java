@@ -1,0 +1,105 @@
+package dev.casebook.memory.pgvector;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A data source over a real one that counts the calls which send something to PostgreSQL and wait for its answer:
+ * executing a statement (a statement list sent at once counts one) and ending a transaction. pgjdbc sends
+ * {@code BEGIN} with the first statement of a transaction, and preparing a statement sends nothing by itself.
+ */
+final class RoundTrips implements DataSource {
+    private static final Set<String> TRIPS = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
+            "executeBatch", "executeLargeBatch", "commit", "rollback");
+
+    private final DataSource real;
+    private final AtomicInteger count = new AtomicInteger();
+
+    RoundTrips(DataSource real) {
+        this.real = real;
+    }
+
+    int count() {
+        return count.get();
+    }
+
+    void reset() {
+        count.set(0);
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return counted(real.getConnection(), Connection.class);
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+        return counted(real.getConnection(user, password), Connection.class);
+    }
+
+    private <T> T counted(T target, Class<T> type) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (TRIPS.contains(method.getName())) {
+                count.incrementAndGet();
+            }
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (result instanceof Statement s && method.getReturnType().isInterface()) {
+                @SuppressWarnings("unchecked")
+                Class<Statement> statementType = (Class<Statement>) method.getReturnType();
+                return counted(s, statementType);
+            }
+            return result;
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return real.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        real.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        real.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return real.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return real.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        return real.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return real.isWrapperFor(iface);
+    }
+}
