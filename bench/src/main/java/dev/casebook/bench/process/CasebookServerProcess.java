@@ -22,7 +22,9 @@ import java.util.List;
  * ({@code CASEBOOK_TEST_JDBC_URL}) holding records and cases, {@code none} H2 without case memory. JVM options come
  * from {@code CASEBOOK_BENCH_SERVER_OPTS} (default {@code -Xmx4g}; add {@code -XX:StartFlightRecording=...} to
  * profile); the server's output goes to {@code bench/target/logs/server-STORE-PORT.log}. Start-up may take minutes
- * on a loaded machine: it is waited for up to 15.
+ * on a loaded machine: it is waited for up to 15. An argument {@code @classpath=FILE} is not passed to the server:
+ * the server then runs on the class path written in FILE (colon-separated, as {@code dependency:build-classpath}
+ * writes it) instead of the benchmark's, so two builds of the server can be measured alternately in one run.
  */
 public final class CasebookServerProcess implements AutoCloseable {
     private final ChildJvm jvm;
@@ -65,12 +67,19 @@ public final class CasebookServerProcess implements AutoCloseable {
                     "--casebook.memory.store=none"));
             default -> throw new IllegalArgumentException("store must be lucene, pgvector or none, was " + store);
         }
-        args.addAll(extraArgs);
+        String classPath = System.getProperty("java.class.path");
+        for (String extra : extraArgs) {
+            if (extra.startsWith("@classpath=")) {
+                classPath = Files.readString(Path.of(extra.substring("@classpath=".length()))).strip();
+            } else {
+                args.add(extra);
+            }
+        }
         String options = System.getenv().getOrDefault("CASEBOOK_BENCH_SERVER_OPTS", "-Xmx4g");
         ChildJvm jvm = ChildJvm.start("Casebook server (" + store + ")",
                 Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
                 "dev.casebook.server.CasebookApplication", args,
-                Path.of("bench", "target", "logs", "server-" + store + "-" + port + ".log"));
+                Path.of("bench", "target", "logs", "server-" + store + "-" + port + ".log"), classPath);
         String base = "http://127.0.0.1:" + port;
         awaitHealthy(jvm, base);
         return new CasebookServerProcess(jvm, base, schema);

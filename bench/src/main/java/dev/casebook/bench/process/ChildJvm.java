@@ -27,13 +27,19 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log)
             throws IOException {
+        return start(name, jvmOptions, mainClass, args, log, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #start(String, List, String, List, Path)} on another class path. */
+    public static ChildJvm start(String name, List<String> jvmOptions, String mainClass, List<String> args, Path log,
+                                 String classPath) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(mainClass);
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
