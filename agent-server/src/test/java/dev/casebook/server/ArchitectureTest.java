@@ -46,9 +46,7 @@ class ArchitectureTest {
                     + " constant, so the bytecode shows no use",
             "dev.casebook.server.tasks.TaskRunner",
             "batch orders its shutdown by TaskRunner.STOP_PHASE; javac inlines the constant, so the bytecode shows"
-                    + " no use",
-            "dev.casebook.server.agent.AgentSettings",
-            "the bench module (AgentThroughput) builds a CasebookAgent with it");
+                    + " no use");
 
     static final DescribedPredicate<JavaClass> MAIN_CODE = DescribedPredicate.describe("main code",
             type -> type.getSource()
