@@ -34,6 +34,26 @@ final class StepJson {
     record Row(int seq, String type, String phase, String payload, long tokens, long millis, Instant at) {
     }
 
+    /**
+     * The step as the API shows it, from its payload already read as a tree ({@code fields}, which this takes
+     * over): a step is serialised once for its record and its live event.
+     */
+    static ObjectNode view(ObjectNode fields, int seq, String type, String phase, long tokens, long millis,
+            java.time.Instant at) {
+        ObjectNode node = fields.objectNode();
+        node.put("seq", seq);
+        node.put("type", type);
+        node.put("phase", phase);
+        node.put("tokens", tokens);
+        node.put("millis", millis);
+        node.put("at", at.toString());
+        fields.remove("phase");
+        fields.remove("tokens");
+        fields.remove("millis");
+        node.setAll(fields);
+        return node;
+    }
+
     /** The step as the API shows it: seq, type, phase, tokens, millis, at, then the step's own fields. */
     static ObjectNode view(ObjectMapper json, Row row) {
         ObjectNode node = json.createObjectNode();

@@ -28,6 +28,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs the tasks this instance claimed, each on its own virtual thread, at most {@code casebook.tasks.max-running}
@@ -218,11 +219,12 @@ public class TaskRunner {
             return null; // the trace already has a gap: the run is stopping, and ends failed
         }
         try {
-            if (!records.appendStep(r.claim, seq, step)) {
+            ObjectNode view = records.appendStepForFeed(r.claim, seq, step);
+            if (view == null) {
                 r.stop(Stop.CLAIM_LOST); // this thread: the agent sees the interrupt and stops
                 return null;
             }
-            events.publish(r.claim.taskId(), seq, StepJson.type(step), queries.stepView(r.claim.taskId(), seq, step));
+            events.publish(r.claim.taskId(), seq, StepJson.type(step), view);
         } catch (RuntimeException e) {
             log.error("task {}: step {} ({}) could not be recorded; the task stops and ends failed", r.claim.taskId(),
                     seq, StepJson.type(step), e);

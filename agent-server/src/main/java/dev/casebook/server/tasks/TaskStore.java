@@ -79,13 +79,30 @@ public class TaskStore {
      * with the claim being taken back.
      */
     public boolean appendStep(Claim claim, int seq, Step step) {
+        return append(claim, seq, step, StepJson.payload(json, step));
+    }
+
+    /**
+     * As {@link #appendStep}, serialising the step once for its record and its live event: the step as the API
+     * shows it, or null (nothing written) when the claim no longer stands.
+     */
+    ObjectNode appendStepForFeed(Claim claim, int seq, Step step) {
+        ObjectNode fields = json.valueToTree(step);
+        if (!append(claim, seq, step, json.writeValueAsString(fields))) {
+            return null;
+        }
+        return StepJson.view(fields, seq, StepJson.type(step), step.phase(), step.tokens(), step.millis(),
+                Instant.now());
+    }
+
+    private boolean append(Claim claim, int seq, Step step, String payload) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return Boolean.TRUE.equals(jdbcTransaction.execute(status -> {
             boolean kept = jdbc.update("""
                     INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
                     SELECT id, ?, ?, ?, ?, ?, ?, ? FROM tasks
                     WHERE id = ? AND runner = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE""",
-                    seq, StepJson.type(step), step.phase(), StepJson.payload(json, step), step.tokens(),
+                    seq, StepJson.type(step), step.phase(), payload, step.tokens(),
                     step.millis(), now, claim.taskId(), claim.runner(), claim.attempt()) == 1;
             if (kept && step instanceof Step.CasesSelected cs) {
                 jdbc.update("DELETE FROM task_selected_cases WHERE task_id = ?", claim.taskId());
