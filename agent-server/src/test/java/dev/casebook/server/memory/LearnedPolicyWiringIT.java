@@ -171,10 +171,12 @@ class LearnedPolicyWiringIT {
             LearnedPolicy learned = context.getBean(LearnedPolicy.class);
             String text = "How many legs do two spiders have?";
 
-            feedback.apply(new MemoryFeedback.Rating("acme", "dream-1", text, dev.casebook.memory.MemoryMode.READ_WRITE,
+            feedback.apply(new MemoryFeedback.Rating("acme", "dream-1", text, null,
+                    dev.casebook.memory.MemoryMode.READ_WRITE,
                     "learned", null, List.of(credit), CaseSource.SYNTHETIC), 1.0,
                     dev.casebook.memory.Rater.EXPERIENCE_MODEL, 0.25);
-            feedback.apply(new MemoryFeedback.Rating("acme", "dream-2", text, dev.casebook.memory.MemoryMode.READ_WRITE,
+            feedback.apply(new MemoryFeedback.Rating("acme", "dream-2", text, null,
+                    dev.casebook.memory.MemoryMode.READ_WRITE,
                     "learned", null, List.of(credit), CaseSource.SYNTHETIC), 1.0,
                     dev.casebook.memory.Rater.EXPERIENCE_MODEL, 0);
 

@@ -123,8 +123,7 @@ class EmbedOncePerEpisodeTest {
     }
 
     TaskSpec spec(MemoryMode mode) {
-        return new TaskSpec("t-" + UUID.randomUUID(), "acme", TASK, List.of(), mode, null, Budgets.DEFAULT, "",
-                Set.of(), Set.of());
+        return TaskSpec.of("t-" + UUID.randomUUID(), "acme", TASK).withMemoryMode(mode);
     }
 
     @Test
