@@ -44,8 +44,8 @@ class ArchitectureTest {
             "dev.casebook.server.security.CurrentTenant",
             "controllers of every feature name CurrentTenant.ATTRIBUTE in @RequestAttribute; javac inlines the"
                     + " constant, so the bytecode shows no use",
-            "dev.casebook.server.tasks.TaskRunner",
-            "batch orders its shutdown by TaskRunner.STOP_PHASE; javac inlines the constant, so the bytecode shows"
+            "dev.casebook.server.lifecycle.ShutdownOrder",
+            "tasks and batch stop in ShutdownOrder.STOP_PHASE; javac inlines the constant, so the bytecode shows"
                     + " no use");
 
     static final DescribedPredicate<JavaClass> MAIN_CODE = DescribedPredicate.describe("main code",

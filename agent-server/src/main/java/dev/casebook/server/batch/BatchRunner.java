@@ -1,7 +1,6 @@
 package dev.casebook.server.batch;
 
-import dev.casebook.server.tasks.TaskRunner;
-import dev.casebook.server.tasks.TaskSettings;
+import dev.casebook.server.lifecycle.ShutdownOrder;
 import dev.casebook.server.web.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -26,17 +25,17 @@ import org.springframework.context.event.EventListener;
  * Starts, stops, cancels and resumes the runs of one kind of batch (evaluation runs, dream jobs, sandbox task jobs)
  * on this instance. At start-up it gives back the claims this instance held when it stopped (a crash or kill leaves
  * them) and continues every unfinished run; when this instance stops it stops every executor and waits for them to
- * give their claims back, in the lifecycle phase {@link TaskRunner#STOP_PHASE}: after the web server stopped, before
- * any bean (the connection pool, the case store) is destroyed. A subclass says how a run is worked
+ * give their claims back, in the lifecycle phase {@link ShutdownOrder#STOP_PHASE}: after the web server stopped,
+ * before any bean (the connection pool, the case store) is destroyed. A subclass says how a run is worked
  * ({@link #start(String)}).
  *
- * <p>Leases, as the task queue's ({@code casebook.tasks.lease}, {@code renew-interval}): every renew interval this
- * instance renews the runs it works and the items it holds of them; it gives back the items other instances hold
- * without renewing them for a lease (they crashed or lost the database), so they run again, and it takes up the
- * unfinished runs nobody renewed for a lease. An instance renews only the items it works: a claim of its own that no
- * thread here works any more (its item could not even record that it failed) runs out like any other and is given
- * back. An instance that finds at its renewal that it lost a claim so interrupts that item, which records nothing
- * more; its records are written only where the claim is still its own anyway.
+ * <p>Leases ({@link ClusterSettings}, the task queue's {@code casebook.tasks.lease} and {@code renew-interval}): every
+ * renew interval this instance renews the runs it works and the items it holds of them; it gives back the items other
+ * instances hold without renewing them for a lease (they crashed or lost the database), so they run again, and it
+ * takes up the unfinished runs nobody renewed for a lease. An instance renews only the items it works: a claim of its
+ * own that no thread here works any more (its item could not even record that it failed) runs out like any other and
+ * is given back. An instance that finds at its renewal that it lost a claim so interrupts that item, which records
+ * nothing more; its records are written only where the claim is still its own anyway.
  */
 public abstract class BatchRunner implements SmartLifecycle {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -67,7 +66,7 @@ public abstract class BatchRunner implements SmartLifecycle {
     public record Names(String one, String many, String threads) {
     }
 
-    protected BatchRunner(Names names, BatchTables tables, TaskSettings settings) {
+    protected BatchRunner(Names names, BatchTables tables, ClusterSettings settings) {
         this.names = names;
         this.tables = tables;
         this.instance = settings.instanceId();
@@ -280,6 +279,6 @@ public abstract class BatchRunner implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return TaskRunner.STOP_PHASE;
+        return ShutdownOrder.STOP_PHASE;
     }
 }

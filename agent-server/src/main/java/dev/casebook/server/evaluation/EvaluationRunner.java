@@ -3,9 +3,9 @@ package dev.casebook.server.evaluation;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.batch.BatchRunner;
+import dev.casebook.server.batch.ClusterSettings;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskStore;
-import dev.casebook.server.tasks.TaskSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -22,8 +22,8 @@ class EvaluationRunner extends BatchRunner {
     private final ObjectProvider<MemoryFeedback> memory;
 
     EvaluationRunner(RunRecords records, ObjectProvider<Agent> agent, RunAgents agents, TaskStore tasks,
-                     ObjectProvider<MemoryFeedback> memory, TaskSettings taskSettings) {
-        super(new Names("evaluation run", "runs", "eval-run"), records.tables(), taskSettings);
+                     ObjectProvider<MemoryFeedback> memory, ClusterSettings cluster) {
+        super(new Names("evaluation run", "runs", "eval-run"), records.tables(), cluster);
         this.records = records;
         this.agent = agent;
         this.agents = agents;

@@ -2,10 +2,10 @@ package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.batch.BatchRunner;
+import dev.casebook.server.batch.ClusterSettings;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskStore;
-import dev.casebook.server.tasks.TaskSettings;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -29,8 +29,8 @@ class SandboxTaskRunner extends BatchRunner {
 
     SandboxTaskRunner(SandboxTaskRecords records, ObjectProvider<AgentFactory> agents, TaskSandbox sandbox,
                       RunModels models, TaskStore tasks, TaskQueries queries, RolloutMemory memory,
-                      SandboxTaskSettings settings, TaskSettings taskSettings, TaskNovelty novelty) {
-        super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), taskSettings);
+                      SandboxTaskSettings settings, ClusterSettings cluster, TaskNovelty novelty) {
+        super(new Names("sandbox task job", "jobs", "sandbox-task-job"), records.tables(), cluster);
         this.records = records;
         this.agents = agents;
         this.sandbox = sandbox;

@@ -2,6 +2,7 @@ package dev.casebook.server.synthesis;
 
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.batch.BatchRunner;
+import dev.casebook.server.batch.ClusterSettings;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskStore;
@@ -26,8 +27,8 @@ class DreamRunner extends BatchRunner {
 
     DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory, ReplayBuffer buffer,
             ObjectProvider<AgentFactory> agents, RunModels models, SynthesisSettings settings,
-            TaskSettings taskSettings) {
-        super(new Names("dream job", "jobs", "dream-job"), records.tables(), taskSettings);
+            TaskSettings taskSettings, ClusterSettings cluster) {
+        super(new Names("dream job", "jobs", "dream-job"), records.tables(), cluster);
         this.records = records;
         this.tasks = tasks;
         this.memory = memory;

@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.server.lifecycle.ShutdownOrder;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * the leases of its tasks, interrupts those whose claim was lost, and takes back other instances' claims whose lease
  * ran out. When it cannot renew for a whole lease (the database is unreachable from here), it stops its runs: other
  * replicas take them back, and their writes from here would be refused anyway. When this instance stops, it stops
- * claiming, then stops its runs and gives their claims back ({@link TaskRunner#STOP_PHASE}).
+ * claiming, then stops its runs and gives their claims back ({@link ShutdownOrder#STOP_PHASE}).
  */
 @Component
 class TaskQueue implements SmartLifecycle {
@@ -190,6 +191,6 @@ class TaskQueue implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return TaskRunner.STOP_PHASE;
+        return ShutdownOrder.STOP_PHASE;
     }
 }

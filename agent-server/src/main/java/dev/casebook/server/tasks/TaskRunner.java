@@ -8,6 +8,7 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.StepListener;
 import dev.casebook.server.agent.StopReason;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.lifecycle.ShutdownOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -25,7 +26,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,15 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  * is never torn by it. {@link TaskQueue} claims queued tasks for it and renews the leases.
  */
 @Component
-public class TaskRunner {
+class TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
-
-    /**
-     * The lifecycle phase in which this instance's work stops (tasks, and batch runs: {@code BatchRunner}): after
-     * the web server stopped taking requests, before any bean is destroyed (the connection pool, the case store), so
-     * that the claims of the work it interrupts are given back while the database is still there.
-     */
-    public static final int STOP_PHASE = WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1024;
 
     /** Why a run was interrupted. */
     enum Stop { CANCEL, CLAIM_LOST, SHUTDOWN, UNRECORDED }
@@ -324,8 +317,8 @@ public class TaskRunner {
 
     /**
      * Stops every run and waits (up to 10 s) for them to give their claims back, while the database is still there
-     * ({@link #STOP_PHASE}): claims left behind would wait for their lease to run out or for this instance's next
-     * start.
+     * ({@link ShutdownOrder#STOP_PHASE}): claims left behind would wait for their lease to run out or for this
+     * instance's next start.
      */
     void stopAll() throws InterruptedException {
         running.values().forEach(r -> r.stop(Stop.SHUTDOWN));
