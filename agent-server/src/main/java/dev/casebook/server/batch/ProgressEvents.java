@@ -24,7 +24,7 @@ public final class ProgressEvents {
      * @param key      what must change for another {@code progress} event to be sent
      * @param status   the run's status; once it is terminal, {@code end} is sent with it and the stream ends
      */
-    public record Snapshot(Map<String, Object> view, Object key, RunStatus status) {
+    public record Snapshot(JobView view, Object key, RunStatus status) {
         public Snapshot {
             Objects.requireNonNull(view, "view");
             Objects.requireNonNull(status, "status");

@@ -16,6 +16,7 @@ import dev.casebook.memory.transfer.OnError;
 import dev.casebook.server.memory.CaseBanks;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.OutputStreamWriter;
 import java.io.StringReader;
 import java.io.Writer;
@@ -68,6 +69,8 @@ class CaseTransfer {
 
     /** Every case of the tenant (or of one bank) with its bank and evidence, one JSON line each. */
     @GetMapping(path = "/api/cases/export", produces = "application/x-ndjson")
+    @Operation(summary = "Export cases as JSON lines", description = "every case of the tenant, or of one bank, "
+            + "with its bank and evidence")
     ResponseEntity<StreamingResponseBody> export(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestParam(required = false) String bank) {
         CaseStore store = memory.store();
@@ -91,6 +94,9 @@ class CaseTransfer {
      */
     @PostMapping(path = "/api/cases/import", consumes = {"application/x-ndjson", "application/jsonl",
             MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Import cases from JSON lines", description = "casebook's own format or AgentFly/Memento's, "
+            + "into a bank; malformed lines are skipped and reported or reject the import, duplicates are left out, "
+            + "appended or replace the bank")
     ImportReport importCases(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @RequestBody String body,
             @RequestParam(defaultValue = "auto") String format,
             @RequestParam(defaultValue = "skip") String onError, @RequestParam(required = false) String bank,
@@ -145,6 +151,7 @@ class CaseTransfer {
     }
 
     @GetMapping("/api/cases/stats")
+    @Operation(summary = "Counts of the tenant's cases", description = "in all, per label, per source and per day")
     Map<String, Object> stats(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
         Map<CaseLabel, Long> byLabel = new EnumMap<>(CaseLabel.class);
         Map<CaseSource, Long> bySource = new EnumMap<>(CaseSource.class);

@@ -15,6 +15,7 @@ import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.InvalidRequestException;
 import dev.casebook.server.web.Paging;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ class CasesController {
     }
 
     @GetMapping("/banks")
+    @Operation(summary = "The tenant's case banks", description = "name, read-only, number of cases")
     Map<String, List<BankView>> banks(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant) {
         return Map.of("items", banks.list(tenant).stream().map(b -> new BankView(b.name(), b.readOnly(),
                 memory.store().count(CaseFilter.tenant(tenant).withBanks(Set.of(b.name()))))).toList());
@@ -64,6 +66,7 @@ class CasesController {
 
     /** Marks a bank read-only ({@code {"readOnly": true}}) or writable again; names a new bank. */
     @PatchMapping("/banks/{name}")
+    @Operation(summary = "Make a case bank read-only or writable")
     BankView bank(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String name,
             @RequestBody CaseRequests.Bank body) {
         if (body.readOnly() == null) {
@@ -87,6 +90,7 @@ class CasesController {
     }
 
     @GetMapping
+    @Operation(summary = "The tenant's cases", description = "a page, filtered by text, label, source and bank")
     Page list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestParam(required = false) String label, @RequestParam(required = false) String source,
             @RequestParam(required = false) String q, @RequestParam(required = false) String bank,
@@ -114,6 +118,7 @@ class CasesController {
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "A case", description = "its task, plan, answer, reward, label, source and counts")
     CaseView get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return memory.store().get(tenant, uuid(id)).map(c -> CaseView.of(c, null))
                 .orElseThrow(() -> ApiException.notFound("case", id));
@@ -133,6 +138,7 @@ class CasesController {
     }
 
     @GetMapping("/{id}/history")
+    @Operation(summary = "A case's evidence", description = "every outcome that wrote or rated the case, oldest first")
     History history(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         Case value = memory.store().get(tenant, uuid(id)).orElseThrow(() -> ApiException.notFound("case", id));
         List<Evidence> events = memory.store().history(tenant, value.id());
@@ -141,6 +147,7 @@ class CasesController {
     }
 
     @PostMapping
+    @Operation(summary = "Add a case", description = "written through the memory writer, like every case")
     ResponseEntity<CaseView> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody CaseRequests.Create body) {
         if (body.task() == null || body.task().isBlank()) {
@@ -167,6 +174,7 @@ class CasesController {
     }
 
     @PatchMapping("/{id}")
+    @Operation(summary = "Relabel a case")
     CaseView relabel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id,
             @RequestBody CaseRequests.Relabel body) {
         if (body.label() == null) {
@@ -178,6 +186,7 @@ class CasesController {
     }
 
     @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a case")
     ResponseEntity<Void> delete(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         if (!memory.writer().delete(tenant, uuid(id))) {
             throw ApiException.notFound("case", id);
@@ -186,6 +195,7 @@ class CasesController {
     }
 
     @PostMapping("/search")
+    @Operation(summary = "Search cases by similarity", description = "the cases nearest to a query text")
     Map<String, List<CaseView>> search(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody CaseRequests.Search body) {
         if (body.query() == null || body.query().isBlank()) {

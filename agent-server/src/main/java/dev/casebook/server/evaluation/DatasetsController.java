@@ -4,6 +4,7 @@ import dev.casebook.eval.data.Dataset;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.UploadName;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ class DatasetsController {
     }
 
     @PostMapping("/datasets")
+    @Operation(summary = "Upload a dataset", description = "a .jsonl, .parquet or .csv file, read to check it; 201 "
+            + "with the path an evaluation run names it by, its format and its number of items")
     ResponseEntity<Map<String, Object>> upload(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                                @RequestParam("file") MultipartFile file,
                                                @RequestParam(required = false) String format) throws IOException {

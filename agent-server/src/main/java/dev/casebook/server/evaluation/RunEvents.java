@@ -2,7 +2,6 @@ package dev.casebook.server.evaluation;
 
 import dev.casebook.server.batch.ProgressEvents;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -23,8 +22,8 @@ class RunEvents {
     SseEmitter stream(String runId) {
         return ProgressEvents.stream("eval-events-" + runId, () -> {
             RunRecords.Run run = records.find(runId).orElseThrow();
-            Map<String, Object> view = reports.view(run);
-            return new ProgressEvents.Snapshot(view, List.of(view.get("status"), view.get("done"), view.get("running")),
+            RunViews.Run view = reports.view(run);
+            return new ProgressEvents.Snapshot(view, List.of(view.status(), view.done(), view.running()),
                     run.status());
         });
     }

@@ -30,28 +30,14 @@ class RunReports {
         this.costPerMillionTokens = settings.costPerMillionTokens();
     }
 
-    Map<String, Object> view(RunRecords.Run run) {
+    RunViews.Run view(RunRecords.Run run) {
         RunRecords.Counts counts = records.counts(run);
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", run.id());
-        view.put("name", run.name());
-        view.put("status", run.status().wire());
-        view.put("dataset", Map.of("name", run.datasetName(), "path", run.datasetPath(), "format", run.datasetFormat()));
-        view.put("settings", run.settings());
-        view.put("total", counts.total());
-        view.put("done", counts.done());
-        view.put("running", counts.running());
-        view.put("pending", counts.pending());
-        view.put("correct", counts.correct());
-        view.put("accuracy", counts.scored() == 0 ? null : counts.correct() / (double) counts.scored());
-        view.put("etaSeconds", eta(run, counts));
-        view.put("tokensSpent", counts.tokens());
-        view.put("tokensEstimated", counts.tokens() > 0 && records.tokensEstimated(run.id()));
-        view.put("error", run.error());
-        view.put("createdAt", run.createdAt());
-        view.put("startedAt", run.startedAt());
-        view.put("finishedAt", run.finishedAt());
-        return view;
+        return new RunViews.Run(run.id(), run.name(), run.status().wire(),
+                new RunViews.Dataset(run.datasetName(), run.datasetPath(), run.datasetFormat()), run.settings(),
+                counts.total(), counts.done(), counts.running(), counts.pending(), counts.correct(),
+                counts.scored() == 0 ? null : counts.correct() / (double) counts.scored(), eta(run, counts),
+                counts.tokens(), counts.tokens() > 0 && records.tokensEstimated(run.id()), run.error(),
+                run.createdAt(), run.startedAt(), run.finishedAt());
     }
 
     private static Long eta(RunRecords.Run run, RunRecords.Counts counts) {
@@ -63,28 +49,11 @@ class RunReports {
         return Math.round((counts.total() - counts.done()) / perSecond);
     }
 
-    static Map<String, Object> itemView(RunRecords.Item item) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("seq", item.seq());
-        view.put("epoch", item.epoch());
-        view.put("attempt", item.attempt());
-        view.put("itemId", item.itemId());
-        view.put("group", item.group());
-        view.put("question", item.question());
-        view.put("golds", item.golds());
-        view.put("status", item.status());
-        view.put("prediction", item.prediction());
-        view.put("outcome", item.outcome());
-        view.put("detail", item.detail());
-        view.put("correct", item.correct());
-        view.put("scores", item.scores());
-        view.put("tokens", item.tokens());
-        view.put("millis", item.millis());
-        view.put("selectedCases", item.selectedCases());
-        view.put("guardLeak", item.guardLeak());
-        view.put("taskId", item.taskId());
-        view.put("finishedAt", item.finishedAt());
-        return view;
+    static RunViews.Item itemView(RunRecords.Item item) {
+        return new RunViews.Item(item.seq(), item.epoch(), item.attempt(), item.itemId(), item.group(),
+                item.question(), item.golds(), item.status(), item.prediction(), item.outcome(), item.detail(),
+                item.correct(), item.scores(), item.tokens(), item.millis(), item.selectedCases(), item.guardLeak(),
+                item.taskId(), item.finishedAt());
     }
 
     List<Attempt> attempts(String runId) {
@@ -105,12 +74,9 @@ class RunReports {
         return Aggregates.byEpoch(attempts(run.id()), run.primaryScorer(), costPerMillionTokens);
     }
 
-    Map<String, Object> results(RunRecords.Run run) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("run", view(run));
-        out.put("aggregates", aggregates(run));
-        out.put("items", records.doneItems(run.id()).stream().map(RunReports::itemView).toList());
-        return out;
+    RunViews.Results results(RunRecords.Run run) {
+        return new RunViews.Results(view(run), aggregates(run),
+                records.doneItems(run.id()).stream().map(RunReports::itemView).toList());
     }
 
     String csv(RunRecords.Run run) {
@@ -152,35 +118,28 @@ class RunReports {
                 .collect(Collectors.joining());
     }
 
-    Map<String, Object> curve(RunRecords.Run run, int window) {
+    RunViews.Curve curve(RunRecords.Run run, int window) {
         List<Attempt> attempts = attempts(run.id());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("window", window);
-        out.put("memoryMode", run.settings().memoryMode());
-        out.put("points", LearningCurve.of(attempts, run.primaryScorer(), window));
         Map<Integer, Double> byEpoch = new LinkedHashMap<>();
-        Aggregates.byEpoch(attempts, run.primaryScorer(), 0).forEach((epoch, groups) -> byEpoch.put(epoch, groups.get("all").pass1()));
-        out.put("pass1ByEpoch", byEpoch);
-        return out;
+        Aggregates.byEpoch(attempts, run.primaryScorer(), 0)
+                .forEach((epoch, groups) -> byEpoch.put(epoch, groups.get("all").pass1()));
+        return new RunViews.Curve(window, run.settings().memoryMode(),
+                LearningCurve.of(attempts, run.primaryScorer(), window), byEpoch);
     }
 
-    Map<String, Object> compare(RunRecords.Run a, RunRecords.Run b) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    RunViews.Comparison compare(RunRecords.Run a, RunRecords.Run b) {
         Map<String, Aggregate> aggA = lastEpoch(aggregates(a));
         Map<String, Aggregate> aggB = lastEpoch(aggregates(b));
-        out.put("a", Map.of("run", view(a), "aggregates", aggA));
-        out.put("b", Map.of("run", view(b), "aggregates", aggB));
         Set<String> groups = new TreeSet<>(aggA.keySet());
         groups.addAll(aggB.keySet());
-        Map<String, Object> delta = new LinkedHashMap<>();
+        Map<String, RunViews.Delta> delta = new LinkedHashMap<>();
         for (String group : groups) {
             Aggregate x = aggA.get(group);
             Aggregate y = aggB.get(group);
             if (x != null && y != null) {
-                delta.put(group, Map.of("pass1", y.pass1() - x.pass1(), "passK", y.passK() - x.passK()));
+                delta.put(group, new RunViews.Delta(y.pass1() - x.pass1(), y.passK() - x.passK()));
             }
         }
-        out.put("delta", delta);
         Map<String, Boolean> solvedA = solved(a);
         Map<String, Boolean> solvedB = solved(b);
         List<String> onlyA = new ArrayList<>();
@@ -203,9 +162,9 @@ class RunReports {
                 neither++;
             }
         }
-        out.put("questions", Map.of("both", both, "neither", neither, "onlyA", onlyA.size(), "onlyB", onlyB.size(),
-                "onlyAIds", onlyA.stream().limit(100).toList(), "onlyBIds", onlyB.stream().limit(100).toList()));
-        return out;
+        return new RunViews.Comparison(new RunViews.Side(view(a), aggA), new RunViews.Side(view(b), aggB), delta,
+                new RunViews.Questions(both, neither, onlyA.size(), onlyB.size(), onlyA.stream().limit(100).toList(),
+                        onlyB.stream().limit(100).toList()));
     }
 
     private Map<String, Boolean> solved(RunRecords.Run run) {

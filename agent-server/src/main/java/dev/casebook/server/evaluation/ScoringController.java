@@ -7,6 +7,7 @@ import dev.casebook.eval.scoring.ScoringJob;
 import dev.casebook.eval.scoring.ScoringReport;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.server.web.InvalidRequestException;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,8 @@ class ScoringController {
     }
 
     @PostMapping(path = "/score", consumes = {"application/x-ndjson", "application/jsonl", "text/plain", "application/json"})
+    @Operation(summary = "Score predictions without running the agent", description = "a JSONL body of "
+            + "{id, prediction, gold, scorer} lines; the report per line and in aggregate")
     Map<String, Object> score(@RequestBody(required = false) String body, @RequestParam(required = false) String scorer) {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("a JSONL body of {id, prediction, gold, scorer} lines is required");

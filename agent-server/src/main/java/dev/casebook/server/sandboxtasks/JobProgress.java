@@ -1,7 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +14,9 @@ final class JobProgress {
     private JobProgress() {
     }
 
-    static Map<String, Object> view(JobSettings settings, List<SandboxTaskRecords.ItemCount> items,
-                                    List<SandboxTaskRecords.TaskCount> tasks) {
+    /** The progress; {@code validation} is how validation went ({@link ValidationReport}). */
+    static JobViews.Progress view(JobSettings settings, List<SandboxTaskRecords.ItemCount> items,
+                                  List<SandboxTaskRecords.TaskCount> tasks, Map<String, Object> validation) {
         Map<Integer, Round> rounds = new TreeMap<>();
         Map<Integer, Level> levels = new TreeMap<>();
         Map<String, Integer> reasons = new TreeMap<>();
@@ -64,36 +64,18 @@ final class JobProgress {
             }
             finished.add(new Curriculum.Round(round.number, round.level, round.scored, round.passed));
         }
-        List<Map<String, Object>> roundViews = new ArrayList<>();
+        List<JobViews.Round> roundViews = new ArrayList<>();
         List<Curriculum.Step> steps = curriculum.replay(finished);
         for (Round round : rounds.values()) {
-            if (round.level == null) {
-                continue;
+            if (round.level != null) {
+                roundViews.add(round.view(round.number < steps.size() ? steps.get(round.number) : null));
             }
-            Map<String, Object> view = round.view();
-            if (round.number < steps.size()) {
-                view.put("next", steps.get(round.number).next());
-                view.put("reason", steps.get(round.number).reason());
-            }
-            roundViews.add(view);
         }
-        Map<String, Object> difficulty = new LinkedHashMap<>();
-        difficulty.put("current", curriculum.next(finished));
-        difficulty.put("target", Curriculum.TARGET);
-        difficulty.put("levels", levels.values().stream().map(Level::view).toList());
-        difficulty.put("rounds", roundViews);
-
-        Map<String, Object> taskView = new LinkedHashMap<>();
-        taskView.put("total", generations);
-        taskView.put("generated", generated);
-        taskView.put("kept", kept);
-        taskView.put("discarded", generated - kept);
-        taskView.put("discardReasons", reasons);
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("tasks", taskView);
-        view.put("rollouts", rollouts.view());
-        view.put("difficulty", difficulty);
-        return view;
+        JobViews.Difficulty difficulty = new JobViews.Difficulty(curriculum.next(finished), Curriculum.TARGET,
+                levels.values().stream().map(Level::view).toList(), roundViews);
+        JobViews.Tasks taskView = new JobViews.Tasks(generations, generated, kept, generated - kept, reasons,
+                validation);
+        return new JobViews.Progress(taskView, rollouts.view(), difficulty);
     }
 
     /** Tokens the finished items spent: generations, rollouts and their failure analyses. */
@@ -119,17 +101,10 @@ final class JobProgress {
             this.number = number;
         }
 
-        Map<String, Object> view() {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("round", number);
-            view.put("difficulty", level);
-            view.put("generated", generated);
-            view.put("kept", kept);
-            view.put("rollouts", scored);
-            view.put("passed", passed);
-            view.put("successRate", rate(passed, scored));
-            view.put("finished", unfinished == 0);
-            return view;
+        /** The round's view; {@code step} what the curriculum did after it, null while it is not finished. */
+        JobViews.Round view(Curriculum.Step step) {
+            return new JobViews.Round(number, level, generated, kept, scored, passed, rate(passed, scored),
+                    unfinished == 0, step == null ? null : step.next(), step == null ? null : step.reason());
         }
     }
 
@@ -149,15 +124,8 @@ final class JobProgress {
             passed += count.passed();
         }
 
-        Map<String, Object> view() {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("level", level);
-            view.put("generated", generated);
-            view.put("kept", kept);
-            view.put("rollouts", scored);
-            view.put("passed", passed);
-            view.put("successRate", rate(passed, scored));
-            return view;
+        JobViews.Level view() {
+            return new JobViews.Level(level, generated, kept, scored, passed, rate(passed, scored));
         }
     }
 
@@ -180,16 +148,9 @@ final class JobProgress {
             passed += count.passed();
         }
 
-        Map<String, Object> view() {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("total", total);
-            view.put("done", done);
-            view.put("running", running);
-            view.put("passed", passed);
-            view.put("failed", scored - passed);
-            view.put("errors", done - scored);
-            view.put("successRate", rate(passed, scored));
-            return view;
+        JobViews.Rollouts view() {
+            return new JobViews.Rollouts(total, done, running, passed, scored - passed, done - scored,
+                    rate(passed, scored));
         }
     }
 }

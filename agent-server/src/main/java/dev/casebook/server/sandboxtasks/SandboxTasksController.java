@@ -7,7 +7,6 @@ import dev.casebook.server.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -44,7 +43,7 @@ class SandboxTasksController {
     @Operation(summary = "Start a sandbox task job", description = "Tasks of a domain generated with validators and "
             + "reference solutions, kept when the validator passes the reference and fails a no-op, then rolled out "
             + "by the agent; 202 with the job, which runs in the background")
-    ResponseEntity<Map<String, Object>> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+    ResponseEntity<JobViews.Job> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                                @RequestBody JobRequest request) {
         SandboxTaskRecords.Job job = InvalidRequestException.whenInvalid(() -> creation.create(tenant, request));
         return ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -54,7 +53,7 @@ class SandboxTasksController {
 
     @GetMapping
     @Operation(summary = "The tenant's sandbox task jobs, newest first")
-    List<Map<String, Object>> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+    List<JobViews.Job> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
                                    @RequestParam(defaultValue = "50") int limit) {
         return records.list(tenant, BatchRunner.listLimit(limit)).stream().map(reports::view).toList();
     }
@@ -62,7 +61,7 @@ class SandboxTasksController {
     @GetMapping("/{id}")
     @Operation(summary = "A sandbox task job's progress", description = "generated, kept and discarded tasks (with "
             + "reasons), rollouts and their success rate, success per difficulty level and the curriculum's rounds")
-    Map<String, Object> get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    JobViews.Job get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return reports.view(job(tenant, id));
     }
 
@@ -77,14 +76,14 @@ class SandboxTasksController {
     @Operation(summary = "A sandbox task job's tasks and rollouts", description = "the progress, every generated "
             + "task with its programs and why it was kept or discarded, every rollout with its reward, the "
             + "validator's output and the lesson of a failure")
-    Map<String, Object> results(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    JobViews.Results results(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return reports.results(job(tenant, id));
     }
 
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel a queued or running job", description = "running items are interrupted and "
             + "recorded as not done")
-    Map<String, Object> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    JobViews.Job cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         SandboxTaskRecords.Job job = job(tenant, id);
         runner.cancel(job.id(), job.status());
         return reports.view(records.find(job.id()).orElseThrow());
@@ -93,7 +92,7 @@ class SandboxTasksController {
     @PostMapping("/{id}/resume")
     @Operation(summary = "Resume a cancelled or failed job", description = "finished generations and rollouts are "
             + "not redone")
-    Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    JobViews.Job resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         SandboxTaskRecords.Job job = job(tenant, id);
         creation.resume(job);
         return reports.view(records.find(job.id()).orElseThrow());

@@ -8,7 +8,6 @@ import dev.casebook.server.web.InvalidRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -42,7 +41,7 @@ class DreamsController {
     @PostMapping
     @Operation(summary = "Start a dream job", description = "Rollouts of the given or recorded tasks whose tool calls "
             + "the experience model answers; 202 with the job, which runs in the background")
-    ResponseEntity<Map<String, Object>> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+    ResponseEntity<DreamViews.Job> create(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody DreamRequest request) {
         DreamRecords.Job job = InvalidRequestException.whenInvalid(() -> creation.create(tenant, request));
         return ResponseEntity.status(HttpStatus.ACCEPTED).header(HttpHeaders.LOCATION, "/api/synthesis/dreams/"
@@ -51,14 +50,14 @@ class DreamsController {
 
     @GetMapping
     @Operation(summary = "The tenant's dream jobs, newest first")
-    List<Map<String, Object>> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
+    List<DreamViews.Job> list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestParam(defaultValue = "50") int limit) {
         return records.list(tenant, BatchRunner.listLimit(limit)).stream().map(reports::view).toList();
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "A dream job's progress", description = "rollouts done of the total so far, mean reward")
-    Map<String, Object> get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    DreamViews.Job get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return reports.view(job(tenant, id));
     }
 
@@ -69,15 +68,15 @@ class DreamsController {
         String jobId = job(tenant, id).id();
         return ProgressEvents.stream("dream-events-" + jobId, () -> {
             DreamRecords.Job job = records.find(jobId).orElseThrow();
-            Map<String, Object> view = reports.view(job);
-            return new ProgressEvents.Snapshot(view, List.of(view.get("status"), view.get("done"), view.get("running"),
-                    view.get("total")), job.status());
+            DreamViews.Job view = reports.view(job);
+            return new ProgressEvents.Snapshot(view, List.of(view.status(), view.done(), view.running(), view.total()),
+                    job.status());
         });
     }
 
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel a dream job", description = "running rollouts are interrupted and run again on resume")
-    Map<String, Object> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    DreamViews.Job cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         DreamRecords.Job job = job(tenant, id);
         runner.cancel(job.id(), job.status());
         return reports.view(records.find(job.id()).orElseThrow());
@@ -85,7 +84,7 @@ class DreamsController {
 
     @PostMapping("/{id}/resume")
     @Operation(summary = "Resume a cancelled or failed dream job")
-    Map<String, Object> resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    DreamViews.Job resume(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         DreamRecords.Job job = job(tenant, id);
         creation.resume(job);
         return reports.view(records.find(job.id()).orElseThrow());
@@ -94,7 +93,7 @@ class DreamsController {
     @GetMapping("/{id}/results")
     @Operation(summary = "A dream job's results", description = "per task its rollouts' success rate, per rollout its "
             + "task, reward, task record and case, per curriculum round what it varied")
-    Map<String, Object> results(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
+    DreamViews.Results results(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return reports.results(job(tenant, id));
     }
 

@@ -73,11 +73,14 @@ class TasksController {
     }
 
     @GetMapping("/{id}")
+    @Operation(summary = "A task", description = "its status, answer, outcome, reward and the cases it selected")
     TaskView get(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         return records.get(tenant, id);
     }
 
     @GetMapping
+    @Operation(summary = "The tenant's tasks, newest first",
+            description = "a page, filtered by status and by source (real, synthetic, sandbox, imported)")
     TaskPage list(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestParam(required = false) String status, @RequestParam(required = false) String source,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
@@ -102,24 +105,31 @@ class TasksController {
 
     /** Cancels the task wherever it is ({@link TaskCancellation}). */
     @PostMapping("/{id}/cancel")
+    @Operation(summary = "Cancel a task",
+            description = "202; a queued task ends cancelled at once, a running one wherever it runs")
     ResponseEntity<TaskView> cancel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @PathVariable String id) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancellation.cancel(tenant, id));
     }
 
     @PostMapping("/{id}/feedback")
+    @Operation(summary = "Rate a task's answer",
+            description = "the reward becomes evidence of the task's case and is credited to the cases it selected")
     TaskView feedback(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id,
             @RequestBody TaskRequests.Feedback body) {
         return feedback.give(tenant, id, body);
     }
 
     @GetMapping("/{id}/steps")
+    @Operation(summary = "A task's steps",
+            description = "every step recorded so far, in order: cases selected, plans, tool calls, answers")
     List<Object> steps(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         records.get(tenant, id);
         return records.steps(id, 0);
     }
 
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "A task's steps as server-sent events", description = "the task's steps as they are recorded")
     SseEmitter events(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
         records.get(tenant, id);
         return events.subscribe(tenant, id);
