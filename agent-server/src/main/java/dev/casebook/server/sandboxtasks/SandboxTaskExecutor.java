@@ -160,7 +160,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
             break;
         }
         SandboxTaskRecords.Generation finished = result;
-        record(item, () -> records.finishGeneration(job, item, instance, finished, clock.instant()));
+        record(item, finished.tokens(), () -> records.finishGeneration(job, item, instance, finished,
+                clock.instant()));
     }
 
     /** A frozen task of the job: verified, never checked for novelty nor repaired (there is no generator). */
@@ -179,7 +180,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         SandboxTaskRecords.Generation result = new SandboxTaskRecords.Generation(level, parsed.task(), checked.kept(),
                 checked.reason(), checked.detail(), checked.referenceAnswer(), 0, millisSince(started),
                 parsed.nearMiss(), List.of(), null);
-        record(item, () -> context.records().finishGeneration(job, item, instance, result, clock.instant()));
+        record(item, result.tokens(), () -> context.records().finishGeneration(job, item, instance, result,
+                clock.instant()));
     }
 
     /**
@@ -222,7 +224,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
                 () -> new IllegalStateException("rollout " + item.seq() + " has no task in slot " + item.slot()));
         SandboxTaskRecords.RolloutResult result = rollout.run(job, row, item.seq(), this::stopped);
         if (result != null) {
-            record(item, () -> context.records().finishRollout(runId, item.seq(), instance, result, clock.instant()));
+            record(item, result.tokens(), () -> context.records().finishRollout(runId, item.seq(), instance, result,
+                    clock.instant()));
         }
     }
 

@@ -85,7 +85,8 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         } catch (InterruptedException e) {
             return; // the claim is given back; the round runs again
         }
-        record(item, () -> context.records().finishCurriculum(runId, item, instance, proposal, clock.instant()));
+        record(item, proposal.tokens(), () -> context.records().finishCurriculum(runId, item, instance, proposal,
+                clock.instant()));
     }
 
     /** Records the rollout, unless the job is being stopped: then its claim is given back and it runs again. */
@@ -102,7 +103,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
                 DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
         Step.Rewarded reward = dreamed.judged()
                 ? new Step.Rewarded(dreamed.reward(), "experience-model", dreamed.judgeTokens(), 0) : null;
-        record(item, dreamed.episode().tokens() + dreamed.judgeTokens(), () -> {
+        record(item, finished.tokens() + finished.experienceTokens(), () -> { // as the job counts them: agent and model
             context.tasks().recordEpisode(dreamed.spec(), dreamed.steps(), dreamed.outcome(), reward);
             boolean recorded = context.records().finishRollout(runId, item.seq(), instance, finished, clock.instant());
             if (recorded && reward != null && context.memory() != null

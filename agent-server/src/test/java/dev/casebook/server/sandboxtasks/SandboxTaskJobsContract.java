@@ -708,6 +708,32 @@ abstract class SandboxTaskJobsContract {
     }
 
     @Test
+    void the_tokens_of_a_job_are_counted_in_the_batch_metrics() throws Exception {
+        scripts.generator("metered sums", request -> sumTask("[metered]"));
+        scripts.agent("[metered]", "open('sum.txt', 'w').write('12')", "12");
+        double before = batchTokens();
+
+        String id = api().createJob("{\"domain\": \"metered sums\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
+        JsonNode done = api().awaitCompleted(id);
+
+        long spent = done.get("tokensSpent").asLong();
+        assertThat(spent).as("the generation and the rollout spent tokens").isPositive();
+        assertThat(batchTokens() - before).as("casebook_batch_tokens_total of sandbox task jobs (other jobs may "
+                + "count too)").isGreaterThanOrEqualTo(spent);
+    }
+
+    /** casebook_batch_tokens_total{kind="sandbox_task_job"} as Prometheus scrapes it. */
+    double batchTokens() {
+        JobApi.Response scrape = api().get("/actuator/prometheus");
+        assertThat(scrape.status()).as(scrape.body()).isEqualTo(200);
+        return scrape.body().lines()
+                .filter(line -> line.startsWith("casebook_batch_tokens_total{")
+                        && line.contains("kind=\"sandbox_task_job\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void a_cancelled_job_stops_and_can_be_resumed() throws Exception {
         Gate generation = new Gate(); // held until the job was cancelled
         LLM.when(Match.interaction("generate-task").and(Match.lastUserMessageContains("Domain: slow domain")))

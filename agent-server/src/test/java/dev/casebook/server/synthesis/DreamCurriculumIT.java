@@ -44,9 +44,13 @@ class DreamCurriculumIT extends DreamsContext {
                 {"tasks": ["Curriculum alpha: what is 21 doubled?", "Curriculum beta: what is 50 minus 8?",
                            "Curriculum gamma: what is 40 plus 2?"],
                  "rolloutsPerTask": 2, "concurrency": 2, "curriculum": {"rounds": 1, "tasks": 1, "variations": 3}}""");
+        double tokensBefore = batchTokens();
 
         JsonNode job = api().awaitJob(id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
+        assertThat(batchTokens() - tokensBefore).as("casebook_batch_tokens_total of dream jobs counts the rollouts' "
+                + "agent and experience model and the curriculum round, as the job does (other jobs may count too)")
+                .isGreaterThanOrEqualTo(job.get("tokensSpent").asLong()).isPositive();
         List<LlmRequest> asked = LLM.requests(Match.interaction("curriculum"));
         assertThat(asked).hasSize(1);
         assertThat(asked.getFirst().lastUserMessage()).isEqualTo("""
@@ -144,5 +148,14 @@ class DreamCurriculumIT extends DreamsContext {
         assertThat(results.get("rounds")).hasSize(2);
         results.get("rounds").forEach(r -> assertThat(r.get("outcome").asString()).isEqualTo("nothing_uncertain"));
         assertThat(results.get("total").asInt()).isEqualTo(4);
+    }
+
+    /** casebook_batch_tokens_total{kind="dream_job"} as Prometheus scrapes it. */
+    double batchTokens() {
+        String scrape = api().get("/actuator/prometheus").body();
+        return scrape.lines().filter(line -> line.startsWith("casebook_batch_tokens_total{")
+                        && line.contains("kind=\"dream_job\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no dream_job series in " + scrape));
     }
 }
