@@ -236,7 +236,8 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
         SandboxTaskRecords.GroupResult result = group.decide(job, row, context.records().rollouts(runId,
                 item.slot()), this::stopped);
         if (result != null) {
-            record(item, () -> context.records().finishGroup(runId, item, instance, result, clock.instant()));
+            record(item, result.tokens(), () -> context.records().finishGroup(runId, item, instance, result,
+                    clock.instant()));
         }
     }
 
