@@ -28,7 +28,7 @@ final class DreamEpisode {
     private final String tenant;
     private final String task;
     private final ExperienceModel model;
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
     private final int groundingExamples;
     private final Duration callTimeout;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -42,7 +42,7 @@ final class DreamEpisode {
         }
     }
 
-    DreamEpisode(String tenant, String task, ExperienceModel model, ReplayBuffer buffer, int groundingExamples,
+    DreamEpisode(String tenant, String task, ExperienceModel model, ReplayTransitions buffer, int groundingExamples,
             Duration callTimeout) {
         this.tenant = tenant;
         this.task = task;

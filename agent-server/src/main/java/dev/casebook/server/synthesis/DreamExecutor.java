@@ -26,7 +26,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     private static final Logger log = LoggerFactory.getLogger(DreamExecutor.class);
 
     /** What the executor works with; the same for every job of this instance but the models. */
-    record Context(DreamRecords records, TaskStore tasks, MemoryFeedback memory, ReplayBuffer buffer,
+    record Context(DreamRecords records, TaskStore tasks, MemoryFeedback memory, ReplayTransitions buffer,
             AgentFactory agents, SynthesisSettings settings, int maxTaskChars) {
     }
 

@@ -30,10 +30,10 @@ final class DreamRollout {
 
     private final AgentFactory agents;
     private final DreamModels models;
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
     private final SynthesisSettings settings;
 
-    DreamRollout(AgentFactory agents, DreamModels models, ReplayBuffer buffer, SynthesisSettings settings) {
+    DreamRollout(AgentFactory agents, DreamModels models, ReplayTransitions buffer, SynthesisSettings settings) {
         this.agents = agents;
         this.models = models;
         this.buffer = buffer;

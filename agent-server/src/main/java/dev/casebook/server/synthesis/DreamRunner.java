@@ -19,13 +19,13 @@ class DreamRunner extends BatchRunner {
     private final DreamRecords records;
     private final TaskStore tasks;
     private final ObjectProvider<MemoryFeedback> memory;
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
     private final ObjectProvider<AgentFactory> agents;
     private final RunModels models;
     private final SynthesisSettings settings;
     private final int maxTaskChars;
 
-    DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory, ReplayBuffer buffer,
+    DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory, ReplayTransitions buffer,
             ObjectProvider<AgentFactory> agents, RunModels models, SynthesisSettings settings,
             TaskSettings taskSettings, ClusterSettings cluster) {
         super(new Names("dream job", "jobs", "dream-job"), records.tables(), cluster);

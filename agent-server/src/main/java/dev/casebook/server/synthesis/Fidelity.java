@@ -33,7 +33,7 @@ class Fidelity implements SourceGate {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcTemplate jdbc;
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
     private final ReplayRecords replay;
     private final RunModels models;
     private final SynthesisSettings settings;
@@ -43,7 +43,7 @@ class Fidelity implements SourceGate {
     private record Cached(Double agreement, Instant read) {
     }
 
-    Fidelity(JdbcTemplate jdbc, ReplayBuffer buffer, ReplayRecords replay, RunModels models,
+    Fidelity(JdbcTemplate jdbc, ReplayTransitions buffer, ReplayRecords replay, RunModels models,
             SynthesisSettings settings) {
         this.jdbc = jdbc;
         this.buffer = buffer;

@@ -35,12 +35,12 @@ final class FidelityProbe {
     }
 
     private final ExperienceModel model;
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
     private final Embedder embedder;
     private final int groundingExamples;
     private final Duration callTimeout;
 
-    FidelityProbe(ExperienceModel model, ReplayBuffer buffer, int groundingExamples, Duration callTimeout) {
+    FidelityProbe(ExperienceModel model, ReplayTransitions buffer, int groundingExamples, Duration callTimeout) {
         this.model = model;
         this.buffer = buffer;
         this.embedder = buffer.embedder();

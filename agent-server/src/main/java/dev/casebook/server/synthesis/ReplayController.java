@@ -18,9 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/synthesis/replay")
 @Tag(name = "Experience synthesis")
 class ReplayController {
-    private final ReplayBuffer buffer;
+    private final ReplayTransitions buffer;
 
-    ReplayController(ReplayBuffer buffer) {
+    ReplayController(ReplayTransitions buffer) {
         this.buffer = buffer;
     }
 

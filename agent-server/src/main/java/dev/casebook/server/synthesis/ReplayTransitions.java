@@ -32,8 +32,8 @@ import org.springframework.stereotype.Component;
  * pass over them.
  */
 @Component
-class ReplayBuffer {
-    private static final Logger log = LoggerFactory.getLogger(ReplayBuffer.class);
+class ReplayTransitions {
+    private static final Logger log = LoggerFactory.getLogger(ReplayTransitions.class);
     private static final Duration REFRESH = Duration.ofSeconds(1);
     /** Ids read again below the watermark, for transitions whose transaction committed after a later one's. */
     private static final long LATE_COMMITS = 1_000;
@@ -58,7 +58,7 @@ class ReplayBuffer {
         }
     }
 
-    ReplayBuffer(ReplayRecords records, ObjectProvider<Embedder> embedders, SynthesisSettings settings) {
+    ReplayTransitions(ReplayRecords records, ObjectProvider<Embedder> embedders, SynthesisSettings settings) {
         this.records = records;
         this.embedders = embedders;
         this.settings = settings.replay();

@@ -23,11 +23,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(classes = CasebookApplication.class, properties = {
         "spring.datasource.url=jdbc:h2:mem:replay;DB_CLOSE_DELAY=-1", "casebook.synthesis.replay.max-transitions=3",
         "casebook.synthesis.replay.max-observation-chars=100"})
-class ReplayBufferIT {
+class ReplayTransitionsIT {
     @Autowired
     TaskStore tasks;
     @Autowired
-    ReplayBuffer buffer;
+    ReplayTransitions buffer;
 
     /** Records a finished task of the tenant whose executor made these calls: tool, arguments, result, ok. */
     String record(String tenant, String text, CaseSource source, List<String[]> calls) {
