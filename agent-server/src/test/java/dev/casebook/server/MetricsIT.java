@@ -1,5 +1,6 @@
 package dev.casebook.server;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.llm.Match;
@@ -11,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -132,16 +132,9 @@ class MetricsIT {
         return open < 0 ? "" : line.substring(open, line.indexOf('}') + 1);
     }
 
-    void await(String path, String status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            JsonNode view = JSON.readTree(get(path));
-            if (status.equals(view.path("status").asString())) {
-                return;
-            }
-            assertThat(System.nanoTime()).as(path + " did not become " + status + ": " + view).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    void await(String path, String status) {
+        eventually(path + " to become " + status, () -> JSON.readTree(get(path)),
+                view -> status.equals(view.path("status").asString()));
     }
 
     String get(String path) throws Exception {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.CasebookAgent;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -76,8 +76,8 @@ class AgentRunIT {
         LLM.when(Match.interaction("judge"))
                 .reply(Reply.text("{\"rationale\": \"same\", \"judgement\": \"correct\"}"));
 
-        Http http = new Http(port);
-        Http.Reply created = http.postJson("/api/evaluations/runs", """
+        TestClient http = new TestClient(port);
+        TestClient.Reply created = http.post("/api/evaluations/runs", """
                 {"dataset": "%s", "scorers": ["gaia", "judge"], "concurrency": 2}
                 """.formatted(dir.resolve("gaia")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -118,16 +118,9 @@ class AgentRunIT {
         assertThat(LLM.requests(Match.interaction("judge")).getFirst().model()).isEqualTo("scripted-judge");
     }
 
-    private static JsonNode await(Http http, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (!run.get("status").asString().equals("running") && !run.get("status").asString().equals("queued")) {
+    private static JsonNode await(TestClient http, String id) throws InterruptedException {
+        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
                 assertThat(run.get("status").asString()).isEqualTo("completed");
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not finish: " + http.get("/api/evaluations/runs/" + id).body());
+        return run;
     }
 }

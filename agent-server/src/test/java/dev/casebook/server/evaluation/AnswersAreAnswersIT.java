@@ -3,13 +3,13 @@ package dev.casebook.server.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class AnswersAreAnswersIT {
         LLM.when(Match.interaction("replan").and(task(QUESTION)))
                 .reply(Reply.text("{\"subtasks\": [\"Check 17*23 once more\"]}"));
         LLM.when(Match.interaction("answer").and(task(QUESTION))).reply(Reply.text(BROKEN_PLAN));
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
 
         String id = run(http, "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", \"scorers\": [\"deepresearcher\"]}"
                 .formatted(data));
@@ -91,19 +91,12 @@ class AnswersAreAnswersIT {
         return Match.anyMessageContains(question);
     }
 
-    private static String run(Http http, String body) throws InterruptedException {
-        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+    private static String run(TestClient http, String body) throws InterruptedException {
+        TestClient.Reply created = http.post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals("completed")) {
-                return id;
-            }
-            assertThat(run.get("status").asString()).isIn("queued", "running");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not complete");
+        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
+        return id;
     }
 }

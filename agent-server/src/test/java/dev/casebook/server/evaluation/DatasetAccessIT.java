@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -54,34 +54,27 @@ class DatasetAccessIT {
         return Files.writeString(folder.resolve(name), ROWS);
     }
 
-    static String upload(Http http) {
+    static String upload(TestClient http) {
         String boundary = "----casebook" + System.nanoTime();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"planets.jsonl\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n" + ROWS + "\r\n--" + boundary + "--\r\n";
-        Http.Reply uploaded = http.post("/api/evaluations/datasets", "multipart/form-data; boundary=" + boundary, body);
+        TestClient.Reply uploaded = http.post("/api/evaluations/datasets", "multipart/form-data; boundary=" + boundary, body);
         assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
         return uploaded.json().get("dataset").asString();
     }
 
-    static Http.Reply create(Http http, String dataset) {
-        return http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(dataset));
+    static TestClient.Reply create(TestClient http, String dataset) {
+        return http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(dataset));
     }
 
-    static JsonNode completed(Http http, Http.Reply created) throws InterruptedException {
+    static JsonNode completed(TestClient http, TestClient.Reply created) throws InterruptedException {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals("completed")) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not complete");
+        JsonNode run = http.await("/api/evaluations/runs/" + id, r -> r.get("status").asString().equals("completed"));
+        return run;
     }
 
-    static void assertProblem(Http.Reply reply, int status, String detail) {
+    static void assertProblem(TestClient.Reply reply, int status, String detail) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().get("detail").asString()).contains(detail);
@@ -97,7 +90,7 @@ class DatasetAccessIT {
 
     @Test
     void server_paths_are_refused_and_uploads_work_for_their_tenant_only() throws Exception {
-        Http a = new Http(port, KEY_A);
+        TestClient a = new TestClient(port, KEY_A);
         Path onDisk = file(Path.of("target", "datasets-" + UUID.randomUUID()), "planets.jsonl").toAbsolutePath();
 
         assertProblem(create(a, onDisk.toString()), 403, "server paths are refused as datasets: auth is on and"
@@ -107,12 +100,12 @@ class DatasetAccessIT {
 
         String uploaded = upload(a);
         assertThat(completed(a, create(a, uploaded)).get("correct").asInt()).isEqualTo(1);
-        assertProblem(create(new Http(port, KEY_B), uploaded), 400, "no uploaded dataset '" + uploaded + "'");
+        assertProblem(create(new TestClient(port, KEY_B), uploaded), 400, "no uploaded dataset '" + uploaded + "'");
         String folderOfA = new DatasetPaths(new EvaluationSettings(null, null, null, "uploads", null, null, null),
                 new dev.casebook.server.security.SecuritySettings(true, null, null)).uploadFolder("tenant-a")
                 .getFileName().toString();
         String traversal = "upload:../" + folderOfA + "/" + uploaded.substring(DatasetPaths.UPLOAD.length());
-        assertProblem(create(new Http(port, KEY_B), traversal), 400, "no uploaded dataset");
+        assertProblem(create(new TestClient(port, KEY_B), traversal), 400, "no uploaded dataset");
         completed(a, create(a, traversal)); // the same path, from tenant A's own folder, is A's upload
     }
 }

@@ -9,6 +9,7 @@ import static dev.casebook.server.evaluation.DatasetAccessIT.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -39,7 +40,7 @@ class DatasetRootIT {
 
     @Test
     void paths_must_resolve_inside_the_root_after_normalisation_and_symbolic_links() throws Exception {
-        Http a = new Http(port, KEY_A);
+        TestClient a = new TestClient(port, KEY_A);
         Path inside = file(ROOT.resolve("sets"), "planets.jsonl");
         Path outside = file(OUTSIDE, "secret.jsonl");
         Files.createSymbolicLink(ROOT.resolve("sets/link.jsonl"), outside);

@@ -3,13 +3,13 @@ package dev.casebook.server.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +72,7 @@ class JudgeRepliesIT {
         LLM.when(Match.interaction("judge").and(Match.anyMessageContains("(messy-2)"))).reply(Reply.text(
                 "<think>48 vs 42: {\"judgement\": \"correct\"}? No.</think>\n{\"rationale\": \"42 is not 48.\", "
                         + "\"judgement\": \"incorrect\"}"));
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
 
         String id = run(http, "{\"dataset\": \"%s\", \"scorers\": [\"judge\"], \"concurrency\": 1}".formatted(data));
 
@@ -108,7 +108,7 @@ class JudgeRepliesIT {
                 .reply(Reply.text("{\"answer\": \"4\"}"));
         LLM.when(Match.interaction("plan").and(Match.anyMessageContains("(estimated)")))
                 .reply(Reply.text("{\"answer\": \"6\"}").withoutUsage());
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
 
         String withUsage = run(http, "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(counted));
         String withoutUsage = run(http, "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(estimated));
@@ -121,19 +121,12 @@ class JudgeRepliesIT {
         assertThat(guessed.get("tokensEstimated").asBoolean()).as(guessed.toString()).isTrue();
     }
 
-    private static String run(Http http, String body) throws InterruptedException {
-        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+    private static String run(TestClient http, String body) throws InterruptedException {
+        TestClient.Reply created = http.post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals("completed")) {
-                return id;
-            }
-            assertThat(run.get("status").asString()).isIn("queued", "running");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not complete");
+        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
+        return id;
     }
 }

@@ -1,8 +1,10 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
@@ -10,7 +12,6 @@ import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class MemoryGuardIT {
                 """.formatted(SPIDERS_3, SPIDERS_5));
         LLM.when(Match.interaction("plan").and(task(SPIDERS_3))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 24\"}"));
         LLM.when(Match.interaction("plan").and(task(SPIDERS_5))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 40\"}"));
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
 
         String guarded = run(http, "{\"dataset\": \"%s\", \"epochs\": 2, \"concurrency\": 1, \"memoryMode\": \"read-write\", \"scorers\": [\"squad\"]}".formatted(data));
         JsonNode run = http.get("/api/evaluations/runs/" + guarded).json();
@@ -86,12 +87,12 @@ class MemoryGuardIT {
     @Test
     void a_case_with_the_questions_text_but_another_origin_is_not_selected_while_the_guard_is_on() throws Exception {
         String question = "Which planet has the Great Red Spot? (guard-text)";
-        Http http = new Http(port);
-        Http.Reply copy = http.postJson("/api/cases", """
+        TestClient http = new TestClient(port);
+        TestClient.Reply copy = http.post("/api/cases", """
                 {"task": "  which planet has the GREAT red spot?\\n(guard-text) ", "plan": "recall it", "answer": "Jupiter (copied)", "reward": 1}""");
         assertThat(copy.status()).as(copy.body()).isEqualTo(201);
         String copyId = copy.json().get("id").asString();
-        Http.Reply neighbour = http.postJson("/api/cases", """
+        TestClient.Reply neighbour = http.post("/api/cases", """
                 {"task": "Which planet has the most moons? (guard-text)", "plan": "look it up", "answer": "Saturn", "reward": 1}""");
         assertThat(neighbour.status()).as(neighbour.body()).isEqualTo(201);
         Path data = dir.resolve("spot.jsonl");
@@ -117,8 +118,8 @@ class MemoryGuardIT {
     @Test
     void an_item_run_again_after_a_cancel_rewrites_its_case_and_counts_no_use_twice() throws Exception {
         String question = "How many arms do seven octopuses have? (rerun)";
-        Http http = new Http(port);
-        Http.Reply seeded = http.postJson("/api/cases", """
+        TestClient http = new TestClient(port);
+        TestClient.Reply seeded = http.post("/api/cases", """
                 {"task": "Name the largest ocean on Earth. (rerun)", "plan": "recall it", "answer": "Pacific", "reward": 1}""");
         assertThat(seeded.status()).as(seeded.body()).isEqualTo(201);
         String seededId = seeded.json().get("id").asString();
@@ -132,31 +133,23 @@ class MemoryGuardIT {
         LLM.when(Match.interaction("judge").and(Match.anyMessageContains("(rerun)")))
                 .reply(Reply.text(verdict).heldBy(firstVerdict), Reply.text(verdict));
 
-        Http.Reply created = http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", "
+        TestClient.Reply created = http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", "
                 .formatted(data) + "\"scorers\": [\"judge\"], \"concurrency\": 1}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (LLM.requests(Match.interaction("judge").and(Match.anyMessageContains("(rerun)"))).isEmpty()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(http.postJson("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(200);
+        eventually("the rerun's first verdict asked", () -> LLM.requests(Match.interaction("judge")
+                .and(Match.anyMessageContains("(rerun)"))), requests -> !requests.isEmpty());
+        assertThat(http.post("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(200);
         assertThat(http.get("/api/cases/" + seededId).json().get("uses").asInt()).as("counted when the case was written")
                 .isEqualTo(1);
-        Http.Reply resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
-        deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (resumed.status() == 409 && System.nanoTime() < deadline) { // still stopping
-            Thread.sleep(50);
-            resumed = http.postJson("/api/evaluations/runs/" + id + "/resume", "");
+        TestClient.Reply resumed = http.post("/api/evaluations/runs/" + id + "/resume", "");
+        if (resumed.status() == 409) { // still stopping
+            resumed = eventually("the run resumed once it stopped",
+                    () -> http.post("/api/evaluations/runs/" + id + "/resume", ""), r -> r.status() != 409);
         }
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         firstVerdict.open(); // the cancelled run stopped: its judge call is gone, whatever it would get now
-        deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!http.get("/api/evaluations/runs/" + id).json().get("status").asString().equals("completed")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        http.await("/api/evaluations/runs/" + id, run -> run.get("status").asString().equals("completed"));
 
         JsonNode item = http.get("/api/evaluations/runs/" + id + "/results").json().get("items").get(0);
         assertThat(item.get("correct").asBoolean()).isTrue();
@@ -179,19 +172,12 @@ class MemoryGuardIT {
         return request -> request.lastUserMessage().startsWith("Task: " + question);
     }
 
-    private static String run(Http http, String body) throws InterruptedException {
-        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+    private static String run(TestClient http, String body) throws InterruptedException {
+        TestClient.Reply created = http.post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals("completed")) {
-                return id;
-            }
-            assertThat(run.get("status").asString()).isIn("queued", "running");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not complete");
+        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
+        return id;
     }
 }

@@ -2,6 +2,7 @@ package dev.casebook.server.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -9,7 +10,6 @@ import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,11 +63,11 @@ abstract class MemoryIntegrityContract {
 
     @Test
     void a_read_write_run_never_changes_a_case_of_a_read_only_imported_bank() throws Exception {
-        Http http = new Http(port, KEY);
-        Http.Reply imported = http.post("/api/cases/import?bank=agentfly", "application/x-ndjson", reference());
+        TestClient http = new TestClient(port, KEY);
+        TestClient.Reply imported = http.post("/api/cases/import?bank=agentfly", "application/x-ndjson", reference());
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         assertThat(imported.json().get("imported").asInt()).isEqualTo(2);
-        Http.Reply readOnly = patch(http, "/api/cases/banks/agentfly", "{\"readOnly\": true}");
+        TestClient.Reply readOnly = patch(http, "/api/cases/banks/agentfly", "{\"readOnly\": true}");
         assertThat(readOnly.status()).as(readOnly.body()).isEqualTo(200);
         String before = http.get("/api/cases/export?bank=agentfly").body();
         Files.createDirectories(DATA);
@@ -89,10 +89,10 @@ abstract class MemoryIntegrityContract {
         List<String> rated = new ArrayList<>();
         runBank.get("items").forEach(c -> rated.add(c.get("task").asString() + "=" + c.get("reward").asDouble()));
         assertThat(rated).containsExactlyInAnyOrder(SQUARE + "=1.0", CUBE + "=0.0");
-        Http.Reply refused = http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", \"bank\": \"agentfly\", \"scorers\": [\"squad\"]}".formatted(data));
+        TestClient.Reply refused = http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"read-write\", \"bank\": \"agentfly\", \"scorers\": [\"squad\"]}".formatted(data));
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.json().get("detail").asString()).startsWith("bank 'agentfly' is read-only");
-        Http.Reply edit = patch(http, "/api/cases/" + new Http(port, KEY).get("/api/cases?bank=agentfly").json()
+        TestClient.Reply edit = patch(http, "/api/cases/" + new TestClient(port, KEY).get("/api/cases?bank=agentfly").json()
                 .get("items").get(0).get("id").asString(), "{\"label\": \"negative\"}");
         assertThat(edit.status()).as(edit.body()).isEqualTo(409);
         assertThat(http.get("/api/cases/export?bank=agentfly").body()).isEqualTo(before);
@@ -100,7 +100,7 @@ abstract class MemoryIntegrityContract {
 
     @Test
     void importing_the_same_file_twice_adds_nothing_and_reports_the_duplicate_lines() {
-        Http http = new Http(port, KEY);
+        TestClient http = new TestClient(port, KEY);
         String lines = """
                 {"case": "Name the capital of Peru. (reimport)", "plan": "recall", "case_label": "positive"}
                 {"case": "Name the capital of Chile. (reimport)", "plan": "recall", "case_label": "positive"}
@@ -135,8 +135,8 @@ abstract class MemoryIntegrityContract {
 
     @Test
     void an_export_imported_into_an_emptied_bank_rebuilds_bank_source_and_evidence() {
-        Http http = new Http(port, KEY);
-        Http.Reply created = http.postJson("/api/cases", """
+        TestClient http = new TestClient(port, KEY);
+        TestClient.Reply created = http.post("/api/cases", """
                 {"task": "Who wrote Dune? (roundtrip)", "plan": "recall", "answer": "Herbert", "reward": 1, "source": "sandbox", "bank": "roundtrip"}""");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
@@ -157,7 +157,7 @@ abstract class MemoryIntegrityContract {
         assertThat(value.get("label").asString()).isEqualTo("negative");
     }
 
-    static Http.Reply patch(Http http, String path, String json) {
+    static TestClient.Reply patch(TestClient http, String path, String json) {
         return http.send(http.request(path).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
@@ -167,19 +167,12 @@ abstract class MemoryIntegrityContract {
         return request -> request.lastUserMessage().startsWith("Task: " + question);
     }
 
-    static String run(Http http, String body) throws InterruptedException {
-        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+    static String run(TestClient http, String body) throws InterruptedException {
+        TestClient.Reply created = http.post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = created.json().get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals("completed")) {
-                return id;
-            }
-            assertThat(run.get("status").asString()).isIn("queued", "running");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not complete");
+        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
+        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
+        return id;
     }
 }

@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
@@ -93,7 +94,7 @@ class RunModelsIT {
     void a_run_sends_the_model_names_it_chose_and_a_profiles_requests_to_the_profiles_endpoint() throws Exception {
         script(LLM, Duration.ZERO);
         script(SECOND, Duration.ZERO);
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
 
         String plain = create(http, "{\"dataset\": \"%s\", \"scorers\": [\"squad\", \"judge\"]}".formatted(dataset("plain", 2)));
         JsonNode plainRun = await(http, plain, "completed");
@@ -131,15 +132,15 @@ class RunModelsIT {
 
     @Test
     void unknown_roles_and_bad_model_names_are_problems_naming_what_is_known() throws Exception {
-        Http http = new Http(port);
+        TestClient http = new TestClient(port);
         String data = dataset("bad", 1).toString();
 
-        assertProblem(http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"critic\": \"x\"}}".formatted(data)),
+        assertProblem(http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"critic\": \"x\"}}".formatted(data)),
                 "field 'models' names an unknown role 'critic'; roles: [planner, executor, judge]");
-        assertProblem(http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"planner\": \"http://evil/v1 x\"}}".formatted(data)),
+        assertProblem(http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"planner\": \"http://evil/v1 x\"}}".formatted(data)),
                 "field 'models.planner' must be a model profile (known profiles: second) or a model name (letters, digits"
                         + " and ._:/@+-, at most 200), was 'http://evil/v1 x'");
-        assertProblem(http.postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"judge\": \"\"}}".formatted(data)),
+        assertProblem(http.post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"models\": {\"judge\": \"\"}}".formatted(data)),
                 "field 'models.judge' must be a model profile");
     }
 
@@ -180,7 +181,7 @@ class RunModelsIT {
         String stored;
         String profiled;
         try (ConfigurableApplicationContext first = server(db, true)) {
-            Http http = http(first);
+            TestClient http = http(first);
             stored = create(http, "{\"dataset\": \"%s\", \"concurrency\": 1, \"scorers\": [\"squad\"], \"models\": {\"planner\": \"stored-planner\"}}"
                     .formatted(dataset("restart", 3)));
             profiled = create(http, "{\"dataset\": \"%s\", \"concurrency\": 1, \"scorers\": [\"squad\"], \"models\": {\"planner\": \"second\"}}"
@@ -196,7 +197,7 @@ class RunModelsIT {
         script(SECOND, Duration.ZERO);
 
         try (ConfigurableApplicationContext second = server(db, false)) {
-            Http http = http(second);
+            TestClient http = http(second);
             JsonNode run = await(http, stored, "completed");
             assertThat(run.get("done").asInt()).isEqualTo(3);
             JsonNode failed = await(http, profiled, "failed");
@@ -222,29 +223,22 @@ class RunModelsIT {
         return new SpringApplicationBuilder(CasebookApplication.class).run(args.toArray(String[]::new));
     }
 
-    static Http http(ConfigurableApplicationContext context) {
-        return new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    static TestClient http(ConfigurableApplicationContext context) {
+        return new TestClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
     }
 
-    static String create(Http http, String body) {
-        Http.Reply created = http.postJson("/api/evaluations/runs", body);
+    static String create(TestClient http, String body) {
+        TestClient.Reply created = http.post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asString();
     }
 
-    static JsonNode await(Http http, String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals(status)) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not become " + status + ": " + http.get("/api/evaluations/runs/" + id).body());
+    static JsonNode await(TestClient http, String id, String status) throws InterruptedException {
+        JsonNode run = http.await("/api/evaluations/runs/" + id, r -> r.get("status").asString().equals(status));
+        return run;
     }
 
-    static void assertProblem(Http.Reply reply, String detail) {
+    static void assertProblem(TestClient.Reply reply, String detail) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(400);
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().get("detail").asString()).contains(detail);

@@ -1,11 +1,13 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
+import dev.casebook.testkit.http.TestClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -67,20 +68,13 @@ class RunResumeIT {
                 .run(args.toArray(String[]::new));
     }
 
-    static Http http(ConfigurableApplicationContext context) {
-        return new Http(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
+    static TestClient http(ConfigurableApplicationContext context) {
+        return new TestClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
     }
 
-    static JsonNode await(Http http, String id, java.util.function.Predicate<JsonNode> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            if (condition.test(run)) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not get there: " + http.get("/api/evaluations/runs/" + id).body());
+    static JsonNode await(TestClient http, String id, java.util.function.Predicate<JsonNode> condition) throws InterruptedException {
+        JsonNode run = http.await("/api/evaluations/runs/" + id, condition);
+        return run;
     }
 
     @Test
@@ -91,8 +85,8 @@ class RunResumeIT {
         first.hold();
         String id;
         try (ConfigurableApplicationContext server = server(schema, "node-1", first)) {
-            Http http = http(server);
-            JsonNode created = http.postJson("/api/evaluations/runs",
+            TestClient http = http(server);
+            JsonNode created = http.post("/api/evaluations/runs",
                     "{\"dataset\": \"%s\", \"concurrency\": 2, \"scorers\": [\"squad\"]}".formatted(data)).json();
             id = created.get("id").asString();
             first.release(3);
@@ -109,7 +103,7 @@ class RunResumeIT {
 
         TableAgent second = new TableAgent(ANSWERS);
         try (ConfigurableApplicationContext server = server(schema, "node-1", second)) {
-            Http http = http(server);
+            TestClient http = http(server);
             JsonNode done = await(http, id, run -> run.get("status").asString().equals("completed"));
             assertThat(done.get("done").asInt()).isEqualTo(6);
             assertThat(done.get("correct").asInt()).isEqualTo(6);
@@ -134,8 +128,8 @@ class RunResumeIT {
         TableAgent b = new TableAgent(ANSWERS);
         a.hold();
         try (ConfigurableApplicationContext serverA = server(schema, "node-a", a)) {
-            Http http = http(serverA);
-            String id = http.postJson("/api/evaluations/runs",
+            TestClient http = http(serverA);
+            String id = http.post("/api/evaluations/runs",
                     "{\"dataset\": \"%s\", \"concurrency\": 3, \"scorers\": [\"squad\"]}".formatted(data)).json().get("id").asString();
             try (ConfigurableApplicationContext serverB = server(schema, "node-b", b)) {
                 await(http(serverB), id, run -> run.get("done").asInt() >= 1);
@@ -163,9 +157,9 @@ class RunResumeIT {
         try (ConfigurableApplicationContext serverB = server(schema, "node-b", b, leases)) {
             String id;
             try (ConfigurableApplicationContext serverA = server(schema, "node-a", a, leases)) {
-                Http http = http(serverA);
+                TestClient http = http(serverA);
                 // created on A after B started: only A works it, and renews its claims
-                id = http.postJson("/api/evaluations/runs",
+                id = http.post("/api/evaluations/runs",
                         "{\"dataset\": \"%s\", \"concurrency\": 2, \"scorers\": [\"squad\"]}".formatted(data))
                         .json().get("id").asString();
                 a.release(2);
@@ -186,11 +180,8 @@ class RunResumeIT {
                 }
                 String question = "Question " + taken + "?";
                 assertThat(calls(a)).isEqualTo(4);
-                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-                while (calls(a) < 5 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertThat(calls(a)).as("the interrupted item's slot took the next one").isEqualTo(5);
+                assertThat(eventually("A's fifth call", () -> calls(a), n -> n >= 5))
+                        .as("the interrupted item's slot took the next one").isEqualTo(5);
                 assertThat(a.answered).doesNotContain(question);
                 try (Connection c = schema.connect(); Statement s = c.createStatement()) {
                     assertThat(count(s, "SELECT COUNT(*) FROM eval_items WHERE run_id = '" + id + "' AND seq = "
@@ -221,8 +212,8 @@ class RunResumeIT {
         TableAgent agent = new TableAgent(ANSWERS);
         agent.hold();
         try (ConfigurableApplicationContext server = server(schema, "node-1", agent)) {
-            Http http = http(server);
-            String id = http.postJson("/api/evaluations/runs",
+            TestClient http = http(server);
+            String id = http.post("/api/evaluations/runs",
                     "{\"dataset\": \"%s\", \"epochs\": 2, \"concurrency\": 4, \"scorers\": [\"squad\"]}".formatted(data))
                     .json().get("id").asString();
             await(http, id, run -> run.get("running").asInt() == 3); // the fourth slot is free, but epoch 2 waits

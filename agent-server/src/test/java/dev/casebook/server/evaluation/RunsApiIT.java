@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
+import dev.casebook.testkit.http.TestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,8 @@ class RunsApiIT {
     @TempDir
     static Path dir;
 
-    Http http() {
-        return new Http(port);
+    TestClient http() {
+        return new TestClient(port);
     }
 
     @BeforeEach
@@ -79,21 +79,14 @@ class RunsApiIT {
     }
 
     String create(String body) {
-        Http.Reply created = http().postJson("/api/evaluations/runs", body);
+        TestClient.Reply created = http().post("/api/evaluations/runs", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("id").asString();
     }
 
     JsonNode awaitStatus(String id, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
-            if (run.get("status").asString().equals(status)) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " did not reach " + status + ": " + http().get("/api/evaluations/runs/" + id).body());
+        JsonNode run = http().await("/api/evaluations/runs/" + id, r -> r.get("status").asString().equals(status));
+        return run;
     }
 
     @Test
@@ -136,7 +129,7 @@ class RunsApiIT {
         assertThat(results.get("items")).hasSize(10);
         assertThat(agent.calls("Largest planet?")).isEqualTo(2);
 
-        Http.Reply csv = http().get("/api/evaluations/runs/" + id + "/results.csv");
+        TestClient.Reply csv = http().get("/api/evaluations/runs/" + id + "/results.csv");
         assertThat(csv.contentType()).startsWith("text/csv");
         List<String> lines = csv.body().lines().toList();
         assertThat(lines).hasSize(11);
@@ -204,16 +197,8 @@ class RunsApiIT {
         assertThat(awaitStatus(id, "completed").get("done").asInt()).isEqualTo(6);
     }
 
-    private JsonNode awaitDone(String id, int done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
-            if (run.get("done").asInt() == done) {
-                return run;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("run " + id + " did not reach " + done + " done items");
+    private JsonNode awaitDone(String id, int done) {
+        return http().await("/api/evaluations/runs/" + id, run -> run.get("done").asInt() == done);
     }
 
     @Test
@@ -224,19 +209,16 @@ class RunsApiIT {
                 {"dataset": "%s", "concurrency": 2, "scorers": ["squad"], "groups": ["rock"]}
                 """.formatted(dataset()));
         agent.release(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (http().get("/api/evaluations/runs/" + id).json().get("done").asInt() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        Http.Reply cancelled = http().postJson("/api/evaluations/runs/" + id + "/cancel", "");
+        awaitDone(id, 1);
+        TestClient.Reply cancelled = http().post("/api/evaluations/runs/" + id + "/cancel", "");
         assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
         JsonNode atRest = awaitRunning(id, 0);
         assertThat(atRest.get("done").asInt()).isEqualTo(1);
-        assertThat(http().postJson("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(409);
+        assertThat(http().post("/api/evaluations/runs/" + id + "/cancel", "").status()).isEqualTo(409);
 
         agent.hold();
-        Http.Reply resumed = http().postJson("/api/evaluations/runs/" + id + "/resume", "");
+        TestClient.Reply resumed = http().post("/api/evaluations/runs/" + id + "/resume", "");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         // the ETA comes from the items done since the resume: none yet, though one was done before it
         assertThat(awaitRunning(id, 2).get("etaSeconds").isNull()).isTrue();
@@ -295,7 +277,7 @@ class RunsApiIT {
                 + "Content-Type: application/octet-stream\r\n\r\n"
                 + "{\"task_id\": \"t-1\", \"Question\": \"Largest planet?\", \"Level\": 1, \"Final answer\": \"jupiter\", \"file_name\": \"\"}\n"
                 + "\r\n--" + boundary + "--\r\n";
-        Http.Reply uploaded = http().post("/api/evaluations/datasets", "multipart/form-data; boundary=" + boundary, body);
+        TestClient.Reply uploaded = http().post("/api/evaluations/datasets", "multipart/form-data; boundary=" + boundary, body);
         assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
         assertThat(uploaded.json().get("format").asString()).isEqualTo("gaia");
         assertThat(uploaded.json().get("items").asInt()).isEqualTo(1);
@@ -304,7 +286,7 @@ class RunsApiIT {
         JsonNode run = awaitStatus(id, "completed");
         assertThat(run.get("settings").get("scorers").toString()).isEqualTo("[\"gaia\"]");
         assertThat(run.get("accuracy").asDouble()).isEqualTo(1.0);
-        Http.Reply submission = http().get("/api/evaluations/runs/" + id + "/gaia-submission");
+        TestClient.Reply submission = http().get("/api/evaluations/runs/" + id + "/gaia-submission");
         assertThat(submission.body()).isEqualTo("{\"task_id\":\"t-1\",\"model_answer\":\"Jupiter\"}\n");
     }
 
@@ -360,53 +342,45 @@ class RunsApiIT {
 
     @Test
     void bad_requests_are_problems_with_a_useful_detail() throws Exception {
-        assertProblem(http().postJson("/api/evaluations/runs", "{}"), 400, "field 'dataset' is required");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"/nope/x.jsonl\"}"), 400, "dataset '/nope/x.jsonl' not found");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"bleu\"]}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{}"), 400, "field 'dataset' is required");
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"/nope/x.jsonl\"}"), 400, "dataset '/nope/x.jsonl' not found");
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"bleu\"]}".formatted(dataset())),
                 400, "unknown scorer 'bleu'");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"judge\"]}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"judge\"]}".formatted(dataset())),
                 400, "scorer 'judge' needs a judge model");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"attempts\": 0}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"attempts\": 0}".formatted(dataset())),
                 400, "field 'attempts' must be within [1, 100], was 0");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"limit\": 1, \"sample\": 1}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"limit\": 1, \"sample\": 1}".formatted(dataset())),
                 400, "give either limit or sample, not both");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"groups\": [\"ice\"]}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"groups\": [\"ice\"]}".formatted(dataset())),
                 400, "no questions selected");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"sometimes\"}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"memoryMode\": \"sometimes\"}".formatted(dataset())),
                 400, "memory mode must be one of off, read-only, read-write");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"maxTokens\": 0}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"maxTokens\": 0}".formatted(dataset())),
                 400, "field 'maxTokens' must be within [1, 1000000000000], was 0");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\", \"colour\": 1}".formatted(dataset())),
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"colour\": 1}".formatted(dataset())),
                 400, "unknown field 'colour'");
         Path broken = dir.resolve("broken.jsonl");
         Files.writeString(broken, "{\"id\": \"a\", \"question\": \"q\", \"answers\": [\"x\"]}\n{\"id\": \"b\"\n");
-        assertProblem(http().postJson("/api/evaluations/runs", "{\"dataset\": \"%s\"}".formatted(broken)), 400, "row 2: invalid JSON");
+        assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\"}".formatted(broken)), 400, "row 2: invalid JSON");
         assertProblem(http().get("/api/evaluations/runs/no-such-run"), 404, "no evaluation run with id 'no-such-run'");
         assertProblem(http().get("/api/evaluations/runs/no-such-run/results.csv"), 404, "no evaluation run");
     }
 
-    private static void assertProblem(Http.Reply reply, int status, String detail) {
+    private static void assertProblem(TestClient.Reply reply, int status, String detail) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().get("detail").asString()).contains(detail);
     }
 
-    private JsonNode awaitRunning(String id, int running) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
-            if (run.get("running").asInt() == running) {
-                return run;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("run " + id + " kept running items");
+    private JsonNode awaitRunning(String id, int running) {
+        return http().await("/api/evaluations/runs/" + id, run -> run.get("running").asInt() == running);
     }
 
     private List<String> sse(String path, java.util.concurrent.CountDownLatch first) {
         List<String> events = new ArrayList<>();
         try {
-            HttpResponse<java.io.InputStream> response = Http.CLIENT.send(http().request(path).GET().build(),
+            HttpResponse<java.io.InputStream> response = TestClient.HTTP.send(http().request(path).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String event = null;

@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -37,7 +38,7 @@ class ScoringApiIT {
     @Test
     void scores_jsonl_lines_with_their_scorers_including_the_judge() {
         LLM.when(Match.interaction("judge")).reply(Reply.text("{\"rationale\":\"same person\",\"judgement\":\"correct\"}"));
-        Http.Reply reply = new Http(port).post("/api/evaluations/score", "application/x-ndjson", """
+        TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson", """
                 {"id": "1", "prediction": "$1,000", "gold": "1000", "scorer": "gaia"}
                 {"id": "2", "prediction": "the cat sat", "gold": ["cat sat"], "scorer": "squad"}
                 {"id": "3", "question": "Who?", "prediction": "Obama", "gold": "Barack Obama", "scorer": "judge"}
@@ -56,7 +57,7 @@ class ScoringApiIT {
 
     @Test
     void default_scorer_comes_from_the_query() {
-        Http.Reply reply = new Http(port).post("/api/evaluations/score?scorer=deepresearcher", "text/plain",
+        TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score?scorer=deepresearcher", "text/plain",
                 "{\"id\": \"a\", \"prediction\": \"Paris\", \"gold\": \"paris\"}\n");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         assertThat(reply.json().get("items").get(0).get("scorer").asString()).isEqualTo("deepresearcher");
@@ -65,7 +66,7 @@ class ScoringApiIT {
 
     @Test
     void malformed_lines_are_a_problem_naming_the_line() {
-        Http.Reply reply = new Http(port).post("/api/evaluations/score", "application/x-ndjson", """
+        TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson", """
                 {"id": "1", "prediction": "x", "gold": "x", "scorer": "gaia"}
                 {"id": "2", "prediction": "x", "gold": "x", "scorer": "rouge"}
                 """);
@@ -73,7 +74,7 @@ class ScoringApiIT {
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.json().get("detail").asString()).startsWith("line 2: unknown scorer 'rouge'");
 
-        Http.Reply empty = new Http(port).post("/api/evaluations/score", "application/x-ndjson", "");
+        TestClient.Reply empty = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson", "");
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.json().get("detail").asString()).contains("a JSONL body");
     }
@@ -81,7 +82,7 @@ class ScoringApiIT {
     @Test
     void a_failing_judge_model_is_a_bad_gateway_not_a_verdict() {
         LLM.when(Match.lastUserMessageContains("Predicted answer: broken")).reply(Reply.status(400, "scripted refusal"));
-        Http.Reply reply = new Http(port).post("/api/evaluations/score", "application/x-ndjson",
+        TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson",
                 "{\"id\": \"1\", \"prediction\": \"broken\", \"gold\": \"x\", \"scorer\": \"judge\"}\n");
         assertThat(reply.status()).isEqualTo(502);
         assertThat(reply.json().get("detail").asString()).startsWith("the judge model call failed");

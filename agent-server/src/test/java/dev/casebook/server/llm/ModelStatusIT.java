@@ -1,5 +1,6 @@
 package dev.casebook.server.llm;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -11,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,15 +114,9 @@ class ModelStatusIT {
         assertThat(metrics).doesNotContain("reason=\"budget_tokens\"");
     }
 
-    JsonNode awaitProbe(String role) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            JsonNode capabilities = JSON.readTree(get("/api/status")).at("/models/" + role + "/capabilities");
-            if (capabilities.get("probe").asString().startsWith("probed") || System.nanoTime() > deadline) {
-                return capabilities;
-            }
-            Thread.sleep(100);
-        }
+    JsonNode awaitProbe(String role) {
+        return eventually("the " + role + " probed", () -> JSON.readTree(get("/api/status"))
+                .at("/models/" + role + "/capabilities"), c -> c.get("probe").asString().startsWith("probed"));
     }
 
     static List<String> names(JsonNode array) {

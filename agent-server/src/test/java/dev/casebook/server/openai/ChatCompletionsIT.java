@@ -1,5 +1,6 @@
 package dev.casebook.server.openai;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.agent.Conversation;
@@ -8,6 +9,7 @@ import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.llm.Sampling;
 import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskStore;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -16,7 +18,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -43,7 +44,7 @@ class ChatCompletionsIT extends OpenAiServer {
         body.put("temperature", 0.3).put("top_p", 0.9).put("max_tokens", 5).put("user", "someone")
                 .put("seed", 7);
 
-        V1.Reply r = v1().post("/v1/chat/completions", body);
+        TestClient.Reply r = v1().post("/v1/chat/completions", body);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode c = r.json();
@@ -96,7 +97,7 @@ class ChatCompletionsIT extends OpenAiServer {
         List<String> data = v1().stream(body);
 
         assertThat(data.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(V1.JSON::readTree).toList();
+        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(TestClient.JSON::readTree).toList();
         String id = chunks.getFirst().path("id").asString();
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk.path("object").asString()).isEqualTo("chat.completion.chunk");
@@ -147,7 +148,7 @@ class ChatCompletionsIT extends OpenAiServer {
                 .put("stream", true));
         List<String> pieces = new ArrayList<>();
         for (String d : data.subList(0, data.size() - 1)) {
-            JsonNode delta = V1.JSON.readTree(d).path("choices").path(0).path("delta");
+            JsonNode delta = TestClient.JSON.readTree(d).path("choices").path(0).path("delta");
             if (!delta.path("content").asString("").isEmpty()) {
                 pieces.add(delta.path("content").asString());
             }
@@ -169,7 +170,7 @@ class ChatCompletionsIT extends OpenAiServer {
         body.putObject("metadata").put("casebook_memory_mode", "read-only").put("casebook_planner_iterations", "3");
         body.put("casebook_planner_iterations", 1).put("casebook_token_budget", 50000);
 
-        V1.Reply r = v1().post("/v1/chat/completions", body);
+        TestClient.Reply r = v1().post("/v1/chat/completions", body);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode c = r.json();
@@ -180,7 +181,7 @@ class ChatCompletionsIT extends OpenAiServer {
         assertThat(c.path("casebook").path("case_id").isNull()).as("read-only writes no case").isTrue();
         assertThat(LLM.requests(Match.interaction("replan").and(task("budgeted question")))).isEmpty();
 
-        V1.Reply readOnly = v1().post("/v1/chat/completions", chat("casebook-readonly", "user",
+        TestClient.Reply readOnly = v1().post("/v1/chat/completions", chat("casebook-readonly", "user",
                 "budgeted question again").put("casebook_planner_iterations", "1"));
         assertThat(readOnly.status()).as(readOnly.body()).isEqualTo(200);
         assertThat(readOnly.json().path("casebook").path("memory_mode").asString()).isEqualTo("read-only");
@@ -194,32 +195,32 @@ class ChatCompletionsIT extends OpenAiServer {
         scriptCalculator("chat banks: seven boxes", "7*6", "42");
         ObjectNode write = chat("casebook", "user", "chat banks: nine boxes of six eggs, how many eggs?");
         write.put("casebook_bank", "chat-b");
-        V1.Reply first = v1().post("/v1/chat/completions", write);
+        TestClient.Reply first = v1().post("/v1/chat/completions", write);
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         String caseId = first.json().path("casebook").path("case_id").asString();
         assertThat(v1().get("/api/cases/" + caseId).json().path("bank").asString()).isEqualTo("chat-b");
 
         ObjectNode elsewhere = chat("casebook", "user", "chat banks: eight boxes of six eggs, how many eggs?");
         elsewhere.putObject("metadata").put("casebook_memory_mode", "read-only").put("casebook_banks", "chat-a, x");
-        V1.Reply other = v1().post("/v1/chat/completions", elsewhere);
+        TestClient.Reply other = v1().post("/v1/chat/completions", elsewhere);
         assertThat(other.status()).as(other.body()).isEqualTo(200);
         assertThat(other.json().path("casebook").path("selected_cases").toString()).doesNotContain(caseId);
         ObjectNode here = chat("casebook", "user", "chat banks: seven boxes of six eggs, how many eggs?");
         here.put("casebook_memory_mode", "read-only").put("casebook_banks", "chat-b");
-        V1.Reply same = v1().post("/v1/chat/completions", here);
+        TestClient.Reply same = v1().post("/v1/chat/completions", here);
         assertThat(same.status()).as(same.body()).isEqualTo(200);
         assertThat(same.json().path("casebook").path("selected_cases").toString()).contains(caseId);
         assertThat(queries.spec(same.json().path("id").asString()).banks().read()).containsExactly("chat-b");
 
-        V1.Reply bad = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: bad")
+        TestClient.Reply bad = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: bad")
                 .put("casebook_bank", "no such/name"));
         assertThat(bad.status()).as(bad.body()).isEqualTo(400);
         assertThat(bad.error().path("param").asString()).isEqualTo("casebook_bank");
-        V1.Reply frozen = v1().send(v1().request("/api/cases/banks/chat-b").header("Content-Type",
+        TestClient.Reply frozen = v1().send(v1().request("/api/cases/banks/chat-b").header("Content-Type",
                 "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
                 "{\"readOnly\": true}")));
         assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
-        V1.Reply refused = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: frozen")
+        TestClient.Reply refused = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: frozen")
                 .put("casebook_bank", "chat-b"));
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.error().path("message").asString()).startsWith("bank 'chat-b' is read-only");
@@ -237,16 +238,16 @@ class ChatCompletionsIT extends OpenAiServer {
         LLM.when(Match.interaction("replan").and(task(marker)))
                 .reply(Reply.dynamic(r -> Reply.text("{\"answer\": \"FINAL ANSWER: "
                         + (r.allText().contains("7341") ? "7341" : "unknown") + "\"}")));
-        ObjectNode body = V1.JSON.createObjectNode().put("model", "casebook");
+        ObjectNode body = TestClient.JSON.createObjectNode().put("model", "casebook");
         ObjectNode user = body.putArray("messages").addObject().put("role", "user");
-        user.putArray("content").add(V1.JSON.createObjectNode().put("type", "text")
+        user.putArray("content").add(TestClient.JSON.createObjectNode().put("type", "text")
                         .put("text", "What is the " + marker + "?"))
-                .add(V1.JSON.createObjectNode().put("type", "file").set("file", V1.JSON.createObjectNode()
+                .add(TestClient.JSON.createObjectNode().put("type", "file").set("file", TestClient.JSON.createObjectNode()
                         .put("filename", "notes.txt").put("file_data", "data:text/plain;base64," + Base64.getEncoder()
                                 .encodeToString("Meeting notes.\nThe secret code is 7341.\n".getBytes(
                                         StandardCharsets.UTF_8)))));
 
-        V1.Reply r = v1().post("/v1/chat/completions", body);
+        TestClient.Reply r = v1().post("/v1/chat/completions", body);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("choices").path(0).path("message").path("content").asString()).isEqualTo("7341");
@@ -260,22 +261,22 @@ class ChatCompletionsIT extends OpenAiServer {
     void a_second_conversation_on_the_topic_selects_the_case_the_first_wrote_and_feedback_reaches_it() {
         scriptCalculator("legs of three spiders", "3*8", "24");
         scriptCalculator("legs do five spiders", "5*8", "40");
-        V1.Reply first = v1().post("/v1/chat/completions", chat("casebook", "user",
+        TestClient.Reply first = v1().post("/v1/chat/completions", chat("casebook", "user",
                 "A spider has eight legs. How many legs of three spiders are there together?"));
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         String id = first.json().path("id").asString();
         String caseId = first.json().path("casebook").path("case_id").asString();
 
-        V1.Reply feedback = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
+        TestClient.Reply feedback = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
         assertThat(feedback.status()).as(feedback.body()).isEqualTo(200);
         assertThat(feedback.json().path("reward").asDouble()).isEqualTo(1.0);
         assertThat(feedback.json().path("case_id").asString()).isEqualTo(caseId);
         assertThat(v1().get("/api/cases/" + caseId).json().path("reward").asDouble()).isEqualTo(1.0);
-        V1.Reply again = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 0}");
+        TestClient.Reply again = v1().post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 0}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.error().path("code").asString()).isEqualTo("conflict");
 
-        V1.Reply second = v1().post("/v1/chat/completions", chat("casebook", "user",
+        TestClient.Reply second = v1().post("/v1/chat/completions", chat("casebook", "user",
                 "Spiders have 8 legs each: how many legs do five spiders have?"));
         assertThat(second.status()).as(second.body()).isEqualTo(200);
         List<String> selected = new ArrayList<>();
@@ -284,7 +285,7 @@ class ChatCompletionsIT extends OpenAiServer {
         assertThat(LLM.requests(Match.interaction("plan").and(task("legs do five spiders"))).getFirst()
                 .lastUserMessage()).contains("How many legs of three spiders");
 
-        V1.Reply byTaskApi = v1().post("/api/tasks/" + second.json().path("id").asString() + "/feedback",
+        TestClient.Reply byTaskApi = v1().post("/api/tasks/" + second.json().path("id").asString() + "/feedback",
                 "{\"correctAnswer\": \"40\"}");
         assertThat(byTaskApi.status()).as("the completion id is the task id").isEqualTo(200);
         assertThat(byTaskApi.json().path("reward").asDouble()).isEqualTo(1.0);
@@ -293,21 +294,21 @@ class ChatCompletionsIT extends OpenAiServer {
     @Test
     void another_tenant_never_sees_the_first_tenants_cases_or_completions() {
         scriptCalculator("tenancy topic: 12*12", "12*12", "144");
-        V1.Reply mine = v1().post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
+        TestClient.Reply mine = v1().post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
         assertThat(mine.status()).as(mine.body()).isEqualTo(200);
         String id = mine.json().path("id").asString();
 
-        V1 theirs = v1().as(KEY_B);
-        V1.Reply other = theirs.post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
+        TestClient theirs = v1().as(KEY_B);
+        TestClient.Reply other = theirs.post("/v1/chat/completions", chat("casebook", "user", "tenancy topic: 12*12, please"));
         assertThat(other.status()).as(other.body()).isEqualTo(200);
         assertThat(other.json().path("casebook").path("selected_cases").isEmpty())
                 .as("globex is shown none of acme's cases").isTrue();
         assertThat(LLM.requests(Match.interaction("plan").and(task("tenancy topic"))).getLast().lastUserMessage())
                 .doesNotContain("Examples to follow");
-        V1.Reply feedback = theirs.post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
+        TestClient.Reply feedback = theirs.post("/v1/feedback", "{\"completion_id\": \"" + id + "\", \"reward\": 1}");
         assertThat(feedback.status()).isEqualTo(404);
         assertThat(feedback.error().path("type").asString()).isEqualTo("not_found_error");
-        V1.Reply readOnly = theirs.post("/v1/chat/completions", chat("casebook-readonly", "user", "tenancy topic"));
+        TestClient.Reply readOnly = theirs.post("/v1/chat/completions", chat("casebook-readonly", "user", "tenancy topic"));
         assertThat(readOnly.status()).as("a profile of acme's only").isEqualTo(404);
     }
 
@@ -316,7 +317,7 @@ class ChatCompletionsIT extends OpenAiServer {
         LLM.when(Match.interaction("plan").and(task("slow subtask")))
                 .reply(Reply.text("{\"subtasks\": [\"Wait for something slow\"]}"));
         LLM.when(Match.interaction("execute").and(task("slow subtask"))).reply(Reply.hang());
-        String body = V1.JSON.writeValueAsString(chat("casebook", "user", "slow subtask ahead").put("stream", true));
+        String body = TestClient.JSON.writeValueAsString(chat("casebook", "user", "slow subtask ahead").put("stream", true));
         String id;
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
@@ -336,11 +337,11 @@ class ChatCompletionsIT extends OpenAiServer {
                 }
             }
             assertThat(line).as("the plan was streamed before the executor hung").isNotNull();
-            id = V1.JSON.readTree(first.substring("data: ".length())).path("id").asString();
+            id = TestClient.JSON.readTree(first.substring("data: ".length())).path("id").asString();
             awaitRequest(Match.interaction("execute").and(task("slow subtask")));
         } // the client leaves while the executor's call hangs
 
-        JsonNode task = v1().awaitEnd(id);
+        JsonNode task = v1().awaitTask(id);
         assertThat(task.path("status").asString()).isEqualTo("cancelled");
     }
 
@@ -362,11 +363,7 @@ class ChatCompletionsIT extends OpenAiServer {
         records.cancelQueued(alone.id());
     }
 
-    private static void awaitRequest(java.util.function.Predicate<LlmRequest> which) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (LLM.requests(which).isEmpty()) {
-            assertThat(System.nanoTime()).as("the request came within 180 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+    private static void awaitRequest(java.util.function.Predicate<LlmRequest> which) {
+        eventually("the request", () -> LLM.requests(which), requests -> !requests.isEmpty());
     }
 }

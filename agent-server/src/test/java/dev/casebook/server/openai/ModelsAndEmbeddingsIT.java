@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.testkit.http.TestClient;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
     @Autowired
     Embedder embedder;
 
-    private static List<String> ids(V1.Reply r) {
+    private static List<String> ids(TestClient.Reply r) {
         List<String> ids = new ArrayList<>();
         r.json().path("data").forEach(m -> ids.add(m.path("id").asString()));
         return ids;
@@ -26,7 +27,7 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
 
     @Test
     void models_are_the_profiles_a_key_may_use_and_the_embedding_model() {
-        V1.Reply acme = v1().get("/v1/models");
+        TestClient.Reply acme = v1().get("/v1/models");
         assertThat(acme.status()).isEqualTo(200);
         assertThat(acme.json().path("object").asString()).isEqualTo("list");
         assertThat(ids(acme)).containsExactly("casebook", "casebook-readonly", "casebook-similarity",
@@ -39,14 +40,14 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
                 "casebook-embeddings");
         assertThat(v1().get("/v1/models/casebook-readonly").json().path("description").asString())
                 .isEqualTo("reads memory, never writes it");
-        V1.Reply hidden = v1().as(KEY_B).get("/v1/models/casebook-readonly");
+        TestClient.Reply hidden = v1().as(KEY_B).get("/v1/models/casebook-readonly");
         assertThat(hidden.status()).isEqualTo(404);
         assertThat(hidden.error().path("code").asString()).isEqualTo("model_not_found");
     }
 
     @Test
     void embeddings_are_the_in_process_models_vectors_as_floats_or_base64() {
-        V1.Reply r = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", "
+        TestClient.Reply r = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", "
                 + "\"input\": [\"a spider has eight legs\", \"the capital of France\"]}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -62,7 +63,7 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
         assertThat(r.json().path("model").asString()).isEqualTo("casebook-embeddings");
         assertThat(r.json().path("usage").path("total_tokens").asLong()).isPositive();
 
-        V1.Reply b64 = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", "
+        TestClient.Reply b64 = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", "
                 + "\"input\": \"the capital of France\", \"encoding_format\": \"base64\"}");
         ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(b64.json().path("data").path(0)
                 .path("embedding").asString())).order(ByteOrder.LITTLE_ENDIAN);
@@ -73,18 +74,18 @@ class ModelsAndEmbeddingsIT extends OpenAiServer {
 
     @Test
     void embedding_requests_casebook_cannot_serve_are_openai_errors() {
-        V1.Reply model = v1().post("/v1/embeddings", "{\"model\": \"text-embedding-3-small\", \"input\": \"x\"}");
+        TestClient.Reply model = v1().post("/v1/embeddings", "{\"model\": \"text-embedding-3-small\", \"input\": \"x\"}");
         assertThat(model.status()).isEqualTo(404);
         assertThat(model.error().path("code").asString()).isEqualTo("model_not_found");
-        V1.Reply tokens = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", \"input\": [[1, 2]]}");
+        TestClient.Reply tokens = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", \"input\": [[1, 2]]}");
         assertThat(tokens.status()).isEqualTo(400);
         assertThat(tokens.error().path("param").asString()).isEqualTo("input[0]");
-        V1.Reply dims = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", \"input\": \"x\", "
+        TestClient.Reply dims = v1().post("/v1/embeddings", "{\"model\": \"casebook-embeddings\", \"input\": \"x\", "
                 + "\"dimensions\": 64}");
         assertThat(dims.status()).isEqualTo(400);
         assertThat(dims.error().path("message").asString()).contains("must be the model's own, "
                 + embedder.dimension());
-        V1.Reply chat = v1().post("/v1/chat/completions", OpenAiServer.chat("casebook-embeddings", "user", "hi")
+        TestClient.Reply chat = v1().post("/v1/chat/completions", OpenAiServer.chat("casebook-embeddings", "user", "hi")
                 .toString());
         assertThat(chat.status()).isEqualTo(404);
         assertThat(chat.error().path("message").asString()).contains("it is the embedding model");

@@ -2,6 +2,7 @@ package dev.casebook.server.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import java.net.http.HttpRequest;
@@ -17,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class OpenAiErrorsIT extends OpenAiServer {
 
-    private static void assertError(V1.Reply r, int status, String type, String code) {
+    private static void assertError(TestClient.Reply r, int status, String type, String code) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode error = r.error();
@@ -29,21 +30,21 @@ class OpenAiErrorsIT extends OpenAiServer {
 
     @Test
     void a_missing_or_unknown_key_is_401_in_openai_format() {
-        V1.Reply none = v1().as(null).get("/v1/models");
+        TestClient.Reply none = v1().as(null).get("/v1/models");
         assertError(none, 401, "authentication_error", "invalid_api_key");
         assertThat(none.error().path("message").asString()).contains("an API key is required");
-        V1.Reply bad = v1().as("not-a-key").post("/v1/chat/completions", chat("casebook", "user", "hi"));
+        TestClient.Reply bad = v1().as("not-a-key").post("/v1/chat/completions", chat("casebook", "user", "hi"));
         assertError(bad, 401, "authentication_error", "invalid_api_key");
         assertThat(bad.error().path("message").asString()).isEqualTo("the API key is not known");
-        V1.Reply spelled = v1().as(null).get("/v1;x=1/models");
+        TestClient.Reply spelled = v1().as(null).get("/v1;x=1/models");
         assertError(spelled, 401, "authentication_error", "invalid_api_key");
-        V1.Reply api = v1().as("not-a-key").get("/api/tasks");
+        TestClient.Reply api = v1().as("not-a-key").get("/api/tasks");
         assertThat(api.contentType()).as("/api keeps problem details").startsWith("application/problem+json");
     }
 
     @Test
     void malformed_bodies_and_wrong_methods_and_paths_are_openai_errors() {
-        V1.Reply malformed = v1().post("/v1/chat/completions", "{\"model\": \"casebook\", \"messages\": [");
+        TestClient.Reply malformed = v1().post("/v1/chat/completions", "{\"model\": \"casebook\", \"messages\": [");
         assertError(malformed, 400, "invalid_request_error", "invalid_request");
         assertThat(malformed.error().path("message").asString()).startsWith("malformed JSON");
         assertError(v1().send(v1().request("/v1/chat/completions").POST(HttpRequest.BodyPublishers.noBody())),
@@ -53,7 +54,7 @@ class OpenAiErrorsIT extends OpenAiServer {
                 "unsupported_media_type");
         assertError(v1().get("/v1/chat/completions"), 405, "invalid_request_error", "method_not_allowed");
         assertError(v1().get("/v1/no-such-endpoint"), 404, "not_found_error", "not_found");
-        V1.Reply nul = v1().post("/v1/chat/completions", "{\"model\": \"casebook\", \"messages\": [{\"role\": "
+        TestClient.Reply nul = v1().post("/v1/chat/completions", "{\"model\": \"casebook\", \"messages\": [{\"role\": "
                 + "\"user\", \"content\": \"a\\u0000b\"}]}");
         assertError(nul, 400, "invalid_request_error", "invalid_request");
         assertThat(nul.error().path("message").asString()).contains("'messages[0].content' contains U+0000");
@@ -66,7 +67,7 @@ class OpenAiErrorsIT extends OpenAiServer {
     void requests_casebook_cannot_serve_are_clear_400s_naming_the_field() {
         ObjectNode tools = chat("casebook", "user", "what is the weather?");
         tools.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "weather");
-        V1.Reply r = v1().post("/v1/chat/completions", tools);
+        TestClient.Reply r = v1().post("/v1/chat/completions", tools);
         assertError(r, 400, "invalid_request_error", "unsupported_parameter");
         assertThat(r.error().path("param").asString()).isEqualTo("tools");
         assertThat(r.error().path("message").asString()).contains("Casebook runs its own tools");
@@ -81,15 +82,15 @@ class OpenAiErrorsIT extends OpenAiServer {
         assertParam(chat("casebook", "user", "hi").put("casebook_memory_mode", "sometimes"), "casebook_memory_mode");
         assertParam(chat("casebook", "user", "hi").put("casebook_planner_iterations", "many"),
                 "casebook_planner_iterations");
-        assertParam(V1.JSON.createObjectNode().put("model", "casebook").put("messages", "hi"), "messages");
+        assertParam(TestClient.JSON.createObjectNode().put("model", "casebook").put("messages", "hi"), "messages");
         ObjectNode format = chat("casebook", "user", "hi");
         format.putObject("response_format").put("type", "json_object");
         assertParam(format, "response_format");
-        V1.Reply hot = v1().post("/v1/chat/completions", chat("casebook", "user", "hi").put("temperature", 3));
+        TestClient.Reply hot = v1().post("/v1/chat/completions", chat("casebook", "user", "hi").put("temperature", 3));
         assertError(hot, 400, "invalid_request_error", "invalid_value");
         assertThat(hot.error().path("message").asString()).contains("'temperature' must be within [0.0, 2.0]");
 
-        V1.Reply model = v1().post("/v1/chat/completions", chat("gpt-4o", "user", "hi"));
+        TestClient.Reply model = v1().post("/v1/chat/completions", chat("gpt-4o", "user", "hi"));
         assertError(model, 404, "not_found_error", "model_not_found");
         assertThat(model.error().path("message").asString()).contains("casebook").contains("casebook-similarity");
         assertThat(LLM.requests(Match.anyMessageContains("Task: hi"))).as("nothing refused reached the agent")
@@ -98,30 +99,30 @@ class OpenAiErrorsIT extends OpenAiServer {
 
     @Test
     void files_the_tools_cannot_read_are_refused_and_nothing_is_run() {
-        ObjectNode image = V1.JSON.createObjectNode().put("model", "casebook");
+        ObjectNode image = TestClient.JSON.createObjectNode().put("model", "casebook");
         image.putArray("messages").addObject().put("role", "user").putArray("content")
-                .add(V1.JSON.createObjectNode().put("type", "text").put("text", "What is in this picture?"))
-                .add(V1.JSON.createObjectNode().put("type", "image_url").set("image_url",
-                        V1.JSON.createObjectNode().put("url", "data:image/png;base64,"
+                .add(TestClient.JSON.createObjectNode().put("type", "text").put("text", "What is in this picture?"))
+                .add(TestClient.JSON.createObjectNode().put("type", "image_url").set("image_url",
+                        TestClient.JSON.createObjectNode().put("url", "data:image/png;base64,"
                                 + Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G'}))));
-        V1.Reply r = v1().post("/v1/chat/completions", image);
+        TestClient.Reply r = v1().post("/v1/chat/completions", image);
         assertError(r, 400, "invalid_request_error", "unsupported_parameter");
         assertThat(r.error().path("param").asString()).isEqualTo("messages[0].content[1]");
         assertThat(r.error().path("message").asString()).contains("only the execute_code tool can read");
 
-        ObjectNode remote = V1.JSON.createObjectNode().put("model", "casebook");
+        ObjectNode remote = TestClient.JSON.createObjectNode().put("model", "casebook");
         remote.putArray("messages").addObject().put("role", "user").putArray("content")
-                .add(V1.JSON.createObjectNode().put("type", "image_url").set("image_url",
-                        V1.JSON.createObjectNode().put("url", "http://169.254.169.254/latest/meta-data")));
-        V1.Reply url = v1().post("/v1/chat/completions", remote);
+                .add(TestClient.JSON.createObjectNode().put("type", "image_url").set("image_url",
+                        TestClient.JSON.createObjectNode().put("url", "http://169.254.169.254/latest/meta-data")));
+        TestClient.Reply url = v1().post("/v1/chat/completions", remote);
         assertError(url, 400, "invalid_request_error", "unsupported_parameter");
         assertThat(url.error().path("message").asString()).contains("does not download images");
 
-        ObjectNode unknownFile = V1.JSON.createObjectNode().put("model", "casebook");
+        ObjectNode unknownFile = TestClient.JSON.createObjectNode().put("model", "casebook");
         unknownFile.putArray("messages").addObject().put("role", "user").putArray("content")
-                .add(V1.JSON.createObjectNode().put("type", "text").put("text", "read it"))
-                .add(V1.JSON.createObjectNode().put("type", "file").set("file",
-                        V1.JSON.createObjectNode().put("file_id", "file-abc123")));
+                .add(TestClient.JSON.createObjectNode().put("type", "text").put("text", "read it"))
+                .add(TestClient.JSON.createObjectNode().put("type", "file").set("file",
+                        TestClient.JSON.createObjectNode().put("file_id", "file-abc123")));
         assertError(v1().post("/v1/chat/completions", unknownFile), 400, "invalid_request_error", "file_not_found");
         assertThat(LLM.requests(Match.anyMessageContains("picture"))).isEmpty();
         assertThat(LLM.requests(Match.anyMessageContains("read it"))).isEmpty();
@@ -131,20 +132,20 @@ class OpenAiErrorsIT extends OpenAiServer {
     void a_task_that_cannot_answer_is_an_error_that_says_not_to_retry_and_a_stream_ends_with_one() {
         LLM.when(Match.interaction("plan").and(task("unplannable")))
                 .reply(Reply.text("I would rather chat about it than plan."));
-        V1.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "unplannable request"));
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "unplannable request"));
         assertError(r, 500, "server_error", "invalid_plan");
         assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
         assertThat(r.error().path("message").asString()).contains("ended without an answer (invalid_plan)");
 
         List<String> data = v1().stream(chat("casebook", "user", "unplannable, streamed").put("stream", true));
         assertThat(data.getLast()).isEqualTo("[DONE]");
-        JsonNode error = V1.JSON.readTree(data.get(data.size() - 2)).path("error");
+        JsonNode error = TestClient.JSON.readTree(data.get(data.size() - 2)).path("error");
         assertThat(error.path("code").asString()).isEqualTo("invalid_plan");
         assertThat(data).anyMatch(d -> d.contains("Stopped (invalid_plan)"));
     }
 
     private void assertParam(ObjectNode body, String param) {
-        V1.Reply r = v1().post("/v1/chat/completions", body);
+        TestClient.Reply r = v1().post("/v1/chat/completions", body);
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.error().path("param").asString()).as(r.body()).isEqualTo(param);
     }

@@ -2,6 +2,7 @@ package dev.casebook.server.openai;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -65,8 +66,8 @@ abstract class OpenAiServer {
         LLM.reset();
     }
 
-    V1 v1() {
-        return new V1(port, KEY_A);
+    TestClient v1() {
+        return new TestClient(port, KEY_A);
     }
 
     /** Requests about the task whose first user message starts with a line containing {@code marker}. */
@@ -104,7 +105,7 @@ abstract class OpenAiServer {
 
     /** A chat completion body: model, the messages (role, content pairs), and nothing else. */
     static ObjectNode chat(String model, String... roleAndContent) {
-        ObjectNode body = V1.JSON.createObjectNode().put("model", model);
+        ObjectNode body = TestClient.JSON.createObjectNode().put("model", model);
         ArrayNode messages = body.putArray("messages");
         for (int i = 0; i < roleAndContent.length; i += 2) {
             messages.addObject().put("role", roleAndContent[i]).put("content", roleAndContent[i + 1]);

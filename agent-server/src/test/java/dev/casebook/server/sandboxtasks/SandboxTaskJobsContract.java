@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
@@ -79,12 +80,12 @@ abstract class SandboxTaskJobsContract {
 
     /** The API as tenant-a. */
     JobApi api() {
-        return new JobApi(port, KEY_A, LLM);
+        return new JobApi(new TestClient(port, KEY_A), LLM);
     }
 
     /** The API as tenant-b. */
     JobApi other() {
-        return new JobApi(port, KEY_B, LLM);
+        return new JobApi(new TestClient(port, KEY_B), LLM);
     }
 
     @Test
@@ -244,7 +245,7 @@ abstract class SandboxTaskJobsContract {
                 + " than the variations before it"))).hasSize(1);
         assertThat(api().results(id).get("generatedTasks").get(0).get("seed").asString())
                 .isEqualTo("What is the median of 3, 9 and 4?");
-        assertThat(other().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", "
+        assertThat(other().http().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", "
                 + "\"seedFrom\": \"failed-real\"}").json().get("detail").asString()).isEqualTo("field 'seedFrom' is"
                 + " failed-real, but the tenant has no such real task yet (a real task with a reward below 0.5)");
     }
@@ -266,7 +267,7 @@ abstract class SandboxTaskJobsContract {
         assertThat(LLM.requests(Match.interaction("generate-task").and(Match.anyMessageContains("frozen held-out"))))
                 .isEmpty();
         assertThat(LLM.requests(Match.interaction("repair-task"))).as("a given task is not repaired").isEmpty();
-        JobApi.Response bad = api().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", \"given\": [{\"statement\":"
+        TestClient.Reply bad = api().http().post("/api/synthesis/sandbox-tasks", "{\"domain\": \"d\", \"given\": [{\"statement\":"
                 + " \"x\"}]}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("detail").asString())
@@ -311,7 +312,7 @@ abstract class SandboxTaskJobsContract {
         assertThat(group.get("successRate").asDouble()).isEqualTo(1.0);
         assertThat(group.get("negativeCaseId").isNull()).isTrue();
         assertThat(done.get("groups").get("outcomes")).isEqualTo(Scripts.JSON.readTree("{\"positive\": 1}"));
-        JsonNode sandboxCase = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
+        JsonNode sandboxCase = api().http().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(sandboxCase.get("source").asString()).isEqualTo("sandbox");
         assertThat(sandboxCase.get("label").asString()).isEqualTo("positive");
         assertThat(sandboxCase.get("reward").asDouble()).isEqualTo(1.0);
@@ -319,13 +320,13 @@ abstract class SandboxTaskJobsContract {
         assertThat(sandboxCase.get("task").asString()).startsWith("[sum-ok] Write the sum");
 
         String taskId = rollout.get("taskId").asString();
-        JsonNode task = api().get("/api/tasks/" + taskId).json();
+        JsonNode task = api().http().get("/api/tasks/" + taskId).json();
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("source").asString()).isEqualTo("sandbox");
         assertThat(task.get("reward").asDouble()).isEqualTo(1.0);
         assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
         List<String> steps = new ArrayList<>();
-        api().get("/api/tasks/" + taskId + "/steps").json().forEach(s -> steps.add(s.get("type").asString()));
+        api().http().get("/api/tasks/" + taskId + "/steps").json().forEach(s -> steps.add(s.get("type").asString()));
         assertThat(steps).contains("tool_called", "tool_returned", "answered", "rewarded")
                 .as("the case is written by the task's group, after its rollouts").doesNotContain("memory_written");
 
@@ -377,13 +378,13 @@ abstract class SandboxTaskJobsContract {
         assertThat(analyses.getFirst().model()).isEqualTo("scripted-judge");
 
         assertThat(rollout.get("caseId").asString()).isEqualTo(group.get("negativeCaseId").asString());
-        JsonNode negative = api().get("/api/cases/" + rollout.get("caseId").asString()).json();
+        JsonNode negative = api().http().get("/api/cases/" + rollout.get("caseId").asString()).json();
         assertThat(negative.get("source").asString()).isEqualTo("sandbox");
         assertThat(negative.get("label").asString()).isEqualTo("negative");
         assertThat(negative.get("reward").asDouble()).isZero();
         assertThat(negative.get("answer").asString()).isEqualTo("Not solved (the validator rejected the result of the"
                 + " answer '13'). Lesson: Add all three numbers: 3 + 4 + 5 is 12, not 13.");
-        JsonNode task = api().get("/api/tasks/" + rollout.get("taskId").asString()).json();
+        JsonNode task = api().http().get("/api/tasks/" + rollout.get("taskId").asString()).json();
         assertThat(task.get("reward").asDouble()).isZero();
         assertThat(task.get("rewardBy").asString()).isEqualTo("validator");
     }
@@ -408,7 +409,7 @@ abstract class SandboxTaskJobsContract {
     /** The tenant's sandbox cases of the task whose statement starts with {@code marker}. */
     List<JsonNode> casesOf(String marker) {
         List<JsonNode> cases = new ArrayList<>();
-        api().get("/api/cases?source=sandbox&size=100").json().get("items").forEach(c -> {
+        api().http().get("/api/cases?source=sandbox&size=100").json().get("items").forEach(c -> {
             if (c.get("task").asString().startsWith(marker)) {
                 cases.add(c);
             }
@@ -442,13 +443,13 @@ abstract class SandboxTaskJobsContract {
         assertThat(done.get("groups").get("outcomes")).isEqualTo(Scripts.JSON.readTree(
                 "{\"positive_and_negative\": 1}"));
 
-        JsonNode positive = api().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
+        JsonNode positive = api().http().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
         assertThat(positive.get("label").asString()).isEqualTo("positive");
         assertThat(positive.get("plan").asString()).contains("Add up every line of numbers.txt")
                 .doesNotContain("Guess");
         assertThat(positive.get("answer").asString()).isEqualTo("12");
         assertThat(positive.get("reward").asDouble()).as("the group's success rate").isEqualTo(0.5);
-        JsonNode history = api().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
+        JsonNode history = api().http().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
                 .get("events");
         List<Double> rewards = new ArrayList<>();
         history.forEach(e -> rewards.add(e.get("reward").asDouble()));
@@ -456,7 +457,7 @@ abstract class SandboxTaskJobsContract {
         assertThat(rollouts.get(0).get("caseId").asString()).isEqualTo(group.get("positiveCaseId").asString());
         assertThat(rollouts.get(1).get("caseId").asString()).isEqualTo(group.get("positiveCaseId").asString());
 
-        JsonNode negative = api().get("/api/cases/" + group.get("negativeCaseId").asString()).json();
+        JsonNode negative = api().http().get("/api/cases/" + group.get("negativeCaseId").asString()).json();
         assertThat(negative.get("label").asString()).isEqualTo("negative");
         assertThat(negative.get("plan").asString()).contains("Guess the sum");
         assertThat(negative.get("answer").asString()).isEqualTo("Not solved (the validator rejected the result of the"
@@ -514,13 +515,13 @@ abstract class SandboxTaskJobsContract {
         assertThat(group.get("outcome").asString()).isEqualTo("positive_and_negative");
         List<JsonNode> cases = casesOf("[concurrent]");
         assertThat(cases).as("the group's cases, decided once").hasSize(2);
-        JsonNode positive = api().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
+        JsonNode positive = api().http().get("/api/cases/" + group.get("positiveCaseId").asString()).json();
         assertThat(positive.get("label").asString()).as("solved once in three: still the plan to follow")
                 .isEqualTo("positive");
         assertThat(positive.get("reward").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(api().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
+        assertThat(api().http().get("/api/cases/" + group.get("positiveCaseId").asString() + "/history").json()
                 .get("events")).hasSize(3);
-        assertThat(api().get("/api/cases/" + group.get("negativeCaseId").asString()).json().get("answer").asString())
+        assertThat(api().http().get("/api/cases/" + group.get("negativeCaseId").asString()).json().get("answer").asString())
                 .endsWith("Lesson: Sum every line instead of guessing.");
         assertThat(LLM.requests(Match.interaction("failure-analysis").and(task("[concurrent]")))).hasSize(1);
     }
@@ -608,7 +609,7 @@ abstract class SandboxTaskJobsContract {
         scripts.agent("[streamed]", "open('sum.txt', 'w').write('12')", "12");
         String id = api().createJob("{\"domain\": \"streamed domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
 
-        JobApi.Response events = api().send(api().request("/api/synthesis/sandbox-tasks/" + id + "/events")
+        TestClient.Reply events = api().http().send(api().http().request("/api/synthesis/sandbox-tasks/" + id + "/events")
                 .header("Accept", "text/event-stream").GET());
 
         assertThat(events.status()).isEqualTo(200);
@@ -620,7 +621,7 @@ abstract class SandboxTaskJobsContract {
 
     @Test
     void the_openapi_description_lists_the_sandbox_task_endpoints() {
-        JobApi.Response docs = api().get("/v3/api-docs");
+        TestClient.Reply docs = api().http().get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body()).contains("\"/api/synthesis/sandbox-tasks\"",
                 "\"/api/synthesis/sandbox-tasks/{id}/results\"", "\"/api/synthesis/sandbox-tasks/{id}/events\"",
@@ -637,16 +638,16 @@ abstract class SandboxTaskJobsContract {
         String taskId = api().results(id).get("rolloutResults").get(0).get("taskId").asString();
 
         for (String path : List.of("", "/results", "/events")) {
-            JobApi.Response reply = other().get("/api/synthesis/sandbox-tasks/" + id + path);
+            TestClient.Reply reply = other().http().get("/api/synthesis/sandbox-tasks/" + id + path);
             assertThat(reply.status()).as(path).isEqualTo(404);
             assertThat(reply.json().get("detail").asString()).isEqualTo("no sandbox task job with id '" + id + "'");
         }
-        assertThat(other().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "").status()).isEqualTo(404);
-        assertThat(other().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "").status()).isEqualTo(404);
-        assertThat(other().get("/api/synthesis/sandbox-tasks").json()).noneMatch(j -> j.get("id").asString().equals(id));
-        assertThat(api().get("/api/synthesis/sandbox-tasks").json()).anyMatch(j -> j.get("id").asString().equals(id));
-        assertThat(other().get("/api/cases/" + caseId).status()).isEqualTo(404);
-        assertThat(other().get("/api/tasks/" + taskId).status()).isEqualTo(404);
+        assertThat(other().http().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "").status()).isEqualTo(404);
+        assertThat(other().http().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "").status()).isEqualTo(404);
+        assertThat(other().http().get("/api/synthesis/sandbox-tasks").json()).noneMatch(j -> j.get("id").asString().equals(id));
+        assertThat(api().http().get("/api/synthesis/sandbox-tasks").json()).anyMatch(j -> j.get("id").asString().equals(id));
+        assertThat(other().http().get("/api/cases/" + caseId).status()).isEqualTo(404);
+        assertThat(other().http().get("/api/tasks/" + taskId).status()).isEqualTo(404);
         assertThat(done.get("status").asString()).isEqualTo("completed");
     }
 
@@ -669,20 +670,20 @@ abstract class SandboxTaskJobsContract {
         bad.put("{\"domain\": \"d\", \"models\": {\"chef\": \"gpt\"}}",
                 "field 'models' names an unknown role 'chef'; roles: [planner, executor, judge]");
         for (Map.Entry<String, String> request : bad.entrySet()) {
-            JobApi.Response reply = api().post("/api/synthesis/sandbox-tasks", request.getKey());
+            TestClient.Reply reply = api().http().post("/api/synthesis/sandbox-tasks", request.getKey());
             assertThat(reply.status()).as(request.getKey()).isEqualTo(400);
             assertThat(reply.contentType()).startsWith("application/problem+json");
             assertThat(reply.json().get("detail").asString()).as(request.getKey()).isEqualTo(request.getValue());
         }
         for (String malformed : List.of("{\"domain\": ", "{\"domain\": \"d\", \"tasks\": \"many\"}",
                 "{\"domain\": \"d\", \"colour\": \"blue\"}")) {
-            JobApi.Response reply = api().post("/api/synthesis/sandbox-tasks", malformed);
+            TestClient.Reply reply = api().http().post("/api/synthesis/sandbox-tasks", malformed);
             assertThat(reply.status()).as(malformed).isEqualTo(400);
             assertThat(reply.contentType()).startsWith("application/problem+json");
             assertThat(reply.json().get("detail").asString()).as(malformed).isNotBlank();
         }
-        assertThat(api().get("/api/synthesis/sandbox-tasks?limit=0").status()).isEqualTo(400);
-        JobApi.Response missing = api().get("/api/synthesis/sandbox-tasks/no-such-job");
+        assertThat(api().http().get("/api/synthesis/sandbox-tasks?limit=0").status()).isEqualTo(400);
+        TestClient.Reply missing = api().http().get("/api/synthesis/sandbox-tasks/no-such-job");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("detail").asString()).isEqualTo("no sandbox task job with id 'no-such-job'");
     }
@@ -741,10 +742,10 @@ abstract class SandboxTaskJobsContract {
         String id = api().createJob("{\"domain\": \"slow domain\", \"tasks\": 1, \"rolloutsPerTask\": 1}");
         assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
 
-        JobApi.Response cancelled = api().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
+        TestClient.Reply cancelled = api().http().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
-        JobApi.Response again = api().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
+        TestClient.Reply again = api().http().post("/api/synthesis/sandbox-tasks/" + id + "/cancel", "");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("detail").asString()).isEqualTo("sandbox task job '" + id + "' is cancelled; only"
                 + " queued or running jobs can be cancelled");
@@ -755,7 +756,7 @@ abstract class SandboxTaskJobsContract {
         LLM.reset();
         scripts.generator("slow domain", request -> sumTask("[slow]"));
         scripts.agent("[slow]", "open('sum.txt', 'w').write('12')", "12");
-        JobApi.Response resumed = api().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "");
+        TestClient.Reply resumed = api().http().post("/api/synthesis/sandbox-tasks/" + id + "/resume", "");
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         JsonNode done = api().awaitCompleted(id);
         assertThat(done.get("rollouts").get("passed").asInt()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -16,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,16 +68,13 @@ class SandboxTaskResumeIT {
 
     static JsonNode await(ConfigurableApplicationContext server, String id, Predicate<JsonNode> condition)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = call(server, "GET", "/api/synthesis/sandbox-tasks/" + id, null);
-            if (condition.test(job)) {
-                return job;
-            }
-            Thread.sleep(100);
+        try {
+            return eventually("job " + id + " to get there", () -> call(server, "GET",
+                    "/api/synthesis/sandbox-tasks/" + id, null), condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nresults: "
+                    + call(server, "GET", "/api/synthesis/sandbox-tasks/" + id + "/results", null), e);
         }
-        throw new AssertionError("job " + id + " did not get there: "
-                + call(server, "GET", "/api/synthesis/sandbox-tasks/" + id + "/results", null));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.casebook.server.storage;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -302,19 +303,19 @@ class HostileModelTextIT {
     }
 
     JsonNode awaitTransition(String task) throws Exception {
-        JsonNode found = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            found = post("/api/synthesis/replay/search", "{\"task\": \"" + task + "\", \"tool\": \"calculator\", "
-                    + "\"arguments\": \"{}\"}");
-            for (JsonNode t : found) {
-                if (t.get("task").asString().equals(task)) {
-                    return t;
-                }
+        JsonNode found = eventually("a transition of '" + task + "' in the replay buffer", () -> post(
+                "/api/synthesis/replay/search", "{\"task\": \"" + task + "\", \"tool\": \"calculator\", "
+                        + "\"arguments\": \"{}\"}"), transitions -> ofTask(transitions, task) != null);
+        return ofTask(found, task);
+    }
+
+    private static JsonNode ofTask(JsonNode transitions, String task) {
+        for (JsonNode t : transitions) {
+            if (t.get("task").asString().equals(task)) {
+                return t;
             }
-            Thread.sleep(200);
         }
-        throw new AssertionError("no transition of '" + task + "' in the replay buffer: " + found);
+        return null;
     }
 
     static boolean active(String status) {
@@ -327,17 +328,8 @@ class HostileModelTextIT {
         return map;
     }
 
-    JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(path);
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(path + " did not end within 120 s: " + last);
+    JsonNode await(String path, Predicate<JsonNode> done) {
+        return eventually(path + " to end", () -> get(path), done);
     }
 
     JsonNode get(String path) throws Exception {

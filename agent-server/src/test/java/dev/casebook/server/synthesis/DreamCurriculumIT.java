@@ -1,8 +1,9 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -40,13 +41,13 @@ class DreamCurriculumIT extends DreamsContext {
                 "delta", List.of(1.0), "epsilon", List.of(0.0)));
         LLM.when(Match.interaction("curriculum")).reply(Reply.text("{\"variations\": [\"Curriculum delta: 6 times 7?\","
                 + " \"Curriculum epsilon: 84 halved?\", \"Curriculum gamma: what is 40 plus 2?\"]}"));
-        String id = api().dream("""
+        String id = Dreams.start(api(), """
                 {"tasks": ["Curriculum alpha: what is 21 doubled?", "Curriculum beta: what is 50 minus 8?",
                            "Curriculum gamma: what is 40 plus 2?"],
                  "rolloutsPerTask": 2, "concurrency": 2, "curriculum": {"rounds": 1, "tasks": 1, "variations": 3}}""");
         double tokensBefore = batchTokens();
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         assertThat(batchTokens() - tokensBefore).as("casebook_batch_tokens_total of dream jobs counts the rollouts' "
                 + "agent and experience model and the curriculum round, as the job does (other jobs may count too)")
@@ -90,7 +91,7 @@ class DreamCurriculumIT extends DreamsContext {
     @Test
     void a_job_seeded_from_failed_real_tasks_dreams_them_and_asks_for_harder_variations() {
         String failed = realTask(api(), "Weakspot", "gizmo");
-        DreamApi.Reply rated = api().post("/api/tasks/" + failed + "/feedback", "{\"reward\": 0}");
+        TestClient.Reply rated = api().post("/api/tasks/" + failed + "/feedback", "{\"reward\": 0}");
         assertThat(rated.status()).as(rated.body()).isBetween(200, 299);
         LLM.reset(); // the real task is done; its dreams are answered at once
         LLM.when(Match.interaction("plan").and(task("Weakspot:")))
@@ -102,11 +103,11 @@ class DreamCurriculumIT extends DreamsContext {
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 25 EUR\"}"));
         LLM.when(Match.interaction("experience-outcome").and(task("Weakspot harder"))).reply(Reply.text(verdict(1.0)));
 
-        String id = api().dream("""
+        String id = Dreams.start(api(), """
                 {"seedFrom": "failed-real", "seedLimit": 1, "rolloutsPerTask": 2, "concurrency": 1,
                  "curriculum": {"tasks": 1, "variations": 1, "harder": true}}""");
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
         assertThat(results.get("tasks").get(0).get("task").asString()).isEqualTo("Weakspot: what does the gizmo cost?");
@@ -121,11 +122,11 @@ class DreamCurriculumIT extends DreamsContext {
     void the_variations_get_only_what_is_left_of_the_jobs_budget() {
         script("Budgeted", Map.of("gamma", List.of(1.0, 0.0), "delta", List.of(1.0)));
         LLM.when(Match.interaction("curriculum")).reply(Reply.text("[\"Budgeted delta: one\", \"Budgeted delta: two\"]"));
-        String id = api().dream("""
+        String id = Dreams.start(api(), """
                 {"tasks": ["Budgeted gamma: what is 40 plus 2?"], "rolloutsPerTask": 2, "maxRollouts": 3,
                  "curriculum": {"tasks": 1, "variations": 2}}""");
 
-        api().awaitJob(id);
+        Dreams.awaitJob(api(), id);
         JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();
         assertThat(results.get("total").asInt()).isEqualTo(3);
         assertThat(results.get("tasks")).hasSize(2);
@@ -137,11 +138,11 @@ class DreamCurriculumIT extends DreamsContext {
     @Test
     void a_round_with_no_uncertain_task_varies_nothing() {
         script("Settled", Map.of("alpha", List.of(1.0), "beta", List.of(0.0)));
-        String id = api().dream("""
+        String id = Dreams.start(api(), """
                 {"tasks": ["Settled alpha: 1 + 1?", "Settled beta: 2 + 2?"], "rolloutsPerTask": 2,
                  "curriculum": {"rounds": 2}}""");
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).isEqualTo("completed");
         assertThat(LLM.requests(Match.interaction("curriculum"))).isEmpty();
         JsonNode results = api().get("/api/synthesis/dreams/" + id + "/results").json();

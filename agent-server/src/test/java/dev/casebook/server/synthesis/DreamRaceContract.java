@@ -1,9 +1,10 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -70,11 +71,11 @@ abstract class DreamRaceContract {
                     Reply.text("{\"reasoning\": \"the product is right\", \"reward\": 1}"),
                     Reply.text("Judging strictly: {\"reasoning\": \"the working was not shown\", \"reward\": 0}"));
         });
-        DreamApi api = new DreamApi(port, KEY);
-        String id = api.dream("{\"tasks\": [\"What is 12*13?\", \"Please compute 17*23.\"], \"rolloutsPerTask\": 2, "
+        TestClient api = new TestClient(port, KEY);
+        String id = Dreams.start(api, "{\"tasks\": [\"What is 12*13?\", \"Please compute 17*23.\"], \"rolloutsPerTask\": 2, "
                 + "\"concurrency\": 2, \"memoryMode\": \"read-write\"}");
 
-        JsonNode job = api.awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api, id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         Map<String, Set<String>> episodes = new HashMap<>();
         Map<String, Set<String>> caseIds = new HashMap<>();

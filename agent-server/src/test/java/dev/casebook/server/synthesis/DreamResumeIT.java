@@ -1,11 +1,12 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -58,8 +59,8 @@ class DreamResumeIT {
                 "--casebook.models.planner.timeout=60s", "--casebook.models.planner.max-retries=0");
     }
 
-    static DreamApi api(ConfigurableApplicationContext context) {
-        return new DreamApi(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
+    static TestClient api(ConfigurableApplicationContext context) {
+        return new TestClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
     }
 
     /** Tasks "Sleep N: ..." answered at once after {@code latency}, each rated 1 by the experience model. */
@@ -81,8 +82,8 @@ class DreamResumeIT {
         String id;
         Set<String> doneBefore = new HashSet<>();
         try (ConfigurableApplicationContext server = server(schema)) {
-            DreamApi api = api(server);
-            id = api.dream(job(10));
+            TestClient api = api(server);
+            id = Dreams.start(api, job(10));
             api.await("/api/synthesis/dreams/" + id, job -> job.get("done").asInt() >= 2);
             api.get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts").forEach(r -> {
                 if (r.get("status").asString().equals("done")) {
@@ -100,8 +101,8 @@ class DreamResumeIT {
         }
 
         try (ConfigurableApplicationContext server = server(schema)) {
-            DreamApi api = api(server);
-            JsonNode job = api.awaitJob(id);
+            TestClient api = api(server);
+            JsonNode job = Dreams.awaitJob(api, id);
             assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
             assertThat(job.get("done").asInt()).isEqualTo(10);
             assertThat(job.get("meanReward").asDouble()).isEqualTo(1.0);
@@ -126,19 +127,19 @@ class DreamResumeIT {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("dreamcancel");
         scriptSlowTasks(Duration.ofMillis(200));
         try (ConfigurableApplicationContext server = server(schema)) {
-            DreamApi api = api(server);
-            String id = api.dream(job(6));
+            TestClient api = api(server);
+            String id = Dreams.start(api, job(6));
             api.await("/api/synthesis/dreams/" + id, job -> job.get("done").asInt() >= 1);
 
-            DreamApi.Reply cancelled = api.post("/api/synthesis/dreams/" + id + "/cancel", "");
+            TestClient.Reply cancelled = api.post("/api/synthesis/dreams/" + id + "/cancel", "");
             assertThat(cancelled.status()).isEqualTo(200);
             assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
             JsonNode resting = api.await("/api/synthesis/dreams/" + id, job -> job.get("running").asInt() == 0);
             assertThat(resting.get("done").asInt()).isLessThan(6);
 
-            DreamApi.Reply resumed = api.post("/api/synthesis/dreams/" + id + "/resume", "");
+            TestClient.Reply resumed = api.post("/api/synthesis/dreams/" + id + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
-            JsonNode job = api.awaitJob(id);
+            JsonNode job = Dreams.awaitJob(api, id);
             assertThat(job.get("status").asString()).isEqualTo("completed");
             assertThat(job.get("done").asInt()).isEqualTo(6);
         }
@@ -156,7 +157,7 @@ class DreamResumeIT {
         LLM.when(Match.interaction("execute").and(Match.afterToolResult())).reply(Reply.text("42"));
         LLM.when(Match.interaction("replan")).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
         try (ConfigurableApplicationContext server = server(schema)) {
-            DreamApi api = api(server);
+            TestClient api = api(server);
             String task = api.post("/api/tasks", "{\"text\": \"What is 6*7?\", \"memoryMode\": \"off\"}").json()
                     .get("id").asString();
             assertThat(api.awaitTask(task).get("status").asString()).isEqualTo("answered");

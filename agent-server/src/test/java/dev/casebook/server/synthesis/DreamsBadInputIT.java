@@ -1,8 +1,9 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 class DreamsBadInputIT extends DreamsContext {
 
     void refused(String body, int status, String detail) {
-        DreamApi.Reply r = api().post("/api/synthesis/dreams", body);
+        TestClient.Reply r = api().post("/api/synthesis/dreams", body);
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.json().get("detail").asString()).isEqualTo(detail);
@@ -24,7 +25,7 @@ class DreamsBadInputIT extends DreamsContext {
                 + "(a number of recorded tasks) or 'seedFrom' (real weak spots)");
         refused("{\"seedFrom\": \"everything\"}", 400, "field 'seedFrom' must be one of [failed-real, uncertain-real],"
                 + " was 'everything'");
-        DreamApi.Reply unseeded = api().as(OTHER_KEY).post("/api/synthesis/dreams", "{\"seedFrom\": \"uncertain-real\"}");
+        TestClient.Reply unseeded = api().as(OTHER_KEY).post("/api/synthesis/dreams", "{\"seedFrom\": \"uncertain-real\"}");
         assertThat(unseeded.status()).as(unseeded.body()).isEqualTo(400);
         assertThat(unseeded.json().get("detail").asString()).isEqualTo("field 'seedFrom' is uncertain-real, but the tenant"
                 + " has no such real task yet (an evaluation question whose attempts disagree)");
@@ -32,7 +33,7 @@ class DreamsBadInputIT extends DreamsContext {
         refused("{\"tasks\": \"just one\"}", 400, "field 'tasks' must be an array");
         refused("{\"tasks\": [\"a\"], \"seedFromRecorded\": 0}", 400, "field 'seedFromRecorded' must be within "
                 + "[1, 1000], was 0");
-        DreamApi.Reply none = api().as(OTHER_KEY).post("/api/synthesis/dreams", "{\"seedFromRecorded\": 3}");
+        TestClient.Reply none = api().as(OTHER_KEY).post("/api/synthesis/dreams", "{\"seedFromRecorded\": 3}");
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.json().get("detail").asString()).isEqualTo("field 'seedFromRecorded': this tenant has no "
                 + "answered task that called a tool to seed from; give tasks inline in 'tasks'");
@@ -72,7 +73,7 @@ class DreamsBadInputIT extends DreamsContext {
 
     @Test
     void unknown_jobs_are_not_found_and_jobs_at_rest_cannot_be_cancelled_or_resumed_again() {
-        DreamApi.Reply missing = api().get("/api/synthesis/dreams/no-such-job");
+        TestClient.Reply missing = api().get("/api/synthesis/dreams/no-such-job");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("detail").asString()).isEqualTo("no dream job with id 'no-such-job'");
         assertThat(api().get("/api/synthesis/dreams/no-such-job/results").status()).isEqualTo(404);
@@ -81,21 +82,21 @@ class DreamsBadInputIT extends DreamsContext {
 
         LLM.when(Match.interaction("plan").and(task("Resting"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 1\"}"));
         LLM.when(Match.interaction("experience-outcome")).reply(Reply.text("{\"reward\": 1}"));
-        String id = api().dream("{\"tasks\": [\"Resting: 0 + 1?\"], \"rolloutsPerTask\": 1}");
-        JsonNode job = api().awaitJob(id);
+        String id = Dreams.start(api(), "{\"tasks\": [\"Resting: 0 + 1?\"], \"rolloutsPerTask\": 1}");
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).isEqualTo("completed");
-        DreamApi.Reply cancel = api().post("/api/synthesis/dreams/" + id + "/cancel", "");
+        TestClient.Reply cancel = api().post("/api/synthesis/dreams/" + id + "/cancel", "");
         assertThat(cancel.status()).isEqualTo(409);
         assertThat(cancel.json().get("detail").asString()).isEqualTo("dream job '" + id + "' is completed; only queued"
                 + " or running jobs can be cancelled");
-        DreamApi.Reply resume = api().post("/api/synthesis/dreams/" + id + "/resume", "");
+        TestClient.Reply resume = api().post("/api/synthesis/dreams/" + id + "/resume", "");
         assertThat(resume.status()).isEqualTo(409);
         assertThat(resume.contentType()).startsWith("application/problem+json");
     }
 
     @Test
     void the_openapi_description_lists_the_synthesis_endpoints() {
-        DreamApi.Reply docs = new DreamApi(port, null).get("/v3/api-docs");
+        TestClient.Reply docs = new TestClient(port, null).get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body()).contains("\"/api/synthesis/dreams\"", "\"/api/synthesis/dreams/{id}/results\"",
                 "\"/api/synthesis/dreams/{id}/events\"", "\"/api/synthesis/replay/search\"", "Experience synthesis",
@@ -104,11 +105,11 @@ class DreamsBadInputIT extends DreamsContext {
 
     @Test
     void refuses_a_replay_search_without_a_call() {
-        DreamApi.Reply r = api().post("/api/synthesis/replay/search", "{\"task\": \"x\"}");
+        TestClient.Reply r = api().post("/api/synthesis/replay/search", "{\"task\": \"x\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("detail").asString()).isEqualTo("fields 'task' and 'tool' are required: the task and "
                 + "the tool it calls");
-        DreamApi.Reply k = api().post("/api/synthesis/replay/search", "{\"task\": \"x\", \"tool\": \"t\", \"k\": 99}");
+        TestClient.Reply k = api().post("/api/synthesis/replay/search", "{\"task\": \"x\", \"tool\": \"t\", \"k\": 99}");
         assertThat(k.json().get("detail").asString()).isEqualTo("field 'k' must be within [1, 50], was 99");
     }
 }

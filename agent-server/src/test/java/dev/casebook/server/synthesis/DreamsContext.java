@@ -1,10 +1,11 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -85,7 +86,7 @@ abstract class DreamsContext {
 
         @Override
         public ToolResult execute(ToolInvocation invocation) {
-            String item = DreamApi.JSON.readTree(invocation.argumentsJson()).path("item").asString();
+            String item = TestClient.JSON.readTree(invocation.argumentsJson()).path("item").asString();
             REAL_CALLS.add(item);
             return ToolResult.ok(item + ": 12.50 EUR");
         }
@@ -101,8 +102,8 @@ abstract class DreamsContext {
         REAL_CALLS.clear();
     }
 
-    DreamApi api() {
-        return new DreamApi(port, KEY);
+    TestClient api() {
+        return new TestClient(port, KEY);
     }
 
     /** Plan one price look-up of {@code item}, call the tool, report what it said, answer {@code answer}. */
@@ -118,9 +119,9 @@ abstract class DreamsContext {
     }
 
     /** A real task of the caller's tenant that looks up {@code item}'s price with the real tool. */
-    String realTask(DreamApi api, String marker, String item) {
+    String realTask(TestClient api, String marker, String item) {
         scriptPriceTask(marker, item, "12.50 EUR");
-        DreamApi.Reply created = api.post("/api/tasks", "{\"text\": \"" + marker + ": what does the " + item
+        TestClient.Reply created = api.post("/api/tasks", "{\"text\": \"" + marker + ": what does the " + item
                 + " cost?\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(202);
         JsonNode done = api.awaitTask(created.json().get("id").asString());

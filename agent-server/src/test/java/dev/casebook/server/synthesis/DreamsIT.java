@@ -1,8 +1,9 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -27,9 +28,9 @@ class DreamsIT extends DreamsContext {
                 .reply(Reply.text(transition("gadget: 7.25 EUR", "0.5", true)));
         LLM.when(Match.interaction("experience-outcome").and(task("Dream gadget")))
                 .reply(Reply.text("{\"reasoning\": \"the answer is the price the tool gave\", \"reward\": 1}"));
-        String id = api().dream("{\"tasks\": [\"Dream gadget: what does the gadget cost?\"], \"rolloutsPerTask\": 1}");
+        String id = Dreams.start(api(), "{\"tasks\": [\"Dream gadget: what does the gadget cost?\"], \"rolloutsPerTask\": 1}");
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         assertThat(REAL_CALLS).as("a dream called the real tool").containsExactly("widget");
 
@@ -92,7 +93,7 @@ class DreamsIT extends DreamsContext {
             answeredReal.add(t.get("id").asString());
         });
         assertThat(answeredReal).contains(real).doesNotContain(dreamTask.get("id").asString());
-        DreamApi.Reply bad = api().get("/api/tasks?source=imagined");
+        TestClient.Reply bad = api().get("/api/tasks?source=imagined");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.contentType()).startsWith("application/problem+json");
         assertThat(bad.json().get("detail").asString()).isEqualTo("parameter 'source': source must be one of real, "
@@ -107,10 +108,10 @@ class DreamsIT extends DreamsContext {
         LLM.when(Match.interaction("experience-outcome").and(task("Group dream"))).reply(
                 Reply.text("{\"reasoning\": \"12 * 13 is 156\", \"reward\": 1}"),
                 Reply.text("Judging it: {\"reasoning\": \"off by one\", \"reward\": 0} and that is all."));
-        String id = api().dream("{\"tasks\": [\"Group dream: what is 12*13?\"], \"rolloutsPerTask\": 3, "
+        String id = Dreams.start(api(), "{\"tasks\": [\"Group dream: what is 12*13?\"], \"rolloutsPerTask\": 3, "
                 + "\"concurrency\": 1, \"memoryMode\": \"read-write\"}");
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         JsonNode rollouts = api().get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts");
         List<Double> rewards = new ArrayList<>();
@@ -137,7 +138,7 @@ class DreamsIT extends DreamsContext {
                         false)));
         LLM.when(Match.interaction("experience-outcome").and(task("Retry sprocket")))
                 .reply(Reply.text("```json\n{\"reasoning\": \"plausible\", \"reward\": 0.8}\n```"));
-        String id = api().dream("{\"tasks\": [\"Retry sprocket: what does the sprocket cost?\"], "
+        String id = Dreams.start(api(), "{\"tasks\": [\"Retry sprocket: what does the sprocket cost?\"], "
                 + "\"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
 
         JsonNode rollout = rollout(id);
@@ -162,7 +163,7 @@ class DreamsIT extends DreamsContext {
                 .reply(Reply.text("{\"observation\": \"cog: 1 EUR\", \"reward\": 7}"), Reply.text("no idea"));
         LLM.when(Match.interaction("experience-outcome").and(task("Broken cog")))
                 .reply(Reply.text("{\"reasoning\": \"no price was found\", \"reward\": 0}"));
-        String id = api().dream("{\"tasks\": [\"Broken cog: what does the cog cost?\"], \"rolloutsPerTask\": 1}");
+        String id = Dreams.start(api(), "{\"tasks\": [\"Broken cog: what does the cog cost?\"], \"rolloutsPerTask\": 1}");
 
         JsonNode rollout = rollout(id);
         assertThat(LLM.requests(Match.interaction("experience"))).hasSize(3);
@@ -181,10 +182,10 @@ class DreamsIT extends DreamsContext {
         LLM.when(Match.interaction("plan").and(task("Budgeted dream"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
         LLM.when(Match.interaction("experience-outcome").and(task("Budgeted dream")))
                 .reply(Reply.text("{\"reasoning\": \"right\", \"reward\": 1}"));
-        String id = api().dream("{\"tasks\": [\"Budgeted dream one: 6 x 7?\", \"Budgeted dream two: 50 - 8?\", "
+        String id = Dreams.start(api(), "{\"tasks\": [\"Budgeted dream one: 6 x 7?\", \"Budgeted dream two: 50 - 8?\", "
                 + "\"Budgeted dream three: 84 / 2?\"], \"rolloutsPerTask\": 1, \"concurrency\": 1, \"maxTokens\": 1}");
 
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         assertThat(job.get("done").asInt()).isEqualTo(1);
         assertThat(job.get("pending").asInt()).isEqualTo(2);
@@ -195,7 +196,7 @@ class DreamsIT extends DreamsContext {
         assertThat(job.get("settings").get("maxTokens").asLong()).isEqualTo(1);
         assertThat(LLM.requests(Match.interaction("plan").and(task("Budgeted dream")))).hasSize(1);
 
-        JsonNode unlimited = api().awaitJob(api().dream("{\"tasks\": [\"Budgeted dream four: 2 + 2?\", "
+        JsonNode unlimited = Dreams.awaitJob(api(), Dreams.start(api(), "{\"tasks\": [\"Budgeted dream four: 2 + 2?\", "
                 + "\"Budgeted dream five: 3 + 3?\"], \"rolloutsPerTask\": 1, \"concurrency\": 1}"));
         assertThat(unlimited.get("done").asInt()).isEqualTo(2);
         assertThat(unlimited.get("error").isNull()).isTrue();
@@ -205,15 +206,15 @@ class DreamsIT extends DreamsContext {
     @Test
     void the_replay_buffer_and_the_jobs_of_one_tenant_are_invisible_to_another() {
         realTask(api(), "Isolation doohickey", "doohickey");
-        DreamApi other = api().as(OTHER_KEY);
+        TestClient other = api().as(OTHER_KEY);
         scriptPriceTask("Isolation doohickey", "doohickey", "12.50 EUR");
         LLM.when(Match.interaction("experience").and(task("Isolation doohickey")))
                 .reply(Reply.text(transition("doohickey: 9 EUR", "null", false)));
         LLM.when(Match.interaction("experience-outcome").and(task("Isolation doohickey")))
                 .reply(Reply.text("{\"reasoning\": \"fine\", \"reward\": 1}"));
-        String theirs = other.dream("{\"tasks\": [\"Isolation doohickey: what does the doohickey cost?\"], "
+        String theirs = Dreams.start(other, "{\"tasks\": [\"Isolation doohickey: what does the doohickey cost?\"], "
                 + "\"rolloutsPerTask\": 1}");
-        other.awaitJob(theirs);
+        Dreams.awaitJob(other, theirs);
 
         assertThat(LLM.requests(Match.interaction("experience")).getFirst().lastUserMessage())
                 .contains("Real calls of these tools, the most similar first; answer as they do:\n(none recorded yet)")
@@ -225,7 +226,7 @@ class DreamsIT extends DreamsContext {
         assertThat(mine.get(0).get("observation").asString()).isEqualTo("doohickey: 12.50 EUR");
         assertThat(other.get("/api/synthesis/replay").json().get("transitions").asLong()).isZero();
 
-        DreamApi.Reply foreign = api().get("/api/synthesis/dreams/" + theirs);
+        TestClient.Reply foreign = api().get("/api/synthesis/dreams/" + theirs);
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.contentType()).startsWith("application/problem+json");
         assertThat(api().post("/api/synthesis/dreams/" + theirs + "/cancel", "").status()).isEqualTo(404);
@@ -249,7 +250,7 @@ class DreamsIT extends DreamsContext {
                 .reply(Reply.text(transition("nut: 2 EUR", "1", true)));
         LLM.when(Match.interaction("experience-outcome").and(task("Finished nut")))
                 .reply(Reply.text("{\"reasoning\": \"right\", \"reward\": 1}"));
-        String id = api().dream("{\"tasks\": [\"Finished nut: what does a nut cost?\"], \"rolloutsPerTask\": 1}");
+        String id = Dreams.start(api(), "{\"tasks\": [\"Finished nut: what does a nut cost?\"], \"rolloutsPerTask\": 1}");
 
         JsonNode rollout = rollout(id);
         assertThat(LLM.requests(Match.interaction("experience"))).hasSize(1);
@@ -265,7 +266,7 @@ class DreamsIT extends DreamsContext {
                 .reply(Reply.text(transition("bolt: 0.20 EUR", "null", false)));
         LLM.when(Match.interaction("experience-outcome").and(task("Seeded bolt")))
                 .reply(Reply.text("{\"reasoning\": \"ok\", \"reward\": 1}"));
-        String id = api().dream("{\"seedFromRecorded\": 1, \"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
+        String id = Dreams.start(api(), "{\"seedFromRecorded\": 1, \"rolloutsPerTask\": 1, \"memoryMode\": \"off\"}");
 
         JsonNode rollout = rollout(id);
         assertThat(rollout.get("task").asString()).isEqualTo("Seeded bolt: what does the bolt cost?");
@@ -278,7 +279,7 @@ class DreamsIT extends DreamsContext {
         LLM.when(Match.interaction("plan").and(task("Streamed"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 2\"}")
                 .after(java.time.Duration.ofMillis(200)));
         LLM.when(Match.interaction("experience-outcome").and(task("Streamed"))).reply(Reply.text("{\"reward\": 1}"));
-        String id = api().dream("{\"tasks\": [\"Streamed: 1 + 1?\", \"Streamed: 4 - 2?\"], \"rolloutsPerTask\": 1,"
+        String id = Dreams.start(api(), "{\"tasks\": [\"Streamed: 1 + 1?\", \"Streamed: 4 - 2?\"], \"rolloutsPerTask\": 1,"
                 + " \"concurrency\": 1, \"memoryMode\": \"off\"}");
 
         List<String> events = api().events("/api/synthesis/dreams/" + id + "/events");
@@ -292,7 +293,7 @@ class DreamsIT extends DreamsContext {
 
     /** The only rollout of a job that completed. */
     JsonNode rollout(String id) {
-        JsonNode job = api().awaitJob(id);
+        JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         return api().get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts").get(0);
     }

@@ -1,8 +1,9 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -21,7 +22,7 @@ class FidelityIT extends DreamsContext {
 
     @Test
     void a_low_reward_agreement_is_reported_and_closes_synthetic_cases_to_the_tenant() {
-        DreamApi b = api().as(FIDELITY_KEY);
+        TestClient b = api().as(FIDELITY_KEY);
         JsonNode never = b.get("/api/synthesis/fidelity").json();
         assertThat(never.get("measured").asBoolean()).isFalse();
         assertThat(never.get("syntheticSelectable").asBoolean()).isTrue();
@@ -33,9 +34,9 @@ class FidelityIT extends DreamsContext {
                 .reply(Reply.text(transition("gizmo: 3 EUR", "null", true)));
         LLM.when(Match.interaction("experience-outcome").and(task("Fidelity dream gizmo")))
                 .reply(Reply.text("{\"reasoning\": \"right\", \"reward\": 1}"));
-        String dream = b.dream("{\"tasks\": [\"Fidelity dream gizmo: what does the gizmo cost?\"], "
+        String dream = Dreams.start(b, "{\"tasks\": [\"Fidelity dream gizmo: what does the gizmo cost?\"], "
                 + "\"rolloutsPerTask\": 1}");
-        assertThat(b.awaitJob(dream).get("status").asString()).isEqualTo("completed");
+        assertThat(Dreams.awaitJob(b, dream).get("status").asString()).isEqualTo("completed");
         String dreamCase = b.get("/api/synthesis/dreams/" + dream + "/results").json().get("rollouts").get(0)
                 .get("caseId").asString();
         assertThat(selectedCases(b, "Fidelity probe one")).as("before any measurement").contains(dreamCase);
@@ -46,7 +47,7 @@ class FidelityIT extends DreamsContext {
         LLM.when(Match.interaction("experience-outcome").and(task("Fidelity widget")))
                 .reply(Reply.text("<think>No currency check was made.</think>\n```json\n"
                         + "{\"reasoning\": \"the price was not confirmed\", \"reward\": 0}\n```"));
-        DreamApi.Reply measured = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 1}");
+        TestClient.Reply measured = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 1}");
         assertThat(measured.status()).as(measured.body()).isEqualTo(200);
         JsonNode report = measured.json();
         assertThat(report.get("measured").asBoolean()).isTrue();
@@ -79,7 +80,7 @@ class FidelityIT extends DreamsContext {
                 .isEqualTo("field 'episodes' must be within [0, 200], was 201");
 
         LLM.reset(); // the experience model answers nothing now
-        DreamApi.Reply unanswered = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 0}");
+        TestClient.Reply unanswered = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 0}");
         assertThat(unanswered.status()).as(unanswered.body()).isEqualTo(502);
         assertThat(unanswered.contentType()).startsWith("application/problem+json");
         assertThat(unanswered.json().get("detail").asString()).startsWith("the experience model gave no reply (");
@@ -88,10 +89,10 @@ class FidelityIT extends DreamsContext {
     }
 
     /** The ids of the cases a real task about the gizmo was shown; it answers at once. */
-    private List<String> selectedCases(DreamApi api, String marker) {
+    private List<String> selectedCases(TestClient api, String marker) {
         LLM.when(Match.interaction("plan").and(task(marker)))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 3 EUR\"}"));
-        DreamApi.Reply created = api.post("/api/tasks", "{\"text\": \"" + marker + ": what does the gizmo cost?\"}");
+        TestClient.Reply created = api.post("/api/tasks", "{\"text\": \"" + marker + ": what does the gizmo cost?\"}");
         JsonNode done = api.awaitTask(created.json().get("id").asString());
         List<String> ids = new ArrayList<>();
         done.get("selected").forEach(s -> ids.add(s.get("caseId").asString()));

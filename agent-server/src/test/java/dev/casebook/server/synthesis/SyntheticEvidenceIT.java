@@ -1,6 +1,6 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.DreamApi.task;
+import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.llm.LlmRequest;
@@ -31,9 +31,9 @@ class SyntheticEvidenceIT extends DreamsContext {
         LLM.when(Match.interaction("experience-outcome").and(task("Guarded lamp, dreamed")))
                 .reply(Reply.text("Here is my verdict:\n```json\n{\"reasoning\": \"the price the tool gave\","
                         + " \"reward\": 1}\n```"));
-        String job = api().dream("{\"tasks\": [\"Guarded lamp, dreamed: what does the lamp cost?\"],"
+        String job = Dreams.start(api(), "{\"tasks\": [\"Guarded lamp, dreamed: what does the lamp cost?\"],"
                 + " \"rolloutsPerTask\": 1}");
-        assertThat(api().awaitJob(job).get("status").asString()).isEqualTo("completed");
+        assertThat(Dreams.awaitJob(api(), job).get("status").asString()).isEqualTo("completed");
         JsonNode rollout = api().get("/api/synthesis/dreams/" + job + "/results").json().get("rollouts").get(0);
         assertThat(rollout.get("reward").asDouble()).isEqualTo(1.0);
         String dreamCaseId = rollout.get("caseId").asString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -68,12 +69,12 @@ abstract class AgentFlowContract {
         LLM.reset();
     }
 
-    Api api() {
-        return new Api(port, KEY);
+    TestClient api() {
+        return new TestClient(port, KEY);
     }
 
     String create(String body) {
-        Api.Reply r = api().post("/api/tasks", body);
+        TestClient.Reply r = api().post("/api/tasks", body);
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json().get("id").asString();
     }
@@ -152,7 +153,7 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("5 spiders", "5*8", "40");
 
         String id1 = create("{\"text\":\"" + first + "\",\"memoryMode\":\"read-write\"}");
-        JsonNode task1 = api().awaitEnd(id1);
+        JsonNode task1 = api().awaitTask(id1);
         assertThat(task1.get("answer").asString()).isEqualTo("24");
         String caseId = task1.get("caseId").asString();
         assertThat(step(id1, "memory_written").get("caseId").asString()).isEqualTo(caseId);
@@ -169,7 +170,7 @@ abstract class AgentFlowContract {
         int successes = rated.get("successes").asInt();
 
         String id2 = create("{\"text\":\"" + second + "\",\"memoryMode\":\"read-write\"}");
-        JsonNode task2 = api().awaitEnd(id2);
+        JsonNode task2 = api().awaitTask(id2);
         assertThat(task2.get("answer").asString()).isEqualTo("40");
         assertThat(role(task2, caseId)).isEqualTo("example");
         String planPrompt = LLM.requests(Match.interaction("plan").and(task("5 spiders"))).getFirst()
@@ -195,17 +196,17 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("Feedback stays", "17*23", "391");
 
         String id1 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
-        String caseId = api().awaitEnd(id1).get("caseId").asString();
+        String caseId = api().awaitTask(id1).get("caseId").asString();
         assertThat(api().post("/api/tasks/" + id1 + "/feedback", "{\"reward\":1}").status()).isEqualTo(200);
         String id2 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
-        JsonNode task2 = api().awaitEnd(id2);
+        JsonNode task2 = api().awaitTask(id2);
 
         assertThat(task2.get("caseId").asString()).isEqualTo(caseId);
         JsonNode value = api().get("/api/cases/" + caseId).json();
         assertThat(value.get("reward").asDouble()).isEqualTo(1.0);
         assertThat(value.get("label").asString()).isEqualTo("positive");
         assertThat(value.get("bank").asString()).isEqualTo("default");
-        Api.Reply history = api().get("/api/cases/" + caseId + "/history");
+        TestClient.Reply history = api().get("/api/cases/" + caseId + "/history");
         assertThat(history.status()).as(history.body()).isEqualTo(200);
         List<String> events = new ArrayList<>();
         history.json().get("events").forEach(e -> events.add(e.get("episode").asString() + "/"
@@ -222,10 +223,10 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("the gross", "12*12", "144");
 
         String id1 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
-        String caseId = api().awaitEnd(id1).get("caseId").asString();
+        String caseId = api().awaitTask(id1).get("caseId").asString();
         api().post("/api/tasks/" + id1 + "/feedback", "{\"reward\":0}");
         String id2 = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"}");
-        JsonNode task2 = api().awaitEnd(id2);
+        JsonNode task2 = api().awaitTask(id2);
 
         assertThat(task2.get("caseId").asString()).isEqualTo(caseId);
         assertThat(step(id2, "memory_written").get("updatedExisting").asBoolean()).isTrue();
@@ -242,7 +243,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"read-write\",\"budgets\":{\"tokens\":1000}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("reason").asString()).isEqualTo("budget_tokens");
         assertThat(types(id)).containsSubsequence("stopped", "memory_written").doesNotContain("memory_skipped");
         JsonNode pitfall = api().get("/api/cases/" + step(id, "memory_written").get("caseId").asString()).json();
@@ -260,7 +261,7 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("minutes are there in 3 hours", "3*60", "180");
         scriptCalculatorTask("three hours into minutes", "3*60", "180");
         String seedId = create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}");
-        String seedCase = api().awaitEnd(seedId).get("caseId").asString();
+        String seedCase = api().awaitTask(seedId).get("caseId").asString();
         int successes = api().get("/api/cases/" + seedCase).json().get("successes").asInt();
 
         var spec = dev.casebook.server.agent.TaskSpec.of(UUID.randomUUID().toString(), "tenant-flow", scored)
@@ -284,7 +285,7 @@ abstract class AgentFlowContract {
         String text = "Run twice: count the days of two weeks together.";
         scriptCalculatorTask("days are in 2 weeks", "2*7", "14");
         scriptCalculatorTask("days of two weeks", "2*7", "14");
-        api().awaitEnd(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
+        api().awaitTask(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
         java.util.Map<String, Integer> usesBefore = uses();
         var spec = dev.casebook.server.agent.TaskSpec.of(UUID.randomUUID().toString(), "tenant-flow", text)
                 .withMemoryMode(dev.casebook.memory.MemoryMode.READ_WRITE);
@@ -333,7 +334,7 @@ abstract class AgentFlowContract {
 
         String everywhere = create("{\"text\":\"How many wheels do six bicycles have? (bicycles, everywhere)\","
                 + "\"memoryMode\":\"read-only\"}");
-        JsonNode all = api().awaitEnd(everywhere);
+        JsonNode all = api().awaitTask(everywhere);
         assertThat(role(all, inA)).isNotNull();
         assertThat(role(all, inZ)).as("without 'banks' every bank is read").isNotNull();
         assertThat(all.get("bank").asString()).isEqualTo("default");
@@ -341,7 +342,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"How many wheels do five bicycles have? (bicycles with banks)\","
                 + "\"memoryMode\":\"read-write\",\"bank\":\"tb-b\",\"banks\":[\"tb-a\"]}");
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("10");
         List<String> selected = new ArrayList<>();
         task.get("selected").forEach(c -> selected.add(c.get("caseId").asString()));
@@ -361,28 +362,28 @@ abstract class AgentFlowContract {
     void a_read_write_task_is_refused_a_read_only_bank_and_bank_names_are_checked() {
         assertThat(importInto("tb-ro", "{\"task\": \"Frozen reference (tb-ro)\", \"plan\": \"recall\"}\n")
                 .status()).isEqualTo(200);
-        Api.Reply frozen = api().send(api().request("/api/cases/banks/tb-ro").header("Content-Type",
+        TestClient.Reply frozen = api().send(api().request("/api/cases/banks/tb-ro").header("Content-Type",
                 "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
                 "{\"readOnly\": true}")));
         assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
         long before = api().get("/api/tasks?size=100").json().get("total").asLong();
 
-        Api.Reply refused = api().post("/api/tasks", "{\"text\":\"Write here (tb-ro)\",\"memoryMode\":"
+        TestClient.Reply refused = api().post("/api/tasks", "{\"text\":\"Write here (tb-ro)\",\"memoryMode\":"
                 + "\"read-write\",\"bank\":\"tb-ro\"}");
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.json().get("detail").asString()).startsWith("bank 'tb-ro' is read-only");
-        Api.Reply badWrite = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"bank\":\"no spaces allowed\"}");
+        TestClient.Reply badWrite = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"bank\":\"no spaces allowed\"}");
         assertThat(badWrite.status()).as(badWrite.body()).isEqualTo(400);
         assertThat(badWrite.json().get("detail").asString()).startsWith("field 'bank': a bank name is");
-        Api.Reply badRead = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"banks\":[\"ok\", \"/etc\"]}");
+        TestClient.Reply badRead = api().post("/api/tasks", "{\"text\":\"Bad bank\",\"banks\":[\"ok\", \"/etc\"]}");
         assertThat(badRead.status()).as(badRead.body()).isEqualTo(400);
         assertThat(badRead.json().get("detail").asString()).startsWith("field 'banks': a bank name is");
         assertThat(api().get("/api/tasks?size=100").json().get("total").asLong()).as("nothing recorded")
                 .isEqualTo(before);
     }
 
-    Api.Reply importInto(String bank, String ndjson) {
+    TestClient.Reply importInto(String bank, String ndjson) {
         return api().send(api().request("/api/cases/import?bank=" + bank).header("Content-Type",
                 "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(ndjson)));
     }
@@ -394,7 +395,7 @@ abstract class AgentFlowContract {
         long before = api().get("/api/cases?size=200").json().get("total").asLong();
 
         String id = create("{\"text\":\"" + text + "\",\"memoryMode\":\"read-only\"}");
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
 
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("caseId").isNull()).isTrue();
@@ -409,7 +410,7 @@ abstract class AgentFlowContract {
         String id = create("{\"text\":\"What is 17*23?\",\"memoryMode\":\"off\"}");
         String events = TaskApiContract.events(api(), id);
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("391");
         assertThat(task.get("tokens").asLong()).isPositive();
@@ -443,7 +444,7 @@ abstract class AgentFlowContract {
         String id = create("{\"text\":\"Think hard: " + marker + "\",\"memoryMode\":\"off\","
                 + "\"budgets\":{\"plannerIterations\":2}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("42");
         assertThat(LLM.requests(Match.interaction("plan").or(Match.interaction("replan")))).hasSize(2);
@@ -465,7 +466,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"plannerIterations\":1}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("unknown");
         assertThat(LLM.requests(Match.interaction("answer"))).hasSize(2);
     }
@@ -481,7 +482,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + ": 2+2\",\"memoryMode\":\"off\"}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("4");
         List<LlmRequest> plans = LLM.requests(Match.interaction("plan"));
@@ -497,7 +498,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("invalid_plan");
         assertThat(task.get("detail").asString()).contains("no valid JSON plan in 3 attempts")
@@ -518,7 +519,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + ": 6*7\",\"memoryMode\":\"off\"}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("42");
         List<JsonNode> returned = new ArrayList<>();
@@ -549,7 +550,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + ": what is 2^10?\",\"memoryMode\":\"off\"}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("1024");
         assertThat(LLM.requests(Match.interaction("plan"))).hasSize(2);
@@ -562,7 +563,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("llm_unavailable");
         assertThat(task.get("detail").asString())
@@ -580,7 +581,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"tokens\":1000}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("budget_tokens");
         assertThat(task.get("detail").asString()).contains("1100 used");
@@ -595,7 +596,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"wallSeconds\":2}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("budget_time");
     }
@@ -610,7 +611,7 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\",\"budgets\":{\"executorSteps\":2}}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(LLM.requests(Match.interaction("execute"))).hasSize(2);
         assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("budget_executor_steps");
         assertThat(step(id, "subtask_done").get("result").asString()).startsWith("[incomplete");
@@ -624,10 +625,10 @@ abstract class AgentFlowContract {
 
         String id = create("{\"text\":\"" + marker + "\",\"memoryMode\":\"off\"}");
         assertThat(LLM.awaitRequests(1, Duration.ofSeconds(120))).isTrue();
-        Api.Reply cancelled = api().post("/api/tasks/" + id + "/cancel", "");
+        TestClient.Reply cancelled = api().post("/api/tasks/" + id + "/cancel", "");
 
         assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("cancelled");
         assertThat(step(id, "stopped").get("reason").asString()).isEqualTo("cancelled");
     }
@@ -653,7 +654,7 @@ abstract class AgentFlowContract {
                 ids.add(clients.submit(() -> create("{\"text\":\"" + marker + k + " please\",\"memoryMode\":\"off\"}")));
             }
             for (int i = 0; i < n; i++) {
-                JsonNode task = api().awaitEnd(ids.get(i).get());
+                JsonNode task = api().awaitTask(ids.get(i).get());
                 assertThat(task.get("status").asString()).isEqualTo("answered");
                 assertThat(task.get("answer").asString()).isEqualTo(Integer.toString(i));
             }

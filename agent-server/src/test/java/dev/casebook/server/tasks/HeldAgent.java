@@ -1,5 +1,7 @@
 package dev.casebook.server.tasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
+
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
@@ -59,29 +61,23 @@ final class HeldAgent implements Agent {
     }
 
     /** Waits until a task with this text waits for its permit here. */
-    void awaitWaiting(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!waiting.contains(text)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no task '" + text + "' waits in this agent; runs: " + runs);
-            }
-            Thread.sleep(20);
+    void awaitWaiting(String text) {
+        try {
+            eventually("task '" + text + "' waiting in this agent", DEADLINE, () -> Set.copyOf(waiting),
+                    now -> now.contains(text));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; runs: " + runs, e);
         }
     }
 
     /** Waits until {@code count} tasks whose text starts with {@code prefix} wait here at once; returns their texts. */
-    Set<String> awaitWaiting(int count, String prefix) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            Set<String> now = waiting.stream().filter(t -> t.startsWith(prefix)).collect(java.util.stream.Collectors.toSet());
-            if (now.size() >= count) {
-                return now;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(count + " tasks '" + prefix + "...' do not wait in this agent; waiting: "
-                        + waiting + ", runs: " + runs);
-            }
-            Thread.sleep(20);
+    Set<String> awaitWaiting(int count, String prefix) {
+        try {
+            return eventually(count + " tasks '" + prefix + "...' waiting in this agent", DEADLINE,
+                    () -> waiting.stream().filter(t -> t.startsWith(prefix))
+                            .collect(java.util.stream.Collectors.toSet()), now -> now.size() >= count);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; waiting: " + waiting + ", runs: " + runs, e);
         }
     }
 

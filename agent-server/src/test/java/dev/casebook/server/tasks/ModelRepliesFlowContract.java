@@ -1,9 +1,11 @@
 package dev.casebook.server.tasks;
 
 import static dev.casebook.server.tasks.AgentFlowContract.task;
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -54,12 +56,12 @@ abstract class ModelRepliesFlowContract {
         LLM.reset();
     }
 
-    Api api() {
-        return new Api(port, KEY);
+    TestClient api() {
+        return new TestClient(port, KEY);
     }
 
     String create(String text, String extra) {
-        Api.Reply r = api().post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"" + extra + "}");
+        TestClient.Reply r = api().post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"read-write\"" + extra + "}");
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json().get("id").asString();
     }
@@ -91,7 +93,7 @@ abstract class ModelRepliesFlowContract {
     }
 
     double notRemembered(String reason) {
-        Api.Reply r = api().get("/actuator/prometheus");
+        TestClient.Reply r = api().get("/actuator/prometheus");
         Matcher m = Pattern.compile("casebook_memory_episodes_not_remembered_total\\{[^}]*reason=\"" + reason
                 + "\"[^}]*} ([0-9.E]+)").matcher(r.body());
         assertThat(m.find()).as("the counter for " + reason + " is registered").isTrue();
@@ -125,7 +127,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("391");
         JsonNode planned = steps(id, "planned").getFirst();
@@ -153,7 +155,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("invalid_plan");
         assertThat(task.get("detail").asString()).contains("no valid JSON plan in 3 attempts");
@@ -168,7 +170,7 @@ abstract class ModelRepliesFlowContract {
         String next = "Fortnight follow-up: how many days are in two fortnights?";
         LLM.when(Match.interaction("plan").and(task("Fortnight follow-up")))
                 .reply(Reply.text("{\"answer\": \"28\"}"));
-        JsonNode answered = api().awaitEnd(create(next, ""));
+        JsonNode answered = api().awaitTask(create(next, ""));
         assertThat(answered.get("answer").asString()).as(answered.toString()).isEqualTo("28");
         String prompt = LLM.requests(Match.interaction("plan").and(task("Fortnight follow-up"))).getFirst()
                 .lastUserMessage();
@@ -183,7 +185,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("reason").asString()).as(task.toString()).isEqualTo("llm_unavailable");
         assertThat(steps(id, "memory_written")).isEmpty();
         assertThat(steps(id, "memory_skipped")).singleElement()
@@ -200,16 +202,12 @@ abstract class ModelRepliesFlowContract {
         LLM.when(Match.interaction("execute").and(task("Cancelled midway"))).reply(Reply.hang());
         double before = notRemembered("cancelled");
         String id = create(text, "");
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (LLM.requests(Match.interaction("execute").and(task("Cancelled midway"))).isEmpty()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20); // polling for the executor's call to arrive, with a deadline
-        }
-        assertThat(LLM.requests(Match.interaction("execute").and(task("Cancelled midway")))).isNotEmpty();
+        eventually("the executor's call", () -> LLM.requests(Match.interaction("execute").and(task("Cancelled midway"))),
+                requests -> !requests.isEmpty());
 
         assertThat(api().post("/api/tasks/" + id + "/cancel", "").status()).isEqualTo(202);
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("cancelled");
         assertThat(steps(id, "memory_written")).isEmpty();
         assertThat(steps(id, "memory_skipped")).singleElement()
@@ -227,7 +225,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("391");
         assertThat(steps(id, "answered").getFirst().get("answer").asString()).isEqualTo("391");
     }
@@ -242,7 +240,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("391");
         assertThat(LLM.requests(Match.interaction("plan")).get(1).lastUserMessage())
                 .contains("That reply is not a valid plan: the \"answer\" holds a plan");
@@ -260,7 +258,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, ",\"budgets\":{\"plannerIterations\":1}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("no_answer");
         assertThat(task.get("answer").isNull()).isTrue();
@@ -277,7 +275,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("reason").asString()).isEqualTo("truncated");
         assertThat(task.get("detail").asString()).contains("finish_reason: length");
         assertThat(LLM.requests(Match.interaction("plan"))).hasSize(1);
@@ -291,7 +289,7 @@ abstract class ModelRepliesFlowContract {
         LLM.when(Match.interaction("plan").and(task("Window plan seed")))
                 .reply(Reply.text("{\"subtasks\": [\"Compute 12*12\"]}"));
         scriptCalculation("Window plan seed", "12*12");
-        api().awaitEnd(create(seed, ""));
+        api().awaitTask(create(seed, ""));
         String text = "Window plan: what is 12*12, a gross?";
         LLM.when(Match.interaction("plan").and(task("Window plan:"))).times(1)
                 .reply(Reply.contextWindowExceeded(ServerShape.VLLM));
@@ -301,7 +299,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).as(task.toString()).isEqualTo("144");
         List<LlmRequest> plans = LLM.requests(Match.interaction("plan").and(task("Window plan:")));
         assertThat(plans).hasSize(2);
@@ -330,7 +328,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(marker + ": read and summarise", "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).as(task.toString()).isEqualTo("a page of y");
         List<LlmRequest> second = LLM.requests(Match.interaction("execute").and(Match.lastUserMessageContains("(2 of 2)")));
         assertThat(second).hasSize(2);
@@ -359,7 +357,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(marker + ": read pages", ",\"budgets\":{\"plannerIterations\":2}");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).as(task.toString()).isEqualTo("long pages");
         for (String interaction : List.of("replan", "answer")) {
             List<LlmRequest> calls = LLM.requests(Match.interaction(interaction));
@@ -380,7 +378,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(text, "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("reason").asString()).isEqualTo("context_window");
         assertThat(casesOf(text)).isEmpty();
     }
@@ -398,7 +396,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(marker + ": 6*7", "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("42");
         JsonNode called = steps(id, "tool_called").getFirst();
         assertThat(called.get("dialect").asString()).isEqualTo("hermes");
@@ -413,7 +411,7 @@ abstract class ModelRepliesFlowContract {
 
         String id = create(marker + ": say ok", "");
 
-        JsonNode task = api().awaitEnd(id);
+        JsonNode task = api().awaitTask(id);
         assertThat(task.get("answer").asString()).isEqualTo("ok");
         assertThat(task.get("tokens").asLong()).isPositive();
         assertThat(task.get("tokensEstimated").asBoolean()).isTrue();

@@ -11,6 +11,7 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.Models;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -97,12 +98,12 @@ class ModelServersConformanceIT {
         LLM.imitate(shape);
         String marker = "Conformance " + shape;
         script(marker, call);
-        Api api = new Api(port, null);
-        Api.Reply created = api.post("/api/tasks", "{\"text\":\"" + marker + ": what is 17*23?\"}");
+        TestClient api = new TestClient(port, null);
+        TestClient.Reply created = api.post("/api/tasks", "{\"text\":\"" + marker + ": what is 17*23?\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(202);
         String id = created.json().get("id").asString();
 
-        JsonNode task = api.awaitEnd(id);
+        JsonNode task = api.awaitTask(id);
 
         assertThat(task.get("status").asString()).as(shape + ": " + task).isEqualTo("answered");
         assertThat(task.get("answer").asString()).isEqualTo("391");
@@ -151,11 +152,11 @@ class ModelServersConformanceIT {
                 .reply(Reply.text("<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": "
                         + "\"17*23\"}}\n</tool_call>").withReasoning("The calculator gives the exact product."));
         script(marker, calculator());
-        Api api = new Api(port, null);
+        TestClient api = new TestClient(port, null);
         String id = api.post("/api/tasks", "{\"text\":\"" + marker + ": what is 17*23?\"}").json().get("id")
                 .asString();
 
-        JsonNode task = api.awaitEnd(id);
+        JsonNode task = api.awaitTask(id);
 
         assertThat(task.get("answer").asString()).as(task.toString()).isEqualTo("391");
         JsonNode called = null;

@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -7,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,15 +45,8 @@ class PausedContextIT {
         assertThat(id.find()).as(created.body()).isTrue();
 
         // no model is configured: the task ends failed (no_model_configured), which takes a run on the task runner
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = send(HttpRequest.newBuilder(uri("/api/tasks/" + id.group(1))).GET()).body();
-            if (ENDED.matcher(body).find()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        String body = eventually("task " + id.group(1) + " to end", () -> send(HttpRequest.newBuilder(
+                uri("/api/tasks/" + id.group(1))).GET()).body(), b -> ENDED.matcher(b).find());
         assertThat(body).containsPattern("(?i)\"status\"\\s*:\\s*\"failed\"").contains("no_model_configured");
     }
 

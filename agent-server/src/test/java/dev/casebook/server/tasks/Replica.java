@@ -3,6 +3,7 @@ package dev.casebook.server.tasks;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +62,8 @@ final class Replica implements AutoCloseable {
         return new Replica(instance, context);
     }
 
-    Api api() {
-        return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
+    TestClient api() {
+        return new TestClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
     }
 
     <T> T bean(Class<T> type) {
@@ -71,7 +72,7 @@ final class Replica implements AutoCloseable {
 
     /** Submits a task (memory off) and returns its id. */
     String submit(String text) {
-        Api.Reply r = api().post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"off\"}");
+        TestClient.Reply r = api().post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"off\"}");
         if (r.status() != 202) {
             throw new AssertionError("submitting '" + text + "' to " + instance + ": " + r.status() + " " + r.body());
         }

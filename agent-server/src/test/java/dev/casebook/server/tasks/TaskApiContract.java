@@ -1,13 +1,14 @@
 package dev.casebook.server.tasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,26 +63,26 @@ abstract class TaskApiContract {
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
     }
 
-    Api a() {
-        return new Api(port, KEY_A);
+    TestClient a() {
+        return new TestClient(port, KEY_A);
     }
 
-    Api b() {
-        return new Api(port, KEY_B);
+    TestClient b() {
+        return new TestClient(port, KEY_B);
     }
 
-    String create(Api api, String text) {
-        Api.Reply r = api.post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"read-only\"}");
+    String create(TestClient api, String text) {
+        TestClient.Reply r = api.post("/api/tasks", "{\"text\":\"" + text + "\",\"memoryMode\":\"read-only\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json().get("id").asString();
     }
 
     @Test
     void a_task_without_a_model_fails_with_no_model_configured() {
-        Api.Reply created = a().post("/api/tasks", "{\"text\":\"What is 6*7?\"}");
+        TestClient.Reply created = a().post("/api/tasks", "{\"text\":\"What is 6*7?\"}");
         assertThat(created.status()).isEqualTo(202);
         assertThat(created.json().get("status").asString()).isIn("queued", "running", "failed");
-        JsonNode task = a().awaitEnd(created.json().get("id").asString());
+        JsonNode task = a().awaitTask(created.json().get("id").asString());
         assertThat(task.get("status").asString()).isEqualTo("failed");
         assertThat(task.get("reason").asString()).isEqualTo("no_model_configured");
         assertThat(task.get("memoryMode").asString()).isEqualTo("read-write");
@@ -90,29 +91,29 @@ abstract class TaskApiContract {
 
     @Test
     void requests_without_a_known_key_are_unauthorized() {
-        Api.Reply none = new Api(port, null).get("/api/tasks");
+        TestClient.Reply none = new TestClient(port, null).get("/api/tasks");
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.contentType()).startsWith("application/problem+json");
         assertThat(none.json().get("detail").asString()).contains("an API key is required");
-        assertThat(new Api(port, "wrong").get("/api/tasks").status()).isEqualTo(401);
+        assertThat(new TestClient(port, "wrong").get("/api/tasks").status()).isEqualTo(401);
     }
 
     @Test
     void accepts_the_key_as_x_api_key_and_keys_created_in_the_table() {
-        Api.Reply r = new Api(port, null).send(new Api(port, null).request("/api/tasks").header("X-API-Key", KEY_A)
+        TestClient.Reply r = new TestClient(port, null).send(new TestClient(port, null).request("/api/tasks").header("X-API-Key", KEY_A)
                 .GET());
         assertThat(r.status()).isEqualTo(200);
         String created = keys.create("tenant-c", "test");
         assertThat(created).startsWith("cb_");
-        String id = create(new Api(port, created), "from the table key");
+        String id = create(new TestClient(port, created), "from the table key");
         assertThat(a().get("/api/tasks/" + id).status()).isEqualTo(404);
-        assertThat(new Api(port, created).get("/api/tasks/" + id).status()).isEqualTo(200);
+        assertThat(new TestClient(port, created).get("/api/tasks/" + id).status()).isEqualTo(200);
     }
 
     @Test
     void no_endpoint_shows_one_tenants_task_to_another() {
         String id = create(a(), "tenant a's secret task");
-        a().awaitEnd(id);
+        a().awaitTask(id);
         assertThat(b().get("/api/tasks/" + id).status()).isEqualTo(404);
         assertThat(b().get("/api/tasks/" + id + "/steps").status()).isEqualTo(404);
         assertThat(b().get("/api/tasks/" + id + "/events").status()).isEqualTo(404);
@@ -128,16 +129,16 @@ abstract class TaskApiContract {
         String boundary = "----casebook" + System.nanoTime();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\nsecret\r\n--" + boundary + "--\r\n";
-        Api.Reply up = a().send(a().request("/api/attachments")
+        TestClient.Reply up = a().send(a().request("/api/attachments")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
         assertThat(up.status()).as(up.body()).isEqualTo(201);
         String attachment = up.json().get("id").asString();
         String task = "{\"text\":\"read it\",\"attachments\":[\"" + attachment + "\"]}";
-        Api.Reply other = b().post("/api/tasks", task);
+        TestClient.Reply other = b().post("/api/tasks", task);
         assertThat(other.status()).isEqualTo(400);
         assertThat(other.json().get("detail").asString()).contains("no attachment with id");
-        Api.Reply own = a().post("/api/tasks", task);
+        TestClient.Reply own = a().post("/api/tasks", task);
         assertThat(own.status()).isEqualTo(202);
         assertThat(own.json().get("attachments").get(0).asString()).isEqualTo(attachment);
     }
@@ -146,8 +147,8 @@ abstract class TaskApiContract {
     void lists_tasks_newest_first_with_paging_and_a_status_filter() {
         String first = create(a(), "first");
         String second = create(a(), "second");
-        a().awaitEnd(first);
-        a().awaitEnd(second);
+        a().awaitTask(first);
+        a().awaitTask(second);
         JsonNode page = a().get("/api/tasks?page=0&size=1&status=failed").json();
         assertThat(page.get("size").asInt()).isEqualTo(1);
         assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(2);
@@ -162,11 +163,11 @@ abstract class TaskApiContract {
     @Test
     void feedback_is_accepted_exactly_once() {
         String id = create(a(), "feedback once");
-        a().awaitEnd(id);
-        Api.Reply first = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.75}");
+        a().awaitTask(id);
+        TestClient.Reply first = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.75}");
         assertThat(first.status()).as(first.body()).isEqualTo(200);
         assertThat(first.json().get("reward").asDouble()).isEqualTo(0.75);
-        Api.Reply again = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.1}");
+        TestClient.Reply again = a().post("/api/tasks/" + id + "/feedback", "{\"reward\":0.1}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("detail").asString()).contains("already has feedback");
         assertThat(a().get("/api/tasks/" + id).json().get("reward").asDouble()).isEqualTo(0.75);
@@ -181,7 +182,7 @@ abstract class TaskApiContract {
     @Test
     void a_correct_answer_as_feedback_becomes_a_reward_by_exact_match() {
         String id = create(a(), "no answer to match");
-        a().awaitEnd(id);
+        a().awaitTask(id);
         JsonNode task = a().post("/api/tasks/" + id + "/feedback", "{\"correctAnswer\":\"42\"}").json();
         assertThat(task.get("reward").asDouble()).isEqualTo(0.0);
         assertThat(task.get("rewardBy").asString()).isEqualTo("feedback:correct-answer");
@@ -190,8 +191,8 @@ abstract class TaskApiContract {
     @Test
     void cancelling_an_ended_task_is_a_conflict() {
         String id = create(a(), "ends at once");
-        a().awaitEnd(id);
-        Api.Reply r = a().post("/api/tasks/" + id + "/cancel", "");
+        a().awaitTask(id);
+        TestClient.Reply r = a().post("/api/tasks/" + id + "/cancel", "");
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.json().get("detail").asString()).contains("already ended: failed");
     }
@@ -210,7 +211,7 @@ abstract class TaskApiContract {
 
         new TaskQueue(runner, claims, settings).recoverOwn(); // this instance starting again
 
-        JsonNode rerun = a().awaitEnd(again);
+        JsonNode rerun = a().awaitTask(again);
         assertThat(rerun.get("reason").asString()).isEqualTo("no_model_configured"); // it ran again, here
         assertThat(rerun.get("attempt").asInt()).isEqualTo(2);
         JsonNode steps = a().get("/api/tasks/" + again + "/steps").json();
@@ -349,11 +350,7 @@ abstract class TaskApiContract {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (events.subscribers(id) == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(events.subscribers(id)).isEqualTo(1);
+        assertThat(eventually("a subscriber of task " + id, () -> events.subscribers(id), n -> n > 0)).isEqualTo(1);
         // published live only, never recorded: it can reach the subscriber only through the live path
         Step second = new Step.Answered("42", "FINAL ANSWER: 42", false, 7, 3);
         events.publish(id, 2, "answered", queries.stepView(id, 2, second));
@@ -380,7 +377,7 @@ abstract class TaskApiContract {
                 ids.add(clients.submit(() -> create(a(), "concurrent " + n)));
             }
             for (Future<String> id : ids) {
-                assertThat(a().awaitEnd(id.get()).get("status").asString()).isEqualTo("failed");
+                assertThat(a().awaitTask(id.get()).get("status").asString()).isEqualTo("failed");
             }
         }
     }
@@ -394,8 +391,8 @@ abstract class TaskApiContract {
         throw new AssertionError("task " + id + " has no step " + type);
     }
 
-    static String events(Api api, String id) throws Exception {
-        HttpResponse<Stream<String>> r = Api.HTTP.send(api.request("/api/tasks/" + id + "/events")
+    static String events(TestClient api, String id) throws Exception {
+        HttpResponse<Stream<String>> r = TestClient.HTTP.send(api.request("/api/tasks/" + id + "/events")
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(r.statusCode()).isEqualTo(200);
         StringBuilder all = new StringBuilder();

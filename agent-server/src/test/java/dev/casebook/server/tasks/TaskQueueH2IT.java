@@ -38,10 +38,10 @@ class TaskQueueH2IT {
                     .isEqualTo("cancelled");
 
             agent.release(1);
-            assertThat(server.api().awaitEnd(first).get("status").asString()).isEqualTo("answered");
+            assertThat(server.api().awaitTask(first).get("status").asString()).isEqualTo("answered");
             agent.awaitWaiting("second of two");
             agent.open();
-            JsonNode done = server.api().awaitEnd(second);
+            JsonNode done = server.api().awaitTask(second);
             assertThat(done.get("answer").asString()).isEqualTo("done: second of two");
             assertThat(done.get("attempt").asInt()).isEqualTo(1);
             assertThat(agent.runs("third, cancelled while queued")).isZero();
@@ -64,12 +64,12 @@ class TaskQueueH2IT {
 
         HeldAgent after = new HeldAgent();
         try (Replica server = server("embedded", after, "--casebook.tasks.lease=600s")) {
-            JsonNode rerun = server.api().awaitEnd(killed);
+            JsonNode rerun = server.api().awaitTask(killed);
             assertThat(rerun.get("status").asString()).isEqualTo("answered");
             assertThat(rerun.get("attempt").asInt()).isEqualTo(2);
             assertThat(TaskQueueIT.step(server, killed, "restarted").get("reason").asString())
                     .isEqualTo("server_restarted");
-            JsonNode resumed = server.api().awaitEnd(stopped);
+            JsonNode resumed = server.api().awaitTask(stopped);
             assertThat(resumed.get("status").asString()).isEqualTo("answered");
             assertThat(resumed.get("attempt").asInt()).isEqualTo(2);
             assertThat(TaskQueueIT.step(server, stopped, "restarted").get("reason").asString())

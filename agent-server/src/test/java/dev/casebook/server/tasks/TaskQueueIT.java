@@ -1,12 +1,13 @@
 package dev.casebook.server.tasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.testkit.TestPostgres;
-import java.time.Duration;
+import dev.casebook.testkit.http.TestClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class TaskQueueIT {
             try (Replica b = replica(schema, "node-b", agentB)) {
                 String second = a.submit("second");
 
-                JsonNode done = a.api().awaitEnd(second);
+                JsonNode done = a.api().awaitTask(second);
                 assertThat(done.get("status").asString()).isEqualTo("answered");
                 assertThat(done.get("answer").asString()).isEqualTo("done: second");
                 assertThat(agentB.runs("second")).isEqualTo(1);
@@ -50,7 +51,7 @@ class TaskQueueIT {
                 assertThat(runner(a, second)).isEqualTo("node-b");
                 assertThat(a.api().get("/api/tasks/" + first).json().get("status").asString()).isEqualTo("running");
                 agentA.open();
-                assertThat(a.api().awaitEnd(first).get("answer").asString()).isEqualTo("done: first");
+                assertThat(a.api().awaitTask(first).get("answer").asString()).isEqualTo("done: first");
                 assertThat(runner(a, first)).isEqualTo("node-a");
             }
         }
@@ -74,7 +75,7 @@ class TaskQueueIT {
             jdbc(b).update("UPDATE tasks SET lease_until = ? WHERE id = ?",
                     Instant.now().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC), id);
 
-            JsonNode task = b.api().awaitEnd(id);
+            JsonNode task = b.api().awaitTask(id);
 
             assertThat(task.get("status").asString()).isEqualTo("answered");
             assertThat(task.get("attempt").asInt()).isEqualTo(2);
@@ -113,12 +114,12 @@ class TaskQueueIT {
             String expired = UUID.randomUUID().toString();
             TaskRows.running(jdbc(b), json(b), spec(expired, "lease ran out"), "node-a", 1,
                     Instant.now().minusSeconds(1));
-            assertThat(b.api().awaitEnd(expired).get("attempt").asInt()).isEqualTo(2);
+            assertThat(b.api().awaitTask(expired).get("attempt").asInt()).isEqualTo(2);
             assertThat(b.api().get("/api/tasks/" + id).json().get("status").asString()).isEqualTo("running");
             assertThat(runner(b, id)).isEqualTo("node-a");
 
             try (Replica a = replica(schema, "node-a", agentA, "--casebook.tasks.lease=600s")) {
-                JsonNode task = a.api().awaitEnd(id);
+                JsonNode task = a.api().awaitTask(id);
                 assertThat(task.get("status").asString()).isEqualTo("answered");
                 assertThat(task.get("attempt").asInt()).isEqualTo(2);
                 assertThat(step(a, id, "restarted").get("reason").asString()).isEqualTo("server_restarted");
@@ -141,12 +142,12 @@ class TaskQueueIT {
             HeldAgent running = onB ? agentB : agentA;
             Replica other = onB ? a : b;
 
-            Api.Reply cancelled = other.api().post("/api/tasks/" + id + "/cancel", "");
+            TestClient.Reply cancelled = other.api().post("/api/tasks/" + id + "/cancel", "");
 
             assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);
             assertThat(cancelled.json().get("status").asString()).isEqualTo("running");
             assertThat(cancelled.json().get("cancelRequestedAt").isNull()).isFalse();
-            JsonNode task = other.api().awaitEnd(id);
+            JsonNode task = other.api().awaitTask(id);
             assertThat(task.get("status").asString()).isEqualTo("cancelled");
             assertThat(running.interrupted).contains("cancel me from elsewhere");
             assertThat(types(other, id).getLast()).isEqualTo("stopped");
@@ -165,15 +166,15 @@ class TaskQueueIT {
             assertThat(a.api().get("/api/tasks/" + queued).json().get("status").asString()).isEqualTo("queued");
             String later = a.submit("queued after it");
 
-            Api.Reply cancelled = a.api().post("/api/tasks/" + queued + "/cancel", "");
+            TestClient.Reply cancelled = a.api().post("/api/tasks/" + queued + "/cancel", "");
 
             assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(202);
             assertThat(cancelled.json().get("status").asString()).isEqualTo("cancelled");
             assertThat(cancelled.json().get("detail").asString()).isEqualTo("cancelled while queued");
             agent.open();
-            assertThat(a.api().awaitEnd(running).get("status").asString()).isEqualTo("answered");
+            assertThat(a.api().awaitTask(running).get("status").asString()).isEqualTo("answered");
             // the freed slot claims the oldest queued task: the later one, as the cancelled one is not queued any more
-            assertThat(a.api().awaitEnd(later).get("status").asString()).isEqualTo("answered");
+            assertThat(a.api().awaitTask(later).get("status").asString()).isEqualTo("answered");
             assertThat(agent.runs("waits for a slot")).isZero();
             assertThat(a.api().get("/api/tasks/" + queued).json().get("status").asString()).isEqualTo("cancelled");
         }
@@ -210,7 +211,7 @@ class TaskQueueIT {
             agentA.open();
             agentB.open();
             for (String id : ids) {
-                assertThat(a.api().awaitEnd(id).get("status").asString()).isEqualTo("answered");
+                assertThat(a.api().awaitTask(id).get("status").asString()).isEqualTo("answered");
             }
             int ranOnA = 0;
             int ranOnB = 0;
@@ -238,8 +239,8 @@ class TaskQueueIT {
             TaskRows.running(jdbc(b), json(b), spec(spent, "crashed twice"), "node-a", 2, Instant.now().minusSeconds(1));
             TaskRows.running(jdbc(b), json(b), spec(again, "crashed once"), "node-a", 1, Instant.now().minusSeconds(1));
 
-            JsonNode failed = b.api().awaitEnd(spent);
-            JsonNode answered = b.api().awaitEnd(again);
+            JsonNode failed = b.api().awaitTask(spent);
+            JsonNode answered = b.api().awaitTask(again);
 
             assertThat(failed.get("status").asString()).isEqualTo("failed");
             assertThat(failed.get("reason").asString()).isEqualTo("interrupted");
@@ -286,7 +287,7 @@ class TaskQueueIT {
             assertThat(runner(a, id)).isEqualTo("node-a");
             try (Replica b = replica(schema, "node-b", agentB)) {
                 a.close();
-                JsonNode task = b.api().awaitEnd(id);
+                JsonNode task = b.api().awaitTask(id);
                 assertThat(task.get("status").asString()).isEqualTo("answered");
                 assertThat(task.get("attempt").asInt()).isEqualTo(2);
                 assertThat(agentA.interrupted).contains("moves when its server stops");
@@ -334,13 +335,7 @@ class TaskQueueIT {
                 + agentB.waiting.stream().filter(t -> t.startsWith(prefix)).count() == 6);
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + HeldAgent.DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + HeldAgent.DEADLINE.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
+    static void await(BooleanSupplier condition) {
+        eventually("the condition", condition::getAsBoolean, met -> met);
     }
 }

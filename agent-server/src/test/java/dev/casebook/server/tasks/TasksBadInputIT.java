@@ -3,6 +3,7 @@ package dev.casebook.server.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.testkit.http.TestClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -17,11 +18,11 @@ class TasksBadInputIT {
     @LocalServerPort
     int port;
 
-    Api api() {
-        return new Api(port, null);
+    TestClient api() {
+        return new TestClient(port, null);
     }
 
-    private static void assertProblem(Api.Reply r, int status, String detailPart) {
+    private static void assertProblem(TestClient.Reply r, int status, String detailPart) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.json().get("detail").asString()).contains(detailPart);
@@ -62,13 +63,13 @@ class TasksBadInputIT {
 
     @Test
     void rejects_oversized_bodies() {
-        Api.Reply r = api().post("/api/tasks", "{\"text\":\"" + "x".repeat(6000) + "\"}");
+        TestClient.Reply r = api().post("/api/tasks", "{\"text\":\"" + "x".repeat(6000) + "\"}");
         assertProblem(r, 413, "more than the limit of 5000");
     }
 
     @Test
     void uploads_an_attachment_and_rejects_oversized_or_empty_ones() {
-        Api.Reply ok = upload("notes.txt", "some notes");
+        TestClient.Reply ok = upload("notes.txt", "some notes");
         assertThat(ok.status()).as(ok.body()).isEqualTo(201);
         assertThat(ok.json().get("name").asString()).isEqualTo("notes.txt");
         assertThat(ok.json().get("size").asLong()).isEqualTo(10);
@@ -79,7 +80,7 @@ class TasksBadInputIT {
         assertProblem(upload("empty.txt", ""), 400, "is empty");
     }
 
-    private Api.Reply upload(String name, String content) {
+    private TestClient.Reply upload(String name, String content) {
         String boundary = "----casebook" + System.nanoTime();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
                 + "\"\r\nContent-Type: text/plain\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
@@ -125,7 +126,7 @@ class TasksBadInputIT {
     @Test
     void rejects_bad_feedback() {
         String id = api().post("/api/tasks", "{\"text\":\"What is 2+2?\"}").json().get("id").asString();
-        api().awaitEnd(id);
+        api().awaitTask(id);
         assertProblem(api().post("/api/tasks/" + id + "/feedback", "{\"reward\":1.5}"), 400,
                 "'reward' must be within [0, 1]");
         assertProblem(api().post("/api/tasks/" + id + "/feedback", "{}"), 400, "exactly one of");

@@ -1,9 +1,11 @@
 package dev.casebook.server.tools;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -178,34 +180,22 @@ class McpAgentFlowIT {
     }
 
     private JsonNode awaitEnd(String key, String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode task = JSON.readTree(send(request(key, "/api/tasks/" + id).GET()).body());
-            String status = task.get("status").asString();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return task;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("task " + id + " did not end within 180 s");
+        return eventually("task " + id + " to end", () -> JSON.readTree(send(request(key, "/api/tasks/" + id).GET())
+                .body()), TestClient::atRest);
     }
 
-    private void awaitStep(String id, String type) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonNode step : JSON.readTree(send(request(KEY, "/api/tasks/" + id + "/steps").GET()).body())) {
-                if (step.get("type").asString().equals(type)) {
-                    return;
-                }
+    private void awaitStep(String id, String type) {
+        eventually("a step " + type + " of task " + id, () -> JSON.readTree(send(request(KEY, "/api/tasks/" + id
+                + "/steps").GET()).body()), steps -> hasStep(steps, type));
+    }
+
+    private static boolean hasStep(JsonNode steps, String type) {
+        for (JsonNode step : steps) {
+            if (step.get("type").asString().equals(type)) {
+                return true;
             }
-            Thread.sleep(50);
         }
-        throw new AssertionError("task " + id + " has no step " + type + " after 120 s");
+        return false;
     }
 
     private JsonNode step(String id, String type) {

@@ -3,6 +3,7 @@ package dev.casebook.server.web;
 import static dev.casebook.server.web.EdgeServer.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,12 +28,12 @@ interface BadInputTests {
     default void a_chunked_body_is_counted_as_it_is_read_and_refused_past_the_limit() {
         byte[] big = ("{\"text\":\"" + "x".repeat(EdgeServer.MAX_BODY * 4) + "\"}").getBytes();
         for (String path : new String[] {"/api/tasks", "/api/cases/import", "/api/evaluations/score"}) {
-            Client.Reply reply = server().a().send(server().a().request(path).header("Content-Type",
+            TestClient.Reply reply = server().a().send(server().a().request(path).header("Content-Type",
                     "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
                             () -> new ByteArrayInputStream(big))));
             assertProblem(reply, 413, "more than the limit of " + EdgeServer.MAX_BODY + " bytes");
         }
-        Client.Reply small = server().a().send(server().a().request("/api/cases/search").header("Content-Type",
+        TestClient.Reply small = server().a().send(server().a().request("/api/cases/search").header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream("{\"query\":\"chunked\"}".getBytes()))));
         assertThat(small.status()).as(small.body()).isEqualTo(200);
@@ -62,15 +63,15 @@ interface BadInputTests {
         long datasetsBefore = tree(EdgeServer.UPLOADS);
         for (String name : new String[] {"/", ".", "..", "dir/..", "a\u0000b.txt", "y".repeat(252) + ".txt",
                 "\u00e9".repeat(128) + ".txt"}) {
-            Client.Reply reply = server().a().upload("/api/attachments", name, "hello");
+            TestClient.Reply reply = server().a().upload("/api/attachments", name, "hello");
             assertProblem(reply, 400, "file name"); // Tomcat's multipart parser refuses a NUL itself
-            Client.Reply dataset = server().a().upload("/api/evaluations/datasets", name.replace(".txt", ".jsonl"),
+            TestClient.Reply dataset = server().a().upload("/api/evaluations/datasets", name.replace(".txt", ".jsonl"),
                     "{\"id\":\"1\",\"question\":\"q\",\"answers\":[\"a\"]}");
             assertThat(dataset.status()).as(dataset.body()).isEqualTo(400);
         }
         assertThat(entries(EdgeServer.ATTACHMENTS)).isEqualTo(before);
         assertThat(tree(EdgeServer.UPLOADS)).isEqualTo(datasetsBefore);
-        Client.Reply fine = server().a().upload("/api/attachments", "C:\\Users\\me\\notes.txt", "hello");
+        TestClient.Reply fine = server().a().upload("/api/attachments", "C:\\Users\\me\\notes.txt", "hello");
         assertThat(fine.status()).as(fine.body()).isEqualTo(201);
         assertThat(fine.json().get("name").asString()).isEqualTo("notes.txt");
     }

@@ -3,6 +3,7 @@ package dev.casebook.server.web;
 import static dev.casebook.server.web.EdgeServer.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ interface DatasetLinkTests {
         Path linked = gaiaFolder("gaia-linked", "blob.txt");
         Files.deleteIfExists(linked.resolve("blob.txt"));
         Files.createSymbolicLink(linked.resolve("blob.txt"), shared);
-        Client.Reply run = server().a().post("/api/evaluations/runs", "{\"dataset\":\"gaia-linked\"}");
+        TestClient.Reply run = server().a().post("/api/evaluations/runs", "{\"dataset\":\"gaia-linked\"}");
         assertThat(run.status()).as(run.body()).isEqualTo(201);
         server().a().post("/api/evaluations/runs/" + run.json().get("id").asString() + "/cancel", "");
     }

@@ -3,6 +3,7 @@ package dev.casebook.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.io.IOException;
@@ -65,23 +66,23 @@ abstract class EdgeServer {
         LLM.when(request -> true).reply(Reply.hang());
     }
 
-    Client a() {
-        return new Client(port, KEY_A);
+    TestClient a() {
+        return new TestClient(port, KEY_A);
     }
 
-    Client b() {
-        return new Client(port, KEY_B);
+    TestClient b() {
+        return new TestClient(port, KEY_B);
     }
 
-    Client anonymous() {
-        return new Client(port, null);
+    TestClient anonymous() {
+        return new TestClient(port, null);
     }
 
     RawHttp raw() {
         return new RawHttp(port, KEY_A);
     }
 
-    static void assertProblem(Client.Reply reply, int status, String detailPart) {
+    static void assertProblem(TestClient.Reply reply, int status, String detailPart) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).as(reply.body()).startsWith("application/problem+json");
         assertThat(reply.detail()).as(reply.body()).contains(detailPart);

@@ -2,6 +2,7 @@ package dev.casebook.server.web;
 
 import static dev.casebook.server.web.EdgeServer.assertProblem;
 
+import dev.casebook.testkit.http.TestClient;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ interface HostileTextTests {
         BODIES.forEach((endpoint, body) -> {
             String[] methodPath = endpoint.split(" #")[0].split(" ");
             for (String hostile : new String[] {NUL, LONE}) {
-                Client.Reply reply = server().a().method(methodPath[0], methodPath[1], body[0].formatted(hostile));
+                TestClient.Reply reply = server().a().method(methodPath[0], methodPath[1], body[0].formatted(hostile));
                 assertProblem(reply, 400, "field '" + body[1] + "' contains "
                         + (hostile.equals(NUL) ? "U+0000 (NUL)" : "an unpaired surrogate U+D800"));
             }
@@ -71,7 +72,7 @@ interface HostileTextTests {
 
     @Test
     default void paired_surrogates_and_escaped_backslashes_are_fine() {
-        Client.Reply ok = server().a().post("/api/cases/search", "{\"query\":\"emoji \\ud83d\\ude00 and \\\\u0000\"}");
+        TestClient.Reply ok = server().a().post("/api/cases/search", "{\"query\":\"emoji \\ud83d\\ude00 and \\\\u0000\"}");
         org.assertj.core.api.Assertions.assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     }
 }

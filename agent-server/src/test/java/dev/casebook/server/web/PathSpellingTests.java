@@ -2,6 +2,7 @@ package dev.casebook.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ interface PathSpellingTests {
         for (ApiRoutes.Route route : routes) {
             String path = route.path("x1").substring("/api".length());
             for (String spelling : SPELLINGS) {
-                Client.Reply reply = server().anonymous().method(route.method(), spelling + path,
+                TestClient.Reply reply = server().anonymous().method(route.method(), spelling + path,
                         route.hasBody() ? "{}" : null);
                 if (reply.status() != 401 || !reply.contentType().startsWith("application/problem+json")) {
                     passed.add(route.method() + " " + spelling + path + " -> " + reply.status() + " " + reply.body());
@@ -38,7 +39,7 @@ interface PathSpellingTests {
     @Test
     default void the_other_spellings_do_reach_the_routes_with_a_key() {
         for (String spelling : SPELLINGS) {
-            Client.Reply status = server().a().get(spelling + "/status");
+            TestClient.Reply status = server().a().get(spelling + "/status");
             assertThat(status.status()).as(spelling + ": " + status.body()).isEqualTo(200);
             assertThat(status.json().get("auth").asString()).isEqualTo("api-key");
         }

@@ -1,5 +1,6 @@
 package dev.casebook.server.web;
 
+import dev.casebook.testkit.http.TestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import java.util.Locale;
  */
 record RawHttp(int port, String key) {
 
-    Client.Reply get(String target) {
+    TestClient.Reply get(String target) {
         String head = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
                 + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Connection: close\r\n\r\n";
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -29,7 +30,7 @@ record RawHttp(int port, String key) {
         }
     }
 
-    private static Client.Reply parse(byte[] response) throws IOException {
+    private static TestClient.Reply parse(byte[] response) throws IOException {
         String all = new String(response, StandardCharsets.ISO_8859_1);
         int end = all.indexOf("\r\n\r\n");
         String[] lines = all.substring(0, end).split("\r\n");
@@ -44,7 +45,7 @@ record RawHttp(int port, String key) {
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
         }
         byte[] body = java.util.Arrays.copyOfRange(response, end + 4, response.length);
-        return new Client.Reply(status, type, new String(chunked ? unchunk(body) : body, StandardCharsets.UTF_8));
+        return new TestClient.Reply(status, type, new String(chunked ? unchunk(body) : body, StandardCharsets.UTF_8));
     }
 
     private static byte[] unchunk(byte[] body) throws IOException {

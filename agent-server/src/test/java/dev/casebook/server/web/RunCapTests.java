@@ -3,6 +3,7 @@ package dev.casebook.server.web;
 import static dev.casebook.server.web.EdgeServer.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,25 +17,25 @@ interface RunCapTests {
 
     EdgeServer server();
 
-    private String upload(Client client, int questions) {
+    private String upload(TestClient client, int questions) {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < questions; i++) {
             jsonl.append("{\"id\":\"q").append(i).append("\",\"question\":\"Cap question ").append(i)
                     .append("?\",\"answers\":[\"a\"]}\n");
         }
-        Client.Reply uploaded = client.upload("/api/evaluations/datasets", "cap.jsonl", jsonl.toString());
+        TestClient.Reply uploaded = client.upload("/api/evaluations/datasets", "cap.jsonl", jsonl.toString());
         assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
         return uploaded.json().get("dataset").asString();
     }
 
-    private String created(Client.Reply reply) {
+    private String created(TestClient.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isBetween(200, 299);
         return reply.json().get("id").asString();
     }
 
     @Test
     default void evaluation_runs_are_capped_per_run_and_per_tenant() {
-        Client a = server().a();
+        TestClient a = server().a();
         String four = upload(a, 4);
         assertProblem(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\",\"attempts\":2}"), 400,
                 "this asks for 8 evaluation items (4 questions x 2 attempts x 1 epochs), more than"
@@ -46,9 +47,9 @@ interface RunCapTests {
             assertProblem(a.post("/api/evaluations/runs", "{\"dataset\":\"" + four + "\"}"), 429,
                     "tenant 'tenant-a' has 8 evaluation items not finished yet; this asks for 4 more (4 questions x 1"
                             + " attempts x 1 epochs), which would pass casebook.evaluation.max-tenant-items (10)");
-            Client b = server().b();
+            TestClient b = server().b();
             String theirs = upload(b, 4);
-            Client.Reply other = b.post("/api/evaluations/runs", "{\"dataset\":\"" + theirs + "\"}");
+            TestClient.Reply other = b.post("/api/evaluations/runs", "{\"dataset\":\"" + theirs + "\"}");
             assertThat(other.status()).as("another tenant's cap is its own: " + other.body()).isEqualTo(201);
             b.post("/api/evaluations/runs/" + other.json().get("id").asString() + "/cancel", "");
             a.post("/api/evaluations/runs/" + runs.removeFirst() + "/cancel", "");
@@ -60,7 +61,7 @@ interface RunCapTests {
 
     @Test
     default void dream_jobs_are_capped_per_job_and_per_tenant() {
-        Client a = server().a();
+        TestClient a = server().a();
         assertProblem(a.post("/api/synthesis/dreams", "{\"tasks\":[\"c1\",\"c2\",\"c3\"],\"rolloutsPerTask\":3}"), 400,
                 "more than casebook.synthesis.max-rollouts (8)");
         String first = created(a.post("/api/synthesis/dreams", "{\"tasks\":[\"c1\",\"c2\"],\"rolloutsPerTask\":4}"));
@@ -76,7 +77,7 @@ interface RunCapTests {
 
     @Test
     default void sandbox_task_jobs_are_capped_per_job_and_per_tenant() {
-        Client a = server().a();
+        TestClient a = server().a();
         assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":3,\"rolloutsPerTask\":3}"),
                 400, "this asks for 12 sandbox task items (3 tasks x (1 generation + 3 rollouts)), more than"
                         + " casebook.sandbox-tasks.max-items (9)");
@@ -92,13 +93,13 @@ interface RunCapTests {
         }
     }
 
-    private void resumeRefused(Client client, String path, String detailPart) {
+    private void resumeRefused(TestClient client, String path, String detailPart) {
         assertProblem(client.post(path + "/resume", ""), 429, detailPart);
     }
 
     @Test
     default void resuming_an_evaluation_run_is_held_to_the_tenants_cap() {
-        Client a = server().a();
+        TestClient a = server().a();
         String four = upload(a, 4);
         List<String> runs = new ArrayList<>();
         try {
@@ -115,7 +116,7 @@ interface RunCapTests {
             assertThat(a.get("/api/evaluations/runs/" + resting).json().get("status").asString()).isEqualTo("cancelled");
 
             a.post("/api/evaluations/runs/" + last + "/cancel", "");
-            Client.Reply resumed = a.post("/api/evaluations/runs/" + resting + "/resume", "");
+            TestClient.Reply resumed = a.post("/api/evaluations/runs/" + resting + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         } finally {
             runs.forEach(id -> a.post("/api/evaluations/runs/" + id + "/cancel", ""));
@@ -124,7 +125,7 @@ interface RunCapTests {
 
     @Test
     default void resuming_a_dream_job_is_held_to_the_tenants_cap() {
-        Client a = server().a();
+        TestClient a = server().a();
         List<String> jobs = new ArrayList<>();
         try {
             String resting = created(a.post("/api/synthesis/dreams", "{\"tasks\":[\"r1\",\"r2\"],\"rolloutsPerTask\":4}"));
@@ -138,7 +139,7 @@ interface RunCapTests {
                     + " pass casebook.synthesis.max-tenant-rollouts (12)");
 
             a.post("/api/synthesis/dreams/" + other + "/cancel", "");
-            Client.Reply resumed = a.post("/api/synthesis/dreams/" + resting + "/resume", "");
+            TestClient.Reply resumed = a.post("/api/synthesis/dreams/" + resting + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         } finally {
             jobs.forEach(id -> a.post("/api/synthesis/dreams/" + id + "/cancel", ""));
@@ -147,7 +148,7 @@ interface RunCapTests {
 
     @Test
     default void resuming_a_sandbox_task_job_is_held_to_the_tenants_cap() {
-        Client a = server().a();
+        TestClient a = server().a();
         List<String> jobs = new ArrayList<>();
         try {
             String resting = created(a.post("/api/synthesis/sandbox-tasks",
@@ -163,7 +164,7 @@ interface RunCapTests {
                     + " task items, which would pass casebook.sandbox-tasks.max-tenant-items (15)");
 
             a.post("/api/synthesis/sandbox-tasks/" + other + "/cancel", "");
-            Client.Reply resumed = a.post("/api/synthesis/sandbox-tasks/" + resting + "/resume", "");
+            TestClient.Reply resumed = a.post("/api/synthesis/sandbox-tasks/" + resting + "/resume", "");
             assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         } finally {
             jobs.forEach(id -> a.post("/api/synthesis/sandbox-tasks/" + id + "/cancel", ""));

@@ -2,6 +2,7 @@ package dev.casebook.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ interface TenancyTests {
 
     ApiRoutes routes();
 
-    private static String id(Client.Reply reply) {
+    private static String id(TestClient.Reply reply) {
         assertThat(reply.status()).as(reply.body()).isBetween(200, 299);
         return reply.json().get("id").asString();
     }
@@ -29,12 +30,12 @@ interface TenancyTests {
 
     @Test
     default void no_route_shows_or_changes_one_tenants_resources_for_another() {
-        Client a = server().a();
-        Client b = server().b();
+        TestClient a = server().a();
+        TestClient b = server().b();
         Map<String, String> ids = new LinkedHashMap<>();
         ids.put("/api/tasks/", id(a.post("/api/tasks", "{\"text\":\"tenant a's secret task\"}")));
         ids.put("/api/cases/", id(a.post("/api/cases", "{\"task\":\"tenant a's secret case\",\"reward\":1}")));
-        Client.Reply upload = a.upload("/api/evaluations/datasets", "secret.jsonl",
+        TestClient.Reply upload = a.upload("/api/evaluations/datasets", "secret.jsonl",
                 "{\"id\":\"s1\",\"question\":\"Secret?\",\"answers\":[\"a\"]}\n");
         ids.put("/api/evaluations/runs/", id(a.post("/api/evaluations/runs", "{\"dataset\":\""
                 + upload.json().get("dataset").asString() + "\"}")));
@@ -53,17 +54,17 @@ interface TenancyTests {
                                 + " here: add one to this test"));
                 String path = route.path(ids.get(prefix));
                 String body = route.hasBody() ? bodyFor(route) : null;
-                Client.Reply theirs = b.method(route.method(), path, body);
+                TestClient.Reply theirs = b.method(route.method(), path, body);
                 if (theirs.status() != 404) {
                     leaks.add(route + " -> " + theirs.status() + " " + theirs.body());
                 }
                 if (route.method().equals("GET") && !route.pattern().endsWith("/events")) {
-                    Client.Reply own = a.get(path);
+                    TestClient.Reply own = a.get(path);
                     assertThat(own.status()).as(route + " for the owner: " + own.body()).isEqualTo(200);
                 }
             }
             String run = ids.get("/api/evaluations/runs/");
-            Client.Reply compare = b.get("/api/evaluations/compare?a=" + run + "&b=" + run);
+            TestClient.Reply compare = b.get("/api/evaluations/compare?a=" + run + "&b=" + run);
             if (compare.status() != 404) {
                 leaks.add("compare -> " + compare.status() + " " + compare.body());
             }
@@ -88,7 +89,7 @@ interface TenancyTests {
         }
     }
 
-    private static boolean readOnly(Client client, String bank) {
+    private static boolean readOnly(TestClient client, String bank) {
         for (var item : client.get("/api/cases/banks").json().get("items")) {
             if (item.get("name").asString().equals(bank)) {
                 return item.get("readOnly").asBoolean();

@@ -1,5 +1,6 @@
 package dev.casebook.systemtest.tasks;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -155,17 +158,15 @@ class TaskFailoverIT {
         }
     }
 
-    private static JsonNode awaitEnd(ServerProcess server, String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode task = json(get(server, "/api/tasks/" + id));
-            String status = task.path("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return task;
-            }
-            Thread.sleep(100);
+    private static JsonNode awaitEnd(ServerProcess server, String id) {
+        try {
+            return eventually("task " + id + " to end", () -> json(get(server, "/api/tasks/" + id)), task -> {
+                String status = task.path("status").asText();
+                return !status.equals("queued") && !status.equals("running");
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlog tail:\n" + server.logTail(40), e);
         }
-        throw new AssertionError("task " + id + " did not end within 180 s; log tail:\n" + server.logTail(40));
     }
 
     private static HttpResponse<String> get(ServerProcess server, String path) {
@@ -177,8 +178,12 @@ class TaskFailoverIT {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        return JSON.readTree(response.body());
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + response.body(), e);
+        }
     }
 
     private static String sha256(String key) throws Exception {

@@ -14,16 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a new user trips on, tried in the browser against the built server with the scripted LLM server as the only
@@ -102,24 +97,13 @@ class FirstUseUiIT {
         llm.close();
     }
 
-    /** Finds and acts in one step, tried again while the page re-renders under it; returns what the step returns. */
-    private <T> T act(Function<WebDriver, T> step) {
-        return new WebDriverWait(browser.driver(), Duration.ofSeconds(60))
-                .ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class)
-                .until(step);
-    }
-
+    /** Types the text into the input and submits it, in one retried step (the page may re-render under it). */
     private void typeAndEnter(String css, String text) {
-        act(d -> {
-            var input = d.findElement(By.cssSelector(css));
+        browser.act(By.cssSelector(css), input -> {
             input.clear();
             input.sendKeys(text, Keys.ENTER);
             return true;
         });
-    }
-
-    private String text(String css) {
-        return act(d -> d.findElement(By.cssSelector(css)).getText());
     }
 
     private JsonNode post(String path, String body) throws Exception {
@@ -147,8 +131,8 @@ class FirstUseUiIT {
                     + [...r.children].map(c => c.classList[0]).join(' '));""");
         assertThat(rounds).as("round 1's plan, tool call and subtask, then round 2's answering plan")
                 .containsExactly("1: plan tool-call subtask-done", "2: plan");
-        assertThat(text(".turn .round[data-round='2'] .plan h3")).isEqualTo("The planner answers (round 2)");
-        assertThat(text(".turn .round[data-round='1'] .tool-call .tool-name")).isEqualTo("calculator");
+        assertThat(browser.text(".turn .round[data-round='2'] .plan h3")).isEqualTo("The planner answers (round 2)");
+        assertThat(browser.text(".turn .round[data-round='1'] .tool-call .tool-name")).isEqualTo("calculator");
         @SuppressWarnings("unchecked")
         List<String> sources = (List<String>) browser.script(
                 "return [...document.querySelectorAll('.turn .case-pick .badge.source')].map(b => b.textContent);");
@@ -166,13 +150,12 @@ class FirstUseUiIT {
 
         typeAndEnter("form.toolbar input[name=q]", "xylophone quasar");
         browser.visible(".results[data-loaded='filtered'][data-query='xylophone quasar'] .empty");
-        assertThat(text(".results .empty")).isEqualTo("No case matches.");
+        assertThat(browser.text(".results .empty")).isEqualTo("No case matches.");
         assertThat(browser.all(".cases-table tbody tr")).isEmpty();
 
         typeAndEnter("form.toolbar input[name=q]", "LIGHTHOUSE cape");
         browser.visible(".results[data-loaded='filtered'][data-query='LIGHTHOUSE cape'] .cases-table");
-        List<String> rows = act(d -> d.findElements(By.cssSelector(".cases-table tbody tr")).stream()
-                .map(r -> r.getText()).toList());
+        List<String> rows = browser.texts(".cases-table tbody tr");
         assertThat(rows).singleElement().asString().contains("How tall is the lighthouse on the cape?");
 
         typeAndEnter("form.similar input[name=similar]", "xylophone quasar");
@@ -205,7 +188,7 @@ class FirstUseUiIT {
         browser.open(server.baseUrl() + "/#/synthesis/dreams/" + job.get("id").asText());
 
         browser.timeout(Duration.ofSeconds(90)).withText(".job-progress .badge", "completed");
-        String round = text(".curriculum-rounds tr.curriculum-round[data-round='1']");
+        String round = browser.text(".curriculum-rounds tr.curriculum-round[data-round='1']");
         assertThat(round).contains("proposed", "#0 Mixed gadget: what does the gadget cost?",
                 "Blue gadget: what does the blue gadget cost? (of #0)");
         browser.screenshot("first-use-dream-curriculum");
@@ -221,9 +204,9 @@ class FirstUseUiIT {
         browser.timeout(Duration.ofSeconds(120)).withText(".job-progress .badge", "completed");
         browser.visible(".sandbox-rollouts tr.rollout.correct");
         JsonNode view = JSON.readTree(server.get("/api/synthesis/sandbox-tasks/" + job.get("id").asText()).body());
-        assertThat(text(".job-results .isolation")).startsWith("Sandbox isolation: ")
+        assertThat(browser.text(".job-results .isolation")).startsWith("Sandbox isolation: ")
                 .contains(view.get("isolation").asText().toLowerCase().replace('_', ' ')).doesNotContain("unknown");
-        assertThat(text(".difficulty-rounds tr.difficulty-round")).contains("2", "1 of 1");
+        assertThat(browser.text(".difficulty-rounds tr.difficulty-round")).contains("2", "1 of 1");
         assertThat(browser.texts(".difficulty-rounds tr.difficulty-round td"))
                 .endsWith("2", "1 of 1", "1 of 1");
         browser.screenshot("first-use-sandbox-rounds");

@@ -1,0 +1,40 @@
+package dev.casebook.server.synthesis;
+
+import dev.casebook.testkit.http.TestClient;
+import dev.casebook.testkit.llm.LlmRequest;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/** The dream-job calls and waits of the synthesis tests, over the testkit's client. */
+final class Dreams {
+    private Dreams() {
+    }
+
+    /** Creates a dream job; fails unless the server accepted it. */
+    static String start(TestClient api, String json) {
+        TestClient.Reply r = api.post("/api/synthesis/dreams", json);
+        if (r.status() != 202) {
+            throw new AssertionError("dream job refused: " + r.status() + " " + r.body());
+        }
+        return r.json().get("id").asString();
+    }
+
+    /** Reads a dream job until it is at rest (neither queued nor running). */
+    static JsonNode awaitJob(TestClient api, String id) {
+        return api.await("/api/synthesis/dreams/" + id, TestClient::atRest);
+    }
+
+    /** Requests about the task whose text contains {@code marker}: the first line of the first user message. */
+    static Predicate<LlmRequest> task(String marker) {
+        return request -> {
+            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
+                if ("user".equals(message.path("role").asText())) {
+                    String text = message.path("content").isTextual() ? message.path("content").asText()
+                            : message.path("content").path(0).path("text").asText();
+                    return text.lines().findFirst().orElse("").contains(marker);
+                }
+            }
+            return false;
+        };
+    }
+}
