@@ -93,7 +93,7 @@ class RunCreation {
         cap.checkRun(total, breakdown);
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
         Long maxTokens = TokenBudget.requested(request.maxTokens());
-        RunSettings runSettings = new RunSettings(split, new ArrayList<>(selection.groups()), request.limit(),
+        RunOptions runSettings = new RunOptions(split, new ArrayList<>(selection.groups()), request.limit(),
                 request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
                 RunModels.profileNames(choices), maxTokens, null, readBanks(request.banks()));
@@ -137,14 +137,14 @@ class RunCreation {
     }
 
     /** The bank a read-write run writes to: named, recorded, and never a read-only one (409). */
-    private RunSettings withBank(RunSettings s, String tenant, String bank) {
+    private RunOptions withBank(RunOptions s, String tenant, String bank) {
         String name = bankName("bank", bank);
         if (banks.readOnly(tenant, name)) {
             throw ApiException.conflict("bank '" + name + "' is read-only; a read-write run writes its episodes to a"
                     + " bank of its own (leave 'bank' out for run-<id>) and only reads read-only banks");
         }
         banks.ensure(tenant, name);
-        return new RunSettings(s.split(), s.groups(), s.limit(), s.sample(), s.seed(), s.attempts(), s.concurrency(),
+        return new RunOptions(s.split(), s.groups(), s.limit(), s.sample(), s.seed(), s.attempts(), s.concurrency(),
                 s.memoryMode(), s.policy(), s.scorers(), s.epochs(), s.leaveOneTaskOut(), s.questions(), s.models(),
                 s.profiles(), s.maxTokens(), name, s.banks());
     }

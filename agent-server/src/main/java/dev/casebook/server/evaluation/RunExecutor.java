@@ -74,7 +74,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
     }
 
     private void execute(RunRecords.Run run, RunRecords.Item item) {
-        RunSettings settings = run.settings();
+        RunOptions settings = run.settings();
         String taskId = itemTaskId(runId, item.seq());
         boolean guard = settings.leaveOneTaskOut();
         TaskSpec spec = TaskSpec.of(taskId, run.tenant(), item.question())
@@ -130,7 +130,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
 
     /** In read-write runs the primary score is the episode's reward: its case and the cases it used learn from it. */
     private void rewardMemory(RunRecords.Run run, RunRecords.Item item, Outcome.Answered answered, boolean correct) {
-        RunSettings settings = run.settings();
+        RunOptions settings = run.settings();
         List<MemoryFeedback.Credit> credits = answered.selected().stream()
                 .filter(p -> p.caseId() != null)
                 .map(MemoryFeedback.Credit::of).toList();

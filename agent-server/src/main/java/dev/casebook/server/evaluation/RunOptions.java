@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A run's resolved settings, stored with it (so a resumed run continues with exactly these).
+ * A run's options as resolved from its request (per run, not Spring properties), stored with it so that a resumed
+ * run continues with exactly these.
  *
  * @param models   the model name of each role (never a key or URL)
  * @param profiles the model profile of each role that uses one ({@code casebook.models.profiles.<name>}); a role
@@ -19,11 +20,11 @@ import java.util.Objects;
  * @param bank     the bank a read-write run writes to; null when it writes none (and in runs stored before banks)
  * @param banks    the banks cases are selected from; empty for all
  */
-record RunSettings(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
-                   int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
-                   boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles,
-                   Long maxTokens, String bank, List<String> banks) {
-    RunSettings {
+record RunOptions(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
+                  int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
+                  boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles,
+                  Long maxTokens, String bank, List<String> banks) {
+    RunOptions {
         banks = banks == null ? List.of() : List.copyOf(banks);
         groups = List.copyOf(groups);
         scorers = List.copyOf(scorers);

@@ -41,7 +41,7 @@ class RunRecords {
     }
 
     record Run(String id, String tenant, String name, RunStatus status, String datasetName, String datasetPath,
-               String datasetFormat, RunSettings settings, String primaryScorer, int totalItems, String error,
+               String datasetFormat, RunOptions settings, String primaryScorer, int totalItems, String error,
                Instant createdAt, Instant startedAt, Instant resumedAt, Instant finishedAt) {
     }
 
@@ -191,7 +191,7 @@ class RunRecords {
     private static final RowMapper<Run> RUN = (rs, n) -> new Run(rs.getString("id"), rs.getString("tenant"),
             rs.getString("name"), RunStatus.of(rs.getString("status")), rs.getString("dataset_name"),
             rs.getString("dataset_path"), rs.getString("dataset_format"),
-            EvalJson.read(rs.getString("settings"), RunSettings.class), rs.getString("primary_scorer"),
+            EvalJson.read(rs.getString("settings"), RunOptions.class), rs.getString("primary_scorer"),
             rs.getInt("total_items"), rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
             instant(rs, "resumed_at"), instant(rs, "finished_at"));
 

@@ -22,7 +22,7 @@ final class RunViews {
      * @param tokensEstimated true when some items' tokens were estimated (the endpoint reported no usage)
      */
     @Schema(name = "EvaluationRun")
-    record Run(String id, String name, String status, Dataset dataset, RunSettings settings, int total, int done,
+    record Run(String id, String name, String status, Dataset dataset, RunOptions settings, int total, int done,
                int running, int pending, int correct, Double accuracy, Long etaSeconds, long tokensSpent,
                boolean tokensEstimated, String error, Instant createdAt, Instant startedAt, Instant finishedAt)
             implements JobView {

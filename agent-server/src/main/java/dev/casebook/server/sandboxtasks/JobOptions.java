@@ -9,17 +9,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A job's settings as stored. Slots (0 to {@code tasks - 1}) are generated in rounds of {@code tasksPerRound}; a
- * slot's generation item is {@code seq = slot} at epoch {@code 2 * round}, its kept task's rollouts
- * {@code seq = tasks + slot * rolloutsPerTask + rollout} at epoch {@code 2 * round + 1}, so a round's rollouts run
- * after all its generations, and the next round's generations after all its rollouts. {@code seeds} are the real
- * tasks ({@code seedFrom}) the slots practise, slot {@code k} the seed {@code k mod seeds}.
+ * A job's options as resolved from its request (per job, not Spring properties), as stored. Slots (0 to
+ * {@code tasks - 1}) are generated in rounds of {@code tasksPerRound}; a slot's generation item is {@code seq = slot}
+ * at epoch {@code 2 * round}, its kept task's rollouts {@code seq = tasks + slot * rolloutsPerTask + rollout} at epoch
+ * {@code 2 * round + 1}, so a round's rollouts run after all its generations, and the next round's generations after
+ * all its rollouts. {@code seeds} are the real tasks ({@code seedFrom}) the slots practise, slot {@code k} the seed
+ * {@code k mod seeds}.
  */
-record JobSettings(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
-                   int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
-                   Long maxTokens, Integer repairAttempts, Boolean dedupe, String seedFrom, List<String> seeds,
-                   Boolean harder, List<Map<String, Object>> given) {
-    JobSettings {
+record JobOptions(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
+                  int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
+                  Long maxTokens, Integer repairAttempts, Boolean dedupe, String seedFrom, List<String> seeds,
+                  Boolean harder, List<Map<String, Object>> given) {
+    JobOptions {
         Objects.requireNonNull(domain, "domain");
         repairAttempts = repairAttempts == null ? 0 : repairAttempts; // jobs stored before repairs had none
         dedupe = dedupe != null && dedupe;

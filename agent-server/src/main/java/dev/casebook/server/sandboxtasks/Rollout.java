@@ -74,7 +74,7 @@ final class Rollout {
     /** Runs the rollout; null when it was stopped before its end (nothing is recorded then). */
     SandboxTaskRecords.RolloutResult run(SandboxTaskRecords.Job job, SandboxTaskRecords.TaskRow row, int seq,
                                          BooleanSupplier stopped) throws InterruptedException {
-        JobSettings settings = job.settings();
+        JobOptions settings = job.settings();
         SandboxTask task = row.task();
         String text = text(task);
         String taskId = UUID.randomUUID().toString();

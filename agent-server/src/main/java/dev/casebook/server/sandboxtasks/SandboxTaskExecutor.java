@@ -129,7 +129,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
             given(item, level, started);
             return;
         }
-        JobSettings.Seed seed = job.settings().seed(item.slot());
+        JobOptions.Seed seed = job.settings().seed(item.slot());
         TaskGenerator.Session session = generator.open(job.settings().domain(), level, item.slot() + 1,
                 job.settings().tasks(), earlier, seed == null ? null : SeedPrompt.of(seed, job.settings().harder()));
         TaskGenerator.Generated generated = session.first();

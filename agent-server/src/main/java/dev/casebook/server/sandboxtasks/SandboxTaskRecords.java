@@ -49,7 +49,7 @@ class SandboxTaskRecords {
         return tables;
     }
 
-    record Job(String id, String tenant, String name, RunStatus status, JobSettings settings, String error,
+    record Job(String id, String tenant, String name, RunStatus status, JobOptions settings, String error,
                Instant createdAt, Instant startedAt, Instant resumedAt, Instant finishedAt) {
     }
 
@@ -140,7 +140,7 @@ class SandboxTaskRecords {
     }
 
     void create(Job job) {
-        JobSettings settings = job.settings();
+        JobOptions settings = job.settings();
         tx.executeWithoutResult(status -> {
             jdbc.update("""
                     INSERT INTO sandbox_task_jobs (id, tenant, name, status, settings, created_at)
@@ -207,7 +207,7 @@ class SandboxTaskRecords {
      * finish; false (and nothing written) when this instance no longer holds the claim.
      */
     boolean finishGeneration(Job job, Item item, String instance, Generation generation, Instant now) {
-        JobSettings settings = job.settings();
+        JobOptions settings = job.settings();
         Boolean done = tx.execute(status -> {
             if (jdbc.update("""
                     UPDATE sandbox_task_items SET status = 'done', difficulty = ?, outcome = ?, detail = ?, tokens = ?,
@@ -391,7 +391,7 @@ class SandboxTaskRecords {
 
     private static final RowMapper<Job> JOB = (rs, n) -> new Job(rs.getString("id"), rs.getString("tenant"),
             rs.getString("name"), RunStatus.of(rs.getString("status")),
-            JSON.readValue(rs.getString("settings"), JobSettings.class), rs.getString("error"),
+            JSON.readValue(rs.getString("settings"), JobOptions.class), rs.getString("error"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "resumed_at"),
             instant(rs, "finished_at"));
 

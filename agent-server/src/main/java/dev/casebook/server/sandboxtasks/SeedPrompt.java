@@ -18,7 +18,7 @@ final class SeedPrompt {
     private SeedPrompt() {
     }
 
-    static String of(JobSettings.Seed seed, boolean harder) {
+    static String of(JobOptions.Seed seed, boolean harder) {
         String text = SEED.formatted(oneParagraph(seed.task()));
         return harder && seed.variation() > 0 ? text + "\n" + HARDER.formatted(seed.variation() + 1) : text;
     }

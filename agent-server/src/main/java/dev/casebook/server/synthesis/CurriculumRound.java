@@ -101,7 +101,7 @@ final class CurriculumRound {
 
     Proposal propose(DreamRecords.Job job, int round) throws InterruptedException {
         long started = System.nanoTime();
-        DreamSettings.Curriculum curriculum = job.settings().curriculum();
+        DreamOptions.Curriculum curriculum = job.settings().curriculum();
         List<DreamRecords.TaskStats> tasks = records.taskStats(job.id());
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("round", round);

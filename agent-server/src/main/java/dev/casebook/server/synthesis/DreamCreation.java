@@ -61,7 +61,7 @@ class DreamCreation {
         MemoryMode mode = request.memoryMode() == null ? MemoryMode.READ_WRITE : MemoryMode.parse(request.memoryMode());
         String policy = policy(request.policy());
         Map<String, RunModels.Choice> choices = chooseModels(request.models());
-        DreamSettings.Curriculum curriculum = curriculum(request.curriculum());
+        DreamOptions.Curriculum curriculum = curriculum(request.curriculum());
         long seedRollouts = (long) seeds.size() * rollouts;
         long wanted = seedRollouts + (long) curriculum.rounds() * curriculum.tasks() * curriculum.variations() * rollouts;
         int maxRollouts;
@@ -79,7 +79,7 @@ class DreamCreation {
             }
         }
         Long maxTokens = TokenBudget.requested(request.maxTokens());
-        DreamSettings dream = new DreamSettings(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
+        DreamOptions dream = new DreamOptions(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
                 curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens,
                 request.seedFrom() == null ? null : WeakSpots.kind(request.seedFrom()));
         Instant now = clock.instant();
@@ -186,11 +186,11 @@ class DreamCreation {
         }
     }
 
-    private static DreamSettings.Curriculum curriculum(DreamRequest.Curriculum c) {
+    private static DreamOptions.Curriculum curriculum(DreamRequest.Curriculum c) {
         if (c == null) {
-            return DreamSettings.Curriculum.NONE;
+            return DreamOptions.Curriculum.NONE;
         }
-        return new DreamSettings.Curriculum(within("curriculum.rounds", c.rounds(), 1, 0, 10),
+        return new DreamOptions.Curriculum(within("curriculum.rounds", c.rounds(), 1, 0, 10),
                 within("curriculum.tasks", c.tasks(), 2, 1, 100),
                 within("curriculum.variations", c.variations(), 3, 1, 20), Boolean.TRUE.equals(c.harder()));
     }

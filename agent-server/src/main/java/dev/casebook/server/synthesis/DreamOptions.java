@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A dream job's resolved settings, stored with it so that a resumed job continues with exactly these.
+ * A dream job's options as resolved from its request (per job, not Spring properties), stored with it so that a
+ * resumed job continues with exactly these.
  *
  * @param models   the model name of each role (never a key or URL)
  * @param profiles  the model profile of each role that uses one
  * @param maxTokens the job's token budget ({@link DreamRequest}); null for none (also in jobs stored before it)
  * @param seedFrom  the real weak spots the seeds were taken from ({@code failed-real}, {@code uncertain-real}), or null
  */
-record DreamSettings(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
+record DreamOptions(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
         Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles,
         Long maxTokens, String seedFrom) {
-    DreamSettings {
+    DreamOptions {
         Objects.requireNonNull(memoryMode, "memoryMode");
         Objects.requireNonNull(curriculum, "curriculum");
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));

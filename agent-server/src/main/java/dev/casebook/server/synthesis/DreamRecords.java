@@ -41,7 +41,7 @@ class DreamRecords {
         this.tables = new BatchTables(jdbc, dataSource, "dream_jobs", "dream_items");
     }
 
-    record Job(String id, String tenant, String name, RunStatus status, DreamSettings settings, String error,
+    record Job(String id, String tenant, String name, RunStatus status, DreamOptions settings, String error,
             Instant createdAt, Instant startedAt, Instant resumedAt, Instant finishedAt) {
     }
 
@@ -266,7 +266,7 @@ class DreamRecords {
 
     private static final RowMapper<Job> JOB = (rs, n) -> new Job(rs.getString("id"), rs.getString("tenant"),
             rs.getString("name"), RunStatus.of(rs.getString("status")),
-            JSON.readValue(rs.getString("settings"), DreamSettings.class), rs.getString("error"),
+            JSON.readValue(rs.getString("settings"), DreamOptions.class), rs.getString("error"),
             instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "resumed_at"), instant(rs, "finished_at"));
 
     private static final RowMapper<Item> ITEM = (rs, n) -> new Item(rs.getInt("seq"), rs.getInt("epoch"),

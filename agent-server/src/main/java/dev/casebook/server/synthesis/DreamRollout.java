@@ -52,7 +52,7 @@ final class DreamRollout {
 
     Dreamed dream(DreamRecords.Job job, DreamRecords.Item item) {
         long started = System.nanoTime();
-        DreamSettings dream = job.settings();
+        DreamOptions dream = job.settings();
         TaskSpec spec = TaskSpec.of(BatchExecutor.itemTaskId(job.id(), item.seq()), job.tenant(), item.task())
                 .withMemoryMode(dream.mode()).withPolicy(dream.policy()).withOrigin("dream:" + job.id())
                 .withSource(CaseSource.SYNTHETIC);

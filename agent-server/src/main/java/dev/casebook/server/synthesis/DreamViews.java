@@ -22,7 +22,7 @@ final class DreamViews {
      * @param fidelity   the tenant's latest measured fidelity of the experience model; null when never measured
      */
     @Schema(name = "DreamJob")
-    record Job(String id, String name, String status, DreamSettings settings, int total, int done, int running,
+    record Job(String id, String name, String status, DreamOptions settings, int total, int done, int running,
                int pending, int rated, int successes, Double meanReward, CurriculumProgress curriculum,
                long tokensSpent, String error, Map<String, Object> fidelity, Instant createdAt, Instant startedAt,
                Instant finishedAt) implements JobView {
