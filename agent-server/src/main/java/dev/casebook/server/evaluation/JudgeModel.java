@@ -5,6 +5,7 @@ import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmException;
 import dev.casebook.server.llm.LlmMetrics;
 import dev.casebook.server.llm.LlmReply;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.Sampling;
 import dev.langchain4j.data.message.AiMessage;
@@ -53,7 +54,7 @@ final class JudgeModel implements ChatModel {
         if (!judge.configured()) {
             throw new IllegalArgumentException("the judge role names no model and endpoint: " + judge);
         }
-        return new JudgeModel(LlmClient.of("judge", judge, metrics));
+        return new JudgeModel(LlmClient.of(ModelRole.JUDGE, judge, metrics));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.casebook.server.evaluation;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.AgentFactory;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.Models;
 import dev.casebook.server.llm.RunModels;
@@ -66,9 +67,9 @@ class RunAgents {
      * @throws IllegalStateException when the judge's profile is gone
      */
     ScorerRegistry scorers(Map<String, RunModels.Choice> choices) {
-        RunModels.Choice judge = choices.get("judge");
-        ModelSettings.Role role = models.role("judge", judge);
-        if (judge == null || role.equals(models.role("judge", null))) {
+        RunModels.Choice judge = choices.get(ModelRole.JUDGE.wireName());
+        ModelSettings.Role role = models.role(ModelRole.JUDGE, judge);
+        if (judge == null || role.equals(models.role(ModelRole.JUDGE, null))) {
             return scorers;
         }
         return cached(registries, role, r -> ScorerRegistry.withJudge(JudgeModel.of(r, models.metrics()),
@@ -76,8 +77,8 @@ class RunAgents {
     }
 
     private boolean isServers(Map<String, RunModels.Choice> choices) {
-        for (String role : ModelSettings.ROLES) {
-            RunModels.Choice choice = choices.get(role);
+        for (ModelRole role : ModelRole.RUN) {
+            RunModels.Choice choice = choices.get(role.wireName());
             if (choice != null && !models.role(role, choice).equals(models.role(role, null))) {
                 return false;
             }

@@ -1,7 +1,7 @@
 package dev.casebook.server.evaluation;
 
 import dev.casebook.memory.MemoryMode;
-import dev.casebook.server.llm.ModelSettings;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.RunModels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,10 +49,11 @@ record RunOptions(String split, List<String> groups, Integer limit, Integer samp
         return RunModels.choices(models, profiles);
     }
 
-    /** An unmodifiable copy in the order of {@link ModelSettings#ROLES}. */
+    /** An unmodifiable copy in the order of {@link ModelRole#RUN}. */
     private static Map<String, String> byRole(Map<String, String> values) {
         Map<String, String> ordered = new LinkedHashMap<>();
-        ModelSettings.ROLES.stream().filter(values::containsKey).forEach(role -> ordered.put(role, values.get(role)));
+        ModelRole.RUN.stream().map(ModelRole::wireName).filter(values::containsKey)
+                .forEach(role -> ordered.put(role, values.get(role)));
         values.forEach(ordered::putIfAbsent);
         return Collections.unmodifiableMap(ordered);
     }

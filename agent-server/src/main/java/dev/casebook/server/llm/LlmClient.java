@@ -65,16 +65,16 @@ public final class LlmClient {
     }
 
     /** A client of an OpenAI-compatible server (OpenAI, vLLM, llama.cpp, LM Studio, Ollama's {@code /v1}). */
-    public static LlmClient of(String role, ModelSettings.Role settings) {
+    public static LlmClient of(ModelRole role, ModelSettings.Role settings) {
         return of(role, settings, LlmMetrics.NONE);
     }
 
-    /** As {@link #of(String, ModelSettings.Role)}, its calls counted in {@code metrics}. */
-    public static LlmClient of(String role, ModelSettings.Role settings, LlmMetrics metrics) {
+    /** As {@link #of(ModelRole, ModelSettings.Role)}, its calls counted in {@code metrics}. */
+    public static LlmClient of(ModelRole role, ModelSettings.Role settings, LlmMetrics metrics) {
         if (!settings.configured()) {
             throw new IllegalArgumentException("casebook.models." + role + " needs base-url and model");
         }
-        return new LlmClient(role, settings, ChatTransport.openAi(role, settings),
+        return new LlmClient(role.wireName(), settings, ChatTransport.openAi(role.wireName(), settings),
                 EndpointCapabilities.of(settings.effectiveBaseUrl(), settings.model()), metrics);
     }
 

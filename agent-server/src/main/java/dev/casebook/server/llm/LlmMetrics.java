@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Metrics of the LLM calls of each role ({@link ModelSettings#DREAM_ROLES}), one call being everything
+ * Metrics of the LLM calls of each role ({@link ModelRole#DREAM}), one call being everything
  * {@link LlmClient#chat} does for it (retries and a widened retry included):
  * <ul>
  *   <li>{@code casebook_llm_call_seconds{role}}: latency, with histogram buckets;</li>
@@ -28,7 +28,8 @@ public final class LlmMetrics {
     public LlmMetrics(MeterRegistry registry) {
         this.registry = registry;
         if (registry != null) {
-            for (String role : ModelSettings.DREAM_ROLES) {
+            for (ModelRole r : ModelRole.DREAM) {
+                String role = r.wireName();
                 timer(role);
                 tokens(role, "input");
                 tokens(role, "output");

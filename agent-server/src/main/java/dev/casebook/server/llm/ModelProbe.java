@@ -47,10 +47,10 @@ final class ModelProbe {
             return threads;
         }
         Map<String, Map.Entry<String, ModelSettings.Role>> endpoints = new LinkedHashMap<>();
-        for (String role : ModelSettings.DREAM_ROLES) {
+        for (ModelRole role : ModelRole.DREAM) {
             ModelSettings.Role r = settings.role(role);
             if (r.configured()) {
-                endpoints.putIfAbsent(r.effectiveBaseUrl() + "|" + r.model(), Map.entry(role, r));
+                endpoints.putIfAbsent(r.effectiveBaseUrl() + "|" + r.model(), Map.entry(role.wireName(), r));
             }
         }
         for (Map.Entry<String, ModelSettings.Role> e : endpoints.values()) {

@@ -28,11 +28,6 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
 @ConfigurationProperties("casebook.models")
 public record ModelSettings(Role planner, Role executor, Role judge, Role experience, Map<String, Role> profiles,
         List<String> allowedModels, Boolean probe) {
-    /** The roles of the agent and its scorers, in the order they are listed: what an evaluation run may choose. */
-    public static final List<String> ROLES = List.of("planner", "executor", "judge");
-    /** The agent's roles and the experience model: what a dream job may choose. */
-    public static final List<String> DREAM_ROLES = List.of("planner", "executor", "judge", "experience");
-
     @ConstructorBinding
     public ModelSettings {
         probe = probe == null || probe;
@@ -58,14 +53,13 @@ public record ModelSettings(Role planner, Role executor, Role judge, Role experi
         this(planner, executor, judge, experience, profiles, allowedModels, null);
     }
 
-    /** The configured model of a role ({@link #DREAM_ROLES}). */
-    public Role role(String name) {
-        return switch (name) {
-            case "planner" -> planner;
-            case "executor" -> executor;
-            case "judge" -> judge;
-            case "experience" -> experience;
-            default -> throw new IllegalArgumentException("unknown role '" + name + "'; roles: " + DREAM_ROLES);
+    /** The configured model of a role. */
+    public Role role(ModelRole role) {
+        return switch (role) {
+            case PLANNER -> planner;
+            case EXECUTOR -> executor;
+            case JUDGE -> judge;
+            case EXPERIENCE -> experience;
         };
     }
 

@@ -23,14 +23,15 @@ public final class ModelStatus {
 
     public Map<String, Object> view() {
         Map<String, Object> roles = new LinkedHashMap<>();
-        for (String role : ModelSettings.DREAM_ROLES) {
-            roles.put(role, role(role));
+        for (ModelRole role : ModelRole.DREAM) {
+            roles.put(role.wireName(), role(role));
         }
         return roles;
     }
 
-    private Map<String, Object> role(String name) {
-        ModelSettings.Role effective = settings.role(name);
+    private Map<String, Object> role(ModelRole role) {
+        String name = role.wireName();
+        ModelSettings.Role effective = settings.role(role);
         ModelSettings.Role declared = Binder.get(environment).bind("casebook.models." + name,
                 ModelSettings.Role.class).orElse(ModelSettings.Role.EMPTY);
         Map<String, Object> view = new LinkedHashMap<>();
@@ -45,7 +46,7 @@ public final class ModelStatus {
             String from;
             if (declared.value(key) != null) {
                 from = "set";
-            } else if (value != null && !"planner".equals(name)) {
+            } else if (value != null && role != ModelRole.PLANNER) {
                 from = "inherited";
                 inherited.add(key);
             } else if (effective.defaultValue(key) != null) {

@@ -21,7 +21,7 @@ public record Models(LlmClient planner, LlmClient executor, LlmClient judge) {
     /** The models of these roles, their calls counted in {@code metrics}. */
     public static Models of(LlmMetrics metrics, ModelSettings.Role planner, ModelSettings.Role executor,
             ModelSettings.Role judge) {
-        return new Models(LlmClient.of("planner", planner, metrics), LlmClient.of("executor", executor, metrics),
-                LlmClient.of("judge", judge, metrics));
+        return new Models(LlmClient.of(ModelRole.PLANNER, planner, metrics),
+                LlmClient.of(ModelRole.EXECUTOR, executor, metrics), LlmClient.of(ModelRole.JUDGE, judge, metrics));
     }
 }

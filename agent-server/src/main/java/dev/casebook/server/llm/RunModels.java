@@ -69,25 +69,26 @@ public final class RunModels {
      *                                  name, or a plain model name for a role without a configured endpoint
      */
     public Map<String, Choice> choose(Map<String, String> requested) {
-        return choose(requested, ModelSettings.ROLES);
+        return choose(requested, ModelRole.RUN);
     }
 
     /**
-     * As {@link #choose(Map)} over these roles (e.g. {@link ModelSettings#DREAM_ROLES}, which adds the experience
+     * As {@link #choose(Map)} over these roles (e.g. {@link ModelRole#DREAM}, which adds the experience
      * model); a requested role outside them is unknown.
      */
-    public Map<String, Choice> choose(Map<String, String> requested, List<String> roles) {
+    public Map<String, Choice> choose(Map<String, String> requested, List<ModelRole> roles) {
         Map<String, String> asked = requested == null ? Map.of() : requested;
         for (String role : asked.keySet()) {
-            if (!roles.contains(role)) {
+            if (roles.stream().noneMatch(r -> r.wireName().equals(role))) {
                 throw new IllegalArgumentException("field 'models' names an unknown role '" + role + "'; roles: "
                         + roles);
             }
         }
         Map<String, Choice> choices = new LinkedHashMap<>();
-        for (String role : roles) {
+        for (ModelRole modelRole : roles) {
+            String role = modelRole.wireName();
             String name = asked.get(role);
-            ModelSettings.Role configured = settings.role(role);
+            ModelSettings.Role configured = settings.role(modelRole);
             if (name == null) {
                 if (configured.configured()) {
                     choices.put(role, new Choice(configured.model(), null));
@@ -119,7 +120,7 @@ public final class RunModels {
      *
      * @throws IllegalStateException when the choice's profile is no longer configured, or the role has no endpoint
      */
-    public ModelSettings.Role role(String role, Choice choice) {
+    public ModelSettings.Role role(ModelRole role, Choice choice) {
         ModelSettings.Role configured = settings.role(role);
         if (choice == null) {
             return configured;
@@ -139,14 +140,14 @@ public final class RunModels {
         return configured.withModel(choice.model());
     }
 
-    /** The three roles' endpoints and models for these choices, in {@link ModelSettings#ROLES} order. */
+    /** The three roles' endpoints and models for these choices, in {@link ModelRole#RUN} order. */
     public List<ModelSettings.Role> roles(Map<String, Choice> choices) {
-        return ModelSettings.ROLES.stream().map(role -> role(role, choices.get(role))).toList();
+        return ModelRole.RUN.stream().map(role -> role(role, choices.get(role.wireName()))).toList();
     }
 
-    /** The server's own models, in {@link ModelSettings#ROLES} order. */
+    /** The server's own models, in {@link ModelRole#RUN} order. */
     public List<ModelSettings.Role> configured() {
-        return ModelSettings.ROLES.stream().map(settings::role).toList();
+        return ModelRole.RUN.stream().map(settings::role).toList();
     }
 
     /** The model name of each chosen role: what a run stores and shows (never a URL or key). */
@@ -181,7 +182,7 @@ public final class RunModels {
 
     private SortedSet<String> configuredModels() {
         SortedSet<String> names = new TreeSet<>();
-        for (String role : ModelSettings.DREAM_ROLES) {
+        for (ModelRole role : ModelRole.DREAM) {
             if (settings.role(role).configured()) {
                 names.add(settings.role(role).model());
             }

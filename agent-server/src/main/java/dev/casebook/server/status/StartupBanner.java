@@ -1,6 +1,7 @@
 package dev.casebook.server.status;
 
 import dev.casebook.server.agent.Agent;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,21 +39,22 @@ class StartupBanner {
                     + "'Configuration'.");
         }
         StringBuilder roles = new StringBuilder("LLM models (change with casebook.models.<role>.*):");
-        for (String role : ModelSettings.DREAM_ROLES) {
-            roles.append("\n  ").append("%-10s ".formatted(role)).append(describe(role));
+        for (ModelRole role : ModelRole.DREAM) {
+            roles.append("\n  ").append("%-10s ".formatted(role.wireName())).append(describe(role));
         }
         log.info("{}", roles);
         log.info("API at {}api (OpenAPI at {}v3/api-docs, metrics at {}actuator/prometheus)", url(), url(), url());
         log.info("Casebook is ready: open {}", url());
     }
 
-    private String describe(String name) {
-        ModelSettings.Role role = models.role(name);
+    private String describe(ModelRole modelRole) {
+        String name = modelRole.wireName();
+        ModelSettings.Role role = models.role(modelRole);
         if (!role.configured()) {
             return "not configured";
         }
         String text = role.model() + " at " + role.effectiveBaseUrl() + " (" + role.effectiveProvider() + ")";
-        if (name.equals("planner")) {
+        if (modelRole == ModelRole.PLANNER) {
             return text;
         }
         ModelSettings.Role declared = Binder.get(env).bind("casebook.models." + name, ModelSettings.Role.class)

@@ -6,7 +6,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.batch.ItemCap;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.batch.TokenBudget;
-import dev.casebook.server.llm.ModelSettings;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskSettings;
 import dev.casebook.server.web.ApiException;
@@ -178,7 +178,7 @@ class DreamCreation {
     /** Each role's model; a bad name, or one this server cannot serve, is a 400. */
     private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
         try {
-            Map<String, RunModels.Choice> choices = models.choose(requested, ModelSettings.DREAM_ROLES);
+            Map<String, RunModels.Choice> choices = models.choose(requested, ModelRole.DREAM);
             DreamModels.of(models, choices, settings);
             return choices;
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -1,7 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.server.agent.SourceGate;
-import dev.casebook.server.llm.ModelSettings;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.RunModels;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -59,7 +59,7 @@ class Fidelity implements SourceGate {
      */
     Map<String, Object> measure(String tenant, int observations, int episodes, Map<String, String> choices)
             throws InterruptedException {
-        DreamModels dream = DreamModels.of(models, models.choose(choices, ModelSettings.DREAM_ROLES), settings);
+        DreamModels dream = DreamModels.of(models, models.choose(choices, ModelRole.DREAM), settings);
         buffer.ingest();
         FidelityProbe probe = new FidelityProbe(dream.experience(), buffer, settings.groundingExamples(),
                 settings.callTimeout());

@@ -4,6 +4,7 @@ import dev.casebook.memory.MemoryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.llm.LlmClient;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
@@ -52,7 +53,7 @@ class ContextWindowTest {
     void a_prompt_over_the_configured_window_loses_older_tool_results_before_the_call() throws Exception {
         llm.when(Match.hasTools().and(r -> r.toolResults().size() < 2)).reply(Reply.toolCall("dump", "{}"));
         llm.when(Match.hasTools().and(r -> r.toolResults().size() == 2)).reply(Reply.text("dumped twice"));
-        LlmClient executor = LlmClient.of("executor", new ModelSettings.Role("openai", llm.baseUrl(), "k",
+        LlmClient executor = LlmClient.of(ModelRole.EXECUTOR, new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "small-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null, null, null, 100, null, 1000, null));
         ExecuteStep step = new ExecuteStep(executor, new Toolbox(List.of(DUMP)), 2000, Duration.ofSeconds(5));
 
@@ -76,7 +77,7 @@ class ContextWindowTest {
     void a_prompt_that_fits_is_sent_as_it_is() throws Exception {
         llm.when(Match.hasTools().and(Match.afterToolResult().negate())).reply(Reply.toolCall("dump", "{}"));
         llm.when(Match.afterToolResult()).reply(Reply.text("dumped"));
-        LlmClient executor = LlmClient.of("executor", new ModelSettings.Role("openai", llm.baseUrl(), "k",
+        LlmClient executor = LlmClient.of(ModelRole.EXECUTOR, new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "big-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null, null, null, null, null, 128_000, null));
 
         new ExecuteStep(executor, new Toolbox(List.of(DUMP)), 2000, Duration.ofSeconds(5))

@@ -4,6 +4,7 @@ import dev.casebook.memory.MemoryMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.llm.LlmClient;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
@@ -47,7 +48,7 @@ class ExecuteStepTest {
     void truncates_an_oversized_tool_result_and_keeps_it_paired_with_its_call() throws Exception {
         llm.when(Match.afterToolResult().negate()).reply(Reply.toolCall("dump", "{}"));
         llm.when(Match.afterToolResult()).reply(Reply.text("the dump was long"));
-        LlmClient executor = LlmClient.of("executor", new ModelSettings.Role("openai", llm.baseUrl(), "k", "m",
+        LlmClient executor = LlmClient.of(ModelRole.EXECUTOR, new ModelSettings.Role("openai", llm.baseUrl(), "k", "m",
                 Duration.ofSeconds(5), 0, null));
         ExecuteStep step = new ExecuteStep(executor, new Toolbox(List.of(LONG)), 500, Duration.ofSeconds(5));
         Run run = new Run(TaskSpec.of("t1", "acme", "dump things").withMemoryMode(MemoryMode.OFF), steps::add);

@@ -36,7 +36,7 @@ class LlmClientShapesTest {
 
     private LlmClient client(StructuredOutput format, Integer maxTokens, Integer retryMaxTokens, boolean stream,
             boolean keepReasoning) {
-        return LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k", model,
+        return LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k", model,
                 Duration.ofSeconds(5), 0, Duration.ofMillis(10), keepReasoning, format, maxTokens, retryMaxTokens,
                 null, stream));
     }
@@ -156,8 +156,8 @@ class LlmClientShapesTest {
         for (ServerShape shape : ServerShape.values()) {
             llm.reset();
             llm.when(Match.any()).reply(Reply.contextWindowExceeded(shape));
-            LlmClient retrying = LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k", model,
-                    Duration.ofSeconds(5), 3, Duration.ofMillis(10)));
+            LlmClient retrying = LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k",
+                    model, Duration.ofSeconds(5), 3, Duration.ofMillis(10)));
 
             assertThatThrownBy(() -> retrying.chat(json("plan"))).as(shape.name())
                     .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind())
@@ -171,7 +171,7 @@ class LlmClientShapesTest {
     void a_llama_cpp_context_error_sent_as_a_500_is_not_retried_either() {
         llm.when(Match.any()).reply(Reply.error(500,
                 "{\"error\":{\"code\":500,\"message\":\"Context size has been exceeded.\",\"type\":\"server_error\"}}"));
-        LlmClient retrying = LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k", model,
+        LlmClient retrying = LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k", model,
                 Duration.ofSeconds(5), 3, Duration.ofMillis(10)));
 
         assertThatThrownBy(() -> retrying.chat(json("plan"))).isInstanceOfSatisfying(LlmException.class,

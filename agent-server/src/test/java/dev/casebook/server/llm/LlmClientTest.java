@@ -28,7 +28,7 @@ class LlmClientTest {
     }
 
     private LlmClient client(int maxRetries, Duration timeout) {
-        return LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "test-key", "test-model",
+        return LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "test-key", "test-model",
                 timeout, maxRetries, Duration.ofMillis(10)));
     }
 
@@ -156,7 +156,7 @@ class LlmClientTest {
         llm.when(Match.any()).reply(Reply.text("hi from ollama"));
         var local = new ModelSettings.Role("ollama", llm.baseUrl(), null, "llama3.2", null, 0, null);
 
-        LlmReply reply = LlmClient.of("planner", local).chat(call("plan", Duration.ofSeconds(10)));
+        LlmReply reply = LlmClient.of(ModelRole.PLANNER, local).chat(call("plan", Duration.ofSeconds(10)));
 
         assertThat(reply.text()).isEqualTo("hi from ollama");
         assertThat(llm.requests(Match.any()).getFirst().header("Authorization")).isEqualTo("Bearer ollama");

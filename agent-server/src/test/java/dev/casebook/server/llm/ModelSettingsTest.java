@@ -29,7 +29,7 @@ class ModelSettingsTest {
 
         ModelSettings settings = new ModelSettings(planner, null, null, experience, null, null);
 
-        assertThat(settings.role("experience")).isSameAs(settings.experience());
+        assertThat(settings.role(ModelRole.EXPERIENCE)).isSameAs(settings.experience());
         assertThat(settings.experience().model()).isEqualTo("world-model");
         assertThat(settings.experience().maxRetries()).isEqualTo(5);
         assertThat(settings.experience().baseUrl()).isEqualTo("http://llm/v1");

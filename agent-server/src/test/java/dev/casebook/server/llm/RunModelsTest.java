@@ -28,7 +28,7 @@ class RunModelsTest {
         var choices = models.choose(Map.of("judge", "big"));
 
         assertThat(choices.get("judge")).isEqualTo(new RunModels.Choice("big-model", "big"));
-        assertThat(models.role("judge", choices.get("judge"))).isEqualTo(BIG);
+        assertThat(models.role(ModelRole.JUDGE, choices.get("judge"))).isEqualTo(BIG);
     }
 
     @Test
@@ -69,18 +69,18 @@ class RunModelsTest {
 
     @Test
     void a_dream_job_may_choose_the_experience_model_and_an_evaluation_run_may_not() {
-        var choices = models.choose(Map.of("experience", "big"), ModelSettings.DREAM_ROLES);
+        var choices = models.choose(Map.of("experience", "big"), ModelRole.DREAM);
 
         assertThat(choices).containsOnlyKeys("planner", "executor", "judge", "experience");
-        assertThat(models.role("experience", choices.get("experience"))).isEqualTo(BIG);
-        assertThat(models.role("experience", null)).isEqualTo(PLANNER);
+        assertThat(models.role(ModelRole.EXPERIENCE, choices.get("experience"))).isEqualTo(BIG);
+        assertThat(models.role(ModelRole.EXPERIENCE, null)).isEqualTo(PLANNER);
         assertThatThrownBy(() -> models.choose(Map.of("experience", "big")))
                 .hasMessage("field 'models' names an unknown role 'experience'; roles: [planner, executor, judge]");
     }
 
     @Test
     void a_stored_choice_whose_profile_is_gone_cannot_be_served() {
-        assertThatThrownBy(() -> models.role("planner", new RunModels.Choice("x", "gone")))
+        assertThatThrownBy(() -> models.role(ModelRole.PLANNER, new RunModels.Choice("x", "gone")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the model profile 'gone' of the planner is no longer configured in casebook.models.profiles"
                         + " (known profiles: big, other)");

@@ -3,6 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.llm.LlmClient;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Task synthesis's interactions ({@code generate-task}, {@code failure-analysis}) answered by a reasoning model. */
 class ReasoningRepliesTest {
     private final ScriptedLlmServer llm = ScriptedLlmServer.start();
-    private final LlmClient client = LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k",
-            "gen-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null));
+    private final LlmClient client = LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(),
+            "k", "gen-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null));
 
     @AfterEach
     void close() {

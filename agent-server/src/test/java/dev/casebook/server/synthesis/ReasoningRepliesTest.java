@@ -3,6 +3,7 @@ package dev.casebook.server.synthesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.llm.LlmClient;
+import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReasoningRepliesTest {
     private final ScriptedLlmServer llm = ScriptedLlmServer.start();
-    private final LlmClient client = LlmClient.of("experience", new ModelSettings.Role("openai", llm.baseUrl(), "k",
-            "world-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null));
+    private final LlmClient client = LlmClient.of(ModelRole.EXPERIENCE, new ModelSettings.Role("openai",
+            llm.baseUrl(), "k", "world-" + UUID.randomUUID(), Duration.ofSeconds(5), 0, null));
 
     @AfterEach
     void close() {
