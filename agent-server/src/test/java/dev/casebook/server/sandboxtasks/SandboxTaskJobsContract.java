@@ -725,7 +725,7 @@ abstract class SandboxTaskJobsContract {
 
     /** casebook_batch_tokens_total{kind="sandbox_task_job"} as Prometheus scrapes it. */
     double batchTokens() {
-        JobApi.Response scrape = api().get("/actuator/prometheus");
+        TestClient.Reply scrape = api().http().get("/actuator/prometheus");
         assertThat(scrape.status()).as(scrape.body()).isEqualTo(200);
         return scrape.body().lines()
                 .filter(line -> line.startsWith("casebook_batch_tokens_total{")
