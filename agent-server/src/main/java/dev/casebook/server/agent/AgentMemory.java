@@ -12,10 +12,17 @@ import java.util.Set;
 /**
  * The case memory the agent reads and writes: embedder, store, policies by name (with the default), the writer (the one door for memory writes),
  * the sources of the cases its planner may be shown ({@code selectable}; empty for all, the default), and the gate
- * that may close synthetic cases to a tenant ({@code gate}).
+ * that may close synthetic cases to a tenant ({@code gate}), and the insights shown to the planner ({@code insights};
+ * null when {@code casebook.memory.insights.enabled} is off).
  */
 public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
-        String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable, SourceGate gate) {
+        String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable, SourceGate gate,
+        AgentInsights insights) {
+
+    public AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
+            String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable, SourceGate gate) {
+        this(embedder, store, policies, defaultPolicy, writer, selectable, gate, null);
+    }
 
     public AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSelectionPolicy> policies,
             String defaultPolicy, MemoryWriter writer, Set<CaseSource> selectable) {

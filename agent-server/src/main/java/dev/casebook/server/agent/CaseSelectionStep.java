@@ -2,6 +2,7 @@ package dev.casebook.server.agent;
 
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
@@ -39,7 +40,9 @@ final class CaseSelectionStep {
                 memory.syntheticPrior()));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
         run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000));
-        return new Selection(state, cases, picks);
+        List<Insight> insights = memory.insights() == null ? List.of()
+                : memory.insights().find(spec.tenant(), spec.banks().read(), state);
+        return new Selection(state, cases, picks, insights);
     }
 
     private static Step.CasesSelected.Pick pick(SelectedCase s) {

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The planner's interactions {@code plan} (first iteration: the task and the selected cases) and {@code replan}
+ * The planner's interactions {@code plan} (first iteration: the task, the selected cases and the insights of the
+ * task's family, {@link InsightsSection}) and {@code replan}
  * (later iterations: the plan so far and what the executor found). JSON is asked for with {@code response_format}
  * ({@link PlanJson#SCHEMA}) where the endpoint takes it. A reply whose text (reasoning split off) is not a valid JSON
  * plan is sent back to the planner with the reason, up to {@code planRetries} times; then the task fails with
@@ -75,12 +76,13 @@ final class PlanStep {
     PlannerDecision plan(Run run, Selection selection) throws InterruptedException {
         List<SelectedCase> cases = selection.cases();
         String attachments = attachments(run);
+        String insights = InsightsSection.describe(selection.insights());
         List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from(PLAN.formatted(tools(run))
                         + run.spec().conversation().describe()),
-                UserMessage.from(TASK.formatted(run.spec().text(), attachments + CaseSelectionStep.describe(cases)))));
+                UserMessage.from(TASK.formatted(run.spec().text(), attachments + CaseSelectionStep.describe(cases) + insights))));
         Prompt.Reduction fewerCases = Prompt.rewritten("fewer cases", 1, times -> times > cases.size() ? null
                 : TASK.formatted(run.spec().text(), attachments
-                        + CaseSelectionStep.describe(cases.subList(0, cases.size() - times))));
+                        + CaseSelectionStep.describe(cases.subList(0, cases.size() - times)) + insights));
         return decide(run, 1, new Prompt("plan", messages, List.of(), PlanJson.SCHEMA, List.of(fewerCases)));
     }
 

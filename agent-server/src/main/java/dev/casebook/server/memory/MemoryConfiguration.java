@@ -6,10 +6,14 @@ import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
+import dev.casebook.memory.insight.InsightStore;
 import dev.casebook.memory.lucene.LuceneCaseStore;
+import dev.casebook.memory.lucene.LuceneInsightStore;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
+import dev.casebook.memory.pgvector.PgVectorInsightStore;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SimilarityPolicy;
+import dev.casebook.server.agent.AgentInsights;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.SourceGate;
 import java.util.LinkedHashMap;
@@ -32,7 +36,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * policies, and the {@link AgentMemory} the agent and feedback use. Nothing of it exists with {@code store: none}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class})
+@EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class, InsightSettings.class})
 class MemoryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
 
@@ -57,6 +61,21 @@ class MemoryConfiguration {
         return store;
     }
 
+    /** The insight store beside the case store, when {@code casebook.memory.insights.enabled}. */
+    @Bean(destroyMethod = "close")
+    @Conditional(InsightsEnabled.class)
+    InsightStore insightStore(MemorySettings settings, InsightSettings insights, Embedder embedder,
+            ObjectProvider<DataSource> dataSource) {
+        EmbeddingSpace space = new EmbeddingSpace(embedder.modelId(), embedder.dimension());
+        InsightStore store = settings.store().equals("pgvector")
+                ? PgVectorInsightStore.open(dataSource.getObject(), space)
+                : LuceneInsightStore.open(insights.dir(), space);
+        log.info("Insights: shown to the planner, {} store ({}), k {}, min similarity {}", settings.store(),
+                settings.store().equals("lucene") ? insights.dir().toAbsolutePath() : "table insights",
+                insights.k(), insights.minSimilarity());
+        return store;
+    }
+
     @Bean
     @Conditional(Enabled.class)
     SimilarityPolicy similarityPolicy(CaseStore store) {
@@ -66,7 +85,8 @@ class MemoryConfiguration {
     @Bean
     @Conditional(Enabled.class)
     AgentMemory agentMemory(MemorySettings settings, Embedder embedder, CaseStore store,
-            ObjectProvider<CaseSelectionPolicy> policies, ObjectProvider<SourceGate> gate, CaseBanks banks) {
+            ObjectProvider<CaseSelectionPolicy> policies, ObjectProvider<SourceGate> gate, CaseBanks banks,
+            ObjectProvider<InsightStore> insightStore, InsightSettings insightSettings) {
         Map<String, CaseSelectionPolicy> byName = new LinkedHashMap<>();
         policies.orderedStream().forEach(p -> byName.putIfAbsent(p.name(), p));
         if (!byName.containsKey(settings.policy())) {
@@ -75,7 +95,19 @@ class MemoryConfiguration {
         }
         return new AgentMemory(embedder, store, byName, settings.policy(),
                 new MemoryWriter(store, settings.duplicateThreshold(), banks), settings.selectableSources(),
-                gate.getIfAvailable(() -> SourceGate.OPEN));
+                gate.getIfAvailable(() -> SourceGate.OPEN), insightStore.stream().findFirst()
+                        .map(insights -> new AgentInsights(insights, insightSettings.k(), insightSettings.minSimilarity()))
+                        .orElse(null));
+    }
+
+    /** True when case memory is on and {@code casebook.memory.insights.enabled}. */
+    static final class InsightsEnabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return new Enabled().matches(context, metadata) && Binder.get(context.getEnvironment())
+                    .bind("casebook.memory.insights", InsightSettings.class).map(InsightSettings::enabled)
+                    .orElse(false);
+        }
     }
 
     /** True unless {@code casebook.memory.store} is {@code none}. */

@@ -106,8 +106,11 @@ final class LearningCurves {
                     misleading ? "misleading" : "other"));
             for (String p : policies) {
                 out.append(String.format("  %-18s %s", p, finalRate(p, misleading).format()));
-                if (p.startsWith("learned")) {
-                    for (String reference : new String[] {"similarity", "off", "learned"}) {
+                if (p.startsWith("learned") || p.endsWith(MemoryLearningBench.INSIGHTS)) {
+                    String base = p.endsWith(MemoryLearningBench.INSIGHTS)
+                            ? p.substring(0, p.length() - MemoryLearningBench.INSIGHTS.length()) : "learned";
+                    for (String reference : new java.util.LinkedHashSet<>(List.of("similarity", "off", "learned",
+                            base))) {
                         if (!reference.equals(p) && policies.contains(reference)) {
                             out.append(String.format("   - %s %s%s", reference,
                                     difference(p, reference, misleading).format(),

@@ -43,7 +43,7 @@ public final class MemoryLearningBench {
 
     /** The arms a run compares by default: memory off, similarity, today's learned policy and its variants. */
     static final List<String> POLICIES = List.of("off", "similarity", "learned", "learned-ipw", "learned-slate",
-            "learned-ts", "learned-ts-slate");
+            "learned-ts", "learned-ts-slate", "similarity+insights");
 
     /**
      * The learned arms: {@code learned} is the server's default ({@link LearnedPolicy.Settings#defaults}: softmax,
@@ -144,10 +144,13 @@ public final class MemoryLearningBench {
     /** Case vectors of every world built in this JVM, so a target policy can score another run's logged cases. */
     private static final Map<UUID, float[]> VECTORS = new ConcurrentHashMap<>();
 
-    static Run runOne(String policyName, long seed, Settings settings, Args args,
+    static Run runOne(String arm, long seed, Settings settings, Args args,
             CounterfactualEvaluation counterfactual) throws Exception {
+        boolean withInsights = arm.endsWith(INSIGHTS);
+        String policyName = withInsights ? arm.substring(0, arm.length() - INSIGHTS.length()) : arm;
         SimulatedWorld world = new SimulatedWorld(settings.dimension(), settings.families(), settings.misleading(),
                 seed);
+        world.avoidApplies = !args.has("--insight-avoid") || !args.get("--insight-avoid").equals("off");
         Path shm = Path.of("/dev/shm");
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? Files.createTempDirectory(shm, "casebook-memory-learning")
@@ -157,7 +160,9 @@ public final class MemoryLearningBench {
         boolean[] misleading = new boolean[settings.episodes()];
         try (LuceneCaseStore store = LuceneCaseStore.open(dir.resolve("cases"),
                 new EmbeddingSpace("simulator-" + settings.dimension(), settings.dimension()));
-                SimulatedLlm llm = new SimulatedLlm(world, seed * 31)) {
+                SimulatedLlm llm = new SimulatedLlm(world, seed * 31);
+                InsightsArm insights = withInsights ? new InsightsArm(dir.resolve("insights"), settings.dimension(),
+                        llm) : null) {
             List<Case> cases = world.cases();
             store.addAll(cases, cases.stream().map(c -> world.truth(c.id()).vector()).toList());
             cases.forEach(c -> VECTORS.put(c.id(), world.truth(c.id()).vector()));
@@ -182,9 +187,14 @@ public final class MemoryLearningBench {
                     List<SelectedCase> selected = policy == null ? List.of() : policy.select(
                             new SelectionRequest("task " + taskId, state, CaseFilter.tenant(SimulatedWorld.TENANT),
                                     settings.k()));
-                    String answer = llm.complete(prompt(taskId, selected));
-                    boolean solved = answer.equals("FINAL ANSWER: " + SimulatedLlm.expected(taskId));
-                    if (counterfactual != null && counterfactual.logs(policyName)
+                    List<String> shownInsights = insights == null ? List.of() : insights.lookup(state);
+                    String answer = llm.complete(prompt(taskId, selected, shownInsights));
+                    boolean solved = answer.endsWith("\nFINAL ANSWER: " + SimulatedLlm.expected(taskId));
+                    if (insights != null) {
+                        insights.record(taskId, state, answer.substring("PLAN: ".length(), answer.indexOf('\n')),
+                                solved);
+                    }
+                    if (counterfactual != null && counterfactual.logs(arm)
                             && episode >= settings.episodes() - Math.max(settings.window(), settings.episodes() / 4)
                             && policy instanceof LearnedPolicy learned) {
                         List<Case> shortlist = store.search(new VectorQuery(state,
@@ -207,7 +217,7 @@ public final class MemoryLearningBench {
                     }
                 }
                 if (counterfactual != null && policy instanceof LearnedPolicy learned) {
-                    counterfactual.evaluate(policyName, seed, learned);
+                    counterfactual.evaluate(arm, seed, learned);
                 }
             } finally {
                 if (policy instanceof LearnedPolicy learned) {
@@ -232,13 +242,25 @@ public final class MemoryLearningBench {
 
     /** The planner prompt: the task and the selected cases, each with its role. */
     static String prompt(long taskId, List<SelectedCase> selected) {
+        return prompt(taskId, selected, List.of());
+    }
+
+    /** The planner prompt with the insights of the task's family in a section of their own. */
+    static String prompt(long taskId, List<SelectedCase> selected, List<String> insights) {
         StringBuilder prompt = new StringBuilder("Plan and answer [task " + taskId + "].\n");
         for (SelectedCase s : selected) {
             prompt.append(s.role() == CaseRole.EXAMPLE ? "- example" : "- pitfall").append(" [case ")
                     .append(s.value().id()).append("] ").append(s.value().task()).append('\n');
         }
+        if (!insights.isEmpty()) {
+            prompt.append("Insights:\n");
+            insights.forEach(i -> prompt.append("- insight: ").append(i).append('\n'));
+        }
         return prompt.toString();
     }
+
+    /** The suffix of an arm that adds distilled insights to its policy ({@code similarity+insights}). */
+    static final String INSIGHTS = "+insights";
 
     private static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {

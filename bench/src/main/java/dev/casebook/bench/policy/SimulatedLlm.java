@@ -30,6 +30,8 @@ final class SimulatedLlm implements AutoCloseable {
 
     private static final Pattern TASK = Pattern.compile("\\[task (\\d+)]");
     private static final Pattern EXAMPLE = Pattern.compile("^- example \\[case ([0-9a-f-]{36})]", Pattern.MULTILINE);
+    private static final Pattern INSIGHT = Pattern.compile("^- insight: (.*)$", Pattern.MULTILINE);
+    private static final Pattern PLAN_LINE = Pattern.compile("^\\s*Plan: (.*)$", Pattern.MULTILINE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScriptedLlmServer server;
@@ -51,6 +53,9 @@ final class SimulatedLlm implements AutoCloseable {
     }
 
     private synchronized Reply answer(LlmRequest request) {
+        if ("distil".equals(request.interaction())) {
+            return distilReply(request.lastUserMessage());
+        }
         String prompt = request.lastUserMessage();
         Matcher task = TASK.matcher(prompt);
         if (!task.find()) {
@@ -62,8 +67,52 @@ final class SimulatedLlm implements AutoCloseable {
         while (example.find()) {
             examples.add(UUID.fromString(example.group(1)));
         }
-        double p = world.successProbability(families.get(id), examples);
-        return Reply.text("FINAL ANSWER: " + (random.nextDouble() < p ? expected(id) : "something else"));
+        List<String> insights = new ArrayList<>();
+        Matcher insight = INSIGHT.matcher(prompt);
+        while (insight.find()) {
+            insights.add(insight.group(1));
+        }
+        int family = families.get(id);
+        boolean success = random.nextDouble() < world.successProbability(family, examples, insights);
+        return Reply.text("PLAN: " + world.planOf(family, success, examples) + "\nFINAL ANSWER: "
+                + (success ? expected(id) : "something else"));
+    }
+
+    /**
+     * The simulated distiller (no randomness, so it leaves the answers' draws alone): "do" the plan most successes
+     * ran, "avoid" the other plans that failures ran; the reply is messy as real ones are (a reasoning block, prose
+     * and a fenced JSON object), for {@link dev.casebook.server.memory.InsightDistiller} to read.
+     */
+    private static Reply distilReply(String prompt) {
+        int failed = prompt.indexOf("Failed tasks of this family:");
+        Map<String, Integer> successes = new java.util.LinkedHashMap<>();
+        Matcher plans = PLAN_LINE.matcher(prompt.substring(0, Math.max(0, failed)));
+        while (plans.find()) {
+            successes.merge(plans.group(1).strip(), 1, Integer::sum);
+        }
+        if (successes.isEmpty()) {
+            return Reply.text("<think>No successes to learn from.</think>{\"family\": \"\", \"insight\": \"\"}");
+        }
+        String does = successes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        java.util.Set<String> avoid = new java.util.LinkedHashSet<>();
+        Matcher failures = PLAN_LINE.matcher(failed < 0 ? "" : prompt.substring(failed));
+        while (failures.find()) {
+            String plan = failures.group(1).strip();
+            if (!plan.equals(does) && plan.startsWith("plan for family")) {
+                avoid.add(plan);
+            }
+        }
+        String insight = "For tasks like these, do: " + does
+                + (avoid.isEmpty() ? "" : "; avoid: " + String.join(", ", avoid)) + ".";
+        return Reply.text("<think>Counting the plans of the successes and of the failures.</think>\n"
+                + "Here is the lesson I would keep:\n```json\n{\"family\": \"tasks of this cluster\", \"insight\": \""
+                + insight + "\"}\n```\nIt rests on the tasks above.");
+    }
+
+    /** The {@code distil} interaction: system and user message, the reply's content as sent. */
+    String distil(String system, String user) {
+        return post("distil", List.of(Map.of("role", "system", "content", system),
+                Map.of("role", "user", "content", user)));
     }
 
     static String expected(long task) {
@@ -72,12 +121,17 @@ final class SimulatedLlm implements AutoCloseable {
 
     /** Sends the prompt as a chat completion and returns the assistant's text. */
     String complete(String prompt) {
+        return post("plan", List.of(Map.of("role", "user", "content", prompt)));
+    }
+
+    private String post(String interaction, List<Map<String, String>> messages) {
         ObjectNode body = JSON.createObjectNode().put("model", ScriptedLlmServer.MODEL).put("stream", false);
-        body.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        messages.forEach(m -> body.withArray("messages").addObject().put("role", m.get("role"))
+                .put("content", m.get("content")));
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
                     URI.create(server.baseUrl() + "/chat/completions"))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("X-Casebook-Interaction", interaction)
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -98,21 +98,71 @@ final class SimulatedWorld {
 
     /** The success probability of a task of {@code family} whose prompt shows these example cases. */
     double successProbability(int family, List<UUID> examples) {
+        return successProbability(family, examples, List.of());
+    }
+
+    /**
+     * The success probability of a task of {@code family} whose prompt shows these example cases and these insights
+     * (texts as the distiller wrote them). An insight whose "do" names the family's solution ({@link #plan}) helps as
+     * a helpful example does; one naming another family's solution misleads as an example of another family does;
+     * an example whose family's solution an insight says to avoid no longer misleads (unless
+     * {@link #avoidApplies} is off, the ablation).
+     */
+    double successProbability(int family, List<UUID> examples, List<String> insights) {
         boolean helps = false;
         boolean misleads = false;
+        java.util.Set<Integer> avoided = new java.util.HashSet<>();
+        for (String insight : insights) {
+            java.util.regex.Matcher does = DO.matcher(insight);
+            if (does.find()) {
+                int named = Integer.parseInt(does.group(1));
+                helps |= named == family;
+                misleads |= named != family;
+            }
+            int avoid = insight.indexOf("avoid:");
+            if (avoid >= 0 && avoidApplies) {
+                java.util.regex.Matcher plans = PLAN.matcher(insight.substring(avoid));
+                while (plans.find()) {
+                    avoided.add(Integer.parseInt(plans.group(1)));
+                }
+            }
+        }
         for (UUID id : examples) {
             CaseTruth t = truths.get(id);
             if (t == null) {
                 continue;
             }
             helps |= t.family() == family && t.successful();
-            misleads |= t.family() != family;
+            misleads |= t.family() != family && !avoided.contains(t.family());
         }
         return Math.clamp(BASE + (helps ? HELP : 0) - (misleads ? MISLEAD : 0), 0.02, 0.98);
     }
 
+    private static final java.util.regex.Pattern DO = java.util.regex.Pattern.compile("do: plan for family (\\d+)");
+    private static final java.util.regex.Pattern PLAN = java.util.regex.Pattern.compile("plan for family (\\d+)");
+
+    /** Whether an insight's "avoid" list neutralises the examples it names (on; off for the ablation). */
+    boolean avoidApplies = true;
+
+    /** The plan that solves {@code family}: what a successful episode of it did (and its helpful cases' plan). */
+    static String plan(int family) {
+        return "plan for family " + family;
+    }
+
+    /**
+     * The plan an episode of {@code family} ran: the family's solution when it succeeded, else the first example's
+     * plan (it followed that example), else a guess.
+     */
+    String planOf(int family, boolean success, List<UUID> examples) {
+        if (success) {
+            return plan(family);
+        }
+        return examples.isEmpty() || truths.get(examples.getFirst()) == null ? "a guess"
+                : plan(truths.get(examples.getFirst()).family());
+    }
+
     private void add(int family, boolean successful, float[] vector, String task) {
-        Case c = Case.of(TENANT, task, "plan for family " + family, "", successful ? 1 : 0, CaseSource.SYNTHETIC);
+        Case c = Case.of(TENANT, task, plan(family), "", successful ? 1 : 0, CaseSource.SYNTHETIC);
         cases.add(c);
         truths.put(c.id(), new CaseTruth(family, successful, vector));
     }
