@@ -52,4 +52,25 @@ class MemoryLearningIT {
         assertThat(second.success()).containsExactly(first.success());
         assertThat(MemoryLearningBench.runOne("learned", 8, settings).success()).isNotEqualTo(first.success());
     }
+
+    @Test
+    void insights_distilled_from_a_family_s_own_successes_help_where_its_most_similar_cases_mislead()
+            throws Exception {
+        MemoryLearningBench.Settings settings = new MemoryLearningBench.Settings(3, 240, 60, 4, 32, 8, 4);
+        java.util.List<MemoryLearningBench.Run> similarity = new java.util.ArrayList<>();
+        java.util.List<MemoryLearningBench.Run> insights = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            similarity.add(MemoryLearningBench.runOne("similarity", seed, settings));
+            insights.add(MemoryLearningBench.runOne("similarity+insights", seed, settings));
+        }
+        LearningCurves curves = new LearningCurves(java.util.List.of("similarity", "similarity+insights"),
+                java.util.List.of(similarity, insights), 60);
+
+        assertThat(curves.finalRate("similarity+insights", true).mean())
+                .isGreaterThan(curves.finalRate("similarity", true).mean() + 0.2);
+        assertThat(curves.finalRate("similarity+insights", false).mean())
+                .isGreaterThan(curves.finalRate("similarity", false).mean() - 0.05);
+        assertThat(MemoryLearningBench.runOne("similarity+insights", 1, settings).success())
+                .containsExactly(insights.getFirst().success());
+    }
 }
