@@ -79,8 +79,8 @@ class InsightsPromptTest {
                 Map.of("similarity", new SimilarityPolicy(cases, SimilarityPolicy.Settings.DEFAULT)), "similarity",
                 new MemoryWriter(cases, 0.95, MemoryWriter.Banks.ALL_WRITABLE), Set.of(), SourceGate.OPEN,
                 agentInsights);
-        Run run = new Run(new TaskSpec("t-" + UUID.randomUUID(), "acme", TASK, List.of(), MemoryMode.READ_ONLY, null,
-                Budgets.DEFAULT, "", null, null), steps::add);
+        Run run = new Run(TaskSpec.of("t-" + UUID.randomUUID(), "acme", TASK).withMemoryMode(MemoryMode.READ_ONLY),
+                steps::add);
         Selection selection = new CaseSelectionStep(memory, 4).select(run);
         LlmClient planner = LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "planner-" + UUID.randomUUID(), Duration.ofSeconds(10), 0, null, null, null, null, null, null, null));
