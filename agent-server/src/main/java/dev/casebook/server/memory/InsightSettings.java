@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                      cost a distilling LLM call per family, and the simulator shows they help only where the
  *                      distiller saw successes, see docs/policy.md)
  * @param dir           the Lucene directory of insights beside a Lucene case store (default {@code ./data/insights});
- *                      with {@code store: pgvector} they live in the {@code insights} table (V82)
+ *                      with {@code store: pgvector} they live in the {@code insights} table (V84)
  * @param k             at most this many insights per task (default 2)
  * @param minSimilarity the cosine between the task's vector and an insight's family centroid from which the insight
  *                      is the task's family's (default 0.7)

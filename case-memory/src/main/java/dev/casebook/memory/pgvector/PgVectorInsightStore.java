@@ -22,7 +22,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Insights in the PostgreSQL table {@code insights} (V82 migration), plain JDBC with pgvector-java: the centroid in a
+ * Insights in the PostgreSQL table {@code insights} (V84 migration), plain JDBC with pgvector-java: the centroid in a
  * {@code vector(N)} column, a family look-up ranking the tenant's rows by exact cosine distance ({@code <=>}; no
  * vector index: a tenant has one insight per task family, not one per task).
  */
@@ -41,7 +41,7 @@ public final class PgVectorInsightStore implements InsightStore {
     }
 
     /**
-     * Opens the store on a schema that Flyway migrated (V82); the caller owns the data source.
+     * Opens the store on a schema that Flyway migrated (V84); the caller owns the data source.
      *
      * @throws StoreException when the table is missing or its centroid dimension differs from the space's
      */
@@ -80,7 +80,7 @@ public final class PgVectorInsightStore implements InsightStore {
                 ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
                 throw new StoreException("no table 'insights' with a 'centroid' column on the search path of "
-                        + c.getMetaData().getURL() + "; run the Flyway migrations of casebook-db (V82) on this"
+                        + c.getMetaData().getURL() + "; run the Flyway migrations of casebook-db (V84) on this"
                         + " schema first", false, null);
             }
             int stored = rs.getInt(1);

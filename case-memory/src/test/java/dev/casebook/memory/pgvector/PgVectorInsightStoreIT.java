@@ -14,7 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The insight contract on PostgreSQL with pgvector, each test in a fresh schema migrated by casebook-db (V82). */
+/** The insight contract on PostgreSQL with pgvector, each test in a fresh schema migrated by casebook-db (V84). */
 class PgVectorInsightStoreIT extends InsightStoreContractIT {
     private final List<TestPostgres.Schema> schemas = new ArrayList<>();
 
@@ -54,6 +54,6 @@ class PgVectorInsightStoreIT extends InsightStoreContractIT {
                 new EmbeddingSpace("test-model", DIM)))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no table 'insights'")
-                .hasMessageContaining("(V82)");
+                .hasMessageContaining("(V84)");
     }
 }
