@@ -82,7 +82,7 @@ class InsightsPromptTest {
         Run run = new Run(TaskSpec.of("t-" + UUID.randomUUID(), "acme", TASK).withMemoryMode(MemoryMode.READ_ONLY),
                 steps::add);
         Selection selection = new CaseSelectionStep(memory, 4).select(run);
-        LlmClient planner = LlmClient.of("planner", new ModelSettings.Role("openai", llm.baseUrl(), "k",
+        LlmClient planner = LlmClient.of(dev.casebook.server.llm.ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "planner-" + UUID.randomUUID(), Duration.ofSeconds(10), 0, null, null, null, null, null, null, null));
         new PlanStep(planner, 1, 8, new Toolbox(List.of())).plan(run, selection);
         return llm.requests(Match.interaction("plan")).getLast().lastUserMessage();

@@ -43,7 +43,7 @@ class InsightDistillerTest {
     }
 
     private InsightDistiller distiller(int maxShown) {
-        LlmClient client = LlmClient.of("distiller", new ModelSettings.Role("openai", llm.baseUrl(), "k",
+        LlmClient client = LlmClient.of(dev.casebook.server.llm.ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "distiller-" + UUID.randomUUID(), Duration.ofSeconds(10), 0, null, null, null, null, null, null,
                 null));
         return new InsightDistiller(InsightDistiller.Chat.of(client, Duration.ofSeconds(10)), maxShown);
