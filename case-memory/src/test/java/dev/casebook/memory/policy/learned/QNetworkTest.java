@@ -155,10 +155,11 @@ class QNetworkTest {
 
     @Test
     void rejects_features_that_do_not_fill_whole_rows() {
+        int width = PairFeatures.width(DIMENSION);
         try (QNetwork network = QNetwork.create(QNetwork.Settings.defaults(DIMENSION))) {
-            assertThatThrownBy(() -> network.score(new float[PairFeatures.width(DIMENSION) + 1], 1))
+            assertThatThrownBy(() -> network.score(new float[width + 1], 1))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("features hold 21 values, expected 1 rows of width 20");
+                    .hasMessage("features hold " + (width + 1) + " values, expected 1 rows of width " + width);
         }
     }
 
