@@ -1,8 +1,10 @@
 package dev.casebook.memory;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** How a task uses case memory. */
+/** How a task uses case memory; in JSON by its wire name ({@code read-write}), read in either spelling. */
 public enum MemoryMode {
     /** No cases are selected and none is written. */
     OFF,
@@ -12,6 +14,7 @@ public enum MemoryMode {
     READ_WRITE;
 
     /** Parses {@code off}, {@code read-only}, {@code read-write}. */
+    @JsonCreator
     public static MemoryMode parse(String text) {
         String normalised = text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         try {
@@ -22,6 +25,7 @@ public enum MemoryMode {
         }
     }
 
+    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

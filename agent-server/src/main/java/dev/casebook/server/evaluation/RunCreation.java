@@ -94,7 +94,7 @@ class RunCreation {
         boolean guard = request.leaveOneTaskOut() == null || request.leaveOneTaskOut();
         Long maxTokens = TokenBudget.requested(request.maxTokens());
         RunOptions runSettings = new RunOptions(split, new ArrayList<>(selection.groups()), request.limit(),
-                request.sample(), selection.seed(), attempts, concurrency, mode.wireName(), request.policy(),
+                request.sample(), selection.seed(), attempts, concurrency, mode, request.policy(),
                 scorerNames, epochs, guard, chosen.size(), RunModels.modelNames(choices),
                 RunModels.profileNames(choices), maxTokens, null, readBanks(request.banks()));
         String runId = UUID.randomUUID().toString();

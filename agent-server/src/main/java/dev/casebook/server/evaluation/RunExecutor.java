@@ -78,7 +78,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         String taskId = itemTaskId(runId, item.seq());
         boolean guard = settings.leaveOneTaskOut();
         TaskSpec spec = TaskSpec.of(taskId, run.tenant(), item.question())
-                .withAttachments(item.attachments().stream().map(Path::of).toList()).withMemoryMode(settings.mode())
+                .withAttachments(item.attachments().stream().map(Path::of).toList()).withMemoryMode(settings.memoryMode())
                 .withPolicy(settings.policy()).withOrigin(Guard.origin(item.question()))
                 .withExcludeOrigins(Guard.excludedOrigins(guard, item.question()))
                 .withExcludeTasks(Guard.excludedTasks(guard, item.question()))
@@ -135,7 +135,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
                 .filter(p -> p.caseId() != null)
                 .map(MemoryFeedback.Credit::of).toList();
         memory.apply(new MemoryFeedback.Rating(run.tenant(), itemTaskId(run.id(), item.seq()), item.question(),
-                answered.state(), settings.mode(), settings.policy(),
+                answered.state(), settings.memoryMode(), settings.policy(),
                 answered.caseId() == null ? null : answered.caseId().toString(), credits),
                 correct ? 1.0 : 0.0, Rater.SCORER);
     }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param banks    the banks cases are selected from; empty for all
  */
 record RunOptions(String split, List<String> groups, Integer limit, Integer sample, long seed, int attempts,
-                  int concurrency, String memoryMode, String policy, List<String> scorers, int epochs,
+                  int concurrency, MemoryMode memoryMode, String policy, List<String> scorers, int epochs,
                   boolean leaveOneTaskOut, int questions, Map<String, String> models, Map<String, String> profiles,
                   Long maxTokens, String bank, List<String> banks) {
     RunOptions {
@@ -34,10 +34,6 @@ record RunOptions(String split, List<String> groups, Integer limit, Integer samp
         if (scorers.isEmpty()) {
             throw new IllegalArgumentException("at least one scorer is required");
         }
-    }
-
-    MemoryMode mode() {
-        return MemoryMode.parse(memoryMode);
     }
 
     String primaryScorer() {

@@ -123,7 +123,7 @@ class RunReports {
         Map<Integer, Double> byEpoch = new LinkedHashMap<>();
         Aggregates.byEpoch(attempts, run.primaryScorer(), 0)
                 .forEach((epoch, groups) -> byEpoch.put(epoch, groups.get("all").pass1()));
-        return new RunViews.Curve(window, run.settings().memoryMode(),
+        return new RunViews.Curve(window, run.settings().memoryMode().wireName(),
                 LearningCurve.of(attempts, run.primaryScorer(), window), byEpoch);
     }
 

@@ -99,7 +99,7 @@ class JobCreation {
                 ? cut(domain, MAX_NAME_CHARS - 21) + " " + now.toString().substring(0, 19) : request.name().strip();
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
                 RunStatus.QUEUED, new JobOptions(domain, tasks, rollouts, concurrency, perRound, start,
-                mode.wireName(), policy, choices, TokenBudget.requested(request.maxTokens()), repairAttempts,
+                mode, policy, choices, TokenBudget.requested(request.maxTokens()), repairAttempts,
                 request.dedupe() == null || request.dedupe(), seedFrom, seeds, harder, given), null, now, null, null, null);
         cap.admit(tenant, items, breakdown, () -> records.unfinishedItems(tenant), () -> {
             records.create(job);

@@ -17,7 +17,7 @@ import java.util.Objects;
  * {@code k mod seeds}.
  */
 record JobOptions(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
-                  int startDifficulty, String memoryMode, String policy, Map<String, RunModels.Choice> models,
+                  int startDifficulty, MemoryMode memoryMode, String policy, Map<String, RunModels.Choice> models,
                   Long maxTokens, Integer repairAttempts, Boolean dedupe, String seedFrom, List<String> seeds,
                   Boolean harder, List<Map<String, Object>> given) {
     JobOptions {
@@ -27,12 +27,8 @@ record JobOptions(String domain, int tasks, int rolloutsPerTask, int concurrency
         seeds = seeds == null ? List.of() : List.copyOf(seeds);
         harder = harder != null && harder;
         given = given == null ? List.of() : List.copyOf(given);
-        MemoryMode.parse(memoryMode);
+        Objects.requireNonNull(memoryMode, "memoryMode");
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models == null ? Map.of() : models));
-    }
-
-    MemoryMode mode() {
-        return MemoryMode.parse(memoryMode);
     }
 
     int rounds() {

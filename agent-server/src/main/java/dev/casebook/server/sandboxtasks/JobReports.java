@@ -52,7 +52,7 @@ class JobReports {
         s.models().forEach((role, choice) -> models.put(role, choice.profile() == null ? choice.model()
                 : Map.of("profile", choice.profile(), "model", choice.model())));
         return new JobViews.Settings(s.domain(), s.tasks(), s.rolloutsPerTask(), s.concurrency(), s.tasksPerRound(),
-                s.startDifficulty(), s.memoryMode(), s.policy(), models, s.maxTokens(), s.repairAttempts(), s.dedupe(),
+                s.startDifficulty(), s.memoryMode().wireName(), s.policy(), models, s.maxTokens(), s.repairAttempts(), s.dedupe(),
                 s.seedFrom(), s.seeds(), new JobViews.CurriculumSettings(s.harder()), s.given().size());
     }
 

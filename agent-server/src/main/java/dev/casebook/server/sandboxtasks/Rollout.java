@@ -80,7 +80,7 @@ final class Rollout {
         String taskId = UUID.randomUUID().toString();
         String origin = origin(job.id(), row.slot());
         long started = System.nanoTime();
-        MemoryMode agentMode = settings.mode() == MemoryMode.READ_WRITE ? MemoryMode.READ_ONLY : settings.mode();
+        MemoryMode agentMode = settings.memoryMode() == MemoryMode.READ_WRITE ? MemoryMode.READ_ONLY : settings.memoryMode();
         TaskSpec spec = TaskSpec.of(taskId, job.tenant(), text).withMemoryMode(agentMode)
                 .withPolicy(settings.policy()).withBudgets(budgets).withOrigin(origin)
                 .withExcludeOrigins(Set.of(origin)).withExcludeTasks(Set.of(TaskKey.of(text)))
@@ -109,11 +109,11 @@ final class Rollout {
         Trace trace = Trace.of(steps, maxTraceChars);
         long tokens = outcome.tokens();
         if (verdict == null) {
-            tasks.recordEpisode(recorded(spec, settings.mode()), steps, outcome);
+            tasks.recordEpisode(recorded(spec, settings.memoryMode()), steps, outcome);
             return errored(taskId, reason(outcome), detail(outcome), tokens, started);
         }
         double reward = verdict.passed() ? 1.0 : 0.0;
-        tasks.recordEpisode(recorded(spec, settings.mode()), steps, outcome,
+        tasks.recordEpisode(recorded(spec, settings.memoryMode()), steps, outcome,
                 new Step.Rewarded(reward, "validator", 0, 0));
         return new SandboxTaskRecords.RolloutResult(taskId, null, reward, verdict.wireName(), verdict.output(), null,
                 reason(outcome), detail(outcome), tokens, millisSince(started), trace.plan(), trace.text(),

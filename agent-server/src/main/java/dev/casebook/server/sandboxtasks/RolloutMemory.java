@@ -91,7 +91,7 @@ class RolloutMemory {
     Written remember(SandboxTaskRecords.Job job, int slot, String text, List<Member> members, Member best,
                      Member failed, String lesson) {
         AgentMemory m = memory.getIfAvailable();
-        if (m == null || job.settings().mode() != MemoryMode.READ_WRITE) {
+        if (m == null || job.settings().memoryMode() != MemoryMode.READ_WRITE) {
             return Written.NONE;
         }
         UUID positive = null;

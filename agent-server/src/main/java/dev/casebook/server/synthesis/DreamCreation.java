@@ -79,7 +79,7 @@ class DreamCreation {
             }
         }
         Long maxTokens = TokenBudget.requested(request.maxTokens());
-        DreamOptions dream = new DreamOptions(seeds.size(), rollouts, concurrency, mode.wireName(), policy,
+        DreamOptions dream = new DreamOptions(seeds.size(), rollouts, concurrency, mode, policy,
                 curriculum, maxRollouts, RunModels.modelNames(choices), RunModels.profileNames(choices), maxTokens,
                 request.seedFrom() == null ? null : WeakSpots.kind(request.seedFrom()));
         Instant now = clock.instant();

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param maxTokens the job's token budget ({@link DreamRequest}); null for none (also in jobs stored before it)
  * @param seedFrom  the real weak spots the seeds were taken from ({@code failed-real}, {@code uncertain-real}), or null
  */
-record DreamOptions(int seedTasks, int rolloutsPerTask, int concurrency, String memoryMode, String policy,
+record DreamOptions(int seedTasks, int rolloutsPerTask, int concurrency, MemoryMode memoryMode, String policy,
         Curriculum curriculum, int maxRollouts, Map<String, String> models, Map<String, String> profiles,
         Long maxTokens, String seedFrom) {
     DreamOptions {
@@ -34,9 +34,6 @@ record DreamOptions(int seedTasks, int rolloutsPerTask, int concurrency, String 
         static final Curriculum NONE = new Curriculum(0, 0, 0, false);
     }
 
-    MemoryMode mode() {
-        return MemoryMode.parse(memoryMode);
-    }
 
     Map<String, RunModels.Choice> modelChoices() {
         return RunModels.choices(models, profiles);

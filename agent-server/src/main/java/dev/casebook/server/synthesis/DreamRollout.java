@@ -54,7 +54,7 @@ final class DreamRollout {
         long started = System.nanoTime();
         DreamOptions dream = job.settings();
         TaskSpec spec = TaskSpec.of(BatchExecutor.itemTaskId(job.id(), item.seq()), job.tenant(), item.task())
-                .withMemoryMode(dream.mode()).withPolicy(dream.policy()).withOrigin("dream:" + job.id())
+                .withMemoryMode(dream.memoryMode()).withPolicy(dream.policy()).withOrigin("dream:" + job.id())
                 .withSource(CaseSource.SYNTHETIC);
         DreamEpisode episode = new DreamEpisode(job.tenant(), item.task(), models.experience(), buffer,
                 settings.groundingExamples(), settings.callTimeout());

@@ -136,7 +136,7 @@ class EmbedOncePerEpisodeTest {
         RolloutMemory.Member passedToo = new RolloutMemory.Member("r-2", "{\"answer\": \"8\"}", "8", 1.0, credits);
         RolloutMemory.Member failed = new RolloutMemory.Member("r-3", "{\"answer\": \"6\"}", "6", 0.0, credits);
 
-        JobOptions settings = new JobOptions("arithmetic", 1, 3, 1, 1, 1, "read-write", null, null, null, null,
+        JobOptions settings = new JobOptions("arithmetic", 1, 3, 1, 1, 1, MemoryMode.READ_WRITE, null, null, null, null,
                 null, null, null, null, null);
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job("job-1", "acme", "job", RunStatus.RUNNING, settings,
                 null, Instant.now(), Instant.now(), null, null);
