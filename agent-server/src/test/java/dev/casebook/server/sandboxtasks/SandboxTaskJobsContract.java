@@ -3,6 +3,7 @@ package dev.casebook.server.sandboxtasks;
 import static dev.casebook.server.sandboxtasks.Scripts.json;
 import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
 import static dev.casebook.server.sandboxtasks.Scripts.task;
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.CaseLabel;
@@ -500,11 +501,7 @@ abstract class SandboxTaskJobsContract {
 
         String id = api().createJob("{\"domain\": \"concurrent group\", \"tasks\": 1, \"rolloutsPerTask\": 3, "
                 + "\"concurrency\": 3}");
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (planned.waiting() < 3) {
-            assertThat(System.nanoTime()).as("three rollouts in flight at once").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        eventually("three rollouts in flight at once", Duration.ofSeconds(180), planned::waiting, n -> n >= 3);
         planned.open();
         JsonNode done = api().awaitCompleted(id);
 

@@ -1,5 +1,6 @@
 package dev.casebook.memory.lucene;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.Case;
@@ -73,10 +74,7 @@ class LuceneGroupCommitIT {
             store.add(newCase("a"), VECTOR);
 
             // waits for the scheduled commit to reach the disk, with a generous deadline (not a timing assertion)
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (committedDocs(path) == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            eventually("the scheduled commit on disk", Duration.ofSeconds(60), () -> committedDocs(path), n -> n > 0);
             assertThat(casesAfterCrash(path)).isEqualTo(1);
         }
     }
