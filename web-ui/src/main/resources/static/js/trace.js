@@ -92,7 +92,19 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
           pick.source ? h('span', {class: 'badge source source-' + wire(pick.source), text: wire(pick.source),
             title: 'where the case came from'}) : null,
           h('a', {href: `#/memory/${pick.caseId}`, text: truncate(pick.task || pick.caseId, 140)}))))
-        : h('p', {class: 'muted', text: 'No cases selected (memory empty, or memory off).'}));
+        : h('p', {class: 'muted', text: 'No cases selected (memory empty, or memory off).'}),
+      ...showInsights(step.insights || []));
+  }
+
+  /** The distilled insights the planner was shown beside the cases (none when insights are off). */
+  function showInsights(insights) {
+    if (!insights.length) return [];
+    return [h('h3', {}, 'Insights shown to the planner'),
+      h('ul', {class: 'insights'}, insights.map(insight => h('li', {class: 'insight'},
+        h('span', {class: 'score', title: 'similarity to the family centroid', text: fmtScore(insight.score)}),
+        insight.family ? h('strong', {text: insight.family + ': '}) : null,
+        h('span', {text: truncate(insight.text || '', 400)}),
+        h('span', {class: 'muted', text: ` (from ${insight.successes} successful and ${insight.failures} failed tasks)`}))))];
   }
 
   /** The section of planner round `n` (made when first needed); later tool calls go there until the next round. */

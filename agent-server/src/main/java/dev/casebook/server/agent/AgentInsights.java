@@ -23,7 +23,11 @@ public record AgentInsights(InsightStore store, int k, double minSimilarity) {
 
     /** The insights of the task's family, best first. */
     List<Insight> find(String tenant, Set<String> banks, float[] state) {
-        return store.nearest(new InsightQuery(tenant, banks, state, k, minSimilarity)).stream()
-                .map(ScoredInsight::value).toList();
+        return findScored(tenant, banks, state).stream().map(ScoredInsight::value).toList();
+    }
+
+    /** The insights of the task's family with the cosine of their centroid to the task, best first. */
+    List<ScoredInsight> findScored(String tenant, Set<String> banks, float[] state) {
+        return store.nearest(new InsightQuery(tenant, banks, state, k, minSimilarity));
     }
 }

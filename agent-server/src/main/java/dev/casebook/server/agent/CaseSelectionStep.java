@@ -3,6 +3,7 @@ package dev.casebook.server.agent;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.insight.Insight;
+import dev.casebook.memory.insight.ScoredInsight;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
@@ -39,10 +40,17 @@ final class CaseSelectionStep {
         List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k,
                 memory.syntheticPrior()));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
-        run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000));
-        List<Insight> insights = memory.insights() == null ? List.of()
-                : memory.insights().find(spec.tenant(), spec.banks().read(), state);
-        return new Selection(state, cases, picks, insights);
+        List<ScoredInsight> insights = memory.insights() == null ? List.of()
+                : memory.insights().findScored(spec.tenant(), spec.banks().read(), state);
+        run.emit(new Step.CasesSelected(policy.name(), picks, (System.nanoTime() - started) / 1_000_000,
+                insights.stream().map(CaseSelectionStep::shown).toList()));
+        return new Selection(state, cases, picks, insights.stream().map(ScoredInsight::value).toList());
+    }
+
+    private static Step.CasesSelected.ShownInsight shown(ScoredInsight s) {
+        Insight i = s.value();
+        return new Step.CasesSelected.ShownInsight(i.id(), s.score(), i.family(), i.text(), i.successes(),
+                i.failures());
     }
 
     private static Step.CasesSelected.Pick pick(SelectedCase s) {

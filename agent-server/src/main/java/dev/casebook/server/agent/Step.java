@@ -47,8 +47,28 @@ public sealed interface Step {
         }
     }
 
-    /** Cases chosen by the policy, with their scores and roles. */
-    record CasesSelected(String policy, List<Pick> picks, long millis) implements Step {
+    /**
+     * Cases chosen by the policy, with their scores and roles, and the distilled insights the planner is shown beside
+     * them ({@code insights}; empty when insights are off or none is of the task's family).
+     */
+    record CasesSelected(String policy, List<Pick> picks, long millis, List<ShownInsight> insights) implements Step {
+        public CasesSelected {
+            picks = List.copyOf(picks);
+            insights = insights == null ? List.of() : List.copyOf(insights);
+        }
+
+        public CasesSelected(String policy, List<Pick> picks, long millis) {
+            this(policy, picks, millis, List.of());
+        }
+
+        /**
+         * An insight shown to the planner: its id, family and text, the cosine between the task and its family
+         * centroid, and the evidence counts it was distilled from.
+         */
+        public record ShownInsight(UUID insightId, double score, String family, String text, int successes,
+                int failures) {
+        }
+
         /**
          * A chosen case; {@code label}, {@code uses} and {@code successes} are the case's as the policy saw them
          * when it chose (a later reward is learned from with these, not with counts that include it). {@code source}

@@ -14,9 +14,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param k             at most this many insights per task (default 2)
  * @param minSimilarity the cosine between the task's vector and an insight's family centroid from which the insight
  *                      is the task's family's (default 0.7)
+ * @param familySimilarity  a rated case's family is the tenant's rated real cases of its bank whose task has at
+ *                          least this cosine with its task (default 0.8)
+ * @param minFamilySize     a family is distilled once it has at least this many members, one of them a success
+ *                          (default 3)
+ * @param maxShown          the distiller is shown at most this many successes and as many failures (default 5)
  */
 @ConfigurationProperties("casebook.memory.insights")
-record InsightSettings(Boolean enabled, Path dir, Integer k, Double minSimilarity) {
+record InsightSettings(Boolean enabled, Path dir, Integer k, Double minSimilarity, Double familySimilarity,
+        Integer minFamilySize, Integer maxShown) {
 
     InsightSettings {
         enabled = enabled != null && enabled;
@@ -29,6 +35,20 @@ record InsightSettings(Boolean enabled, Path dir, Integer k, Double minSimilarit
         if (minSimilarity.isNaN() || minSimilarity < -1 || minSimilarity > 1) {
             throw new IllegalArgumentException(
                     "casebook.memory.insights.min-similarity must be within [-1, 1], was " + minSimilarity);
+        }
+        familySimilarity = familySimilarity == null ? 0.8 : familySimilarity;
+        if (familySimilarity.isNaN() || familySimilarity < -1 || familySimilarity > 1) {
+            throw new IllegalArgumentException(
+                    "casebook.memory.insights.family-similarity must be within [-1, 1], was " + familySimilarity);
+        }
+        minFamilySize = minFamilySize == null ? 3 : minFamilySize;
+        if (minFamilySize < 1) {
+            throw new IllegalArgumentException(
+                    "casebook.memory.insights.min-family-size must be positive, was " + minFamilySize);
+        }
+        maxShown = maxShown == null ? 5 : maxShown;
+        if (maxShown < 1) {
+            throw new IllegalArgumentException("casebook.memory.insights.max-shown must be positive, was " + maxShown);
         }
     }
 }

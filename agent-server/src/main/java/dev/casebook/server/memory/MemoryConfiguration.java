@@ -16,6 +16,8 @@ import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.server.agent.AgentInsights;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.SourceGate;
+import dev.casebook.server.llm.Models;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -75,6 +77,31 @@ class MemoryConfiguration {
                 insights.k(), insights.minSimilarity());
         return store;
     }
+
+    /**
+     * Distils a family's insight when a real case of it is rated ({@link InsightTrigger}), with the planner's model,
+     * when {@code casebook.memory.insights.enabled}.
+     */
+    @Bean(destroyMethod = "close")
+    @Conditional(InsightsEnabled.class)
+    InsightTrigger insightTrigger(AgentMemory memory, InsightStore store, InsightSettings settings,
+            ObjectProvider<Models> models, ObjectProvider<MeterRegistry> registry) {
+        InsightDistiller.Chat chat = (system, user) -> {
+            Models m = models.getIfAvailable();
+            if (m == null) {
+                throw new IllegalStateException("insights are distilled with the planner's model, and none is "
+                        + "configured (casebook.models.planner)");
+            }
+            return InsightDistiller.Chat.of(m.planner(), DISTIL_TIMEOUT).reply(system, user);
+        };
+        log.info("Insights: distilled when a real case is rated, families of at least {} within cosine {}",
+                settings.minFamilySize(), settings.familySimilarity());
+        return new InsightTrigger(memory, store, new InsightDistiller(chat, settings.maxShown()),
+                settings.familySimilarity(), settings.minFamilySize(),
+                registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
+    }
+
+    private static final java.time.Duration DISTIL_TIMEOUT = java.time.Duration.ofMinutes(2);
 
     @Bean
     @Conditional(Enabled.class)

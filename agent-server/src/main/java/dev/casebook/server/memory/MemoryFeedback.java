@@ -35,9 +35,17 @@ public class MemoryFeedback {
     private static final Logger log = LoggerFactory.getLogger(MemoryFeedback.class);
 
     private final ObjectProvider<AgentMemory> memory;
+    private final ObjectProvider<InsightTrigger> insights;
 
+    /** Feedback without insight distillation. */
     public MemoryFeedback(ObjectProvider<AgentMemory> memory) {
+        this(memory, null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    MemoryFeedback(ObjectProvider<AgentMemory> memory, ObjectProvider<InsightTrigger> insights) {
         this.memory = memory;
+        this.insights = insights;
     }
 
     /**
@@ -130,6 +138,9 @@ public class MemoryFeedback {
             List<UUID> credited = m.writer().rate(tenant, caseId == null ? null : UUID.fromString(caseId),
                     episode.episode(), reward, rater, ids, episode.source());
             observe(m, episode.taskText(), episode.state(), episode.policy(), seen, reward, policyWeight);
+            if (insights != null && caseId != null && episode.source() == CaseSource.REAL && rater.rated()) {
+                insights.ifAvailable(trigger -> trigger.rated(tenant, UUID.fromString(caseId)));
+            }
             return credited;
         } catch (RuntimeException e) {
             log.error("the reward {} could not be applied to case memory (case {}, tenant {})", reward, caseId,

@@ -1,0 +1,195 @@
+package dev.casebook.server.memory;
+
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.Evidence;
+import dev.casebook.memory.ScoredCase;
+import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.insight.Insight;
+import dev.casebook.memory.insight.InsightQuery;
+import dev.casebook.memory.insight.InsightStore;
+import dev.casebook.memory.insight.ScoredInsight;
+import dev.casebook.server.agent.AgentMemory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Distils the insight of a rated real case's family, off the caller's thread ({@code casebook.memory.insights.*}).
+ * The family is the tenant's rated real cases of the case's bank whose task has a cosine of at least
+ * {@code familySimilarity} with the case's task; with at least {@code minFamilySize} members, one of them a success,
+ * the {@link InsightDistiller} writes its insight, or revises the insight whose centroid is within
+ * {@code familySimilarity} of the family's.
+ *
+ * <p>One distillation runs at a time (so at most one per family); a case rated while one runs waits in a queue, and
+ * leaves it without a call of its own when a distillation that read the family after the case was queued had it as a
+ * member. Nothing is thrown to the caller: a failed or declined distillation is logged and counted
+ * ({@code casebook_memory_insights_distillations_total{outcome}}).
+ */
+final class InsightTrigger implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InsightTrigger.class);
+
+    /** What a distillation attempt came to. */
+    enum Result {
+        DISTILLED, DECLINED, FAILED, TOO_SMALL
+    }
+
+    private record Rated(String tenant, UUID caseId) {
+    }
+
+    private final AgentMemory memory;
+    private final InsightStore store;
+    private final InsightDistiller distiller;
+    private final double familySimilarity;
+    private final int minFamilySize;
+    private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
+    private final Set<Rated> queued = new LinkedHashSet<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("insight-distiller").factory());
+
+    InsightTrigger(AgentMemory memory, InsightStore store, InsightDistiller distiller, double familySimilarity,
+            int minFamilySize, MeterRegistry registry) {
+        this.memory = memory;
+        this.store = store;
+        this.distiller = distiller;
+        this.familySimilarity = familySimilarity;
+        this.minFamilySize = minFamilySize;
+        for (Result result : Result.values()) {
+            counters.put(result, Counter.builder("casebook.memory.insights.distillations")
+                    .description("Insight distillations started by a rated real case, by outcome (distilled, "
+                            + "declined by the distiller, failed, family too small)")
+                    .tag("outcome", result.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry));
+        }
+    }
+
+    /** How many attempts ended so. */
+    double count(Result result) {
+        return counters.get(result).count();
+    }
+
+    /** Queues the family of the rated case for distillation; returns at once. */
+    void rated(String tenant, UUID caseId) {
+        Rated rated = new Rated(tenant, caseId);
+        synchronized (queued) {
+            if (!queued.add(rated)) {
+                return;
+            }
+        }
+        try {
+            worker.execute(() -> run(rated));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("insights: the server is stopping; case {} is not distilled", caseId);
+        }
+    }
+
+    private void run(Rated rated) {
+        List<Rated> before;
+        synchronized (queued) {
+            if (!queued.contains(rated)) {
+                return; // covered by a distillation of its family since it was queued
+            }
+            before = List.copyOf(queued);
+        }
+        Result result;
+        Set<UUID> members = Set.of();
+        try {
+            List<InsightDistiller.Member> family = family(rated);
+            members = family.stream().map(InsightDistiller.Member::caseId)
+                    .collect(java.util.stream.Collectors.toSet());
+            result = family.size() < minFamilySize ? Result.TOO_SMALL : distil(rated, family);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            log.warn("insights: the family of case {} (tenant {}) could not be distilled: {}", rated.caseId(),
+                    rated.tenant(), e.toString());
+            result = Result.FAILED;
+        }
+        counters.get(result).increment();
+        synchronized (queued) {
+            queued.remove(rated);
+            if (result == Result.DISTILLED) {
+                for (Rated other : before) {
+                    if (other.tenant().equals(rated.tenant()) && members.contains(other.caseId())) {
+                        queued.remove(other);
+                    }
+                }
+            }
+        }
+    }
+
+    private Result distil(Rated rated, List<InsightDistiller.Member> family) throws InterruptedException {
+        Case value = memory.store().get(rated.tenant(), rated.caseId()).orElseThrow();
+        float[] centroid = Insight.centroidOf(family.stream().map(InsightDistiller.Member::vector).toList());
+        Insight previous = store.nearest(new InsightQuery(rated.tenant(), Set.of(value.bank()), centroid, 1,
+                familySimilarity)).stream().map(ScoredInsight::value).findFirst().orElse(null);
+        InsightDistiller.Outcome outcome = distiller.distil(rated.tenant(), value.bank(), family, previous);
+        return switch (outcome) {
+            case InsightDistiller.Outcome.Distilled d -> {
+                store.save(d.insight());
+                log.info("insights: {} insight {} of tenant {} from {} cases ({} successes, {} failures)",
+                        previous == null ? "new" : "revised", d.insight().id(), rated.tenant(), family.size(),
+                        d.insight().successes(), d.insight().failures());
+                yield Result.DISTILLED;
+            }
+            case InsightDistiller.Outcome.Declined d -> {
+                log.info("insights: the family of case {} (tenant {}) gave no insight: {}", rated.caseId(),
+                        rated.tenant(), d.reason());
+                yield Result.DECLINED;
+            }
+        };
+    }
+
+    /**
+     * The rated real cases of the case's bank within {@code familySimilarity} of its task, the case first, then
+     * the most similar; empty when the case is gone.
+     */
+    private List<InsightDistiller.Member> family(Rated rated) {
+        Case value = memory.store().get(rated.tenant(), rated.caseId()).orElse(null);
+        if (value == null) {
+            return List.of();
+        }
+        float[] vector = memory.embedder().embed(value.task());
+        CaseFilter filter = CaseFilter.tenant(rated.tenant()).withSources(Set.of(CaseSource.REAL))
+                .withBanks(Set.of(value.bank()));
+        List<Case> cases = new ArrayList<>();
+        for (ScoredCase s : memory.store().search(new VectorQuery(vector, filter, 64))) {
+            if (s.score() >= familySimilarity && isRated(s.value())) {
+                cases.add(s.value());
+            }
+        }
+        if (cases.size() < minFamilySize) {
+            return List.of();
+        }
+        List<float[]> vectors = memory.embedder().embedAll(cases.stream().map(Case::task).toList());
+        List<InsightDistiller.Member> family = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            family.add(new InsightDistiller.Member(c.id(), c.task(), c.plan(), c.answer(),
+                    c.label() == CaseLabel.POSITIVE, vectors.get(i)));
+        }
+        return family;
+    }
+
+    private boolean isRated(Case c) {
+        return memory.store().history(c.tenant(), c.id()).stream().map(Evidence::rater).anyMatch(r -> r.rated());
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
