@@ -214,6 +214,16 @@ class InsightsFlowIT {
                 .lastUserMessage()).doesNotContain("Insights:");
     }
 
+    @Test
+    void the_listing_is_described_in_openapi_and_refuses_a_missing_key_as_a_problem() {
+        JsonNode docs = new TestClient(port).get("/v3/api-docs").json();
+        JsonNode listing = docs.path("paths").path("/api/memory/insights").path("get");
+        assertThat(listing.path("summary").asString()).isEqualTo("The tenant's distilled insights");
+        TestClient.Reply anonymous = new TestClient(port).get("/api/memory/insights");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.contentType()).startsWith("application/problem+json");
+    }
+
     JsonNode step(String id, String type) {
         for (JsonNode s : api().get("/api/tasks/" + id + "/steps").json()) {
             if (s.get("type").asString().equals(type)) {
