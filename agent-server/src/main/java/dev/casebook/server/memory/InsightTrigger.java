@@ -80,6 +80,13 @@ final class InsightTrigger implements AutoCloseable {
         return counters.get(result).count();
     }
 
+    /** How many rated cases wait for (or are in) a distillation. */
+    int pending() {
+        synchronized (queued) {
+            return queued.size();
+        }
+    }
+
     /** Queues the family of the rated case for distillation; returns at once. */
     void rated(String tenant, UUID caseId) {
         Rated rated = new Rated(tenant, caseId);
