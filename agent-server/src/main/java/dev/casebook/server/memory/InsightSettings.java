@@ -6,9 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Distilled insights shown to the planner, bound from {@code casebook.memory.insights.*}.
  *
- * @param enabled       whether the planner is shown the insights of the task's family (default false: insights
- *                      cost a distilling LLM call per family, and the simulator shows they help only where the
- *                      distiller saw successes, see docs/policy.md)
+ * @param enabled       whether the server distils insights when real cases are rated ({@link InsightTrigger}) and
+ *                      the planner is shown the insights of the task's family (default false: a distillation is an
+ *                      extra planner call, a wrong lesson is shown to its whole family until revised, and the gain
+ *                      is measured only on the simulator, see docs/memory.md#insights)
  * @param dir           the Lucene directory of insights beside a Lucene case store (default {@code ./data/insights});
  *                      with {@code store: pgvector} they live in the {@code insights} table (V84)
  * @param k             at most this many insights per task (default 2)
