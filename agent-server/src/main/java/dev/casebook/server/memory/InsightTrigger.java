@@ -18,11 +18,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,10 @@ final class InsightTrigger implements AutoCloseable {
     private record Rated(String tenant, UUID caseId) {
     }
 
+    /** The rated case and its family's members (the case among them), empty when the family is too small. */
+    private record Family(Case value, List<InsightDistiller.Member> members) {
+    }
+
     private final AgentMemory memory;
     private final InsightStore store;
     private final InsightDistiller distiller;
@@ -70,7 +77,7 @@ final class InsightTrigger implements AutoCloseable {
             counters.put(result, Counter.builder("casebook.memory.insights.distillations")
                     .description("Insight distillations started by a rated real case, by outcome (distilled, "
                             + "declined by the distiller, failed, family too small)")
-                    .tag("outcome", result.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("outcome", result.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
     }
@@ -97,7 +104,7 @@ final class InsightTrigger implements AutoCloseable {
         }
         try {
             worker.execute(() -> run(rated));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.debug("insights: the server is stopping; case {} is not distilled", caseId);
         }
     }
@@ -113,10 +120,9 @@ final class InsightTrigger implements AutoCloseable {
         Result result;
         Set<UUID> members = Set.of();
         try {
-            List<InsightDistiller.Member> family = family(rated);
-            members = family.stream().map(InsightDistiller.Member::caseId)
-                    .collect(java.util.stream.Collectors.toSet());
-            result = family.size() < minFamilySize ? Result.TOO_SMALL : distil(rated, family);
+            Family family = family(rated);
+            members = family.members().stream().map(InsightDistiller.Member::caseId).collect(Collectors.toSet());
+            result = family.members().isEmpty() ? Result.TOO_SMALL : distil(rated, family);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -138,17 +144,19 @@ final class InsightTrigger implements AutoCloseable {
         }
     }
 
-    private Result distil(Rated rated, List<InsightDistiller.Member> family) throws InterruptedException {
-        Case value = memory.store().get(rated.tenant(), rated.caseId()).orElseThrow();
-        float[] centroid = Insight.centroidOf(family.stream().map(InsightDistiller.Member::vector).toList());
-        Insight previous = store.nearest(new InsightQuery(rated.tenant(), Set.of(value.bank()), centroid, 1,
+    private Result distil(Rated rated, Family family) throws InterruptedException {
+        String bank = family.value().bank();
+        float[] centroid = Insight.centroidOf(family.members().stream().map(InsightDistiller.Member::vector)
+                .toList());
+        Insight previous = store.nearest(new InsightQuery(rated.tenant(), Set.of(bank), centroid, 1,
                 familySimilarity)).stream().map(ScoredInsight::value).findFirst().orElse(null);
-        InsightDistiller.Outcome outcome = distiller.distil(rated.tenant(), value.bank(), family, previous);
+        InsightDistiller.Outcome outcome = distiller.distil(rated.tenant(), bank, family.members(), previous);
         return switch (outcome) {
             case InsightDistiller.Outcome.Distilled d -> {
                 store.save(d.insight());
                 log.info("insights: {} insight {} of tenant {} from {} cases ({} successes, {} failures)",
-                        previous == null ? "new" : "revised", d.insight().id(), rated.tenant(), family.size(),
+                        previous == null ? "new" : "revised", d.insight().id(), rated.tenant(),
+                        family.members().size(),
                         d.insight().successes(), d.insight().failures());
                 yield Result.DISTILLED;
             }
@@ -162,12 +170,12 @@ final class InsightTrigger implements AutoCloseable {
 
     /**
      * The rated real cases of the case's bank within {@code familySimilarity} of its task, the case first, then
-     * the most similar; empty when the case is gone.
+     * the most similar; no members when the case is gone or the family is smaller than {@code minFamilySize}.
      */
-    private List<InsightDistiller.Member> family(Rated rated) {
+    private Family family(Rated rated) {
         Case value = memory.store().get(rated.tenant(), rated.caseId()).orElse(null);
         if (value == null) {
-            return List.of();
+            return new Family(null, List.of());
         }
         float[] vector = memory.embedder().embed(value.task());
         CaseFilter filter = CaseFilter.tenant(rated.tenant()).withSources(Set.of(CaseSource.REAL))
@@ -179,7 +187,7 @@ final class InsightTrigger implements AutoCloseable {
             }
         }
         if (cases.size() < minFamilySize) {
-            return List.of();
+            return new Family(value, List.of());
         }
         List<float[]> vectors = memory.embedder().embedAll(cases.stream().map(Case::task).toList());
         List<InsightDistiller.Member> family = new ArrayList<>();
@@ -188,7 +196,7 @@ final class InsightTrigger implements AutoCloseable {
             family.add(new InsightDistiller.Member(c.id(), c.task(), c.plan(), c.answer(),
                     c.label() == CaseLabel.POSITIVE, vectors.get(i)));
         }
-        return family;
+        return new Family(value, family);
     }
 
     private boolean isRated(Case c) {

@@ -18,6 +18,8 @@ import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.SourceGate;
 import dev.casebook.server.llm.Models;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -41,6 +43,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class, InsightSettings.class})
 class MemoryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
+    /** How long one {@code distil} call may take. */
+    private static final Duration DISTIL_TIMEOUT = Duration.ofMinutes(2);
 
     @Bean(destroyMethod = "close")
     @Conditional(Enabled.class)
@@ -98,10 +102,8 @@ class MemoryConfiguration {
                 settings.minFamilySize(), settings.familySimilarity());
         return new InsightTrigger(memory, store, new InsightDistiller(chat, settings.maxShown()),
                 settings.familySimilarity(), settings.minFamilySize(),
-                registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
+                registry.getIfAvailable(SimpleMeterRegistry::new));
     }
-
-    private static final java.time.Duration DISTIL_TIMEOUT = java.time.Duration.ofMinutes(2);
 
     @Bean
     @Conditional(Enabled.class)
