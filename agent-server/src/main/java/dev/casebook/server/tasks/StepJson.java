@@ -7,6 +7,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The wire names of steps and their JSON form, shared by run records, the steps endpoint and SSE. */
 final class StepJson {
+    /** A step's JSON with {@code Step.LlmUse.tokensEstimated} true, wherever the step carries it. */
+    private static final String ESTIMATED = "\"tokensEstimated\":true";
+
     private StepJson() {
     }
 
@@ -28,6 +31,14 @@ final class StepJson {
 
     static String payload(ObjectMapper json, Step step) {
         return json.writeValueAsString(step);
+    }
+
+    /**
+     * True when the step's payload says some of its tokens were estimated (the endpoint sent no usage): what a task's
+     * {@code tokens_estimated} is set from as its steps are recorded, the test the read once ran over the payloads.
+     */
+    static boolean estimated(String payload) {
+        return payload.contains(ESTIMATED);
     }
 
     /** A recorded step (a row of {@code task_steps}); {@code payload} is the step as JSON. */

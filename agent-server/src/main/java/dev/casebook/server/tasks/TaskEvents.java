@@ -98,7 +98,7 @@ public class TaskEvents {
      * @throws dev.casebook.server.web.ApiException 404 when the tenant has no such task
      */
     public TaskFeed follow(String tenant, String id) {
-        records.get(tenant, id);
+        records.requireExists(tenant, id);
         Live l = live.get(id);
         if (l != null) {
             l.lock.lock();

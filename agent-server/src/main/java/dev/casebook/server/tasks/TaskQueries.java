@@ -40,11 +40,7 @@ public class TaskQueries {
     private static final String VIEW_COLUMNS = """
             t.id, t.text, t.status, t.answer, t.reason, t.detail, t.reward, t.reward_by, t.tokens, t.case_id,
             t.created_at, t.started_at, t.finished_at, t.memory_mode, t.policy, t.attachments, t.source, t.attempt,
-            t.cancel_requested_at, t.bank, t.banks,
-            CASE WHEN EXISTS (SELECT 1 FROM task_steps s WHERE s.task_id = t.id AND s.payload LIKE ?) THEN 1 ELSE 0
-            END AS tokens_estimated""";
-    /** A step whose tokens the model's server did not count ({@code Step} JSON with {@code tokensEstimated}). */
-    private static final String ESTIMATED = "%\"tokensEstimated\":true%";
+            t.cancel_requested_at, t.bank, t.banks, t.tokens_estimated""";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -106,9 +102,20 @@ public class TaskQueries {
     }
 
     public Optional<TaskView> find(String tenant, String id) {
-        List<TaskView> views = views("SELECT " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = ? AND t.tenant = ?",
-                ESTIMATED, id, tenant);
+        List<TaskView> views = views("SELECT " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = ? AND t.tenant = ?", id,
+                tenant);
         return views.stream().findFirst();
+    }
+
+    /**
+     * Checks that the tenant has the task, reading only its key: a 404 naming it otherwise (tasks of other tenants
+     * are not found either).
+     */
+    public void requireExists(String tenant, String id) {
+        if (jdbc.queryForList("SELECT 1 FROM tasks WHERE id = ? AND tenant = ?", Integer.class, id, tenant)
+                .isEmpty()) {
+            throw ApiException.notFound("task", id);
+        }
     }
 
     /** The task, or a 404 naming it; tasks of other tenants are not found either. */
@@ -129,9 +136,7 @@ public class TaskQueries {
             args.add(source.wireName());
         }
         Long total = jdbc.queryForObject("SELECT COUNT(*)" + where, Long.class, args.toArray());
-        List<Object> pageArgs = new ArrayList<>();
-        pageArgs.add(ESTIMATED);
-        pageArgs.addAll(args);
+        List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(size);
         pageArgs.add((long) page * size);
         List<TaskView> items = views("SELECT " + VIEW_COLUMNS + where + " ORDER BY t.created_at DESC LIMIT ? OFFSET ?",
@@ -218,7 +223,7 @@ public class TaskQueries {
         String source = rs.getString("source");
         int attempt = rs.getInt("attempt");
         Instant cancelRequestedAt = instant(rs, "cancel_requested_at");
-        boolean tokensEstimated = rs.getInt("tokens_estimated") == 1;
+        boolean tokensEstimated = rs.getBoolean("tokens_estimated");
         String bank = rs.getString("bank");
         String[] banks = json.readValue(rs.getString("banks"), String[].class);
         return new Row(id, selected -> new TaskView(id, text, status, answer, reason, detail, reward, rewardBy, tokens,

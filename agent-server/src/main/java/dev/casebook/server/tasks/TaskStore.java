@@ -97,15 +97,22 @@ public class TaskStore {
                 Instant.now());
     }
 
+    /**
+     * The step's insert locks the task row and is fenced by the claim in one statement, so a plain step (the most of
+     * them) is written without a transaction of its own; a step that also writes selected cases or marks the task's
+     * tokens as estimated runs its statements in one.
+     */
     private boolean append(Claim claim, int seq, Step step, String payload) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        boolean estimated = StepJson.estimated(payload);
+        if (!estimated && !(step instanceof Step.CasesSelected)) {
+            return insertStep(claim, seq, step, payload, now);
+        }
         return Boolean.TRUE.equals(jdbcTransaction.execute(status -> {
-            boolean kept = jdbc.update("""
-                    INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
-                    SELECT id, ?, ?, ?, ?, ?, ?, ? FROM tasks
-                    WHERE id = ? AND runner = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE""",
-                    seq, StepJson.type(step), step.phase(), payload, step.tokens(),
-                    step.millis(), now, claim.taskId(), claim.runner(), claim.attempt()) == 1;
+            boolean kept = insertStep(claim, seq, step, payload, now);
+            if (kept && estimated) {
+                jdbc.update("UPDATE tasks SET tokens_estimated = TRUE WHERE id = ?", claim.taskId());
+            }
             if (kept && step instanceof Step.CasesSelected cs) {
                 jdbc.update("DELETE FROM task_selected_cases WHERE task_id = ?", claim.taskId());
                 List<Object[]> picks = new ArrayList<>();
@@ -120,6 +127,16 @@ public class TaskStore {
             }
             return kept;
         }));
+    }
+
+    /** The step's row, written only while the claim stands; true when it was. */
+    private boolean insertStep(Claim claim, int seq, Step step, String payload, OffsetDateTime now) {
+        return jdbc.update("""
+                INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
+                SELECT id, ?, ?, ?, ?, ?, ?, ? FROM tasks
+                WHERE id = ? AND runner = ? AND attempt = ? AND status = 'RUNNING' FOR UPDATE""",
+                seq, StepJson.type(step), step.phase(), payload, step.tokens(), step.millis(), now, claim.taskId(),
+                claim.runner(), claim.attempt()) == 1;
     }
 
     /**
@@ -146,9 +163,12 @@ public class TaskStore {
         if (reward != null) {
             steps.add(reward);
         }
+        boolean estimated = false;
         for (Step step : steps) {
-            stepRows.add(new Object[] {spec.id(), stepRows.size() + 1, StepJson.type(step), step.phase(),
-                    StepJson.payload(json, step), step.tokens(), step.millis(), now});
+            String payload = StepJson.payload(json, step);
+            estimated |= StepJson.estimated(payload);
+            stepRows.add(new Object[] {spec.id(), stepRows.size() + 1, StepJson.type(step), step.phase(), payload,
+                    step.tokens(), step.millis(), now});
             if (step instanceof Step.CasesSelected cs) {
                 for (Step.CasesSelected.Pick p : cs.picks()) {
                     pickRows.add(new Object[] {spec.id(), pickRows.size(), p.caseId().toString(), p.score(),
@@ -157,6 +177,7 @@ public class TaskStore {
             }
         }
         String budgets = json.writeValueAsString(spec.budgets());
+        boolean tokensEstimated = estimated;
         jdbcTransaction.executeWithoutResult(status -> {
             // an episode recorded again under its id (a batch item run again, BatchExecutor.itemTaskId) replaces the
             // earlier record; its steps and selections go with it (ON DELETE CASCADE)
@@ -164,13 +185,13 @@ public class TaskStore {
             jdbc.update("""
                     INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, answer,
                         reason, detail, tokens, case_id, runner, attempt, created_at, started_at, finished_at, source,
-                        reward, reward_by, feedback_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)""",
+                        reward, reward_by, feedback_at, tokens_estimated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     spec.id(), spec.tenant(), spec.text(), end.status().name(), spec.memoryMode().wireName(),
                     spec.policy(), budgets, end.answer(), end.reason(), end.detail(), end.tokens(), end.caseId(),
                     settings.instanceId(), now, now, now, spec.source().wireName(),
                     reward == null ? null : reward.reward(), reward == null ? null : reward.by(),
-                    reward == null ? null : now);
+                    reward == null ? null : now, tokensEstimated);
             jdbc.batchUpdate("""
                     INSERT INTO task_steps (task_id, seq, type, phase, payload, tokens, millis, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", stepRows);

@@ -124,15 +124,14 @@ class TasksController {
     @Operation(summary = "A task's steps",
             description = "every step recorded so far, in order: cases selected, plans, tool calls, answers")
     List<Object> steps(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
-        records.get(tenant, id);
+        records.requireExists(tenant, id);
         return records.steps(id, 0);
     }
 
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(summary = "A task's steps as server-sent events", description = "the task's steps as they are recorded")
     SseEmitter events(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
-        records.get(tenant, id);
-        return events.subscribe(tenant, id);
+        return events.subscribe(tenant, id); // 404 when the tenant has no such task
     }
 
 }

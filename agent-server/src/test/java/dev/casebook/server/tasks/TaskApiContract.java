@@ -402,6 +402,48 @@ abstract class TaskApiContract {
         return all.toString();
     }
 
+    @Test
+    void tokens_estimated_is_kept_as_steps_are_recorded_and_says_what_the_query_over_their_payloads_said() {
+        String id = UUID.randomUUID().toString();
+        Claim claim = TaskRows.running(jdbc, json, spec(id, "tenant-a"), "replica-x", 1, Instant.now().plusSeconds(60));
+        Step.LlmUse counted = new Step.LlmUse("", 0, false, 30, 10);
+        Step.LlmUse estimated = new Step.LlmUse("", 0, true, 30, 10);
+        records.appendStep(claim, 1, new Step.CasesSelected("similarity",
+                List.of(new Step.CasesSelected.Pick(UUID.randomUUID(), 0.9, "example", "old", "positive", 1, 1)), 3));
+        records.appendStep(claim, 2, new Step.Planned(1, "{}", List.of("add"), 40, 5, counted));
+
+        assertThat(a().get("/api/tasks/" + id).json().get("tokensEstimated").asBoolean()).isFalse();
+        assertThat(estimatedByPayloads(id)).isFalse();
+
+        records.appendStep(claim, 3, new Step.SubtaskDone(1, "add", "4", 40, 5, estimated));
+        records.appendStep(claim, 4, new Step.Answered("4", "4", false, 40, 5, counted));
+        records.finish(claim, new dev.casebook.server.agent.Outcome.Answered("4", false, null, List.of(), 120));
+
+        assertThat(estimatedByPayloads(id)).isTrue();
+        assertThat(a().get("/api/tasks/" + id).json().get("tokensEstimated").asBoolean()).isTrue();
+        assertThat(queries.list("tenant-a", null, null, 0, 200).items()).filteredOn(t -> t.id().equals(id))
+                .singleElement().extracting(TaskView::tokensEstimated).isEqualTo(true);
+        // a claim that no longer stands marks nothing
+        String other = UUID.randomUUID().toString();
+        TaskRows.running(jdbc, json, spec(other, "tenant-a"), "replica-x", 2, Instant.now().plusSeconds(60));
+        assertThat(records.appendStep(new Claim(other, "replica-x", 1), 1,
+                new Step.Answered("4", "4", false, 40, 5, estimated))).isFalse();
+        assertThat(a().get("/api/tasks/" + other).json().get("tokensEstimated").asBoolean()).isFalse();
+        // an episode recorded at once (an evaluation item)
+        String episode = UUID.randomUUID().toString();
+        records.recordEpisode(spec(episode, "tenant-a"), List.of(new Step.Planned(1, "{}", List.of("add"), 40, 5,
+                counted), new Step.Answered("4", "4", false, 40, 5, estimated)),
+                new dev.casebook.server.agent.Outcome.Answered("4", false, null, List.of(), 80));
+        assertThat(estimatedByPayloads(episode)).isTrue();
+        assertThat(a().get("/api/tasks/" + episode).json().get("tokensEstimated").asBoolean()).isTrue();
+    }
+
+    /** What a task's {@code tokensEstimated} was read as before it was kept on the task: a LIKE over its steps. */
+    private boolean estimatedByPayloads(String taskId) {
+        return !jdbc.queryForList("SELECT 1 FROM task_steps WHERE task_id = ? AND payload LIKE ?", Integer.class,
+                taskId, "%\"tokensEstimated\":true%").isEmpty();
+    }
+
     static TaskSpec spec(String id, String tenant) {
         return TaskSpec.of(id, tenant, "a recorded task").withMemoryMode(MemoryMode.READ_ONLY);
     }
