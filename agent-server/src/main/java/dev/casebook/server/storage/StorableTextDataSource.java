@@ -1,5 +1,6 @@
 package dev.casebook.server.storage;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -8,7 +9,9 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -24,6 +27,25 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 final class StorableTextDataSource extends DelegatingDataSource implements AutoCloseable {
     /** The setters whose second argument is the value bound: a {@code String} is made storable. */
     private static final Set<String> BINDS = Set.of("setString", "setNString", "setObject");
+    /**
+     * What is reflected, once: the proxy classes' constructors and each JDBC method made accessible, so a connection
+     * or statement is not a proxy class lookup and each call not an access check (2.7% of a task's server CPU,
+     * docs/performance.md).
+     */
+    private static final ClassValue<Constructor<?>> PROXIES = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+            InvocationHandler none = (proxy, method, args) -> null;
+            try {
+                return Proxy.newProxyInstance(StorableTextDataSource.class.getClassLoader(), new Class<?>[] {type},
+                        none).getClass().getConstructor(InvocationHandler.class);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("a proxy class of " + type.getName() + " has no handler constructor",
+                        e);
+            }
+        }
+    };
+    private static final Map<Method, Method> ACCESSIBLE = new ConcurrentHashMap<>();
 
     public StorableTextDataSource(DataSource target) {
         super(target);
@@ -87,15 +109,29 @@ final class StorableTextDataSource extends DelegatingDataSource implements AutoC
             }
             return call.on(method, args);
         };
-        return type.cast(Proxy.newProxyInstance(StorableTextDataSource.class.getClassLoader(), new Class<?>[] {type},
-                handler));
+        try {
+            return type.cast(PROXIES.get(type).newInstance(handler));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a proxy of " + type.getName(), e);
+        }
     }
 
     private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
         try {
-            return method.invoke(target, args);
+            return ACCESSIBLE.computeIfAbsent(method, StorableTextDataSource::accessible).invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /** A copy of the (public, interface) method that skips the access check on every call. */
+    private static Method accessible(Method method) {
+        try {
+            Method copy = method.getDeclaringClass().getMethod(method.getName(), method.getParameterTypes());
+            copy.setAccessible(true);
+            return copy;
+        } catch (NoSuchMethodException | RuntimeException e) {
+            return method;
         }
     }
 }
