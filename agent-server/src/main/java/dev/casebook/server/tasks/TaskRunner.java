@@ -87,23 +87,24 @@ class TaskRunner {
 
     /**
      * Records the task: claimed by this instance and started at once when it has a free slot (no other instance can
-     * take it first), else queued for whichever instance has room first.
+     * take it first), else queued for whichever instance has room first; the task as recorded.
      */
-    public void submit(TaskSpec spec, List<String> attachmentIds) {
+    public TaskView submit(TaskSpec spec, List<String> attachmentIds) {
         metrics.counter("casebook.tasks.submitted").increment();
         if (!slots.tryAcquire()) {
-            records.create(spec, attachmentIds);
+            TaskView queued = records.create(spec, attachmentIds);
             backlog.set(true);
-            return;
+            return queued;
         }
-        Claim claim;
+        TaskStore.Created created;
         try {
-            claim = records.createClaimed(spec, attachmentIds);
+            created = records.createClaimed(spec, attachmentIds);
         } catch (RuntimeException e) {
             slots.release();
             throw e;
         }
-        start(claim, spec);
+        start(created.claim(), spec);
+        return created.view();
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.casebook.server.agent.TaskSpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,35 +40,49 @@ public class TaskStore {
         this.jdbcTransaction = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
     }
 
-    /** Records the task as queued, for whichever instance has room first. */
-    public void create(TaskSpec spec, List<String> attachmentIds) {
-        insert(spec, attachmentIds, false);
+    /** Records the task as queued, for whichever instance has room first; the task as recorded. */
+    public TaskView create(TaskSpec spec, List<String> attachmentIds) {
+        return insert(spec, attachmentIds, false);
     }
 
     /**
      * Records the task as claimed by this instance at once (attempt 1), so that no other instance claims it first;
      * for an instance that has a free slot when it receives the task.
      */
-    public Claim createClaimed(TaskSpec spec, List<String> attachmentIds) {
-        insert(spec, attachmentIds, true);
-        return new Claim(spec.id(), settings.instanceId(), 1);
+    Created createClaimed(TaskSpec spec, List<String> attachmentIds) {
+        return new Created(new Claim(spec.id(), settings.instanceId(), 1), insert(spec, attachmentIds, true));
     }
 
-    /** The one statement that creates a task, queued or claimed. */
-    private void insert(TaskSpec spec, List<String> attachmentIds, boolean claimed) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    /** A task just recorded as claimed: its claim, and the task as {@link TaskQueries#get} would read it then. */
+    record Created(Claim claim, TaskView view) {
+    }
+
+    /**
+     * The one statement that creates a task, queued or claimed; the task's view made from what it wrote (the time
+     * to the microsecond the databases keep), so that the submitter need not read it back.
+     */
+    private TaskView insert(TaskSpec spec, List<String> attachmentIds, boolean claimed) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        TaskStatus status = claimed ? TaskStatus.RUNNING : TaskStatus.QUEUED;
+        List<String> banks = spec.banks().read().stream().sorted().toList();
+        int attempt = claimed ? 1 : 0;
         jdbc.update("""
                 INSERT INTO tasks (id, tenant, text, status, memory_mode, policy, budgets, attachments, origin,
                     exclude_origins, exclude_tasks, tokens, runner, attempt, lease_until, created_at, started_at,
                     source, conversation, bank, banks)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                spec.id(), spec.tenant(), spec.text(), (claimed ? TaskStatus.RUNNING : TaskStatus.QUEUED).name(),
-                spec.memoryMode().wireName(), spec.policy(), json.writeValueAsString(spec.budgets()),
-                json.writeValueAsString(attachmentIds), spec.origin(), json.writeValueAsString(spec.excludeOrigins()),
+                spec.id(), spec.tenant(), spec.text(), status.name(), spec.memoryMode().wireName(), spec.policy(),
+                json.writeValueAsString(spec.budgets()), json.writeValueAsString(attachmentIds), spec.origin(),
+                json.writeValueAsString(spec.excludeOrigins()),
                 json.writeValueAsString(spec.excludeTasks().stream().map(TaskKey::hex).toList()),
-                settings.instanceId(), claimed ? 1 : 0, claimed ? now.plus(settings.lease()) : null, now,
-                claimed ? now : null, spec.source().wireName(), conversation(spec),
-                spec.banks().write(), json.writeValueAsString(spec.banks().read().stream().sorted().toList()));
+                settings.instanceId(), attempt, claimed ? now.plus(settings.lease()) : null, now,
+                claimed ? now : null, spec.source().wireName(), conversation(spec), spec.banks().write(),
+                json.writeValueAsString(banks));
+        Instant created = now.toInstant();
+        return new TaskView(spec.id(), spec.text(), status.wireName(), null, null, null, null, null, 0, null,
+                List.of(), created, claimed ? created : null, null, spec.memoryMode().wireName(), spec.policy(),
+                attachmentIds.toArray(String[]::new), spec.source().wireName(), attempt, null, false,
+                spec.banks().write(), banks.toArray(String[]::new));
     }
 
     /** The spec's conversation as JSON; null for a task on its own. */

@@ -24,16 +24,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TaskSubmission {
-    private final TaskQueries records;
     private final TaskRunner runner;
     private final TaskSettings settings;
     private final AttachmentLookup attachments;
     private final CaseBanks banks;
 
-    TaskSubmission(TaskQueries records, TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
+    TaskSubmission(TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
             CaseBanks banks) {
         this.banks = banks;
-        this.records = records;
         this.runner = runner;
         this.settings = settings;
         this.attachments = attachments;
@@ -86,8 +84,7 @@ public class TaskSubmission {
         TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), tenant, task.text()).withAttachments(files)
                 .withMemoryMode(task.memoryMode()).withPolicy(task.policy()).withBudgets(task.budgets())
                 .withConversation(task.conversation()).withBanks(memoryBanks);
-        runner.submit(spec, task.attachmentIds());
-        return records.get(tenant, spec.id());
+        return runner.submit(spec, task.attachmentIds());
     }
 
     /**

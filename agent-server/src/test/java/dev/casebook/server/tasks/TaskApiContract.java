@@ -90,6 +90,24 @@ abstract class TaskApiContract {
     }
 
     @Test
+    void the_submitted_task_is_answered_as_it_was_recorded() {
+        TestClient.Reply created = a().post("/api/tasks",
+                "{\"text\":\"What is 6*7?\",\"memoryMode\":\"read-only\",\"banks\":[\"zeta\",\"alpha\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        JsonNode answered = created.json();
+        JsonNode read = a().get("/api/tasks/" + answered.get("id").asString()).json();
+
+        for (String field : List.of("id", "text", "createdAt", "memoryMode", "policy", "attachments", "source", "bank",
+                "banks")) {
+            assertThat(answered.get(field)).as(field).isEqualTo(read.get(field));
+        }
+        assertThat(answered.get("banks").toString()).isEqualTo("[\"alpha\",\"zeta\"]");
+        assertThat(answered.get("status").asString()).isIn("queued", "running");
+        assertThat(answered.get("tokens").asLong()).isZero();
+        assertThat(answered.get("tokensEstimated").asBoolean()).isFalse();
+    }
+
+    @Test
     void requests_without_a_known_key_are_unauthorized() {
         TestClient.Reply none = new TestClient(port, null).get("/api/tasks");
         assertThat(none.status()).isEqualTo(401);
