@@ -17,11 +17,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("casebook.tasks")
 public record ClusterSettings(String instanceId, Duration lease, Duration renewInterval) {
-    static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
-    static final Duration DEFAULT_RENEW_INTERVAL = Duration.ofSeconds(10);
+    /** Default of {@code casebook.tasks.lease}. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+    /** Default of {@code casebook.tasks.renew-interval}. */
+    public static final Duration DEFAULT_RENEW_INTERVAL = Duration.ofSeconds(10);
 
     public ClusterSettings {
-        instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
+        instanceId = instanceIdOrDefault(instanceId);
         lease = lease == null ? DEFAULT_LEASE : lease;
         renewInterval = renewInterval == null ? DEFAULT_RENEW_INTERVAL : renewInterval;
         if (!positive(lease) || !positive(renewInterval)) {
@@ -36,6 +38,11 @@ public record ClusterSettings(String instanceId, Duration lease, Duration renewI
 
     private static boolean positive(Duration d) {
         return !d.isNegative() && !d.isZero();
+    }
+
+    /** The given instance id, or (null or blank) the default of {@code casebook.tasks.instance-id}: the host name. */
+    public static String instanceIdOrDefault(String instanceId) {
+        return instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
     }
 
     private static String hostName() {

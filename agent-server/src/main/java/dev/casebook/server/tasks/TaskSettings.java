@@ -1,12 +1,12 @@
 package dev.casebook.server.tasks;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.casebook.server.batch.ClusterSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Task settings ({@code casebook.tasks.*}).
+ * Task settings ({@code casebook.tasks.*}). The claim settings ({@code instance-id}, {@code lease},
+ * {@code renew-interval}) are bound again as {@link ClusterSettings}, which owns their defaults.
  *
  * @param maxTextChars  longest task text accepted
  * @param maxPageSize   largest page of a task listing
@@ -32,15 +32,15 @@ public record TaskSettings(Integer maxTextChars, Integer maxPageSize, String ins
         if (maxTextChars < 1 || maxPageSize < 1) {
             throw new IllegalArgumentException("casebook.tasks.max-text-chars and max-page-size must be positive");
         }
-        instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
+        instanceId = ClusterSettings.instanceIdOrDefault(instanceId);
         maxRunning = maxRunning == null ? 256 : maxRunning;
         maxAttempts = maxAttempts == null ? 3 : maxAttempts;
         if (maxRunning < 1 || maxAttempts < 1) {
             throw new IllegalArgumentException("casebook.tasks.max-running and max-attempts must be at least 1, were "
                     + maxRunning + " and " + maxAttempts);
         }
-        lease = lease == null ? Duration.ofSeconds(60) : lease;
-        renewInterval = renewInterval == null ? Duration.ofSeconds(10) : renewInterval;
+        lease = lease == null ? ClusterSettings.DEFAULT_LEASE : lease;
+        renewInterval = renewInterval == null ? ClusterSettings.DEFAULT_RENEW_INTERVAL : renewInterval;
         pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
         if (!positive(lease) || !positive(renewInterval) || !positive(pollInterval)) {
             throw new IllegalArgumentException("casebook.tasks.lease, renew-interval and poll-interval must be positive");
@@ -53,13 +53,5 @@ public record TaskSettings(Integer maxTextChars, Integer maxPageSize, String ins
 
     private static boolean positive(Duration d) {
         return !d.isNegative() && !d.isZero();
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "local";
-        }
     }
 }
