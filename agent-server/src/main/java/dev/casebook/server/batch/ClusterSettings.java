@@ -30,6 +30,11 @@ public record ClusterSettings(String instanceId, Duration lease, Duration renewI
             throw new IllegalArgumentException("casebook.tasks.lease and renew-interval must be positive, were "
                     + lease + " and " + renewInterval);
         }
+        requireRenewalWithinLease(lease, renewInterval);
+    }
+
+    /** Refuses a renew interval not shorter than the lease: leases would run out while renewed. */
+    public static void requireRenewalWithinLease(Duration lease, Duration renewInterval) {
         if (renewInterval.compareTo(lease) >= 0) {
             throw new IllegalArgumentException("casebook.tasks.renew-interval (" + renewInterval
                     + ") must be shorter than casebook.tasks.lease (" + lease + "), or leases run out while renewed");

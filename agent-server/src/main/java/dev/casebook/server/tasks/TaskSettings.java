@@ -45,10 +45,7 @@ public record TaskSettings(Integer maxTextChars, Integer maxPageSize, String ins
         if (!positive(lease) || !positive(renewInterval) || !positive(pollInterval)) {
             throw new IllegalArgumentException("casebook.tasks.lease, renew-interval and poll-interval must be positive");
         }
-        if (renewInterval.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("casebook.tasks.renew-interval (" + renewInterval
-                    + ") must be shorter than casebook.tasks.lease (" + lease + "), or leases run out while renewed");
-        }
+        ClusterSettings.requireRenewalWithinLease(lease, renewInterval);
     }
 
     private static boolean positive(Duration d) {
