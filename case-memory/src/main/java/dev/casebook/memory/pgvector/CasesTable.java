@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.OptionalInt;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -27,16 +28,11 @@ final class CasesTable {
     /** Checks table and dimension; answers whether pgvector supports iterative index scans. */
     static boolean check(DataSource dataSource, EmbeddingSpace space) {
         try (Connection c = dataSource.getConnection()) {
-            int stored;
-            try (PreparedStatement s = c.prepareStatement("select a.atttypmod from pg_attribute a"
-                    + " where a.attrelid = to_regclass('cases') and a.attname = 'embedding' and not a.attisdropped");
-                    ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException("no table 'cases' with an 'embedding' column on the search path ("
-                            + searchPath(c) + ") of " + c.getMetaData().getURL()
-                            + "; run the Flyway migrations of casebook-db on this schema first", false, null);
-                }
-                stored = rs.getInt(1);
+            OptionalInt stored = VectorTables.vectorDimension(c, "cases", "embedding");
+            if (stored.isEmpty()) {
+                throw new StoreException("no table 'cases' with an 'embedding' column on the search path ("
+                        + searchPath(c) + ") of " + c.getMetaData().getURL()
+                        + "; run the Flyway migrations of casebook-db on this schema first", false, null);
             }
             try (PreparedStatement s = c.prepareStatement("select 1 from pg_attribute a where a.attrelid ="
                     + " to_regclass('cases') and a.attname = 'task_key' and not a.attisdropped");
@@ -46,7 +42,7 @@ final class CasesTable {
                             + " run the Flyway migrations of casebook-db (V30) on this schema first", false, null);
                 }
             }
-            new EmbeddingSpace(UNRECORDED_MODEL, stored).requireCompatible(space,
+            new EmbeddingSpace(UNRECORDED_MODEL, stored.getAsInt()).requireCompatible(space,
                     "the PostgreSQL table cases (" + searchPath(c) + ")");
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "select extversion from pg_extension where extname = 'vector'")) {

@@ -1,8 +1,6 @@
 package dev.casebook.memory.pgvector;
 
 import com.pgvector.PGvector;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
@@ -98,24 +96,8 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /** Opens the store on a JDBC URL with a connection pool of its own, closed with the store. */
     public static PgVectorCaseStore open(String jdbcUrl, String user, String password, EmbeddingSpace space) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(8);
-        config.setPoolName("casebook-pgvector");
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to " + jdbcUrl + ": " + e.getMessage(), true, e);
-        }
-        try {
-            return open(pool, space, pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        return VectorTables.openWithOwnPool(jdbcUrl, user, password, 8, "casebook-pgvector",
+                pool -> open(pool, space, pool));
     }
 
     private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {

@@ -1,8 +1,6 @@
 package dev.casebook.memory.pgvector;
 
 import com.pgvector.PGvector;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.insight.Insight;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -52,42 +51,24 @@ public final class PgVectorInsightStore implements InsightStore {
 
     /** Opens the store on a JDBC URL with a small pool of its own, closed with the store. */
     public static PgVectorInsightStore open(String jdbcUrl, String user, String password, EmbeddingSpace space) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(4);
-        config.setPoolName("casebook-insights");
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to " + jdbcUrl + ": " + e.getMessage(), true, e);
-        }
-        try {
+        return VectorTables.openWithOwnPool(jdbcUrl, user, password, 4, "casebook-insights", pool -> {
             check(pool, space);
             return new PgVectorInsightStore(pool, space, pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        });
     }
 
     private static void check(DataSource dataSource, EmbeddingSpace space) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select a.atttypmod from pg_attribute a where a.attrelid ="
-                        + " to_regclass('insights') and a.attname = 'centroid' and not a.attisdropped");
-                ResultSet rs = s.executeQuery()) {
-            if (!rs.next()) {
+        try (Connection c = dataSource.getConnection()) {
+            OptionalInt stored = VectorTables.vectorDimension(c, "insights", "centroid");
+            if (stored.isEmpty()) {
                 throw new StoreException("no table 'insights' with a 'centroid' column on the search path of "
                         + c.getMetaData().getURL() + "; run the Flyway migrations of casebook-db (V84) on this"
                         + " schema first", false, null);
             }
-            int stored = rs.getInt(1);
-            if (stored != space.dimension()) {
-                throw new StoreException("the PostgreSQL table insights was built with embedding dimension " + stored
-                        + "; opening it with dimension " + space.dimension() + " (model " + space.modelId()
-                        + ") is refused", false, null);
+            if (stored.getAsInt() != space.dimension()) {
+                throw new StoreException("the PostgreSQL table insights was built with embedding dimension "
+                        + stored.getAsInt() + "; opening it with dimension " + space.dimension() + " (model "
+                        + space.modelId() + ") is refused", false, null);
             }
         } catch (SQLException e) {
             throw new StoreException("cannot check the insights table: " + e.getMessage(), true, e);
