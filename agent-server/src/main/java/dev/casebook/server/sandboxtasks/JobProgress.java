@@ -15,15 +15,15 @@ final class JobProgress {
     }
 
     /** The progress; {@code validation} is how validation went ({@link ValidationReport}). */
-    static JobViews.Progress view(JobOptions settings, List<SandboxTaskRecords.ItemCount> items,
-                                  List<SandboxTaskRecords.TaskCount> tasks, Map<String, Object> validation) {
+    static JobViews.Progress view(JobOptions settings, List<SandboxTaskCounts.ItemCount> items,
+                                  List<SandboxTaskCounts.TaskCount> tasks, Map<String, Object> validation) {
         Map<Integer, Round> rounds = new TreeMap<>();
         Map<Integer, Level> levels = new TreeMap<>();
         Map<String, Integer> reasons = new TreeMap<>();
         int generations = 0;
         int generated = 0;
         Rollouts rollouts = new Rollouts();
-        for (SandboxTaskRecords.ItemCount count : items) {
+        for (SandboxTaskCounts.ItemCount count : items) {
             Round round = rounds.computeIfAbsent(count.round(), Round::new);
             if (!count.status().equals("done")) {
                 round.unfinished += count.items();
@@ -45,7 +45,7 @@ final class JobProgress {
             }
         }
         int kept = 0;
-        for (SandboxTaskRecords.TaskCount count : tasks) {
+        for (SandboxTaskCounts.TaskCount count : tasks) {
             Level level = levels.computeIfAbsent(count.level(), Level::new);
             level.generated += count.tasks();
             if (count.kept()) {
@@ -79,8 +79,8 @@ final class JobProgress {
     }
 
     /** Tokens the finished items spent: generations, rollouts and their failure analyses. */
-    static long tokensSpent(List<SandboxTaskRecords.ItemCount> items) {
-        return items.stream().filter(c -> "done".equals(c.status())).mapToLong(SandboxTaskRecords.ItemCount::tokens)
+    static long tokensSpent(List<SandboxTaskCounts.ItemCount> items) {
+        return items.stream().filter(c -> "done".equals(c.status())).mapToLong(SandboxTaskCounts.ItemCount::tokens)
                 .sum();
     }
 
@@ -119,7 +119,7 @@ final class JobProgress {
             this.level = level;
         }
 
-        void add(SandboxTaskRecords.ItemCount count) {
+        void add(SandboxTaskCounts.ItemCount count) {
             scored += count.scored();
             passed += count.passed();
         }
@@ -136,7 +136,7 @@ final class JobProgress {
         int scored;
         int passed;
 
-        void add(SandboxTaskRecords.ItemCount count) {
+        void add(SandboxTaskCounts.ItemCount count) {
             total += count.items();
             switch (count.status()) {
                 case "done" -> done += count.items();

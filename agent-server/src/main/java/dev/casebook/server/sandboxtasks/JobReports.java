@@ -21,9 +21,10 @@ class JobReports {
     }
 
     JobViews.Job view(SandboxTaskRecords.Job job) {
-        List<SandboxTaskRecords.ItemCount> items = records.itemCounts(job.id());
-        JobViews.Progress progress = JobProgress.view(job.settings(), items, records.taskCounts(job.id()),
-                ValidationReport.of(records.validations(job.id())));
+        SandboxTaskCounts counts = records.counts();
+        List<SandboxTaskCounts.ItemCount> items = counts.itemCounts(job.id());
+        JobViews.Progress progress = JobProgress.view(job.settings(), items, counts.taskCounts(job.id()),
+                ValidationReport.of(counts.validations(job.id())));
         return new JobViews.Job(job.id(), job.name(), job.status().wire(), job.error(), settings(job.settings()),
                 sandbox.isolation(), sandbox.runLimits(), progress.tasks(), progress.rollouts(), progress.difficulty(),
                 groupCounts(records.groups(job.id())), JobProgress.tokensSpent(items), job.createdAt(), job.startedAt(), job.resumedAt(), job.finishedAt());

@@ -47,7 +47,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
 
     @Override
     protected String exhausted() {
-        return TokenBudget.spent(job.settings().maxTokens(), () -> JobProgress.tokensSpent(context.records().itemCounts(runId)), "job",
+        return TokenBudget.spent(job.settings().maxTokens(), () -> JobProgress.tokensSpent(context.records().counts().itemCounts(runId)), "job",
                 ", generations, rollouts and analyses together");
     }
 

@@ -38,15 +38,22 @@ class SandboxTaskRecords {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final BatchTables tables;
+    private final SandboxTaskCounts counts;
 
     SandboxTaskRecords(JdbcTemplate jdbc, TransactionTemplate tx, DataSource dataSource) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.tables = new BatchTables(jdbc, dataSource, "sandbox_task_jobs", "sandbox_task_items");
+        this.counts = new SandboxTaskCounts(jdbc);
     }
 
     BatchTables tables() {
         return tables;
+    }
+
+    /** The counts a job's progress is computed from. */
+    SandboxTaskCounts counts() {
+        return counts;
     }
 
     record Job(String id, String tenant, String name, RunStatus status, JobOptions settings, String error,
@@ -347,48 +354,6 @@ class SandboxTaskRecords {
                         rs.getInt("s")), jobId, round);
     }
 
-    /** Items of a round of one kind in one status: how many, their level, and (rollouts) how many have a reward, passed. */
-    record ItemCount(int round, String kind, String status, Integer level, int items, int scored, int passed,
-            long tokens) {
-    }
-
-    /** Generated tasks of a round at a level, kept or discarded for a reason. */
-    record TaskCount(int round, int level, boolean kept, String reason, int tasks) {
-    }
-
-    /** The job's items counted per round, kind and status: what its progress is computed from. */
-    List<ItemCount> itemCounts(String jobId) {
-        return jdbc.query("""
-                SELECT round, kind, status, MAX(difficulty) AS level, COUNT(*) AS n,
-                       SUM(CASE WHEN reward IS NOT NULL THEN 1 ELSE 0 END) AS scored,
-                       SUM(CASE WHEN reward >= 0.5 THEN 1 ELSE 0 END) AS passed,
-                       COALESCE(SUM(tokens), 0) AS tokens
-                FROM sandbox_task_items WHERE run_id = ? GROUP BY round, kind, status ORDER BY round""",
-                (rs, i) -> new ItemCount(rs.getInt("round"), rs.getString("kind"), rs.getString("status"),
-                        rs.getObject("level", Integer.class), rs.getInt("n"), rs.getInt("scored"),
-                        rs.getInt("passed"), rs.getLong("tokens")), jobId);
-    }
-
-    /** A generated task's verification history: kept or discarded for a reason, after the repairs listed. */
-    record Validated(boolean kept, String reason, List<Repair> repairs) {
-    }
-
-    List<Validated> validations(String jobId) {
-        return jdbc.query("SELECT kept, reason, repairs FROM sandbox_tasks WHERE job_id = ? ORDER BY slot",
-                (rs, i) -> new Validated(rs.getBoolean("kept"), rs.getString("reason"),
-                        rs.getString("repairs") == null ? List.of()
-                                : JSON.readValue(rs.getString("repairs"), new TypeReference<List<Repair>>() { })),
-                jobId);
-    }
-
-    List<TaskCount> taskCounts(String jobId) {
-        return jdbc.query("""
-                SELECT round, difficulty, kept, reason, COUNT(*) AS n FROM sandbox_tasks WHERE job_id = ?
-                GROUP BY round, difficulty, kept, reason ORDER BY round""",
-                (rs, i) -> new TaskCount(rs.getInt("round"), rs.getInt("difficulty"), rs.getBoolean("kept"),
-                        rs.getString("reason"), rs.getInt("n")), jobId);
-    }
-
     private static final RowMapper<Job> JOB = (rs, n) -> new Job(rs.getString("id"), rs.getString("tenant"),
             rs.getString("name"), RunStatus.of(rs.getString("status")),
             JSON.readValue(rs.getString("settings"), JobOptions.class), rs.getString("error"),
@@ -405,9 +370,7 @@ class SandboxTaskRecords {
                     : JSON.readValue(rs.getString("files"), new TypeReference<Map<String, String>>() { }),
             rs.getString("validator"), rs.getString("reference"), rs.getBoolean("kept"), rs.getString("reason"),
             rs.getString("detail"), rs.getString("reference_answer"), rs.getLong("tokens"), rs.getLong("millis"),
-            instant(rs, "created_at"), rs.getString("near_miss"), rs.getString("repairs") == null ? List.of()
-                    : JSON.readValue(rs.getString("repairs"), new TypeReference<List<Repair>>() { }),
-            rs.getString("seed"));
+            instant(rs, "created_at"), rs.getString("near_miss"), repairs(rs), rs.getString("seed"));
 
     private static final RowMapper<RolloutRow> ROLLOUT_ROW = (rs, n) -> new RolloutRow(rs.getInt("seq"),
             rs.getInt("slot"), rs.getInt("rollout"), rs.getInt("round"), rs.getInt("difficulty"),
@@ -416,6 +379,12 @@ class SandboxTaskRecords {
             rs.getString("lesson"), rs.getString("outcome"), rs.getString("detail"),
             rs.getObject("tokens", Long.class), rs.getObject("millis", Long.class), instant(rs, "finished_at"),
             rs.getString("plan"), rs.getString("trace"), rs.getString("answer"));
+
+    /** The {@code repairs} column of a {@code sandbox_tasks} row. */
+    static List<Repair> repairs(ResultSet rs) throws SQLException {
+        String repairs = rs.getString("repairs");
+        return repairs == null ? List.of() : JSON.readValue(repairs, new TypeReference<List<Repair>>() { });
+    }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp timestamp = rs.getTimestamp(column);

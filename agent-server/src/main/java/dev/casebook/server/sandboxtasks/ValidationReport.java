@@ -15,11 +15,11 @@ final class ValidationReport {
     private ValidationReport() {
     }
 
-    static Map<String, Object> of(List<SandboxTaskRecords.Validated> tasks) {
+    static Map<String, Object> of(List<SandboxTaskCounts.Validated> tasks) {
         int kept = 0;
         int repaired = 0;
         Map<String, int[]> byReason = new TreeMap<>();
-        for (SandboxTaskRecords.Validated task : tasks) {
+        for (SandboxTaskCounts.Validated task : tasks) {
             if (task.kept()) {
                 kept++;
                 if (!task.repairs().isEmpty()) {

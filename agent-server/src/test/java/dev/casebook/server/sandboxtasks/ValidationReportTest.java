@@ -13,10 +13,10 @@ class ValidationReportTest {
         SandboxTaskRecords.Repair noop = new SandboxTaskRecords.Repair("noop_passed", "…");
         SandboxTaskRecords.Repair reference = new SandboxTaskRecords.Repair("reference_failed", "…");
         Map<String, Object> report = ValidationReport.of(List.of(
-                new SandboxTaskRecords.Validated(true, null, List.of(noop)),
-                new SandboxTaskRecords.Validated(false, "noop_passed", List.of(noop, noop)),
-                new SandboxTaskRecords.Validated(false, "near_miss_passed", List.of(reference)),
-                new SandboxTaskRecords.Validated(true, null, List.of())));
+                new SandboxTaskCounts.Validated(true, null, List.of(noop)),
+                new SandboxTaskCounts.Validated(false, "noop_passed", List.of(noop, noop)),
+                new SandboxTaskCounts.Validated(false, "near_miss_passed", List.of(reference)),
+                new SandboxTaskCounts.Validated(true, null, List.of())));
 
         assertThat(report.get("keptRate")).isEqualTo(0.5);
         assertThat(report.get("keptAfterRepair")).isEqualTo(1);
