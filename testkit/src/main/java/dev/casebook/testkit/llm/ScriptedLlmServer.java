@@ -2,26 +2,18 @@ package dev.casebook.testkit.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,13 +70,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final List<Rule> rules = new CopyOnWriteArrayList<>();
-    private final List<LlmRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<LlmRequest> unmatched = new CopyOnWriteArrayList<>();
-    private final AtomicInteger counter = new AtomicInteger();
-    private final AtomicInteger probeCounter = new AtomicInteger();
+    private final Rules rules = new Rules();
+    private final RequestLog log = new RequestLog();
     private final AtomicInteger ids = new AtomicInteger();
-    private final List<LlmRequest> probes = new CopyOnWriteArrayList<>();
     private volatile int[] fixedUsage;
     private volatile ServerShape shape;
     private volatile java.util.Set<String> refusedFormats = java.util.Set.of();
@@ -167,22 +155,22 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Casebook's start-up capability probes received, in arrival order. */
     public List<LlmRequest> probes() {
-        return List.copyOf(probes);
+        return log.probes();
     }
 
     /** All requests received, in arrival order (chat completions and model listings). */
     public List<LlmRequest> requests() {
-        return List.copyOf(requests);
+        return log.requests();
     }
 
     /** The chat-completion requests matching {@code predicate}, in arrival order. */
     public List<LlmRequest> requests(Predicate<LlmRequest> predicate) {
-        return requests.stream().filter(LlmRequest::isChatCompletion).filter(predicate).toList();
+        return log.requests(predicate);
     }
 
     /** Chat-completion requests that no rule matched. */
     public List<LlmRequest> unmatched() {
-        return List.copyOf(unmatched);
+        return log.unmatched();
     }
 
     /** Waits until at least {@code count} chat-completion requests arrived; false on time-out. */
@@ -200,11 +188,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     /** Forgets all rules and recorded requests; the port stays. */
     public void reset() {
         rules.clear();
-        requests.clear();
-        unmatched.clear();
-        probes.clear();
-        counter.set(0);
-        probeCounter.set(0);
+        log.clear();
         fixedUsage = null;
         shape = null;
         refusedFormats = java.util.Set.of();
@@ -246,37 +230,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
             List<Reply> replies = new ArrayList<>();
             replies.add(first);
             replies.addAll(List.of(more));
-            rules.add(new Rule(predicate, replies, times));
+            rules.add(predicate, replies, times);
             return ScriptedLlmServer.this;
-        }
-    }
-
-    private static final class Rule {
-        private final Predicate<LlmRequest> predicate;
-        private final List<Reply> replies;
-        private int remaining;
-        private int used;
-
-        Rule(Predicate<LlmRequest> predicate, List<Reply> replies, int times) {
-            this.predicate = predicate;
-            this.replies = List.copyOf(replies);
-            this.remaining = times;
-        }
-
-        /** The next reply when this rule matches and has uses left, else null. Called under the server's lock. */
-        Reply take(LlmRequest request) {
-            if (remaining <= 0 || !predicate.test(request)) {
-                return null;
-            }
-            remaining--;
-            return replies.get(Math.min(used++, replies.size() - 1));
         }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
             String path = exchange.getRequestURI().getPath();
-            LlmRequest request = record(exchange, path);
+            LlmRequest request = log.record(exchange, path);
             if (path.endsWith("/models") && "GET".equals(exchange.getRequestMethod())) {
                 send(exchange, 200, models());
             } else if (path.endsWith("/chat/completions") && "POST".equals(exchange.getRequestMethod())) {
@@ -294,35 +256,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
     }
 
-    private LlmRequest record(HttpExchange exchange, String path) throws IOException {
-        Map<String, String> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!values.isEmpty()) {
-                headers.put(name.toLowerCase(Locale.ROOT), values.getFirst());
-            }
-        });
-        JsonNode body;
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
-            body = bytes.length == 0 ? MissingNode.getInstance() : JSON.readTree(bytes);
-        }
-        // probes are numbered apart, so that the work's indexes match its position in requests()
-        boolean probe = PROBE.equals(headers.get("x-casebook-interaction"));
-        LlmRequest request = new LlmRequest((probe ? probeCounter : counter).getAndIncrement(), path, headers, body,
-                Instant.now());
-        (probe ? probes : requests).add(request);
-        return request;
-    }
-
     private void answer(HttpExchange exchange, LlmRequest request) throws IOException, InterruptedException {
         String refusal = refusal(request);
         if (refusal != null) {
             send(exchange, 400, refusal);
             return;
         }
-        Reply reply = PROBE.equals(request.interaction()) ? Reply.text("{}") : choose(request);
+        Reply reply = PROBE.equals(request.interaction()) ? Reply.text("{}") : rules.choose(request);
         if (reply == null) {
-            unmatched.add(request);
+            log.unmatched(request);
             send(exchange, 400, error("ScriptedLlmServer: no rule matched request #" + request.index()
                     + " (interaction '" + request.interaction() + "', last user message: '"
                     + abbreviate(request.lastUserMessage()) + "')", "unscripted_request"));
@@ -372,16 +314,6 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
         if (toolsRefusal != null && request.hasTools()) {
             return JSON.writeValueAsString(error(toolsRefusal, "unsupported"));
-        }
-        return null;
-    }
-
-    private synchronized Reply choose(LlmRequest request) {
-        for (Rule rule : rules) {
-            Reply reply = rule.take(request);
-            if (reply != null) {
-                return reply;
-            }
         }
         return null;
     }
