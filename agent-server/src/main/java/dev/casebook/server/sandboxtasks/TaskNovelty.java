@@ -2,6 +2,7 @@ package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
+import dev.casebook.memory.insight.Insight;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class TaskNovelty {
                     + " job_id = ? AND kept = ? AND slot <> ? ORDER BY slot", jobId, true, slot);
             for (Map<String, Object> row : kept) {
                 String other = (String) row.get("statement");
-                double cosine = cosine(vector, vector(other));
+                double cosine = Insight.cosine(vector, vector(other));
                 if (cosine >= duplicateThreshold) {
                     return Optional.of(new Discard("duplicate", "cosine %.3f with the job's task in slot %s (at least %s"
                             .formatted(cosine, row.get("slot"), duplicateThreshold) + " is a duplicate): "
@@ -66,7 +67,7 @@ class TaskNovelty {
             if (question == null || question.isBlank()) {
                 continue;
             }
-            double cosine = cosine(vector, vector(question));
+            double cosine = Insight.cosine(vector, vector(question));
             if (cosine >= contaminationThreshold) {
                 return Optional.of(new Discard("contaminated", "cosine %.3f with an evaluation item of the tenant"
                         .formatted(cosine) + " (at least " + contaminationThreshold + " is contaminated): "
@@ -102,18 +103,6 @@ class TaskNovelty {
             }
         }
         return current;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private static String oneLine(String text) {

@@ -1,6 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.memory.insight.Insight;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,8 @@ final class FidelityProbe {
                 numbers += realNumbers.stream().filter(held::contains).count() / (double) realNumbers.size();
                 withNumbers++;
             }
-            similarity += cosine(embedder.embed(cut(real.observation())), embedder.embed(cut(predicted.observation())));
+            similarity += Insight.cosine(embedder.embed(cut(real.observation())),
+                    embedder.embed(cut(predicted.observation())));
         }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("samples", n);
@@ -154,17 +156,5 @@ final class FidelityProbe {
     private static String cut(String text) {
         String t = text.isBlank() ? "(empty)" : text;
         return t.length() <= 2_000 ? t : t.substring(0, 2_000);
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 }
