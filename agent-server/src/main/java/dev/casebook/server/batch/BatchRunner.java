@@ -1,5 +1,6 @@
 package dev.casebook.server.batch;
 
+import dev.casebook.server.lifecycle.ClaimHolderLifecycle;
 import dev.casebook.server.lifecycle.ShutdownOrder;
 import dev.casebook.server.web.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -37,7 +37,7 @@ import org.springframework.context.event.EventListener;
  * is given back. An instance that finds at its renewal that it lost a claim so interrupts that item, which records
  * nothing more; its records are written only where the claim is still its own anyway.
  */
-public abstract class BatchRunner implements SmartLifecycle {
+public abstract class BatchRunner extends ClaimHolderLifecycle {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     /** The most runs a list of them answers with. */
     private static final int MAX_LIST = 500;
@@ -67,6 +67,7 @@ public abstract class BatchRunner implements SmartLifecycle {
     }
 
     protected BatchRunner(Names names, BatchTables tables, ClusterSettings settings) {
+        super(names.threads() + "-stop");
         this.names = names;
         this.tables = tables;
         this.instance = settings.instanceId();
@@ -250,35 +251,8 @@ public abstract class BatchRunner implements SmartLifecycle {
         }
     }
 
-    /** Stops on a thread of its own, so that the other runners stop at the same time. */
-    @Override
-    public void stop(Runnable callback) {
-        Thread.ofVirtual().name(names.threads() + "-stop").start(() -> {
-            try {
-                stop();
-            } finally {
-                callback.run();
-            }
-        });
-    }
-
-    /**
-     * Not paused: stopping gives this instance's claims back and ends its threads for good, which a server does once,
-     * when it shuts down (a paused context, as Spring's test context cache makes of an idle one, would come back
-     * without its threads).
-     */
-    @Override
-    public boolean isPauseable() {
-        return false;
-    }
-
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return ShutdownOrder.STOP_PHASE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.server.lifecycle.ClaimHolderLifecycle;
 import dev.casebook.server.lifecycle.ShutdownOrder;
 import java.time.Instant;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * claiming, then stops its runs and gives their claims back ({@link ShutdownOrder#STOP_PHASE}).
  */
 @Component
-class TaskQueue implements SmartLifecycle {
+class TaskQueue extends ClaimHolderLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
 
     private final TaskRunner runner;
@@ -43,6 +43,7 @@ class TaskQueue implements SmartLifecycle {
     private long lastRenewed = System.nanoTime();
 
     TaskQueue(TaskRunner runner, TaskClaims claims, TaskSettings settings) {
+        super("task-queue-stop");
         this.runner = runner;
         this.claims = claims;
         this.settings = settings;
@@ -162,35 +163,8 @@ class TaskQueue implements SmartLifecycle {
         }
     }
 
-    /** Stops on a thread of its own, so that the batch runners stop at the same time. */
-    @Override
-    public void stop(Runnable callback) {
-        Thread.ofVirtual().name("task-queue-stop").start(() -> {
-            try {
-                stop();
-            } finally {
-                callback.run();
-            }
-        });
-    }
-
-    /**
-     * Not paused: stopping gives this instance's claims back and ends its threads for good, which a server does once,
-     * when it shuts down (a paused context, as Spring's test context cache makes of an idle one, would come back
-     * without its threads).
-     */
-    @Override
-    public boolean isPauseable() {
-        return false;
-    }
-
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return ShutdownOrder.STOP_PHASE;
     }
 }
