@@ -2,7 +2,7 @@ package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
-import dev.casebook.memory.insight.Insight;
+import dev.casebook.memory.embedding.Vectors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ class TaskNovelty {
                     + " job_id = ? AND kept = ? AND slot <> ? ORDER BY slot", jobId, true, slot);
             for (Map<String, Object> row : kept) {
                 String other = (String) row.get("statement");
-                double cosine = Insight.cosine(vector, vector(other));
+                double cosine = Vectors.cosine(vector, vector(other));
                 if (cosine >= duplicateThreshold) {
                     return Optional.of(new Discard("duplicate", "cosine %.3f with the job's task in slot %s (at least %s"
                             .formatted(cosine, row.get("slot"), duplicateThreshold) + " is a duplicate): "
@@ -67,7 +67,7 @@ class TaskNovelty {
             if (question == null || question.isBlank()) {
                 continue;
             }
-            double cosine = Insight.cosine(vector, vector(question));
+            double cosine = Vectors.cosine(vector, vector(question));
             if (cosine >= contaminationThreshold) {
                 return Optional.of(new Discard("contaminated", "cosine %.3f with an evaluation item of the tenant"
                         .formatted(cosine) + " (at least " + contaminationThreshold + " is contaminated): "

@@ -1,7 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.insight.Insight;
+import dev.casebook.memory.embedding.Vectors;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +78,7 @@ final class FidelityProbe {
                 numbers += realNumbers.stream().filter(held::contains).count() / (double) realNumbers.size();
                 withNumbers++;
             }
-            similarity += Insight.cosine(embedder.embed(cut(real.observation())),
+            similarity += Vectors.cosine(embedder.embed(cut(real.observation())),
                     embedder.embed(cut(predicted.observation())));
         }
         Map<String, Object> view = new LinkedHashMap<>();

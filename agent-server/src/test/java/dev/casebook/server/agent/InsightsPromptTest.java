@@ -9,6 +9,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
+import dev.casebook.memory.embedding.Vectors;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.lucene.LuceneInsightStore;
@@ -103,8 +104,8 @@ class InsightsPromptTest {
     void the_family_is_found_by_its_centroid_with_a_threshold() {
         float[] task = EMBEDDER.embed(TASK);
 
-        assertThat(Insight.cosine(task, conversions.centroid())).isGreaterThan(0.5);
-        assertThat(Insight.cosine(task, poems.centroid())).isLessThan(0.5);
+        assertThat(Vectors.cosine(task, conversions.centroid())).isGreaterThan(0.5);
+        assertThat(Vectors.cosine(task, poems.centroid())).isLessThan(0.5);
         assertThat(new AgentInsights(insights, 2, -1).find("acme", Set.of(), task)).extracting(Insight::id)
                 .containsExactly(conversions.id(), poems.id());
         assertThat(new AgentInsights(insights, 2, 0.5).find("globex", Set.of(), task)).isEmpty();

@@ -246,6 +246,6 @@ class InsightsFlowIT {
     }
 
     static double cosine(float[] a, float[] b) {
-        return dev.casebook.memory.insight.Insight.cosine(a, b);
+        return dev.casebook.memory.embedding.Vectors.cosine(a, b);
     }
 }

@@ -1,6 +1,7 @@
 package dev.casebook.bench.policy;
 
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.embedding.Vectors;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.ScoredInsight;
@@ -81,7 +82,7 @@ final class InsightsArm implements AutoCloseable {
         Family best = null;
         double bestScore = JOIN;
         for (Family f : families) {
-            double score = Insight.cosine(state, f.centroid);
+            double score = Vectors.cosine(state, f.centroid);
             if (score >= bestScore) {
                 best = f;
                 bestScore = score;

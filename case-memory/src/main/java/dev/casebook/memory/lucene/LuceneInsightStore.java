@@ -2,6 +2,7 @@ package dev.casebook.memory.lucene;
 
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.embedding.Vectors;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.InsightStore;
@@ -153,7 +154,7 @@ public final class LuceneInsightStore implements InsightStore {
         }
         List<ScoredInsight> scored = new ArrayList<>();
         for (Insight insight : read(filter.build(), MAX_SCANNED)) {
-            double score = Insight.cosine(task, insight.centroid());
+            double score = Vectors.cosine(task, insight.centroid());
             if (score >= query.minSimilarity()) {
                 scored.add(new ScoredInsight(insight, score));
             }

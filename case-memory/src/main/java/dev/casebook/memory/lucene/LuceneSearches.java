@@ -9,8 +9,10 @@ import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.embedding.Vectors;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -18,18 +20,17 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
-import java.util.Arrays;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
@@ -143,7 +144,7 @@ final class LuceneSearches implements AutoCloseable {
             if (iterator.docID() != local) {
                 throw new IOException("document " + doc + " has no vector");
             }
-            scored[i] = new Rescored(doc, cosine(vector, values.vectorValue(iterator.index())));
+            scored[i] = new Rescored(doc, Vectors.cosine(vector, values.vectorValue(iterator.index())));
         }
         Arrays.sort(scored, Comparator.comparingDouble(Rescored::score).reversed().thenComparingInt(Rescored::doc));
         return scored;
@@ -232,18 +233,6 @@ final class LuceneSearches implements AutoCloseable {
 
     private static CaseDocument.Stored load(IndexSearcher searcher, int doc) throws IOException {
         return CaseDocument.read(searcher.storedFields().document(doc));
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     @Override

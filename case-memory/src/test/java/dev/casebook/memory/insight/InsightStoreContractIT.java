@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.embedding.Vectors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ public abstract class InsightStoreContractIT {
         List<ScoredInsight> found = store.nearest(new InsightQuery(TENANT, Set.of(), task, 2, -1));
 
         assertThat(found).extracting(s -> s.value().id()).containsExactly(a.id(), b.id());
-        assertThat(found.getFirst().score()).isCloseTo(Insight.cosine(task, a.centroid()),
+        assertThat(found.getFirst().score()).isCloseTo(Vectors.cosine(task, a.centroid()),
                 org.assertj.core.data.Offset.offset(1e-5));
     }
 
@@ -92,8 +93,8 @@ public abstract class InsightStoreContractIT {
         }
         float[] task = unit(gaussian(random));
         List<Insight> expected = saved.stream()
-                .filter(s -> Insight.cosine(task, s.centroid()) >= 0.1)
-                .sorted((x, y) -> Double.compare(Insight.cosine(task, y.centroid()), Insight.cosine(task, x.centroid())))
+                .filter(s -> Vectors.cosine(task, s.centroid()) >= 0.1)
+                .sorted((x, y) -> Double.compare(Vectors.cosine(task, y.centroid()), Vectors.cosine(task, x.centroid())))
                 .limit(4).toList();
 
         List<ScoredInsight> found = store.nearest(new InsightQuery(TENANT, Set.of(), task, 4, 0.1));
