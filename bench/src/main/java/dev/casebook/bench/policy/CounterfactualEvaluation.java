@@ -23,6 +23,7 @@ import java.util.UUID;
 final class CounterfactualEvaluation {
 
     static final double CLIP = 100;
+    /** Draws per selection probability, unless {@code --ope-draws} says otherwise. */
     static final int DRAWS = 400;
 
     /** One logged selection. */
@@ -34,15 +35,25 @@ final class CounterfactualEvaluation {
     }
 
     private final String loggingArm;
+    private final int draws;
     private final Map<Long, List<Logged>> logs = new LinkedHashMap<>();
     private final Map<String, Map<Long, Estimate>> estimates = new LinkedHashMap<>();
 
-    CounterfactualEvaluation(String loggingArm) {
+    CounterfactualEvaluation(String loggingArm, int draws) {
+        if (draws < 1) {
+            throw new IllegalArgumentException("--ope-draws must be at least 1, got " + draws);
+        }
         this.loggingArm = loggingArm;
+        this.draws = draws;
     }
 
     String loggingArm() {
         return loggingArm;
+    }
+
+    /** Draws of the policy's selection from which a selection probability is estimated. */
+    int draws() {
+        return draws;
     }
 
     boolean logs(String arm) {
@@ -64,7 +75,7 @@ final class CounterfactualEvaluation {
         double squares = 0;
         long draw = seed * 104_729;
         for (Logged l : log) {
-            double target = policy.selectionProbability(l.state(), l.shortlist(), l.k(), l.shown(), DRAWS, draw++);
+            double target = policy.selectionProbability(l.state(), l.shortlist(), l.k(), l.shown(), draws, draw++);
             double w = Math.min(CLIP, target / l.propensity());
             weights += w;
             weighted += w * (l.success() ? 1 : 0);
@@ -79,7 +90,7 @@ final class CounterfactualEvaluation {
         StringBuilder out = new StringBuilder(String.format("counterfactual evaluation on the logs of '%s' (final"
                 + " quarter of each seed; self-normalised importance sampling over whole selections, weights"
                 + " clipped at %.0f, selection probabilities from %d repeated draws), all families:%n", loggingArm,
-                CLIP, DRAWS));
+                CLIP, draws));
         out.append(String.format("  %-18s %-28s %-28s %s%n", "target (final)", "online final rate",
                 "counterfactual estimate", "effective sample / logged"));
         for (Map.Entry<String, Map<Long, Estimate>> target : estimates.entrySet()) {

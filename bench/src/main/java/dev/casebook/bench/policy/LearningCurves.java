@@ -154,7 +154,8 @@ final class LearningCurves {
         }).toArray());
     }
 
-    private List<MemoryLearningBench.Run> runsOf(String policy) {
+    /** The runs of {@code policy}, one per seed in seed order. */
+    List<MemoryLearningBench.Run> runsOf(String policy) {
         int index = policies.indexOf(policy);
         if (index < 0) {
             throw new IllegalArgumentException("no policy " + policy + " in " + policies);

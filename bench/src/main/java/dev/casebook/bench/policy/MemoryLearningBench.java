@@ -108,7 +108,8 @@ public final class MemoryLearningBench {
                 SimulatedWorld.MISLEAD);
         List<String> policies = a.has("--arms") ? List.of(a.get("--arms").split(",")) : POLICIES;
         CounterfactualEvaluation counterfactual = a.has("--ope-log") && a.get("--ope-log").equals("none") ? null
-                : new CounterfactualEvaluation(a.has("--ope-log") ? a.get("--ope-log") : "learned");
+                : new CounterfactualEvaluation(a.has("--ope-log") ? a.get("--ope-log") : "learned",
+                        a.getInt("--ope-draws", CounterfactualEvaluation.DRAWS));
         if (counterfactual != null && !policies.contains(counterfactual.loggingArm())) {
             counterfactual = null;
         }
@@ -201,9 +202,9 @@ public final class MemoryLearningBench {
                                 CaseFilter.tenant(SimulatedWorld.TENANT), learned.settings().candidates())).stream()
                                 .map(ScoredCase::value).toList();
                         Set<UUID> shown = selected.stream().map(s -> s.value().id()).collect(Collectors.toSet());
-                        double propensity = Math.max(1.0 / CounterfactualEvaluation.DRAWS,
+                        double propensity = Math.max(1.0 / counterfactual.draws(),
                                 learned.selectionProbability(state, shortlist, settings.k(), shown,
-                                        CounterfactualEvaluation.DRAWS, seed * 1_000_003 + episode));
+                                        counterfactual.draws(), seed * 1_000_003 + episode));
                         counterfactual.log(seed, new CounterfactualEvaluation.Logged(state, shortlist, settings.k(),
                                 shown, solved, propensity));
                     }

@@ -5,34 +5,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A short run of {@code ./casebook bench memory-learning}: real Lucene store, simulated LLM over HTTP. The learned
  * policy trains inline, so a run is a deterministic function of its seeds and the assertions cannot flake on the
- * machine's timing.
+ * machine's timing. Every arm runs once, in {@link #runAllArms}, and the tests assert on that one report: the
+ * simulation is the slow part, and rerunning an arm on the same seed would only repeat it.
  */
 class MemoryLearningIT {
 
-    @Test
-    void prints_curves_for_three_policies_and_the_learned_policy_beats_similarity_on_misleading_families()
-            throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LearningCurves curves;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            curves = MemoryLearningBench.run(new String[] {"--seeds", "3", "--episodes", "240", "--window", "60",
-                    "--arms", "off,similarity,learned,learned-ts-slate"}, out);
-        }
-        String printed = bytes.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
+    private static final int SEEDS = 3;
+    private static final int EPISODES = 160;
+    private static final int WINDOW = 40;
 
+    private static String printed;
+    private static LearningCurves curves;
+
+    @BeforeAll
+    static void runAllArms() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            curves = MemoryLearningBench.run(new String[] {"--seeds", String.valueOf(SEEDS), "--episodes",
+                    String.valueOf(EPISODES), "--window", String.valueOf(WINDOW),
+                    "--arms", "off,similarity,learned,learned-ts-slate,similarity+insights",
+                    // the counterfactual table's shape is what this test checks, not the precision of its estimates
+                    "--ope-draws", "40"}, out);
+        }
+        printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+    }
+
+    @Test
+    void prints_curves_for_every_arm_with_final_rates_counterfactual_rows_and_costs() {
         assertThat(printed).startsWith("memory-learning SIMULATOR")
-                .contains("off", "similarity", "learned", "learned-ts-slate", "1-60", "181-240",
-                        "score 64 candidates", "train one mini-batch of 32", "episodes to reach 90% of the final rate",
-                        "counterfactual evaluation on the logs of 'learned'");
+                .contains("off", "similarity", "learned", "learned-ts-slate", "similarity+insights", "1-40",
+                        "121-160", "score 64 candidates", "train one mini-batch of 32",
+                        "episodes to reach 90% of the final rate",
+                        "counterfactual evaluation on the logs of 'learned'", "from 40 repeated draws");
         // the counterfactual table has a row per learned arm, each with an estimate and an effective sample size
-        assertThat(printed).containsPattern("(?m)^  learned-ts-slate +\\d\\.\\d{3} \\[.*\\] +(\\d\\.\\d{3}|NaN).* +\\d+\\.\\d / 60$");
-        assertThat(curves.episodes()).isEqualTo(240);
+        assertThat(printed).containsPattern("(?m)^  learned-ts-slate +\\d\\.\\d{3} \\[.*\\] +(\\d\\.\\d{3}|NaN).* +\\d+\\.\\d / 40$");
+        assertThat(curves.episodes()).isEqualTo(EPISODES);
+    }
+
+    @Test
+    void the_learned_policy_beats_similarity_on_misleading_families_and_keeps_it_elsewhere() {
         // similarity is misled by look-alike cases; the learned policy learns from rewards to avoid them
         assertThat(curves.finalRate("similarity", true).mean()).isLessThan(curves.finalRate("off", true).mean());
         assertThat(curves.finalRate("learned", true).mean())
@@ -43,34 +61,21 @@ class MemoryLearningIT {
     }
 
     @Test
-    void a_learned_run_is_the_same_for_the_same_seed() throws Exception {
-        MemoryLearningBench.Settings settings = new MemoryLearningBench.Settings(1, 120, 60, 4, 32, 8, 4);
-
-        MemoryLearningBench.Run first = MemoryLearningBench.runOne("learned", 7, settings);
-        MemoryLearningBench.Run second = MemoryLearningBench.runOne("learned", 7, settings);
-
-        assertThat(second.success()).containsExactly(first.success());
-        assertThat(MemoryLearningBench.runOne("learned", 8, settings).success()).isNotEqualTo(first.success());
-    }
-
-    @Test
-    void insights_distilled_from_a_family_s_own_successes_help_where_its_most_similar_cases_mislead()
-            throws Exception {
-        MemoryLearningBench.Settings settings = new MemoryLearningBench.Settings(3, 240, 60, 4, 32, 8, 4);
-        java.util.List<MemoryLearningBench.Run> similarity = new java.util.ArrayList<>();
-        java.util.List<MemoryLearningBench.Run> insights = new java.util.ArrayList<>();
-        for (long seed = 1; seed <= 3; seed++) {
-            similarity.add(MemoryLearningBench.runOne("similarity", seed, settings));
-            insights.add(MemoryLearningBench.runOne("similarity+insights", seed, settings));
-        }
-        LearningCurves curves = new LearningCurves(java.util.List.of("similarity", "similarity+insights"),
-                java.util.List.of(similarity, insights), 60);
-
+    void insights_distilled_from_a_family_s_own_successes_help_where_its_most_similar_cases_mislead() {
         assertThat(curves.finalRate("similarity+insights", true).mean())
                 .isGreaterThan(curves.finalRate("similarity", true).mean() + 0.2);
         assertThat(curves.finalRate("similarity+insights", false).mean())
                 .isGreaterThan(curves.finalRate("similarity", false).mean() - 0.05);
-        assertThat(MemoryLearningBench.runOne("similarity+insights", 1, settings).success())
-                .containsExactly(insights.getFirst().success());
+    }
+
+    @Test
+    void a_run_is_the_same_for_the_same_seed_and_differs_for_another() throws Exception {
+        MemoryLearningBench.Settings settings = new MemoryLearningBench.Settings(1, EPISODES, WINDOW, 4, 32, 8, 4);
+
+        for (String arm : new String[] {"learned", "similarity+insights"}) {
+            boolean[] first = curves.runsOf(arm).getFirst().success();
+            assertThat(MemoryLearningBench.runOne(arm, 1, settings).success()).as(arm).containsExactly(first);
+            assertThat(curves.runsOf(arm).get(1).success()).as(arm).isNotEqualTo(first);
+        }
     }
 }
