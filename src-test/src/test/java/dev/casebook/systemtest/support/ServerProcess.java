@@ -2,7 +2,6 @@ package dev.casebook.systemtest.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The built Casebook server (the {@code agent-server} exec jar) running as a separate Java process, the way a
@@ -31,8 +32,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>{@link #start()} returns once {@code /actuator/health} answers {@code UP}; when the process exits or does not
- * become healthy in time it fails with the end of the server's log in the message. {@link #close()} stops it
+ * <p>Unless a {@link Builder#port(int) port} is given the server binds port 0 and its real port is read from the line
+ * it logs when it is ready ({@code Casebook is ready: open http://...:PORT/}), so no other process can take the port
+ * between choosing and binding it. {@link Builder#start()} returns once {@code /actuator/health} answers {@code UP};
+ * when the process exits or does not become healthy in time it fails with the end of the server's log in the message.
+ * {@link #startTogether} starts several servers at once (their start-ups overlap). {@link #close()} stops it
  * gracefully (then forcibly); {@link #kill()} is {@code kill -9} for crash tests. The log is kept under
  * {@code target/server-logs/} for the failsafe report.
  */
@@ -40,10 +44,12 @@ public final class ServerProcess implements AutoCloseable {
     /** The system property failsafe sets to the exec jar (see src-test's pom). */
     public static final String JAR_PROPERTY = "casebook.server.jar";
     private static final Path LOG_DIR = Path.of("target", "server-logs");
+    /** The line {@code StartupBanner} logs once the web server listens; group 1 is the port it listens on. */
+    private static final Pattern READY_LINE = Pattern.compile("Casebook is ready: open https?://\\S+:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
-    private final int port;
+    private volatile int port; // 0 until read from the ready line
     private final Path dataDir;
     private final Path log;
     private final Process process;
@@ -64,13 +70,17 @@ public final class ServerProcess implements AutoCloseable {
         return new Builder(name);
     }
 
+    /** The port the server listens on (known once it is started). */
     public int port() {
+        if (port == 0) {
+            throw new IllegalStateException("the " + name + " server has not said its port yet");
+        }
         return port;
     }
 
     /** {@code http://127.0.0.1:PORT} without a trailing slash. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
     }
 
     /** {@code baseUrl() + path}. */
@@ -183,6 +193,15 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("the %s server exited with code %d before it was healthy; log tail:\n%s"
                         .formatted(name, process.exitValue(), logTail(60)));
             }
+            if (port == 0) {
+                Matcher ready = READY_LINE.matcher(logText());
+                if (!ready.find()) {
+                    last = "no ready line in the log yet";
+                    sleep(250);
+                    continue;
+                }
+                port = Integer.parseInt(ready.group(1));
+            }
             try {
                 HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health"))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -233,13 +252,23 @@ public final class ServerProcess implements AutoCloseable {
                 + "build it first (./mvnw -pl src-test -am verify builds agent-server before these tests)");
     }
 
-    /** Picks a port nobody listens on right now. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not find a free port", e);
+    /**
+     * Starts all the servers at once and waits until each is healthy; their start-ups overlap, which on a machine with
+     * more than one core takes less time than starting them one after the other. If one fails, all are stopped.
+     */
+    public static List<ServerProcess> startTogether(Builder... builders) {
+        List<ServerProcess> servers = new ArrayList<>();
+        try {
+            for (Builder builder : builders) {
+                servers.add(builder.launch());
+            }
+            for (int i = 0; i < servers.size(); i++) {
+                servers.get(i).awaitHealthy(builders[i].startTimeout);
+            }
+            return List.copyOf(servers);
+        } catch (RuntimeException e) {
+            servers.forEach(ServerProcess::close);
+            throw e;
         }
     }
 
@@ -288,7 +317,7 @@ public final class ServerProcess implements AutoCloseable {
             return this;
         }
 
-        /** A fixed port (default: a free one). */
+        /** A fixed port (default: 0, whichever free port the server gets; {@link ServerProcess#port()} tells it). */
         public Builder port(int port) {
             this.port = port;
             return this;
@@ -301,12 +330,23 @@ public final class ServerProcess implements AutoCloseable {
 
         /** Starts the server and waits until it is healthy. */
         public ServerProcess start() {
+            ServerProcess server = launch();
+            try {
+                server.awaitHealthy(startTimeout);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        }
+
+        /** Starts the process without waiting for it. */
+        private ServerProcess launch() {
             try {
                 Path dir = dataDir != null ? Files.createDirectories(dataDir)
                         : Files.createTempDirectory("casebook-" + name + "-");
-                int chosenPort = port > 0 ? port : freePort();
                 Files.createDirectories(LOG_DIR);
-                Path log = LOG_DIR.resolve(name + "-" + chosenPort + ".log").toAbsolutePath();
+                Path log = Files.createTempFile(LOG_DIR, name + "-", ".log").toAbsolutePath();
 
                 List<String> command = new ArrayList<>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -315,7 +355,7 @@ public final class ServerProcess implements AutoCloseable {
                 command.add("-jar");
                 command.add(serverJar().toString());
                 Map<String, String> args = new LinkedHashMap<>();
-                args.put("server.port", String.valueOf(chosenPort));
+                args.put("server.port", String.valueOf(port));
                 args.put("server.address", "127.0.0.1");
                 args.put("casebook.data-dir", dir.toString());
                 args.putAll(properties);
@@ -328,14 +368,7 @@ public final class ServerProcess implements AutoCloseable {
                 pb.environment().putAll(env);
                 Files.writeString(log, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
                 pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-                ServerProcess server = new ServerProcess(name, chosenPort, dir, log, pb.start());
-                try {
-                    server.awaitHealthy(startTimeout);
-                } catch (RuntimeException e) {
-                    server.close();
-                    throw e;
-                }
-                return server;
+                return new ServerProcess(name, port, dir, log, pb.start());
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the " + name + " server", e);
             }
