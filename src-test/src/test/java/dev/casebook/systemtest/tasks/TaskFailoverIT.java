@@ -58,7 +58,9 @@ class TaskFailoverIT {
                     .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
             llm.when(Match.interaction("replan")).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 391\"}"));
 
-            try (ServerProcess a = replica("replica-a", schema, llm); ServerProcess b = replica("replica-b", schema, llm)) {
+            List<ServerProcess> replicas = ServerProcess.startTogether(replica("replica-a", schema, llm),
+                    replica("replica-b", schema, llm)); // both start at once: the slow part of this test
+            try (ServerProcess a = replicas.get(0); ServerProcess b = replicas.get(1)) {
                 JsonNode created = json(post(a, "/api/tasks",
                         "{\"text\": \"" + TASK + "\", \"memoryMode\": \"read-write\"}"));
                 String id = created.path("id").asText();
@@ -122,7 +124,8 @@ class TaskFailoverIT {
         }
     }
 
-    private ServerProcess replica(String name, TestPostgres.Schema schema, ScriptedLlmServer llm) throws Exception {
+    private ServerProcess.Builder replica(String name, TestPostgres.Schema schema, ScriptedLlmServer llm)
+            throws Exception {
         return ServerProcess.builder(name)
                 .property("spring.datasource.url", schema.url())
                 .property("spring.datasource.username", schema.user())
@@ -140,8 +143,7 @@ class TaskFailoverIT {
                 .property("casebook.models.planner.base-url", llm.baseUrl())
                 .property("casebook.models.planner.model", "scripted-planner")
                 .property("casebook.models.planner.api-key", "test-key")
-                .property("casebook.models.executor.model", "scripted-executor")
-                .start();
+                .property("casebook.models.executor.model", "scripted-executor");
     }
 
     /** The instance whose claim on the task the database holds. */
