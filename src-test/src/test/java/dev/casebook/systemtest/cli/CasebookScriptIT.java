@@ -8,7 +8,9 @@ import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +54,17 @@ class CasebookScriptIT {
 
     @Test
     void eval_against_an_unreachable_server_says_connection_refused() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        // bound but not listening: connections are refused, and no other process can take the port meanwhile
+        try (Socket unreachable = new Socket()) {
+            unreachable.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            String server = "http://127.0.0.1:" + unreachable.getLocalPort();
+
+            Result result = run("eval", "--server", server, "--dataset", "questions.jsonl");
+
+            assertThat(result.status()).isEqualTo(3);
+            assertThat(result.stderr()).contains("eval: cannot reach " + server + ": connection refused");
+            assertThat(result.stdout()).isEmpty();
         }
-        String server = "http://127.0.0.1:" + port;
-
-        Result result = run("eval", "--server", server, "--dataset", "questions.jsonl");
-
-        assertThat(result.status()).isEqualTo(3);
-        assertThat(result.stderr()).contains("eval: cannot reach " + server + ": connection refused");
-        assertThat(result.stdout()).isEmpty();
     }
 
     @Test
