@@ -27,7 +27,9 @@ import java.util.Optional;
  * version and the training steps.
  *
  * <p>Saving is crash-safe: the parameters get a new file, then the header is replaced atomically, then the old
- * parameters are deleted. Loading refuses, with a {@link CheckpointRejectedException} that says why, a header that
+ * parameters are deleted. Loading while another thread or process saves reads a whole checkpoint: when the parameters
+ * its header named are gone, a save replaced the header meanwhile, and the load reads the one it names now. Loading
+ * refuses, with a {@link CheckpointRejectedException} that says why, a header that
  * does not parse, parameters that do not match their checksum or do not load, and a checkpoint trained for another
  * embedding model, dimension or feature layout.
  */
@@ -99,27 +101,37 @@ public final class Checkpoint {
      * @throws CheckpointRejectedException when the checkpoint is corrupt or mismatched
      */
     public static Optional<QNetwork> load(Path directory, String embeddingModel, QNetwork.Settings settings) {
+        return load(directory, embeddingModel, settings, () -> { });
+    }
+
+    /** {@link #load(Path, String, QNetwork.Settings)}, running {@code afterHeader} once the header was first read. */
+    static Optional<QNetwork> load(Path directory, String embeddingModel, QNetwork.Settings settings,
+            Runnable afterHeader) {
         Path headerFile = directory.resolve(HEADER);
         if (!Files.exists(headerFile)) {
             return Optional.empty();
         }
         Header header = readHeader(directory, headerFile);
-        check(directory, header, embeddingModel, settings.dimension());
-        Path home = directory.toAbsolutePath().normalize();
-        Path parameters = home.resolve(header.parameters()).normalize();
-        if (!home.equals(parameters.getParent())) {
-            throw new CheckpointRejectedException(directory, "its header names parameters outside the directory: "
-                    + header.parameters(), null);
-        }
+        afterHeader.run();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(parameters);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointRejectedException(directory, "parameters file " + header.parameters()
-                    + " named by the header is missing", e);
-        } catch (IOException e) {
-            throw new CheckpointRejectedException(directory, "cannot read parameters " + header.parameters() + " ("
-                    + e.getMessage() + ")", e);
+        while (true) {
+            check(directory, header, embeddingModel, settings.dimension());
+            try {
+                bytes = Files.readAllBytes(parametersOf(directory, header));
+                break;
+            } catch (NoSuchFileException e) {
+                // a save replaces the header before it deletes the parameters the old header named: when the header
+                // changed since it was read, read the checkpoint it names now
+                Header now = readHeader(directory, headerFile);
+                if (now.equals(header)) {
+                    throw new CheckpointRejectedException(directory, "parameters file " + header.parameters()
+                            + " named by the header is missing", e);
+                }
+                header = now;
+            } catch (IOException e) {
+                throw new CheckpointRejectedException(directory, "cannot read parameters " + header.parameters()
+                        + " (" + e.getMessage() + ")", e);
+            }
         }
         String actual = HexFormat.of().formatHex(sha256().digest(bytes));
         if (!actual.equals(header.sha256())) {
@@ -137,6 +149,16 @@ public final class Checkpoint {
                     + " do not load into the network (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + ")", e);
         }
+    }
+
+    private static Path parametersOf(Path directory, Header header) {
+        Path home = directory.toAbsolutePath().normalize();
+        Path parameters = home.resolve(header.parameters()).normalize();
+        if (!home.equals(parameters.getParent())) {
+            throw new CheckpointRejectedException(directory, "its header names parameters outside the directory: "
+                    + header.parameters(), null);
+        }
+        return parameters;
     }
 
     private static void check(Path directory, Header header, String embeddingModel, int dimension) {

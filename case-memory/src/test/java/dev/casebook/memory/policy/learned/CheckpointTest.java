@@ -66,6 +66,23 @@ class CheckpointTest {
     }
 
     @Test
+    void a_load_while_a_save_replaces_the_checkpoint_reads_the_new_one_whole() {
+        SyntheticPairs pairs = SyntheticPairs.draw(DIMENSION, 8, new Random(5));
+        try (QNetwork network = QNetwork.create(SETTINGS)) {
+            Checkpoint.save(network, MODEL, dir);
+            network.train(pairs.features(), pairs.rewards(), pairs.rows());
+            float[] expected = network.score(pairs.features(), pairs.rows());
+
+            // the trainer saves between the loader's reading the header and its reading the parameters it names
+            try (QNetwork loaded = Checkpoint.load(dir, MODEL, SETTINGS, () -> Checkpoint.save(network, MODEL, dir))
+                    .orElseThrow()) {
+                assertThat(loaded.steps()).isEqualTo(1);
+                assertThat(loaded.score(pairs.features(), pairs.rows())).containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
     void refuses_a_checkpoint_of_another_embedding_model() {
         saveFresh();
         assertThatThrownBy(() -> Checkpoint.load(dir, "bge-small-en", SETTINGS))
