@@ -64,8 +64,8 @@ class JobCreation {
                 settings.maxTasks());
         int rollouts = within("rolloutsPerTask", request.rolloutsPerTask(), 2, 1, settings.maxRollouts());
         int concurrency = within("concurrency", request.concurrency(), 2, 1, settings.maxConcurrency());
-        long items = tasks * (1L + rollouts);
-        String breakdown = tasks + " tasks x (1 generation + " + rollouts + " rollouts)";
+        long items = JobOptions.items(tasks, rollouts);
+        String breakdown = JobOptions.itemFormula(tasks, rollouts);
         cap.checkRun(items, breakdown);
         int perRound = within("tasksPerRound", request.tasksPerRound(), Math.min(4, tasks), 1, tasks);
         int start = within("startDifficulty", request.startDifficulty(), 2, SandboxTask.MIN_DIFFICULTY,

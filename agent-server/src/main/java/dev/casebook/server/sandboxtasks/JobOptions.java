@@ -12,8 +12,9 @@ import java.util.Objects;
  * A job's options as resolved from its request (per job, not Spring properties), as stored. Slots (0 to
  * {@code tasks - 1}) are generated in rounds of {@code tasksPerRound}; a slot's generation item is {@code seq = slot}
  * at epoch {@code 2 * round}, its kept task's rollouts {@code seq = tasks + slot * rolloutsPerTask + rollout} at epoch
- * {@code 2 * round + 1}, so a round's rollouts run after all its generations, and the next round's generations after
- * all its rollouts. {@code seeds} are the real tasks ({@code seedFrom}) the slots practise, slot {@code k} the seed
+ * {@code 2 * round + 1}, and its group item {@code seq = tasks + tasks * rolloutsPerTask + slot} at epoch
+ * {@code 2 * round + 2}, so a round's rollouts run after all its generations, its groups after all its rollouts, and
+ * the next round's generations after all its groups. {@code seeds} are the real tasks ({@code seedFrom}) the slots practise, slot {@code k} the seed
  * {@code k mod seeds}.
  */
 record JobOptions(String domain, int tasks, int rolloutsPerTask, int concurrency, int tasksPerRound,
@@ -29,6 +30,25 @@ record JobOptions(String domain, int tasks, int rolloutsPerTask, int concurrency
         given = given == null ? List.of() : List.copyOf(given);
         Objects.requireNonNull(memoryMode, "memoryMode");
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models == null ? Map.of() : models));
+    }
+
+    /**
+     * The most items a job of {@code tasks} task slots and {@code rollouts} rollouts per task runs, every kind counted:
+     * each slot's generation (repairs run inside it) and, when its task is kept, the task's rollouts and its group item.
+     * A discarded task runs fewer; no job runs more.
+     */
+    static long items(int tasks, int rollouts) {
+        return tasks * (1L + itemsPerKeptTask(rollouts));
+    }
+
+    /** How {@link #items(int, int)} came about, for a problem detail. */
+    static String itemFormula(int tasks, int rollouts) {
+        return tasks + " tasks x (1 generation + " + rollouts + " rollouts + 1 group)";
+    }
+
+    /** The items a kept task adds when its generation finishes: its rollouts and the group item that decides them. */
+    static int itemsPerKeptTask(int rollouts) {
+        return rollouts + 1;
     }
 
     int rounds() {

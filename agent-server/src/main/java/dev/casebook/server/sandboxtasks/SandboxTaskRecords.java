@@ -165,8 +165,7 @@ class SandboxTaskRecords {
     }
 
     /**
-     * The items the tenant's queued and running jobs may still run: each job's most (a generation and the rollouts of
-     * every task slot; a slot's group item, which runs no agent, is not counted) less its finished items.
+     * The items the tenant's queued and running jobs may still run, every kind counted ({@link #remainingItems}).
      */
     long unfinishedItems(String tenant) {
         long open = 0;
@@ -177,11 +176,17 @@ class SandboxTaskRecords {
         return open;
     }
 
-    /** The items (generations and rollouts) a job has not finished. */
+    /**
+     * The items a job may still run: those recorded and not finished (generations, rollouts and group items alike),
+     * and for each generation not finished the rollouts and group item its task adds if kept. Read in one statement,
+     * so a generation that finishes meanwhile is not counted both ways.
+     */
     long remainingItems(Job job) {
-        int done = jdbc.queryForObject("SELECT COUNT(*) FROM sandbox_task_items WHERE run_id = ? AND status NOT IN"
-                + " ('pending', 'running') AND kind <> ?", Integer.class, job.id(), GROUP);
-        return Math.max(0, job.settings().tasks() * (1L + job.settings().rolloutsPerTask()) - done);
+        return jdbc.queryForObject("""
+                SELECT COUNT(*) AS unfinished, SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END) AS generating
+                FROM sandbox_task_items WHERE run_id = ? AND status IN ('pending', 'running')""",
+                (rs, i) -> rs.getLong("unfinished") + rs.getLong("generating")
+                        * JobOptions.itemsPerKeptTask(job.settings().rolloutsPerTask()), GENERATE, job.id());
     }
 
     Optional<Job> find(String tenant, String id) {

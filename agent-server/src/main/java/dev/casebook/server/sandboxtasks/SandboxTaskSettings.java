@@ -15,8 +15,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param rolloutTime        the wall-time budget of a rollout's agent episode
  * @param callTimeout        how long a {@code generate-task} or {@code failure-analysis} call may take, retries included
  * @param maxTraceChars      the most characters of a failed rollout's trace the failure analysis is shown
- * @param maxItems           the most items one job may run: tasks x (1 generation + rollouts per task)
- * @param maxTenantItems     the most items a tenant's unfinished jobs may still run, a new job's included
+ * @param maxItems           the most items one job may run, every kind counted: tasks x (1 generation + rollouts per
+ *                           task + 1 group); a slot's repairs run inside its generation item
+ * @param maxTenantItems     the most items a tenant's unfinished jobs may still run (their unfinished items, and the
+ *                           rollouts and group item each unfinished generation may add), a new job's included
  * @param repairAttempts     how many times a task the sandbox did not keep goes back to the generator with the
  *                           programs' output (a job may ask for another number)
  * @param duplicateThreshold cosine similarity from which a generated task repeats a kept task of its job

@@ -53,6 +53,7 @@ abstract class EdgeServer {
         registry.add("casebook.synthesis.max-tenant-rollouts", () -> "12");
         registry.add("casebook.sandbox-tasks.max-items", () -> "9");
         registry.add("casebook.sandbox-tasks.max-tenant-items", () -> "15");
+        registry.add("casebook.sandbox-tasks.validator-time", () -> "60s"); // a loaded machine starts Python slowly
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
         registry.add("casebook.models.planner.timeout", () -> "10m");

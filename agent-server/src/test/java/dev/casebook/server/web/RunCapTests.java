@@ -1,12 +1,14 @@
 package dev.casebook.server.web;
 
 import static dev.casebook.server.web.EdgeServer.assertProblem;
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The size of evaluation runs, dream jobs and sandbox task jobs is capped per run and per tenant (the items its
@@ -14,6 +16,13 @@ import org.junit.jupiter.api.Test;
  * runs a test creates stay unfinished until it cancels them.
  */
 interface RunCapTests {
+    /** A sandbox task (the sum of numbers.txt into sum.txt) whose validator passes its reference only. */
+    String SUM_TASK = """
+            {"statement": "[group caps] Write the sum of the numbers in numbers.txt to sum.txt.",
+             "files": {"numbers.txt": "3\\n4\\n5\\n"},
+             "validator": "value = open('sum.txt').read().strip()\\nassert value == '12', value\\n",
+             "reference": "open('sum.txt', 'w').write(str(sum(int(l) for l in open('numbers.txt') if l.strip())))\\n",
+             "near_miss": "open('sum.txt', 'w').write('13')\\n", "difficulty": 2}""";
 
     EdgeServer server();
 
@@ -79,17 +88,56 @@ interface RunCapTests {
     default void sandbox_task_jobs_are_capped_per_job_and_per_tenant() {
         TestClient a = server().a();
         assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":3,\"rolloutsPerTask\":3}"),
-                400, "this asks for 12 sandbox task items (3 tasks x (1 generation + 3 rollouts)), more than"
-                        + " casebook.sandbox-tasks.max-items (9)");
+                400, "this asks for 15 sandbox task items (3 tasks x (1 generation + 3 rollouts + 1 group)), more"
+                        + " than casebook.sandbox-tasks.max-items (9)");
         String first = created(a.post("/api/synthesis/sandbox-tasks",
-                "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+                "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":2}"));
         try {
-            assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":3}"),
+            assertProblem(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"caps\",\"tasks\":2,\"rolloutsPerTask\":2}"),
                     429, "tenant 'tenant-a' has 8 sandbox task items not finished yet; this asks for 8 more"
-                            + " (2 tasks x (1 generation + 3 rollouts)), which would pass"
+                            + " (2 tasks x (1 generation + 2 rollouts + 1 group)), which would pass"
                             + " casebook.sandbox-tasks.max-tenant-items (15)");
         } finally {
             a.post("/api/synthesis/sandbox-tasks/" + first + "/cancel", "");
+        }
+    }
+
+    @Test
+    default void a_sandbox_task_job_counts_its_group_items_against_the_job_cap() {
+        // 3 x (1 + 2) = 9 items without the group items would fit max-items (9); with them the job runs 12
+        assertProblem(server().a().post("/api/synthesis/sandbox-tasks",
+                        "{\"domain\":\"group caps\",\"tasks\":3,\"rolloutsPerTask\":2}"),
+                400, "this asks for 12 sandbox task items (3 tasks x (1 generation + 2 rollouts + 1 group)), more"
+                        + " than casebook.sandbox-tasks.max-items (9)");
+    }
+
+    /**
+     * A given task is verified in the sandbox without a model, so its job gets past its generation (the rollout then
+     * waits for the model, which never answers) and holds a rollout and a group item not finished.
+     */
+    @Test
+    default void the_tenant_cap_counts_the_unfinished_group_items_of_a_running_sandbox_task_job() {
+        TestClient a = server().a();
+        List<String> jobs = new ArrayList<>();
+        try {
+            String running = created(a.post("/api/synthesis/sandbox-tasks", "{\"domain\":\"group tenant caps\","
+                    + "\"rolloutsPerTask\":1,\"memoryMode\":\"off\",\"given\":[" + SUM_TASK + "]}"));
+            jobs.add(running);
+            JsonNode generated = eventually("the given task of job " + running + " to be kept",
+                    () -> a.get("/api/synthesis/sandbox-tasks/" + running).json(),
+                    job -> job.get("tasks").get("generated").asInt() == 1);
+            assertThat(generated.get("tasks").get("kept").asInt()).as(generated.toString()).isEqualTo(1);
+            jobs.add(created(a.post("/api/synthesis/sandbox-tasks",
+                    "{\"domain\":\"group tenant caps\",\"tasks\":1,\"rolloutsPerTask\":7}")));
+
+            // 2 (a rollout and a group item) + 9 (the waiting job) + 5 = 16; without the group item it would be 15
+            assertProblem(a.post("/api/synthesis/sandbox-tasks",
+                            "{\"domain\":\"group tenant caps\",\"tasks\":1,\"rolloutsPerTask\":3}"),
+                    429, "tenant 'tenant-a' has 11 sandbox task items not finished yet; this asks for 5 more"
+                            + " (1 tasks x (1 generation + 3 rollouts + 1 group)), which would pass"
+                            + " casebook.sandbox-tasks.max-tenant-items (15)");
+        } finally {
+            jobs.forEach(id -> a.post("/api/synthesis/sandbox-tasks/" + id + "/cancel", ""));
         }
     }
 
@@ -152,11 +200,11 @@ interface RunCapTests {
         List<String> jobs = new ArrayList<>();
         try {
             String resting = created(a.post("/api/synthesis/sandbox-tasks",
-                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":2}"));
             jobs.add(resting);
             assertThat(a.post("/api/synthesis/sandbox-tasks/" + resting + "/cancel", "").status()).isEqualTo(200);
             String other = created(a.post("/api/synthesis/sandbox-tasks",
-                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":3}"));
+                    "{\"domain\":\"resume caps\",\"tasks\":2,\"rolloutsPerTask\":2}"));
             jobs.add(other);
 
             resumeRefused(a, "/api/synthesis/sandbox-tasks/" + resting, "tenant 'tenant-a' has 8 sandbox task items"
