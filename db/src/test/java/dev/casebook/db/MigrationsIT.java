@@ -238,6 +238,71 @@ class MigrationsIT {
         }
     }
 
+    @Test
+    void postgresql_finished_evaluation_items_take_tokens_estimated_from_their_tasks_steps() throws SQLException {
+        TestPostgres.Schema schema = newSchema();
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(schema.url(), schema.user(), schema.password())
+                .schemas(schema.name())
+                .locations("classpath:db/migration/postgresql")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("85").load().migrate();
+        try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+            insertRunWhoseItemsRecordedSteps(s);
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = schema.connect()) {
+            assertItemsKeepWhatTheirStepsSaid(c);
+        }
+    }
+
+    @Test
+    void h2_finished_evaluation_items_take_tokens_estimated_from_their_tasks_steps() throws SQLException {
+        String url = "jdbc:h2:mem:migrations" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        FluentConfiguration flyway = Flyway.configure()
+                .dataSource(url, "sa", "")
+                .locations("classpath:db/migration/h2")
+                .placeholders(Map.of("embedding_dimension", "3"));
+        flyway.target("85").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            insertRunWhoseItemsRecordedSteps(s);
+        }
+        flyway.target("latest").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            assertItemsKeepWhatTheirStepsSaid(c);
+        }
+    }
+
+    /**
+     * A run of three items as V85 left them: item 1's task has a step whose tokens were estimated, item 2's has none,
+     * item 3 is pending (no task yet).
+     */
+    private static void insertRunWhoseItemsRecordedSteps(Statement s) throws SQLException {
+        s.execute("insert into eval_runs (id, tenant, name, status, dataset_name, dataset_path, dataset_format,"
+                + " settings, primary_scorer, total_items, created_at) values ('run-1', 'acme', 'a run', 'running',"
+                + " 'd', '/d.jsonl', 'jsonl', '{}', 'squad', 3, current_timestamp)");
+        for (String task : List.of("task-estimated", "task-counted")) {
+            s.execute("insert into tasks (id, tenant, text, status, memory_mode, budgets, attachments, runner,"
+                    + " created_at) values ('" + task + "', 'acme', 'a question', 'ANSWERED', 'off', '{}', '[]',"
+                    + " 'node-1', current_timestamp)");
+            s.execute("insert into task_steps (task_id, seq, type, phase, payload, tokens, millis, at) values ('"
+                    + task + "', 1, 'planned', 'plan', '{\"use\":{\"tokensEstimated\":false}}', 10, 1,"
+                    + " current_timestamp)");
+        }
+        s.execute("insert into task_steps (task_id, seq, type, phase, payload, tokens, millis, at) values"
+                + " ('task-estimated', 2, 'answered', 'plan', '{\"use\":{\"tokensEstimated\":true}}', 10, 1,"
+                + " current_timestamp)");
+        s.execute("insert into eval_items (run_id, seq, epoch, attempt, item_id, item_group, question, golds,"
+                + " attachments, status, task_id) values ('run-1', 1, 1, 1, 'q1', 'all', 'q', '[]', '[]', 'done',"
+                + " 'task-estimated'), ('run-1', 2, 1, 1, 'q2', 'all', 'q', '[]', '[]', 'done', 'task-counted'),"
+                + " ('run-1', 3, 1, 1, 'q3', 'all', 'q', '[]', '[]', 'pending', null)");
+    }
+
+    private static void assertItemsKeepWhatTheirStepsSaid(Connection c) throws SQLException {
+        assertThat(single(c, "select count(*) from eval_items where tokens_estimated")).isEqualTo("1");
+        assertThat(single(c, "select seq from eval_items where tokens_estimated")).isEqualTo("1");
+    }
+
     /** As {@link #insertReplayRows} after V31: each row with its tenant. */
     private static void insertTenantReplayRows(Statement s, String bytes) throws SQLException {
         for (String caseId : List.of(KNOWN_CASE, "00000000-0000-0000-0000-000000000000")) {

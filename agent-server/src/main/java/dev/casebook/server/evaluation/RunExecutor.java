@@ -117,10 +117,11 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
         String detail = outcome instanceof Outcome.Failed failed ? failed.detail() : null;
         Outcome ended = outcome;
         record(item, tokens, () -> { // unless stopped meanwhile: the claim is given back and the item runs again
-            tasks.recordEpisode(spec, steps, ended); // its trace is then read and replayed like any task's
+            // its trace is then read and replayed like any task's
+            boolean estimated = tasks.recordEpisode(spec, steps, ended);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             boolean recorded = records.finish(runId, item.seq(), instance, new RunRecords.Finished(taskId, prediction,
-                    outcomeName, detail, scores, correct, tokens, millis, picks(ended.selected()), leak),
+                    outcomeName, detail, scores, correct, tokens, estimated, millis, picks(ended.selected()), leak),
                     clock.instant());
             if (recorded && correct != null && memory != null && ended instanceof Outcome.Answered answered) {
                 rewardMemory(run, item, answered, correct);

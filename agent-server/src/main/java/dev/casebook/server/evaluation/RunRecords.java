@@ -56,14 +56,21 @@ class RunRecords {
             implements BatchExecutor.Item {
     }
 
+    /**
+     * A finished item; {@code tokensEstimated} when some of its episode's tokens were estimated (an endpoint sent no
+     * usage), as its task's {@code tokensEstimated} says.
+     */
     record Finished(String taskId, String prediction, String outcome, String detail,
-                    Map<String, Map<String, Object>> scores, Boolean correct, long tokens, long millis,
-                    List<Map<String, Object>> selectedCases, boolean guardLeak) {
+                    Map<String, Map<String, Object>> scores, Boolean correct, long tokens, boolean tokensEstimated,
+                    long millis, List<Map<String, Object>> selectedCases, boolean guardLeak) {
     }
 
-    /** The run's items by status; {@code tokens} the finished items spent. */
+    /**
+     * The run's items by status; {@code tokens} the finished items spent, {@code estimated} how many of them have
+     * estimated tokens.
+     */
     record Counts(int total, int done, int pending, int running, int correct, int scored, int doneSinceResume,
-            long tokens) {
+            long tokens, int estimated) {
     }
 
     void create(Run run, List<NewItem> items) {
@@ -96,17 +103,6 @@ class RunRecords {
                 SELECT COUNT(*) FROM eval_items i JOIN eval_runs r ON r.id = i.run_id
                 WHERE r.tenant = ? AND r.status IN ('queued', 'running') AND i.status IN ('pending', 'running')""",
                 Long.class, tenant);
-    }
-
-    /**
-     * True when some of a run's tokens are estimated: a call of one of its items' episodes got no usage from its
-     * endpoint (the step says {@code "tokensEstimated":true}, as a task's own {@code tokensEstimated} reads it).
-     */
-    boolean tokensEstimated(String runId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT CASE WHEN EXISTS (SELECT 1 FROM task_steps s JOIN eval_items i ON i.task_id = s.task_id
-                    WHERE i.run_id = ? AND s.payload LIKE '%"tokensEstimated":true%') THEN TRUE ELSE FALSE END""",
-                Boolean.class, runId));
     }
 
     /** The items of a run not finished yet (a cancelled run's interrupted items are pending again). */
@@ -148,16 +144,18 @@ class RunRecords {
     boolean finish(String runId, int seq, String instance, Finished result, Instant now) {
         return jdbc.update("""
                 UPDATE eval_items SET status = 'done', task_id = ?, prediction = ?, outcome = ?, detail = ?, scores = ?,
-                    correct = ?, tokens = ?, millis = ?, selected_cases = ?, guard_leak = ?, finished_at = ?, claimed_by = NULL
+                    correct = ?, tokens = ?, tokens_estimated = ?, millis = ?, selected_cases = ?, guard_leak = ?,
+                    finished_at = ?, claimed_by = NULL
                 WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
                 result.taskId(), result.prediction(), result.outcome(), result.detail(), EvalJson.write(result.scores()),
-                result.correct(), result.tokens(), result.millis(), EvalJson.write(result.selectedCases()),
+                result.correct(), result.tokens(), result.tokensEstimated(), result.millis(), EvalJson.write(result.selectedCases()),
                 result.guardLeak(), Timestamp.from(now), runId, seq, instance) == 1;
     }
 
     /**
      * The run's progress. Its last resume comes from {@code run}, not from a join with {@code eval_runs}: on H2 the
-     * join looked the run up once per item and tripled the cost of every progress poll.
+     * join looked the run up once per item and tripled the cost of every progress poll. Whether tokens were estimated
+     * is the items' kept {@code tokens_estimated} (V86), counted in the same pass, not a LIKE over their steps.
      */
     Counts counts(Run run) {
         Timestamp resumed = run.resumedAt() == null ? null : Timestamp.from(run.resumedAt());
@@ -169,10 +167,12 @@ class RunRecords {
                        SUM(CASE WHEN status = 'done' AND correct = TRUE THEN 1 ELSE 0 END) AS correct,
                        SUM(CASE WHEN status = 'done' AND correct IS NOT NULL THEN 1 ELSE 0 END) AS scored,
                        SUM(CASE WHEN status = 'done' AND finished_at >= CAST(? AS TIMESTAMP WITH TIME ZONE) THEN 1 ELSE 0 END) AS since,
-                       COALESCE(SUM(CASE WHEN status = 'done' THEN tokens END), 0) AS tokens
+                       COALESCE(SUM(CASE WHEN status = 'done' THEN tokens END), 0) AS tokens,
+                       SUM(CASE WHEN tokens_estimated THEN 1 ELSE 0 END) AS estimated
                 FROM eval_items WHERE run_id = ?""",
                 (rs, n) -> new Counts(rs.getInt("total"), rs.getInt("done"), rs.getInt("pending"), rs.getInt("running"),
-                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since"), rs.getLong("tokens")), resumed,
+                        rs.getInt("correct"), rs.getInt("scored"), rs.getInt("since"), rs.getLong("tokens"),
+                        rs.getInt("estimated")), resumed,
                 run.id());
     }
 

@@ -36,7 +36,7 @@ class RunReports {
                 new RunViews.Dataset(run.datasetName(), run.datasetPath(), run.datasetFormat()), run.settings(),
                 counts.total(), counts.done(), counts.running(), counts.pending(), counts.correct(),
                 counts.scored() == 0 ? null : counts.correct() / (double) counts.scored(), eta(run, counts),
-                counts.tokens(), counts.tokens() > 0 && records.tokensEstimated(run.id()), run.error(),
+                counts.tokens(), counts.tokens() > 0 && counts.estimated() > 0, run.error(),
                 run.createdAt(), run.startedAt(), run.finishedAt());
     }
 

@@ -160,16 +160,19 @@ public class TaskStore {
      * Three statements in a transaction of the JDBC connection alone: through the repositories (create, start, a
      * merge per step, finish, and the Hibernate session a JPA transaction opens) it was the largest part of an
      * evaluation item's CPU in the server (docs/evaluation.md, Benchmark).
+     *
+     * @return true when some of the episode's tokens were estimated (an endpoint sent no usage): what the task's
+     *     {@code tokensEstimated} says
      */
-    public void recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome) {
-        recordEpisode(spec, episode, outcome, null);
+    public boolean recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome) {
+        return recordEpisode(spec, episode, outcome, null);
     }
 
     /**
      * As {@link #recordEpisode(TaskSpec, List, Outcome)}, with the reward the episode already has (a dream rollout's,
      * from the experience model) recorded as feedback would be: on the task, and as its last step. Null for none.
      */
-    public void recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome, Step.Rewarded reward) {
+    public boolean recordEpisode(TaskSpec spec, List<Step> episode, Outcome outcome, Step.Rewarded reward) {
         End end = End.of(outcome);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object[]> stepRows = new ArrayList<>();
@@ -215,6 +218,7 @@ public class TaskStore {
                         successes)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", pickRows);
         });
+        return tokensEstimated;
     }
 
     /**

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +36,8 @@ class JudgeRepliesIT {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
     @TempDir
     static Path dir;
 
@@ -119,6 +123,47 @@ class JudgeRepliesIT {
         JsonNode guessed = http.get("/api/evaluations/runs/" + withoutUsage).json();
         assertThat(guessed.get("tokensSpent").asLong()).isPositive();
         assertThat(guessed.get("tokensEstimated").asBoolean()).as(guessed.toString()).isTrue();
+    }
+
+    @Test
+    void a_runs_tokens_estimated_is_kept_on_its_items_and_says_what_the_query_over_their_steps_said()
+            throws Exception {
+        Path mixed = Files.writeString(dir.resolve("mixed.jsonl"), """
+                {"id": "c2", "question": "What is one plus one? (counted)", "answers": ["2"]}
+                {"id": "e2", "question": "What is five plus five? (estimated)", "answers": ["10"]}
+                """);
+        Path counted = Files.writeString(dir.resolve("counted-only.jsonl"),
+                "{\"id\": \"c3\", \"question\": \"What is two plus five? (counted)\", \"answers\": [\"7\"]}\n");
+        LLM.when(Match.interaction("plan").and(Match.anyMessageContains("(counted)")))
+                .reply(Reply.text("<think>easy</think>\n```json\n{\"answer\": \"2\"}\n```"));
+        LLM.when(Match.interaction("plan").and(Match.anyMessageContains("(estimated)")))
+                .reply(Reply.text("Here it is: {\"answer\": \"10\"}").withoutUsage());
+        TestClient http = new TestClient(port);
+
+        String some = run(http, "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(mixed));
+        String none = run(http, "{\"dataset\": \"%s\", \"scorers\": [\"squad\"]}".formatted(counted));
+
+        for (String runId : List.of(some, none)) {
+            JsonNode view = http.get("/api/evaluations/runs/" + runId).json();
+            assertThat(view.get("tokensEstimated").asBoolean()).as(view.toString())
+                    .isEqualTo(estimatedByPayloads(runId));
+            assertThat(jdbc.queryForList("SELECT seq FROM eval_items WHERE run_id = ? AND tokens_estimated ORDER BY seq",
+                    Integer.class, runId)).as("items kept as estimated in run %s", runId)
+                    .isEqualTo(jdbc.queryForList("""
+                            SELECT i.seq FROM eval_items i WHERE i.run_id = ? AND EXISTS (SELECT 1 FROM task_steps s
+                                WHERE s.task_id = i.task_id AND s.payload LIKE '%"tokensEstimated":true%')
+                            ORDER BY i.seq""", Integer.class, runId));
+        }
+        assertThat(estimatedByPayloads(some)).isTrue();
+        assertThat(estimatedByPayloads(none)).isFalse();
+    }
+
+    /** What a run's {@code tokensEstimated} was read as before its items kept it: a LIKE over their tasks' steps. */
+    private boolean estimatedByPayloads(String runId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM task_steps s JOIN eval_items i ON i.task_id = s.task_id
+                    WHERE i.run_id = ? AND s.payload LIKE '%"tokensEstimated":true%') THEN TRUE ELSE FALSE END""",
+                Boolean.class, runId));
     }
 
     private static String run(TestClient http, String body) throws InterruptedException {
