@@ -3,7 +3,6 @@ package dev.casebook.bench.process;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Casebook server in a JVM of its own, as {@code ./casebook start} runs it, against an LLM at {@code llmBaseUrl},
@@ -21,12 +22,17 @@ import java.util.List;
  * embedded default (H2 in memory, a fresh Lucene directory), {@code pgvector} a fresh schema of the test PostgreSQL
  * ({@code CASEBOOK_TEST_JDBC_URL}) holding records and cases, {@code none} H2 without case memory. JVM options come
  * from {@code CASEBOOK_BENCH_SERVER_OPTS} (default {@code -Xmx4g}; add {@code -XX:StartFlightRecording=...} to
- * profile); the server's output goes to {@code bench/target/logs/server-STORE-PORT.log}. Start-up may take minutes
- * on a loaded machine: it is waited for up to 15. An argument {@code @classpath=FILE} is not passed to the server:
+ * profile); the server's output goes to a new {@code bench/target/logs/server-STORE-*.log}. The server binds port 0 and
+ * its real port is read from the line it logs when it is ready ({@code Casebook is ready: open http://...:PORT/}), so
+ * no other process can take the port between choosing and binding it. Start-up may take minutes on a loaded machine:
+ * it is waited for up to 15. An argument {@code @classpath=FILE} is not passed to the server:
  * the server then runs on the class path written in FILE (colon-separated, as {@code dependency:build-classpath}
  * writes it) instead of the benchmark's, so two builds of the server can be measured alternately in one run.
  */
 public final class CasebookServerProcess implements AutoCloseable {
+    /** The line {@code StartupBanner} logs once the web server listens; group 1 is the port it listens on. */
+    private static final Pattern READY_LINE = Pattern.compile("Casebook is ready: open https?://\\S+:(\\d+)/");
+
     private final ChildJvm jvm;
     private final String baseUrl;
     private final TestPostgres.Schema schema;
@@ -39,11 +45,8 @@ public final class CasebookServerProcess implements AutoCloseable {
 
     public static CasebookServerProcess start(String store, String llmBaseUrl, List<String> extraArgs)
             throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> args = new ArrayList<>(List.of("--server.port=" + port,
+        List<String> args = new ArrayList<>(List.of("--server.port=0",
+                "--logging.level.dev.casebook.server.status.StartupBanner=INFO",
                 "--casebook.models.planner.base-url=" + llmBaseUrl, "--casebook.models.planner.model=scripted",
                 "--casebook.models.planner.api-key=bench", "--casebook.models.planner.max-retries=0",
                 "--casebook.tasks.instance-id=bench", "--logging.level.root=WARN",
@@ -76,32 +79,43 @@ public final class CasebookServerProcess implements AutoCloseable {
             }
         }
         String options = System.getenv().getOrDefault("CASEBOOK_BENCH_SERVER_OPTS", "-Xmx4g");
+        Path logs = Files.createDirectories(Path.of("bench", "target", "logs"));
+        Path log = Files.createTempFile(logs, "server-" + store + "-", ".log");
         ChildJvm jvm = ChildJvm.start("Casebook server (" + store + ")",
                 Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
-                "dev.casebook.server.CasebookApplication", args,
-                Path.of("bench", "target", "logs", "server-" + store + "-" + port + ".log"), classPath);
-        String base = "http://127.0.0.1:" + port;
-        awaitHealthy(jvm, base);
+                "dev.casebook.server.CasebookApplication", args, log, classPath);
+        String base = awaitHealthy(jvm, log);
         return new CasebookServerProcess(jvm, base, schema);
     }
 
-    private static void awaitHealthy(ChildJvm jvm, String base) throws InterruptedException {
+    /** Waits for the ready line in the server's log, then for its health; returns its base URL. */
+    private static String awaitHealthy(ChildJvm jvm, Path log) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        String base = null;
         while (System.nanoTime() < deadline) {
             jvm.requireAlive();
+            if (base == null) {
+                Matcher ready = READY_LINE.matcher(Files.readString(log));
+                if (!ready.find()) {
+                    Thread.sleep(250);
+                    continue;
+                }
+                base = "http://127.0.0.1:" + ready.group(1);
+            }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
-                    return;
+                    return base;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(jvm + " did not become healthy within 15 minutes (see bench/target/logs)");
+        throw new IllegalStateException(jvm + (base == null ? " logged no ready line" : " did not become healthy")
+                + " within 15 minutes (see " + log + ")");
     }
 
     public String baseUrl() {
