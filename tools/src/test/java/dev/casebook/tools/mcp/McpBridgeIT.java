@@ -9,7 +9,6 @@ import dev.casebook.tools.ToolResult;
 import dev.casebook.tools.Toolbox;
 import dev.casebook.tools.builtin.CalculatorTool;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Against real MCP servers from npm (@modelcontextprotocol/server-everything and server-filesystem). */
 class McpBridgeIT {
+    /** What {@code report-port.cjs} prints once the server listens; group 1 is the port. */
+    private static final Pattern LISTENING = Pattern.compile("casebook-test: listening on port (\\d+)");
+
     private static final ToolContext CONTEXT = new ToolContext("acme", "t1", List.of(), Duration.ofMinutes(1));
 
     private static ToolResult call(Toolbox toolbox, String name, String arguments) {
@@ -92,21 +96,19 @@ class McpBridgeIT {
 
     @Test
     void calls_a_server_over_streamable_http_and_sse() throws Exception {
-        int httpPort = freePort();
-        int ssePort = freePort();
-        Process http = startHttpServer("streamableHttp", httpPort);
-        Process sse = startHttpServer("sse", ssePort);
+        HttpServer http = startHttpServer("streamableHttp");
+        HttpServer sse = startHttpServer("sse");
         try (McpBridge bridge = McpBridge.start(List.of(
-                McpServerSettings.http("remote", URI.create("http://127.0.0.1:" + httpPort + "/mcp"), "streamable-http"),
-                McpServerSettings.http("legacy", URI.create("http://127.0.0.1:" + ssePort + "/sse"), "sse")),
+                McpServerSettings.http("remote", URI.create("http://127.0.0.1:" + http.port() + "/mcp"), "streamable-http"),
+                McpServerSettings.http("legacy", URI.create("http://127.0.0.1:" + sse.port() + "/sse"), "sse")),
                 McpAllowList.allowAll())) {
             Toolbox toolbox = bridge.toolbox("acme", List.of());
 
             assertThat(call(toolbox, "remote__get-sum", "{\"a\": 1, \"b\": 2}").text()).contains("3");
             assertThat(call(toolbox, "legacy__get-sum", "{\"a\": 40, \"b\": 2}").text()).contains("42");
         } finally {
-            http.destroyForcibly();
-            sse.destroyForcibly();
+            http.process().destroyForcibly();
+            sse.process().destroyForcibly();
         }
     }
 
@@ -215,25 +217,45 @@ class McpBridgeIT {
         throw new AssertionError("no thread of the test waits in the MCP client for a tool's answer");
     }
 
-    private static Process startHttpServer(String transport, int port) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("node", McpTestServers.script("server-everything").toString(), transport)
+    /** An MCP server over HTTP started by the test, and the port it listens on. */
+    private record HttpServer(Process process, int port) {
+    }
+
+    /**
+     * Starts the everything server over {@code transport} on port 0, and reads the port it got from the line
+     * {@code report-port.cjs} (preloaded) prints once it listens: no other process can take the port in between.
+     */
+    private static HttpServer startHttpServer(String transport) throws Exception {
+        Path reportPort = Path.of(McpBridgeIT.class.getResource("report-port.cjs").toURI());
+        ProcessBuilder builder = new ProcessBuilder("node", "--require", reportPort.toString(),
+                McpTestServers.script("server-everything").toString(), transport)
                 .redirectErrorStream(true);
-        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("PORT", "0");
         Process process = builder.start();
         var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
-        CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
+            StringBuilder output = new StringBuilder();
             try {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    if (line.contains(Integer.toString(port))) {
-                        return;
+                    Matcher listening = LISTENING.matcher(line);
+                    if (listening.matches()) {
+                        return Integer.parseInt(listening.group(1));
                     }
+                    output.append(line).append('\n');
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            throw new IllegalStateException("the " + transport + " MCP server ended before it listened:\n" + output);
         });
-        ready.get(60, TimeUnit.SECONDS);
+        int port;
+        try {
+            port = ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw e;
+        }
         Thread.ofVirtual().start(() -> {
             try {
                 reader.transferTo(java.io.Writer.nullWriter());
@@ -241,12 +263,6 @@ class McpBridgeIT {
                 // the server was stopped
             }
         });
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return new HttpServer(process, port);
     }
 }
