@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -15,18 +17,19 @@ class RunCommandTest {
 
     @Test
     void an_unreachable_server_is_named_with_the_reason() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort(); // closed again: nothing listens there
+        // bound but not listening: connections are refused, and no other process can take the port meanwhile
+        try (Socket unreachable = new Socket()) {
+            unreachable.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            String server = "http://127.0.0.1:" + unreachable.getLocalPort();
+
+            int status = RunCommand.run(new String[] {"--server", server, "--dataset", "/data/questions.jsonl"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            assertThat(status).isEqualTo(3);
+            assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                    .isEqualTo("eval: cannot reach " + server + ": connection refused");
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         }
-        String server = "http://127.0.0.1:" + port;
-
-        int status = RunCommand.run(new String[] {"--server", server, "--dataset", "/data/questions.jsonl"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-
-        assertThat(status).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("eval: cannot reach " + server + ": connection refused");
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 }
