@@ -1,6 +1,7 @@
 package dev.casebook.bench.process;
 
 import dev.casebook.server.security.ApiKeys;
+import dev.casebook.testkit.ReadyLine;
 import dev.casebook.testkit.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -13,8 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalInt;
+
+
 
 /**
  * The Casebook server in a JVM of its own, as {@code ./casebook start} runs it, against an LLM at {@code llmBaseUrl},
@@ -31,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class CasebookServerProcess implements AutoCloseable {
     /** The line {@code StartupBanner} logs once the web server listens; group 1 is the port it listens on. */
-    private static final Pattern READY_LINE = Pattern.compile("Casebook is ready: open https?://\\S+:(\\d+)/");
 
     private final ChildJvm jvm;
     private final String baseUrl;
@@ -96,12 +97,12 @@ public final class CasebookServerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             jvm.requireAlive();
             if (base == null) {
-                Matcher ready = READY_LINE.matcher(Files.readString(log));
-                if (!ready.find()) {
+                OptionalInt port = ReadyLine.port(Files.readString(log));
+                if (port.isEmpty()) {
                     Thread.sleep(250);
                     continue;
                 }
-                base = "http://127.0.0.1:" + ready.group(1);
+                base = "http://127.0.0.1:" + port.getAsInt();
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))

@@ -1,5 +1,6 @@
 package dev.casebook.systemtest.support;
 
+import dev.casebook.testkit.ReadyLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+
 
 /**
  * The built Casebook server (the {@code agent-server} exec jar) running as a separate Java process, the way a
@@ -45,7 +47,6 @@ public final class ServerProcess implements AutoCloseable {
     public static final String JAR_PROPERTY = "casebook.server.jar";
     private static final Path LOG_DIR = Path.of("target", "server-logs");
     /** The line {@code StartupBanner} logs once the web server listens; group 1 is the port it listens on. */
-    private static final Pattern READY_LINE = Pattern.compile("Casebook is ready: open https?://\\S+:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
@@ -194,13 +195,13 @@ public final class ServerProcess implements AutoCloseable {
                         .formatted(name, process.exitValue(), logTail(60)));
             }
             if (port == 0) {
-                Matcher ready = READY_LINE.matcher(logText());
-                if (!ready.find()) {
+                OptionalInt ready = ReadyLine.port(logText());
+                if (ready.isEmpty()) {
                     last = "no ready line in the log yet";
                     sleep(250);
                     continue;
                 }
-                port = Integer.parseInt(ready.group(1));
+                port = ready.getAsInt();
             }
             try {
                 HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health"))
