@@ -1,8 +1,8 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.embedding.Vectors;
+import dev.casebook.server.memory.FirstUseEmbedder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ class TaskNovelty {
     record Discard(String reason, String detail) {
     }
 
-    private final ObjectProvider<Embedder> embedders;
+    private final FirstUseEmbedder embedder;
     private final JdbcTemplate jdbc;
     private final Map<String, float[]> cache = new LinkedHashMap<>(1_024, 0.75f, true) {
         @Override
@@ -34,10 +34,9 @@ class TaskNovelty {
             return size() > CACHE;
         }
     };
-    private volatile Embedder embedder;
 
     TaskNovelty(ObjectProvider<Embedder> embedders, JdbcTemplate jdbc) {
-        this.embedders = embedders;
+        this.embedder = new FirstUseEmbedder(embedders);
         this.jdbc = jdbc;
     }
 
@@ -85,24 +84,11 @@ class TaskNovelty {
                 return known;
             }
         }
-        float[] vector = embedder().embed(key);
+        float[] vector = embedder.get().embed(key);
         synchronized (cache) {
             cache.put(key, vector);
         }
         return vector;
-    }
-
-    private Embedder embedder() {
-        Embedder current = embedder;
-        if (current == null) {
-            synchronized (this) {
-                if (embedder == null) {
-                    embedder = embedders.getIfAvailable(InProcessEmbedder::shared);
-                }
-                current = embedder;
-            }
-        }
-        return current;
     }
 
     private static String oneLine(String text) {

@@ -1,7 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.memory.embedding.Embedder;
-import dev.casebook.memory.embedding.InProcessEmbedder;
+import dev.casebook.server.memory.FirstUseEmbedder;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +39,9 @@ class ReplayTransitions {
     private static final long LATE_COMMITS = 1_000;
 
     private final ReplayRecords records;
-    private final ObjectProvider<Embedder> embedders;
+    private final FirstUseEmbedder embedder;
     private final SynthesisSettings.Replay settings;
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
-    private volatile Embedder embedder;
     private volatile ReplayIngestion ingestion;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread background;
@@ -60,22 +59,13 @@ class ReplayTransitions {
 
     ReplayTransitions(ReplayRecords records, ObjectProvider<Embedder> embedders, SynthesisSettings settings) {
         this.records = records;
-        this.embedders = embedders;
+        this.embedder = new FirstUseEmbedder(embedders);
         this.settings = settings.replay();
     }
 
     /** The case memory's embedder, or the in-process model of its own when this server keeps no case memory. */
     Embedder embedder() {
-        Embedder current = embedder;
-        if (current == null) {
-            synchronized (this) {
-                if (embedder == null) {
-                    embedder = embedders.getIfAvailable(InProcessEmbedder::shared);
-                }
-                current = embedder;
-            }
-        }
-        return current;
+        return embedder.get();
     }
 
     private ReplayIngestion ingestion() {
