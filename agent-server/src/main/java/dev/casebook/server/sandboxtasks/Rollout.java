@@ -1,14 +1,15 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.TaskKey;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Budgets;
-import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.lessons.Trace;
 import dev.casebook.server.tasks.TaskStore;
 import dev.casebook.tools.ToolInfrastructureException;
 import dev.casebook.tools.Toolbox;

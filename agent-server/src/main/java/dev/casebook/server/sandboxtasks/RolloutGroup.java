@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import dev.casebook.server.lessons.FailureAnalysis;
 import dev.casebook.server.tasks.TaskQueries;
 import java.util.Comparator;
 import java.util.List;

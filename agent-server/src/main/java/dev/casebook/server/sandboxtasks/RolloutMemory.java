@@ -7,6 +7,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.Rater;
 import dev.casebook.server.agent.AgentMemory;
+import dev.casebook.server.lessons.Trace;
 import dev.casebook.server.memory.MemoryFeedback;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import dev.casebook.server.agent.AgentFactory;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
+import dev.casebook.server.lessons.FailureAnalysis;
 import dev.casebook.server.llm.RunModels;
 import dev.casebook.server.tasks.TaskQueries;
 import dev.casebook.server.tasks.TaskStore;

@@ -1,6 +1,8 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.llm.ReplyJson;
+import dev.casebook.server.lessons.FailureAnalysis;
+import dev.casebook.server.lessons.Trace;
 import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.LlmException;

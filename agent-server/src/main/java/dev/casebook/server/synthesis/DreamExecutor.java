@@ -1,10 +1,13 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.server.agent.AgentFactory;
+import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
+import dev.casebook.server.lessons.FailureAnalysis;
+import dev.casebook.server.lessons.Trace;
 import dev.casebook.memory.Rater;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.server.tasks.TaskStore;
@@ -19,15 +22,18 @@ import org.slf4j.LoggerFactory;
  * dreamed ({@link DreamRollout}) and recorded as a task (source {@code synthetic}) with its reward (by
  * {@code experience-model}, in the same transaction), then finished; in read-write jobs the reward then goes to case
  * memory. A curriculum round
- * ({@link CurriculumRound}) adds its tasks and rollouts with its own finish. A stopped executor records nothing more,
+ * ({@link CurriculumRound}) adds its tasks and rollouts with its own finish; a task's group ({@link DreamGroup}) draws
+ * the contrastive lesson of its passing and failing rollouts. A stopped executor records nothing more,
  * so interrupted items run again later and finished ones never do.
  */
 final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     private static final Logger log = LoggerFactory.getLogger(DreamExecutor.class);
+    /** The most characters of a rollout's trace its group's failure analysis is shown (the sandbox tasks' default). */
+    static final int MAX_TRACE_CHARS = 12_000;
 
     /** What the executor works with; the same for every job of this instance but the models. */
-    record Context(DreamRecords records, TaskStore tasks, MemoryFeedback memory, ReplayTransitions buffer,
-            AgentFactory agents, SynthesisSettings settings, int maxTaskChars) {
+    record Context(DreamRecords records, TaskStore tasks, MemoryFeedback memory, AgentMemory agentMemory,
+            ReplayTransitions buffer, AgentFactory agents, SynthesisSettings settings, int maxTaskChars) {
     }
 
     private final Context context;
@@ -35,6 +41,7 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     private volatile DreamRecords.Job job;
     private volatile DreamRollout rollout;
     private volatile CurriculumRound curriculum;
+    private volatile DreamGroup group;
 
     DreamExecutor(String jobId, Context context, DreamModels models, String instance, Clock clock) {
         super("dream job", jobId, context.records().tables(), instance, clock);
@@ -54,6 +61,8 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         rollout = new DreamRollout(context.agents(), models, context.buffer(), context.settings());
         curriculum = new CurriculumRound(context.records(), models.experienceClient(),
                 context.settings().experienceAttempts(), context.maxTaskChars(), context.settings().callTimeout());
+        group = new DreamGroup(new FailureAnalysis(models.experienceClient(), context.settings().callTimeout(),
+                FailureAnalysis.DREAM), context.records(), context.agentMemory());
         return job.settings().concurrency();
     }
 
@@ -73,6 +82,8 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
     protected void execute(DreamRecords.Item item) {
         if (DreamRecords.CURRICULUM.equals(item.kind())) {
             vary(item);
+        } else if (DreamRecords.GROUP.equals(item.kind())) {
+            decide(item);
         } else {
             finish(item, rollout.dream(job, item));
         }
@@ -89,6 +100,17 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
                 clock.instant()));
     }
 
+    private void decide(DreamRecords.Item item) {
+        DreamGroup.Decision decision;
+        try {
+            decision = group.decide(job, item);
+        } catch (InterruptedException e) {
+            return; // the claim is given back; the group is decided again
+        }
+        record(item, decision.tokens(), () -> context.records().finishGroup(runId, item.seq(), instance,
+                group.remember(job, item, decision), clock.instant()));
+    }
+
     /** Records the rollout, unless the job is being stopped: then its claim is given back and it runs again. */
     private void finish(DreamRecords.Item item, DreamRollout.Dreamed dreamed) {
         String outcome = switch (dreamed.outcome()) {
@@ -97,10 +119,12 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         };
         String caseId = dreamed.outcome() instanceof Outcome.Answered a && a.caseId() != null ? a.caseId().toString()
                 : null;
+        Trace trace = Trace.of(dreamed.steps(), MAX_TRACE_CHARS);
         DreamRecords.Finished finished = new DreamRecords.Finished(dreamed.spec().id(), caseId, outcome,
                 dreamed.detail(), dreamed.reward(), dreamed.outcome().tokens(),
                 dreamed.episode().tokens() + dreamed.judgeTokens(), dreamed.millis(),
-                DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())));
+                DreamRecords.JSON.writeValueAsString(DreamRollout.transitions(dreamed.episode())), trace.plan(),
+                trace.text(), dreamed.outcome() instanceof Outcome.Answered answered ? answered.answer() : null);
         Step.Rewarded reward = dreamed.judged()
                 ? new Step.Rewarded(dreamed.reward(), "experience-model", dreamed.judgeTokens(), 0) : null;
         record(item, finished.tokens() + finished.experienceTokens(), () -> { // as the job counts them: agent and model

@@ -23,13 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Dream jobs, their tasks and items in the relational database (Flyway V50). The lifecycle and the claims are those of
  * every batch run ({@link BatchTables}: on PostgreSQL {@code FOR UPDATE SKIP LOCKED}). Epochs order the work: the
  * seeds' rollouts are epoch 1, curriculum round r is the only item of epoch 2r and adds its rollouts to epoch 2r+1, so
- * a round sees every reward before it and runs once. An item is finished only by the instance holding its claim.
+ * a round sees every reward before it and runs once. A task with more than one rollout also gets an item of kind
+ * {@code group} in the epoch after its rollouts ({@link DreamGroup}: it is claimed once they all ended). An item is
+ * finished only by the instance holding its claim.
  */
 @Component
 class DreamRecords {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final String ROLLOUT = "rollout";
     static final String CURRICULUM = "curriculum";
+    static final String GROUP = "group";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -56,9 +59,24 @@ class DreamRecords {
             implements BatchExecutor.Item {
     }
 
-    /** How a rollout ended; {@code reward} null when it was not rated. */
+    /**
+     * How a rollout ended; {@code reward} null when it was not rated. {@code plan}, {@code trace} and {@code answer}
+     * are what its group's failure analysis reads ({@link dev.casebook.server.lessons.Trace}).
+     */
     record Finished(String taskId, String caseId, String outcome, String detail, Double reward, long tokens,
-            long experienceTokens, long millis, String transitions) {
+            long experienceTokens, long millis, String transitions, String plan, String trace, String answer) {
+    }
+
+    /** A finished, rated rollout of a group: its verdict, its reasoning ({@code detail}) and what it did. */
+    record Member(int seq, String taskId, double reward, String detail, long tokens, String plan, String trace,
+            String answer) {
+        boolean passed() {
+            return reward >= 0.5;
+        }
+    }
+
+    /** How a group was decided: its outcome, its lesson, the negative case it wrote (null when none). */
+    record Decided(String outcome, String lesson, String negativeCaseId, long tokens, long millis) {
     }
 
     /** A task's rollouts so far, for the curriculum and the results. */
@@ -91,6 +109,11 @@ class DreamRecords {
                 tasks.add(new Object[] {job.id(), no, seeds.get(no), null, 0});
                 for (int r = 0; r < rollouts; r++) {
                     items.add(new Object[] {job.id(), items.size(), 1, ROLLOUT, no});
+                }
+            }
+            if (rollouts > 1) { // after every seed's rollouts, beside curriculum round 1 (epoch 2)
+                for (int no = 0; no < seeds.size(); no++) {
+                    items.add(new Object[] {job.id(), items.size(), 2, GROUP, no});
                 }
             }
             for (int round = 1; round <= job.settings().curriculum().rounds(); round++) {
@@ -158,11 +181,32 @@ class DreamRecords {
     boolean finishRollout(String jobId, int seq, String instance, Finished result, Instant now) {
         return jdbc.update("""
                 UPDATE dream_items SET status = 'done', task_id = ?, case_id = ?, outcome = ?, detail = ?, reward = ?,
-                    tokens = ?, experience_tokens = ?, millis = ?, transitions = ?, finished_at = ?, claimed_by = NULL
+                    tokens = ?, experience_tokens = ?, millis = ?, transitions = ?, plan = ?, trace = ?, answer = ?,
+                    finished_at = ?, claimed_by = NULL
                 WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
                 result.taskId(), result.caseId(), result.outcome(), result.detail(), result.reward(), result.tokens(),
-                result.experienceTokens(), result.millis(), result.transitions(), Timestamp.from(now), jobId, seq,
-                instance) == 1;
+                result.experienceTokens(), result.millis(), result.transitions(), result.plan(), result.trace(),
+                result.answer(), Timestamp.from(now), jobId, seq, instance) == 1;
+    }
+
+    /** The rated rollouts of a task of the job, in order. */
+    List<Member> members(String jobId, int taskNo) {
+        return jdbc.query("""
+                SELECT seq, task_id, reward, detail, tokens, plan, trace, answer FROM dream_items
+                WHERE run_id = ? AND task_no = ? AND kind = 'rollout' AND status = 'done' AND reward IS NOT NULL
+                ORDER BY seq""", (rs, n) -> new Member(rs.getInt("seq"), rs.getString("task_id"),
+                rs.getDouble("reward"), rs.getString("detail"), rs.getLong("tokens"), rs.getString("plan"),
+                rs.getString("trace"), rs.getString("answer")), jobId, taskNo);
+    }
+
+    /** Records a decided group; false (nothing written) when this instance no longer holds its claim. */
+    boolean finishGroup(String jobId, int seq, String instance, Decided decided, Instant now) {
+        return jdbc.update("""
+                UPDATE dream_items SET status = 'done', case_id = ?, outcome = ?, detail = ?, tokens = 0,
+                    experience_tokens = ?, millis = ?, finished_at = ?, claimed_by = NULL
+                WHERE run_id = ? AND seq = ? AND status = 'running' AND claimed_by = ?""",
+                decided.negativeCaseId(), decided.outcome(), decided.lesson(), decided.tokens(), decided.millis(),
+                Timestamp.from(now), jobId, seq, instance) == 1;
     }
 
     /**
@@ -194,6 +238,11 @@ class DreamRecords {
                 tasks.add(new Object[] {jobId, no, v.text(), v.parent(), roundNo});
                 for (int r = 0; r < v.rollouts(); r++) {
                     items.add(new Object[] {jobId, nextSeq + items.size(), round.epoch() + 1, ROLLOUT, no});
+                }
+            }
+            for (int i = 0; i < proposal.variations().size(); i++) { // after the variations' rollouts
+                if (proposal.variations().get(i).rollouts() > 1) {
+                    items.add(new Object[] {jobId, nextSeq + items.size(), round.epoch() + 2, GROUP, nextTask + i});
                 }
             }
             insertTasks(tasks);

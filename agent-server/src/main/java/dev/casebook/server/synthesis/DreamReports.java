@@ -29,14 +29,15 @@ class DreamReports {
                 job.startedAt(), job.finishedAt());
     }
 
-    /** The job, every task with its rollouts' rewards, every rollout, and what each curriculum round did. */
+    /** The job, every task with its rollouts' rewards, every rollout, what each curriculum round did, each group. */
     DreamViews.Results results(DreamRecords.Job job) {
         List<DreamRecords.Item> items = records.items(job.id());
         return new DreamViews.Results(view(job),
                 records.taskStats(job.id()).stream().map(DreamReports::task).toList(),
                 items.stream().filter(i -> DreamRecords.ROLLOUT.equals(i.kind())).map(DreamReports::rollout).toList(),
                 items.stream().filter(i -> DreamRecords.CURRICULUM.equals(i.kind())).map(DreamReports::round)
-                        .toList());
+                        .toList(),
+                items.stream().filter(i -> DreamRecords.GROUP.equals(i.kind())).map(DreamReports::group).toList());
     }
 
     private static DreamViews.Task task(DreamRecords.TaskStats t) {
@@ -50,6 +51,11 @@ class DreamReports {
                 i.transitions() == null ? List.of()
                         : DreamRecords.JSON.readValue(i.transitions(), new TypeReference<List<Map<String, Object>>>() { }),
                 i.finishedAt());
+    }
+
+    private static DreamViews.Group group(DreamRecords.Item i) {
+        return new DreamViews.Group(i.seq(), i.taskNo(), i.task(), i.status(), i.outcome(), i.detail(), i.caseId(),
+                i.experienceTokens(), i.finishedAt());
     }
 
     private static DreamViews.Round round(DreamRecords.Item i) {

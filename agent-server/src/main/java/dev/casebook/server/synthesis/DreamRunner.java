@@ -1,6 +1,7 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.server.agent.AgentFactory;
+import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.batch.BatchRunner;
 import dev.casebook.server.batch.ClusterSettings;
 import dev.casebook.server.llm.RunModels;
@@ -19,19 +20,22 @@ class DreamRunner extends BatchRunner {
     private final DreamRecords records;
     private final TaskStore tasks;
     private final ObjectProvider<MemoryFeedback> memory;
+    private final ObjectProvider<AgentMemory> agentMemory;
     private final ReplayTransitions buffer;
     private final ObjectProvider<AgentFactory> agents;
     private final RunModels models;
     private final SynthesisSettings settings;
     private final int maxTaskChars;
 
-    DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory, ReplayTransitions buffer,
+    DreamRunner(DreamRecords records, TaskStore tasks, ObjectProvider<MemoryFeedback> memory,
+            ObjectProvider<AgentMemory> agentMemory, ReplayTransitions buffer,
             ObjectProvider<AgentFactory> agents, RunModels models, SynthesisSettings settings,
             TaskSettings taskSettings, ClusterSettings cluster) {
         super(new Names("dream job", "jobs", "dream-job"), records.tables(), cluster);
         this.records = records;
         this.tasks = tasks;
         this.memory = memory;
+        this.agentMemory = agentMemory;
         this.buffer = buffer;
         this.agents = agents;
         this.models = models;
@@ -63,7 +67,8 @@ class DreamRunner extends BatchRunner {
             fail(jobId, e.getMessage());
             return;
         }
-        DreamExecutor.Context context = new DreamExecutor.Context(records, tasks, memory.getIfAvailable(), buffer,
+        DreamExecutor.Context context = new DreamExecutor.Context(records, tasks, memory.getIfAvailable(),
+                agentMemory.getIfAvailable(), buffer,
                 factory, settings, maxTaskChars);
         work(jobId, () -> new DreamExecutor(jobId, context, chosen, instance, clock));
     }

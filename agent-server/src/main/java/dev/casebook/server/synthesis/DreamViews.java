@@ -33,9 +33,26 @@ final class DreamViews {
     record CurriculumProgress(int rounds, int done) {
     }
 
-    /** The job, every task with its rollouts' rewards, every rollout, and what each curriculum round did. */
+    /**
+     * The job, every task with its rollouts' rewards, every rollout, what each curriculum round did, and how the
+     * rollouts of each task run more than once were decided together.
+     */
     @Schema(name = "DreamJobResults")
-    record Results(@JsonUnwrapped Job job, List<Task> tasks, List<Rollout> rollouts, List<Round> rounds) {
+    record Results(@JsonUnwrapped Job job, List<Task> tasks, List<Rollout> rollouts, List<Round> rounds,
+                   List<Group> groups) {
+    }
+
+    /**
+     * The rollouts of one task decided together ({@code DreamGroup}).
+     *
+     * @param outcome        {@code positive}, {@code positive_and_negative}, {@code negative} or {@code no_evidence};
+     *                       null until decided
+     * @param lesson         the failure analysis's lesson ({@code positive_and_negative} only)
+     * @param negativeCaseId the negative case holding the lesson (read-write jobs); null when none was written
+     */
+    @Schema(name = "DreamGroup")
+    record Group(int seq, Integer taskNo, String task, String status, String outcome, String lesson,
+                 String negativeCaseId, Long experienceTokens, Instant finishedAt) {
     }
 
     /** A task of the job: a seed (round 0, no parent) or a variation of {@code parent}, with its rollouts' rewards. */

@@ -2,6 +2,7 @@ package dev.casebook.server.sandboxtasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.server.lessons.FailureAnalysis;
 import dev.casebook.server.llm.LlmClient;
 import dev.casebook.server.llm.ModelRole;
 import dev.casebook.server.llm.ModelSettings;

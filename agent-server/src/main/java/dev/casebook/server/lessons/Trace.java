@@ -1,4 +1,4 @@
-package dev.casebook.server.sandboxtasks;
+package dev.casebook.server.lessons;
 
 import dev.casebook.server.agent.Step;
 import java.util.ArrayList;
@@ -9,10 +9,10 @@ import java.util.List;
  * and stops, each cut to a few hundred characters; when the whole is longer than the limit, the earliest steps are
  * left out (a failure usually shows at the end).
  */
-record Trace(String plan, String text) {
+public record Trace(String plan, String text) {
     static final int MAX_STEP_CHARS = 1_500;
 
-    static Trace of(List<Step> steps, int maxChars) {
+    public static Trace of(List<Step> steps, int maxChars) {
         List<String> plans = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         for (Step step : steps) {
@@ -41,7 +41,7 @@ record Trace(String plan, String text) {
         return new Trace(String.join("\n", plans), text.toString().strip());
     }
 
-    static String cut(String text, int max) {
+    public static String cut(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max) + " [... " + (text.length() - max)
                 + " more characters]";
     }
