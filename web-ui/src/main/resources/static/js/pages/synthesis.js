@@ -347,14 +347,17 @@ function curriculumRounds(results) {
 }
 
 function dreamResults(kind, id, results) {
+  // a task run more than once: the contrastive lesson of its passing and failing rollouts, when it has one
+  const lessons = new Map((results.groups || []).filter(g => g.lesson).map(g => [g.taskNo, g.lesson]));
   return [
     curriculumRounds(results),
     h('h2', {text: 'Tasks'}),
-    table('dream-tasks', ['Task', 'Round', 'Rollouts', 'Success rate', 'Mean reward'],
+    table('dream-tasks', ['Task', 'Round', 'Rollouts', 'Success rate', 'Mean reward', 'Lesson'],
       (results.tasks || []).map(t => h('tr', {class: 'task'}, h('td', {text: truncate(t.task, 140)}),
         h('td', {class: 'num', text: String(t.round ?? 0)}), h('td', {class: 'num', text: String(t.rollouts ?? 0)}),
         h('td', {class: 'num success', text: fmtPercent(t.successRate)}),
-        h('td', {class: 'num', text: fmtScore(t.meanReward)}))), 'No tasks yet.'),
+        h('td', {class: 'num', text: fmtScore(t.meanReward)}),
+        h('td', {class: 'lesson', text: lessons.get(t.no) || ''}))), 'No tasks yet.'),
     h('h2', {text: 'Rollouts'}),
     table('dream-rollouts', ['#', 'Task', 'Reward', 'Outcome', 'Verdict', 'Tokens (agent + experience)', 'Trace'],
       (results.rollouts || []).filter(r => r.status === 'done').map(r => h('tr',

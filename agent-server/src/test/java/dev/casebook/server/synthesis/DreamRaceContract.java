@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Issue 12's reproduction through the real server: a read-write dream job at concurrency 2 with two rollouts of each
  * task, one rated a success and one a failure by the experience model, leaves exactly one case per task whose
- * evidence holds every rollout, whatever the interleaving. Runs on each store ({@link DreamRaceIT} on H2 + Lucene,
+ * evidence holds every rollout, whatever the interleaving (and, once both ended, the task's group adds its negative
+ * case with the failure's lesson, {@link DreamGroup}). Runs on each store ({@link DreamRaceIT} on H2 + Lucene,
  * {@link DreamRacePostgresIT} on PostgreSQL + pgvector); the scripted LLM server is the only fake.
  */
 abstract class DreamRaceContract {
@@ -92,12 +93,12 @@ abstract class DreamRaceContract {
         assertThat(caseIds).allSatisfy((text, ids) -> assertThat(ids).as("cases of " + text).hasSize(1));
 
         JsonNode cases = api.get("/api/cases?size=100").json();
-        assertThat(cases.get("total").asLong()).as(cases.toString()).isEqualTo(2);
+        // per task: the one case of its rollouts, and the group's negative case with the lesson of the failure
+        assertThat(cases.get("total").asLong()).as(cases.toString()).isEqualTo(4);
         List<String> texts = new ArrayList<>();
+        List<String> lessons = new ArrayList<>();
         cases.get("items").forEach(c -> {
             String text = c.get("task").asString();
-            texts.add(text);
-            assertThat(caseIds.get(text)).containsExactly(c.get("id").asString());
             JsonNode history = api.get("/api/cases/" + c.get("id").asString() + "/history").json();
             Set<String> seen = new HashSet<>();
             List<Double> rated = new ArrayList<>();
@@ -107,9 +108,19 @@ abstract class DreamRaceContract {
                     rated.add(e.get("reward").asDouble());
                 }
             });
+            if (c.get("label").asString().equals("negative")) {
+                lessons.add(text);
+                assertThat(c.get("answer").asString()).contains("Lesson: ");
+                assertThat(episodes.get(text)).as(history.toString()).containsAll(seen);
+                assertThat(rated).as(history.toString()).containsExactly(0.0);
+                return;
+            }
+            texts.add(text);
+            assertThat(caseIds.get(text)).containsExactly(c.get("id").asString());
             assertThat(seen).as(history.toString()).isEqualTo(episodes.get(text));
             assertThat(rated).as(history.toString()).containsExactlyInAnyOrder(1.0, 0.0);
         });
+        assertThat(lessons).containsExactlyInAnyOrderElementsOf(answers.keySet());
         assertThat(texts).containsExactlyInAnyOrderElementsOf(answers.keySet());
     }
 }
