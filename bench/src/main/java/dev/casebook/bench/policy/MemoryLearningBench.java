@@ -164,6 +164,7 @@ public final class MemoryLearningBench {
                 SimulatedLlm llm = new SimulatedLlm(world, seed * 31);
                 InsightsArm insights = withInsights ? new InsightsArm(dir.resolve("insights"), settings.dimension(),
                         llm) : null) {
+            llm.reviseKeepsAvoided = !args.has("--insight-revise") || !args.get("--insight-revise").equals("fresh");
             List<Case> cases = world.cases();
             store.addAll(cases, cases.stream().map(c -> world.truth(c.id()).vector()).toList());
             cases.forEach(c -> VECTORS.put(c.id(), world.truth(c.id()).vector()));

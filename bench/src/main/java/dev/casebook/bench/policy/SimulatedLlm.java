@@ -32,6 +32,8 @@ final class SimulatedLlm implements AutoCloseable {
     private static final Pattern EXAMPLE = Pattern.compile("^- example \\[case ([0-9a-f-]{36})]", Pattern.MULTILINE);
     private static final Pattern INSIGHT = Pattern.compile("^- insight: (.*)$", Pattern.MULTILINE);
     private static final Pattern PLAN_LINE = Pattern.compile("^\\s*Plan: (.*)$", Pattern.MULTILINE);
+    private static final Pattern PREVIOUS_AVOID = Pattern.compile(
+            "revise it with the tasks above\\): .*?; avoid: ([^.]*)\\.");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScriptedLlmServer server;
@@ -39,6 +41,11 @@ final class SimulatedLlm implements AutoCloseable {
     private final Map<Long, Integer> families = new ConcurrentHashMap<>();
     private final SimulatedWorld world;
     private final Random random;
+    /**
+     * Whether a revision keeps the plans the family's previous lesson said to avoid (the prompt shows it and asks to
+     * revise it), less the plan the successes now ran; off, a revision reads only the tasks shown.
+     */
+    volatile boolean reviseKeepsAvoided = true;
 
     SimulatedLlm(SimulatedWorld world, long seed) {
         this.world = world;
@@ -54,7 +61,7 @@ final class SimulatedLlm implements AutoCloseable {
 
     private synchronized Reply answer(LlmRequest request) {
         if ("distil".equals(request.interaction())) {
-            return distilReply(request.lastUserMessage());
+            return distilReply(request.lastUserMessage(), reviseKeepsAvoided);
         }
         String prompt = request.lastUserMessage();
         Matcher task = TASK.matcher(prompt);
@@ -80,10 +87,11 @@ final class SimulatedLlm implements AutoCloseable {
 
     /**
      * The simulated distiller (no randomness, so it leaves the answers' draws alone): "do" the plan most successes
-     * ran, "avoid" the other plans that failures ran; the reply is messy as real ones are (a reasoning block, prose
-     * and a fenced JSON object), for {@link dev.casebook.server.memory.InsightDistiller} to read.
+     * ran, "avoid" the other plans that failures ran and, when {@code keepAvoided}, those the previous lesson in the
+     * prompt said to avoid; the reply is messy as real ones are (a reasoning block, prose and a fenced JSON object),
+     * for {@link dev.casebook.server.memory.InsightDistiller} to read.
      */
-    private static Reply distilReply(String prompt) {
+    static Reply distilReply(String prompt, boolean keepAvoided) {
         int failed = prompt.indexOf("Failed tasks of this family:");
         Map<String, Integer> successes = new java.util.LinkedHashMap<>();
         Matcher plans = PLAN_LINE.matcher(prompt.substring(0, Math.max(0, failed)));
@@ -95,6 +103,14 @@ final class SimulatedLlm implements AutoCloseable {
         }
         String does = successes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         java.util.Set<String> avoid = new java.util.LinkedHashSet<>();
+        Matcher previous = PREVIOUS_AVOID.matcher(prompt);
+        if (keepAvoided && previous.find()) {
+            for (String plan : previous.group(1).split(",")) {
+                if (!plan.strip().equals(does)) {
+                    avoid.add(plan.strip());
+                }
+            }
+        }
         Matcher failures = PLAN_LINE.matcher(failed < 0 ? "" : prompt.substring(failed));
         while (failures.find()) {
             String plan = failures.group(1).strip();
