@@ -79,7 +79,8 @@ public final class InsightDistiller {
 
     static final String PREVIOUS = """
 
-            The lesson learned from this family before (revise it with the tasks above): %s""";
+            The lesson learned from this family before (revise it with the tasks above; keep what it says to avoid \
+            unless a successful task above did it): %s""";
 
     private static final String MEMBER = """
             [%d] Task: %s

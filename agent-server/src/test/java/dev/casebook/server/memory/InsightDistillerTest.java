@@ -124,7 +124,8 @@ class InsightDistillerTest {
         assertThat(revised.id()).isEqualTo(previous.id());
         assertThat(revised.text()).isEqualTo("v2");
         assertThat(llm.requests(Match.interaction("distil")).getFirst().lastUserMessage())
-                .endsWith("The lesson learned from this family before (revise it with the tasks above): v1");
+                .endsWith("The lesson learned from this family before (revise it with the tasks above; keep what it"
+                        + " says to avoid unless a successful task above did it): v1");
     }
 
     @Test

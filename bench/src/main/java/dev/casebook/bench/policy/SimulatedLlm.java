@@ -33,7 +33,7 @@ final class SimulatedLlm implements AutoCloseable {
     private static final Pattern INSIGHT = Pattern.compile("^- insight: (.*)$", Pattern.MULTILINE);
     private static final Pattern PLAN_LINE = Pattern.compile("^\\s*Plan: (.*)$", Pattern.MULTILINE);
     private static final Pattern PREVIOUS_AVOID = Pattern.compile(
-            "revise it with the tasks above\\): .*?; avoid: ([^.]*)\\.");
+            "lesson learned from this family before \\([^)]*\\): .*?; avoid: ([^.]*)\\.");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ScriptedLlmServer server;
