@@ -13,6 +13,7 @@ import dev.casebook.memory.insight.InsightStore;
 import dev.casebook.memory.insight.ScoredInsight;
 import dev.casebook.server.agent.AgentMemory;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -80,6 +81,9 @@ final class InsightTrigger implements AutoCloseable {
                     .tag("outcome", result.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
+        Gauge.builder("casebook.memory.insights.pending", this, InsightTrigger::pending)
+                .description("Rated cases whose family waits for (or is in) a distillation").strongReference(true)
+                .register(registry);
     }
 
     /** How many attempts ended so. */

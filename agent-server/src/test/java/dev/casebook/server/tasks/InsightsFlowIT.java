@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
  * Distilled insights end to end (issue 19 item 3): rated real tasks of one family make the server distil an insight
  * off the tasks' threads (the {@code distil} interaction of the scripted server), {@code GET /api/memory/insights}
  * lists it for its tenant only, and the next task of the family is shown it in its plan prompt and records it in its
- * {@code cases_selected} step. A truncated distil reply writes nothing, is counted, and fails no task.
+ * {@code cases_selected} step; once deleted ({@code DELETE /api/memory/insights/{id}}) it is no longer shown. A
+ * truncated distil reply writes nothing, is counted, and fails no task.
  *
  * <p>A context of its own (H2 and Lucene, as {@link AgentFlowH2IT}) rather than {@code AgentFlowH2IT}'s with
  * insights on: there, distillations started by other tests' feedback would reach the shared scripted server while
@@ -181,6 +182,51 @@ class InsightsFlowIT {
         assertThat(selected.get("insights").get(0).get("text").asString()).isEqualTo(insight.get("text").asString());
         assertThat(selected.get("insights").get(0).get("score").asDouble())
                 .isGreaterThanOrEqualTo(0.7); // casebook.memory.insights.min-similarity's default
+
+        deletedInsightIsNoLongerShown(insight.get("id").asString(), caseIds);
+    }
+
+    /**
+     * An operator deletes the family's wrong lesson: other tenants and malformed ids get problems, the tenant's
+     * listing loses it, and the next task of the family is planned without an Insights section.
+     */
+    void deletedInsightIsNoLongerShown(String insightId, List<String> caseIds) {
+        eventually("no distillation queued or running", () -> meters.get("casebook.memory.insights.pending")
+                .gauge().value(), pending -> pending == 0);
+        String path = "/api/memory/insights/" + insightId;
+        TestClient.Reply foreign = new TestClient(port, OTHER_KEY).method("DELETE", path, null);
+        assertThat(foreign.status()).as(foreign.body()).isEqualTo(404);
+        assertThat(foreign.contentType()).startsWith("application/problem+json");
+        assertThat(foreign.detail()).isEqualTo("no insight with id '" + insightId
+                + "' (GET /api/memory/insights lists this tenant's insights)");
+        TestClient.Reply malformed = api().method("DELETE", "/api/memory/insights/42", null);
+        assertThat(malformed.status()).as(malformed.body()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(malformed.detail())
+                .isEqualTo("an insight id is a UUID (as GET /api/memory/insights lists them), was '42'");
+        assertThat(insightsOf(api(), caseIds)).as("still there after the refused deletions").hasSize(1);
+
+        TestClient.Reply deleted = api().method("DELETE", path, null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        assertThat(insightsOf(api(), caseIds)).isEmpty();
+        TestClient.Reply again = api().method("DELETE", path, null);
+        assertThat(again.status()).as(again.body()).isEqualTo(404);
+        assertThat(again.contentType()).startsWith("application/problem+json");
+
+        String after = "Convert 7 miles to kilometres.";
+        script(after, "11.27");
+        String id = api().post("/api/tasks", "{\"text\":\"" + after + "\",\"memoryMode\":\"read-only\"}").json()
+                .get("id").asString();
+        assertThat(api().awaitTask(id).get("answer").asString()).isEqualTo("11.27");
+        String planPrompt = LLM.requests(Match.interaction("plan").and(AgentFlowContract.task(after))).getFirst()
+                .lastUserMessage();
+        assertThat(planPrompt).as("the family's cases are still shown").contains(caseTask(caseIds.getFirst()));
+        assertThat(planPrompt).doesNotContain("Insights:", "multiply by 1.609344");
+        assertThat(step(id, "cases_selected").path("insights")).isEmpty();
+    }
+
+    String caseTask(String caseId) {
+        return api().get("/api/cases/" + caseId).json().get("task").asString();
     }
 
     /** Another tenant's, so that its family cannot take in the other test's conversions. */
@@ -215,10 +261,16 @@ class InsightsFlowIT {
     }
 
     @Test
-    void the_listing_is_described_in_openapi_and_refuses_a_missing_key_as_a_problem() {
+    void the_listing_and_deletion_are_described_in_openapi_and_refuse_a_missing_key_as_a_problem() {
         JsonNode docs = new TestClient(port).get("/v3/api-docs").json();
         JsonNode listing = docs.path("paths").path("/api/memory/insights").path("get");
         assertThat(listing.path("summary").asString()).isEqualTo("The tenant's distilled insights");
+        assertThat(docs.path("paths").path("/api/memory/insights/{id}").path("delete").path("summary").asString())
+                .isEqualTo("Delete a distilled insight");
+        TestClient.Reply anonymousDelete = new TestClient(port).method("DELETE",
+                "/api/memory/insights/" + UUID.randomUUID(), null);
+        assertThat(anonymousDelete.status()).isEqualTo(401);
+        assertThat(anonymousDelete.contentType()).startsWith("application/problem+json");
         TestClient.Reply anonymous = new TestClient(port).get("/api/memory/insights");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.contentType()).startsWith("application/problem+json");
