@@ -166,6 +166,26 @@ public abstract class InsightStoreContractIT {
     }
 
     @Test
+    void a_deleted_insight_is_no_longer_found_for_its_family_nor_listed_and_stays_deleted_after_a_restart() {
+        Insight wrong = store.save(insight(TENANT, "wrong", axis(0), 3));
+        Insight kept = store.save(insight(TENANT, "kept", axis(1), 3));
+        Insight theirs = store.save(insight(OTHER_TENANT, "wrong", axis(0), 3));
+
+        assertThat(store.delete(TENANT, wrong.id())).isTrue();
+
+        assertThat(store.nearest(new InsightQuery(TENANT, Set.of(), axis(0), 5, 0.5))).isEmpty();
+        assertThat(store.list(TENANT)).extracting(Insight::id).containsExactly(kept.id());
+        assertThat(store.nearest(new InsightQuery(OTHER_TENANT, Set.of(), axis(0), 5, 0.5)))
+                .extracting(s -> s.value().id()).containsExactly(theirs.id());
+        store.close();
+        store = null;
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, wrong.id())).isEmpty();
+        assertThat(store.list(TENANT)).extracting(Insight::id).containsExactly(kept.id());
+        assertThat(store.delete(TENANT, wrong.id())).isFalse();
+    }
+
+    @Test
     void rejects_a_centroid_of_the_wrong_dimension_or_zero() {
         assertThatThrownBy(() -> store.save(insight(TENANT, "f", new float[] {1, 0, 0}, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
