@@ -101,7 +101,7 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
     if (!insights.length) return [];
     return [h('h3', {}, 'Insights shown to the planner'),
       h('ul', {class: 'insights'}, insights.map(insight => h('li', {class: 'insight'},
-        h('span', {class: 'score', title: 'similarity to the family centroid', text: fmtScore(insight.score)}),
+        h('span', {class: 'score', title: 'similarity to the family centroid', text: fmtScore(insight.score)}), ' ',
         insight.family ? h('strong', {text: insight.family + ': '}) : null,
         h('span', {text: truncate(insight.text || '', 400)}),
         h('span', {class: 'muted', text: ` (from ${insight.successes} successful and ${insight.failures} failed tasks)`}))))];
