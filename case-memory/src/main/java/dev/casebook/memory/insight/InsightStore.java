@@ -14,7 +14,7 @@ import java.util.UUID;
  * dimension 8}), finite numbers and not be zero.</li>
  * <li>{@link #nearest} ranks by cosine between the task and each centroid, exactly; an empty store, or no insight
  * above the threshold, gives an empty list. Reads see every write that returned before them.</li>
- * <li>Every read and write is confined to one tenant.</li>
+ * <li>Every read and write is confined to one tenant, but {@link #pending()}, read once when the server starts.</li>
  * </ul>
  * Infrastructure failures are {@link dev.casebook.memory.StoreException}s.
  */
@@ -33,6 +33,18 @@ public interface InsightStore extends AutoCloseable {
 
     /** Removes the insight; false when the tenant has none with that id. */
     boolean delete(String tenant, UUID id);
+
+    /**
+     * Records that the family of a rated case waits for a distillation, so that work queued when the server stops is
+     * found again ({@link #pending()}); recording it again keeps one record, its first time.
+     */
+    void addPending(String tenant, UUID caseId);
+
+    /** Forgets a pending distillation (done, or covered by another); nothing when none is recorded. */
+    void removePending(String tenant, UUID caseId);
+
+    /** Every tenant's pending distillations, oldest first. */
+    List<PendingDistillation> pending();
 
     int dimension();
 

@@ -6,6 +6,7 @@ import dev.casebook.memory.embedding.Vectors;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.InsightStore;
+import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.insight.ScoredInsight;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -47,7 +49,8 @@ import org.apache.lucene.util.BytesRef;
  * id, tenant and bank, stored fields for the rest and the centroid. A family look-up reads the tenant's insights and
  * ranks them by exact cosine with the task (insights are few: one per task family, not one per task). Every write
  * is committed before it returns (insights change rarely); the embedding space is in the commit data, as in
- * {@link LuceneCaseStore}, and another dimension is refused.
+ * {@link LuceneCaseStore}, and another dimension is refused. Pending distillations are documents of their own kind in
+ * the same index.
  */
 public final class LuceneInsightStore implements InsightStore {
     private static final String FORMAT = "casebook.insights.format";
@@ -62,6 +65,12 @@ public final class LuceneInsightStore implements InsightStore {
     private static final String FAILURES = "failures";
     private static final String EVIDENCE = "evidence";
     private static final String UPDATED = "updated";
+    /** A pending distillation is a document of its own: key {@code caseId/tenant}, no insight fields. */
+    private static final String PENDING = "pending";
+    private static final String PENDING_TENANT = "pending_tenant";
+    private static final String PENDING_CASE = "pending_case";
+    private static final String PENDING_SEQ = "pending_seq";
+    private static final String KIND = "kind";
     /** At most this many insights of one tenant are ranked by a look-up. */
     static final int MAX_SCANNED = 100_000;
 
@@ -199,6 +208,68 @@ public final class LuceneInsightStore implements InsightStore {
     }
 
     @Override
+    public void addPending(String tenant, UUID caseId) {
+        Term key = pendingKey(tenant, caseId);
+        writes.lock();
+        try {
+            if (!read(new TermQuery(key), 1, doc -> doc).isEmpty()) {
+                return;
+            }
+            long seq = 1 + read(new TermQuery(new Term(KIND, PENDING)), MAX_SCANNED,
+                    doc -> doc.getField(PENDING_SEQ).numericValue().longValue()).stream()
+                    .mapToLong(Long::longValue).max().orElse(0);
+            Document doc = new Document();
+            doc.add(new StringField(PENDING, key.text(), Field.Store.NO));
+            doc.add(new StringField(KIND, PENDING, Field.Store.NO));
+            doc.add(new StoredField(PENDING_TENANT, tenant));
+            doc.add(new StoredField(PENDING_CASE, caseId.toString()));
+            doc.add(new StoredField(PENDING_SEQ, seq));
+            writer.addDocument(doc);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new StoreException("cannot record the pending distillation of case " + caseId + " in " + path, true,
+                    e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    @Override
+    public void removePending(String tenant, UUID caseId) {
+        Term key = pendingKey(tenant, caseId);
+        writes.lock();
+        try {
+            if (read(new TermQuery(key), 1, doc -> doc).isEmpty()) {
+                return;
+            }
+            writer.deleteDocuments(key);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new StoreException("cannot forget the pending distillation of case " + caseId + " in " + path,
+                    true, e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    @Override
+    public List<PendingDistillation> pending() {
+        record Queued(PendingDistillation value, long seq) {
+        }
+        List<Queued> all = new ArrayList<>(read(new TermQuery(new Term(KIND, PENDING)), MAX_SCANNED,
+                doc -> new Queued(new PendingDistillation(doc.get(PENDING_TENANT), UUID.fromString(
+                        doc.get(PENDING_CASE))), doc.getField(PENDING_SEQ).numericValue().longValue())));
+        all.sort(Comparator.comparingLong(Queued::seq));
+        return all.stream().map(Queued::value).toList();
+    }
+
+    private static Term pendingKey(String tenant, UUID caseId) {
+        return new Term(PENDING, caseId + "/" + tenant);
+    }
+
+    @Override
     public int dimension() {
         return space.dimension();
     }
@@ -215,13 +286,17 @@ public final class LuceneInsightStore implements InsightStore {
     }
 
     private List<Insight> read(Query query, int max) {
+        return read(query, max, LuceneInsightStore::read);
+    }
+
+    private <T> List<T> read(Query query, int max, Function<Document, T> reader) {
         try {
             searchers.maybeRefreshBlocking();
             IndexSearcher searcher = searchers.acquire();
             try {
-                List<Insight> out = new ArrayList<>();
+                List<T> out = new ArrayList<>();
                 for (ScoreDoc hit : searcher.search(query, max).scoreDocs) {
-                    out.add(read(searcher.storedFields().document(hit.doc)));
+                    out.add(reader.apply(searcher.storedFields().document(hit.doc)));
                 }
                 return out;
             } finally {

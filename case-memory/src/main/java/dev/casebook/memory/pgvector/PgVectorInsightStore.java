@@ -6,6 +6,7 @@ import dev.casebook.memory.StoreException;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.InsightStore;
+import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.insight.ScoredInsight;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,8 @@ import javax.sql.DataSource;
 /**
  * Insights in the PostgreSQL table {@code insights} (V84 migration), plain JDBC with pgvector-java: the centroid in a
  * {@code vector(N)} column, a family look-up ranking the tenant's rows by exact cosine distance ({@code <=>}; no
- * vector index: a tenant has one insight per task family, not one per task).
+ * vector index: a tenant has one insight per task family, not one per task). Pending distillations are rows of
+ * {@code insight_pending} (V88).
  */
 public final class PgVectorInsightStore implements InsightStore {
     private static final String COLUMNS = "id, tenant, bank, family, text, centroid::text, members, successes,"
@@ -156,6 +158,43 @@ public final class PgVectorInsightStore implements InsightStore {
             return s.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new StoreException("cannot delete insight " + id + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public void addPending(String tenant, UUID caseId) {
+        pendingUpdate("insert into insight_pending (tenant, case_id) values (?, ?) on conflict do nothing", tenant,
+                caseId, "record");
+    }
+
+    @Override
+    public void removePending(String tenant, UUID caseId) {
+        pendingUpdate("delete from insight_pending where tenant = ? and case_id = ?", tenant, caseId, "forget");
+    }
+
+    private void pendingUpdate(String sql, String tenant, UUID caseId, String what) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, tenant);
+            s.setObject(2, caseId);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + " the pending distillation of case " + caseId + ": "
+                    + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public List<PendingDistillation> pending() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select tenant, case_id from insight_pending order by seq");
+                ResultSet rs = s.executeQuery()) {
+            List<PendingDistillation> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new PendingDistillation(rs.getString("tenant"), rs.getObject("case_id", UUID.class)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the pending distillations: " + e.getMessage(), true, e);
         }
     }
 

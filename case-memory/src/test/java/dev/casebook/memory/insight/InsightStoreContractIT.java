@@ -186,6 +186,31 @@ public abstract class InsightStoreContractIT {
     }
 
     @Test
+    void keeps_pending_distillations_of_every_tenant_oldest_first_once_each_across_a_restart() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID done = UUID.randomUUID();
+        store.addPending(TENANT, first);
+        store.addPending(OTHER_TENANT, second);
+        store.addPending(TENANT, done);
+        store.addPending(TENANT, first);
+        store.removePending(TENANT, done);
+        store.removePending(OTHER_TENANT, first); // another tenant's record of the same case: nothing
+        store.removePending(TENANT, UUID.randomUUID());
+
+        assertThat(store.pending()).containsExactly(new PendingDistillation(TENANT, first),
+                new PendingDistillation(OTHER_TENANT, second));
+        assertThat(store.list(TENANT)).as("pending records are no insights").isEmpty();
+        store.close();
+        store = null;
+        store = reopen(DIM);
+        assertThat(store.pending()).containsExactly(new PendingDistillation(TENANT, first),
+                new PendingDistillation(OTHER_TENANT, second));
+        store.removePending(TENANT, first);
+        assertThat(store.pending()).containsExactly(new PendingDistillation(OTHER_TENANT, second));
+    }
+
+    @Test
     void rejects_a_centroid_of_the_wrong_dimension_or_zero() {
         assertThatThrownBy(() -> store.save(insight(TENANT, "f", new float[] {1, 0, 0}, 1)))
                 .isInstanceOf(IllegalArgumentException.class)
