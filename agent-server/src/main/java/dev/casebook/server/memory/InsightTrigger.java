@@ -10,6 +10,7 @@ import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.InsightStore;
+import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.insight.ScoredInsight;
 import dev.casebook.server.agent.AgentMemory;
 import io.micrometer.core.instrument.Counter;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One distillation runs at a time (so at most one per family); a case rated while one runs waits in a queue, and
  * leaves it without a call of its own when a distillation that read the family after the case was queued had it as a
- * member. Nothing is thrown to the caller: a failed or declined distillation is logged and counted
+ * member. A revision is not written when its insight was deleted while the distiller wrote it (an operator removed
+ * the lesson; the family's next rating distils a new one). The queue is kept in the {@link InsightStore} as well
+ * ({@link InsightStore#addPending}), and {@link #resume()} queues again what a stopped server left. Nothing is thrown
+ * to the caller: a failed or declined distillation is logged and counted
  * ({@code casebook_memory_insights_distillations_total{outcome}}).
  */
 final class InsightTrigger implements AutoCloseable {
@@ -64,6 +69,9 @@ final class InsightTrigger implements AutoCloseable {
     private final int minFamilySize;
     private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
     private final Set<Rated> queued = new LinkedHashSet<>();
+    /** Held by every store write of the worker, and by {@link #close()} while it sets {@link #closed}. */
+    private final Object writing = new Object();
+    private volatile boolean closed;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("insight-distiller").factory());
 
@@ -98,7 +106,10 @@ final class InsightTrigger implements AutoCloseable {
         }
     }
 
-    /** Queues the family of the rated case for distillation; returns at once. */
+    /**
+     * Queues the family of the rated case for distillation, and records it in the store so that a restart finds it;
+     * returns once recorded.
+     */
     void rated(String tenant, UUID caseId) {
         Rated rated = new Rated(tenant, caseId);
         synchronized (queued) {
@@ -107,9 +118,48 @@ final class InsightTrigger implements AutoCloseable {
             }
         }
         try {
+            store.addPending(tenant, caseId);
+        } catch (RuntimeException e) {
+            log.warn("insights: the distillation of case {} (tenant {}) is queued but not recorded; a restart "
+                    + "before it runs drops it: {}", caseId, tenant, e.toString());
+        }
+        execute(rated);
+    }
+
+    /**
+     * Queues again the distillations a stopped server left pending (the store's record of them), oldest first;
+     * returns how many.
+     */
+    int resume() {
+        List<PendingDistillation> pending;
+        try {
+            pending = store.pending();
+        } catch (RuntimeException e) {
+            log.warn("insights: the distillations left pending by the last run cannot be read, and wait for their "
+                    + "families' next ratings: {}", e.toString());
+            return 0;
+        }
+        List<Rated> fresh = new ArrayList<>();
+        synchronized (queued) { // all queued before the first runs, so that it covers the others of its family
+            for (PendingDistillation p : pending) {
+                Rated rated = new Rated(p.tenant(), p.caseId());
+                if (queued.add(rated)) {
+                    fresh.add(rated);
+                }
+            }
+        }
+        fresh.forEach(this::execute);
+        if (!pending.isEmpty()) {
+            log.info("insights: {} distillations left pending by the last run queued again", pending.size());
+        }
+        return pending.size();
+    }
+
+    private void execute(Rated rated) {
+        try {
             worker.execute(() -> run(rated));
         } catch (RejectedExecutionException e) {
-            log.debug("insights: the server is stopping; case {} is not distilled", caseId);
+            log.debug("insights: the server is stopping; case {} is distilled after its restart", rated.caseId());
         }
     }
 
@@ -131,20 +181,40 @@ final class InsightTrigger implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
+            if (closed) {
+                return; // stopped under it: stays pending, and runs again after the restart
+            }
             log.warn("insights: the family of case {} (tenant {}) could not be distilled: {}", rated.caseId(),
                     rated.tenant(), e.toString());
             result = Result.FAILED;
         }
         counters.get(result).increment();
+        List<Rated> done = new ArrayList<>(List.of(rated));
         synchronized (queued) {
-            queued.remove(rated);
             if (result == Result.DISTILLED) {
                 for (Rated other : before) {
-                    if (other.tenant().equals(rated.tenant()) && members.contains(other.caseId())) {
-                        queued.remove(other);
+                    if (!other.equals(rated) && other.tenant().equals(rated.tenant())
+                            && members.contains(other.caseId()) && queued.contains(other)) {
+                        done.add(other);
                     }
                 }
             }
+        }
+        forget(done);
+    }
+
+    /** Forgets finished distillations, in the store and then in the queue (so no longer {@link #pending()}). */
+    private void forget(List<Rated> done) {
+        for (Rated d : done) {
+            try {
+                write(() -> store.removePending(d.tenant(), d.caseId()));
+            } catch (RuntimeException e) {
+                log.warn("insights: the distillation of case {} (tenant {}) stays recorded as pending, and runs "
+                        + "again after a restart: {}", d.caseId(), d.tenant(), e.toString());
+            }
+        }
+        synchronized (queued) {
+            done.forEach(queued::remove);
         }
     }
 
@@ -156,8 +226,16 @@ final class InsightTrigger implements AutoCloseable {
                 familySimilarity)).stream().map(ScoredInsight::value).findFirst().orElse(null);
         InsightDistiller.Outcome outcome = distiller.distil(rated.tenant(), bank, family.members(), previous);
         return switch (outcome) {
+            case InsightDistiller.Outcome.Distilled d when previous != null
+                    && store.get(rated.tenant(), previous.id()).isEmpty() -> {
+                log.info("insights: insight {} of tenant {} was deleted while it was revised; not written back",
+                        previous.id(), rated.tenant());
+                yield Result.DECLINED;
+            }
             case InsightDistiller.Outcome.Distilled d -> {
-                store.save(d.insight());
+                if (!write(() -> store.save(d.insight()))) {
+                    throw new CancellationException("the server is stopping");
+                }
                 log.info("insights: {} insight {} of tenant {} from {} cases ({} successes, {} failures)",
                         previous == null ? "new" : "revised", d.insight().id(), rated.tenant(),
                         family.members().size(),
@@ -207,8 +285,25 @@ final class InsightTrigger implements AutoCloseable {
         return memory.store().history(c.tenant(), c.id()).stream().map(Evidence::rater).anyMatch(r -> r.rated());
     }
 
+    /**
+     * Runs a store write of the worker unless the trigger is closed, and never while {@link #close()} interrupts the
+     * worker (an interrupt during a Lucene write leaves its writer unusable); false when closed.
+     */
+    private boolean write(Runnable write) {
+        synchronized (writing) {
+            if (closed) {
+                return false;
+            }
+            write.run();
+            return true;
+        }
+    }
+
     @Override
     public void close() {
+        synchronized (writing) { // a write in progress ends first: interrupted, it would break a Lucene writer
+            closed = true;
+        }
         worker.shutdownNow();
     }
 }

@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +34,7 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -103,6 +105,12 @@ class MemoryConfiguration {
         return new InsightTrigger(memory, store, new InsightDistiller(chat, settings.maxShown()),
                 settings.familySimilarity(), settings.minFamilySize(),
                 registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /** Once the server is ready, the distillations its last run left pending are queued again. */
+    @EventListener(ApplicationReadyEvent.class)
+    void resumePendingDistillations(ApplicationReadyEvent event) {
+        event.getApplicationContext().getBeanProvider(InsightTrigger.class).ifAvailable(InsightTrigger::resume);
     }
 
     @Bean

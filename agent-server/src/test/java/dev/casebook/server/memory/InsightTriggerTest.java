@@ -10,6 +10,7 @@ import dev.casebook.memory.Rater;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.insight.Insight;
+import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.lucene.LuceneInsightStore;
 import dev.casebook.memory.policy.SimilarityPolicy;
@@ -57,6 +58,8 @@ class InsightTriggerTest {
     LuceneInsightStore insights;
     MemoryWriter writer;
     InsightTrigger trigger;
+    AgentMemory memory;
+    LlmClient client;
 
     @BeforeEach
     void open() {
@@ -64,11 +67,15 @@ class InsightTriggerTest {
         cases = LuceneCaseStore.open(dir.resolve("cases"), space);
         insights = LuceneInsightStore.open(dir.resolve("insights"), space);
         writer = new MemoryWriter(cases, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
-        AgentMemory memory = new AgentMemory(EMBEDDER, cases, Map.of("similarity", new SimilarityPolicy(cases,
+        memory = new AgentMemory(EMBEDDER, cases, Map.of("similarity", new SimilarityPolicy(cases,
                 SimilarityPolicy.Settings.DEFAULT)), "similarity", writer, Set.of());
-        LlmClient client = LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k",
+        client = LlmClient.of(ModelRole.PLANNER, new ModelSettings.Role("openai", llm.baseUrl(), "k",
                 "distiller", Duration.ofSeconds(30), 0, null, null, null, null, null, null, null));
-        trigger = new InsightTrigger(memory, insights, new InsightDistiller(InsightDistiller.Chat.of(client,
+        trigger = newTrigger();
+    }
+
+    InsightTrigger newTrigger() {
+        return new InsightTrigger(memory, insights, new InsightDistiller(InsightDistiller.Chat.of(client,
                 Duration.ofSeconds(30)), 5), 0.6, 3, meters);
     }
 
@@ -117,6 +124,59 @@ class InsightTriggerTest {
         assertThat(stored.getFirst().members()).isEqualTo(4);
         assertThat(stored.getFirst().evidence()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(trigger.count(InsightTrigger.Result.DISTILLED)).isEqualTo(2);
+    }
+
+    @Test
+    void an_insight_deleted_while_its_revision_runs_is_not_written_back() {
+        Gate gate = new Gate();
+        llm.when(Match.interaction("distil")).times(1).reply(Reply.text(REPLY));
+        llm.when(Match.interaction("distil")).reply(Reply.text(REPLY).heldBy(gate));
+        List<UUID> ids = new ArrayList<>();
+        for (String task : family) {
+            ids.add(write(task, 1, Rater.FEEDBACK, CaseSource.REAL));
+        }
+        trigger.rated("acme", ids.get(0));
+        eventually("the first insight", () -> insights.list("acme"), stored -> stored.size() == 1);
+        eventually("the queue drained", trigger::pending, pending -> pending == 0);
+        UUID id = insights.list("acme").getFirst().id();
+
+        trigger.rated("acme", ids.get(1));
+        eventually("the revision in flight", gate::waiting, waiting -> waiting == 1);
+        assertThat(insights.delete("acme", id)).isTrue();
+        gate.open();
+        eventually("the queue drained", trigger::pending, pending -> pending == 0);
+
+        assertThat(insights.list("acme")).as("the operator's deletion stands").isEmpty();
+        assertThat(trigger.count(InsightTrigger.Result.DECLINED)).isEqualTo(1);
+        assertThat(trigger.count(InsightTrigger.Result.DISTILLED)).isEqualTo(1);
+    }
+
+    @Test
+    void distillations_queued_when_the_server_stops_are_queued_again_at_its_next_start() {
+        Gate gate = new Gate();
+        llm.when(Match.interaction("distil")).times(1).reply(Reply.text(REPLY).heldBy(gate));
+        llm.when(Match.interaction("distil")).reply(Reply.text(REPLY));
+        List<UUID> ids = new ArrayList<>();
+        for (String task : family) {
+            ids.add(write(task, 1, Rater.FEEDBACK, CaseSource.REAL));
+        }
+        trigger.rated("acme", ids.get(0));
+        eventually("the first distillation in flight", gate::waiting, waiting -> waiting == 1);
+        trigger.rated("acme", ids.get(1));
+        assertThat(insights.pending()).extracting(PendingDistillation::caseId).containsExactly(ids.get(0), ids.get(1));
+
+        trigger.close(); // the server stops: the one in flight and the one queued are not done
+        trigger = newTrigger();
+        int resumed = trigger.resume();
+        eventually("the queue drained", trigger::pending, pending -> pending == 0);
+
+        assertThat(resumed).isEqualTo(2);
+        List<Insight> stored = insights.list("acme");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.getFirst().evidence()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(insights.pending()).as("done, and the second covered by the first").isEmpty();
+        assertThat(llm.requests(Match.interaction("distil"))).as("the held one, then one for both").hasSize(2);
+        gate.open();
     }
 
     @Test
