@@ -25,9 +25,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,9 @@ final class InsightTrigger implements AutoCloseable {
     private volatile boolean closed;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("insight-distiller").factory());
+    /** Records pending distillations; shut down without interrupts. */
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("insight-pending").factory());
 
     InsightTrigger(AgentMemory memory, InsightStore store, InsightDistiller distiller, double familySimilarity,
             int minFamilySize, MeterRegistry registry) {
@@ -117,13 +122,25 @@ final class InsightTrigger implements AutoCloseable {
                 return;
             }
         }
-        try {
-            store.addPending(tenant, caseId);
-        } catch (RuntimeException e) {
-            log.warn("insights: the distillation of case {} (tenant {}) is queued but not recorded; a restart "
-                    + "before it runs drops it: {}", caseId, tenant, e.toString());
-        }
+        record(rated);
         execute(rated);
+    }
+
+    /**
+     * Records the pending distillation on the recorder's thread, which nothing interrupts (the rater's thread may be
+     * interrupted, a cancelled evaluation's for one, and an interrupt during a Lucene write leaves its writer
+     * unusable); waits for it unless the rater is interrupted.
+     */
+    private void record(Rated rated) {
+        try {
+            recorder.submit(() -> store.addPending(rated.tenant(), rated.caseId())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the write goes on without the rater
+        } catch (ExecutionException | RejectedExecutionException e) {
+            log.warn("insights: the distillation of case {} (tenant {}) is queued but not recorded; a restart "
+                    + "before it runs drops it: {}", rated.caseId(), rated.tenant(),
+                    e instanceof ExecutionException ? e.getCause().toString() : e.toString());
+        }
     }
 
     /**
@@ -305,5 +322,13 @@ final class InsightTrigger implements AutoCloseable {
             closed = true;
         }
         worker.shutdownNow();
+        recorder.shutdown();
+        try {
+            if (!recorder.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("insights: pending distillations were still being recorded when the server stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -180,6 +180,29 @@ class InsightTriggerTest {
     }
 
     @Test
+    void a_rater_whose_thread_is_interrupted_still_records_the_pending_distillation_and_leaves_the_store_usable() {
+        llm.when(Match.interaction("distil")).reply(Reply.text(REPLY));
+        List<UUID> ids = new ArrayList<>();
+        for (String task : family) {
+            ids.add(write(task, 1, Rater.FEEDBACK, CaseSource.REAL));
+        }
+
+        Thread.currentThread().interrupt(); // as a cancelled evaluation's worker would be
+        try {
+            trigger.rated("acme", ids.get(0));
+        } finally {
+            Thread.interrupted();
+        }
+        eventually("the family's insight", () -> insights.list("acme"), stored -> stored.size() == 1);
+        eventually("the queue drained", trigger::pending, pending -> pending == 0);
+
+        assertThat(insights.pending()).isEmpty();
+        insights.addPending("acme", ids.get(1));
+        assertThat(insights.pending()).as("the insight index still takes writes")
+                .containsExactly(new PendingDistillation("acme", ids.get(1)));
+    }
+
+    @Test
     void unrated_and_synthetic_cases_are_not_members_so_a_family_of_them_is_too_small() {
         UUID rated = write(family.get(0), 1, Rater.FEEDBACK, CaseSource.REAL);
         write(family.get(1), 1, Rater.UNRATED, CaseSource.REAL);
