@@ -25,6 +25,12 @@ public interface CaseRetriever {
     Optional<Case> get(String tenant, UUID id);
 
     /**
+     * The embedding case {@code id} was stored with (a copy); empty when the case does not exist or is another
+     * tenant's. Lets a late write reuse the vector of a case instead of embedding its text again.
+     */
+    Optional<float[]> embedding(String tenant, UUID id);
+
+    /**
      * The evidence of a case, oldest first: every outcome that reached it. Empty when the case does not exist or is
      * another tenant's; a case that exists has at least one event.
      */

@@ -2,7 +2,10 @@ package dev.casebook.memory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -116,6 +119,43 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
 
     /** Adjusts counts by the given deltas (a late reward turns a counted use into a success); atomic. */
     Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta);
+
+    /**
+     * Counts one use of each case {@code ids} names, and one success each when {@code success}: the credit of the
+     * cases an episode was shown, in one write. As {@link #adjustCounts(String, List, int, int)} with deltas 1 and
+     * 1 or 0.
+     */
+    default List<Case> recordUses(String tenant, List<UUID> ids, boolean success) {
+        return adjustCounts(tenant, ids, 1, success ? 1 : 0);
+    }
+
+    /**
+     * Adjusts the counts of each case {@code ids} names by the given deltas, as {@link #adjustCounts(String, UUID,
+     * int, int)} does for one, atomically per case: no concurrent write of a case loses an increment. An id named
+     * twice is adjusted twice; an id that does not exist for the tenant is skipped. Returns the cases written, each
+     * once, in the order of their first mention, with their counts after the whole batch. The Lucene store writes
+     * the batch under one lock with one look-up of the index, the pgvector store in one statement; this default
+     * adjusts them one by one.
+     *
+     * @throws IllegalArgumentException when a case's counts would become impossible; the stores that override this
+     *                                  write none of the batch then, this default the cases before it
+     */
+    default List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
+        Map<UUID, Case> written = new LinkedHashMap<>();
+        for (UUID id : ids) {
+            adjustCounts(tenant, id, usesDelta, successesDelta).ifPresent(c -> written.put(c.id(), c));
+        }
+        return List.copyOf(written.values());
+    }
+
+    /** How many times each id occurs in {@code ids}, in the order of first mention (for batch count updates). */
+    static Map<UUID, Integer> occurrences(List<UUID> ids) {
+        Map<UUID, Integer> times = new LinkedHashMap<>();
+        for (UUID id : ids) {
+            times.merge(Objects.requireNonNull(id, "id"), 1, Integer::sum);
+        }
+        return times;
+    }
 
     /**
      * Marks the case {@link Case#confirmed() confirmed} by a real outcome; atomic, idempotent. Empty when the case

@@ -2,7 +2,10 @@ package dev.casebook.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -118,10 +121,12 @@ public final class MemoryWriter {
         // case caseId existed: the episode was written before and its selected cases counted their use then
         boolean again = merged.existed() && merged.value().id().equals(caseId);
         boolean success = episode.rater().rated() && episode.reward() >= 0.5;
-        List<UUID> credited = again || episode.source() == CaseSource.SYNTHETIC ? List.of()
-                : credit(episode.tenant(), episode.selected(), success, true);
-        if (success && episode.source() == CaseSource.REAL) {
-            confirm(episode.tenant(), episode.selected());
+        boolean credits = !again && episode.source() != CaseSource.SYNTHETIC;
+        boolean confirms = success && episode.source() == CaseSource.REAL;
+        List<Case> shown = credits || confirms ? writable(episode.tenant(), episode.selected()) : List.of();
+        List<UUID> credited = credits ? credit(episode.tenant(), shown, success, true) : List.of();
+        if (confirms) {
+            confirm(episode.tenant(), shown);
         }
         return new Written(merged.value(), merged.existed(), credited);
     }
@@ -157,8 +162,8 @@ public final class MemoryWriter {
         boolean again = !episode.episode().isEmpty() && store.history(episode.tenant(), merged.value().id()).stream()
                 .filter(e -> e.episode().equals(episode.episode())).count() > 1;
         List<UUID> credited = again ? List.of()
-                : credit(episode.tenant(), episode.selected(), episode.rater().rated() && episode.reward() >= 0.5,
-                        true);
+                : credit(episode.tenant(), writable(episode.tenant(), episode.selected()),
+                        episode.rater().rated() && episode.reward() >= 0.5, true);
         return new Written(merged.value(), merged.existed(), credited);
     }
 
@@ -185,19 +190,34 @@ public final class MemoryWriter {
         if (!rater.rated() || reward < 0.5 || source == CaseSource.SYNTHETIC) {
             return List.of();
         }
+        List<Case> shown = writable(tenant, selected);
         if (source == CaseSource.REAL) {
-            confirm(tenant, selected);
+            confirm(tenant, shown);
         }
-        return credit(tenant, selected, true, false);
+        return credit(tenant, shown, true, false);
     }
 
-    /** Confirms the selected synthetic and sandbox cases that are not confirmed yet and not of a read-only bank. */
-    private void confirm(String tenant, List<UUID> selected) {
+    /**
+     * The selected cases that exist for the tenant and are not of a read-only bank, as read now (one read per
+     * distinct id), in the order of {@code selected}; an id selected twice appears twice.
+     */
+    private List<Case> writable(String tenant, List<UUID> selected) {
+        Map<UUID, Optional<Case>> read = new HashMap<>();
+        List<Case> writable = new ArrayList<>();
         for (UUID id : selected) {
-            store.get(tenant, id).filter(c -> c.source() != CaseSource.REAL && !c.confirmed())
-                    .filter(c -> !banks.readOnly(tenant, c.bank()))
-                    .ifPresent(c -> store.confirm(tenant, id));
+            read.computeIfAbsent(id, x -> store.get(tenant, x).filter(c -> !banks.readOnly(tenant, c.bank())))
+                    .ifPresent(writable::add);
         }
+        return writable;
+    }
+
+    /**
+     * Confirms the shown synthetic and sandbox cases that were not confirmed when read (confirming is idempotent,
+     * so a case confirmed since is confirmed again harmlessly).
+     */
+    private void confirm(String tenant, List<Case> shown) {
+        shown.stream().filter(c -> c.source() != CaseSource.REAL && !c.confirmed()).map(Case::id).distinct()
+                .forEach(id -> store.confirm(tenant, id));
     }
 
     /**
@@ -267,20 +287,18 @@ public final class MemoryWriter {
     }
 
     /**
-     * Counts a use (and a success) on each selected case that exists and is not of a read-only bank, or only a
-     * success ({@code use} false: a late reward for uses already counted).
+     * Counts a use (and a success) on each shown case, or only a success ({@code use} false: a late reward for uses
+     * already counted), in one write of the store ({@link CaseStore#adjustCounts(String, List, int, int)}); returns
+     * the ids of the cases credited (a case deleted since it was read is not).
      */
-    private List<UUID> credit(String tenant, List<UUID> selected, boolean success, boolean use) {
-        List<UUID> credited = new ArrayList<>();
-        for (UUID id : selected) {
-            Optional<Case> c = store.get(tenant, id);
-            if (c.isEmpty() || banks.readOnly(tenant, c.get().bank()) || (!use && !success)) {
-                continue;
-            }
-            Optional<Case> changed = use ? store.recordUse(tenant, id, success) : store.adjustCounts(tenant, id, 0, 1);
-            changed.ifPresent(x -> credited.add(id));
+    private List<UUID> credit(String tenant, List<Case> shown, boolean success, boolean use) {
+        if (shown.isEmpty() || (!use && !success)) {
+            return List.of();
         }
-        return credited;
+        List<UUID> ids = shown.stream().map(Case::id).toList();
+        Set<UUID> written = new HashSet<>();
+        store.adjustCounts(tenant, ids, use ? 1 : 0, success ? 1 : 0).forEach(c -> written.add(c.id()));
+        return ids.stream().filter(written::contains).toList();
     }
 
     /** Refuses a write {@code what} aimed at a read-only bank with a {@link ReadOnlyBankException}. */

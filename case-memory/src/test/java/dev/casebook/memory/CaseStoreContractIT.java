@@ -152,6 +152,111 @@ public abstract class CaseStoreContractIT {
     }
 
     @Test
+    void record_uses_credits_each_case_once_per_mention_in_one_call_and_skips_unknown_ids_and_other_tenants() {
+        Case a = store.add(caseAt(TENANT, 0, "first shown"), randomVector(new Random(40)));
+        Case b = store.add(caseAt(TENANT, 1, "second shown"), randomVector(new Random(41)));
+        Case untouched = store.add(caseAt(TENANT, 2, "not shown"), randomVector(new Random(42)));
+        Case theirs = store.add(caseAt(OTHER_TENANT, 3, "another tenant's"), randomVector(new Random(43)));
+        store.recordUse(TENANT, b.id(), false);
+
+        List<Case> written = store.recordUses(TENANT, List.of(b.id(), UUID.randomUUID(), a.id(), theirs.id(), b.id()),
+                true);
+
+        assertThat(written).extracting(Case::id).containsExactly(b.id(), a.id());
+        assertThat(written).extracting(Case::uses).containsExactly(3, 1);
+        assertThat(written).extracting(Case::successes).containsExactly(2, 1);
+        for (Case c : written) {
+            assertThat(store.get(TENANT, c.id())).contains(c);
+        }
+        assertThat(store.get(TENANT, untouched.id())).contains(untouched);
+        assertThat(store.get(OTHER_TENANT, theirs.id())).contains(theirs);
+        assertThat(store.recordUses(OTHER_TENANT, List.of(a.id()), true)).isEmpty();
+        assertThat(store.recordUses(TENANT, List.of(), true)).isEmpty();
+
+        List<Case> failed = store.recordUses(TENANT, List.of(a.id()), false);
+        assertThat(failed).singleElement().satisfies(c -> {
+            assertThat(c.uses()).isEqualTo(2);
+            assertThat(c.successes()).isEqualTo(1);
+        });
+        assertThat(store.get(TENANT, a.id())).contains(failed.getFirst());
+    }
+
+    @Test
+    void adjust_counts_of_a_batch_applies_deltas_and_an_impossible_count_writes_none_of_the_batch() {
+        Case used = store.add(caseAt(TENANT, 0, "used twice"), randomVector(new Random(44)));
+        Case once = store.add(caseAt(TENANT, 1, "used once, a success"), randomVector(new Random(45)));
+        store.recordUses(TENANT, List.of(used.id(), used.id()), false);
+        Case before = store.recordUse(TENANT, once.id(), true).orElseThrow();
+
+        List<Case> late = store.adjustCounts(TENANT, List.of(used.id()), 0, 1);
+        assertThat(late).singleElement().satisfies(c -> {
+            assertThat(c.uses()).isEqualTo(2);
+            assertThat(c.successes()).isEqualTo(1);
+        });
+
+        // the second case cannot count a second success of one use: neither case changes
+        assertThatThrownBy(() -> store.adjustCounts(TENANT, List.of(used.id(), once.id()), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("counts must satisfy 0 <= successes <= uses");
+        assertThat(store.get(TENANT, used.id())).contains(late.getFirst());
+        assertThat(store.get(TENANT, once.id())).contains(before);
+    }
+
+    @Test
+    void concurrent_batch_and_single_count_updates_of_the_same_cases_lose_no_increment() throws Exception {
+        Case shared = store.add(caseAt(TENANT, 0, "popular case"), randomVector(new Random(46)));
+        Case other = store.add(caseAt(TENANT, 1, "another popular case"), randomVector(new Random(47)));
+        int threads = 6;
+        int perThread = 15;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        switch (thread % 3) {
+                            // the two orders of one pair, so a store that locks rows as named could deadlock
+                            case 0 -> store.recordUses(TENANT, List.of(shared.id(), other.id()), true);
+                            case 1 -> store.recordUses(TENANT, List.of(other.id(), shared.id()), false);
+                            default -> store.recordUse(TENANT, shared.id(), true);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        int each = threads / 3 * perThread; // updates by the threads of one kind
+        Case counted = store.get(TENANT, shared.id()).orElseThrow();
+        assertThat(counted.uses()).isEqualTo(3 * each);
+        assertThat(counted.successes()).isEqualTo(2 * each);
+        Case counted2 = store.get(TENANT, other.id()).orElseThrow();
+        assertThat(counted2.uses()).isEqualTo(2 * each);
+        assertThat(counted2.successes()).isEqualTo(each);
+    }
+
+    @Test
+    void embedding_is_the_vector_a_case_was_stored_with_for_its_tenant_only() {
+        float[] vector = randomVector(new Random(48));
+        Case mine = store.add(caseAt(TENANT, 0, "with a vector"), vector);
+
+        assertThat(store.embedding(TENANT, mine.id())).get().satisfies(v -> assertThat(v).containsExactly(vector));
+        assertThat(store.embedding(OTHER_TENANT, mine.id())).isEmpty();
+        assertThat(store.embedding(TENANT, UUID.randomUUID())).isEmpty();
+        store.embedding(TENANT, mine.id()).orElseThrow()[0] = 42;
+        assertThat(store.embedding(TENANT, mine.id())).get().satisfies(v -> assertThat(v).containsExactly(vector));
+    }
+
+    @Test
     void adjust_counts_applies_deltas_and_rejects_impossible_counts_without_writing() {
         Case original = store.add(caseAt(TENANT, 0, "task"), randomVector(new Random(5)));
         store.recordUse(TENANT, original.id(), false);

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -269,6 +270,38 @@ public final class LuceneCaseStore implements CaseStore {
         return update(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }
 
+    /**
+     * One write for the whole batch: under the write lock, each case is looked up once (the searcher is refreshed at
+     * most once, for the writes before this one; the batch's own updates touch other cases), every new count is
+     * computed before anything is written, so an impossible count writes nothing, and the readers are marked stale
+     * once.
+     */
+    @Override
+    public List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
+        Objects.requireNonNull(tenant, "tenant");
+        Map<UUID, Integer> times = CaseStore.occurrences(ids);
+        if (times.isEmpty()) {
+            return List.of();
+        }
+        return write(() -> {
+            List<CaseDocument.Stored> next = new ArrayList<>(times.size());
+            for (Map.Entry<UUID, Integer> entry : times.entrySet()) {
+                CaseDocument.Stored current = searches.stored(tenant, entry.getKey());
+                if (current != null) {
+                    Case c = current.value();
+                    int n = entry.getValue();
+                    next.add(new CaseDocument.Stored(c.withCounts(c.uses() + n * usesDelta,
+                            c.successes() + n * successesDelta), current.vector(), current.evidence()));
+                }
+            }
+            for (CaseDocument.Stored stored : next) {
+                writer.updateDocument(new Term(CaseDocument.ID, stored.value().id().toString()),
+                        CaseDocument.of(stored.value(), stored.vector(), stored.evidence()));
+            }
+            return next.stream().map(CaseDocument.Stored::value).toList();
+        });
+    }
+
     @Override
     public boolean delete(String tenant, UUID id) {
         return write(() -> {
@@ -429,6 +462,14 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(id, "id");
         ensureOpen();
         return searches.get(tenant, id);
+    }
+
+    @Override
+    public Optional<float[]> embedding(String tenant, UUID id) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(id, "id");
+        ensureOpen();
+        return searches.vector(tenant, id);
     }
 
     @Override

@@ -154,6 +154,10 @@ final class LuceneSearches implements AutoCloseable {
         return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::value));
     }
 
+    Optional<float[]> vector(String tenant, UUID id) {
+        return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::vector));
+    }
+
     List<Evidence> evidence(String tenant, UUID id) {
         return read(searcher -> {
             CaseDocument.Stored stored = find(searcher, tenant, id);

@@ -86,6 +86,11 @@ class CaseRow {
         confirmed = value.confirmed();
     }
 
+    /** A copy of the stored embedding. */
+    float[] embedding() {
+        return embedding.clone();
+    }
+
     Case toCase() {
         return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
                 origin, uses, successes, createdAt, updatedAt, bank, confirmed);

@@ -60,6 +60,7 @@ public final class PgVectorCaseStore implements CaseStore {
     private final boolean iterativeScan;
     private final AutoCloseable ownedPool;
     private final OneTripInsert oneTrip;
+    private final CountsUpdate counts;
 
     private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
             AutoCloseable ownedPool, DataSource dataSource) {
@@ -68,6 +69,7 @@ public final class PgVectorCaseStore implements CaseStore {
         this.iterativeScan = iterativeScan;
         this.ownedPool = ownedPool;
         this.oneTrip = new OneTripInsert(dataSource, iterativeScan);
+        this.counts = new CountsUpdate(dataSource);
     }
 
     /**
@@ -207,6 +209,27 @@ public final class PgVectorCaseStore implements CaseStore {
         return modify(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }
 
+    /** One statement in one round trip ({@link CountsUpdate}): each row's counts added to under its row lock. */
+    @Override
+    public List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
+        java.util.Objects.requireNonNull(tenant, "tenant");
+        java.util.Map<UUID, Integer> times = CaseStore.occurrences(ids);
+        if (times.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return counts.apply(tenant, times, usesDelta, successesDelta);
+        } catch (SQLException e) {
+            if ("23514".equals(e.getSQLState())) { // the check constraint of the counts
+                throw new IllegalArgumentException("counts must satisfy 0 <= successes <= uses; a case of the batch"
+                        + " would break it, nothing was written: " + e.getMessage(), e);
+            }
+            throw new StoreException("update the counts of " + times.size() + " cases failed: " + e.getMessage(),
+                    e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().equals("40P01")),
+                    e);
+        }
+    }
+
     /** Reads the row under a lock, applies the change, writes it back, in one transaction. */
     private Optional<Case> modify(String tenant, UUID id, UnaryOperator<Case> change) {
         return inTransaction("update case " + id, session -> {
@@ -314,6 +337,12 @@ public final class PgVectorCaseStore implements CaseStore {
     public Optional<Case> get(String tenant, UUID id) {
         return inTransaction("get case " + id, session -> Optional.ofNullable(session.find(CaseRow.class, id))
                 .filter(row -> row.tenant().equals(tenant)).map(CaseRow::toCase));
+    }
+
+    @Override
+    public Optional<float[]> embedding(String tenant, UUID id) {
+        return inTransaction("read the embedding of case " + id, session -> Optional.ofNullable(
+                session.find(CaseRow.class, id)).filter(row -> row.tenant().equals(tenant)).map(CaseRow::embedding));
     }
 
     @Override
