@@ -14,7 +14,9 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -137,7 +139,7 @@ public class MemoryFeedback {
             List<SelectedCase> seen = asSelected(m, tenant, episode.selected());
             List<UUID> credited = m.writer().rate(tenant, caseId == null ? null : UUID.fromString(caseId),
                     episode.episode(), reward, rater, ids, episode.source());
-            observe(m, episode.taskText(), episode.state(), episode.policy(), seen, reward, policyWeight);
+            observe(m, () -> stateOf(m, episode), episode.policy(), seen, reward, policyWeight);
             if (insights != null && caseId != null && episode.source() == CaseSource.REAL && rater.rated()) {
                 insights.ifAvailable(trigger -> trigger.rated(tenant, UUID.fromString(caseId)));
             }
@@ -160,8 +162,8 @@ public class MemoryFeedback {
             return;
         }
         try {
-            observe(m, null, java.util.Objects.requireNonNull(state, "state"), policy,
-                    asSelected(m, tenant, selected), reward, 1);
+            java.util.Objects.requireNonNull(state, "state");
+            observe(m, () -> state, policy, asSelected(m, tenant, selected), reward, 1);
         } catch (RuntimeException e) {
             log.error("the policy could not learn from the reward {} (tenant {})", reward, tenant, e);
         }
@@ -178,12 +180,35 @@ public class MemoryFeedback {
         return cases;
     }
 
-    /** {@code state} is the task's embedding when known; else {@code taskText} is embedded. */
-    private static void observe(AgentMemory m, String taskText, float[] state, String policy,
-            List<SelectedCase> cases, double reward, double weight) {
+    /** {@code state} is asked for only when the policy learns from this reward. */
+    private static void observe(AgentMemory m, Supplier<float[]> state, String policy, List<SelectedCase> cases,
+            double reward, double weight) {
         CaseSelectionPolicy p = m.policies().get(policy == null || policy.isBlank() ? m.defaultPolicy() : policy);
         if (p != null && !cases.isEmpty() && weight > 0) {
-            p.observe(state != null ? state : m.embedder().embed(taskText), cases, reward, weight);
+            p.observe(state.get(), cases, reward, weight);
         }
+    }
+
+    /**
+     * The episode's state, the embedding of its task text: as the episode kept it; else the vector of the case the
+     * episode wrote when that case holds the very same task text (the episode's own case was written with its state,
+     * and a case of the same text holds the same embedding); else the text embedded again (the case is gone or holds
+     * another text, a near-duplicate's).
+     */
+    private static float[] stateOf(AgentMemory m, Rating episode) {
+        if (episode.state() != null) {
+            return episode.state();
+        }
+        if (episode.caseId() != null) {
+            UUID id = UUID.fromString(episode.caseId());
+            Optional<float[]> kept = m.store().get(episode.tenant(), id)
+                    .filter(c -> c.task().equals(episode.taskText()))
+                    .flatMap(c -> m.store().embedding(episode.tenant(), id))
+                    .filter(v -> v.length == m.embedder().dimension());
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+        }
+        return m.embedder().embed(episode.taskText());
     }
 }

@@ -162,4 +162,42 @@ class EmbedOncePerEpisodeTest {
         assertThat(credited).hasSize(1);
         assertThat(embedder.count(TASK)).isEqualTo(1);
     }
+
+    /** A late rating as {@code POST /api/tasks/{id}/feedback} gives it: the task's text and case, no state kept. */
+    static MemoryFeedback.Rating lateRating(TaskSpec spec, Outcome outcome, UUID caseId) {
+        return new MemoryFeedback.Rating(spec.tenant(), spec.id(), spec.text(), null, MemoryMode.READ_WRITE, null,
+                caseId.toString(), outcome.selected().stream().map(MemoryFeedback.Credit::of).toList());
+    }
+
+    @Test
+    void a_late_rating_reuses_the_vector_of_the_case_the_episode_wrote_instead_of_embedding_the_text_again() {
+        TaskSpec spec = spec(MemoryMode.READ_WRITE);
+        Outcome outcome = agent().run(spec, step -> { });
+        UUID caseId = ((Outcome.Answered) outcome).caseId();
+        assertThat(store.get("acme", caseId)).get().extracting(Case::task).isEqualTo(TASK);
+        assertThat(outcome.selected()).isNotEmpty();
+        assertThat(embedder.count(TASK)).isEqualTo(1);
+
+        List<UUID> credited = new MemoryFeedback(provider).apply(lateRating(spec, outcome, caseId), 1.0,
+                Rater.FEEDBACK);
+
+        assertThat(credited).hasSize(1);
+        assertThat(store.history("acme", caseId)).extracting(e -> e.rater()).contains(Rater.FEEDBACK);
+        assertThat(embedder.count(TASK)).isEqualTo(1);
+    }
+
+    @Test
+    void a_late_rating_whose_case_holds_another_text_embeds_the_task_text_again() {
+        TaskSpec spec = spec(MemoryMode.READ_WRITE);
+        Outcome outcome = agent().run(spec, step -> { });
+        String other = "How many legs do two spiders have together?";
+        Case nearDuplicate = store.add(Case.of("acme", other, "{}", "16", 1, CaseSource.REAL),
+                InProcessEmbedder.shared().embed(other));
+        int before = embedder.count(TASK);
+
+        new MemoryFeedback(provider).apply(lateRating(spec, outcome, nearDuplicate.id()), 1.0, Rater.FEEDBACK);
+
+        // the case's vector is another text's: the policy learns from the task's own embedding
+        assertThat(embedder.count(TASK)).isEqualTo(before + 1);
+    }
 }
