@@ -78,6 +78,14 @@ public final class OfflinePolicyEvaluation {
     private final Settings settings;
     private final Embedder embedder;
 
+    Settings settings() {
+        return settings;
+    }
+
+    Embedder embedder() {
+        return embedder;
+    }
+
     public OfflinePolicyEvaluation(Settings settings, Embedder embedder) {
         this.settings = settings;
         this.embedder = embedder;
@@ -184,7 +192,7 @@ public final class OfflinePolicyEvaluation {
                 RankingMetrics.precisionAtK(groupScores, groupTruth, settings.k()));
     }
 
-    private Map<String, float[]> embed(List<SelectionPair> train, List<SelectionPair> heldOut) {
+    Map<String, float[]> embed(List<SelectionPair> train, List<SelectionPair> heldOut) {
         Set<String> texts = new LinkedHashSet<>();
         for (List<SelectionPair> list : List.of(train, heldOut)) {
             for (SelectionPair p : list) {
@@ -201,7 +209,7 @@ public final class OfflinePolicyEvaluation {
         return vectors;
     }
 
-    private static double dot(float[] a, float[] b) {
+    static double dot(float[] a, float[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
             sum += a[i] * b[i];
@@ -210,7 +218,7 @@ public final class OfflinePolicyEvaluation {
     }
 
     /** Pair features and rewards of a list of pairs; the data has no usage counts, so those are zero. */
-    private record Batch(float[] features, float[] rewards, int rows, int width) {
+    record Batch(float[] features, float[] rewards, int rows, int width) {
 
         static Batch of(List<SelectionPair> pairs, Map<String, float[]> vectors, int dimension) {
             int width = PairFeatures.width(dimension);

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * {@code ./casebook bench policy-offline [--data=FILE] [--seed=N] [--held-out=0.2] [--queries=N] [--epochs=N]
- * [--batch=N] [--k=N] [--hidden=N] [--lr=X]}: trains the Q-network on {@code memento/training_data.jsonl} with the
+ * [--batch=N] [--k=N] [--hidden=N] [--lr=X] [--validation=SHARE]}: trains the Q-network on {@code memento/training_data.jsonl} with the
  * in-process embedder and prints held-out ROC-AUC and precision@K of the learned policy and of cosine similarity.
+ * With {@code --validation} it runs the variants of {@link AucStudy} instead (issue 19's ROC-AUC target).
  */
 public final class PolicyOfflineBench {
 
@@ -17,10 +18,37 @@ public final class PolicyOfflineBench {
     }
 
     public static void run(String[] args) {
-        run(args, System.out);
+        if (new Args(args).has("--validation")) {
+            study(args, System.out);
+        } else {
+            run(args, System.out);
+        }
     }
 
     public static OfflinePolicyEvaluation.Report run(String[] args, PrintStream out) {
+        Setup setup = setup(args, out);
+        OfflinePolicyEvaluation.Report report = new OfflinePolicyEvaluation(setup.settings(),
+                InProcessEmbedder.shared()).run(setup.pairs());
+        out.print(report.format());
+        return report;
+    }
+
+    /**
+     * {@code --validation=SHARE}: the variants of {@link AucStudy}, chosen on a validation split of the training
+     * queries; the held-out split is the same as without the option.
+     */
+    static AucStudy.Report study(String[] args, PrintStream out) {
+        Setup setup = setup(args, out);
+        AucStudy.Report report = new AucStudy(new OfflinePolicyEvaluation(setup.settings(),
+                InProcessEmbedder.shared()), new Args(args).getDouble("--validation", 0.2)).run(setup.pairs());
+        out.print(report.format());
+        return report;
+    }
+
+    private record Setup(OfflinePolicyEvaluation.Settings settings, List<SelectionPair> pairs) {
+    }
+
+    private static Setup setup(String[] args, PrintStream out) {
         OfflinePolicyEvaluation.Settings d = OfflinePolicyEvaluation.Settings.defaults();
         Args a = new Args(args);
         Path data = a.has("--data") ? Path.of(a.get("--data")) : SharedData.file("memento/training_data.jsonl");
@@ -31,9 +59,6 @@ public final class PolicyOfflineBench {
                 (float) a.getDouble("--lr", d.learningRate()));
         List<SelectionPair> pairs = SelectionPair.read(data);
         out.println("policy-offline: " + pairs.size() + " pairs from " + data + ", seed " + settings.seed());
-        OfflinePolicyEvaluation.Report report = new OfflinePolicyEvaluation(settings, InProcessEmbedder.shared())
-                .run(pairs);
-        out.print(report.format());
-        return report;
+        return new Setup(settings, pairs);
     }
 }

@@ -35,6 +35,28 @@ class PolicyOfflineIT {
     }
 
     @Test
+    void validation_study_chooses_on_a_split_of_the_training_queries_and_keeps_the_held_out_split() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AucStudy.Report report;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            report = PolicyOfflineBench.study(new String[] {"--queries", "120", "--epochs", "2", "--seed", "5",
+                "--validation", "0.25"}, out);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(report.heldOutQueries()).as("same held-out split as without --validation").isEqualTo(24);
+        assertThat(report.fitQueries() + report.validationQueries()).isEqualTo(96);
+        assertThat(report.validationQueries()).isEqualTo(24);
+        assertThat(report.rows()).extracting(AucStudy.Row::variant)
+                .contains("network h=128 epoch 1", "network h=128 epoch 4", "network h=32 epoch 4",
+                        "kNN success rate k=5", "logistic on query, L2=1e-02");
+        assertThat(report.chosen().validationAuc()).isEqualTo(report.finalists().stream()
+                .mapToDouble(AucStudy.Row::validationAuc).max().orElseThrow());
+        assertThat(report.refit().heldOutAuc()).isBetween(0.0, 1.0);
+        assertThat(printed).contains("val AUC", "held AUC", "chosen (best validation ROC-AUC)", "refit on all training");
+    }
+
+    @Test
     void splits_by_query_so_no_held_out_query_is_trained_on() {
         var pairs = SelectionPair.read(dev.casebook.testkit.SharedData.file("memento/training_data.jsonl"));
         assertThat(pairs).hasSize(7000);
