@@ -2,6 +2,7 @@ package dev.casebook.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.insight.InsightStore;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Reply;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -29,6 +31,7 @@ abstract class EdgeServer {
     static final Path OUTSIDE = folder("edge-outside");
     static final Path ATTACHMENTS = folder("edge-attachments");
     static final Path UPLOADS = folder("edge-uploads");
+    static final Path INSIGHTS = folder("edge-insights");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(LLM::close));
@@ -59,7 +62,14 @@ abstract class EdgeServer {
         registry.add("casebook.models.planner.timeout", () -> "10m");
         registry.add("casebook.models.planner.max-retries", () -> "0");
         registry.add("casebook.models.experience.model", () -> "scripted-world-model");
+        // insights on, so that their routes answer as they do in use (off, every tenant gets 503) and are attacked
+        registry.add("casebook.memory.insights.enabled", () -> "true");
+        registry.add("casebook.memory.insights.dir", INSIGHTS::toString);
     }
+
+    /** The insight store, where the tenancy test puts an insight (they are only distilled, never posted). */
+    @Autowired
+    InsightStore insightStore;
 
     @BeforeEach
     void modelNeverAnswers() {

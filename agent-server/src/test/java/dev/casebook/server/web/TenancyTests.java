@@ -2,6 +2,7 @@ package dev.casebook.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.insight.Insight;
 import dev.casebook.testkit.http.TestClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,11 @@ interface TenancyTests {
                 "{\"tasks\":[\"a secret dream\"],\"rolloutsPerTask\":1}")));
         ids.put("/api/synthesis/sandbox-tasks/", id(a.post("/api/synthesis/sandbox-tasks",
                 "{\"domain\":\"secrets\",\"tasks\":1,\"rolloutsPerTask\":1}")));
+        // insights are distilled, never posted: one for tenant a straight into the server's store
+        float[] centroid = new float[server().insightStore.dimension()];
+        centroid[0] = 1;
+        ids.put("/api/memory/insights/", server().insightStore.save(Insight.of("tenant-a", "default", "secrets",
+                "For tenant a's secret tasks, do X.", centroid, 3, 2, 1, List.of())).id().toString());
         try {
             List<String> leaks = new ArrayList<>();
             for (ApiRoutes.Route route : routes().routes()) {
@@ -69,7 +75,8 @@ interface TenancyTests {
                 leaks.add("compare -> " + compare.status() + " " + compare.body());
             }
             for (String list : new String[] {"/api/tasks?size=200", "/api/cases?size=100", "/api/evaluations/runs",
-                    "/api/synthesis/dreams", "/api/synthesis/sandbox-tasks", "/api/cases/export"}) {
+                    "/api/synthesis/dreams", "/api/synthesis/sandbox-tasks", "/api/cases/export",
+                    "/api/memory/insights"}) {
                 String seen = b.get(list).body();
                 ids.values().stream().filter(seen::contains).forEach(id -> leaks.add(list + " shows " + id));
             }
