@@ -900,6 +900,58 @@ public abstract class CaseStoreContractIT {
         assertThat(counted.successes()).isEqualTo(threads * perThread / 2);
     }
 
+    /**
+     * Updates of one case from several threads while another thread searches, lists and counts (each of which may
+     * refresh a store's searcher between the writes): every update counts, and a look-up by id after an update
+     * returned shows at least that update.
+     */
+    @Test
+    void concurrent_updates_of_one_case_lose_nothing_while_searches_run_between_them() throws Exception {
+        float[] vector = randomVector(new Random(14));
+        Case shared = store.add(caseAt(TENANT, 0, "hot case"), vector);
+        int threads = 4;
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> stale = new ConcurrentLinkedQueue<>();
+        try {
+            Future<?> reader = pool.submit(() -> {
+                while (writing.get()) {
+                    store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 1));
+                    store.count(CaseFilter.tenant(TENANT));
+                }
+                return null;
+            });
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        int uses = store.recordUse(TENANT, shared.id(), i % 2 == 0).orElseThrow().uses();
+                        int seen = store.get(TENANT, shared.id()).orElseThrow().uses();
+                        if (seen < uses) {
+                            stale.add("a look-up after the update to " + uses + " uses saw " + seen);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            reader.get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(stale).isEmpty();
+        Case counted = store.get(TENANT, shared.id()).orElseThrow();
+        assertThat(counted.uses()).isEqualTo(threads * perThread);
+        assertThat(counted.successes()).isEqualTo(threads * (perThread + 1) / 2);
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 1)))
+                .extracting(ScoredCase::value).containsExactly(counted);
+    }
+
     @Test
     void survives_a_restart() {
         Random random = new Random(13);

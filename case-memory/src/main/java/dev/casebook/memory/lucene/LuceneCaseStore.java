@@ -45,12 +45,13 @@ import org.apache.lucene.util.Bits;
  * directory with another dimension fails with a {@link StoreException}. A directory of layout format 1 (before the
  * {@link dev.casebook.memory.TaskKey} field) is rewritten with it when opened.
  *
- * <p>One writer, many readers: writes are serialised, and each is visible to every read when it returns (reads go
- * through a {@link SearcherManager} refreshed after every write, near-real-time from the writer). Writes are made
- * durable in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit, at most
- * {@code maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once. Filters
- * run inside the kNN search (pre-filtering), so a selective filter still yields {@code k} hits. Only one store may
- * have a directory open at a time.
+ * <p>One writer, many readers: writes are serialised, and each is visible to every read when it returns. Searches,
+ * listings and counts go through a {@link SearcherManager} refreshed near-real-time from the writer when writes are
+ * waiting; look-ups by id (and the writer's own look-ups) read the writer's unrefreshed versions of the cases first
+ * ({@link PendingCases}) and need no refresh. Writes are made durable in groups by the {@link CommitPolicy}: a crash
+ * loses the writes acknowledged since the last commit, at most {@code maxDelay} or {@code maxWrites} of them;
+ * {@link #close()} and {@link #commit()} commit at once. Filters run inside the kNN search (pre-filtering), so a
+ * selective filter still yields {@code k} hits. Only one store may have a directory open at a time.
  */
 public final class LuceneCaseStore implements CaseStore {
 
@@ -58,6 +59,12 @@ public final class LuceneCaseStore implements CaseStore {
 
     /** The kNN search explores at least this many candidates, for recall, and returns the best {@code k}. */
     public static final int DEFAULT_MIN_CANDIDATES = 200;
+
+    /**
+     * A write that leaves this many unrefreshed versions of cases kept for look-ups by id refreshes the searcher
+     * (which drops them): a bound on that memory when writes come with no searches between them.
+     */
+    static final int MAX_PENDING = 1024;
 
     private final String name;
     private final EmbeddingSpace space;
@@ -196,7 +203,7 @@ public final class LuceneCaseStore implements CaseStore {
             if (searches.stored(null, value.id()) != null) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists");
             }
-            writer.addDocument(CaseDocument.of(value, embedding, evidence));
+            put(value, embedding.clone(), List.copyOf(evidence), false);
             return value;
         });
     }
@@ -226,6 +233,7 @@ public final class LuceneCaseStore implements CaseStore {
                     throw new IllegalArgumentException("case " + value.id() + " already exists");
                 }
             }
+            searches.untracked(); // a bulk load keeps no copies: look-ups by id refresh until a refresh shows them
             for (int i = 0; i < values.size(); i++) {
                 writer.addDocument(CaseDocument.of(values.get(i), embeddings.get(i), evidence.get(i)));
             }
@@ -271,10 +279,9 @@ public final class LuceneCaseStore implements CaseStore {
     }
 
     /**
-     * One write for the whole batch: under the write lock, each case is looked up once (the searcher is refreshed at
-     * most once, for the writes before this one; the batch's own updates touch other cases), every new count is
-     * computed before anything is written, so an impossible count writes nothing, and the readers are marked stale
-     * once.
+     * One write for the whole batch: under the write lock, each case is looked up once (by id: no searcher refresh),
+     * every new count is computed before anything is written, so an impossible count writes nothing, and the readers
+     * are marked stale once.
      */
     @Override
     public List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
@@ -295,8 +302,7 @@ public final class LuceneCaseStore implements CaseStore {
                 }
             }
             for (CaseDocument.Stored stored : next) {
-                writer.updateDocument(new Term(CaseDocument.ID, stored.value().id().toString()),
-                        CaseDocument.of(stored.value(), stored.vector(), stored.evidence()));
+                put(stored.value(), stored.vector(), stored.evidence(), true);
             }
             return next.stream().map(CaseDocument.Stored::value).toList();
         });
@@ -309,6 +315,7 @@ public final class LuceneCaseStore implements CaseStore {
                 return false;
             }
             writer.deleteDocuments(new Term(CaseDocument.ID, id.toString()));
+            searches.deleted(id);
             return true;
         });
     }
@@ -320,8 +327,7 @@ public final class LuceneCaseStore implements CaseStore {
                 return Optional.empty();
             }
             Case next = change.apply(current.value());
-            writer.updateDocument(new Term(CaseDocument.ID, id.toString()),
-                    CaseDocument.of(next, current.vector(), current.evidence()));
+            put(next, current.vector(), current.evidence(), true);
             return Optional.of(next);
         });
     }
@@ -356,7 +362,7 @@ public final class LuceneCaseStore implements CaseStore {
             }
             List<Evidence> events = List.of(merge.evidence());
             Case created = merge.derive().apply(fresh, events);
-            writer.addDocument(CaseDocument.of(created, merge.embedding(), events));
+            put(created, merge.embedding().clone(), events, false);
             return new Merged(created, false);
         });
     }
@@ -366,9 +372,23 @@ public final class LuceneCaseStore implements CaseStore {
         List<Evidence> events = new ArrayList<>(current.evidence());
         events.add(evidence);
         Case next = derive.apply(current.value(), events);
-        writer.updateDocument(new Term(CaseDocument.ID, next.id().toString()),
-                CaseDocument.of(next, current.vector(), events));
+        put(next, current.vector(), List.copyOf(events), true);
         return next;
+    }
+
+    /**
+     * Writes this version of a case into the index writer (replacing the document of its id when {@code replace})
+     * and keeps it for look-ups by id until a refreshed searcher shows it; the caller holds the write lock and hands
+     * over a vector and an evidence list that nobody changes afterwards.
+     */
+    private void put(Case value, float[] vector, List<Evidence> evidence, boolean replace) throws IOException {
+        if (replace) {
+            writer.updateDocument(new Term(CaseDocument.ID, value.id().toString()),
+                    CaseDocument.of(value, vector, evidence));
+        } else {
+            writer.addDocument(CaseDocument.of(value, vector, evidence));
+        }
+        searches.wrote(new CaseDocument.Stored(value, vector, evidence));
     }
 
     private interface Write<T> {
@@ -386,6 +406,9 @@ public final class LuceneCaseStore implements CaseStore {
             ensureOpen();
             T result = body.apply();
             searches.markStale();
+            if (searches.pending() >= MAX_PENDING) {
+                searches.freshen(); // bounds the versions kept for look-ups by id when nothing reads
+            }
             uncommitted++;
             if (commits.everyWrite() || uncommitted >= commits.maxWrites()) {
                 commitLocked();
@@ -496,6 +519,21 @@ public final class LuceneCaseStore implements CaseStore {
     public long count(CaseFilter filter) {
         ensureOpen();
         return searches.count(filter);
+    }
+
+    /** Searchers reopened since the store opened; for tests. */
+    long refreshes() {
+        return searches.refreshes();
+    }
+
+    /** Versions of cases kept for look-ups by id until a refresh shows them; for tests. */
+    int pending() {
+        return searches.pending();
+    }
+
+    /** Runs {@code hook} after each searcher refresh, before the versions it shows are dropped; for tests. */
+    void afterRefresh(Runnable hook) {
+        searches.afterRefresh(hook);
     }
 
     // ---------------------------------------------------------------- vectors, lifecycle

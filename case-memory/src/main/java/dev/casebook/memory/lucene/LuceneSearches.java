@@ -29,6 +29,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
@@ -40,6 +41,10 @@ import org.apache.lucene.search.TopDocs;
  * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering),
  * BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
  * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
+ *
+ * <p>Searches, listings and counts refresh the searcher first when writes are waiting ({@link #freshen()}). Look-ups
+ * by id do not: they read the writer's own unrefreshed documents ({@link PendingCases}) first and the current
+ * searcher only for an id with none there, which then shows that id's latest write.
  */
 final class LuceneSearches implements AutoCloseable {
     private final String name;
@@ -50,11 +55,30 @@ final class LuceneSearches implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     /** The count of writes that the current searcher is known to include. */
     private final AtomicLong visible = new AtomicLong();
+    /** The number of the last write whose documents are not in {@link #pending} (a bulk add); 0 when none. */
+    private volatile long untracked;
+    private final PendingCases pending = new PendingCases();
+    /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
+    private final AtomicLong refreshes = new AtomicLong();
+    /** Runs after each refresh, before the entries it made visible are dropped; a hook for tests. */
+    private volatile Runnable afterRefresh = () -> { };
 
     LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
         this.name = name;
         this.minCandidates = minCandidates;
         this.searchers = new SearcherManager(writer, null);
+        this.searchers.addListener(new ReferenceManager.RefreshListener() {
+            @Override
+            public void beforeRefresh() {
+            }
+
+            @Override
+            public void afterRefresh(boolean didRefresh) {
+                if (didRefresh) {
+                    refreshes.incrementAndGet();
+                }
+            }
+        });
     }
 
     /**
@@ -67,16 +91,59 @@ final class LuceneSearches implements AutoCloseable {
     }
 
     /**
+     * The number the write under way gets when it is counted ({@link #markStale()}); only the writer asks, under its
+     * lock, so no other write is counted in between.
+     */
+    private long writeUnderWay() {
+        return written.get() + 1;
+    }
+
+    /** The writer, under its lock, put this version of a case into the index writer. */
+    void wrote(CaseDocument.Stored stored) {
+        pending.written(writeUnderWay(), stored);
+    }
+
+    /** The writer, under its lock, deleted the case {@code id}. */
+    void deleted(UUID id) {
+        pending.deleted(writeUnderWay(), id);
+    }
+
+    /**
+     * The writer, under its lock, is putting documents into the index writer without telling {@link #wrote} (a bulk
+     * add): look-ups by id refresh the searcher until a refresh includes this write.
+     */
+    void untracked() {
+        untracked = writeUnderWay();
+    }
+
+    /** How many versions of cases wait for a refresh (their entries kept for look-ups by id). */
+    int pending() {
+        return pending.size();
+    }
+
+    long refreshes() {
+        return refreshes.get();
+    }
+
+    void afterRefresh(Runnable hook) {
+        afterRefresh = hook;
+    }
+
+    /**
      * Makes the current searcher include every write counted before this call. A read that finds a refresh of
      * another thread under way waits for it and refreshes itself ({@code maybeRefreshBlocking}), and the count is
      * raised only after a refresh returned, so no read (nor the writer's look-ups under its lock, e.g. a merge's
-     * near-duplicate search) ever gets a searcher that misses a write which returned before the read started.
+     * near-duplicate search) ever gets a searcher that misses a write which returned before the read started. Then the
+     * writer's unrefreshed versions counted up to {@code target} are dropped: the searcher now shows them (or a later
+     * version); those of writes counted after {@code target} (racing this refresh) stay.
      */
-    private void freshen() throws IOException {
+    void freshen() throws IOException {
         long target = written.get();
         if (visible.get() < target) {
             searchers.maybeRefreshBlocking();
             visible.accumulateAndGet(target, Math::max);
+            afterRefresh.run();
+            pending.dropThrough(target);
         }
     }
 
@@ -151,18 +218,25 @@ final class LuceneSearches implements AutoCloseable {
     }
 
     Optional<Case> get(String tenant, UUID id) {
-        return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::value));
+        return Optional.ofNullable(byId(tenant, id)).map(CaseDocument.Stored::value);
     }
 
+    /** A copy: the array may be the one kept for the writer's unrefreshed version of the case. */
     Optional<float[]> vector(String tenant, UUID id) {
-        return read(searcher -> Optional.ofNullable(find(searcher, tenant, id)).map(CaseDocument.Stored::vector));
+        return Optional.ofNullable(byId(tenant, id)).map(stored -> stored.vector().clone());
     }
 
     List<Evidence> evidence(String tenant, UUID id) {
-        return read(searcher -> {
-            CaseDocument.Stored stored = find(searcher, tenant, id);
-            return stored == null ? List.<Evidence>of() : stored.evidence();
-        });
+        CaseDocument.Stored stored = byId(tenant, id);
+        return stored == null ? List.of() : stored.evidence();
+    }
+
+    private CaseDocument.Stored byId(String tenant, UUID id) {
+        try {
+            return stored(tenant, id);
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        }
     }
 
     CasePage list(CaseFilter filter, int offset, int limit) {
@@ -189,11 +263,24 @@ final class LuceneSearches implements AutoCloseable {
     }
 
     /**
-     * The stored case with this id (of any tenant when {@code tenant} is null) with its vector, from the current
-     * searcher; the writer reads through this while it holds its lock.
+     * The stored case with this id (of any tenant when {@code tenant} is null) with its vector and evidence: the
+     * writer's unrefreshed version when there is one (null for a deleted case), else from the current searcher,
+     * refreshed only when a bulk add since the last refresh left its documents out of {@link PendingCases}. The
+     * writer reads through this while it holds its lock; the vector is not copied (callers outside copy it).
+     *
+     * <p>The order matters: the entry is looked for before the searcher is acquired. An entry is dropped only after
+     * the searcher that shows its write became current, so a miss here means the searcher acquired next shows the
+     * latest write of this id that returned before this look-up began.
      */
     CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
-        freshen();
+        PendingCases.Entry entry = pending.get(id);
+        if (entry != null) {
+            CaseDocument.Stored stored = entry.stored();
+            return stored == null || (tenant != null && !tenant.equals(stored.value().tenant())) ? null : stored;
+        }
+        if (visible.get() < untracked) {
+            freshen();
+        }
         IndexSearcher searcher = searchers.acquire();
         try {
             return find(searcher, tenant, id);

@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.CaseStoreContractIT;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.StoreException;
+import dev.casebook.memory.VectorQuery;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
@@ -148,6 +157,139 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         // every case written before evidence was kept has one event from its state, and is of the default bank
         assertThat(store.history(TENANT, own.id())).containsExactly(dev.casebook.memory.Evidence.ofState(own));
         assertThat(store.count(CaseFilter.tenant(TENANT).withBanks(java.util.Set.of("default")))).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- look-ups by id without a searcher refresh
+
+    @Test
+    void credits_updates_and_look_ups_by_id_after_writes_see_them_without_refreshing_the_searcher() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        float[] vector = randomVector(new Random(60));
+        Case a = store.add(caseAt(TENANT, 0, "a"), vector);
+        Case b = store.add(caseAt(TENANT, 1, "b"), randomVector(new Random(61)));
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(2); // a search refreshes: nothing waits now
+        long refreshes = lucene.refreshes();
+
+        store.recordUses(TENANT, List.of(a.id(), b.id()), true);         // an episode's credit
+        store.recordUse(TENANT, a.id(), false);                           // a second write reads the first's version
+        Case outcome = store.updateOutcome(TENANT, b.id(), "new plan", "new answer", 0.0, CaseLabel.NEGATIVE)
+                .orElseThrow();
+        Case relabelled = store.relabel(TENANT, a.id(), CaseLabel.NEGATIVE).orElseThrow();
+
+        assertThat(store.get(TENANT, a.id())).contains(relabelled);
+        assertThat(relabelled.uses()).isEqualTo(2);
+        assertThat(relabelled.successes()).isEqualTo(1);
+        assertThat(store.get(TENANT, b.id())).contains(outcome);
+        assertThat(outcome.uses()).isEqualTo(1);
+        assertThat(store.get(OTHER_TENANT, a.id())).isEmpty();
+        assertThat(store.embedding(TENANT, a.id())).get().satisfies(v -> assertThat(v).containsExactly(vector));
+        assertThat(store.history(TENANT, b.id())).hasSize(1);
+        assertThat(lucene.refreshes()).as("searcher refreshes for writes and look-ups by id").isEqualTo(refreshes);
+        assertThat(lucene.pending()).isEqualTo(2);
+
+        assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 1)))
+                .extracting(hit -> hit.value()).containsExactly(relabelled); // a search still sees every write
+        assertThat(lucene.refreshes()).isEqualTo(refreshes + 1);
+        assertThat(lucene.pending()).isZero();
+        assertThat(store.get(TENANT, a.id())).contains(relabelled);
+    }
+
+    @Test
+    void a_case_deleted_is_gone_for_look_ups_by_id_before_any_refresh_and_its_id_can_be_added_again() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Case gone = store.add(caseAt(TENANT, 0, "gone"), randomVector(new Random(62)));
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);   // the searcher shows the case
+        long refreshes = lucene.refreshes();
+
+        assertThat(store.delete(TENANT, gone.id())).isTrue();
+
+        assertThat(store.get(TENANT, gone.id())).isEmpty();
+        assertThat(store.embedding(TENANT, gone.id())).isEmpty();
+        assertThat(store.history(TENANT, gone.id())).isEmpty();
+        assertThat(store.recordUse(TENANT, gone.id(), true)).isEmpty();
+        assertThat(store.delete(TENANT, gone.id())).isFalse();
+        assertThat(lucene.refreshes()).isEqualTo(refreshes);
+        Case again = new Case(gone.id(), TENANT, "same id, new case", "", "", 0.5, CaseLabel.POSITIVE,
+                gone.source(), "", 0, 0, gone.createdAt(), gone.updatedAt());
+        store.add(again, randomVector(new Random(63)));
+        assertThat(store.get(TENANT, gone.id())).contains(again);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
+        assertThat(store.get(TENANT, gone.id())).contains(again);
+    }
+
+    /**
+     * Deterministic: a write lands after a reader's refresh made its searcher current and before the refresh drops
+     * the versions that searcher shows. The racing write's version must stay (a store that dropped every kept
+     * version after a refresh, or those up to the count of writes after it, loses it for look-ups by id, and the
+     * next update built on the stale searcher loses an increment).
+     */
+    @Test
+    void a_write_that_lands_while_a_refresh_is_under_way_is_not_lost_for_look_ups_by_id_nor_for_the_next_update()
+            throws Exception {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Case raced = store.add(caseAt(TENANT, 0, "raced"), randomVector(new Random(64)));
+        store.recordUse(TENANT, raced.id(), true);                           // waits for a refresh: 1 use
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        AtomicInteger hooked = new AtomicInteger();
+        try {
+            lucene.afterRefresh(() -> {
+                if (hooked.getAndIncrement() == 0) {
+                    try { // the searcher just made current shows 1 use; another thread's write adds one now
+                        other.submit(() -> store.recordUse(TENANT, raced.id(), false)).get(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                        throw new AssertionError("the racing write failed", e);
+                    }
+                }
+            });
+            assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);  // the reader's refresh
+        } finally {
+            lucene.afterRefresh(() -> { });
+            other.shutdownNow();
+        }
+        assertThat(hooked.get()).isEqualTo(1);
+        long refreshes = lucene.refreshes();
+
+        assertThat(store.get(TENANT, raced.id())).get().extracting(Case::uses).isEqualTo(2);
+        Case next = store.recordUse(TENANT, raced.id(), true).orElseThrow();
+        assertThat(next.uses()).isEqualTo(3);
+        assertThat(next.successes()).isEqualTo(2);
+        assertThat(lucene.refreshes()).isEqualTo(refreshes);
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);   // a refresh shows it all
+        assertThat(lucene.pending()).isZero();
+        assertThat(store.get(TENANT, raced.id())).contains(next);
+    }
+
+    @Test
+    void cases_added_in_bulk_are_found_by_id_at_once_though_no_version_of_them_is_kept() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Random random = new Random(65);
+        store.add(caseAt(TENANT, 0, "before"), randomVector(random));
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
+        Case b = caseAt(TENANT, 1, "b");
+        Case c = caseAt(TENANT, 2, "c");
+
+        lucene.addAll(List.of(b, c), List.of(randomVector(random), randomVector(random)));
+
+        assertThat(lucene.pending()).isZero();
+        assertThat(store.get(TENANT, b.id())).contains(b);
+        assertThat(store.recordUse(TENANT, c.id(), true)).get().extracting(Case::uses).isEqualTo(1);
+    }
+
+    @Test
+    void writes_with_no_read_between_them_keep_a_bounded_number_of_versions() {
+        LuceneCaseStore lucene = (LuceneCaseStore) store;
+        Random random = new Random(66);
+        long refreshes = lucene.refreshes();
+        List<Case> added = new ArrayList<>();
+        for (int i = 0; i < LuceneCaseStore.MAX_PENDING + 10; i++) {
+            added.add(store.add(caseAt(TENANT, i, "case " + i), randomVector(random)));
+        }
+
+        assertThat(lucene.pending()).isLessThan(LuceneCaseStore.MAX_PENDING);
+        assertThat(lucene.refreshes()).isEqualTo(refreshes + 1);
+        for (Case c : added) {
+            assertThat(store.get(TENANT, c.id())).contains(c);
+        }
     }
 
     @Test
