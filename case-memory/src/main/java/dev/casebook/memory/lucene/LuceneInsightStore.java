@@ -80,6 +80,8 @@ public final class LuceneInsightStore implements InsightStore {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final ReentrantLock writes = new ReentrantLock();
+    /** The newest pending distillation's number, read from the index at the first add; under {@link #writes}. */
+    private long lastPendingSeq = -1;
 
     private LuceneInsightStore(Path path, EmbeddingSpace space, FSDirectory directory, IndexWriter writer)
             throws IOException {
@@ -135,21 +137,15 @@ public final class LuceneInsightStore implements InsightStore {
     @Override
     public Insight save(Insight insight) {
         space.requireUsable(insight.centroid());
-        writes.lock();
-        try {
+        write("save insight " + insight.id(), () -> {
             Optional<Insight> existing = get(insight.id());
             if (existing.isPresent() && !existing.get().tenant().equals(insight.tenant())) {
                 throw new IllegalArgumentException("insight " + insight.id() + " belongs to another tenant");
             }
             writer.updateDocument(new Term(ID, insight.id().toString()), document(insight));
-            writer.commit();
-            searchers.maybeRefreshBlocking();
-            return insight;
-        } catch (IOException e) {
-            throw new StoreException("cannot save insight " + insight.id() + " in " + path, true, e);
-        } finally {
-            writes.unlock();
-        }
+            return true;
+        });
+        return insight;
     }
 
     @Override
@@ -191,64 +187,71 @@ public final class LuceneInsightStore implements InsightStore {
 
     @Override
     public boolean delete(String tenant, UUID id) {
-        writes.lock();
-        try {
+        return write("delete insight " + id, () -> {
             if (get(tenant, id).isEmpty()) {
                 return false;
             }
             writer.deleteDocuments(new Term(ID, id.toString()));
-            writer.commit();
-            searchers.maybeRefreshBlocking();
             return true;
-        } catch (IOException e) {
-            throw new StoreException("cannot delete insight " + id + " in " + path, true, e);
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override
     public void addPending(String tenant, UUID caseId) {
         Term key = pendingKey(tenant, caseId);
-        writes.lock();
-        try {
+        write("record the pending distillation of case " + caseId, () -> {
             if (!read(new TermQuery(key), 1, doc -> doc).isEmpty()) {
-                return;
+                return false;
             }
-            long seq = 1 + read(new TermQuery(new Term(KIND, PENDING)), MAX_SCANNED,
-                    doc -> doc.getField(PENDING_SEQ).numericValue().longValue()).stream()
-                    .mapToLong(Long::longValue).max().orElse(0);
+            if (lastPendingSeq < 0) {
+                lastPendingSeq = read(new TermQuery(new Term(KIND, PENDING)), MAX_SCANNED,
+                        doc -> doc.getField(PENDING_SEQ).numericValue().longValue()).stream()
+                        .mapToLong(Long::longValue).max().orElse(0);
+            }
             Document doc = new Document();
             doc.add(new StringField(PENDING, key.text(), Field.Store.NO));
             doc.add(new StringField(KIND, PENDING, Field.Store.NO));
             doc.add(new StoredField(PENDING_TENANT, tenant));
             doc.add(new StoredField(PENDING_CASE, caseId.toString()));
-            doc.add(new StoredField(PENDING_SEQ, seq));
+            doc.add(new StoredField(PENDING_SEQ, lastPendingSeq + 1));
             writer.addDocument(doc);
-            writer.commit();
-            searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new StoreException("cannot record the pending distillation of case " + caseId + " in " + path, true,
-                    e);
-        } finally {
-            writes.unlock();
-        }
+            lastPendingSeq++;
+            return true;
+        });
     }
 
     @Override
     public void removePending(String tenant, UUID caseId) {
         Term key = pendingKey(tenant, caseId);
-        writes.lock();
-        try {
+        write("forget the pending distillation of case " + caseId, () -> {
             if (read(new TermQuery(key), 1, doc -> doc).isEmpty()) {
-                return;
+                return false;
             }
             writer.deleteDocuments(key);
+            return true;
+        });
+    }
+
+    private interface Change {
+        /** Makes the change in the index writer; false when there was nothing to change. */
+        boolean apply() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} under the write lock and, when it changed something, commits it and refreshes the searcher,
+     * so that the write is durable and every later read sees it.
+     */
+    private boolean write(String what, Change change) {
+        writes.lock();
+        try {
+            if (!change.apply()) {
+                return false;
+            }
             writer.commit();
             searchers.maybeRefreshBlocking();
+            return true;
         } catch (IOException e) {
-            throw new StoreException("cannot forget the pending distillation of case " + caseId + " in " + path,
-                    true, e);
+            throw new StoreException("cannot " + what + " in " + path, true, e);
         } finally {
             writes.unlock();
         }
