@@ -12,7 +12,8 @@ import java.util.UUID;
  * {@code uses} counts how often the case was selected for a planner, {@code successes} how many of those
  * episodes were rewarded positively. {@code confirmed}: a real outcome confirmed a synthetic or sandbox case (a real
  * task that was shown it earned a rated reward of at least 0.5); an unconfirmed synthetic case is
- * {@link #provisional()}.
+ * {@link #provisional()}. Its texts are {@link StorableText storable}: U+0000 and unpaired surrogates (a model's
+ * reply may hold them) are U+FFFD from the start, so every store keeps and returns exactly the case it was given.
  */
 public record Case(
         UUID id,
@@ -37,12 +38,12 @@ public record Case(
     public Case {
         Objects.requireNonNull(id, "id");
         tenant = requireText(tenant, "tenant");
-        task = requireText(task, "task");
-        plan = plan == null ? "" : plan;
-        answer = answer == null ? "" : answer;
+        task = StorableText.of(requireText(task, "task"));
+        plan = plan == null ? "" : StorableText.of(plan);
+        answer = answer == null ? "" : StorableText.of(answer);
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(source, "source");
-        origin = origin == null ? "" : origin;
+        origin = origin == null ? "" : StorableText.of(origin);
         if (Double.isNaN(reward) || reward < 0 || reward > 1) {
             throw new IllegalArgumentException("reward must be within [0, 1], was " + reward);
         }

@@ -988,6 +988,46 @@ public abstract class CaseStoreContractIT {
         assertThat(store.get(TENANT, afterRestart.id())).contains(afterRestart);
     }
 
+    /**
+     * A model's reply may hold U+0000 or a lone UTF-16 surrogate, which no store can keep as they are (PostgreSQL
+     * refuses U+0000, a lone surrogate has no UTF-8 form). The case reads the same from every read of every store —
+     * by id before any searcher refresh, by search, in a listing, in its evidence and after a restart — with U+FFFD in
+     * their place.
+     */
+    @Test
+    void text_with_nul_and_lone_surrogates_reads_back_the_same_from_every_read_and_after_a_restart() {
+        String hostile = "nul\u0000 high\ud800 low\udc00 pair \ud83d\ude00";
+        String storable = "nul\uFFFD high\uFFFD low\uFFFD pair \ud83d\ude00";
+        float[] v = unit(3, 1, 4, 1, 5, 9, 2, 6);
+        Case written = new Case(UUID.randomUUID(), TENANT, "task " + hostile, "plan " + hostile,
+                "answer " + hostile, 1.0, CaseLabel.POSITIVE, CaseSource.REAL, "origin " + hostile, 0, 0, BASE, BASE);
+        Evidence episode = new Evidence("task-1 " + hostile, EvidenceSource.REAL, 1.0, Rater.SCORER,
+                "plan " + hostile, "answer " + hostile, BASE);
+
+        CaseStore.Merged merged = store.merge(new CaseStore.Merge(written, v, episode, CaseFilter.tenant(TENANT),
+                0.99, CaseEvidence::derive));
+        Case updated = store.updateOutcome(TENANT, merged.value().id(), "revised " + hostile, "again " + hostile,
+                1.0, CaseLabel.POSITIVE).orElseThrow();
+
+        assertThat(updated).extracting(Case::task, Case::plan, Case::answer, Case::origin)
+                .containsExactly("task " + storable, "revised " + storable, "again " + storable,
+                        "origin " + storable);
+        assertThat(store.get(TENANT, updated.id())).as("by id, before a refresh").contains(updated);
+        assertThat(store.history(TENANT, updated.id())).first()
+                .extracting(Evidence::episode, Evidence::plan, Evidence::answer)
+                .containsExactly("task-1 " + storable, "plan " + storable, "answer " + storable);
+        assertThat(store.search(new VectorQuery(v, CaseFilter.tenant(TENANT), 1)))
+                .singleElement().extracting(ScoredCase::value).isEqualTo(updated);
+        assertThat(store.list(CaseFilter.tenant(TENANT), 0, 10).items()).containsExactly(updated);
+
+        store.close();
+        store = reopen(DIM);
+
+        assertThat(store.get(TENANT, updated.id())).as("after a restart").contains(updated);
+        assertThat(store.history(TENANT, updated.id())).first().extracting(Evidence::plan)
+                .isEqualTo("plan " + storable);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A case of {@code tenant} created {@code second} seconds after a fixed instant (so listing order is known). */

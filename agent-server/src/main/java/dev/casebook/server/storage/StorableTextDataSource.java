@@ -1,5 +1,6 @@
 package dev.casebook.server.storage;
 
+import dev.casebook.memory.StorableText;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

@@ -1,6 +1,7 @@
 package dev.casebook.memory.insight;
 
 import dev.casebook.memory.Case;
+import dev.casebook.memory.StorableText;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.UUID;
  * and retrieval ranks insights by the cosine between a new task's vector and that centroid.
  *
  * @param family    a short description of the tasks the insight is for (as the distiller named them)
- * @param text      the lesson itself, as the planner will read it
+ * @param text      the lesson itself, as the planner will read it ({@link StorableText storable}, as the family)
  * @param members   how many task vectors the centroid averages
  * @param successes how many successful cases the lesson was distilled from (its evidence)
  * @param failures  how many failed cases it was distilled from
@@ -32,11 +33,11 @@ public record Insight(UUID id, String tenant, String bank, String family, String
             throw new IllegalArgumentException("an insight needs a tenant");
         }
         bank = bank == null || bank.isBlank() ? Case.DEFAULT_BANK : bank;
-        family = family == null ? "" : family.strip();
+        family = family == null ? "" : StorableText.of(family.strip());
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("an insight needs a text");
         }
-        text = text.strip();
+        text = StorableText.of(text.strip());
         if (text.length() > MAX_TEXT) {
             throw new IllegalArgumentException("an insight's text has " + text.length()
                     + " characters; at most " + MAX_TEXT + " are kept");

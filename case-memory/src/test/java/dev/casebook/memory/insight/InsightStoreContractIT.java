@@ -63,6 +63,21 @@ public abstract class InsightStoreContractIT {
         assertThat(read.updatedAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05.678901Z"));
     }
 
+    /** A distilled lesson is a model's text: U+0000 and lone surrogates read back as U+FFFD from every store. */
+    @Test
+    void a_lesson_with_nul_and_lone_surrogates_reads_back_the_same_after_a_restart() {
+        Insight saved = store.save(Insight.of(TENANT, null, "family\u0000 \ud800",
+                "do Y\u0000; avoid \udc00 Z \ud83d\ude00",
+                axis(0), 3, 2, 1, List.of(UUID.randomUUID())));
+
+        assertThat(saved).extracting(Insight::family, Insight::text)
+                .containsExactly("family\uFFFD \uFFFD", "do Y\uFFFD; avoid \uFFFD Z \ud83d\ude00");
+        assertThat(store.get(TENANT, saved.id())).get().usingRecursiveComparison().isEqualTo(saved);
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, saved.id())).get().usingRecursiveComparison().isEqualTo(saved);
+    }
+
     @Test
     void finds_the_insight_of_the_task_family_by_its_centroid_not_by_the_wording_of_one_member() {
         // family A's tasks spread around axis 0; its insight's centroid is their mean. Family B's insight was learned

@@ -1,13 +1,15 @@
-package dev.casebook.server.storage;
+package dev.casebook.memory;
 
 /**
- * The rule for text headed for the database: U+0000 and unpaired UTF-16 surrogates, which a model's reply or a
- * dataset may carry but PostgreSQL cannot store (it rejects U+0000 in text; a lone surrogate has no UTF-8 form and
- * the JDBC driver would store {@code ?}), become U+FFFD, the Unicode replacement character. Every other character,
- * valid surrogate pairs included, is kept. {@link StorableTextDataSource} applies it to every text a statement
- * binds, so no writer has to remember it.
+ * The rule for text headed for storage: U+0000 and unpaired UTF-16 surrogates, which a model's reply or a dataset may
+ * carry but PostgreSQL cannot store (it rejects U+0000 in text; a lone surrogate has no UTF-8 form and the JDBC
+ * driver would store {@code ?}; Lucene would store U+FFFD), become U+FFFD, the Unicode replacement character. Every
+ * other character, valid surrogate pairs included, is kept.
+ *
+ * <p>{@link Case} and {@link Evidence} apply it to their texts, so a case reads the same from every store, before and
+ * after a restart or a searcher refresh; the server's data source applies it to every text a statement binds.
  */
-final class StorableText {
+public final class StorableText {
     /** What an unstorable character is stored as. */
     public static final char REPLACEMENT = '\uFFFD';
 

@@ -1,4 +1,4 @@
-package dev.casebook.server.storage;
+package dev.casebook.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
