@@ -49,7 +49,9 @@ public final class MemoryLearningBench {
      * The learned arms: {@code learned} is the server's default ({@link LearnedPolicy.Settings#defaults}: softmax,
      * per-case credit); the others change exploration ({@code -ts} Thompson sampling over the Beta posterior,
      * {@code -ucb} an upper confidence bound) or credit ({@code -ipw} inverse-propensity weighted, {@code -slate}
-     * noisy-OR per episode), {@code -w0.5} the similarity prior's weight. Knobs: {@code --explore} (the posterior's spread, default 1) and {@code --prior} (the
+     * noisy-OR per episode), {@code -w0.5} the similarity prior's weight, {@code -fade} the similarity prior fading
+     * with a case's uses ({@link Exploration#withFadingPrior}; after {@code -ts} or {@code -ucb}). Knobs:
+     * {@code --explore} (the posterior's spread, default 1) and {@code --prior} (the
      * network's estimate in pseudo-episodes, default 4).
      */
     static LearnedPolicy.Settings arm(String name, long seed, Args args) {
@@ -63,12 +65,13 @@ public final class MemoryLearningBench {
                 case "slate" -> settings.withCredit(Credit.SLATE);
                 case "ts" -> settings.withExploration(Exploration.thompson(strength, prior));
                 case "ucb" -> settings.withExploration(Exploration.ucb(strength, prior));
+                case "fade" -> settings.withExploration(settings.exploration().withFadingPrior());
                 default -> {
                     if (part.startsWith("w") && part.length() > 1) {
                         yield settings.withSimilarityWeight(Double.parseDouble(part.substring(1)));
                     }
                     throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
-                        + "'): expected learned[-ts|-ucb][-ipw|-slate][-wWEIGHT]");
+                        + "'): expected learned[-ts|-ucb][-fade][-ipw|-slate][-wWEIGHT]");
                 }
             };
         }

@@ -21,15 +21,24 @@ import java.util.Objects;
  * @param kind          the rule
  * @param strength      the knob for how much to explore: the scale of the posterior's spread (THOMPSON, UCB);
  *                      ignored by SOFTMAX, whose knob is the temperature
+ * <p>With {@code fadingPrior}, a case's similarity prior fades as its own evidence grows:
+ * {@code similarityWeight · z · n0 / (n0 + uses)} with {@code n0 = priorStrength}. Similarity then decides among
+ * cases nobody has tried, and a case's record, once it has one, is no longer outweighed by a look-alike's higher
+ * similarity.
+ *
+ * @param kind          the rule
+ * @param strength      the knob for how much to explore: the scale of the posterior's spread (THOMPSON, UCB);
+ *                      ignored by SOFTMAX, whose knob is the temperature
  * @param priorStrength how many episodes the network's estimate is worth against a case's own evidence
+ * @param fadingPrior   whether the similarity prior fades with a case's uses (above)
  */
-public record Exploration(Kind kind, double strength, double priorStrength) {
+public record Exploration(Kind kind, double strength, double priorStrength, boolean fadingPrior) {
 
     /** The exploration rule. */
     public enum Kind { SOFTMAX, THOMPSON, UCB }
 
     /** Today's softmax over Q with the policy's temperature. */
-    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1);
+    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, false);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
@@ -42,10 +51,20 @@ public record Exploration(Kind kind, double strength, double priorStrength) {
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
-        return new Exploration(Kind.THOMPSON, strength, priorStrength);
+        return new Exploration(Kind.THOMPSON, strength, priorStrength, false);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
-        return new Exploration(Kind.UCB, strength, priorStrength);
+        return new Exploration(Kind.UCB, strength, priorStrength, false);
+    }
+
+    /** This rule with the similarity prior fading as a case's evidence grows. */
+    public Exploration withFadingPrior() {
+        return new Exploration(kind, strength, priorStrength, true);
+    }
+
+    /** The share of its similarity prior a case with {@code uses} keeps: 1 unless the prior fades. */
+    double priorShare(int uses) {
+        return fadingPrior ? priorStrength / (priorStrength + uses) : 1;
     }
 }

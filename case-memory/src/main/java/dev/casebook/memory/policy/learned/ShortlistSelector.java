@@ -57,7 +57,7 @@ final class ShortlistSelector {
                 case THOMPSON -> CasePosterior.logit(posteriors[i].sample(exploration.strength(), random));
                 case UCB -> CasePosterior.logit(posteriors[i].upper(exploration.strength()));
             };
-            candidates.add(new Candidate(cases.get(i), score + prior[i]));
+            candidates.add(new Candidate(cases.get(i), score + prior[i] * exploration.priorShare(cases.get(i).uses())));
         }
         double temperature = exploration.kind() == Exploration.Kind.SOFTMAX ? settings.temperature() : 0;
         return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(), temperature,

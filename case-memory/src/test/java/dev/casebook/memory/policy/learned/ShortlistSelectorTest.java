@@ -54,6 +54,22 @@ class ShortlistSelectorTest {
     }
 
     @Test
+    void a_fading_prior_lets_a_long_record_outweigh_a_look_alikes_similarity() {
+        Case lookAlike = Case.of("t", "look-alike", "", "", 1, CaseSource.REAL).withCounts(40, 12);
+        Case helpful = Case.of("t", "helpful", "", "", 1, CaseSource.REAL).withCounts(40, 26);
+        List<Case> shortlist = List.of(lookAlike, helpful);
+        float[] untrained = {QNetwork.OUTPUT_BIAS, QNetwork.OUTPUT_BIAS};
+        double[] prior = {1.5, -1.0};
+
+        // posterior means 14/44 and 28/44: logits -0.76 and +0.56, against a prior 2.5 logits apart
+        assertThat(first(new ShortlistSelector(shortlist, untrained, prior, settings(Exploration.thompson(0, 4))),
+                new Random(1))).isEqualTo("look-alike");
+        // the prior kept: 4 / (4 + 40) of it
+        assertThat(first(new ShortlistSelector(shortlist, untrained, prior,
+                settings(Exploration.thompson(0, 4).withFadingPrior())), new Random(1))).isEqualTo("helpful");
+    }
+
+    @Test
     void thompson_sampling_mostly_takes_the_case_with_good_evidence_and_sometimes_explores_the_untried_one() {
         ShortlistSelector selector = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR,
                 settings(Exploration.thompson(1, 4)));
