@@ -48,6 +48,13 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
         return gate.syntheticPrior();
     }
 
+    /**
+     * At most this many unconfirmed synthetic cases among the K a task is shown ({@link SourceGate#maxProvisional()}).
+     */
+    public int maxProvisional() {
+        return gate.maxProvisional();
+    }
+
     public AgentMemory {
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(store, "store");

@@ -38,7 +38,7 @@ final class CaseSelectionStep {
                 .withExcludedOrigins(spec.excludeOrigins()).withExcludedTasks(spec.excludeTasks())
                 .withBanks(spec.banks().read());
         List<SelectedCase> cases = k == 0 ? List.of() : policy.select(new SelectionRequest(spec.text(), state, filter, k,
-                memory.syntheticPrior()));
+                memory.syntheticPrior(), memory.maxProvisional()));
         List<Step.CasesSelected.Pick> picks = cases.stream().map(CaseSelectionStep::pick).toList();
         List<ScoredInsight> insights = memory.insights() == null ? List.of()
                 : memory.insights().findScored(spec.tenant(), spec.banks().read(), state);

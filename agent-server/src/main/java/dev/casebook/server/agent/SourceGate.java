@@ -1,5 +1,7 @@
 package dev.casebook.server.agent;
 
+import dev.casebook.memory.policy.SelectionRequest;
+
 /**
  * Whether a tenant's tasks may be shown synthetic (dream) cases right now, beyond the server's fixed setting
  * ({@code casebook.memory.include-synthetic}): the experience synthesis closes it while the experience model's
@@ -18,5 +20,13 @@ public interface SourceGate {
      */
     default double syntheticPrior() {
         return 1;
+    }
+
+    /**
+     * At most this many synthetic cases that no real outcome confirmed yet among the K a task is shown
+     * ({@code casebook.synthesis.max-provisional}); {@link SelectionRequest#NO_QUOTA} for no bound.
+     */
+    default int maxProvisional() {
+        return SelectionRequest.NO_QUOTA;
     }
 }

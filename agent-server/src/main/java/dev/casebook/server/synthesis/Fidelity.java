@@ -100,6 +100,11 @@ class Fidelity implements SourceGate {
     }
 
     @Override
+    public int maxProvisional() {
+        return settings.maxProvisional();
+    }
+
+    @Override
     public boolean syntheticSelectable(String tenant) {
         Cached cached = agreements.get(tenant);
         Instant now = clock.instant();

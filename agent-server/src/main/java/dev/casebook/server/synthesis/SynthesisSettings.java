@@ -25,14 +25,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                           it)
  * @param syntheticPrior     the factor by which the similarity of a synthetic case that no real outcome confirmed
  *                           yet is multiplied when cases are selected (default 0.9; 1 = no discount)
+ * @param maxProvisional     at most this many synthetic cases that no real outcome confirmed yet among the K a task
+ *                           is shown; the next candidate of another kind takes the place (default 2; 64 = no bound;
+ *                           0 = only confirmed synthetic cases are shown)
  */
 @ConfigurationProperties("casebook.synthesis")
 record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
         Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts,
-        Double minRewardAgreement, Double policyWeight, Double syntheticPrior) {
+        Double minRewardAgreement, Double policyWeight, Double syntheticPrior, Integer maxProvisional) {
 
     public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 
     public SynthesisSettings {
         groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
@@ -59,6 +62,7 @@ record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, 
             throw new IllegalArgumentException("casebook.synthesis.synthetic-prior must be within (0, 1], was "
                     + syntheticPrior);
         }
+        maxProvisional = within("max-provisional", maxProvisional, 2, 0, 64);
     }
 
     /**

@@ -3,9 +3,15 @@ package dev.casebook.server.synthesis;
 import static dev.casebook.server.synthesis.Dreams.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -70,6 +76,46 @@ class SyntheticEvidenceIT extends DreamsContext {
         assertThat(planPrompt("Guarded lamp, again"))
                 .contains("Task: Guarded lamp, dreamed: what does the lamp cost?\n")
                 .doesNotContain("(simulated practice)");
+    }
+
+    /**
+     * {@code casebook.synthesis.max-provisional} (default 2): a tenant whose memory holds one real case and three
+     * dreamed ones of the same task is shown all four without the quota, three of them simulated practice; with it
+     * two, and the real case keeps its place.
+     */
+    @Test
+    void a_task_is_shown_at_most_two_unconfirmed_synthetic_cases() {
+        TestClient quota = new TestClient(port, QUOTA_KEY);
+        String real = realTask(quota, "Quota kettle", "kettle");
+        String realCaseId = quota.get("/api/tasks/" + real).json().get("caseId").asString();
+
+        scriptPriceTask("Quota kettle", "kettle", "12.50 EUR");
+        LLM.when(Match.interaction("experience").and(task("Quota kettle")))
+                .reply(Reply.text(transition("kettle: 12.50 EUR", "1", true)));
+        LLM.when(Match.interaction("experience-outcome").and(task("Quota kettle")))
+                .reply(Reply.text("<think>the tool's price</think>\n{\"reasoning\": \"the price the tool gave\","
+                        + " \"reward\": 1}"));
+        String job = Dreams.start(quota, "{\"tasks\": [\"Quota kettle, dreamed: what is the price of the kettle?\","
+                + " \"Quota kettle in the catalogue: give the kettle's price in euros\","
+                + " \"Quota kettle for a gift: is the kettle cheaper than 20 EUR?\"], \"rolloutsPerTask\": 1,"
+                + " \"concurrency\": 1}");
+        assertThat(Dreams.awaitJob(quota, job).get("status").asString()).isEqualTo("completed");
+        Set<String> dreamed = new HashSet<>();
+        quota.get("/api/synthesis/dreams/" + job + "/results").json().get("rollouts")
+                .forEach(r -> dreamed.add(r.get("caseId").asString()));
+        assertThat(dreamed).as("three synthetic cases, none merged into another").hasSize(3);
+
+        String task = realTask(quota, "Quota kettle, for real", "kettle");
+        String prompt = planPrompt("Quota kettle, for real");
+        assertThat(Pattern.compile(Pattern.quote(" (simulated practice)\n")).matcher(prompt).results().count())
+                .as(prompt).isEqualTo(2);
+        assertThat(prompt).contains("Task: Quota kettle: what does the kettle cost?\n");
+        List<String> sources = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
+        quota.get("/api/tasks/" + task).json().get("selected").forEach(c -> shown.add(c.get("caseId").asString()));
+        shown.forEach(id -> sources.add(quota.get("/api/cases/" + id).json().get("source").asString()));
+        assertThat(shown).hasSize(3).contains(realCaseId);
+        assertThat(sources).containsExactlyInAnyOrder("real", "synthetic", "synthetic");
     }
 
     private static String planPrompt(String marker) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * {@link Settings#candidates()} cases deep. With {@link Settings#hybrid()} the candidates come from vector and BM25
  * search over the task text, fused by reciprocal rank (the score is then the fused score). The score of a
  * provisional synthetic case is multiplied by the request's {@link SelectionRequest#syntheticPrior() synthetic
- * prior} before the candidates are ranked (a stable sort: equal scores keep the store's order).
+ * prior} before the candidates are ranked (a stable sort: equal scores keep the store's order), and at most
+ * {@link SelectionRequest#maxProvisional()} provisional cases are taken: then, as for the other quotas, the next similar
+ * case of another kind takes the place.
  */
 public final class SimilarityPolicy implements CaseSelectionPolicy {
 
@@ -93,16 +95,24 @@ public final class SimilarityPolicy implements CaseSelectionPolicy {
         List<SelectedCase> selected = new ArrayList<>(request.k());
         int positives = 0;
         int negatives = 0;
+        int provisional = 0;
         for (ScoredCase candidate : candidates) {
             if (selected.size() == request.k()) {
                 break;
             }
+            if (candidate.value().provisional() && provisional >= request.maxProvisional()) {
+                continue;
+            }
+            int before = selected.size();
             if (candidate.value().label() == CaseLabel.POSITIVE && positives < settings.maxPositives()) {
                 positives++;
                 selected.add(new SelectedCase(candidate.value(), candidate.score(), CaseRole.EXAMPLE));
             } else if (candidate.value().label() == CaseLabel.NEGATIVE && negatives < settings.maxNegatives()) {
                 negatives++;
                 selected.add(new SelectedCase(candidate.value(), candidate.score(), CaseRole.PITFALL));
+            }
+            if (selected.size() > before && candidate.value().provisional()) {
+                provisional++;
             }
         }
         return List.copyOf(selected);

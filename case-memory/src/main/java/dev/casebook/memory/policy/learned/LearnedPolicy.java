@@ -323,11 +323,12 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
                 request.syntheticPrior(), settings.similarityWeight());
         ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, settings);
-        List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), random);
+        List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), request.maxProvisional(), random);
         if (settings.credit() == Credit.CASE_IPW) {
             Random replay = new Random(random.nextLong());
             Map<Case, Double> propensities = InclusionPropensities.estimate(cases,
-                    () -> selector.select(request.k(), replay).stream().map(c -> c.candidate().value()).toList(),
+                    () -> selector.select(request.k(), request.maxProvisional(), replay).stream()
+                            .map(c -> c.candidate().value()).toList(),
                     InclusionPropensities.DRAWS);
             List<Case> shown = chosen.stream().map(c -> c.candidate().value()).toList();
             remember(request.state(), shown, shown.stream().mapToDouble(propensities::get).toArray());

@@ -47,8 +47,13 @@ final class ShortlistSelector {
         return settings.exploration().kind() == Exploration.Kind.SOFTMAX ? sigmoid(logits[i]) : posteriors[i].mean();
     }
 
-    /** K cases drawn with {@code random}, in the order drawn. */
+    /** K cases drawn with {@code random}, in the order drawn, with no bound on provisional cases. */
     List<SoftmaxChooser.Chosen> select(int k, Random random) {
+        return select(k, Integer.MAX_VALUE, random);
+    }
+
+    /** K cases drawn with {@code random}, in the order drawn, at most {@code maxProvisional} of them provisional. */
+    List<SoftmaxChooser.Chosen> select(int k, int maxProvisional, Random random) {
         Exploration exploration = settings.exploration();
         List<Candidate> candidates = new ArrayList<>(cases.size());
         for (int i = 0; i < cases.size(); i++) {
@@ -60,8 +65,8 @@ final class ShortlistSelector {
             candidates.add(new Candidate(cases.get(i), score + prior[i] * exploration.priorShare(cases.get(i).uses())));
         }
         double temperature = exploration.kind() == Exploration.Kind.SOFTMAX ? settings.temperature() : 0;
-        return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(), temperature,
-                random);
+        return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(), maxProvisional,
+                temperature, random);
     }
 
     static double sigmoid(double logit) {

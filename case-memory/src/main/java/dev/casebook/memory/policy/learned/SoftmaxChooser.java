@@ -11,16 +11,24 @@ import java.util.random.RandomGenerator;
  * Picks K of the candidates without replacement, each draw by softmax over the scores divided by the temperature
  * (greedy, best score first, at temperature 0), with the quotas of
  * {@link dev.casebook.memory.policy.SimilarityPolicy}: at most {@code maxPositives} positive cases (examples) and
- * {@code maxNegatives} negative ones (pitfalls); once a kind is full or exhausted only the other kind is drawn.
+ * {@code maxNegatives} negative ones (pitfalls); once a kind is full or exhausted only the other kind is drawn. At
+ * most {@code maxProvisional} {@link dev.casebook.memory.Case#provisional() provisional} synthetic cases are drawn
+ * ({@link dev.casebook.memory.policy.SelectionRequest#maxProvisional()}).
  */
 final class SoftmaxChooser {
 
     private SoftmaxChooser() {
     }
 
-    /** The chosen candidates in the order drawn, each with the role its label gives it. */
+    /** As {@link #choose(List, int, int, int, int, double, RandomGenerator)} with no bound on provisional cases. */
     static List<Chosen> choose(List<Candidate> candidates, int k, int maxPositives, int maxNegatives,
             double temperature, RandomGenerator random) {
+        return choose(candidates, k, maxPositives, maxNegatives, Integer.MAX_VALUE, temperature, random);
+    }
+
+    /** The chosen candidates in the order drawn, each with the role its label gives it. */
+    static List<Chosen> choose(List<Candidate> candidates, int k, int maxPositives, int maxNegatives,
+            int maxProvisional, double temperature, RandomGenerator random) {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
         }
@@ -28,14 +36,19 @@ final class SoftmaxChooser {
         left.sort(Comparator.comparingDouble(Candidate::score).reversed());
         int examplesLeft = maxPositives;
         int pitfallsLeft = maxNegatives;
+        int provisionalLeft = maxProvisional;
         List<Chosen> chosen = new ArrayList<>();
         while (chosen.size() < k && !left.isEmpty()) {
+            if (provisionalLeft <= 0) {
+                left.removeIf(c -> c.value().provisional());
+            }
             List<Candidate> eligible = eligible(left, examplesLeft, pitfallsLeft);
             if (eligible.isEmpty()) {
                 break;
             }
             Candidate pick = temperature == 0 ? eligible.getFirst() : draw(eligible, temperature, random);
             left.remove(pick);
+            provisionalLeft -= pick.value().provisional() ? 1 : 0;
             CaseRole role = pick.value().label() == CaseLabel.POSITIVE ? CaseRole.EXAMPLE : CaseRole.PITFALL;
             if (role == CaseRole.EXAMPLE) {
                 examplesLeft--;
