@@ -100,6 +100,36 @@ class SimilarityPolicyIT {
     }
 
     @Test
+    void takes_at_most_max_provisional_unconfirmed_synthetic_cases_and_fills_from_deeper_candidates() {
+        Case d1 = dream("d1", 0.99);
+        Case d2 = dream("d2", 0.98);
+        Case d3 = dream("d3", 0.97);
+        Case real = add("real", CaseLabel.POSITIVE, 0.60);
+        SimilarityPolicy policy = new SimilarityPolicy(store, SimilarityPolicy.Settings.topK());
+        CaseFilter filter = CaseFilter.tenant(TENANT);
+
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 4, 1, SelectionRequest.NO_QUOTA)))
+                .extracting(s -> s.value().task()).containsExactly("d1", "d2", "d3", "real");
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 4, 1, 2)))
+                .extracting(s -> s.value().task()).containsExactly("d1", "d2", "real");
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 4, 1, 0)))
+                .extracting(s -> s.value().id()).containsExactly(real.id());
+
+        store.confirm(TENANT, d1.id()).orElseThrow();
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 4, 1, 2)))
+                .as("a confirmed synthetic case is not counted").extracting(s -> s.value().id())
+                .containsExactly(d1.id(), d2.id(), d3.id(), real.id());
+    }
+
+    /** An unconfirmed synthetic (dreamed) positive case whose cosine similarity to {@link #QUERY} is given. */
+    private Case dream(String task, double similarity) {
+        Instant now = Instant.now();
+        return store.add(new Case(UUID.randomUUID(), TENANT, task, "", "", 1, CaseLabel.POSITIVE,
+                CaseSource.SYNTHETIC, "dream:1", 0, 0, now, now),
+                new float[] {(float) similarity, (float) Math.sqrt(1 - similarity * similarity), 0, 0});
+    }
+
+    @Test
     void shows_positive_cases_as_examples_and_negative_cases_as_pitfalls() {
         add("p1", CaseLabel.POSITIVE, 0.9);
         add("n1", CaseLabel.NEGATIVE, 0.8);

@@ -20,6 +20,11 @@ class SoftmaxChooserTest {
         return new Candidate(Case.of("t", task, "", "", 0, CaseSource.REAL), score);
     }
 
+    /** A dreamed case no real outcome confirmed: provisional. */
+    private static Candidate dreamed(String task, double score) {
+        return new Candidate(Case.of("t", task, "", "", 1, CaseSource.SYNTHETIC), score);
+    }
+
     private static List<String> tasks(List<SoftmaxChooser.Chosen> chosen) {
         return chosen.stream().map(c -> c.candidate().value().task()).toList();
     }
@@ -34,6 +39,22 @@ class SoftmaxChooserTest {
         assertThat(tasks(chosen)).containsExactly("p1", "p2", "n1", "n2");
         assertThat(chosen).extracting(SoftmaxChooser.Chosen::role)
                 .containsExactly(CaseRole.EXAMPLE, CaseRole.EXAMPLE, CaseRole.PITFALL, CaseRole.PITFALL);
+    }
+
+    @Test
+    void draws_at_most_max_provisional_unconfirmed_synthetic_cases_and_fills_with_the_others() {
+        List<Candidate> candidates = List.of(dreamed("d1", 0.9), dreamed("d2", 0.8), dreamed("d3", 0.7),
+                positive("p1", 0.2), negative("n1", 0.1));
+
+        assertThat(tasks(SoftmaxChooser.choose(candidates, 4, 64, 64, 2, 0, new Random(1))))
+                .containsExactly("d1", "d2", "p1", "n1");
+        assertThat(tasks(SoftmaxChooser.choose(candidates, 4, 64, 64, 0, 0, new Random(1))))
+                .containsExactly("p1", "n1");
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            assertThat(SoftmaxChooser.choose(candidates, 4, 64, 64, 1, 1.0, random))
+                    .filteredOn(c -> c.candidate().value().provisional()).hasSize(1);
+        }
     }
 
     @Test
