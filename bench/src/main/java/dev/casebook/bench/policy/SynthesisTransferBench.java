@@ -11,24 +11,47 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * {@code ./casebook bench synthesis-transfer [--seeds=5] [--synthetic=200] [--episodes=300] [--k=4]}: the
+ * {@code ./casebook bench synthesis-transfer [--seeds=5] [--seed-base=1] [--synthetic=200] [--episodes=300] [--k=4]}: the
  * synthesis-transfer SIMULATOR (docs/synthesis.md). Phase 1: a simulated experience model writes S synthetic cases
  * over 20 task families; with probability f a case truly helps, otherwise it is a reward error or an observation
  * error ({@link TransferWorld#synthetic}). Phase 2: held-out real episodes over those 20 families plus 10 unseen
  * ones, read-write (each episode leaves a real case). Arms: memory off, real-seeded (S real cases), dream-seeded at
  * f = 0.9, 0.7, 0.5 with and without the guard of issue 15 (synthetic cases scored x 0.9 until a real success that
- * selected them confirms them, and not selectable while the measured reward agreement is below 0.8), and dream plus
- * 10 % real. Selection is top-K by cosine similarity among the positive cases, as the similarity policy picks
- * examples. Paired 95 % intervals over seeds (Student's t).
+ * selected them confirms them, at most {@link #MAX_PROVISIONAL} of them among the K shown, and not selectable while the
+ * measured reward agreement is below 0.8), and dream plus 10 % real; then ablations of the guard on the dream plus
+ * 10 % real arm (without the quota, other quotas, and a refutation rule the server does not have). Selection is top-K
+ * by cosine similarity among the positive cases, as the similarity policy picks examples. Paired 95 % intervals over
+ * seeds (Student's t).
  */
 public final class SynthesisTransferBench {
     static final double PRIOR = 0.9;
     static final double MIN_AGREEMENT = 0.8;
+    /** The server's {@code casebook.synthesis.max-provisional} default: unconfirmed synthetic cases among the K. */
+    static final int MAX_PROVISIONAL = 2;
     static final int FIDELITY_SAMPLES = 50;
     static final int DIMENSION = 32;
 
-    /** One arm: how phase 1 fills memory and whether the guard is on. */
-    record Arm(String name, boolean memory, int real, int synthetic, double f, boolean guarded) {
+    /**
+     * How an arm's selection treats synthetic cases. The server's guard is the prior, the gate and at most
+     * {@code maxProvisional} unconfirmed synthetic cases among the K ({@link #server()}); {@code refute} is an
+     * ablation the server does not implement: an unconfirmed synthetic case shown to a real episode that failed is
+     * not selected again.
+     */
+    record Guard(boolean on, int maxProvisional, boolean refute) {
+        static final Guard NONE = new Guard(false, Integer.MAX_VALUE, false);
+        /** The guard before the quota: prior and gate only. */
+        static final Guard PRIOR_ONLY = new Guard(true, Integer.MAX_VALUE, false);
+
+        static Guard server() {
+            return new Guard(true, MAX_PROVISIONAL, false);
+        }
+    }
+
+    /** One arm: how phase 1 fills memory and how its selection treats synthetic cases. */
+    record Arm(String name, boolean memory, int real, int synthetic, double f, Guard guard) {
+        boolean guarded() {
+            return guard.on();
+        }
     }
 
     /** Per-episode success of one arm on one seed, and which episodes were of unseen families. */
@@ -56,37 +79,53 @@ public final class SynthesisTransferBench {
     static Map<String, List<Run>> run(String[] args, PrintStream out) {
         Args a = new Args(args);
         int seeds = a.getInt("--seeds", 5);
+        int seedBase = a.getInt("--seed-base", 1);
         int synthetic = a.getInt("--synthetic", 200);
         int episodes = a.getInt("--episodes", 300);
         int k = a.getInt("--k", 4);
-        List<Arm> arms = List.of(new Arm("off", false, 0, 0, 0, false),
-                new Arm("no seed (read-write)", true, 0, 0, 0, false),
-                new Arm("real-seeded", true, synthetic, 0, 0, false),
-                new Arm("dream f=0.9", true, 0, synthetic, 0.9, false),
-                new Arm("dream f=0.9 guarded", true, 0, synthetic, 0.9, true),
-                new Arm("dream f=0.7", true, 0, synthetic, 0.7, false),
-                new Arm("dream f=0.7 guarded", true, 0, synthetic, 0.7, true),
-                new Arm("dream f=0.5", true, 0, synthetic, 0.5, false),
-                new Arm("dream f=0.5 guarded", true, 0, synthetic, 0.5, true),
-                new Arm("dream f=0.9 + 10% real", true, synthetic / 10, synthetic, 0.9, true));
+        List<Arm> arms = arms(synthetic);
         out.println("synthesis-transfer SIMULATOR: simulated task families, a simulated experience model and a simulated"
                 + " LLM; these are not results of a real model (for one: ./casebook bench synthesis-real)");
         out.printf("S=%d synthetic cases over %d families; %d real episodes over those and %d unseen families,"
                 + " read-write; K=%d; %d seeds; base success %.2f, +%.2f with a helpful example, -%.2f with a"
-                + " look-alike example holding a wrong plan; guard: prior x%.1f until confirmed, closed below a"
-                + " measured reward agreement of %.1f (%d re-judged episodes)%n", synthetic, TransferWorld.SEEN,
-                episodes, TransferWorld.UNSEEN, k, seeds, SimulatedWorld.BASE, SimulatedWorld.HELP,
-                SimulatedWorld.MISLEAD, PRIOR, MIN_AGREEMENT, FIDELITY_SAMPLES);
+                + " look-alike example holding a wrong plan; guard: prior x%.1f until confirmed, at most %d unconfirmed"
+                + " among the K, closed below a measured reward agreement of %.1f (%d re-judged episodes);"
+                + " seeds %d-%d%n", synthetic, TransferWorld.SEEN, episodes, TransferWorld.UNSEEN, k, seeds,
+                SimulatedWorld.BASE, SimulatedWorld.HELP, SimulatedWorld.MISLEAD, PRIOR, MAX_PROVISIONAL,
+                MIN_AGREEMENT, FIDELITY_SAMPLES, seedBase, seedBase + seeds - 1);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (Arm arm : arms) {
             List<Run> perSeed = new ArrayList<>();
-            for (int seed = 1; seed <= seeds; seed++) {
+            for (int seed = seedBase; seed < seedBase + seeds; seed++) {
                 perSeed.add(runOne(arm, seed, episodes, k));
             }
             runs.put(arm.name(), perSeed);
         }
         out.print(format(runs, episodes));
         return runs;
+    }
+
+    /** The issue's arms, then ablations of the guard (names starting with "ablation"). */
+    static List<Arm> arms(int synthetic) {
+        int tenth = synthetic / 10;
+        return List.of(new Arm("off", false, 0, 0, 0, Guard.NONE),
+                new Arm("no seed (read-write)", true, 0, 0, 0, Guard.NONE),
+                new Arm("real-seeded", true, synthetic, 0, 0, Guard.NONE),
+                new Arm("dream f=0.9", true, 0, synthetic, 0.9, Guard.NONE),
+                new Arm("dream f=0.9 guarded", true, 0, synthetic, 0.9, Guard.server()),
+                new Arm("dream f=0.7", true, 0, synthetic, 0.7, Guard.NONE),
+                new Arm("dream f=0.7 guarded", true, 0, synthetic, 0.7, Guard.server()),
+                new Arm("dream f=0.5", true, 0, synthetic, 0.5, Guard.NONE),
+                new Arm("dream f=0.5 guarded", true, 0, synthetic, 0.5, Guard.server()),
+                new Arm("dream f=0.9 + 10% real", true, tenth, synthetic, 0.9, Guard.server()),
+                new Arm("ablation f=0.9: prior only", true, 0, synthetic, 0.9, Guard.PRIOR_ONLY),
+                new Arm("ablation +10%: prior only", true, tenth, synthetic, 0.9, Guard.PRIOR_ONLY),
+                new Arm("ablation +10%: quota 1", true, tenth, synthetic, 0.9, new Guard(true, 1, false)),
+                new Arm("ablation +10%: quota 3", true, tenth, synthetic, 0.9, new Guard(true, 3, false)),
+                new Arm("ablation +10%: refute*", true, tenth, synthetic, 0.9,
+                        new Guard(true, Integer.MAX_VALUE, true)),
+                new Arm("ablation +10%: refute*+quota", true, tenth, synthetic, 0.9,
+                        new Guard(true, MAX_PROVISIONAL, true)));
     }
 
     static Run runOne(Arm arm, long seed, int episodes, int k) {
@@ -100,7 +139,7 @@ public final class SynthesisTransferBench {
             memory.add(world.synthetic(i % TransferWorld.SEEN, arm.f(), phase1));
         }
         boolean gateOpen = true;
-        if (arm.guarded() && arm.synthetic() > 0) {
+        if (arm.guard().on() && arm.synthetic() > 0) {
             int agree = 0;
             for (int i = 0; i < FIDELITY_SAMPLES; i++) {
                 agree += phase1.nextDouble() < (1 - arm.f()) / 2 ? 0 : 1; // the reward-error rate of its cases
@@ -108,6 +147,7 @@ public final class SynthesisTransferBench {
             gateOpen = (double) agree / FIDELITY_SAMPLES >= MIN_AGREEMENT;
         }
         Set<TransferWorld.Case> confirmed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TransferWorld.Case> refuted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         Random tasks = new Random(seed * 7_919); // the same stream of tasks and outcomes for every arm
         Random outcomes = new Random(seed * 31);
         boolean[] success = new boolean[episodes];
@@ -115,7 +155,7 @@ public final class SynthesisTransferBench {
         for (int e = 0; e < episodes; e++) {
             int family = tasks.nextInt(world.families());
             float[] task = world.task(family, tasks);
-            List<TransferWorld.Case> shown = arm.memory() ? select(memory, task, k, arm.guarded(), gateOpen, confirmed)
+            List<TransferWorld.Case> shown = arm.memory() ? select(memory, task, k, arm.guard(), gateOpen, confirmed, refuted)
                     : List.of();
             boolean solved = outcomes.nextDouble() < TransferWorld.successProbability(task, family, shown);
             success[e] = solved;
@@ -123,6 +163,8 @@ public final class SynthesisTransferBench {
             if (arm.memory()) {
                 if (solved) {
                     shown.stream().filter(TransferWorld.Case::synthetic).forEach(confirmed::add);
+                } else if (arm.guard().refute()) {
+                    shown.stream().filter(c -> c.synthetic() && !confirmed.contains(c)).forEach(refuted::add);
                 }
                 memory.add(world.episode(task, family, solved));
             }
@@ -130,28 +172,46 @@ public final class SynthesisTransferBench {
         return new Run(success, unseen, gateOpen);
     }
 
-    private static List<TransferWorld.Case> select(List<TransferWorld.Case> memory, float[] task, int k,
-            boolean guarded, boolean gateOpen, Set<TransferWorld.Case> confirmed) {
-        record Scored(TransferWorld.Case c, double score) {
+    /**
+     * The K positive cases most similar to the task; under a guard as the similarity policy does it: an unconfirmed
+     * synthetic case's similarity x {@link #PRIOR}, and once {@code maxProvisional} of them are taken the next
+     * similar case of another kind takes the place (the quota of {@code casebook.synthesis.max-provisional}).
+     */
+    static List<TransferWorld.Case> select(List<TransferWorld.Case> memory, float[] task, int k, Guard guard,
+            boolean gateOpen, Set<TransferWorld.Case> confirmed, Set<TransferWorld.Case> refuted) {
+        record Scored(TransferWorld.Case c, double score, boolean provisional) {
         }
         List<Scored> scored = new ArrayList<>();
         for (TransferWorld.Case c : memory) {
-            if (!c.positive() || (guarded && c.synthetic() && !gateOpen)) {
+            boolean provisional = guard.on() && c.synthetic() && !confirmed.contains(c);
+            if (!c.positive() || (guard.on() && c.synthetic() && !gateOpen) || refuted.contains(c)) {
                 continue;
             }
             double s = TransferWorld.cosine(task, c.vector());
-            scored.add(new Scored(c, guarded && c.synthetic() && !confirmed.contains(c) ? s * PRIOR : s));
+            scored.add(new Scored(c, provisional ? s * PRIOR : s, provisional));
         }
         scored.sort(Comparator.comparingDouble(Scored::score).reversed());
-        return scored.stream().limit(k).map(Scored::c).toList();
+        List<TransferWorld.Case> shown = new ArrayList<>(k);
+        int provisional = 0;
+        for (Scored s : scored) {
+            if (shown.size() == k) {
+                break;
+            }
+            if (s.provisional() && provisional == guard.maxProvisional()) {
+                continue;
+            }
+            provisional += s.provisional() ? 1 : 0;
+            shown.add(s.c());
+        }
+        return shown;
     }
 
     static String format(Map<String, List<Run>> runs, int episodes) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-24s %-24s %-24s %-24s %-26s%n", "arm", "first 100", "all " + episodes,
+        out.append(String.format("%-30s %-24s %-24s %-24s %-26s%n", "arm", "first 100", "all " + episodes,
                 "unseen families", "first 100 - off (paired)"));
         for (Map.Entry<String, List<Run>> arm : runs.entrySet()) {
-            out.append(String.format("%-24s %-24s %-24s %-24s %-26s%n", arm.getKey(),
+            out.append(String.format("%-30s %-24s %-24s %-24s %-26s%n", arm.getKey(),
                     interval(arm.getValue(), r -> r.rate(0, 100, false)).format(),
                     interval(arm.getValue(), r -> r.rate(0, episodes, false)).format(),
                     interval(arm.getValue(), r -> r.rate(0, episodes, true)).format(),
@@ -179,8 +239,20 @@ public final class SynthesisTransferBench {
             out.append(String.format("       the same against memory without seed (read-write from empty): %+.3f%n",
                     unseenNoSeed));
         }
+        out.append(String.format("Ablations of the guard (first 100; gain over off as a share of the real-seeded gain;"
+                + " paired difference to the server's guard; * = not in the server):%n"));
+        for (String arm : runs.keySet()) {
+            if (arm.startsWith("ablation")) {
+                String server = arm.startsWith("ablation f=0.9") ? "dream f=0.9 guarded" : "dream f=0.9 + 10% real";
+                double gain = mean(runs.get(arm), r -> r.rate(0, 100, false)) - off;
+                out.append(String.format("  %-30s %.3f   vs %s: %s   unseen families vs off: %+.3f%n", arm,
+                        gain / realGain, server, paired(runs, arm, server, r -> r.rate(0, 100, false)).format(),
+                        mean(runs.get(arm), r -> r.rate(0, episodes, true))
+                                - mean(runs.get("off"), r -> r.rate(0, episodes, true))));
+            }
+        }
         for (Map.Entry<String, List<Run>> arm : runs.entrySet()) {
-            if (arm.getKey().contains("guarded") || arm.getKey().contains("+ 10%")) {
+            if (arm.getKey().equals("dream f=0.7 guarded") || arm.getKey().equals("dream f=0.5 guarded")) {
                 long open = arm.getValue().stream().filter(Run::gateOpen).count();
                 out.append(String.format("  %s: synthetic cases selectable (measured agreement >= %.1f) in %d of %d"
                         + " seeds%n", arm.getKey(), MIN_AGREEMENT, open, arm.getValue().size()));
