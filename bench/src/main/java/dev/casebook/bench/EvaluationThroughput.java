@@ -62,6 +62,7 @@ final class EvaluationThroughput implements Bench.Benchmark {
                             llm.takeCalls();
                             double load = OS.getSystemLoadAverage();
                             double serverCpu = server.cpuMillis();
+                            double refreshes = server.luceneRefreshes();
                             double llmCpu = llm.cpuMillis();
                             long clientCpu = OS.getProcessCpuTime();
                             Instant posted = Instant.now();
@@ -74,7 +75,8 @@ final class EvaluationThroughput implements Bench.Benchmark {
                                     store, mode, Duration.between(posted, startedAt).toMillis() / 1000.0);
                             rows.add(store, mode, new Rows.Measured(items, working, server.cpuMillis() - serverCpu,
                                     llm.cpuMillis() - llmCpu, (OS.getProcessCpuTime() - clientCpu) / 1e6,
-                                    llm.takeCalls(), load, OS.getSystemLoadAverage()));
+                                    llm.takeCalls(), load, OS.getSystemLoadAverage(),
+                                    server.luceneRefreshes() - refreshes));
                         }
                     }
                 }

@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * fresh server, warmed up with a read-write round (which also fills its memory). Memory {@code off} always runs first
  * in each repeat: it is the baseline the other rows are compared with, measured in the same run.
  * Prints, per row, tasks/s against the ideal c / (4·L), the server's CPU per task and per LLM call, the LLM
- * process's and the benchmark client's CPU per task, and the load average (the machine is shared).
+ * process's and the benchmark client's CPU per task, the searchers the server's Lucene store reopened per task, and
+ * the load average (the machine is shared).
  * Args: [--latency=200] [--concurrency=128] [--tasks=512] [--memory=off,read-only,read-write]
  * [--store=lucene,pgvector] [--repeats=1] [--variants=default|--some.server.setting=x ...]: each variant (server
  * arguments separated by spaces, {@code default} for none) gets a fresh server per store, in the order given, and
@@ -91,6 +92,7 @@ final class TaskThroughput implements Bench.Benchmark {
             llm.takeCalls();
             double load = OS.getSystemLoadAverage();
             double serverCpu = server.cpuMillis();
+            double refreshes = server.luceneRefreshes();
             double llmCpu = llm.cpuMillis();
             long clientCpu = OS.getProcessCpuTime();
             long started = System.nanoTime();
@@ -116,7 +118,8 @@ final class TaskThroughput implements Bench.Benchmark {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             return new Rows.Measured(tasks, seconds, server.cpuMillis() - serverCpu, llm.cpuMillis() - llmCpu,
-                    (OS.getProcessCpuTime() - clientCpu) / 1e6, llm.takeCalls(), load, OS.getSystemLoadAverage());
+                    (OS.getProcessCpuTime() - clientCpu) / 1e6, llm.takeCalls(), load, OS.getSystemLoadAverage(),
+                    server.luceneRefreshes() - refreshes);
         }
     }
 

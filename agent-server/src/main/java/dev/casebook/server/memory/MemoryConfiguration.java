@@ -17,7 +17,9 @@ import dev.casebook.server.agent.AgentInsights;
 import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.SourceGate;
 import dev.casebook.server.llm.Models;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -67,6 +69,21 @@ class MemoryConfiguration {
                 settings.store().equals("lucene") ? settings.dir().toAbsolutePath() : "the server's database",
                 embedder.modelId(), embedder.dimension());
         return store;
+    }
+
+    /**
+     * {@code casebook.memory.lucene.refreshes}: searchers the Lucene store reopened (each opens a near-real-time
+     * reader and flushes a segment); read by {@code bench task-throughput} per task. Nothing for pgvector.
+     */
+    @Bean
+    @Conditional(Enabled.class)
+    MeterBinder luceneRefreshes(CaseStore store) {
+        return registry -> {
+            if (store instanceof LuceneCaseStore lucene) {
+                FunctionCounter.builder("casebook.memory.lucene.refreshes", lucene, LuceneCaseStore::refreshes)
+                        .description("searchers the Lucene case store reopened").register(registry);
+            }
+        };
     }
 
     /** The insight store beside the case store, when {@code casebook.memory.insights.enabled}. */

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 
 
@@ -122,6 +124,20 @@ public final class CasebookServerProcess implements AutoCloseable {
     public String baseUrl() {
         return baseUrl;
     }
+
+    /**
+     * The searchers the server's Lucene case store reopened so far ({@code casebook.memory.lucene.refreshes} from
+     * {@code /actuator/metrics}); NaN when the server does not report it (pgvector, or a build before the metric).
+     */
+    public double luceneRefreshes() throws IOException, InterruptedException {
+        HttpResponse<String> metric = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/actuator/metrics/casebook.memory.lucene.refreshes"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher value = METRIC_VALUE.matcher(metric.body());
+        return metric.statusCode() == 200 && value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
+    }
+
+    private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
     public double cpuMillis() {
         jvm.requireAlive();

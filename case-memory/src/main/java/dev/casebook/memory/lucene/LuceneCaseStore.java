@@ -521,8 +521,8 @@ public final class LuceneCaseStore implements CaseStore {
         return searches.count(filter);
     }
 
-    /** Searchers reopened since the store opened; for tests. */
-    long refreshes() {
+    /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
+    public long refreshes() {
         return searches.refreshes();
     }
 
