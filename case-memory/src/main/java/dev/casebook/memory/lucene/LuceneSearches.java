@@ -42,11 +42,19 @@ import org.apache.lucene.search.TopDocs;
  * BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
  * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
  *
- * <p>Searches, listings and counts refresh the searcher first when writes are waiting ({@link #freshen()}). Look-ups
- * by id do not: they read the writer's own unrefreshed documents ({@link PendingCases}) first and the current
- * searcher only for an id with none there, which then shows that id's latest write.
+ * <p>Look-ups by id need no refresh: they read the writer's own unrefreshed documents ({@link PendingCases}) first
+ * and the current searcher only for an id with none there, which then shows that id's latest write. Vector searches
+ * need none either while few versions wait ({@link #OVERLAY_LIMIT}): they run on the current searcher and complete its
+ * hits with an exact scan of those versions ({@link PendingOverlay}). Hybrid searches (BM25 has no exact scan here),
+ * listings and counts refresh the searcher first when writes are waiting ({@link #freshen()}).
  */
 final class LuceneSearches implements AutoCloseable {
+    /**
+     * A vector search runs on the current searcher plus an exact scan of the unrefreshed versions while at most this
+     * many wait; beyond it the search refreshes the searcher first (the scan and the shadowed hits grow with them).
+     */
+    static final int OVERLAY_LIMIT = 256;
+
     private final String name;
     private final int minCandidates;
     private final Analyzer analyzer = new StandardAnalyzer();
@@ -147,8 +155,37 @@ final class LuceneSearches implements AutoCloseable {
         }
     }
 
+    /**
+     * The current searcher's nearest cases completed with the writer's unrefreshed versions ({@link PendingOverlay}):
+     * no refresh unless a bulk add waits (its documents are not kept) or more than {@link #OVERLAY_LIMIT} versions
+     * do. The snapshot of the versions is taken before the searcher is acquired (see {@link #stored}), so every write
+     * that returned before this search began is either in the snapshot or shown by that searcher.
+     */
     List<ScoredCase> search(VectorQuery query) {
-        return read(searcher -> nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k()));
+        if (visible.get() < untracked || pending.size() > OVERLAY_LIMIT) {
+            refresh();
+        }
+        PendingOverlay overlay = new PendingOverlay(pending.snapshot());
+        return current(searcher -> overlay.merge(
+                unshadowedNearest(searcher, overlay, query.vector(), FilterQuery.of(query.filter()), query.k()),
+                query.vector(), query.filter(), query.k()));
+    }
+
+    /**
+     * At most {@code k} of the searcher's nearest hits that no unrefreshed version shadows: when some of the first
+     * {@code k} are shadowed, asks for as many more (a shadowed hit's latest version is scored by the overlay).
+     */
+    private List<ScoredCase> unshadowedNearest(IndexSearcher searcher, PendingOverlay overlay, float[] vector,
+                                               Query filter, int k) throws IOException {
+        int wanted = k;
+        while (true) {
+            List<ScoredCase> hits = nearest(searcher, vector, filter, wanted);
+            List<ScoredCase> kept = overlay.unshadowed(hits);
+            if (kept.size() >= k || hits.size() < wanted) {
+                return kept.size() > k ? kept.subList(0, k) : kept;
+            }
+            wanted = k + hits.size() - kept.size(); // more than before: hits.size() == wanted and kept.size() < k
+        }
     }
 
     List<ScoredCase> hybridSearch(HybridQuery query) {
@@ -293,10 +330,24 @@ final class LuceneSearches implements AutoCloseable {
         T apply(IndexSearcher searcher) throws IOException;
     }
 
+    /** Refreshes the searcher when writes wait, then runs {@code body} on it. */
     private <T> T read(Read<T> body) {
-        IndexSearcher searcher;
+        refresh();
+        return current(body);
+    }
+
+    private void refresh() {
         try {
             freshen();
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Runs {@code body} on the current searcher, unrefreshed. */
+    private <T> T current(Read<T> body) {
+        IndexSearcher searcher;
+        try {
             searcher = searchers.acquire();
         } catch (IOException e) {
             throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);

@@ -38,6 +38,15 @@ final class PendingCases {
     }
 
     /**
+     * A copy of the entries as they are now, for a search that completes an unrefreshed searcher with them
+     * ({@link PendingOverlay}); taken before that searcher is acquired, so an entry missing here was dropped after a
+     * refresh whose searcher the search then gets.
+     */
+    Map<UUID, Entry> snapshot() {
+        return Map.copyOf(entries);
+    }
+
+    /**
      * Drops the entries of the writes numbered up to {@code through}, which a searcher now shows (the caller refreshed
      * it after write {@code through} was counted). An entry replaced meanwhile by a later write is kept: the removal
      * is conditional on the entry being the one that was seen.

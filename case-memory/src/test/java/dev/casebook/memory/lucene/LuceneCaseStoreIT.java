@@ -12,6 +12,7 @@ import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +33,23 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     @TempDir
     Path directory;
 
+    /**
+     * Group commit without its timer (at 256 waiting writes, and on close): a scheduled commit refreshes the searcher
+     * in the background, which would make the refresh counts below depend on timing. {@link LuceneGroupCommitIT}
+     * and {@link LuceneSearchWithoutRefreshIT} cover the timed commits and their refreshes.
+     */
+    private static final CommitPolicy NO_TIMED_COMMIT = new CommitPolicy(Duration.ofHours(1), 256);
+
     @Override
     protected CaseStore openStore(int dimension) {
-        return LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("test-model", dimension));
+        return LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("test-model", dimension),
+                LuceneCaseStore.DEFAULT_MIN_CANDIDATES, NO_TIMED_COMMIT);
     }
 
     @Override
     protected CaseStore reopen(int dimension) {
-        return LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("test-model", dimension));
+        return LuceneCaseStore.open(directory.resolve("cases"), new EmbeddingSpace("test-model", dimension),
+                LuceneCaseStore.DEFAULT_MIN_CANDIDATES, NO_TIMED_COMMIT);
     }
 
     @Test
@@ -188,7 +198,9 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         assertThat(lucene.pending()).isEqualTo(2);
 
         assertThat(store.search(new VectorQuery(vector, CaseFilter.tenant(TENANT), 1)))
-                .extracting(hit -> hit.value()).containsExactly(relabelled); // a search still sees every write
+                .extracting(hit -> hit.value()).containsExactly(relabelled); // a vector search sees every write
+        assertThat(lucene.refreshes()).isEqualTo(refreshes);                // through the kept versions
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(2);    // a count refreshes
         assertThat(lucene.refreshes()).isEqualTo(refreshes + 1);
         assertThat(lucene.pending()).isZero();
         assertThat(store.get(TENANT, a.id())).contains(relabelled);
