@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When a {@link LuceneCaseStore} makes its writes durable. Every write is visible to searches when it returns (a
- * near-real-time refresh of the readers); it is durable once a commit (an fsync of the new index files) has run,
+ * When a {@link LuceneCaseStore} makes its writes durable. Every write is visible to every read when it returns
+ * (through the writer's unrefreshed versions until a near-real-time refresh of the searcher, which follows each
+ * scheduled commit); it is durable once a commit (an fsync of the new index files) has run,
  * which is at most {@code maxDelay} after it or when {@code maxWrites} writes are waiting, whichever comes first, and
  * at {@link LuceneCaseStore#close()}. A crash of the process or the machine loses the writes acknowledged since the
  * last commit and nothing else: the index reopens at that commit, whole.
