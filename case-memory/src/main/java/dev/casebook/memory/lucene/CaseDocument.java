@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -85,8 +86,23 @@ final class CaseDocument {
         return doc;
     }
 
+    /** The stored fields {@link #readCase} needs: everything but the raw vector and the evidence. */
+    static final Set<String> CASE_FIELDS = Set.of(ID, TENANT, TASK, PLAN, ANSWER, REWARD, LABEL, SOURCE, ORIGIN,
+            USES, SUCCESSES, CREATED, UPDATED, BANK, CONFIRMED);
+
     static Stored read(Document doc) {
-        Case value = new Case(
+        Case value = readCase(doc);
+        String evidence = doc.get(EVIDENCE);
+        return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)),
+                evidence == null ? List.of(Evidence.ofState(value)) : EvidenceJson.read(evidence));
+    }
+
+    /**
+     * The case alone, from a document loaded with at least {@link #CASE_FIELDS}: what a search hit needs, without
+     * decoding the vector or parsing the evidence.
+     */
+    static Case readCase(Document doc) {
+        return new Case(
                 UUID.fromString(doc.get(ID)),
                 doc.get(TENANT),
                 doc.get(TASK),
@@ -102,9 +118,6 @@ final class CaseDocument {
                 Instant.parse(doc.get(UPDATED)),
                 doc.get(BANK),
                 doc.getField(CONFIRMED) != null && doc.getField(CONFIRMED).numericValue().intValue() == 1);
-        String evidence = doc.get(EVIDENCE);
-        return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)),
-                evidence == null ? List.of(Evidence.ofState(value)) : EvidenceJson.read(evidence));
     }
 
     private static byte[] encode(float[] vector) {

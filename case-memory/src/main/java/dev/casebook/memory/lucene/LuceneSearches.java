@@ -21,10 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -167,54 +170,61 @@ final class LuceneSearches implements AutoCloseable {
         }
         PendingOverlay overlay = new PendingOverlay(pending.snapshot());
         return current(searcher -> overlay.merge(
-                unshadowedNearest(searcher, overlay, query.vector(), FilterQuery.of(query.filter()), query.k()),
+                nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k(), overlay),
                 query.vector(), query.filter(), query.k()));
-    }
-
-    /**
-     * At most {@code k} of the searcher's nearest hits that no unrefreshed version shadows: when some of the first
-     * {@code k} are shadowed, asks for as many more (a shadowed hit's latest version is scored by the overlay).
-     */
-    private List<ScoredCase> unshadowedNearest(IndexSearcher searcher, PendingOverlay overlay, float[] vector,
-                                               Query filter, int k) throws IOException {
-        int wanted = k;
-        while (true) {
-            List<ScoredCase> hits = nearest(searcher, vector, filter, wanted);
-            List<ScoredCase> kept = overlay.unshadowed(hits);
-            if (kept.size() >= k || hits.size() < wanted) {
-                return kept.size() > k ? kept.subList(0, k) : kept;
-            }
-            wanted = k + hits.size() - kept.size(); // more than before: hits.size() == wanted and kept.size() < k
-        }
     }
 
     List<ScoredCase> hybridSearch(HybridQuery query) {
         return read(searcher -> {
             Query filter = FilterQuery.of(query.filter());
             int depth = Math.max(query.k(), 50);
-            List<Case> byVector = nearest(searcher, query.vector(), filter, depth).stream()
+            List<Case> byVector = nearest(searcher, query.vector(), filter, depth, PendingOverlay.NONE).stream()
                     .map(ScoredCase::value).toList();
             List<Case> byText = new ArrayList<>();
             Query text = TextQuery.of(analyzer, query.text(), filter);
             if (text != null) {
                 for (ScoreDoc hit : searcher.search(text, depth).scoreDocs) {
-                    byText.add(load(searcher, hit.doc).value());
+                    byText.add(loadCase(searcher.storedFields(), hit.doc));
                 }
             }
             return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
         });
     }
 
-    private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k) throws IOException {
-        int candidates = Math.max(k, minCandidates);
+    /**
+     * The best {@code k} hits of the kNN search, re-scored, that {@code overlay} does not shadow. A hit's id is read
+     * from its doc values, so only the hits returned load their stored case (without its vector and evidence); the
+     * search explores {@code k} more candidates per kept version, so shadowed hits do not cost results.
+     */
+    private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k,
+                                     PendingOverlay overlay) throws IOException {
+        int candidates = Math.max(k + overlay.size(), minCandidates);
         TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
                 candidates);
         Rescored[] rescored = rescore(searcher, vector, top.scoreDocs);
+        StoredFields fields = searcher.storedFields();
         List<ScoredCase> hits = new ArrayList<>(Math.min(k, rescored.length));
-        for (int i = 0; i < Math.min(k, rescored.length); i++) {
-            hits.add(new ScoredCase(load(searcher, rescored[i].doc()).value(), rescored[i].score()));
+        for (int i = 0; i < rescored.length && hits.size() < k; i++) {
+            int doc = rescored[i].doc();
+            if (overlay.isEmpty() || !overlay.shadows(idOf(searcher, doc))) {
+                hits.add(new ScoredCase(loadCase(fields, doc), rescored[i].score()));
+            }
         }
         return List.copyOf(hits);
+    }
+
+    private static UUID idOf(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        SortedDocValues ids = DocValues.getSorted(leaf.reader(), CaseDocument.ID);
+        if (!ids.advanceExact(doc - leaf.docBase)) {
+            throw new IOException("document " + doc + " has no id");
+        }
+        return UUID.fromString(ids.lookupOrd(ids.ordValue()).utf8ToString());
+    }
+
+    private static Case loadCase(StoredFields fields, int doc) throws IOException {
+        return CaseDocument.readCase(fields.document(doc, CaseDocument.CASE_FIELDS));
     }
 
     /**
@@ -289,7 +299,7 @@ final class LuceneSearches implements AutoCloseable {
             ScoreDoc[] hits = searcher.search(query, wanted, newestFirst).scoreDocs;
             List<Case> items = new ArrayList<>();
             for (int i = offset; i < hits.length; i++) {
-                items.add(load(searcher, hits[i].doc).value());
+                items.add(loadCase(searcher.storedFields(), hits[i].doc));
             }
             return new CasePage(items, total, offset, limit);
         });

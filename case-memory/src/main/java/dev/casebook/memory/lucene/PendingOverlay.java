@@ -24,16 +24,25 @@ final class PendingOverlay {
         this.entries = entries;
     }
 
-    /** The searcher's hits whose case has no kept version (those it shows are the latest), in their order. */
-    List<ScoredCase> unshadowed(List<ScoredCase> hits) {
-        if (entries.isEmpty()) {
-            return hits;
-        }
-        return hits.stream().filter(hit -> !entries.containsKey(hit.value().id())).toList();
+    /** An overlay of nothing: a search on a searcher just refreshed under the write lock, or a hybrid search's. */
+    static final PendingOverlay NONE = new PendingOverlay(Map.of());
+
+    /** True when {@code id} has a kept version: the searcher's document of it is not the latest. */
+    boolean shadows(UUID id) {
+        return entries.containsKey(id);
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    int size() {
+        return entries.size();
     }
 
     /**
-     * The best {@code k} of the searcher's unshadowed hits and the kept versions {@code filter} admits, best first;
+     * The best {@code k} of the searcher's unshadowed hits ({@link #shadows} false) and the kept versions
+     * {@code filter} admits, best first;
      * on equal scores the searcher's hit comes first.
      */
     List<ScoredCase> merge(List<ScoredCase> unshadowed, float[] vector, CaseFilter filter, int k) {
