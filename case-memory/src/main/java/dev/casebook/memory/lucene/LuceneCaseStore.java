@@ -49,10 +49,11 @@ import org.apache.lucene.util.Bits;
  * through a {@link SearcherManager} refreshed near-real-time from the writer after each group commit; look-ups by id
  * (and the writer's own look-ups) read the writer's unrefreshed versions of the cases first ({@link PendingCases}),
  * vector searches complete the current searcher's hits with them ({@link PendingOverlay}), and neither refreshes
- * while few wait; hybrid searches, listings and counts refresh first when writes are waiting. Writes are made durable in groups by the {@link CommitPolicy}: a crash
- * loses the writes acknowledged since the last commit, at most {@code maxDelay} or {@code maxWrites} of them;
- * {@link #close()} and {@link #commit()} commit at once. Filters run inside the kNN search (pre-filtering), so a
- * selective filter still yields {@code k} hits. Only one store may have a directory open at a time.
+ * while few wait; hybrid searches, listings and counts refresh first when writes are waiting. Writes are made durable
+ * in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit, at most {@code
+ * maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once. Filters run inside
+ * the kNN search (pre-filtering), so a selective filter still yields {@code k} hits. Only one store may have a
+ * directory open at a time.
  */
 public final class LuceneCaseStore implements CaseStore {
 
@@ -459,7 +460,8 @@ public final class LuceneCaseStore implements CaseStore {
             }
         } catch (IOException | RuntimeException e) {
             // the writes stay acknowledged but uncommitted; the next write schedules another commit, close commits
-            LOG.log(System.Logger.Level.WARNING, "group commit (or the refresh after it) of " + name + " failed: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "group commit (or the refresh after it) of " + name + " failed: "
+                    + e.getMessage(), e);
         } finally {
             writeLock.unlock();
         }

@@ -194,7 +194,7 @@ final class LuceneSearches implements AutoCloseable {
     /**
      * The best {@code k} hits of the kNN search, re-scored, that {@code overlay} does not shadow. A hit's id is read
      * from its doc values, so only the hits returned load their stored case (without its vector and evidence); the
-     * search explores {@code k} more candidates per kept version, so shadowed hits do not cost results.
+     * search explores one more candidate per kept version, so shadowed hits do not cost results.
      */
     private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k,
                                      PendingOverlay overlay) throws IOException {
