@@ -1,7 +1,7 @@
 package dev.casebook.server.sandboxtasks;
 
 import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
-import static dev.casebook.server.sandboxtasks.Scripts.task;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.policy.learned.LearnedPolicy;

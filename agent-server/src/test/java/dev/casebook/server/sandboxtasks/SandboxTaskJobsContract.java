@@ -2,7 +2,7 @@ package dev.casebook.server.sandboxtasks;
 
 import static dev.casebook.server.sandboxtasks.Scripts.json;
 import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
-import static dev.casebook.server.sandboxtasks.Scripts.task;
+import static dev.casebook.testkit.llm.Match.task;
 import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
 package dev.casebook.server.sandboxtasks;
 
+import static dev.casebook.testkit.llm.Match.task;
+
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -46,20 +48,6 @@ record Scripts(ScriptedLlmServer llm) {
         return Map.of("statement", marker + " Write the sum of the numbers in numbers.txt to sum.txt.",
                 "files", Map.of("numbers.txt", "3\n4\n5\n"), "validator", SUM_VALIDATOR, "reference", SUM_REFERENCE,
                 "near_miss", SUM_NEAR_MISS, "difficulty", 2);
-    }
-
-    /** Requests about the task whose statement starts with {@code marker}: the first line of the first user message. */
-    static Predicate<LlmRequest> task(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
     }
 
     /** The generator of {@code domain} answers each request with the task {@code task} makes of it. */

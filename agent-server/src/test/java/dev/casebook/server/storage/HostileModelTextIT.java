@@ -1,12 +1,12 @@
 package dev.casebook.server.storage;
 
 import static dev.casebook.testkit.Eventually.eventually;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
-import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
@@ -114,7 +114,7 @@ class HostileModelTextIT {
         assertThat(task.get("answer").asString()).isEqualTo("42 " + STORED);
         // once: not taken back and run again (a run that hung would end budget_time or be restarted)
         assertThat(task.get("attempt").asInt()).isEqualTo(1);
-        assertThat(llm.requests(Match.interaction("plan").and(about("Hostile task")))).as("one attempt").hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Hostile task")))).as("one attempt").hasSize(1);
         List<String> types = new ArrayList<>();
         get("/api/tasks/" + task.get("id").asString() + "/steps").forEach(s -> types.add(s.get("type").asString()));
         assertThat(types).containsSubsequence("planned", "tool_called", "tool_returned", "answered",
@@ -140,13 +140,13 @@ class HostileModelTextIT {
         assertThat(task.get("detail").asString()).startsWith("its outcome (answered) could not be recorded: ")
                 .contains("refuses_answer");
         assertThat(task.get("attempt").asInt()).isEqualTo(1);
-        assertThat(llm.requests(Match.interaction("plan").and(about("Refused answer task")))).hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Refused answer task")))).hasSize(1);
         assertThat(claim("tasks", "id", task.get("id").asString(), "lease_until")).as("claim released").isNull();
     }
 
     @Test
     void a_task_whose_step_cannot_be_recorded_stops_and_ends_failed() throws Exception {
-        llm.when(Match.interaction("plan").and(about("Refused step task")))
+        llm.when(Match.interaction("plan").and(task("Refused step task")))
                 .reply(Reply.text("{\"subtasks\": [\"Compute 6*7, an " + UNRECORDABLE_STEP + "\"]}"));
         JsonNode task = awaitTask(submit("Refused step task: what is 6*7?", "off"));
 
@@ -155,7 +155,7 @@ class HostileModelTextIT {
         assertThat(task.get("detail").asString()).startsWith("step 1 (planned) could not be recorded: ")
                 .contains("refuses_step");
         assertThat(task.get("attempt").asInt()).isEqualTo(1);
-        assertThat(llm.requests(about("Refused step task"))).as("stopped after the plan it could not record")
+        assertThat(llm.requests(task("Refused step task"))).as("stopped after the plan it could not record")
                 .hasSize(1);
         assertThat(claim("tasks", "id", task.get("id").asString(), "lease_until")).isNull();
     }
@@ -179,8 +179,8 @@ class HostileModelTextIT {
         assertThat(items.get("h2").get("outcome").asString()).isEqualTo("internal_error");
         assertThat(items.get("h2").get("detail").asString()).contains("refuses_answer");
         assertThat(claims("eval_items", id)).as("no claim left").isZero();
-        assertThat(llm.requests(Match.interaction("plan").and(about("Hostile eval")))).hasSize(1);
-        assertThat(llm.requests(Match.interaction("plan").and(about("Refused eval")))).hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Hostile eval")))).hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Refused eval")))).hasSize(1);
     }
 
     @Test
@@ -209,8 +209,8 @@ class HostileModelTextIT {
         assertThat(refused.get("outcome").asString()).isEqualTo("internal_error");
         assertThat(refused.get("detail").asString()).contains("refuses_answer");
         assertThat(claims("dream_items", id)).isZero();
-        assertThat(llm.requests(Match.interaction("plan").and(about("Hostile dream")))).hasSize(1);
-        assertThat(llm.requests(Match.interaction("plan").and(about("Refused dream")))).hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Hostile dream")))).hasSize(1);
+        assertThat(llm.requests(Match.interaction("plan").and(task("Refused dream")))).hasSize(1);
     }
 
     @Test
@@ -221,18 +221,18 @@ class HostileModelTextIT {
         llm.when(Match.interaction("generate-task")).reply(Reply.text("<think>" + RAW + "</think>\n"
                 + escapedStatement));
         AtomicInteger rollouts = new AtomicInteger();
-        llm.when(Match.interaction("plan").and(about(marker))).reply(Reply.dynamic(r -> {
+        llm.when(Match.interaction("plan").and(task(marker))).reply(Reply.dynamic(r -> {
             rollouts.incrementAndGet();
             return Reply.text("{\"subtasks\": [\"Write sum.txt " + ESCAPED + "\"]}");
         }));
-        llm.when(Match.interaction("execute").and(about(marker)).and(Match.afterToolResult().negate()))
+        llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
                 .reply(Reply.toolCall("calculator", "{\"expression\": \"3+4+5 " + ESCAPED + "\"}"));
-        llm.when(Match.interaction("execute").and(about(marker)).and(Match.afterToolResult()))
+        llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
                 .reply(Reply.dynamic(r -> r.toolResults().size() == 1
                         ? Reply.toolCall("execute_code", JSON.writeValueAsString(Map.of("language", "python",
                                 "code", "open('sum.txt', 'w').write('12')")))
                         : Reply.text("Written. " + RAW)));
-        llm.when(Match.interaction("replan").and(about(marker))).reply(Reply.dynamic(r -> Reply.text(
+        llm.when(Match.interaction("replan").and(task(marker))).reply(Reply.dynamic(r -> Reply.text(
                 "{\"answer\": \"FINAL ANSWER: 12 " + (rollouts.get() == 1 ? ESCAPED : UNRECORDABLE_ANSWER) + "\"}")));
         String id = post("/api/synthesis/sandbox-tasks", "{\"domain\": \"hostile sums\", \"tasks\": 1, "
                 + "\"rolloutsPerTask\": 2, \"concurrency\": 1, \"memoryMode\": \"read-write\"}").get("id").asString();
@@ -256,14 +256,14 @@ class HostileModelTextIT {
 
     /** The model's replies for the task whose text starts with {@code marker}: one calculator subtask, an answer. */
     void scriptEpisode(String marker, String answer) {
-        llm.when(Match.interaction("plan").and(about(marker))).reply(Reply.text("<think>The user wants " + RAW
+        llm.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("<think>The user wants " + RAW
                 + "</think>\nHere is the plan:\n```json\n{\"subtasks\": [\"Compute 6*7 " + ESCAPED
                 + " with the calculator\"]}\n```"));
-        llm.when(Match.interaction("execute").and(about(marker)).and(Match.afterToolResult().negate()))
+        llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
                 .reply(Reply.toolCall("calculator", "{\"expression\": \"6*7 " + ESCAPED + "\"}"));
-        llm.when(Match.interaction("execute").and(about(marker)).and(Match.afterToolResult()))
+        llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
                 .reply(Reply.text("The calculator said: " + RAW));
-        llm.when(Match.interaction("replan").and(about(marker)))
+        llm.when(Match.interaction("replan").and(task(marker)))
                 .reply(Reply.text("<think>" + RAW + "</think>{\"answer\": \"FINAL ANSWER: " + answer + "\"}"));
     }
 
@@ -276,20 +276,6 @@ class HostileModelTextIT {
                 total = sum(int(line) for line in open("numbers.txt") if line.strip())
                 open("sum.txt", "w").write(str(total))
                 """, "near_miss", "open('sum.txt', 'w').write('13')", "difficulty", 2);
-    }
-
-    /** Requests about the task whose text starts with {@code marker}: the first line of the first user message. */
-    static Predicate<LlmRequest> about(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
     }
 
     String submit(String text, String memoryMode) throws Exception {

@@ -1,8 +1,8 @@
 package dev.casebook.server.synthesis;
 
+import static dev.casebook.testkit.llm.Match.task;
+
 import dev.casebook.testkit.http.TestClient;
-import dev.casebook.testkit.llm.LlmRequest;
-import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /** The dream-job calls and waits of the synthesis tests, over the testkit's client. */
@@ -24,17 +24,4 @@ final class Dreams {
         return api.await("/api/synthesis/dreams/" + id, TestClient::atRest);
     }
 
-    /** Requests about the task whose text contains {@code marker}: the first line of the first user message. */
-    static Predicate<LlmRequest> task(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
-    }
 }

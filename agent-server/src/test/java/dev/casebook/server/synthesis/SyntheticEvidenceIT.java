@@ -1,6 +1,6 @@
 package dev.casebook.server.synthesis;
 
-import static dev.casebook.server.synthesis.Dreams.task;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.http.TestClient;

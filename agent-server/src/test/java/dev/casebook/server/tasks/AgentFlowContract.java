@@ -1,8 +1,9 @@
 package dev.casebook.server.tasks;
 
-import dev.casebook.memory.MemoryMode;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.casebook.memory.MemoryMode;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.http.TestClient;
@@ -17,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,20 +77,6 @@ abstract class AgentFlowContract {
         TestClient.Reply r = api().post("/api/tasks", body);
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return r.json().get("id").asString();
-    }
-
-    /** Requests about the task whose text contains {@code marker}: the first line of the first user message. */
-    static Predicate<LlmRequest> task(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
     }
 
     /** Plan one calculator subtask, call the calculator, report, answer: the happy path. */

@@ -86,10 +86,10 @@ class InsightsFlowIT {
 
     /** A task that plans one subtask, reports it, and answers {@code answer}; its requests found by {@code marker}. */
     static void script(String marker, String answer) {
-        LLM.when(Match.interaction("plan").and(AgentFlowContract.task(marker))).reply(Reply.text(
+        LLM.when(Match.interaction("plan").and(Match.task(marker))).reply(Reply.text(
                 "<think>One step will do.</think>{\"subtasks\": [\"Work out: " + marker + "\"]}"));
-        LLM.when(Match.interaction("execute").and(AgentFlowContract.task(marker))).reply(Reply.text(answer));
-        LLM.when(Match.interaction("replan").and(AgentFlowContract.task(marker)))
+        LLM.when(Match.interaction("execute").and(Match.task(marker))).reply(Reply.text(answer));
+        LLM.when(Match.interaction("replan").and(Match.task(marker)))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: " + answer + "\"}"));
     }
 
@@ -170,7 +170,7 @@ class InsightsFlowIT {
         String id = api().post("/api/tasks", "{\"text\":\"" + next + "\",\"memoryMode\":\"read-only\"}").json()
                 .get("id").asString();
         assertThat(api().awaitTask(id).get("answer").asString()).isEqualTo("160.93");
-        String planPrompt = LLM.requests(Match.interaction("plan").and(AgentFlowContract.task(next))).getFirst()
+        String planPrompt = LLM.requests(Match.interaction("plan").and(Match.task(next))).getFirst()
                 .lastUserMessage();
         assertThat(planPrompt).contains("Insights: lessons learned from groups of past tasks",
                 "For mile to kilometre conversions: For mile to km conversions, multiply by 1.609344; avoid rounding "
@@ -218,7 +218,7 @@ class InsightsFlowIT {
         String id = api().post("/api/tasks", "{\"text\":\"" + after + "\",\"memoryMode\":\"read-only\"}").json()
                 .get("id").asString();
         assertThat(api().awaitTask(id).get("answer").asString()).isEqualTo("11.27");
-        String planPrompt = LLM.requests(Match.interaction("plan").and(AgentFlowContract.task(after))).getFirst()
+        String planPrompt = LLM.requests(Match.interaction("plan").and(Match.task(after))).getFirst()
                 .lastUserMessage();
         assertThat(planPrompt).as("the family's cases are still shown").contains(caseTask(caseIds.getFirst()));
         assertThat(planPrompt).doesNotContain("Insights:", "multiply by 1.609344");
@@ -256,7 +256,7 @@ class InsightsFlowIT {
         String id = api.post("/api/tasks", "{\"text\":\"" + next + "\",\"memoryMode\":\"read-only\"}").json()
                 .get("id").asString();
         assertThat(api.awaitTask(id).get("answer").asString()).isEqualTo("212");
-        assertThat(LLM.requests(Match.interaction("plan").and(AgentFlowContract.task(next))).getFirst()
+        assertThat(LLM.requests(Match.interaction("plan").and(Match.task(next))).getFirst()
                 .lastUserMessage()).doesNotContain("Insights:");
     }
 

@@ -1,6 +1,6 @@
 package dev.casebook.server.tasks;
 
-import static dev.casebook.server.tasks.AgentFlowContract.task;
+import static dev.casebook.testkit.llm.Match.task;
 import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
 package dev.casebook.systemtest.memory;
 
 import static dev.casebook.testkit.Eventually.eventually;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.ServerProcess;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
@@ -136,20 +136,6 @@ class InsightQueueRestartIT {
         assertThat(done.path("status").asString()).as(done.toString()).isEqualTo("answered");
         TestClient.Reply rated = api.post("/api/tasks/" + id + "/feedback", "{\"reward\":" + reward + "}");
         assertThat(rated.status()).as(rated.body()).isEqualTo(200);
-    }
-
-    /** The request of the task whose text starts with {@code marker} (other tasks' prompts show it as a case). */
-    private static Predicate<LlmRequest> task(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
     }
 
     private static String sha256(String key) {

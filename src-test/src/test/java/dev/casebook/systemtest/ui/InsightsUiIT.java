@@ -1,25 +1,23 @@
 package dev.casebook.systemtest.ui;
 
 import static dev.casebook.testkit.Eventually.eventually;
+import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.systemtest.support.Browser;
 import dev.casebook.systemtest.support.ServerProcess;
 import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.http.TestClient;
-import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The distilled insights a task's planner was shown, in the run view of the chat (issue 19 item 3), against the
@@ -46,20 +44,6 @@ class InsightsUiIT {
             .property("casebook.memory.insights.min-family-size", "3"));
     private final ServerProcess server = ui.server();
     private final Browser browser = ui.browser();
-
-    /** The request of the task whose text starts with {@code marker} (other tasks' prompts show it as a case). */
-    private static Predicate<LlmRequest> task(String marker) {
-        return request -> {
-            for (com.fasterxml.jackson.databind.JsonNode message : request.messages()) {
-                if ("user".equals(message.path("role").asText())) {
-                    String text = message.path("content").isTextual() ? message.path("content").asText()
-                            : message.path("content").path(0).path("text").asText();
-                    return text.lines().findFirst().orElse("").contains(marker);
-                }
-            }
-            return false;
-        };
-    }
 
     private static ScriptedLlmServer scripted(ScriptedLlmServer llm) {
         List<String> answers = List.of("4.83", "64.37", "19.2", "160.93");

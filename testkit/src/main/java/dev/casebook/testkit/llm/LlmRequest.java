@@ -44,6 +44,12 @@ public record LlmRequest(int index, String path, Map<String, String> headers, Js
         return String.join("\n\n", texts("system"));
     }
 
+    /** The text of the first user message; empty when there is none. */
+    public String firstUserMessage() {
+        List<String> users = texts("user");
+        return users.isEmpty() ? "" : users.getFirst();
+    }
+
     /** The text of the last user message; empty when there is none. */
     public String lastUserMessage() {
         List<String> users = texts("user");

@@ -16,6 +16,15 @@ public final class Match {
         return request -> name.equals(request.interaction());
     }
 
+    /**
+     * Requests about the task whose text starts with a line containing {@code marker}: the first line of the first
+     * user message. Later messages, and later lines, which may show the task as another task's past case, do not
+     * count.
+     */
+    public static Predicate<LlmRequest> task(String marker) {
+        return request -> request.firstUserMessage().lines().findFirst().orElse("").contains(marker);
+    }
+
     public static Predicate<LlmRequest> lastUserMessageContains(String text) {
         return request -> request.lastUserMessage().contains(text);
     }
