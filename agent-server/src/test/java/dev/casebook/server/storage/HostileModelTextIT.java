@@ -8,6 +8,7 @@ import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
 import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.io.IOException;
@@ -187,8 +188,8 @@ class HostileModelTextIT {
     void dream_rollouts_given_hostile_text_or_an_unrecordable_answer_each_end_once() throws Exception {
         scriptEpisode("Hostile dream", "42 " + ESCAPED);
         scriptEpisode("Refused dream", UNRECORDABLE_ANSWER);
-        llm.when(Match.interaction("experience")).reply(Reply.text("<think>" + RAW + "</think>{\"reasoning\": \""
-                + ESCAPED + "\", \"observation\": \"42 " + ESCAPED + "\", \"reward\": 0.5, \"done\": false}"));
+        llm.when(Match.interaction("experience")).reply(ModelText.thinking(RAW).then("{\"reasoning\": \""
+                + ESCAPED + "\", \"observation\": \"42 " + ESCAPED + "\", \"reward\": 0.5, \"done\": false}").reply());
         llm.when(Match.interaction("experience-outcome"))
                 .reply(Reply.text("{\"reasoning\": \"judged " + ESCAPED + "\", \"reward\": 1}"));
         String id = post("/api/synthesis/dreams", "{\"tasks\": [\"Hostile dream: what is 6*7?\", \"Refused dream: "
@@ -218,8 +219,7 @@ class HostileModelTextIT {
         String marker = "[hostile sums]";
         Map<String, Object> task = sumTask(marker + " Write the sum of numbers.txt to sum.txt.");
         String escapedStatement = JSON.writeValueAsString(task).replace("sum.txt.\"", "sum.txt. " + ESCAPED + "\"");
-        llm.when(Match.interaction("generate-task")).reply(Reply.text("<think>" + RAW + "</think>\n"
-                + escapedStatement));
+        llm.when(Match.interaction("generate-task")).reply(ModelText.thinking(RAW).line(escapedStatement).reply());
         AtomicInteger rollouts = new AtomicInteger();
         llm.when(Match.interaction("plan").and(task(marker))).reply(Reply.dynamic(r -> {
             rollouts.incrementAndGet();
@@ -256,15 +256,15 @@ class HostileModelTextIT {
 
     /** The model's replies for the task whose text starts with {@code marker}: one calculator subtask, an answer. */
     void scriptEpisode(String marker, String answer) {
-        llm.when(Match.interaction("plan").and(task(marker))).reply(Reply.text("<think>The user wants " + RAW
-                + "</think>\nHere is the plan:\n```json\n{\"subtasks\": [\"Compute 6*7 " + ESCAPED
-                + " with the calculator\"]}\n```"));
+        llm.when(Match.interaction("plan").and(task(marker))).reply(ModelText.thinking("The user wants " + RAW)
+                .line("Here is the plan:")
+                .fenced("{\"subtasks\": [\"Compute 6*7 " + ESCAPED + " with the calculator\"]}").reply());
         llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
                 .reply(Reply.toolCall("calculator", "{\"expression\": \"6*7 " + ESCAPED + "\"}"));
         llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
                 .reply(Reply.text("The calculator said: " + RAW));
         llm.when(Match.interaction("replan").and(task(marker)))
-                .reply(Reply.text("<think>" + RAW + "</think>{\"answer\": \"FINAL ANSWER: " + answer + "\"}"));
+                .reply(ModelText.thinking(RAW).then("{\"answer\": \"FINAL ANSWER: " + answer + "\"}").reply());
     }
 
     /** A generated task as the sandbox task tests script it: its validator passes when sum.txt holds 12. */

@@ -9,6 +9,7 @@ import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.time.Duration;
@@ -462,7 +463,7 @@ abstract class AgentFlowContract {
         String marker = "sloppy-json";
         LLM.when(Match.interaction("plan").and(task(marker))).reply(
                 Reply.text("I think we should just start."),
-                Reply.text("Here it is:\n```json\n{subtasks: ['add 2 and 2',], }\n```"));
+                ModelText.saying("Here it is:").fenced("{subtasks: ['add 2 and 2',], }").reply());
         LLM.when(Match.interaction("execute").and(task(marker))).reply(Reply.text("4"));
         LLM.when(Match.interaction("replan").and(task(marker))).reply(Reply.text("{\"answer\": \"4\"}"));
 

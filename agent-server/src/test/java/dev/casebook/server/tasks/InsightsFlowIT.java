@@ -9,6 +9,7 @@ import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
+import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -140,14 +141,12 @@ class InsightsFlowIT {
                 "Convert 12 miles into kilometres.");
         String next = "Convert 100 miles to kilometres.";
         assertOneFamily(family);
-        LLM.when(Match.interaction("distil").and(mentions(family.getFirst()))).reply(Reply.text("""
-                <think>The successes multiply by the exact factor; the failure rounded to 1.6.</think>
-                Looking at these tasks, here is the lesson:
-                ```json
-                {"family": "mile to kilometre conversions",
-                 "insight": "For mile to km conversions, multiply by 1.609344; avoid rounding to 1.6.",}
-                ```
-                I hope this helps."""));
+        LLM.when(Match.interaction("distil").and(mentions(family.getFirst()))).reply(
+                ModelText.thinking("The successes multiply by the exact factor; the failure rounded to 1.6.")
+                        .line("Looking at these tasks, here is the lesson:").fenced("""
+                        {"family": "mile to kilometre conversions",
+                         "insight": "For mile to km conversions, multiply by 1.609344; avoid rounding to 1.6.",}""")
+                        .line("I hope this helps.").reply());
 
         List<String> caseIds = List.of(runAndRate(family.get(0), "4.83", 1), runAndRate(family.get(1), "64.37", 1),
                 runAndRate(family.get(2), "19.2", 0));
@@ -236,7 +235,7 @@ class InsightsFlowIT {
         List<String> family = List.of("Convert 20 degrees Celsius to Fahrenheit.",
                 "What is 35 degrees Celsius in Fahrenheit?", "Convert 5 Celsius degrees into Fahrenheit.");
         LLM.when(Match.interaction("distil").and(mentions(family.getFirst())))
-                .reply(Reply.text("<think>The successes all multiply by nine fifths and").truncated());
+                .reply(ModelText.cutWhileThinking("The successes all multiply by nine fifths and").reply().truncated());
         assertOneFamily(family);
         double failedBefore = distillations("failed");
 

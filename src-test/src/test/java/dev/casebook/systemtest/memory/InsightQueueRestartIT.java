@@ -10,7 +10,7 @@ import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
-import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,18 +49,15 @@ class InsightQueueRestartIT {
         Gate distil = new Gate();
         try (ScriptedLlmServer llm = ScriptedLlmServer.start()) {
             for (int i = 0; i < FAMILY.size(); i++) {
-                llm.when(Match.interaction("plan").and(task(FAMILY.get(i)))).reply(Reply.text(
-                        "<think>Known factor.</think>{\"answer\": \"FINAL ANSWER: " + ANSWERS.get(i) + "\"}"));
+                llm.when(Match.interaction("plan").and(task(FAMILY.get(i)))).reply(ModelText.thinking("Known factor.")
+                        .then("{\"answer\": \"FINAL ANSWER: " + ANSWERS.get(i) + "\"}").reply());
             }
             // every distil call waits at the gate: the first server's until it is stopped, the next one's until the
             // test has seen it asked (with reasoning, prose and a fence around the object, as models answer)
-            llm.when(DISTIL).reply(Reply.text("""
-                    <think>Two successes used the exact factor; the failure rounded.</think>
-                    Here is the lesson:
-                    ```json
-                    {"family": "mile to km conversions", "insight": "%s"}
-                    ```
-                    Hope this helps.""".formatted(LESSON)).heldBy(distil));
+            llm.when(DISTIL).reply(ModelText.thinking("Two successes used the exact factor; the failure rounded.")
+                    .line("Here is the lesson:")
+                    .fenced("{\"family\": \"mile to km conversions\", \"insight\": \"%s\"}".formatted(LESSON))
+                    .line("Hope this helps.").reply().heldBy(distil));
 
             int askedBeforeStop;
             try (ServerProcess first = server("insights-before", schema, llm).start()) {

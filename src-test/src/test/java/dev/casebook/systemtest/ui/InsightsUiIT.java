@@ -9,7 +9,7 @@ import dev.casebook.systemtest.support.ServerProcess;
 import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
-import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.time.Duration;
 import java.util.List;
@@ -49,15 +49,14 @@ class InsightsUiIT {
         List<String> answers = List.of("4.83", "64.37", "19.2", "160.93");
         List<String> tasks = List.of(FAMILY.get(0), FAMILY.get(1), FAMILY.get(2), NEXT);
         for (int i = 0; i < tasks.size(); i++) {
-            llm.when(Match.interaction("plan").and(task(tasks.get(i)))).reply(Reply.text(
-                    "<think>Known factor.</think>{\"answer\": \"FINAL ANSWER: " + answers.get(i) + "\"}"));
+            llm.when(Match.interaction("plan").and(task(tasks.get(i)))).reply(ModelText.thinking("Known factor.")
+                    .then("{\"answer\": \"FINAL ANSWER: " + answers.get(i) + "\"}").reply());
         }
-        llm.when(Match.interaction("distil")).reply(Reply.text("""
-                <think>The successes multiply by the exact factor; the failure rounded.</think>
-                Here is the lesson:
-                ```json
-                {"family": "%s", "insight": "%s"}
-                ```""".formatted(HOSTILE_FAMILY, HOSTILE_TEXT)));
+        llm.when(Match.interaction("distil")).reply(
+                ModelText.thinking("The successes multiply by the exact factor; the failure rounded.")
+                        .line("Here is the lesson:")
+                        .fenced("{\"family\": \"%s\", \"insight\": \"%s\"}".formatted(HOSTILE_FAMILY, HOSTILE_TEXT))
+                        .reply());
         return llm;
     }
 
