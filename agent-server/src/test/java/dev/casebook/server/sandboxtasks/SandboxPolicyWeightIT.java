@@ -4,23 +4,16 @@ import static dev.casebook.server.sandboxtasks.Scripts.sumTask;
 import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.casebook.memory.policy.learned.LearnedPolicy;
-import dev.casebook.server.CasebookApplication;
+import dev.casebook.server.memory.LearnedPolicyServer;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,43 +41,27 @@ class SandboxPolicyWeightIT {
         LLM.close();
     }
 
-    private static ConfigurableApplicationContext start(String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--spring.datasource.url=jdbc:h2:mem:sandbox-weight-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--casebook.memory.store=lucene",
-                "--casebook.memory.dir=target/cases-" + UUID.randomUUID(),
-                "--casebook.memory.policy=learned",
-                "--casebook.memory.learned.checkpoint-dir=" + Files.createTempDirectory("sandbox-weight"),
-                "--casebook.attachments.dir=target/attachments-" + UUID.randomUUID(),
-                "--casebook.models.planner.base-url=" + LLM.baseUrl(),
-                "--casebook.models.planner.model=scripted-planner",
-                "--casebook.models.planner.timeout=60s",
-                "--casebook.models.planner.max-retries=0",
-                "--casebook.models.executor.model=scripted-executor",
+    private static LearnedPolicyServer start(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--casebook.models.executor.model=scripted-executor",
                 "--casebook.sandbox-tasks.validator-time=60s")); // a loaded machine starts Python slowly
         args.addAll(List.of(more));
-        return new SpringApplicationBuilder(CasebookApplication.class).run(args.toArray(String[]::new));
+        return LearnedPolicyServer.start("sandbox-weight", LLM, args.toArray(String[]::new));
     }
 
     /**
      * A real task (its case, unrated), then a sandbox task job of one task and one rollout, read-write, whose rollout
      * is shown that case and passes the validator: the weights of the policy's examples after each stage.
      */
-    private static List<List<Double>> weights(ConfigurableApplicationContext server) throws Exception {
-        TestClient http = new TestClient(server.getEnvironment().getRequiredProperty("local.server.port",
-                Integer.class));
+    private static List<List<Double>> weights(LearnedPolicyServer server) throws Exception {
+        TestClient http = server.api();
         JobApi api = new JobApi(http, LLM);
-        JdbcTemplate jdbc = server.getBean(JdbcTemplate.class);
-        LearnedPolicy learned = server.getBean(LearnedPolicy.class);
         List<List<Double>> stages = new ArrayList<>();
 
         TestClient.Reply created = http.post("/api/tasks", "{\"text\": \"" + REAL + "\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(202);
         JsonNode real = http.awaitTask(created.json().get("id").asString());
         assertThat(real.get("status").asString()).as(real.toString()).isEqualTo("answered");
-        assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
-        stages.add(jdbc.queryForList("SELECT weight FROM policy_replay ORDER BY id", Double.class));
+        stages.add(server.trainedWeights());
 
         String job = api.createJob("{\"domain\": \"weighted domain\", \"tasks\": 1, \"rolloutsPerTask\": 1, "
                 + "\"concurrency\": 1, \"memoryMode\": \"read-write\"}");
@@ -96,15 +73,14 @@ class SandboxPolicyWeightIT {
         assertThat(rolloutTask.get("selected")).as("the rollout was shown the real case").hasSize(1);
         assertThat(rolloutTask.get("selected").get(0).get("caseId").asString())
                 .isEqualTo(real.get("caseId").asString());
-        assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
-        stages.add(jdbc.queryForList("SELECT weight FROM policy_replay ORDER BY id", Double.class));
+        stages.add(server.trainedWeights());
         return stages;
     }
 
     @Test
     void a_sandbox_rollout_trains_the_learned_policy_at_full_weight_beside_the_default_dream_weight()
             throws Exception {
-        try (ConfigurableApplicationContext server = start()) {
+        try (LearnedPolicyServer server = start()) {
             List<List<Double>> stages = weights(server);
 
             assertThat(stages.get(0)).as("the real task was shown no case, and has no reward").isEmpty();
@@ -115,7 +91,7 @@ class SandboxPolicyWeightIT {
 
     @Test
     void with_policy_weight_zero_a_sandbox_rollout_still_trains_the_learned_policy_at_full_weight() throws Exception {
-        try (ConfigurableApplicationContext server = start("--casebook.synthesis.policy-weight=0")) {
+        try (LearnedPolicyServer server = start("--casebook.synthesis.policy-weight=0")) {
             List<List<Double>> stages = weights(server);
 
             assertThat(stages.get(0)).isEmpty();

@@ -3,23 +3,16 @@ package dev.casebook.server.synthesis;
 import static dev.casebook.testkit.llm.Match.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.casebook.memory.policy.learned.LearnedPolicy;
-import dev.casebook.server.CasebookApplication;
+import dev.casebook.server.memory.LearnedPolicyServer;
 import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,22 +37,10 @@ class DreamPolicyWeightIT {
         LLM.close();
     }
 
-    private static ConfigurableApplicationContext start(String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--spring.datasource.url=jdbc:h2:mem:dream-weight-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--casebook.memory.store=lucene",
-                "--casebook.memory.dir=target/cases-" + UUID.randomUUID(),
-                "--casebook.memory.policy=learned",
-                "--casebook.memory.learned.checkpoint-dir=" + Files.createTempDirectory("dream-weight"),
-                "--casebook.attachments.dir=target/attachments-" + UUID.randomUUID(),
-                "--casebook.models.planner.base-url=" + LLM.baseUrl(),
-                "--casebook.models.planner.model=scripted-planner",
-                "--casebook.models.planner.timeout=60s",
-                "--casebook.models.planner.max-retries=0",
-                "--casebook.models.experience.model=scripted-world-model"));
+    private static LearnedPolicyServer start(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--casebook.models.experience.model=scripted-world-model"));
         args.addAll(List.of(more));
-        return new SpringApplicationBuilder(CasebookApplication.class).run(args.toArray(String[]::new));
+        return LearnedPolicyServer.start("dream-weight", LLM, args.toArray(String[]::new));
     }
 
     /**
@@ -67,16 +48,12 @@ class DreamPolicyWeightIT {
      * model, then a real task shown both cases and rewarded 1 by feedback: the weights of the policy's examples, each
      * stage's in order of its rows.
      */
-    private static List<List<Double>> weights(ConfigurableApplicationContext server) throws Exception {
-        TestClient api = new TestClient(server.getEnvironment().getRequiredProperty("local.server.port",
-                Integer.class));
-        JdbcTemplate jdbc = server.getBean(JdbcTemplate.class);
-        LearnedPolicy learned = server.getBean(LearnedPolicy.class);
+    private static List<List<Double>> weights(LearnedPolicyServer server) throws Exception {
+        TestClient api = server.api();
         List<List<Double>> stages = new ArrayList<>();
 
         realTask(api, "Weighted capital: what is the capital of France?");
-        assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
-        stages.add(jdbc.queryForList("SELECT weight FROM policy_replay ORDER BY id", Double.class));
+        stages.add(server.trainedWeights());
 
         String job = Dreams.start(api, "{\"tasks\": [\"Weighted capital, dreamed: what is the capital of France?\"],"
                 + " \"rolloutsPerTask\": 1, \"memoryMode\": \"read-write\"}");
@@ -86,13 +63,11 @@ class DreamPolicyWeightIT {
         assertThat(rollout.get("reward").asDouble()).isEqualTo(1.0);
         JsonNode dreamTask = api.get("/api/tasks/" + rollout.get("taskId").asString()).json();
         assertThat(dreamTask.get("selected")).as("the dream was shown the real case").hasSize(1);
-        assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
-        stages.add(jdbc.queryForList("SELECT weight FROM policy_replay ORDER BY id", Double.class));
+        stages.add(server.trainedWeights());
 
         String real = realTask(api, "Weighted capital, for real: what is the capital of France?");
         assertThat(api.post("/api/tasks/" + real + "/feedback", "{\"reward\": 1}").status()).isEqualTo(200);
-        assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
-        stages.add(jdbc.queryForList("SELECT weight FROM policy_replay ORDER BY id", Double.class));
+        stages.add(server.trainedWeights());
         return stages;
     }
 
@@ -107,7 +82,7 @@ class DreamPolicyWeightIT {
     @Test
     void a_dream_job_trains_the_learned_policy_at_the_default_weight_and_a_real_reward_at_full_weight()
             throws Exception {
-        try (ConfigurableApplicationContext server = start()) {
+        try (LearnedPolicyServer server = start()) {
             List<List<Double>> stages = weights(server);
 
             assertThat(stages.get(0)).as("the first real task was shown no case, and has no reward").isEmpty();
@@ -120,7 +95,7 @@ class DreamPolicyWeightIT {
 
     @Test
     void with_policy_weight_zero_a_dream_job_gives_the_learned_policy_nothing() throws Exception {
-        try (ConfigurableApplicationContext server = start("--casebook.synthesis.policy-weight=0")) {
+        try (LearnedPolicyServer server = start("--casebook.synthesis.policy-weight=0")) {
             List<List<Double>> stages = weights(server);
 
             assertThat(stages.get(1)).as("no example from the dream").isEmpty();
