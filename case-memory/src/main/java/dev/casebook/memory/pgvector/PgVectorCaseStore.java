@@ -21,7 +21,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -212,8 +215,8 @@ public final class PgVectorCaseStore implements CaseStore {
     /** One statement in one round trip ({@link CountsUpdate}): each row's counts added to under its row lock. */
     @Override
     public List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
-        java.util.Objects.requireNonNull(tenant, "tenant");
-        java.util.Map<UUID, Integer> times = CaseStore.occurrences(ids);
+        Objects.requireNonNull(tenant, "tenant");
+        Map<UUID, Integer> times = CaseStore.occurrences(ids);
         if (times.isEmpty()) {
             return List.of();
         }
@@ -245,7 +248,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
-        java.util.Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(evidence, "evidence");
         return inTransaction("add evidence to case " + id, session -> {
             CaseRow row = session.find(CaseRow.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (row == null || !row.tenant().equals(tenant)) {
@@ -310,7 +313,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /** Appends the event to the locked row's evidence and writes the derived case back. */
     private static Case append(Session session, CaseRow row, Evidence evidence, Derivation derive) {
-        List<Evidence> events = new java.util.ArrayList<>(EvidenceRows.of(session, row.id()));
+        List<Evidence> events = new ArrayList<>(EvidenceRows.of(session, row.id()));
         events.add(evidence);
         Case next = truncated(derive.apply(row.toCase(), events));
         row.apply(next);
