@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.server.evaluation.EvaluationRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -89,14 +90,5 @@ class AnswersAreAnswersIT {
     /** A request of the agent for this question (one of its messages names it). */
     private static Predicate<LlmRequest> task(String question) {
         return Match.anyMessageContains(question);
-    }
-
-    private static String run(TestClient http, String body) throws InterruptedException {
-        TestClient.Reply created = http.post("/api/evaluations/runs", body);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
-        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
-        return id;
     }
 }

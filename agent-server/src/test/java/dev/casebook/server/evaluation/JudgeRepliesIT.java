@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.server.evaluation.EvaluationRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
@@ -164,14 +165,5 @@ class JudgeRepliesIT {
                 SELECT CASE WHEN EXISTS (SELECT 1 FROM task_steps s JOIN eval_items i ON i.task_id = s.task_id
                     WHERE i.run_id = ? AND s.payload LIKE '%"tokensEstimated":true%') THEN TRUE ELSE FALSE END""",
                 Boolean.class, runId));
-    }
-
-    private static String run(TestClient http, String body) throws InterruptedException {
-        TestClient.Reply created = http.post("/api/evaluations/runs", body);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
-        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
-        return id;
     }
 }

@@ -1,5 +1,6 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.server.evaluation.EvaluationRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.http.TestClient;
@@ -165,14 +166,5 @@ abstract class MemoryIntegrityContract {
     /** The planner request of this question (not one that shows it as a past case). */
     static java.util.function.Predicate<LlmRequest> task(String question) {
         return request -> request.lastUserMessage().startsWith("Task: " + question);
-    }
-
-    static String run(TestClient http, String body) throws InterruptedException {
-        TestClient.Reply created = http.post("/api/evaluations/runs", body);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String id = created.json().get("id").asString();
-        JsonNode run = http.await("/api/evaluations/runs/" + id, TestClient::atRest);
-        assertThat(run.get("status").asString()).as(run.toString()).isEqualTo("completed");
-        return id;
     }
 }
