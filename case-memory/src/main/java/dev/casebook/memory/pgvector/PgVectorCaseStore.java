@@ -1,6 +1,5 @@
 package dev.casebook.memory.pgvector;
 
-import com.pgvector.PGvector;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
@@ -16,9 +15,7 @@ import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -55,24 +52,23 @@ import org.hibernate.exception.LockAcquisitionException;
 public final class PgVectorCaseStore implements CaseStore {
     /** Candidate list size of an HNSW scan (pgvector's default is 40; recall@10 needs more). */
     public static final int EF_SEARCH = 200;
-    private static final int MAX_EF_SEARCH = 1000;
     private static final int BATCH = 500;
 
     private final SessionFactory sessions;
     private final EmbeddingSpace space;
-    private final boolean iterativeScan;
     private final AutoCloseable ownedPool;
     private final OneTripInsert oneTrip;
     private final CountsUpdate counts;
+    private final CaseSearches searches;
 
     private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
             AutoCloseable ownedPool, DataSource dataSource) {
         this.sessions = sessions;
         this.space = space;
-        this.iterativeScan = iterativeScan;
         this.ownedPool = ownedPool;
         this.oneTrip = new OneTripInsert(dataSource, iterativeScan);
         this.counts = new CountsUpdate(dataSource);
+        this.searches = new CaseSearches(iterativeScan);
     }
 
     /**
@@ -293,7 +289,7 @@ public final class PgVectorCaseStore implements CaseStore {
                 throw new IllegalArgumentException("case " + fresh.id() + " already exists");
             }
             if (target == null) {
-                List<ScoredCase> nearest = nearest(session, merge.embedding(), merge.candidates(), 1);
+                List<ScoredCase> nearest = searches.nearest(session, merge.embedding(), merge.candidates(), 1);
                 if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
                     target = session.find(CaseRow.class, nearest.getFirst().value().id(),
                             LockModeType.PESSIMISTIC_WRITE);
@@ -360,83 +356,34 @@ public final class PgVectorCaseStore implements CaseStore {
             CaseSql.bind(query, filter);
             query.setParameter("offset", offset).setParameter("limit", limit);
             List<Case> items = query.getResultList().stream().map(CaseSql::toCase).toList();
-            return new CasePage(items, count(session, filter), offset, limit);
+            return new CasePage(items, CaseSearches.count(session, filter), offset, limit);
         });
     }
 
     @Override
     public long count(CaseFilter filter) {
-        return inTransaction("count cases", session -> count(session, filter));
-    }
-
-    private static long count(Session session, CaseFilter filter) {
-        var query = session.createNativeQuery("select count(*) from cases where " + CaseSql.where(filter),
-                Long.class);
-        CaseSql.bind(query, filter);
-        return query.getSingleResult();
+        return inTransaction("count cases", session -> CaseSearches.count(session, filter));
     }
 
     @Override
     public List<ScoredCase> search(VectorQuery query) {
         space.requireUsable(query.vector());
-        return inTransaction("search cases", session -> nearest(session, query.vector(), query.filter(), query.k()));
+        return inTransaction("search cases",
+                session -> searches.nearest(session, query.vector(), query.filter(), query.k()));
     }
 
     @Override
     public List<ScoredCase> hybridSearch(HybridQuery query) {
         space.requireUsable(query.vector());
-        int candidates = Math.min(Math.max(query.k() * 4, 40), MAX_EF_SEARCH);
+        int candidates = Math.min(Math.max(query.k() * 4, 40), CaseSearches.MAX_EF_SEARCH);
         return inTransaction("hybrid search cases", session -> {
-            List<Case> byVector = nearest(session, query.vector(), query.filter(), Math.max(candidates, query.k()))
-                    .stream().map(ScoredCase::value).toList();
+            int k = Math.max(candidates, query.k());
+            List<Case> byVector = searches.nearest(session, query.vector(), query.filter(), k).stream()
+                    .map(ScoredCase::value).toList();
             List<Case> byText = query.text().isBlank() ? List.of()
-                    : keyword(session, query.text(), query.filter(), Math.max(candidates, query.k()));
+                    : CaseSearches.keyword(session, query.text(), query.filter(), k);
             return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
         });
-    }
-
-    /** Top-k by cosine distance through the HNSW index; exact when the index answers a filtered query short. */
-    private List<ScoredCase> nearest(Session session, float[] vector, CaseFilter filter, int k) {
-        String text = new PGvector(vector).toString();
-        if (k <= MAX_EF_SEARCH) {
-            int ef = Math.max(EF_SEARCH, k);
-            session.doWork(c -> execute(c, "set local hnsw.ef_search = " + ef
-                    + (iterativeScan ? "; set local hnsw.iterative_scan = strict_order" : "")));
-            List<ScoredCase> found = nearestQuery(session, text, filter, k);
-            if (found.size() == k || found.size() == count(session, filter)) {
-                return found;
-            }
-        }
-        session.doWork(c -> execute(c, "set local enable_indexscan = off"));
-        return nearestQuery(session, text, filter, k);
-    }
-
-    private static List<ScoredCase> nearestQuery(Session session, String vector, CaseFilter filter, int k) {
-        var query = session.createNativeQuery("select " + CaseSql.COLUMNS
-                + ", embedding <=> cast(:vector as vector) as distance from cases where " + CaseSql.where(filter)
-                + " order by embedding <=> cast(:vector as vector) limit :k", Object[].class);
-        CaseSql.bind(query, filter);
-        query.setParameter("vector", vector).setParameter("k", k);
-        return query.getResultList().stream()
-                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[15]).doubleValue()))
-                .toList();
-    }
-
-    /** Top-k by full-text rank; the words of the query are or-ed, as a BM25 query would. */
-    private static List<Case> keyword(Session session, String text, CaseFilter filter, int k) {
-        var query = session.createNativeQuery("select " + CaseSql.COLUMNS + " from cases,"
-                + " cast(replace(cast(websearch_to_tsquery('english', :text) as text), ' & ', ' | ') as tsquery) q"
-                + " where " + CaseSql.where(filter) + " and text_search @@ q"
-                + " order by ts_rank(text_search, q) desc, id limit :k", Object[].class);
-        CaseSql.bind(query, filter);
-        query.setParameter("text", text).setParameter("k", k);
-        return query.getResultList().stream().map(CaseSql::toCase).toList();
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 
     /** PostgreSQL keeps microseconds; the case returned is the one a later read returns. */
