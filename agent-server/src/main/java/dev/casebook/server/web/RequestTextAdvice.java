@@ -1,8 +1,11 @@
 package dev.casebook.server.web;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.MethodParameter;
@@ -69,8 +72,8 @@ class RequestTextAdvice extends RequestBodyAdviceAdapter {
                 check(field.getValue(), join(path, field.getKey()));
             });
             case Record record -> {
-                for (RecordComponent component : record.getClass().getRecordComponents()) {
-                    check(read(component, record), join(path, component.getName()));
+                for (Component component : COMPONENTS.get(record.getClass())) {
+                    check(component.read(record), join(path, component.name()));
                 }
             }
             default -> {
@@ -78,12 +81,31 @@ class RequestTextAdvice extends RequestBodyAdviceAdapter {
         }
     }
 
-    private static Object read(RecordComponent component, Record record) {
-        try {
-            component.getAccessor().setAccessible(true);
-            return component.getAccessor().invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + component + " of a request body", e);
+    /**
+     * A record's components and their accessors, reflected once per class: {@code getRecordComponents} hands out
+     * new accessor objects on every call, and each one's first {@code invoke} builds a method accessor anew, which
+     * was most of this check's cost per request (docs/performance.md).
+     */
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> components = new ArrayList<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                accessor.setAccessible(true);
+                components.add(new Component(component.getName(), accessor));
+            }
+            return List.copyOf(components);
+        }
+    };
+
+    private record Component(String name, Method accessor) {
+        Object read(Record record) {
+            try {
+                return accessor.invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + name + " of a request body", e);
+            }
         }
     }
 
