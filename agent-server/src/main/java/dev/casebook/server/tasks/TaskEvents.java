@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,9 +26,12 @@ import tools.jackson.databind.node.ObjectNode;
 public class TaskEvents {
     private final ConcurrentMap<String, Live> live = new ConcurrentHashMap<>();
     private final TaskQueries records;
+    /** The application's JSON mapper, the one Spring's JSON converter writes SSE data with. */
+    private final ObjectMapper json;
 
-    TaskEvents(TaskQueries records) {
+    TaskEvents(TaskQueries records, ObjectMapper json) {
         this.records = records;
+        this.json = json;
     }
 
     void open(String id) {
@@ -127,15 +130,23 @@ public class TaskEvents {
         return emitter;
     }
 
-    private static void stream(TaskFeed feed, SseEmitter emitter) {
+    /** A step's event as {@link #subscribe} sends it. */
+    SseText stepEvent(TaskFeed.StepEvent e) {
+        return SseText.of(Integer.toString(e.seq()), e.type(), json.writeValueAsString(e.step()));
+    }
+
+    /** The last event of a task that ended, as {@link #subscribe} sends it. */
+    SseText endEvent(TaskFeed.Ended e) {
+        return SseText.of(null, "end", json.writeValueAsString(Map.of("status", e.status())));
+    }
+
+    private void stream(TaskFeed feed, SseEmitter emitter) {
         try (feed) {
             while (true) {
                 switch (feed.next(null)) {
-                    case TaskFeed.StepEvent e -> emitter.send(SseEmitter.event().id(Integer.toString(e.seq()))
-                            .name(e.type()).data(e.step(), MediaType.APPLICATION_JSON));
+                    case TaskFeed.StepEvent e -> emitter.send(stepEvent(e));
                     case TaskFeed.Ended e -> {
-                        emitter.send(SseEmitter.event().name("end").data(Map.of("status", e.status()),
-                                MediaType.APPLICATION_JSON));
+                        emitter.send(endEvent(e));
                         emitter.complete();
                         return;
                     }

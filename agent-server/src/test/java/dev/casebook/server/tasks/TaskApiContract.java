@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The task API against a running server with auth on and two tenants; subclasses choose the database. The server
@@ -360,7 +364,8 @@ abstract class TaskApiContract {
         events.open(id);
         Step first = new Step.Planned(1, "{}", List.of("look it up"), 10, 5);
         records.appendStep(claim, 1, first);
-        events.publish(id, 1, "planned", queries.stepView(id, 1, first));
+        ObjectNode firstView = queries.stepView(id, 1, first);
+        events.publish(id, 1, "planned", firstView);
         var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return events(a(), id);
@@ -370,13 +375,22 @@ abstract class TaskApiContract {
         });
         assertThat(eventually("a subscriber of task " + id, () -> events.subscribers(id), n -> n > 0)).isEqualTo(1);
         // published live only, never recorded: it can reach the subscriber only through the live path
-        Step second = new Step.Answered("42", "FINAL ANSWER: 42", false, 7, 3);
-        events.publish(id, 2, "answered", queries.stepView(id, 2, second));
+        Step second = new Step.Answered("42 — Zürich ✓", "FINAL ANSWER: 42", false, 7, 3);
+        ObjectNode secondView = queries.stepView(id, 2, second);
+        events.publish(id, 2, "answered", secondView);
         events.end(id, "answered");
         String all = stream.get(120, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(all).contains("event:planned", "event:answered", "\"answer\":\"42\"", "event:end");
+        assertThat(all).contains("event:planned", "event:answered", "\"answer\":\"42 — Zürich ✓\"", "event:end");
         assertThat(all.indexOf("event:planned")).isLessThan(all.indexOf("event:answered"));
         assertThat(all.indexOf("event:answered")).isLessThan(all.indexOf("event:end"));
+        // byte for byte what Spring's SSE builder sends with the application's JSON converter (SseText sends each
+        // event as one text part instead of three)
+        assertThat(all).isEqualTo(SseTextTest.springLayout(SseEmitter.event().id("1").name("planned")
+                .data(firstView, MediaType.APPLICATION_JSON), json)
+                + SseTextTest.springLayout(SseEmitter.event().id("2").name("answered")
+                .data(secondView, MediaType.APPLICATION_JSON), json)
+                + SseTextTest.springLayout(SseEmitter.event().name("end").data(Map.of("status", "answered"),
+                MediaType.APPLICATION_JSON), json));
     }
 
     @Test
