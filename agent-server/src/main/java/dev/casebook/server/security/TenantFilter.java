@@ -45,6 +45,12 @@ class TenantFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (isAsyncDispatch(request) && request.getAttribute(CurrentTenant.ATTRIBUTE) != null) {
+            // the same request again (an SSE stream that completed): its key was resolved on the first pass, and
+            // only this filter sets the attribute, so hashing and looking the key up again would change nothing
+            chain.doFilter(request, response);
+            return;
+        }
         if (!settings.enabled()) {
             request.setAttribute(CurrentTenant.ATTRIBUTE, CurrentTenant.DEFAULT);
             chain.doFilter(request, response);
