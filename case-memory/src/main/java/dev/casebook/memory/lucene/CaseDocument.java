@@ -4,7 +4,6 @@ import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.Evidence;
-import dev.casebook.memory.EvidenceJson;
 import dev.casebook.memory.TaskKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -55,11 +56,26 @@ final class CaseDocument {
     private CaseDocument() {
     }
 
-    /** A case read back with the embedding and the evidence it was stored with. */
-    record Stored(Case value, float[] vector, List<Evidence> evidence) {
+    /**
+     * A case read back with the embedding and the evidence it was stored with. The evidence stays JSON until a
+     * caller asks for the events ({@link Events}): a version rewritten with new counts or a new label writes the
+     * same JSON back without parsing it.
+     */
+    record Stored(Case value, float[] vector, Events events) {
+        Stored(Case value, float[] vector, List<Evidence> evidence) {
+            this(value, vector, Events.of(evidence));
+        }
+
+        List<Evidence> evidence() {
+            return events.list();
+        }
     }
 
     static Document of(Case c, float[] vector, List<Evidence> evidence) {
+        return of(c, vector, Events.of(evidence));
+    }
+
+    static Document of(Case c, float[] vector, Events evidence) {
         Document doc = new Document();
         doc.add(new StringField(ID, c.id().toString(), Field.Store.YES));
         doc.add(new SortedDocValuesField(ID, new BytesRef(c.id().toString())));
@@ -68,7 +84,7 @@ final class CaseDocument {
         doc.add(new StringField(LABEL, c.label().wireName(), Field.Store.YES));
         doc.add(new StringField(ORIGIN, c.origin(), Field.Store.YES));
         doc.add(new StringField(BANK, c.bank(), Field.Store.YES));
-        doc.add(new StoredField(EVIDENCE, EvidenceJson.write(evidence)));
+        doc.add(new StoredField(EVIDENCE, evidence.json()));
         doc.add(new StringField(TASK_KEY, TaskKey.of(c.task()).hex(), Field.Store.NO));
         doc.add(new StoredField(TASK, c.task()));
         doc.add(new StoredField(PLAN, c.plan()));
@@ -90,11 +106,21 @@ final class CaseDocument {
     static final Set<String> CASE_FIELDS = Set.of(ID, TENANT, TASK, PLAN, ANSWER, REWARD, LABEL, SOURCE, ORIGIN,
             USES, SUCCESSES, CREATED, UPDATED, BANK, CONFIRMED);
 
+    /** The stored fields {@link #readEvidence} needs: the case's and the evidence, not the raw vector. */
+    static final Set<String> EVIDENCE_FIELDS = Stream.concat(CASE_FIELDS.stream(), Stream.of(EVIDENCE))
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** The evidence alone, from a document loaded with at least {@link #EVIDENCE_FIELDS}. */
+    static List<Evidence> readEvidence(Document doc) {
+        String evidence = doc.get(EVIDENCE);
+        return evidence == null ? List.of(Evidence.ofState(readCase(doc))) : Events.ofJson(evidence).list();
+    }
+
     static Stored read(Document doc) {
         Case value = readCase(doc);
         String evidence = doc.get(EVIDENCE);
         return new Stored(value, decode(doc.getBinaryValue(RAW_VECTOR)),
-                evidence == null ? List.of(Evidence.ofState(value)) : EvidenceJson.read(evidence));
+                evidence == null ? Events.of(List.of(Evidence.ofState(value))) : Events.ofJson(evidence));
     }
 
     /**

@@ -205,7 +205,7 @@ public final class LuceneCaseStore implements CaseStore {
             if (searches.stored(null, value.id()) != null) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists");
             }
-            put(value, embedding.clone(), List.copyOf(evidence), false);
+            put(value, embedding.clone(), Events.of(evidence), false);
             return value;
         });
     }
@@ -300,11 +300,11 @@ public final class LuceneCaseStore implements CaseStore {
                     Case c = current.value();
                     int n = entry.getValue();
                     next.add(new CaseDocument.Stored(c.withCounts(c.uses() + n * usesDelta,
-                            c.successes() + n * successesDelta), current.vector(), current.evidence()));
+                            c.successes() + n * successesDelta), current.vector(), current.events()));
                 }
             }
             for (CaseDocument.Stored stored : next) {
-                put(stored.value(), stored.vector(), stored.evidence(), true);
+                put(stored.value(), stored.vector(), stored.events(), true);
             }
             return next.stream().map(CaseDocument.Stored::value).toList();
         });
@@ -329,7 +329,7 @@ public final class LuceneCaseStore implements CaseStore {
                 return Optional.empty();
             }
             Case next = change.apply(current.value());
-            put(next, current.vector(), current.evidence(), true);
+            put(next, current.vector(), current.events(), true);
             return Optional.of(next);
         });
     }
@@ -364,7 +364,7 @@ public final class LuceneCaseStore implements CaseStore {
             }
             List<Evidence> events = List.of(merge.evidence());
             Case created = merge.derive().apply(fresh, events);
-            put(created, merge.embedding().clone(), events, false);
+            put(created, merge.embedding().clone(), Events.of(events), false);
             return new Merged(created, false);
         });
     }
@@ -374,16 +374,17 @@ public final class LuceneCaseStore implements CaseStore {
         List<Evidence> events = new ArrayList<>(current.evidence());
         events.add(evidence);
         Case next = derive.apply(current.value(), events);
-        put(next, current.vector(), List.copyOf(events), true);
+        put(next, current.vector(), Events.of(events), true);
         return next;
     }
 
     /**
      * Writes this version of a case into the index writer (replacing the document of its id when {@code replace})
      * and keeps it for look-ups by id until a refreshed searcher shows it; the caller holds the write lock and hands
-     * over a vector and an evidence list that nobody changes afterwards.
+     * over a vector that nobody changes afterwards. Evidence read from the index and not changed is written back as
+     * the JSON it was read as ({@link Events}).
      */
-    private void put(Case value, float[] vector, List<Evidence> evidence, boolean replace) throws IOException {
+    private void put(Case value, float[] vector, Events evidence, boolean replace) throws IOException {
         if (replace) {
             writer.updateDocument(new Term(CaseDocument.ID, value.id().toString()),
                     CaseDocument.of(value, vector, evidence));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.FloatVectorValues;
@@ -264,8 +265,16 @@ final class LuceneSearches implements AutoCloseable {
         return scored;
     }
 
+    /**
+     * The case alone: from the writer's unrefreshed version, else from the searcher's document loaded with
+     * {@link CaseDocument#CASE_FIELDS} only (no vector decoded, no evidence read), as a search hit is.
+     */
     Optional<Case> get(String tenant, UUID id) {
-        return Optional.ofNullable(byId(tenant, id)).map(CaseDocument.Stored::value);
+        try {
+            return Optional.ofNullable(byId(tenant, id, CaseDocument.Stored::value, LuceneSearches::loadCase));
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        }
     }
 
     /** A copy: the array may be the one kept for the writer's unrefreshed version of the case. */
@@ -273,9 +282,15 @@ final class LuceneSearches implements AutoCloseable {
         return Optional.ofNullable(byId(tenant, id)).map(stored -> stored.vector().clone());
     }
 
+    /** The evidence alone: from the writer's unrefreshed version, else without loading the vector. */
     List<Evidence> evidence(String tenant, UUID id) {
-        CaseDocument.Stored stored = byId(tenant, id);
-        return stored == null ? List.of() : stored.evidence();
+        try {
+            List<Evidence> evidence = byId(tenant, id, CaseDocument.Stored::evidence,
+                    (fields, doc) -> CaseDocument.readEvidence(fields.document(doc, CaseDocument.EVIDENCE_FIELDS)));
+            return evidence == null ? List.of() : evidence;
+        } catch (IOException e) {
+            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
+        }
     }
 
     private CaseDocument.Stored byId(String tenant, UUID id) {
@@ -320,17 +335,34 @@ final class LuceneSearches implements AutoCloseable {
      * latest write of this id that returned before this look-up began.
      */
     CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
+        return byId(tenant, id, stored -> stored, (fields, doc) -> CaseDocument.read(fields.document(doc)));
+    }
+
+    /** Reads what a look-up by id needs from a document of the searcher. */
+    private interface Loader<T> {
+        T load(StoredFields fields, int doc) throws IOException;
+    }
+
+    /**
+     * The look-up of {@link #stored}, reading from the writer's unrefreshed version ({@code kept}) or from the
+     * searcher's document ({@code loaded}) only what the caller needs; null when the case does not exist for the
+     * tenant.
+     */
+    private <T> T byId(String tenant, UUID id, Function<CaseDocument.Stored, T> kept, Loader<T> loaded)
+            throws IOException {
         PendingCases.Entry entry = pending.get(id);
         if (entry != null) {
             CaseDocument.Stored stored = entry.stored();
-            return stored == null || (tenant != null && !tenant.equals(stored.value().tenant())) ? null : stored;
+            return stored == null || (tenant != null && !tenant.equals(stored.value().tenant())) ? null
+                    : kept.apply(stored);
         }
         if (visible.get() < untracked) {
             freshen();
         }
         IndexSearcher searcher = searchers.acquire();
         try {
-            return find(searcher, tenant, id);
+            int doc = find(searcher, tenant, id);
+            return doc < 0 ? null : loaded.load(searcher.storedFields(), doc);
         } finally {
             searchers.release(searcher);
         }
@@ -375,16 +407,13 @@ final class LuceneSearches implements AutoCloseable {
         }
     }
 
-    private static CaseDocument.Stored find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
+    /** The document of the case {@code id} (of any tenant when {@code tenant} is null), or -1. */
+    private static int find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
         Query query = tenant == null
                 ? new TermQuery(new Term(CaseDocument.ID, id.toString()))
                 : FilterQuery.byId(tenant, id.toString());
         ScoreDoc[] hits = searcher.search(query, 1).scoreDocs;
-        return hits.length == 0 ? null : load(searcher, hits[0].doc);
-    }
-
-    private static CaseDocument.Stored load(IndexSearcher searcher, int doc) throws IOException {
-        return CaseDocument.read(searcher.storedFields().document(doc));
+        return hits.length == 0 ? -1 : hits[0].doc;
     }
 
     @Override

@@ -271,6 +271,65 @@ class LuceneSearchWithoutRefreshIT {
         assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo((long) writers * each);
     }
 
+    /**
+     * Look-ups by id that miss the kept versions read only some stored fields (the case alone for {@code get}, no
+     * vector for {@code history}), and a credit or relabel writes the evidence JSON back as read, unparsed: what they
+     * read, and what the next look-ups read after them, is the case as stored, field for field.
+     */
+    @Test
+    void look_ups_and_rewrites_of_a_case_read_from_the_searcher_keep_every_stored_field() {
+        open(NO_BACKGROUND_COMMIT);
+        float[] v = unit(3, 1, 4, 1, 5, 9, 2, 6);
+        Case c = new Case(UUID.randomUUID(), TENANT, "task with \"quotes\", ünïcödé and\nlines",
+                "plan: {\"json\": [1, 2]}\n\ttabbed", "answer \\ backslash", 0.25, CaseLabel.NEGATIVE,
+                CaseSource.SANDBOX, "origin-7", 3, 1, BASE, BASE.plusSeconds(5), "bank-b").withConfirmed(true);
+        List<Evidence> evidence = List.of(
+                new Evidence("episode \"one\"", EvidenceSource.SANDBOX, 0.25, Rater.VALIDATOR, "plan\none",
+                        "answer ✓", BASE.plusNanos(123_456_789)),
+                new Evidence("", EvidenceSource.SANDBOX, 0.0, Rater.UNRATED, "", "", BASE.plusSeconds(5)));
+        store.add(c, v, evidence);
+        refreshAndDropKeptVersions();
+
+        assertThat(store.get(TENANT, c.id())).contains(c);
+        assertThat(store.history(TENANT, c.id())).isEqualTo(evidence);
+        assertThat(store.embedding(TENANT, c.id())).hasValueSatisfying(e -> assertThat(e).containsExactly(v));
+        assertThat(store.get("other", c.id())).isEmpty();
+        assertThat(store.history("other", c.id())).isEmpty();
+
+        List<Case> credited = store.adjustCounts(TENANT, List.of(c.id(), c.id()), 1, 1);
+        refreshAndDropKeptVersions();
+        Case relabelled = store.relabel(TENANT, c.id(), CaseLabel.POSITIVE).orElseThrow();
+        refreshAndDropKeptVersions();
+
+        assertThat(credited).singleElement().satisfies(x -> {
+            assertThat(x.uses()).isEqualTo(5);
+            assertThat(x.successes()).isEqualTo(3);
+        });
+        assertThat(relabelled).isEqualTo(credited.getFirst().withLabel(CaseLabel.POSITIVE)
+                .withUpdatedAt(relabelled.updatedAt()));
+        assertThat(store.get(TENANT, c.id())).contains(relabelled);
+        assertThat(store.history(TENANT, c.id())).isEqualTo(evidence);
+        assertThat(store.embedding(TENANT, c.id())).hasValueSatisfying(e -> assertThat(e).containsExactly(v));
+
+        Evidence late = new Evidence("episode \"one\"", EvidenceSource.SANDBOX, 1.0, Rater.FEEDBACK, "plan\none",
+                "answer ✓", BASE.plusSeconds(60));
+        store.addEvidence(TENANT, c.id(), late, CaseEvidence::derive);
+        refreshAndDropKeptVersions();
+        assertThat(store.history(TENANT, c.id())).containsExactly(evidence.get(0), evidence.get(1), late);
+        assertThat(store.get(TENANT, c.id())).hasValueSatisfying(x -> {
+            assertThat(x.reward()).isEqualTo(1.0);
+            assertThat(x.uses()).isEqualTo(5);
+            assertThat(x.confirmed()).isTrue();
+            assertThat(x.bank()).isEqualTo("bank-b");
+        });
+    }
+
+    /** A count refreshes the searcher; then no version is kept, so look-ups by id read the searcher's documents. */
+    private void refreshAndDropKeptVersions() {
+        assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
+        assertThat(store.pending()).isZero();
+    }
+
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
