@@ -44,14 +44,6 @@ final class FilterQuery {
         return new ConstantScoreQuery(query.build());
     }
 
-    /** The case with this id, within the tenant. */
-    static Query byId(String tenant, String id) {
-        return new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(CaseDocument.ID, id)), Occur.FILTER)
-                .add(new TermQuery(new Term(CaseDocument.TENANT, tenant)), Occur.FILTER)
-                .build();
-    }
-
     private static Query anyOf(String field, Collection<String> values) {
         List<BytesRef> terms = values.stream().map(BytesRef::new).toList();
         return new TermInSetQuery(field, terms);

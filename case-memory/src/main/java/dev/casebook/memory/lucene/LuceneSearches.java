@@ -16,20 +16,25 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -38,8 +43,9 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering),
@@ -271,7 +277,8 @@ final class LuceneSearches implements AutoCloseable {
      */
     Optional<Case> get(String tenant, UUID id) {
         try {
-            return Optional.ofNullable(byId(tenant, id, CaseDocument.Stored::value, LuceneSearches::loadCase));
+            return Optional.ofNullable(byId(tenant, id, CaseDocument.Stored::value, CaseDocument.CASE_FIELDS,
+                    CaseDocument::readCase));
         } catch (IOException e) {
             throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
         }
@@ -285,8 +292,8 @@ final class LuceneSearches implements AutoCloseable {
     /** The evidence alone: from the writer's unrefreshed version, else without loading the vector. */
     List<Evidence> evidence(String tenant, UUID id) {
         try {
-            List<Evidence> evidence = byId(tenant, id, CaseDocument.Stored::evidence,
-                    (fields, doc) -> CaseDocument.readEvidence(fields.document(doc, CaseDocument.EVIDENCE_FIELDS)));
+            List<Evidence> evidence = byId(tenant, id, CaseDocument.Stored::evidence, CaseDocument.EVIDENCE_FIELDS,
+                    CaseDocument::readEvidence);
             return evidence == null ? List.of() : evidence;
         } catch (IOException e) {
             throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
@@ -335,21 +342,16 @@ final class LuceneSearches implements AutoCloseable {
      * latest write of this id that returned before this look-up began.
      */
     CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
-        return byId(tenant, id, stored -> stored, (fields, doc) -> CaseDocument.read(fields.document(doc)));
-    }
-
-    /** Reads what a look-up by id needs from a document of the searcher. */
-    private interface Loader<T> {
-        T load(StoredFields fields, int doc) throws IOException;
+        return byId(tenant, id, stored -> stored, null, CaseDocument::read);
     }
 
     /**
-     * The look-up of {@link #stored}, reading from the writer's unrefreshed version ({@code kept}) or from the
-     * searcher's document ({@code loaded}) only what the caller needs; null when the case does not exist for the
-     * tenant.
+     * The look-up of {@link #stored}, reading from the writer's unrefreshed version ({@code kept}) or else only the
+     * stored {@code fields} of the searcher's document (all when null; they include the tenant) and reading them with
+     * {@code loaded}; null when the case does not exist for the tenant.
      */
-    private <T> T byId(String tenant, UUID id, Function<CaseDocument.Stored, T> kept, Loader<T> loaded)
-            throws IOException {
+    private <T> T byId(String tenant, UUID id, Function<CaseDocument.Stored, T> kept, Set<String> fields,
+                       Function<Document, T> loaded) throws IOException {
         PendingCases.Entry entry = pending.get(id);
         if (entry != null) {
             CaseDocument.Stored stored = entry.stored();
@@ -361,8 +363,13 @@ final class LuceneSearches implements AutoCloseable {
         }
         IndexSearcher searcher = searchers.acquire();
         try {
-            int doc = find(searcher, tenant, id);
-            return doc < 0 ? null : loaded.load(searcher.storedFields(), doc);
+            int doc = find(searcher, id);
+            if (doc < 0) {
+                return null;
+            }
+            StoredFields stored = searcher.storedFields();
+            Document document = fields == null ? stored.document(doc) : stored.document(doc, fields);
+            return tenant != null && !tenant.equals(document.get(CaseDocument.TENANT)) ? null : loaded.apply(document);
         } finally {
             searchers.release(searcher);
         }
@@ -407,13 +414,31 @@ final class LuceneSearches implements AutoCloseable {
         }
     }
 
-    /** The document of the case {@code id} (of any tenant when {@code tenant} is null), or -1. */
-    private static int find(IndexSearcher searcher, String tenant, UUID id) throws IOException {
-        Query query = tenant == null
-                ? new TermQuery(new Term(CaseDocument.ID, id.toString()))
-                : FilterQuery.byId(tenant, id.toString());
-        ScoreDoc[] hits = searcher.search(query, 1).scoreDocs;
-        return hits.length == 0 ? -1 : hits[0].doc;
+    /**
+     * The live document of the case {@code id}, or -1: the id term looked up in each segment's terms directly, which
+     * costs no query, weight or scorer (ids are unique among live documents: every write of an id replaces it).
+     */
+    private static int find(IndexSearcher searcher, UUID id) throws IOException {
+        BytesRef term = new BytesRef(id.toString());
+        PostingsEnum postings = null;
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(CaseDocument.ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum ids = terms.iterator();
+            if (!ids.seekExact(term)) {
+                continue;
+            }
+            postings = ids.postings(postings, PostingsEnum.NONE);
+            Bits live = leaf.reader().getLiveDocs();
+            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    return leaf.docBase + doc;
+                }
+            }
+        }
+        return -1;
     }
 
     @Override

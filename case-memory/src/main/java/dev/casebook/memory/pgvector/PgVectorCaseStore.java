@@ -332,10 +332,16 @@ public final class PgVectorCaseStore implements CaseStore {
                 .setParameter("id", id).setParameter("tenant", tenant).executeUpdate() > 0);
     }
 
+    /**
+     * The case's columns alone: the row's embedding is neither sent nor parsed (a credit reads every selected case
+     * after each episode, and needs its counts and bank only).
+     */
     @Override
     public Optional<Case> get(String tenant, UUID id) {
-        return inTransaction("get case " + id, session -> Optional.ofNullable(session.find(CaseRow.class, id))
-                .filter(row -> row.tenant().equals(tenant)).map(CaseRow::toCase));
+        return inTransaction("get case " + id, session -> session.createNativeQuery("select " + CaseSql.COLUMNS
+                        + " from cases where id = :id and tenant = :tenant", Object[].class)
+                .setParameter("id", id).setParameter("tenant", tenant).getResultList().stream().findFirst()
+                .map(CaseSql::toCase));
     }
 
     @Override
