@@ -1053,6 +1053,28 @@ public abstract class CaseStoreContractIT {
         return new CaseStore.Merge(fresh, v, e, candidates, 0.99, CaseEvidence::derive);
     }
 
+    /**
+     * A look-up by id reads only the columns or stored fields the case needs (not its vector nor its evidence): every
+     * field of the case still comes back as written, read from disk after a reopen, and for its own tenant only.
+     */
+    @Test
+    void a_look_up_by_id_reads_every_field_of_the_case_as_stored_for_its_tenant_only() {
+        Instant created = BASE.plusSeconds(7).truncatedTo(ChronoUnit.MILLIS);
+        Case c = store.add(new Case(UUID.randomUUID(), TENANT, "task with \"quotes\" and ünïcödé", "plan\n\tlines",
+                "answer {\"json\": 1}", 0.25, CaseLabel.NEGATIVE, CaseSource.SANDBOX, "origin-7", 4, 2, created,
+                created.plusSeconds(3), "bank-b").withConfirmed(true).withUpdatedAt(created.plusSeconds(5)),
+                randomVector(new Random(70)));
+        Case credited = store.adjustCounts(TENANT, List.of(c.id()), 1, 0).getFirst();
+
+        store.close();
+        store = reopen(DIM);
+
+        assertThat(store.get(TENANT, c.id())).contains(credited);
+        assertThat(credited).isEqualTo(c.withCounts(5, 2).withUpdatedAt(credited.updatedAt()));
+        assertThat(store.get(OTHER_TENANT, c.id())).isEmpty();
+        assertThat(store.history(TENANT, c.id())).containsExactly(Evidence.ofState(c));
+    }
+
     protected static Case caseAt(String tenant, int second, String task) {
         Instant created = BASE.plusSeconds(second).truncatedTo(ChronoUnit.MILLIS);
         return new Case(UUID.randomUUID(), tenant, task, "plan for " + task, "answer " + second, 1.0,
