@@ -12,7 +12,8 @@ import java.util.UUID;
  * {@code uses} counts how often the case was selected for a planner, {@code successes} how many of those
  * episodes were rewarded positively. {@code confirmed}: a real outcome confirmed a synthetic or sandbox case (a real
  * task that was shown it earned a rated reward of at least 0.5); an unconfirmed synthetic case is
- * {@link #provisional()}. Its texts are {@link StorableText storable}: U+0000 and unpaired surrogates (a model's
+ * {@link #provisional()}; {@code refuted}: a rated real failure refuted an unconfirmed synthetic case, which is then
+ * not shown again. Its texts are {@link StorableText storable}: U+0000 and unpaired surrogates (a model's
  * reply may hold them) are U+FFFD from the start, so every store keeps and returns exactly the case it was given.
  */
 public record Case(
@@ -30,7 +31,8 @@ public record Case(
         Instant createdAt,
         Instant updatedAt,
         String bank,
-        boolean confirmed) {
+        boolean confirmed,
+        boolean refuted) {
 
     /** The bank a case belongs to unless said otherwise. */
     public static final String DEFAULT_BANK = "default";
@@ -54,6 +56,18 @@ public record Case(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         bank = bank == null || bank.isBlank() ? DEFAULT_BANK : bank;
+        if (refuted && (source != CaseSource.SYNTHETIC || confirmed)) {
+            throw new IllegalArgumentException("only an unconfirmed synthetic case can be refuted, this one is "
+                    + source.wireName() + (confirmed ? " and confirmed" : ""));
+        }
+    }
+
+    /** A case that no rated real failure refuted (see {@link #refuted()}). */
+    public Case(UUID id, String tenant, String task, String plan, String answer, double reward, CaseLabel label,
+            CaseSource source, String origin, int uses, int successes, Instant createdAt, Instant updatedAt,
+            String bank, boolean confirmed) {
+        this(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt, updatedAt,
+                bank, confirmed, false);
     }
 
     /** An unconfirmed case (see {@link #confirmed()}). */
@@ -80,22 +94,22 @@ public record Case(
 
     public Case withOrigin(String origin) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank, confirmed);
+                updatedAt, bank, confirmed, refuted);
     }
 
     public Case withLabel(CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank, confirmed);
+                Instant.now(), bank, confirmed, refuted);
     }
 
     public Case withOutcome(String plan, String answer, double reward, CaseLabel label) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank, confirmed);
+                Instant.now(), bank, confirmed, refuted);
     }
 
     public Case withCounts(int uses, int successes) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank, confirmed);
+                Instant.now(), bank, confirmed, refuted);
     }
 
     /**
@@ -118,7 +132,17 @@ public record Case(
      */
     public Case withConfirmed(boolean confirmed) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                Instant.now(), bank, confirmed);
+                Instant.now(), bank, confirmed, refuted);
+    }
+
+    /**
+     * Whether a rated real failure refuted this case: a real task that was shown it while it was an unconfirmed
+     * synthetic case earned a rated reward below 0.5 ({@link MemoryWriter}). A refuted case is not shown to tasks
+     * again and is never confirmed later; only an unconfirmed synthetic case can be refuted.
+     */
+    public Case withRefuted(boolean refuted) {
+        return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
+                Instant.now(), bank, confirmed, refuted);
     }
 
     /**
@@ -131,12 +155,12 @@ public record Case(
 
     public Case withBank(String bank) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank, confirmed);
+                updatedAt, bank, confirmed, refuted);
     }
 
     public Case withUpdatedAt(Instant updatedAt) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,
-                updatedAt, bank, confirmed);
+                updatedAt, bank, confirmed, refuted);
     }
 
     private static String requireText(String value, String name) {

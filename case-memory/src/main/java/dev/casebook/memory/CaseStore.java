@@ -158,10 +158,17 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
     }
 
     /**
-     * Marks the case {@link Case#confirmed() confirmed} by a real outcome; atomic, idempotent. Empty when the case
-     * does not exist for the tenant.
+     * Marks the case {@link Case#confirmed() confirmed} by a real outcome; atomic, idempotent. A {@link Case#refuted()
+     * refuted} case is returned unchanged. Empty when the case does not exist for the tenant.
      */
     Optional<Case> confirm(String tenant, UUID id);
+
+    /**
+     * Marks an unconfirmed synthetic case {@link Case#refuted() refuted} by a rated real failure; atomic, idempotent.
+     * A confirmed, real or sandbox case is returned unchanged (a confirmed case is never refuted, and
+     * {@link #confirm} leaves a refuted case unconfirmed). Empty when the case does not exist for the tenant.
+     */
+    Optional<Case> refute(String tenant, UUID id);
 
     /** True when the case existed and is gone. */
     boolean delete(String tenant, UUID id);

@@ -32,7 +32,10 @@ import java.util.UUID;
  *       from the experience model that simulated it, so it never changes any case's uses or successes. A real
  *       episode whose rated reward is at least 0.5 (at once or late) {@link CaseStore#confirm confirms} the
  *       synthetic and sandbox cases it was shown; until then a synthetic case is
- *       {@link Case#provisional() provisional}.</li>
+ *       {@link Case#provisional() provisional}. With refutation on, a real episode whose rated reward is below 0.5
+ *       (at once or late) {@link CaseStore#refute refutes} the unconfirmed synthetic cases it was shown: they are not
+ *       shown again. An unrated episode refutes nothing (a chat task is often never rated), nor does a synthetic or
+ *       sandbox episode's own reward.</li>
  * </ul>
  * Synthetic and sandbox episodes keep their source: they merge only with cases of the same source.
  */
@@ -40,6 +43,7 @@ public final class MemoryWriter {
     private final CaseStore store;
     private final double duplicateThreshold;
     private final Banks banks;
+    private final boolean refute;
 
     /** Which banks of a tenant are read-only (kept outside the case store). */
     @FunctionalInterface
@@ -50,7 +54,17 @@ public final class MemoryWriter {
         Banks ALL_WRITABLE = (tenant, bank) -> false;
     }
 
+    /** A writer with refutation on. */
     public MemoryWriter(CaseStore store, double duplicateThreshold, Banks banks) {
+        this(store, duplicateThreshold, banks, true);
+    }
+
+    /**
+     * @param refute whether a rated real failure refutes the unconfirmed synthetic cases it was shown
+     *               ({@code casebook.synthesis.refute})
+     */
+    public MemoryWriter(CaseStore store, double duplicateThreshold, Banks banks, boolean refute) {
+        this.refute = refute;
         this.store = Objects.requireNonNull(store, "store");
         if (Double.isNaN(duplicateThreshold) || duplicateThreshold <= 0 || duplicateThreshold > 1) {
             throw new IllegalArgumentException("duplicateThreshold must be within (0, 1], was " + duplicateThreshold);
@@ -123,10 +137,15 @@ public final class MemoryWriter {
         boolean success = episode.rater().rated() && episode.reward() >= 0.5;
         boolean credits = !again && episode.source() != CaseSource.SYNTHETIC;
         boolean confirms = success && episode.source() == CaseSource.REAL;
-        List<Case> shown = credits || confirms ? writable(episode.tenant(), episode.selected()) : List.of();
+        boolean refutes = refutes(episode.rater(), episode.reward(), episode.source());
+        List<Case> shown = credits || confirms || refutes ? writable(episode.tenant(), episode.selected())
+                : List.of();
         List<UUID> credited = credits ? credit(episode.tenant(), shown, success, true) : List.of();
         if (confirms) {
             confirm(episode.tenant(), shown);
+        }
+        if (refutes) {
+            refute(episode.tenant(), shown);
         }
         return new Written(merged.value(), merged.existed(), credited);
     }
@@ -171,7 +190,8 @@ public final class MemoryWriter {
      * A reward that arrived after the episode was written: one more event for the episode's case ({@code caseId},
      * null when none was written), and the selected cases' counted uses become successes when the reward is rated
      * and at least 0.5 (never for a synthetic episode, which counted no use); a real episode's such reward also
-     * confirms the synthetic and sandbox cases it was shown. The caller applies it at most once per (episode,
+     * confirms the synthetic and sandbox cases it was shown, and its rated reward below 0.5 refutes the unconfirmed
+     * synthetic ones (with refutation on). The caller applies it at most once per (episode,
      * rater). Returns the credited ids.
      *
      * @param source where the episode ran: a dream ({@link CaseSource#SYNTHETIC}), a sandbox or the real world
@@ -186,6 +206,9 @@ public final class MemoryWriter {
             store.get(tenant, caseId).filter(c -> !banks.readOnly(tenant, c.bank())).ifPresent(c -> store.addEvidence(
                     tenant, c.id(), new Evidence(episode, EvidenceSource.of(c.source()), reward, rater,
                             c.plan(), c.answer(), Instant.now()), CaseEvidence::derive));
+        }
+        if (refutes(rater, reward, source)) {
+            refute(tenant, writable(tenant, selected));
         }
         if (!rater.rated() || reward < 0.5 || source == CaseSource.SYNTHETIC) {
             return List.of();
@@ -216,8 +239,22 @@ public final class MemoryWriter {
      * so a case confirmed since is confirmed again harmlessly).
      */
     private void confirm(String tenant, List<Case> shown) {
-        shown.stream().filter(c -> c.source() != CaseSource.REAL && !c.confirmed()).map(Case::id).distinct()
+        shown.stream().filter(c -> c.source() != CaseSource.REAL && !c.confirmed() && !c.refuted()).map(Case::id).distinct()
                 .forEach(id -> store.confirm(tenant, id));
+    }
+
+    /** Whether an episode's reward refutes the cases it was shown: a rated real failure, with refutation on. */
+    private boolean refutes(Rater rater, double reward, CaseSource source) {
+        return refute && rater.rated() && reward < 0.5 && source == CaseSource.REAL;
+    }
+
+    /**
+     * Refutes the shown synthetic cases that were unconfirmed and unrefuted when read (the store leaves a case
+     * confirmed since as it is).
+     */
+    private void refute(String tenant, List<Case> shown) {
+        shown.stream().filter(c -> c.provisional() && !c.refuted()).map(Case::id).distinct()
+                .forEach(id -> store.refute(tenant, id));
     }
 
     /**

@@ -29,4 +29,12 @@ public interface SourceGate {
     default int maxProvisional() {
         return SelectionRequest.NO_QUOTA;
     }
+
+    /**
+     * Whether a real task's rated reward below 0.5 refutes the unconfirmed synthetic cases it was shown
+     * ({@code casebook.synthesis.refute}), so that they are not shown again.
+     */
+    default boolean refute() {
+        return true;
+    }
 }

@@ -147,9 +147,10 @@ class MemoryConfiguration {
             throw new IllegalStateException("casebook.memory.policy is '" + settings.policy()
                     + "', but the policies of this server are " + byName.keySet());
         }
+        SourceGate sourceGate = gate.getIfAvailable(() -> SourceGate.OPEN);
         return new AgentMemory(embedder, store, byName, settings.policy(),
-                new MemoryWriter(store, settings.duplicateThreshold(), banks), settings.selectableSources(),
-                gate.getIfAvailable(() -> SourceGate.OPEN), insightStore.stream().findFirst()
+                new MemoryWriter(store, settings.duplicateThreshold(), banks, sourceGate.refute()),
+                settings.selectableSources(), sourceGate, insightStore.stream().findFirst()
                         .map(insights -> new AgentInsights(insights, insightSettings.k(), insightSettings.minSimilarity()))
                         .orElse(null));
     }

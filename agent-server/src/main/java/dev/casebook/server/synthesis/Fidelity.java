@@ -105,6 +105,11 @@ class Fidelity implements SourceGate {
     }
 
     @Override
+    public boolean refute() {
+        return settings.refute();
+    }
+
+    @Override
     public boolean syntheticSelectable(String tenant) {
         Cached cached = agreements.get(tenant);
         Instant now = clock.instant();

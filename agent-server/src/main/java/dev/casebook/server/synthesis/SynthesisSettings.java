@@ -28,14 +28,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxProvisional     at most this many synthetic cases that no real outcome confirmed yet among the K a task
  *                           is shown; the next candidate of another kind takes the place (default 2; 64 = no bound;
  *                           0 = only confirmed synthetic cases are shown)
+ * @param refute             whether a real task's rated reward below 0.5 refutes the unconfirmed synthetic cases it
+ *                           was shown, so that they are not shown again (default true; false = no case is refuted from
+ *                           now on, and those refuted before stay hidden)
  */
 @ConfigurationProperties("casebook.synthesis")
 record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, Integer historySteps,
         Duration callTimeout, Integer maxConcurrency, Integer maxRollouts, Replay replay, Integer maxTenantRollouts,
-        Double minRewardAgreement, Double policyWeight, Double syntheticPrior, Integer maxProvisional) {
+        Double minRewardAgreement, Double policyWeight, Double syntheticPrior, Integer maxProvisional,
+        Boolean refute) {
 
     public static final SynthesisSettings DEFAULT = new SynthesisSettings(null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     public SynthesisSettings {
         groundingExamples = within("grounding-examples", groundingExamples, 4, 0, 32);
@@ -63,6 +67,7 @@ record SynthesisSettings(Integer groundingExamples, Integer experienceAttempts, 
                     + syntheticPrior);
         }
         maxProvisional = within("max-provisional", maxProvisional, 2, 0, 64);
+        refute = refute == null || refute;
     }
 
     /**

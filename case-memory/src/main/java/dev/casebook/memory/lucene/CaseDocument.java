@@ -50,6 +50,8 @@ final class CaseDocument {
     private static final String RAW_VECTOR = "raw_vector";
     /** 1 when a real outcome confirmed the case; a document without it is unconfirmed. */
     private static final String CONFIRMED = "confirmed";
+    /** 1 when a rated real failure refuted the case; a document without it is not refuted. */
+    private static final String REFUTED = "refuted";
     /** The case's evidence as JSON (format 3; a document without it has one event from its state). */
     static final String EVIDENCE = "evidence";
 
@@ -94,6 +96,7 @@ final class CaseDocument {
         doc.add(new StoredField(USES, c.uses()));
         doc.add(new StoredField(SUCCESSES, c.successes()));
         doc.add(new StoredField(CONFIRMED, c.confirmed() ? 1 : 0));
+        doc.add(new StoredField(REFUTED, c.refuted() ? 1 : 0));
         doc.add(new StoredField(CREATED, c.createdAt().toString()));
         doc.add(new StoredField(UPDATED, c.updatedAt().toString()));
         doc.add(new NumericDocValuesField(CREATED_SORT, ChronoUnit.MICROS.between(Instant.EPOCH, c.createdAt())));
@@ -104,7 +107,7 @@ final class CaseDocument {
 
     /** The stored fields {@link #readCase} needs: everything but the raw vector and the evidence. */
     static final Set<String> CASE_FIELDS = Set.of(ID, TENANT, TASK, PLAN, ANSWER, REWARD, LABEL, SOURCE, ORIGIN,
-            USES, SUCCESSES, CREATED, UPDATED, BANK, CONFIRMED);
+            USES, SUCCESSES, CREATED, UPDATED, BANK, CONFIRMED, REFUTED);
 
     /** The stored fields {@link #readEvidence} needs: the case's and the evidence, not the raw vector. */
     static final Set<String> EVIDENCE_FIELDS = Stream.concat(CASE_FIELDS.stream(), Stream.of(EVIDENCE))
@@ -143,7 +146,12 @@ final class CaseDocument {
                 Instant.parse(doc.get(CREATED)),
                 Instant.parse(doc.get(UPDATED)),
                 doc.get(BANK),
-                doc.getField(CONFIRMED) != null && doc.getField(CONFIRMED).numericValue().intValue() == 1);
+                flag(doc, CONFIRMED),
+                flag(doc, REFUTED));
+    }
+
+    private static boolean flag(Document doc, String name) {
+        return doc.getField(name) != null && doc.getField(name).numericValue().intValue() == 1;
     }
 
     private static byte[] encode(float[] vector) {

@@ -46,6 +46,8 @@ class CaseRow {
     private String bank;
     /** Whether a real outcome confirmed the case (V81). */
     private boolean confirmed;
+    /** Whether a rated real failure refuted the case (V90). */
+    private boolean refuted;
     @Type(VectorType.class)
     @Column(nullable = false)
     private float[] embedding;
@@ -84,6 +86,7 @@ class CaseRow {
         updatedAt = value.updatedAt();
         bank = value.bank();
         confirmed = value.confirmed();
+        refuted = value.refuted();
     }
 
     /** A copy of the stored embedding. */
@@ -93,6 +96,6 @@ class CaseRow {
 
     Case toCase() {
         return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
-                origin, uses, successes, createdAt, updatedAt, bank, confirmed);
+                origin, uses, successes, createdAt, updatedAt, bank, confirmed, refuted);
     }
 }

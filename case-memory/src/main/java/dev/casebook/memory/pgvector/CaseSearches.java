@@ -57,7 +57,7 @@ final class CaseSearches {
         CaseSql.bind(query, filter);
         query.setParameter("vector", vector).setParameter("k", k);
         return query.getResultList().stream()
-                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[15]).doubleValue()))
+                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[CaseSql.WIDTH]).doubleValue()))
                 .toList();
     }
 

@@ -15,7 +15,9 @@ import org.hibernate.query.CommonQueryContract;
 final class CaseSql {
     /** Columns a native query selects, in the order {@link #toCase(Object[])} reads them. */
     static final String COLUMNS = "id, tenant, task, plan, answer, reward, label, source, origin, uses, successes,"
-            + " created_at, updated_at, bank, confirmed";
+            + " created_at, updated_at, bank, confirmed, refuted";
+    /** How many {@link #COLUMNS} there are: the index of a column a query selects after them. */
+    static final int WIDTH = 16;
 
     private CaseSql() {
     }
@@ -67,7 +69,7 @@ final class CaseSql {
         return new Case((UUID) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
                 ((Number) row[5]).doubleValue(), CaseLabel.parse((String) row[6]), CaseSource.parse((String) row[7]),
                 (String) row[8], ((Number) row[9]).intValue(), ((Number) row[10]).intValue(), instant(row[11]),
-                instant(row[12]), (String) row[13], (Boolean) row[14]);
+                instant(row[12]), (String) row[13], (Boolean) row[14], (Boolean) row[15]);
     }
 
     private static Instant instant(Object value) {

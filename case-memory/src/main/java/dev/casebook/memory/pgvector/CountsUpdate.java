@@ -36,7 +36,7 @@ final class CountsUpdate {
             + " update cases c set uses = c.uses + b.n * ?, successes = c.successes + b.n * ?, updated_at = ?"
             + " from batch b, locked l where c.id = b.id and c.id = l.id"
             + " returning c.id, c.tenant, c.task, c.plan, c.answer, c.reward, c.label, c.source, c.origin, c.uses,"
-            + " c.successes, c.created_at, c.updated_at, c.bank, c.confirmed";
+            + " c.successes, c.created_at, c.updated_at, c.bank, c.confirmed, c.refuted";
 
     private final DataSource dataSource;
 
@@ -84,6 +84,7 @@ final class CountsUpdate {
         return new Case(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getDouble(6), CaseLabel.parse(rs.getString(7)), CaseSource.parse(rs.getString(8)),
                 rs.getString(9), rs.getInt(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
-                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getBoolean(15));
+                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getBoolean(15),
+                rs.getBoolean(16));
     }
 }

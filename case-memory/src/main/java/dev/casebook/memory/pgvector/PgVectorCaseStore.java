@@ -200,7 +200,12 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public Optional<Case> confirm(String tenant, UUID id) {
-        return modify(tenant, id, c -> c.confirmed() ? c : c.withConfirmed(true));
+        return modify(tenant, id, c -> c.confirmed() || c.refuted() ? c : c.withConfirmed(true));
+    }
+
+    @Override
+    public Optional<Case> refute(String tenant, UUID id) {
+        return modify(tenant, id, c -> c.provisional() && !c.refuted() ? c.withRefuted(true) : c);
     }
 
     @Override
@@ -400,7 +405,7 @@ public final class PgVectorCaseStore implements CaseStore {
             return c;
         }
         return new Case(c.id(), c.tenant(), c.task(), c.plan(), c.answer(), c.reward(), c.label(), c.source(),
-                c.origin(), c.uses(), c.successes(), created, updated, c.bank(), c.confirmed());
+                c.origin(), c.uses(), c.successes(), created, updated, c.bank(), c.confirmed(), c.refuted());
     }
 
     private <R> R inTransaction(String what, Function<Session, R> work) {

@@ -1,5 +1,6 @@
 package dev.casebook.memory.policy;
 
+import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseRetriever;
 import dev.casebook.memory.HybridQuery;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * provisional synthetic case is multiplied by the request's {@link SelectionRequest#syntheticPrior() synthetic
  * prior} before the candidates are ranked (a stable sort: equal scores keep the store's order), and at most
  * {@link SelectionRequest#maxProvisional()} provisional cases are taken: then, as for the other quotas, the next similar
- * case of another kind takes the place.
+ * case of another kind takes the place. A {@link Case#refuted() refuted} case is never taken.
  */
 public final class SimilarityPolicy implements CaseSelectionPolicy {
 
@@ -86,6 +87,8 @@ public final class SimilarityPolicy implements CaseSelectionPolicy {
         List<ScoredCase> candidates = settings.hybrid() && !request.task().isBlank()
                 ? retriever.hybridSearch(new HybridQuery(request.state(), request.task(), request.filter(), depth))
                 : retriever.search(new VectorQuery(request.state(), request.filter(), depth));
+        // a refuted case is not shown; filtered here rather than in the store's query, so the listing still holds it
+        candidates = candidates.stream().filter(c -> !c.value().refuted()).toList();
         if (request.syntheticPrior() < 1) {
             candidates = candidates.stream()
                     .map(c -> new ScoredCase(c.value(), request.prior(c.value(), c.score())))

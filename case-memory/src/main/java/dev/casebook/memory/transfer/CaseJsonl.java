@@ -23,7 +23,7 @@ import java.util.UUID;
 public final class CaseJsonl {
     private static final Set<String> CASEBOOK_FIELDS = Set.of("id", "task", "plan", "answer", "reward", "label",
             "source", "origin", "uses", "successes", "createdAt", "updatedAt", "tenant", "score", "bank", "evidence",
-            "confirmed");
+            "confirmed", "refuted");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -45,6 +45,9 @@ public final class CaseJsonl {
         node.put("bank", c.bank());
         if (c.confirmed()) {
             node.put("confirmed", true);
+        }
+        if (c.refuted()) {
+            node.put("refuted", true);
         }
         node.set("evidence", EvidenceJson.toArray(evidence));
         try {
@@ -116,7 +119,7 @@ public final class CaseJsonl {
                 label.isEmpty() ? CaseLabel.fromReward(reward) : CaseLabel.parse(label),
                 source.isEmpty() ? CaseSource.REAL : CaseSource.parse(source), text(line, "origin", false),
                 count(line, "uses"), count(line, "successes"), created, instant(line, "updatedAt", created),
-                text(line, "bank", false), flag(line, "confirmed"));
+                text(line, "bank", false), flag(line, "confirmed"), flag(line, "refuted"));
     }
 
     private static boolean flag(JsonNode line, String field) {

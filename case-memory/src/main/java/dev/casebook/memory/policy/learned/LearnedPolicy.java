@@ -312,12 +312,13 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         if (request.k() == 0) {
             return List.of();
         }
-        List<ScoredCase> shortlist = retriever.search(
-                new VectorQuery(request.state(), request.filter(), settings.candidates()));
-        if (shortlist.isEmpty()) {
+        // a refuted case is not on the shortlist (as in the similarity policy)
+        List<Case> cases = retriever.search(
+                new VectorQuery(request.state(), request.filter(), settings.candidates())).stream()
+                .map(ScoredCase::value).filter(c -> !c.refuted()).toList();
+        if (cases.isEmpty()) {
             return List.of();
         }
-        List<Case> cases = shortlist.stream().map(ScoredCase::value).toList();
         float[] features = features(request.state(), cases);
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
