@@ -235,12 +235,13 @@ public final class MemoryWriter {
     }
 
     /**
-     * Confirms the shown synthetic and sandbox cases that were not confirmed when read (confirming is idempotent,
-     * so a case confirmed since is confirmed again harmlessly).
+     * Confirms the shown synthetic and sandbox cases that were neither confirmed nor refuted when read (confirming is
+     * idempotent, so a case confirmed since is confirmed again harmlessly; the store leaves a case refuted since as it
+     * is).
      */
     private void confirm(String tenant, List<Case> shown) {
-        shown.stream().filter(c -> c.source() != CaseSource.REAL && !c.confirmed() && !c.refuted()).map(Case::id).distinct()
-                .forEach(id -> store.confirm(tenant, id));
+        shown.stream().filter(c -> c.source() != CaseSource.REAL && !c.confirmed() && !c.refuted()).map(Case::id)
+                .distinct().forEach(id -> store.confirm(tenant, id));
     }
 
     /** Whether an episode's reward refutes the cases it was shown: a rated real failure, with refutation on. */

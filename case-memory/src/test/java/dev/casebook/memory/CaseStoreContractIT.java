@@ -691,6 +691,111 @@ public abstract class CaseStoreContractIT {
         assertThat(store.get(TENANT, shownToFailure.id())).get().extracting(Case::confirmed).isEqualTo(false);
     }
 
+    @Test
+    void refute_marks_an_unconfirmed_synthetic_case_refuted_keeps_the_rest_and_survives_a_restart() {
+        Case dream = synthetic(40);
+        Case neighbour = synthetic(41);
+        assertThat(dream.refuted()).isFalse();
+
+        Case refuted = store.refute(TENANT, dream.id()).orElseThrow();
+
+        assertThat(refuted.refuted()).isTrue();
+        assertThat(refuted).usingRecursiveComparison().ignoringFields("refuted", "updatedAt").isEqualTo(dream);
+        assertThat(store.refute(TENANT, dream.id())).get().extracting(Case::refuted).isEqualTo(true);
+        assertThat(store.refute(OTHER_TENANT, dream.id())).isEmpty();
+        assertThat(store.refute(TENANT, UUID.randomUUID())).isEmpty();
+        assertThat(store.adjustCounts(TENANT, List.of(dream.id()), 1, 0)).singleElement()
+                .extracting(Case::refuted, Case::uses).containsExactly(true, 1);
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, dream.id())).get().extracting(Case::refuted, Case::confirmed, Case::uses)
+                .containsExactly(true, false, 1);
+        assertThat(store.get(TENANT, neighbour.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.list(CaseFilter.tenant(TENANT), 0, 10).items()).filteredOn(c -> c.id().equals(dream.id()))
+                .singleElement().extracting(Case::refuted).isEqualTo(true);
+        assertThat(store.search(new VectorQuery(randomVector(new Random(40)), CaseFilter.tenant(TENANT), 1)))
+                .singleElement().extracting(hit -> hit.value().refuted()).isEqualTo(true);
+    }
+
+    @Test
+    void refuting_a_confirmed_real_or_sandbox_case_does_nothing_and_a_refuted_case_is_not_confirmed() {
+        Case confirmed = store.confirm(TENANT, synthetic(42).id()).orElseThrow();
+        Case real = store.add(new Case(UUID.randomUUID(), TENANT, "real task", "plan", "answer", 0,
+                CaseLabel.NEGATIVE, CaseSource.REAL, "task:43", 1, 0, BASE, BASE), randomVector(new Random(43)));
+        Case sandbox = store.add(new Case(UUID.randomUUID(), TENANT, "sandbox task", "plan", "answer", 1,
+                CaseLabel.POSITIVE, CaseSource.SANDBOX, "rollout:44", 0, 0, BASE, BASE), randomVector(new Random(44)));
+        Case refuted = store.refute(TENANT, synthetic(45).id()).orElseThrow();
+
+        assertThat(store.refute(TENANT, confirmed.id())).contains(confirmed);
+        assertThat(store.refute(TENANT, real.id())).contains(real);
+        assertThat(store.refute(TENANT, sandbox.id())).contains(sandbox);
+        assertThat(store.confirm(TENANT, refuted.id())).contains(refuted);
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, confirmed.id())).get().extracting(Case::confirmed, Case::refuted)
+                .containsExactly(true, false);
+        assertThat(store.get(TENANT, real.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.get(TENANT, sandbox.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.get(TENANT, refuted.id())).get().extracting(Case::confirmed, Case::refuted)
+                .containsExactly(false, true);
+    }
+
+    @Test
+    void a_rated_real_failure_refutes_the_unconfirmed_synthetic_cases_it_was_shown_and_nothing_else_does() {
+        MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
+        Case shownToFailure = synthetic(50);
+        Case shownToUnrated = synthetic(51);
+        Case shownLate = synthetic(52);
+        Case shownToDream = synthetic(53);
+        Case shownToSandbox = synthetic(54);
+        Case confirmedBefore = store.confirm(TENANT, synthetic(55).id()).orElseThrow();
+        Case sandboxCase = store.add(new Case(UUID.randomUUID(), TENANT, "sandbox task", "plan", "answer", 1,
+                CaseLabel.POSITIVE, CaseSource.SANDBOX, "rollout:56", 0, 0, BASE, BASE), randomVector(new Random(56)));
+
+        writer.remember(new MemoryWriter.Episode("task:fail", TENANT, "task of task:fail",
+                randomVector(new Random(57)), "plan", "answer", 0.0, Rater.SCORER, CaseSource.REAL, "task:fail", null,
+                List.of(shownToFailure.id(), confirmedBefore.id(), sandboxCase.id())));
+        writer.remember(realEpisode("task:unrated", 58, 0.0, Rater.UNRATED, CaseSource.REAL, shownToUnrated));
+        MemoryWriter.Written late = writer.remember(realEpisode("task:late", 59, 0.0, Rater.UNRATED,
+                CaseSource.REAL, shownLate));
+        assertThat(store.get(TENANT, shownLate.id())).get().extracting(Case::refuted).isEqualTo(false);
+        writer.rate(TENANT, late.value().id(), "task:late", 0.0, Rater.FEEDBACK, List.of(shownLate.id()),
+                CaseSource.REAL);
+        MemoryWriter.Written dream = writer.remember(realEpisode("dream:1", 60, 0.0, Rater.UNRATED,
+                CaseSource.SYNTHETIC, shownToDream));
+        writer.rate(TENANT, dream.value().id(), "dream:1", 0.0, Rater.EXPERIENCE_MODEL, List.of(shownToDream.id()),
+                CaseSource.SYNTHETIC);
+        writer.remember(realEpisode("rollout:2", 61, 0.0, Rater.VALIDATOR, CaseSource.SANDBOX, shownToSandbox));
+
+        assertThat(store.get(TENANT, shownToFailure.id())).get().extracting(Case::refuted, Case::uses,
+                Case::successes).containsExactly(true, 1, 0);
+        assertThat(store.get(TENANT, confirmedBefore.id())).get().extracting(Case::confirmed, Case::refuted)
+                .containsExactly(true, false);
+        assertThat(store.get(TENANT, sandboxCase.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.get(TENANT, shownToUnrated.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.get(TENANT, shownLate.id())).get().extracting(Case::refuted).isEqualTo(true);
+        assertThat(store.get(TENANT, shownToDream.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.get(TENANT, shownToSandbox.id())).get().extracting(Case::refuted).isEqualTo(false);
+
+        writer.rate(TENANT, late.value().id(), "task:late", 1.0, Rater.SCORER, List.of(shownLate.id()),
+                CaseSource.REAL);
+        assertThat(store.get(TENANT, shownLate.id())).get().extracting(Case::refuted, Case::confirmed)
+                .containsExactly(true, false);
+    }
+
+    @Test
+    void with_refutation_off_a_rated_real_failure_refutes_nothing() {
+        MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE, false);
+        Case shown = synthetic(62);
+
+        MemoryWriter.Written failed = writer.remember(realEpisode("task:fail", 63, 0.0, Rater.SCORER,
+                CaseSource.REAL, shown));
+        writer.rate(TENANT, failed.value().id(), "task:fail", 0.0, Rater.FEEDBACK, List.of(shown.id()),
+                CaseSource.REAL);
+
+        assertThat(store.get(TENANT, shown.id())).get().extracting(Case::refuted).isEqualTo(false);
+    }
+
     private Case synthetic(int seed) {
         return store.add(new Case(UUID.randomUUID(), TENANT, "dreamed task " + seed, "plan", "answer", 1,
                 CaseLabel.POSITIVE, CaseSource.SYNTHETIC, "dream:" + seed, 0, 0, BASE, BASE),

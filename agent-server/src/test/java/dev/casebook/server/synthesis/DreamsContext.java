@@ -43,6 +43,8 @@ abstract class DreamsContext {
     static final String FIDELITY_KEY = "dreams-key-c";
     /** A tenant of its own for the quota of unconfirmed synthetic cases, whose memory its test alone fills. */
     static final String QUOTA_KEY = "dreams-key-d";
+    /** A tenant of its own for refutation, whose memory its test alone fills. */
+    static final String REFUTE_KEY = "dreams-key-e";
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
     /** Every item the real price tool was asked about, in order. */
     static final List<String> REAL_CALLS = new CopyOnWriteArrayList<>();
@@ -61,6 +63,8 @@ abstract class DreamsContext {
         registry.add("casebook.security.api-keys[2].sha256", () -> ApiKeys.sha256(FIDELITY_KEY));
         registry.add("casebook.security.api-keys[3].tenant", () -> "dreamer-d");
         registry.add("casebook.security.api-keys[3].sha256", () -> ApiKeys.sha256(QUOTA_KEY));
+        registry.add("casebook.security.api-keys[4].tenant", () -> "dreamer-e");
+        registry.add("casebook.security.api-keys[4].sha256", () -> ApiKeys.sha256(REFUTE_KEY));
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.memory.store", () -> "lucene");
         registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());

@@ -18,8 +18,10 @@ import java.util.Set;
  * ones, read-write (each episode leaves a real case). Arms: memory off, real-seeded (S real cases), dream-seeded at
  * f = 0.9, 0.7, 0.5 with and without the guard of issue 15 (synthetic cases scored x 0.9 until a real success that
  * selected them confirms them, at most {@link #MAX_PROVISIONAL} of them among the K shown, and not selectable while the
- * measured reward agreement is below 0.8), and dream plus 10 % real; then ablations of the guard on the dream plus
- * 10 % real arm (without the quota, other quotas, and a refutation rule the server does not have). Selection is top-K
+ * measured reward agreement is below 0.8, and never again once a real episode that selected it while unconfirmed
+ * failed: refutation), and dream plus 10 % real; then ablations of the guard on the dream plus 10 % real arm (without
+ * the quota, without refutation, other quotas). Every real episode is rated here, so each one can confirm or refute;
+ * in the server only a rated task does. Selection is top-K
  * by cosine similarity among the positive cases, as the similarity policy picks examples. Paired 95 % intervals over
  * seeds (Student's t).
  */
@@ -28,22 +30,23 @@ public final class SynthesisTransferBench {
     static final double MIN_AGREEMENT = 0.8;
     /** The server's {@code casebook.synthesis.max-provisional} default: unconfirmed synthetic cases among the K. */
     static final int MAX_PROVISIONAL = 2;
+    /** The server's {@code casebook.synthesis.refute} default. */
+    static final boolean REFUTE = true;
     static final int FIDELITY_SAMPLES = 50;
     static final int DIMENSION = 32;
 
     /**
-     * How an arm's selection treats synthetic cases. The server's guard is the prior, the gate and at most
-     * {@code maxProvisional} unconfirmed synthetic cases among the K ({@link #server()}); {@code refute} is an
-     * ablation the server does not implement: an unconfirmed synthetic case shown to a real episode that failed is
-     * not selected again.
+     * How an arm's selection treats synthetic cases. The server's guard is the prior, the gate, at most
+     * {@code maxProvisional} unconfirmed synthetic cases among the K and, with {@code refute}, refutation: an
+     * unconfirmed synthetic case shown to a real episode that failed is not selected again ({@link #server()}).
      */
     record Guard(boolean on, int maxProvisional, boolean refute) {
         static final Guard NONE = new Guard(false, Integer.MAX_VALUE, false);
-        /** The guard before the quota: prior and gate only. */
+        /** The guard before the quota and refutation: prior and gate only. */
         static final Guard PRIOR_ONLY = new Guard(true, Integer.MAX_VALUE, false);
 
         static Guard server() {
-            return new Guard(true, MAX_PROVISIONAL, false);
+            return new Guard(true, MAX_PROVISIONAL, REFUTE);
         }
     }
 
@@ -89,10 +92,10 @@ public final class SynthesisTransferBench {
         out.printf("S=%d synthetic cases over %d families; %d real episodes over those and %d unseen families,"
                 + " read-write; K=%d; %d seeds; base success %.2f, +%.2f with a helpful example, -%.2f with a"
                 + " look-alike example holding a wrong plan; guard: prior x%.1f until confirmed, at most %d unconfirmed"
-                + " among the K, closed below a measured reward agreement of %.1f (%d re-judged episodes);"
-                + " seeds %d-%d%n", synthetic, TransferWorld.SEEN, episodes, TransferWorld.UNSEEN, k, seeds,
-                SimulatedWorld.BASE, SimulatedWorld.HELP, SimulatedWorld.MISLEAD, PRIOR, MAX_PROVISIONAL,
-                MIN_AGREEMENT, FIDELITY_SAMPLES, seedBase, seedBase + seeds - 1);
+                + " among the K, refutation %s, closed below a measured reward agreement of %.1f (%d re-judged"
+                + " episodes); seeds %d-%d%n", synthetic, TransferWorld.SEEN, episodes, TransferWorld.UNSEEN, k,
+                seeds, SimulatedWorld.BASE, SimulatedWorld.HELP, SimulatedWorld.MISLEAD, PRIOR, MAX_PROVISIONAL,
+                REFUTE ? "on" : "off", MIN_AGREEMENT, FIDELITY_SAMPLES, seedBase, seedBase + seeds - 1);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (Arm arm : arms) {
             List<Run> perSeed = new ArrayList<>();
@@ -120,12 +123,12 @@ public final class SynthesisTransferBench {
                 new Arm("dream f=0.9 + 10% real", true, tenth, synthetic, 0.9, Guard.server()),
                 new Arm("ablation f=0.9: prior only", true, 0, synthetic, 0.9, Guard.PRIOR_ONLY),
                 new Arm("ablation +10%: prior only", true, tenth, synthetic, 0.9, Guard.PRIOR_ONLY),
-                new Arm("ablation +10%: quota 1", true, tenth, synthetic, 0.9, new Guard(true, 1, false)),
-                new Arm("ablation +10%: quota 3", true, tenth, synthetic, 0.9, new Guard(true, 3, false)),
-                new Arm("ablation +10%: refute*", true, tenth, synthetic, 0.9,
-                        new Guard(true, Integer.MAX_VALUE, true)),
-                new Arm("ablation +10%: refute*+quota", true, tenth, synthetic, 0.9,
-                        new Guard(true, MAX_PROVISIONAL, true)));
+                new Arm("ablation +10%: no refutation", true, tenth, synthetic, 0.9,
+                        new Guard(true, MAX_PROVISIONAL, false)),
+                new Arm("ablation +10%: no quota", true, tenth, synthetic, 0.9,
+                        new Guard(true, Integer.MAX_VALUE, REFUTE)),
+                new Arm("ablation +10%: quota 1", true, tenth, synthetic, 0.9, new Guard(true, 1, REFUTE)),
+                new Arm("ablation +10%: quota 3", true, tenth, synthetic, 0.9, new Guard(true, 3, REFUTE)));
     }
 
     static Run runOne(Arm arm, long seed, int episodes, int k) {
@@ -240,7 +243,7 @@ public final class SynthesisTransferBench {
                     unseenNoSeed));
         }
         out.append(String.format("Ablations of the guard (first 100; gain over off as a share of the real-seeded gain;"
-                + " paired difference to the server's guard; * = not in the server):%n"));
+                + " paired difference to the server's guard):%n"));
         for (String arm : runs.keySet()) {
             if (arm.startsWith("ablation")) {
                 String server = arm.startsWith("ablation f=0.9") ? "dream f=0.9 guarded" : "dream f=0.9 + 10% real";

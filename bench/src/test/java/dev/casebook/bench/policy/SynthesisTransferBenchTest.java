@@ -76,14 +76,14 @@ class SynthesisTransferBenchTest {
     }
 
     @Test
-    void the_refutation_ablation_never_shows_a_refuted_case_again() {
+    void the_servers_guard_never_shows_a_refuted_case_again() {
         TransferWorld.Case dream = positive(0.95, true);
         TransferWorld.Case real = positive(0.90, false);
         Set<TransferWorld.Case> refuted = set();
         refuted.add(dream);
 
         assertThat(SynthesisTransferBench.select(List.of(dream, real), TASK, 2,
-                new SynthesisTransferBench.Guard(true, Integer.MAX_VALUE, true), true, set(), refuted))
+                SynthesisTransferBench.Guard.server(), true, set(), refuted))
                 .containsExactly(real);
     }
 
@@ -100,7 +100,8 @@ class SynthesisTransferBenchTest {
         String printed = first.toString(StandardCharsets.UTF_8);
         assertThat(printed).startsWith("synthesis-transfer SIMULATOR").contains("seeds 101-102")
                 .contains("dream + 10% real >= 90% of the real-seeded gain")
-                .contains("ablation +10%: prior only").contains("ablation +10%: refute*");
+                .contains("ablation +10%: prior only").contains("ablation +10%: no refutation")
+                .contains("refutation on");
         assertThat(runs.keySet()).contains("dream f=0.9 guarded", "dream f=0.9 + 10% real", "ablation +10%: quota 1");
         assertThat(runs.get("off")).hasSize(2);
         assertThat(second.toString(StandardCharsets.UTF_8)).isEqualTo(printed);

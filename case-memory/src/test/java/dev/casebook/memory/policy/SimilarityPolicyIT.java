@@ -121,6 +121,25 @@ class SimilarityPolicyIT {
                 .containsExactly(d1.id(), d2.id(), d3.id(), real.id());
     }
 
+    @Test
+    void never_selects_a_refuted_synthetic_case_and_fills_its_place_from_deeper_candidates() {
+        Case d1 = dream("d1", 0.99);
+        Case d2 = dream("d2", 0.98);
+        Case real = add("real", CaseLabel.POSITIVE, 0.60);
+        SimilarityPolicy policy = new SimilarityPolicy(store, SimilarityPolicy.Settings.topK());
+        CaseFilter filter = CaseFilter.tenant(TENANT);
+
+        store.refute(TENANT, d1.id()).orElseThrow();
+
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 2, 1, SelectionRequest.NO_QUOTA)))
+                .extracting(s -> s.value().id()).containsExactly(d2.id(), real.id());
+        assertThat(policy.select(new SelectionRequest("a task", QUERY, filter, 3, 0.9, 2)))
+                .extracting(s -> s.value().id()).containsExactly(d2.id(), real.id());
+        assertThat(new SimilarityPolicy(store, SimilarityPolicy.Settings.topK().withHybrid(true))
+                .select(new SelectionRequest("d1", QUERY, filter, 3))).extracting(s -> s.value().id())
+                .doesNotContain(d1.id());
+    }
+
     /** An unconfirmed synthetic (dreamed) positive case whose cosine similarity to {@link #QUERY} is given. */
     private Case dream(String task, double similarity) {
         Instant now = Instant.now();

@@ -449,6 +449,22 @@ class LearnedPolicyIT {
     }
 
     @Test
+    void a_refuted_synthetic_case_is_not_on_the_shortlist() {
+        float[] state = query(1);
+        Case dream = store.add(Case.of(TENANT, "dreamed", "plan", "answer", 1, CaseSource.SYNTHETIC), state);
+        vectorsById.put(dream.id(), state);
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
+                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+            assertThat(policy.select(request(state, 1)).getFirst().value().id()).isEqualTo(dream.id());
+            store.refute(TENANT, dream.id()).orElseThrow();
+            for (int i = 0; i < 5; i++) {
+                assertThat(policy.select(request(state, 4))).isNotEmpty().extracting(s -> s.value().id())
+                        .doesNotContain(dream.id());
+            }
+        }
+    }
+
+    @Test
     void a_checkpoint_of_another_embedding_model_is_refused() {
         try (QNetwork network = QNetwork.create(new QNetwork.Settings(DIM, 32, 1e-3f))) {
             Checkpoint.save(network, "another-model", checkpoints);
