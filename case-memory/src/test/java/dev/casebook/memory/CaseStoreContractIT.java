@@ -1186,7 +1186,7 @@ public abstract class CaseStoreContractIT {
                 CaseLabel.POSITIVE, CaseSource.REAL, "", 0, 0, created, created);
     }
 
-    protected static float[] unit(float... values) {
+    public static float[] unit(float... values) {
         double norm = 0;
         for (float v : values) {
             norm += v * v;
@@ -1198,7 +1198,7 @@ public abstract class CaseStoreContractIT {
         return out;
     }
 
-    protected static float[] randomVector(Random random) {
+    public static float[] randomVector(Random random) {
         float[] v = new float[DIM];
         for (int i = 0; i < DIM; i++) {
             v[i] = (float) random.nextGaussian();

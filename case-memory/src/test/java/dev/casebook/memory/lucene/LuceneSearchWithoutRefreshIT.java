@@ -1,5 +1,7 @@
 package dev.casebook.memory.lucene;
 
+import static dev.casebook.memory.CaseStoreContractIT.randomVector;
+import static dev.casebook.memory.CaseStoreContractIT.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.Case;
@@ -350,25 +352,5 @@ class LuceneSearchWithoutRefreshIT {
         Instant created = BASE.plusSeconds(second);
         return new Case(UUID.randomUUID(), TENANT, task, "plan for " + task, "answer " + second, 1.0,
                 CaseLabel.POSITIVE, CaseSource.REAL, "", 0, 0, created, created);
-    }
-
-    private static float[] unit(float... values) {
-        double norm = 0;
-        for (float v : values) {
-            norm += v * v;
-        }
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) (values[i] / Math.sqrt(norm));
-        }
-        return out;
-    }
-
-    private static float[] randomVector(Random random) {
-        float[] v = new float[DIM];
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

@@ -18,9 +18,6 @@ import java.util.Objects;
  *       optimism where the evidence is thin.</li>
  * </ul>
  *
- * @param kind          the rule
- * @param strength      the knob for how much to explore: the scale of the posterior's spread (THOMPSON, UCB);
- *                      ignored by SOFTMAX, whose knob is the temperature
  * <p>With {@code fadingPrior}, a case's similarity prior fades as its own evidence grows:
  * {@code similarityWeight · z · n0 / (n0 + uses)} with {@code n0 = priorStrength}. Similarity then decides among
  * cases nobody has tried, and a case's record, once it has one, is no longer outweighed by a look-alike's higher
