@@ -146,6 +146,22 @@ public record Case(
     }
 
     /**
+     * This case as {@link CaseStore#confirm} leaves it: confirmed, unless it already is or was refuted (then this
+     * case itself, unchanged).
+     */
+    public Case confirmedByRealOutcome() {
+        return confirmed || refuted ? this : withConfirmed(true);
+    }
+
+    /**
+     * This case as {@link CaseStore#refute} leaves it: refuted when it is {@link #provisional() provisional} and not
+     * refuted yet, otherwise this case itself, unchanged.
+     */
+    public Case refutedByRealFailure() {
+        return provisional() && !refuted ? withRefuted(true) : this;
+    }
+
+    /**
      * True for a synthetic (experience-model) case that no real outcome has confirmed yet: simulated practice, whose
      * similarity is discounted by the synthetic prior and which the planner sees marked as such.
      */

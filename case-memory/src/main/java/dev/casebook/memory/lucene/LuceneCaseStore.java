@@ -272,12 +272,12 @@ public final class LuceneCaseStore implements CaseStore {
 
     @Override
     public Optional<Case> confirm(String tenant, UUID id) {
-        return update(tenant, id, c -> c.confirmed() || c.refuted() ? c : c.withConfirmed(true));
+        return update(tenant, id, Case::confirmedByRealOutcome);
     }
 
     @Override
     public Optional<Case> refute(String tenant, UUID id) {
-        return update(tenant, id, c -> c.provisional() && !c.refuted() ? c.withRefuted(true) : c);
+        return update(tenant, id, Case::refutedByRealFailure);
     }
 
     @Override

@@ -200,12 +200,12 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public Optional<Case> confirm(String tenant, UUID id) {
-        return modify(tenant, id, c -> c.confirmed() || c.refuted() ? c : c.withConfirmed(true));
+        return modify(tenant, id, Case::confirmedByRealOutcome);
     }
 
     @Override
     public Optional<Case> refute(String tenant, UUID id) {
-        return modify(tenant, id, c -> c.provisional() && !c.refuted() ? c.withRefuted(true) : c);
+        return modify(tenant, id, Case::refutedByRealFailure);
     }
 
     @Override
