@@ -93,6 +93,25 @@ export function labelBadge(label) {
   return h('span', {class: 'badge label-' + name, text: name});
 }
 
+const TRUST = {
+  unconfirmed: 'unconfirmed: practice no real task has confirmed yet',
+  confirmed: 'confirmed: a real task shown it succeeded',
+  refuted: 'refuted: a real task shown it failed, so it is no longer shown to tasks',
+};
+
+/**
+ * How far a synthetic (dreamed) or sandbox case can be trusted: unconfirmed until a real task shown it earns a rated
+ * success, refuted by a rated real failure. None for a real case, which is its own evidence.
+ */
+export function trustBadge(c) {
+  const source = wire(c.source);
+  if (!source || source === 'real') return null;
+  const trust = c.refuted ? 'refuted' : c.confirmed ? 'confirmed' : 'unconfirmed';
+  const meaning = `${source === 'synthetic' ? 'Simulated (synthetic)' : 'Sandbox'} case, ${TRUST[trust]}`;
+  return h('span', {class: 'badge trust trust-' + trust, role: 'img', 'aria-label': meaning, title: meaning,
+    text: `${source} · ${trust}`});
+}
+
 export function spinner(text = 'Working…') {
   return h('span', {class: 'progress-note', role: 'status'}, h('span', {class: 'spinner', 'aria-hidden': 'true'}), text);
 }

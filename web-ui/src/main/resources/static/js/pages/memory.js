@@ -1,6 +1,6 @@
 // Memory: the case bank. Search by text or similarity, filter, open a case, relabel, delete, import, export.
 import {api, withQuery} from '../api.js';
-import {h, fill, fmtScore, fmtDate, wire, truncate, prettyJson, labelBadge, spinner, errorBox, toast, select, field,
+import {h, fill, fmtScore, fmtDate, wire, truncate, prettyJson, labelBadge, trustBadge, spinner, errorBox, toast, select, field,
   download} from '../dom.js';
 import {markdown} from '../markdown.js';
 import {lineChart} from '../chart.js';
@@ -133,7 +133,7 @@ function renderList(root, route) {
           similar ? h('td', {class: 'num', text: fmtScore(score)}) : null,
           h('td', {}, h('a', {href: '#/memory/' + value.id, text: truncate(value.task, 120)})),
           h('td', {}, labelBadge(value.label)),
-          h('td', {text: wire(value.source)}),
+          h('td', {class: 'source'}, trustBadge(value) || wire(value.source)),
           h('td', {class: 'num', text: fmtScore(value.reward)}),
           h('td', {class: 'num', text: `${value.uses ?? 0} / ${value.successes ?? 0}`}),
           h('td', {text: fmtDate(value.createdAt)})))))),
@@ -264,7 +264,8 @@ async function renderCase(root, id, taskId) {
   }
   fill(root, h('div', {class: 'page case'},
     h('p', {}, h('a', {href: '#/memory', text: '← All cases'})),
-    h('header', {class: 'page-head'}, h('h1', {class: 'case-task', text: c.task}), badge),
+    h('header', {class: 'page-head'}, h('h1', {class: 'case-task', text: c.task}),
+      h('span', {class: 'badges'}, badge, ' ', trustBadge(c))),
     h('dl', {class: 'facts'},
       fact('Reward', fmtScore(c.reward)), fact('Source', wire(c.source)), fact('Bank', c.bank || 'default'),
       fact('Origin', c.origin || '–'),

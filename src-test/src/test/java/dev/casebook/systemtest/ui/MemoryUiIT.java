@@ -8,13 +8,15 @@ import dev.casebook.systemtest.support.UiSession;
 import dev.casebook.testkit.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
  * The Memory page on the server's real case memory (Lucene, in-process embeddings): a Memento case bank imported from
- * the page, found by similarity, relabelled and deleted.
+ * the page, found by similarity, relabelled and deleted; synthetic and sandbox cases marked unconfirmed, confirmed or
+ * refuted.
  */
 class MemoryUiIT {
     private static final String QUESTION = "What video game, created by Notch, is the best-selling PC game of all-time?";
@@ -69,5 +71,48 @@ class MemoryUiIT {
         assertThat(server.get("/api/cases/" + id).statusCode()).isEqualTo(404);
         browser.withText(".stats .total", String.valueOf(total - 1));
         browser.screenshot("memory-after-delete");
+    }
+
+    @Test
+    void synthetic_and_sandbox_cases_say_whether_a_real_outcome_confirmed_or_refuted_them() throws Exception {
+        Path file = Files.createTempFile("orrery-cases", ".jsonl");
+        Files.write(file, List.of(
+                "{\"task\": \"Orrery one: real\", \"reward\": 1, \"source\": \"real\"}",
+                "{\"task\": \"Orrery two: dreamed\", \"reward\": 1, \"source\": \"synthetic\"}",
+                "{\"task\": \"Orrery three: dreamed, confirmed\", \"reward\": 1, \"source\": \"synthetic\","
+                        + " \"confirmed\": true}",
+                "{\"task\": \"Orrery four: dreamed, refuted\", \"reward\": 1, \"source\": \"synthetic\","
+                        + " \"refuted\": true}",
+                "{\"task\": \"Orrery five: sandbox\", \"reward\": 1, \"source\": \"sandbox\"}"));
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/memory");
+        browser.select(".transfer select[name=format]", "casebook");
+        browser.attach(".transfer input[name=import-file]", file);
+        browser.withText(".import-report", "Import done: 5 imported");
+
+        browser.open(server.baseUrl() + "/#/memory?q=orrery");
+        browser.visible(".results[data-loaded='filtered'][data-query='orrery'] .cases-table");
+        assertThat(browser.texts(".cases-table tbody tr td.source")).as("a badge on every non-real case")
+                .containsExactlyInAnyOrder("real", "synthetic · unconfirmed", "synthetic · confirmed",
+                        "synthetic · refuted", "sandbox · unconfirmed");
+        assertThat(browser.all(".cases-table tbody tr td.source .badge.trust")).hasSize(4);
+        assertThat(browser.attribute(".cases-table tbody tr .trust-refuted", "aria-label")).isEqualTo(
+                "Simulated (synthetic) case, refuted: a real task shown it failed, so it is no longer shown to tasks");
+        browser.script("document.querySelector('.cases-table').scrollIntoView();");
+        browser.screenshot("memory-trust-badges");
+
+        browser.click(By.linkText("Orrery two: dreamed"));
+        browser.withText(".page.case .case-task", "Orrery two");
+        assertThat(browser.text(".page.case .page-head .trust")).isEqualTo("synthetic · unconfirmed");
+        assertThat(browser.attribute(".page.case .page-head .trust", "aria-label"))
+                .isEqualTo("Simulated (synthetic) case, unconfirmed: practice no real task has confirmed yet");
+        browser.driver().navigate().back();
+        browser.click(By.linkText("Orrery three: dreamed, confirmed"));
+        browser.withText(".page.case .case-task", "Orrery three");
+        assertThat(browser.text(".page.case .page-head .trust")).isEqualTo("synthetic · confirmed");
+        browser.driver().navigate().back();
+        browser.click(By.linkText("Orrery one: real"));
+        browser.withText(".page.case .case-task", "Orrery one");
+        assertThat(browser.all(".page.case .trust")).as("a real case is its own evidence").isEmpty();
     }
 }
