@@ -43,11 +43,13 @@ import tools.jackson.databind.json.JsonMapper;
  * A hostile model against the whole server on PostgreSQL (run records and pgvector case memory): its replies carry
  * U+0000 and unpaired surrogates, sent escaped in the HTTP body and written as JSON escapes inside the JSON the model
  * is asked for, in its reasoning, plan, tool-call arguments, answers, world-model observations and verdicts, and a
- * generated task. They are stored with U+FFFD in their place, and every kind of unit (a task, an evaluation item, a
- * dream rollout, a sandbox rollout) ends once, after one LLM attempt, within its budget. Where recording genuinely
- * fails (constraints of the test schema refuse an answer, or a step), the unit ends failed with reason
- * {@code internal_error} and its claim is released; before, such a unit was dropped with its claim held (a task ran
- * three times and ended {@code interrupted}; a batch item stayed running and its run never completed).
+ * generated task; the replies come as real servers send them: a {@code <think>} block holding a draft JSON object
+ * before the reply, prose around a fenced object, a plan cut at the token limit inside its reasoning. They are stored
+ * with U+FFFD in their place, only the reply after the reasoning counts, and every kind of unit (a task, an
+ * evaluation item, a dream rollout, a sandbox rollout) ends once, after one LLM attempt, within its budget. Where
+ * recording genuinely fails (constraints of the test schema refuse an answer, or a step), the unit ends failed with
+ * reason {@code internal_error} and its claim is released; before, such a unit was dropped with its claim held (a task
+ * ran three times and ended {@code interrupted}; a batch item stayed running and its run never completed).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileModelTextIT {
@@ -62,6 +64,11 @@ class HostileModelTextIT {
     static final String STORED = "nul\uFFFDbyte lone\uFFFDhigh lone\uFFFDlow";
     /** An answer the test schema refuses to store (constraint {@code refuses_answer}). */
     static final String UNRECORDABLE_ANSWER = "unrecordable answer";
+    /**
+     * A draft answer a reasoning model writes in its reasoning before the reply it gives: read as part of the reply,
+     * it would be the first JSON object and answer 41.
+     */
+    static final String DRAFT = "{\"answer\": \"FINAL ANSWER: 41\"}";
     /** A plan the test schema refuses to store as a step (constraint {@code refuses_step}). */
     static final String UNRECORDABLE_STEP = "unrecordable step";
 
@@ -162,6 +169,21 @@ class HostileModelTextIT {
     }
 
     @Test
+    void a_task_whose_plan_is_cut_while_thinking_ends_truncated_once_and_releases_its_claim() throws Exception {
+        llm.when(Match.interaction("plan").and(task("Cut task"))).reply(ModelText
+                .cutWhileThinking("The user wants " + RAW + "; a first draft: " + DRAFT + " but").reply().truncated());
+        JsonNode task = awaitTask(submit("Cut task: what is 6*7?", "read-write"));
+
+        assertThat(task.get("status").asString()).as(task.toString()).isEqualTo("failed");
+        assertThat(task.get("reason").asString()).isEqualTo("truncated");
+        assertThat(task.get("detail").asString()).contains("finish_reason: length");
+        assertThat(task.get("answer").isNull()).as("the draft in the cut reasoning is no answer").isTrue();
+        assertThat(task.get("attempt").asInt()).isEqualTo(1);
+        assertThat(llm.requests(task("Cut task"))).as("one attempt, no subtask").hasSize(1);
+        assertThat(claim("tasks", "id", task.get("id").asString(), "lease_until")).isNull();
+    }
+
+    @Test
     void evaluation_items_given_hostile_text_or_an_unrecordable_answer_each_end_once() throws Exception {
         scriptEpisode("Hostile eval", "42 " + ESCAPED);
         scriptEpisode("Refused eval", UNRECORDABLE_ANSWER);
@@ -190,8 +212,10 @@ class HostileModelTextIT {
         scriptEpisode("Refused dream", UNRECORDABLE_ANSWER);
         llm.when(Match.interaction("experience")).reply(ModelText.thinking(RAW).then("{\"reasoning\": \""
                 + ESCAPED + "\", \"observation\": \"42 " + ESCAPED + "\", \"reward\": 0.5, \"done\": false}").reply());
-        llm.when(Match.interaction("experience-outcome"))
-                .reply(Reply.text("{\"reasoning\": \"judged " + ESCAPED + "\", \"reward\": 1}"));
+        llm.when(Match.interaction("experience-outcome")).reply(ModelText
+                .thinking(RAW + " A first verdict: {\"reasoning\": \"draft\", \"reward\": 0}. No, it is right.")
+                .line("My verdict:").fenced("{\"reasoning\": \"judged " + ESCAPED + "\", \"reward\": 1}")
+                .line("Hope this helps.").reply());
         String id = post("/api/synthesis/dreams", "{\"tasks\": [\"Hostile dream: what is 6*7?\", \"Refused dream: "
                 + "what is 6*7?\"], \"rolloutsPerTask\": 1, \"concurrency\": 2, \"memoryMode\": \"read-write\"}")
                 .get("id").asString();
@@ -219,11 +243,13 @@ class HostileModelTextIT {
         String marker = "[hostile sums]";
         Map<String, Object> task = sumTask(marker + " Write the sum of numbers.txt to sum.txt.");
         String escapedStatement = JSON.writeValueAsString(task).replace("sum.txt.\"", "sum.txt. " + ESCAPED + "\"");
-        llm.when(Match.interaction("generate-task")).reply(ModelText.thinking(RAW).line(escapedStatement).reply());
+        llm.when(Match.interaction("generate-task")).reply(ModelText
+                .thinking(RAW + " Draft: {\"statement\": \"Sum the numbers.\"}").line(escapedStatement).reply());
         AtomicInteger rollouts = new AtomicInteger();
         llm.when(Match.interaction("plan").and(task(marker))).reply(Reply.dynamic(r -> {
             rollouts.incrementAndGet();
-            return Reply.text("{\"subtasks\": [\"Write sum.txt " + ESCAPED + "\"]}");
+            return ModelText.thinking("Answer at once? " + DRAFT + " No: the file must be written.")
+                    .then("{\"subtasks\": [\"Write sum.txt " + ESCAPED + "\"]}").reply();
         }));
         llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
                 .reply(Reply.toolCall("calculator", "{\"expression\": \"3+4+5 " + ESCAPED + "\"}"));
@@ -232,8 +258,9 @@ class HostileModelTextIT {
                         ? Reply.toolCall("execute_code", JSON.writeValueAsString(Map.of("language", "python",
                                 "code", "open('sum.txt', 'w').write('12')")))
                         : Reply.text("Written. " + RAW)));
-        llm.when(Match.interaction("replan").and(task(marker))).reply(Reply.dynamic(r -> Reply.text(
-                "{\"answer\": \"FINAL ANSWER: 12 " + (rollouts.get() == 1 ? ESCAPED : UNRECORDABLE_ANSWER) + "\"}")));
+        llm.when(Match.interaction("replan").and(task(marker))).reply(Reply.dynamic(r -> ModelText
+                .saying("sum.txt is written. The answer:").fenced("{\"answer\": \"FINAL ANSWER: 12 "
+                        + (rollouts.get() == 1 ? ESCAPED : UNRECORDABLE_ANSWER) + "\"}").line("Done.").reply()));
         String id = post("/api/synthesis/sandbox-tasks", "{\"domain\": \"hostile sums\", \"tasks\": 1, "
                 + "\"rolloutsPerTask\": 2, \"concurrency\": 1, \"memoryMode\": \"read-write\"}").get("id").asString();
         JsonNode job = await("/api/synthesis/sandbox-tasks/" + id, j -> !active(j.get("status").asString()));
@@ -256,7 +283,8 @@ class HostileModelTextIT {
 
     /** The model's replies for the task whose text starts with {@code marker}: one calculator subtask, an answer. */
     void scriptEpisode(String marker, String answer) {
-        llm.when(Match.interaction("plan").and(task(marker))).reply(ModelText.thinking("The user wants " + RAW)
+        llm.when(Match.interaction("plan").and(task(marker))).reply(ModelText
+                .thinking("The user wants " + RAW + ". Answer at once? " + DRAFT + " No: compute it.")
                 .line("Here is the plan:")
                 .fenced("{\"subtasks\": [\"Compute 6*7 " + ESCAPED + " with the calculator\"]}").reply());
         llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult().negate()))
@@ -264,7 +292,8 @@ class HostileModelTextIT {
         llm.when(Match.interaction("execute").and(task(marker)).and(Match.afterToolResult()))
                 .reply(Reply.text("The calculator said: " + RAW));
         llm.when(Match.interaction("replan").and(task(marker)))
-                .reply(ModelText.thinking(RAW).then("{\"answer\": \"FINAL ANSWER: " + answer + "\"}").reply());
+                .reply(ModelText.thinking(RAW + " My draft was " + DRAFT + "; the calculator corrects it.")
+                        .line("The answer:").fenced("{\"answer\": \"FINAL ANSWER: " + answer + "\"}").reply());
     }
 
     /** A generated task as the sandbox task tests script it: its validator passes when sum.txt holds 12. */

@@ -31,7 +31,10 @@ import tools.jackson.databind.JsonNode;
  * off the tasks' threads (the {@code distil} interaction of the scripted server), {@code GET /api/memory/insights}
  * lists it for its tenant only, and the next task of the family is shown it in its plan prompt and records it in its
  * {@code cases_selected} step; once deleted ({@code DELETE /api/memory/insights/{id}}) it is no longer shown. A
- * truncated distil reply writes nothing, is counted, and fails no task.
+ * truncated distil reply writes nothing, is counted, and fails no task; so does a distil reply cut inside its
+ * reasoning that the server still ends as finished, though its reasoning holds a draft insight. Plans and answers come
+ * as reasoning models write them: a {@code <think>} block with a draft JSON object before the reply, prose around a
+ * fenced object.
  *
  * <p>A context of its own (H2 and Lucene, as {@link AgentFlowH2IT}) rather than {@code AgentFlowH2IT}'s with
  * insights on: there, distillations started by other tests' feedback would reach the shared scripted server while
@@ -42,6 +45,7 @@ import tools.jackson.databind.JsonNode;
 class InsightsFlowIT {
     static final String KEY = "insights-flow-key";
     static final String OTHER_KEY = "insights-flow-other-key";
+    static final String THIRD_KEY = "insights-flow-third-key";
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
 
     @LocalServerPort
@@ -58,6 +62,8 @@ class InsightsFlowIT {
         registry.add("casebook.security.api-keys[0].sha256", () -> ApiKeys.sha256(KEY));
         registry.add("casebook.security.api-keys[1].tenant", () -> "tenant-elsewhere");
         registry.add("casebook.security.api-keys[1].sha256", () -> ApiKeys.sha256(OTHER_KEY));
+        registry.add("casebook.security.api-keys[2].tenant", () -> "tenant-third");
+        registry.add("casebook.security.api-keys[2].sha256", () -> ApiKeys.sha256(THIRD_KEY));
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.models.planner.base-url", LLM::baseUrl);
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
@@ -85,13 +91,17 @@ class InsightsFlowIT {
         return new TestClient(port, KEY);
     }
 
-    /** A task that plans one subtask, reports it, and answers {@code answer}; its requests found by {@code marker}. */
+    /**
+     * A task that plans one subtask, reports it, and answers {@code answer}; its requests found by {@code marker}. The
+     * plan's reasoning holds a draft answer, which read as the reply would answer at once with a wrong value.
+     */
     static void script(String marker, String answer) {
-        LLM.when(Match.interaction("plan").and(Match.task(marker))).reply(Reply.text(
-                "<think>One step will do.</think>{\"subtasks\": [\"Work out: " + marker + "\"]}"));
+        LLM.when(Match.interaction("plan").and(Match.task(marker))).reply(ModelText
+                .thinking("Answer at once, {\"answer\": \"FINAL ANSWER: 0\"}? No, one step will do.")
+                .then("{\"subtasks\": [\"Work out: " + marker + "\"]}").reply());
         LLM.when(Match.interaction("execute").and(Match.task(marker))).reply(Reply.text(answer));
-        LLM.when(Match.interaction("replan").and(Match.task(marker)))
-                .reply(Reply.text("{\"answer\": \"FINAL ANSWER: " + answer + "\"}"));
+        LLM.when(Match.interaction("replan").and(Match.task(marker))).reply(ModelText.saying("The subtask is done.")
+                .fenced("{\"answer\": \"FINAL ANSWER: " + answer + "\"}").line("Anything else?").reply());
     }
 
     /** Runs the task to its answer and rates it; returns its case id. */
@@ -257,6 +267,32 @@ class InsightsFlowIT {
         assertThat(api.awaitTask(id).get("answer").asString()).isEqualTo("212");
         assertThat(LLM.requests(Match.interaction("plan").and(Match.task(next))).getFirst()
                 .lastUserMessage()).doesNotContain("Insights:");
+    }
+
+    /**
+     * Cut inside its reasoning, yet ended as finished (as servers that lose the finish reason send it): the reply has
+     * no text, and the draft insight in the reasoning is not taken for one. Its own tenant, so its family is its own.
+     */
+    @Test
+    void a_distil_reply_cut_while_thinking_leaves_no_insight_though_its_reasoning_drafts_one() {
+        TestClient api = new TestClient(port, THIRD_KEY);
+        List<String> family = List.of("Convert 5 kilograms to pounds.", "How many pounds are 30 kilograms?",
+                "Convert 8 kilograms into pounds.");
+        LLM.when(Match.interaction("distil").and(mentions(family.getFirst()))).reply(ModelText.cutWhileThinking(
+                "Draft: {\"family\": \"kilograms to pounds\", \"insight\": \"Multiply by 2.\"} but the factor is")
+                .reply());
+        assertOneFamily(family);
+        double declinedBefore = distillations("declined");
+
+        List<String> caseIds = List.of(runAndRate(api, family.get(0), "11.02", 1),
+                runAndRate(api, family.get(1), "66.14", 1), runAndRate(api, family.get(2), "17.64", 1));
+
+        eventually("the distillation declined", () -> distillations("declined"),
+                declined -> declined > declinedBefore);
+        eventually("no distillation queued or running", () -> meters.get("casebook.memory.insights.pending")
+                .gauge().value(), pending -> pending == 0);
+        assertThat(LLM.requests(Match.interaction("distil").and(mentions(family.getFirst())))).isNotEmpty();
+        assertThat(insightsOf(api, caseIds)).isEmpty();
     }
 
     @Test
