@@ -5,6 +5,7 @@ import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,8 +35,8 @@ public record AgentMemory(Embedder embedder, CaseStore store, Map<String, CaseSe
         if (gate.syntheticSelectable(tenant)) {
             return selectable;
         }
-        java.util.EnumSet<CaseSource> sources = selectable.isEmpty() ? java.util.EnumSet.allOf(CaseSource.class)
-                : java.util.EnumSet.copyOf(selectable);
+        EnumSet<CaseSource> sources = selectable.isEmpty() ? EnumSet.allOf(CaseSource.class)
+                : EnumSet.copyOf(selectable);
         sources.remove(CaseSource.SYNTHETIC);
         return sources;
     }

@@ -1,6 +1,7 @@
 package dev.casebook.server.agent;
 
 import java.util.List;
+import java.util.function.Function;
 
 /** The result of one executed subtask, as the planner and the answer step see it. */
 record Finding(int subtask, String description, String result) {
@@ -41,7 +42,7 @@ record Finding(int subtask, String description, String result) {
      * is decided on it), then it has nothing more to take away.
      */
     static Prompt.Reduction shortened(int index, List<Finding> findings, boolean keepLast,
-            java.util.function.Function<String, String> render) {
+            Function<String, String> render) {
         int[] limits = {2000, 500, 100};
         return Prompt.rewritten("older subtask results shortened", index, times -> times > limits.length ? null
                 : render.apply(describe(findings, limits[times - 1], keepLast)));

@@ -8,6 +8,7 @@ import dev.casebook.server.agent.Agent;
 import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
+import dev.casebook.server.agent.StopReason;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.batch.BatchExecutor;
 import dev.casebook.server.batch.TokenBudget;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -82,7 +84,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
                 .withPolicy(settings.policy()).withOrigin(Guard.origin(item.question()))
                 .withExcludeOrigins(Guard.excludedOrigins(guard, item.question()))
                 .withExcludeTasks(Guard.excludedTasks(guard, item.question()))
-                .withBanks(new MemoryBanks(settings.bank(), java.util.Set.copyOf(settings.banks())));
+                .withBanks(new MemoryBanks(settings.bank(), Set.copyOf(settings.banks())));
         long start = System.nanoTime();
         // steps are kept here and recorded after the episode: stop() interrupts this thread, and an interrupt during
         // a database write would close its connection
@@ -92,7 +94,7 @@ final class RunExecutor extends BatchExecutor<RunRecords.Item> {
             outcome = agent.run(spec, steps::add);
         } catch (RuntimeException e) {
             log.warn("agent failed on item {} of run {}", item.seq(), runId, e);
-            outcome = new Outcome.Failed(dev.casebook.server.agent.StopReason.ERROR, e.toString(), List.of(), 0);
+            outcome = new Outcome.Failed(StopReason.ERROR, e.toString(), List.of(), 0);
         }
         if (stopped()) {
             return; // the claim is given back; the item runs again

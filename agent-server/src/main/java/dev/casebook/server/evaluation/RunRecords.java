@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +133,7 @@ class RunRecords {
         if (seqs.isEmpty()) {
             return List.of();
         }
-        String in = String.join(",", java.util.Collections.nCopies(seqs.size(), "?"));
+        String in = String.join(",", Collections.nCopies(seqs.size(), "?"));
         List<Object> args = new ArrayList<>();
         args.add(runId);
         args.addAll(seqs);

@@ -5,6 +5,7 @@ import dev.casebook.memory.MemoryWriter;
 import java.time.Clock;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
@@ -54,7 +55,7 @@ public class CaseBanks implements MemoryWriter.Banks {
                 + " order by name", (rs, i) -> new Bank(rs.getString(1), rs.getBoolean(2)), tenant));
         if (banks.stream().noneMatch(b -> b.name().equals(Case.DEFAULT_BANK))) {
             banks.add(new Bank(Case.DEFAULT_BANK, false));
-            banks.sort(java.util.Comparator.comparing(Bank::name));
+            banks.sort(Comparator.comparing(Bank::name));
         }
         return banks;
     }

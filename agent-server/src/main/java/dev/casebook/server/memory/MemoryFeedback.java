@@ -14,12 +14,14 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,7 +46,7 @@ public class MemoryFeedback {
         this(memory, null);
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     MemoryFeedback(ObjectProvider<AgentMemory> memory, ObjectProvider<InsightTrigger> insights) {
         this.memory = memory;
         this.insights = insights;
@@ -162,7 +164,7 @@ public class MemoryFeedback {
             return;
         }
         try {
-            java.util.Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(state, "state");
             observe(m, () -> state, policy, asSelected(m, tenant, selected), reward, 1);
         } catch (RuntimeException e) {
             log.error("the policy could not learn from the reward {} (tenant {})", reward, tenant, e);

@@ -4,6 +4,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.memory.CaseBanks;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ record CasebookOptions(Map<String, String> values) {
         if (banks == null || banks.isBlank()) {
             return List.of();
         }
-        return java.util.Arrays.stream(banks.split(",")).map(String::strip).map(n -> bankName(BANKS, n)).toList();
+        return Arrays.stream(banks.split(",")).map(String::strip).map(n -> bankName(BANKS, n)).toList();
     }
 
     private static String bankName(String key, String name) {

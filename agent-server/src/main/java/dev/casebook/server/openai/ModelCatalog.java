@@ -6,6 +6,7 @@ import dev.casebook.server.agent.Budgets;
 import dev.casebook.memory.MemoryMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ class ModelCatalog {
     List<AgentProfile> profiles(String tenant) {
         List<AgentProfile> mine = new ArrayList<>();
         profiles.values().stream().filter(p -> p.allows(tenant))
-                .sorted(java.util.Comparator.comparing(AgentProfile::name)).forEach(mine::add);
+                .sorted(Comparator.comparing(AgentProfile::name)).forEach(mine::add);
         return mine;
     }
 

@@ -14,6 +14,7 @@ import dev.casebook.tools.tasks.Verification;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,7 +200,7 @@ final class SandboxTaskExecutor extends BatchExecutor<SandboxTaskRecords.Item> {
     }
 
     /** A duplicate of a kept task of the job or a look-alike of an evaluation item: discarded, never repaired. */
-    private java.util.Optional<Checked> novelty(SandboxTaskRecords.Item item, SandboxTask task) {
+    private Optional<Checked> novelty(SandboxTaskRecords.Item item, SandboxTask task) {
         SandboxTaskSettings settings = context.settings();
         return context.novelty().check(job.tenant(), runId, item.slot(), task.statement(),
                         job.settings().dedupe() ? settings.duplicateThreshold() : Double.POSITIVE_INFINITY,

@@ -8,6 +8,7 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads the generator's reply: its JSON object (code fences, prose around it and the usual slips such as raw line
@@ -28,7 +29,7 @@ final class TaskJson {
             .addIntegerProperty("difficulty")
             .required(FIELDS).build()).build();
 
-    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Not a usable task; the message says why. */
     static final class Invalid extends Exception {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -124,7 +125,7 @@ final class Triage {
 
     static Verdict parse(String reply, long tokens) throws ReplyJson.Invalid {
         JsonNode node = ReplyJson.object(reply);
-        String verdict = node.path("verdict").asString("").strip().toLowerCase(java.util.Locale.ROOT);
+        String verdict = node.path("verdict").asString("").strip().toLowerCase(Locale.ROOT);
         if (!VERDICTS.contains(verdict)) {
             throw new ReplyJson.Invalid("\"verdict\" must be agent_mistake or task_defect, was "
                     + (node.has("verdict") ? node.get("verdict").toString() : "missing"));

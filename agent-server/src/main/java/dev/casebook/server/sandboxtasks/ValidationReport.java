@@ -1,5 +1,6 @@
 package dev.casebook.server.sandboxtasks;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ final class ValidationReport {
         Map<String, Object> reasons = new TreeMap<>();
         byReason.forEach((reason, c) -> reasons.put(reason, Map.of("tasks", c[0], "kept", c[1],
                 "keptRate", (double) c[1] / c[0])));
-        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        Map<String, Object> view = new LinkedHashMap<>();
         view.put("keptRate", tasks.isEmpty() ? null : (double) kept / tasks.size());
         view.put("keptAfterRepair", repaired);
         view.put("byReason", reasons);

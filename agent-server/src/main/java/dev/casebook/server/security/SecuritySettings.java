@@ -1,6 +1,7 @@
 package dev.casebook.server.security;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -29,7 +30,7 @@ public record SecuritySettings(Boolean enabled, List<ConfiguredKey> apiKeys, Str
                 throw new IllegalArgumentException(
                         "casebook.security.api-keys[].sha256 must be the 64 hex digits of the key's SHA-256");
             }
-            sha256 = sha256.toLowerCase(java.util.Locale.ROOT);
+            sha256 = sha256.toLowerCase(Locale.ROOT);
         }
     }
 }

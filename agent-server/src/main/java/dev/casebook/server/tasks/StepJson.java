@@ -50,7 +50,7 @@ final class StepJson {
      * over): a step is serialised once for its record and its live event.
      */
     static ObjectNode view(ObjectNode fields, int seq, String type, String phase, long tokens, long millis,
-            java.time.Instant at) {
+            Instant at) {
         ObjectNode node = fields.objectNode();
         node.put("seq", seq);
         node.put("type", type);

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Objects;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +19,7 @@ class OpenApiConfig {
     OpenAPI casebookOpenApi(ObjectProvider<BuildProperties> build) {
         BuildProperties props = build.getIfAvailable();
         String version = props != null ? props.getVersion()
-                : java.util.Objects.requireNonNullElse(OpenApiConfig.class.getPackage().getImplementationVersion(),
+                : Objects.requireNonNullElse(OpenApiConfig.class.getPackage().getImplementationVersion(),
                         "development");
         return new OpenAPI()
                 .info(new Info().title("Casebook API").version(version)

@@ -2,6 +2,8 @@ package dev.casebook.server.web;
 
 import dev.casebook.memory.ReadOnlyBankException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigInteger;
+import java.util.Collection;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -9,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -160,7 +163,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         if (type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
                 || type == int.class || type == long.class || type == short.class || type == byte.class
-                || type == java.math.BigInteger.class) {
+                || type == BigInteger.class) {
             return "a number without a fraction";
         }
         if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
@@ -172,7 +175,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (type == String.class) {
             return "a string";
         }
-        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";
         }
         return "an object";
@@ -180,7 +183,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(body);
     }
 

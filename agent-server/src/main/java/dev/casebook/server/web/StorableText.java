@@ -1,5 +1,6 @@
 package dev.casebook.server.web;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,7 @@ final class StorableText {
     }
 
     private static String unpaired(char c, int at) {
-        return "an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+        return "an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
                 + " at character " + at;
     }
 }
