@@ -14,18 +14,11 @@ import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.UnaryOperator;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -45,57 +38,34 @@ import org.apache.lucene.util.Bits;
  * directory with another dimension fails with a {@link StoreException}. A directory of layout format 1 (before the
  * {@link dev.casebook.memory.TaskKey} field) is rewritten with it when opened.
  *
- * <p>One writer, many readers: writes are serialised, and each is visible to every read when it returns. Reads go
- * through a {@link SearcherManager} refreshed near-real-time from the writer after each group commit; look-ups by id
- * (and the writer's own look-ups) read the writer's unrefreshed versions of the cases first ({@link PendingCases}),
- * vector searches complete the current searcher's hits with them ({@link PendingOverlay}), and neither refreshes
- * while few wait; hybrid searches, listings and counts refresh first when writes are waiting. Writes are made durable
- * in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit, at most {@code
- * maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once. Filters run inside
- * the kNN search (pre-filtering), so a selective filter still yields {@code k} hits. Only one store may have a
- * directory open at a time.
+ * <p>One writer, many readers: writes are serialised ({@link LuceneWrites}), and each is visible to every read when it
+ * returns. Reads go through a {@link SearcherManager} refreshed near-real-time from the writer after each group
+ * commit; look-ups by id (and the writer's own look-ups) read the writer's unrefreshed versions of the cases first
+ * ({@link PendingCases}), vector searches complete the current searcher's hits with them ({@link PendingOverlay}), and
+ * neither refreshes while few wait; hybrid searches, listings and counts refresh first when writes are waiting. Writes
+ * are made durable in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit,
+ * at most {@code maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once.
+ * Filters run inside the kNN search (pre-filtering), so a selective filter still yields {@code k} hits. Only one store
+ * may have a directory open at a time.
  */
 public final class LuceneCaseStore implements CaseStore {
-
-    private static final System.Logger LOG = System.getLogger(LuceneCaseStore.class.getName());
 
     /** The kNN search explores at least this many candidates, for recall, and returns the best {@code k}. */
     public static final int DEFAULT_MIN_CANDIDATES = 200;
 
-    /**
-     * A write that leaves this many unrefreshed versions of cases kept for look-ups by id refreshes the searcher
-     * (which drops them): a bound on that memory when writes come with no searches between them.
-     */
-    static final int MAX_PENDING = 1024;
-
     private final String name;
     private final EmbeddingSpace space;
     private final Directory directory;
-    private final IndexWriter writer;
     private final LuceneSearches searches;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final CommitPolicy commits;
-    /** Runs the commit that a write scheduled; null when every write commits itself. */
-    private final ScheduledExecutorService committer;
-    /** Writes acknowledged since the last commit; guarded by {@link #writeLock}. */
-    private int uncommitted;
-    /** The commit scheduled for the oldest uncommitted write, if any; guarded by {@link #writeLock}. */
-    private ScheduledFuture<?> scheduled;
-    private volatile boolean closed;
+    private final LuceneWrites writes;
 
     private LuceneCaseStore(String name, EmbeddingSpace space, int minCandidates, CommitPolicy commits,
                             Directory directory, IndexWriter writer) throws IOException {
         this.name = name;
         this.space = space;
         this.directory = directory;
-        this.writer = writer;
         this.searches = new LuceneSearches(name, minCandidates, writer);
-        this.commits = commits;
-        this.committer = commits.everyWrite() ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lucene-commit " + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.writes = new LuceneWrites(name, writer, searches, commits);
     }
 
     /** Opens (or creates) the store in {@code path} for embeddings of {@code space}, commits by {@link CommitPolicy#DEFAULT}. */
@@ -201,13 +171,7 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(value, "value");
         space.requireUsable(embedding);
         requireEvidence(evidence);
-        return write(() -> {
-            if (searches.stored(null, value.id()) != null) {
-                throw new IllegalArgumentException("case " + value.id() + " already exists");
-            }
-            put(value, embedding.clone(), Events.of(evidence), false);
-            return value;
-        });
+        return writes.add(value, embedding, evidence);
     }
 
     private static void requireEvidence(List<Evidence> evidence) {
@@ -229,18 +193,7 @@ public final class LuceneCaseStore implements CaseStore {
                     + " evidence lists; they must pair up");
         }
         evidence.forEach(LuceneCaseStore::requireEvidence);
-        return write(() -> {
-            for (Case value : values) {
-                if (searches.stored(null, value.id()) != null) {
-                    throw new IllegalArgumentException("case " + value.id() + " already exists");
-                }
-            }
-            searches.untracked(); // a bulk load keeps no copies: look-ups by id refresh until a refresh shows them
-            for (int i = 0; i < values.size(); i++) {
-                writer.addDocument(CaseDocument.of(values.get(i), embeddings.get(i), evidence.get(i)));
-            }
-            return List.copyOf(values);
-        });
+        return writes.addAll(values, embeddings, evidence);
     }
 
     /**
@@ -248,48 +201,41 @@ public final class LuceneCaseStore implements CaseStore {
      * writers while it runs; readers go on.
      */
     public void optimize() {
-        write(() -> {
-            writer.forceMerge(1);
-            return null;
-        });
+        writes.optimize();
     }
 
     @Override
     public Optional<Case> updateOutcome(String tenant, UUID id, String plan, String answer, double reward,
                                         CaseLabel label) {
-        return update(tenant, id, c -> c.withOutcome(plan, answer, reward, label));
+        return writes.update(tenant, id, c -> c.withOutcome(plan, answer, reward, label));
     }
 
     @Override
     public Optional<Case> relabel(String tenant, UUID id, CaseLabel label) {
-        return update(tenant, id, c -> c.withLabel(label));
+        return writes.update(tenant, id, c -> c.withLabel(label));
     }
 
     @Override
     public Optional<Case> recordUse(String tenant, UUID id, boolean success) {
-        return update(tenant, id, c -> c.withCounts(c.uses() + 1, c.successes() + (success ? 1 : 0)));
+        return writes.update(tenant, id, c -> c.withCounts(c.uses() + 1, c.successes() + (success ? 1 : 0)));
     }
 
     @Override
     public Optional<Case> confirm(String tenant, UUID id) {
-        return update(tenant, id, Case::confirmedByRealOutcome);
+        return writes.update(tenant, id, Case::confirmedByRealOutcome);
     }
 
     @Override
     public Optional<Case> refute(String tenant, UUID id) {
-        return update(tenant, id, Case::refutedByRealFailure);
+        return writes.update(tenant, id, Case::refutedByRealFailure);
     }
 
     @Override
     public Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta) {
-        return update(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
+        return writes.update(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }
 
-    /**
-     * One write for the whole batch: under the write lock, each case is looked up once (by id: no searcher refresh),
-     * every new count is computed before anything is written, so an impossible count writes nothing, and the readers
-     * are marked stale once.
-     */
+    /** One write for the whole batch ({@link LuceneWrites#adjustCounts}): an impossible count writes nothing. */
     @Override
     public List<Case> adjustCounts(String tenant, List<UUID> ids, int usesDelta, int successesDelta) {
         Objects.requireNonNull(tenant, "tenant");
@@ -297,55 +243,18 @@ public final class LuceneCaseStore implements CaseStore {
         if (times.isEmpty()) {
             return List.of();
         }
-        return write(() -> {
-            List<CaseDocument.Stored> next = new ArrayList<>(times.size());
-            for (Map.Entry<UUID, Integer> entry : times.entrySet()) {
-                CaseDocument.Stored current = searches.stored(tenant, entry.getKey());
-                if (current != null) {
-                    Case c = current.value();
-                    int n = entry.getValue();
-                    next.add(new CaseDocument.Stored(c.withCounts(c.uses() + n * usesDelta,
-                            c.successes() + n * successesDelta), current.vector(), current.events()));
-                }
-            }
-            for (CaseDocument.Stored stored : next) {
-                put(stored.value(), stored.vector(), stored.events(), true);
-            }
-            return next.stream().map(CaseDocument.Stored::value).toList();
-        });
+        return writes.adjustCounts(tenant, times, usesDelta, successesDelta);
     }
 
     @Override
     public boolean delete(String tenant, UUID id) {
-        return write(() -> {
-            if (searches.stored(tenant, id) == null) {
-                return false;
-            }
-            writer.deleteDocuments(new Term(CaseDocument.ID, id.toString()));
-            searches.deleted(id);
-            return true;
-        });
-    }
-
-    private Optional<Case> update(String tenant, UUID id, UnaryOperator<Case> change) {
-        return write(() -> {
-            CaseDocument.Stored current = searches.stored(tenant, id);
-            if (current == null) {
-                return Optional.empty();
-            }
-            Case next = change.apply(current.value());
-            put(next, current.vector(), current.events(), true);
-            return Optional.of(next);
-        });
+        return writes.delete(tenant, id);
     }
 
     @Override
     public Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
         Objects.requireNonNull(evidence, "evidence");
-        return write(() -> {
-            CaseDocument.Stored current = searches.stored(tenant, id);
-            return current == null ? Optional.empty() : Optional.of(append(current, evidence, derive));
-        });
+        return writes.addEvidence(tenant, id, evidence, derive);
     }
 
     /**
@@ -354,123 +263,13 @@ public final class LuceneCaseStore implements CaseStore {
      */
     @Override
     public Merged merge(Merge merge) {
-        Case fresh = merge.fresh();
         space.requireUsable(merge.embedding());
-        return write(() -> {
-            CaseDocument.Stored target = searches.stored(fresh.tenant(), fresh.id());
-            if (target == null) {
-                List<ScoredCase> nearest = searches.search(new VectorQuery(merge.embedding(), merge.candidates(), 1));
-                if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
-                    target = searches.stored(fresh.tenant(), nearest.getFirst().value().id());
-                }
-            }
-            if (target != null) {
-                return new Merged(append(target, merge.evidence(), merge.derive()), true);
-            }
-            List<Evidence> events = List.of(merge.evidence());
-            Case created = merge.derive().apply(fresh, events);
-            put(created, merge.embedding().clone(), Events.of(events), false);
-            return new Merged(created, false);
-        });
-    }
-
-    /** Appends the event and writes the derived case; the caller holds the write lock. */
-    private Case append(CaseDocument.Stored current, Evidence evidence, Derivation derive) throws IOException {
-        List<Evidence> events = new ArrayList<>(current.evidence());
-        events.add(evidence);
-        Case next = derive.apply(current.value(), events);
-        put(next, current.vector(), Events.of(events), true);
-        return next;
-    }
-
-    /**
-     * Writes this version of a case into the index writer (replacing the document of its id when {@code replace})
-     * and keeps it for look-ups by id until a refreshed searcher shows it; the caller holds the write lock and hands
-     * over a vector that nobody changes afterwards. Evidence read from the index and not changed is written back as
-     * the JSON it was read as ({@link Events}).
-     */
-    private void put(Case value, float[] vector, Events evidence, boolean replace) throws IOException {
-        if (replace) {
-            writer.updateDocument(new Term(CaseDocument.ID, value.id().toString()),
-                    CaseDocument.of(value, vector, evidence));
-        } else {
-            writer.addDocument(CaseDocument.of(value, vector, evidence));
-        }
-        searches.wrote(new CaseDocument.Stored(value, vector, evidence));
-    }
-
-    private interface Write<T> {
-        T apply() throws IOException;
-    }
-
-    /**
-     * Runs one write under the writer lock and refreshes the readers before returning; commits it at once when the
-     * policy says so (every write, or {@code maxWrites} waiting), else makes sure a commit runs within
-     * {@code maxDelay}.
-     */
-    private <T> T write(Write<T> body) {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            T result = body.apply();
-            searches.markStale();
-            if (searches.pending() >= MAX_PENDING) {
-                searches.freshen(); // bounds the versions kept for look-ups by id when nothing reads
-            }
-            uncommitted++;
-            if (commits.everyWrite() || uncommitted >= commits.maxWrites()) {
-                commitLocked();
-            } else if (scheduled == null) {
-                scheduled = committer.schedule(this::scheduledCommit, commits.maxDelay().toNanos(),
-                        TimeUnit.NANOSECONDS);
-            }
-            return result;
-        } catch (IOException e) {
-            throw new StoreException("write to " + name + " failed: " + e.getMessage(), false, e);
-        } finally {
-            writeLock.unlock();
-        }
+        return writes.merge(merge);
     }
 
     /** Makes every write acknowledged so far durable before returning. */
     public void commit() {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            commitLocked();
-        } catch (IOException e) {
-            throw new StoreException("commit of " + name + " failed: " + e.getMessage(), false, e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void commitLocked() throws IOException {
-        if (scheduled != null) {
-            scheduled.cancel(false);
-            scheduled = null;
-        }
-        if (uncommitted > 0) {
-            writer.commit();
-            uncommitted = 0;
-        }
-    }
-
-    private void scheduledCommit() {
-        writeLock.lock();
-        try {
-            scheduled = null;
-            if (!closed) {
-                commitLocked();
-                searches.freshen(); // the commit flushed the segments: the refresh is cheap and empties PendingCases
-            }
-        } catch (IOException | RuntimeException e) {
-            // the writes stay acknowledged but uncommitted; the next write schedules another commit, close commits
-            LOG.log(System.Logger.Level.WARNING, "group commit (or the refresh after it) of " + name + " failed: "
-                    + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
+        writes.commit();
     }
 
     // ---------------------------------------------------------------- reads
@@ -549,29 +348,17 @@ public final class LuceneCaseStore implements CaseStore {
     // ---------------------------------------------------------------- vectors, lifecycle
 
     private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
+        writes.ensureOpen();
     }
 
     @Override
     public void close() {
-        writeLock.lock();
         try {
-            if (closed) {
-                return;
+            if (writes.close()) {
+                directory.close();
             }
-            closed = true;
-            if (committer != null) {
-                committer.shutdownNow();
-            }
-            searches.close();
-            writer.close(); // commits what is pending
-            directory.close();
         } catch (IOException e) {
             throw new StoreException("closing " + name + " failed: " + e.getMessage(), false, e);
-        } finally {
-            writeLock.unlock();
         }
     }
 

@@ -293,11 +293,11 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         Random random = new Random(66);
         long refreshes = lucene.refreshes();
         List<Case> added = new ArrayList<>();
-        for (int i = 0; i < LuceneCaseStore.MAX_PENDING + 10; i++) {
+        for (int i = 0; i < LuceneWrites.MAX_PENDING + 10; i++) {
             added.add(store.add(caseAt(TENANT, i, "case " + i), randomVector(random)));
         }
 
-        assertThat(lucene.pending()).isLessThan(LuceneCaseStore.MAX_PENDING);
+        assertThat(lucene.pending()).isLessThan(LuceneWrites.MAX_PENDING);
         assertThat(lucene.refreshes()).isEqualTo(refreshes + 1);
         for (Case c : added) {
             assertThat(store.get(TENANT, c.id())).contains(c);
