@@ -5,13 +5,13 @@ import java.util.random.RandomGenerator;
 /**
  * A case's value as a Beta posterior: the prior is the network's success probability {@code p} worth
  * {@code priorStrength} pseudo-episodes ({@code Beta(n0·p, n0·(1−p))}), the evidence is the case's uses and
- * successes. Its mean and spread feed {@link Exploration.Kind#THOMPSON} and {@link Exploration.Kind#UCB}.
+ * successes (global counts, or a kernel-weighted local record: {@link LocalEvidence}). Its mean and spread feed {@link Exploration.Kind#THOMPSON} and {@link Exploration.Kind#UCB}.
  */
 record CasePosterior(double alpha, double beta) {
 
     private static final double EDGE = 1e-4;
 
-    static CasePosterior of(double networkProbability, int uses, int successes, double priorStrength) {
+    static CasePosterior of(double networkProbability, double uses, double successes, double priorStrength) {
         double p = Math.clamp(networkProbability, EDGE, 1 - EDGE);
         return new CasePosterior(priorStrength * p + successes, priorStrength * (1 - p) + (uses - successes));
     }

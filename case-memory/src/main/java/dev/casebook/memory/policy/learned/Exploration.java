@@ -18,27 +18,40 @@ import java.util.Objects;
  *       optimism where the evidence is thin.</li>
  * </ul>
  *
- * <p>With {@code fadingPrior}, a case's similarity prior fades as its own evidence grows:
- * {@code similarityWeight · z · n0 / (n0 + uses)} with {@code n0 = priorStrength}. Similarity then decides among
- * cases nobody has tried, and a case's record, once it has one, is no longer outweighed by a look-alike's higher
- * similarity.
+ * <p>With a {@link Fade}, a case's similarity prior fades as its own evidence grows, with share
+ * {@code n0 / (n0 + uses)} ({@code n0 = priorStrength}) towards a target: 0 ({@link Fade#TO_ZERO}), or the shortlist's
+ * highest prior ({@link Fade#TO_TOP}: a case with a record is ranked as if it were the most similar, so its record
+ * competes with the look-alikes' records, not with their similarity, while cases nobody tried keep their own, lower,
+ * prior). Similarity then decides among cases nobody has tried, and a case's record, once it has one, is no longer
+ * outweighed by a look-alike's higher similarity.
+ *
+ * <p>With {@code local} records ({@link LocalEvidence}), the evidence of the posterior and the uses that fade the prior
+ * are a case's record on tasks near this one (kernel-weighted replay examples) rather than its global counts; with
+ * added candidates, cases that succeeded on near tasks join the shortlist.
  *
  * @param kind          the rule
  * @param strength      the knob for how much to explore: the scale of the posterior's spread (THOMPSON, UCB);
  *                      ignored by SOFTMAX, whose knob is the temperature
  * @param priorStrength how many episodes the network's estimate is worth against a case's own evidence
- * @param fadingPrior   whether the similarity prior fades with a case's uses (above)
+ * @param fade          whether and towards what the similarity prior fades with a case's uses (above)
+ * @param local         where a case's evidence comes from and what joins the shortlist; {@link LocalEvidence#OFF}:
+ *                      the global record, the store's shortlist
  */
-public record Exploration(Kind kind, double strength, double priorStrength, boolean fadingPrior) {
+public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local) {
 
     /** The exploration rule. */
     public enum Kind { SOFTMAX, THOMPSON, UCB }
 
+    /** How a case's similarity prior fades as its evidence grows (above). */
+    public enum Fade { NONE, TO_ZERO, TO_TOP }
+
     /** Today's softmax over Q with the policy's temperature. */
-    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, false);
+    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(fade, "fade");
+        Objects.requireNonNull(local, "local");
         if (!(strength >= 0) || Double.isInfinite(strength)) {
             throw new IllegalArgumentException("exploration strength must be finite and >= 0, was " + strength);
         }
@@ -48,20 +61,36 @@ public record Exploration(Kind kind, double strength, double priorStrength, bool
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
-        return new Exploration(Kind.THOMPSON, strength, priorStrength, false);
+        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
-        return new Exploration(Kind.UCB, strength, priorStrength, false);
+        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF);
     }
 
-    /** This rule with the similarity prior fading as a case's evidence grows. */
+    /** This rule with the similarity prior fading to 0 as a case's evidence grows. */
     public Exploration withFadingPrior() {
-        return new Exploration(kind, strength, priorStrength, true);
+        return withFade(Fade.TO_ZERO);
     }
 
-    /** The share of its similarity prior a case with {@code uses} keeps: 1 unless the prior fades. */
-    double priorShare(int uses) {
-        return fadingPrior ? priorStrength / (priorStrength + uses) : 1;
+    /** This rule with the similarity prior fading as a case's evidence grows, towards {@code fade}'s target. */
+    public Exploration withFade(Fade fade) {
+        return new Exploration(kind, strength, priorStrength, fade, local);
+    }
+
+    /** This rule with evidence from {@code local}. */
+    public Exploration withLocalEvidence(LocalEvidence local) {
+        return new Exploration(kind, strength, priorStrength, fade, local);
+    }
+
+    /** The share of its similarity prior a case with {@code uses} (possibly weighted) keeps: 1 unless it fades. */
+    private double priorShare(double uses) {
+        return fade == Fade.NONE ? 1 : priorStrength / (priorStrength + uses);
+    }
+
+    /** The similarity prior a case with {@code uses} has, {@code top} the shortlist's highest prior. */
+    double fadedPrior(double prior, double uses, double top) {
+        double share = priorShare(uses);
+        return share * prior + (1 - share) * (fade == Fade.TO_TOP ? top : 0);
     }
 }

@@ -1,6 +1,7 @@
 package dev.casebook.memory.policy.learned;
 
 import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseRetriever;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.VectorQuery;
@@ -12,12 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -312,10 +315,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         if (request.k() == 0) {
             return List.of();
         }
-        // a refuted case is not on the shortlist (as in the similarity policy)
-        List<Case> cases = retriever.search(
-                new VectorQuery(request.state(), request.filter(), settings.candidates())).stream()
-                .map(ScoredCase::value).filter(c -> !c.refuted()).toList();
+        List<Case> cases = shortlist(request.state(), request.filter());
         if (cases.isEmpty()) {
             return List.of();
         }
@@ -323,7 +323,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
                 request.syntheticPrior(), settings.similarityWeight());
-        ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, settings);
+        ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, evidence(request.state(), cases),
+                settings);
         List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), request.maxProvisional(), random);
         if (settings.credit() == Credit.CASE_IPW) {
             Random replay = new Random(random.nextLong());
@@ -341,6 +342,51 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return chosen.stream()
                 .map(c -> new SelectedCase(c.candidate().value(), value.get(c.candidate().value()), c.role()))
                 .toList();
+    }
+
+    /**
+     * The cases this policy chooses from for {@code state}: the store's {@link Settings#candidates()} most similar
+     * cases the filter admits, refuted ones left out (as in the similarity policy), then, with
+     * {@link LocalEvidence#addedCandidates()}, the cases that succeeded on tasks near this one (by kernel-weighted
+     * successes among the replay buffer's newest examples) that the store's shortlist missed.
+     */
+    public List<Case> shortlist(float[] state, CaseFilter filter) {
+        List<Case> similar = retriever.search(new VectorQuery(state, filter, settings.candidates())).stream()
+                .map(ScoredCase::value).filter(c -> !c.refuted()).toList();
+        LocalEvidence local = settings.exploration().local();
+        if (local.addedCandidates() == 0 || network == null) {
+            return similar;
+        }
+        Set<UUID> listed = new HashSet<>();
+        similar.forEach(c -> listed.add(c.id()));
+        Map<UUID, Double> nearSuccesses = new HashMap<>();
+        for (ReplayExample e : buffer.newest(LocalEvidence.CANDIDATE_SCAN)) {
+            if (e.reward() >= 0.5 && e.tenant().equals(filter.tenant()) && !listed.contains(e.caseId())) {
+                nearSuccesses.merge(e.caseId(), local.kernel(e.cosineTo(state)) * e.weight(), Double::sum);
+            }
+        }
+        List<Case> cases = new ArrayList<>(similar);
+        nearSuccesses.entrySet().stream()
+                .filter(e -> e.getValue() >= LocalEvidence.MIN_ADDED_SUCCESSES)
+                .sorted(Map.Entry.<UUID, Double>comparingByValue().reversed())
+                .map(e -> retriever.get(filter.tenant(), e.getKey()))
+                .flatMap(Optional::stream)
+                .filter(c -> filter.admits(c) && !c.refuted())
+                .limit(local.addedCandidates())
+                .forEach(cases::add);
+        return cases;
+    }
+
+    /** Each case's record: on tasks near {@code state} with local evidence, else its global uses and successes. */
+    private LocalEvidence.Tally[] evidence(float[] state, List<Case> cases) {
+        LocalEvidence local = settings.exploration().local();
+        LocalEvidence.Tally[] evidence = new LocalEvidence.Tally[cases.size()];
+        for (int i = 0; i < evidence.length; i++) {
+            Case c = cases.get(i);
+            evidence[i] = local.localRecords() ? local.tally(state, buffer.ofCase(c.id(), local.perCase()))
+                    : new LocalEvidence.Tally(c.uses(), c.successes());
+        }
+        return evidence;
     }
 
     /**
@@ -362,7 +408,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         }
         float[] features = features(state, shortlist);
         ShortlistSelector selector = new ShortlistSelector(shortlist, network.score(features, shortlist.size()),
-                SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()), settings);
+                SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()),
+                evidence(state, shortlist), settings);
         Random replay = new Random(seed);
         int hits = 0;
         for (int i = 0; i < draws; i++) {

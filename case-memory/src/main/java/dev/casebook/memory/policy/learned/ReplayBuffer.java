@@ -1,22 +1,31 @@
 package dev.casebook.memory.policy.learned;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
  * A bounded, thread-safe replay buffer: {@link #add} never blocks for long (a task thread calls it), the oldest
- * example is dropped when full, and the trainer draws uniform mini-batches with replacement.
+ * example is dropped when full, and the trainer draws uniform mini-batches with replacement. Its examples are also
+ * indexed by case ({@link #ofCase}), for {@link LocalEvidence}: the index holds the buffer's own examples, so it is
+ * bounded by the buffer's capacity.
  */
 public final class ReplayBuffer {
 
     private final ReplayExample[] ring;
     private int next;
     private int size;
+    /** The buffer's examples by case id, oldest first. */
+    private final Map<UUID, ArrayDeque<ReplayExample>> byCase = new HashMap<>();
 
     public ReplayBuffer(int capacity) {
         if (capacity < 1) {
@@ -26,9 +35,46 @@ public final class ReplayBuffer {
     }
 
     public synchronized void add(ReplayExample example) {
-        ring[next] = Objects.requireNonNull(example, "example");
+        Objects.requireNonNull(example, "example");
+        if (ring[next] != null) {
+            unindex(ring[next]);
+        }
+        ring[next] = example;
+        byCase.computeIfAbsent(example.caseId(), id -> new ArrayDeque<>()).addLast(example);
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
+    }
+
+    /** The evicted example is its case's oldest (the ring and each case's queue are both first in, first out). */
+    private void unindex(ReplayExample evicted) {
+        ArrayDeque<ReplayExample> examples = byCase.get(evicted.caseId());
+        examples.pollFirst();
+        if (examples.isEmpty()) {
+            byCase.remove(evicted.caseId());
+        }
+    }
+
+    /** The newest {@code max} examples of case {@code caseId}, newest first; empty when it has none. */
+    public synchronized List<ReplayExample> ofCase(UUID caseId, int max) {
+        ArrayDeque<ReplayExample> examples = byCase.get(caseId);
+        if (examples == null) {
+            return List.of();
+        }
+        List<ReplayExample> newest = new ArrayList<>(Math.min(max, examples.size()));
+        for (Iterator<ReplayExample> i = examples.descendingIterator(); i.hasNext() && newest.size() < max; ) {
+            newest.add(i.next());
+        }
+        return newest;
+    }
+
+    /** The newest {@code max} examples, newest first. */
+    public synchronized List<ReplayExample> newest(int max) {
+        int n = Math.min(max, size);
+        List<ReplayExample> newest = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            newest.add(ring[Math.floorMod(next - i, ring.length)]);
+        }
+        return newest;
     }
 
     public synchronized int size() {
@@ -51,8 +97,10 @@ public final class ReplayBuffer {
         }
         int removed = size - kept.size();
         Arrays.fill(ring, null);
+        byCase.clear();
         for (int i = 0; i < kept.size(); i++) {
             ring[i] = kept.get(i);
+            byCase.computeIfAbsent(ring[i].caseId(), id -> new ArrayDeque<>()).addLast(ring[i]);
         }
         size = kept.size();
         next = size % ring.length;

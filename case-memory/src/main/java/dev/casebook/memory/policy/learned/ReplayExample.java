@@ -81,6 +81,23 @@ public record ReplayExample(String tenant, float[] state, UUID caseId, float[] c
         return caseVector.clone();
     }
 
+    /** The cosine similarity of this example's task with {@code other} (0 when either is zero); no copy made. */
+    public double cosineTo(float[] other) {
+        if (other.length != state.length) {
+            throw new IllegalArgumentException("state has dimension " + other.length + " but the example's has "
+                    + state.length);
+        }
+        double dot = 0;
+        double self = 0;
+        double norm = 0;
+        for (int i = 0; i < state.length; i++) {
+            dot += state[i] * other[i];
+            self += state[i] * state[i];
+            norm += other[i] * other[i];
+        }
+        return self == 0 || norm == 0 ? 0 : dot / Math.sqrt(self * norm);
+    }
+
     /** Writes this pair's {@link PairFeatures} into {@code out} at {@code offset}. */
     public void writeFeatures(float[] out, int offset) {
         PairFeatures.write(state, caseVector, uses, successes, label, source, confirmed, out, offset);

@@ -2,6 +2,7 @@ package dev.casebook.memory.policy.learned;
 
 import dev.casebook.memory.Case;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -16,21 +17,31 @@ final class ShortlistSelector {
     private final float[] logits;
     private final double[] prior;
     private final CasePosterior[] posteriors;
+    private final LocalEvidence.Tally[] evidence;
     private final LearnedPolicy.Settings settings;
 
+    /** Each case's evidence is its global record (its uses and successes). */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LearnedPolicy.Settings settings) {
-        if (logits.length != cases.size() || prior.length != cases.size()) {
-            throw new IllegalArgumentException("need one logit and one prior per case: " + cases.size() + " cases, "
-                    + logits.length + " logits, " + prior.length + " priors");
+        this(cases, logits, prior, cases.stream().map(c -> new LocalEvidence.Tally(c.uses(), c.successes()))
+                .toArray(LocalEvidence.Tally[]::new), settings);
+    }
+
+    /** Each case's evidence is {@code evidence} (its global or its local record). */
+    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
+            LearnedPolicy.Settings settings) {
+        if (logits.length != cases.size() || prior.length != cases.size() || evidence.length != cases.size()) {
+            throw new IllegalArgumentException("need one logit, prior and record per case: " + cases.size()
+                    + " cases, " + logits.length + " logits, " + prior.length + " priors, " + evidence.length
+                    + " records");
         }
         this.cases = List.copyOf(cases);
         this.logits = logits.clone();
         this.prior = prior.clone();
         this.settings = settings;
+        this.evidence = evidence.clone();
         this.posteriors = new CasePosterior[cases.size()];
         for (int i = 0; i < posteriors.length; i++) {
-            Case c = cases.get(i);
-            posteriors[i] = CasePosterior.of(sigmoid(logits[i]), c.uses(), c.successes(),
+            posteriors[i] = CasePosterior.of(sigmoid(logits[i]), evidence[i].trials(), evidence[i].successes(),
                     settings.exploration().priorStrength());
         }
     }
@@ -56,13 +67,14 @@ final class ShortlistSelector {
     List<SoftmaxChooser.Chosen> select(int k, int maxProvisional, Random random) {
         Exploration exploration = settings.exploration();
         List<Candidate> candidates = new ArrayList<>(cases.size());
+        double top = Arrays.stream(prior).max().orElse(0);
         for (int i = 0; i < cases.size(); i++) {
             double score = switch (exploration.kind()) {
                 case SOFTMAX -> logits[i];
                 case THOMPSON -> CasePosterior.logit(posteriors[i].sample(exploration.strength(), random));
                 case UCB -> CasePosterior.logit(posteriors[i].upper(exploration.strength()));
             };
-            candidates.add(new Candidate(cases.get(i), score + prior[i] * exploration.priorShare(cases.get(i).uses())));
+            candidates.add(new Candidate(cases.get(i), score + exploration.fadedPrior(prior[i], evidence[i].trials(), top)));
         }
         double temperature = exploration.kind() == Exploration.Kind.SOFTMAX ? settings.temperature() : 0;
         return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(), maxProvisional,

@@ -7,6 +7,7 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
+import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.SimilarityPolicy;
@@ -553,5 +554,79 @@ class LearnedPolicyIT {
             v[i] /= (float) Math.sqrt(norm);
         }
         return v;
+    }
+
+    /** The first case of {@code kind} whose task starts with {@code prefix}. */
+    private Case stored(Set<UUID> kind, String prefix) {
+        return kind.stream().map(id -> store.get(TENANT, id).orElseThrow())
+                .filter(c -> c.task().startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    /** Untrained (training never starts), greedy Thompson sampling: the posterior mean plus the similarity prior. */
+    private static LearnedPolicy.Settings untrainedGreedy(LocalEvidence local) {
+        return LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 16, 1_000_000, 1)
+                .withExploration(Exploration.thompson(0, 4).withLocalEvidence(local))
+                .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
+    }
+
+    @Test
+    void with_local_records_a_case_is_valued_by_what_it_did_on_tasks_near_this_one() {
+        Case decoy = stored(decoys, "decoy 0.");
+        Case helpfulCase = stored(helpful, "helpful 0.");
+        Random noise = new Random(5);
+        for (LocalEvidence local : List.of(LocalEvidence.OFF, LocalEvidence.records(16, 64))) {
+            try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, untrainedGreedy(local))) {
+                // near topic 0 the decoy failed and the helpful case succeeded; near topic 1 the other way round
+                for (int i = 0; i < 10; i++) {
+                    policy.observe(query(0, noise), List.of(new SelectedCase(decoy, 0.5, CaseRole.EXAMPLE)), 0);
+                    policy.observe(query(0, noise), List.of(new SelectedCase(helpfulCase, 0.5, CaseRole.EXAMPLE)),
+                            1);
+                }
+                UUID chosen = policy.select(request(query(0, noise), 1)).getFirst().value().id();
+                if (local.localRecords()) {
+                    assertThat(chosen).as("by its record near topic 0").isEqualTo(helpfulCase.id());
+                } else {
+                    // the store's counts are untouched: nothing but similarity, the decoys first
+                    assertThat(decoys).as("by similarity").contains(chosen);
+                }
+            }
+        }
+    }
+
+    @Test
+    void candidates_by_value_add_cases_that_succeeded_on_near_tasks_to_a_shortlist_that_missed_them() {
+        Case helpful0 = stored(helpful, "helpful 0.");
+        Case helpful1 = stored(helpful, "helpful 1.");
+        Case decoy0 = stored(decoys, "decoy 0.");
+        Random noise = new Random(6);
+        // a shortlist of the 4 most similar cases: topic 0's decoys
+        LearnedPolicy.Settings narrow = untrainedGreedy(LocalEvidence.records(16, 64)).withCandidates(4);
+        for (int added : new int[] {0, 2}) {
+            LearnedPolicy.Settings settings = narrow.withExploration(narrow.exploration().withLocalEvidence(
+                    narrow.exploration().local().withAddedCandidates(added)));
+            try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
+                for (int i = 0; i < 5; i++) {
+                    policy.observe(query(0, noise), List.of(new SelectedCase(helpful0, 0.5, CaseRole.EXAMPLE)), 1);
+                    policy.observe(query(1, noise), List.of(new SelectedCase(helpful1, 0.5, CaseRole.EXAMPLE)), 1);
+                    policy.observe(query(0, noise), List.of(new SelectedCase(decoy0, 0.5, CaseRole.EXAMPLE)), 0);
+                }
+                List<UUID> shortlist = policy.shortlist(query(0, noise), CaseFilter.tenant(TENANT)).stream()
+                        .map(Case::id).toList();
+                assertThat(shortlist.subList(0, 4)).allMatch(decoys::contains);
+                if (added == 0) {
+                    assertThat(shortlist).hasSize(4);
+                } else {
+                    // only the case that succeeded near topic 0, not the one that succeeded near topic 1
+                    assertThat(shortlist).hasSize(5).endsWith(helpful0.id()).doesNotContain(helpful1.id());
+                }
+            }
+        }
+        // another tenant's filter never gets acme's cases added
+        try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, narrow.withExploration(
+                narrow.exploration().withLocalEvidence(narrow.exploration().local().withAddedCandidates(2))))) {
+            policy.observe(query(0, noise), List.of(new SelectedCase(helpful0, 0.5, CaseRole.EXAMPLE)), 1);
+            assertThat(policy.shortlist(query(0, noise), CaseFilter.tenant("other")))
+                    .noneMatch(c -> c.tenant().equals(TENANT));
+        }
     }
 }

@@ -149,4 +149,59 @@ class ReplayBufferTest {
                 0, CaseLabel.POSITIVE, 1, 0, 1, dev.casebook.memory.CaseSource.SYNTHETIC, false, 0))
                 .hasMessage("weight must be within (0, 1], was 0.0");
     }
+
+    private static ReplayExample ofCase(UUID caseId, String tenant, double reward) {
+        return new ReplayExample(tenant, new float[] {1f, 0f}, caseId, new float[] {0f, 1f}, 1, 0,
+                CaseLabel.POSITIVE, reward);
+    }
+
+    @Test
+    void indexes_a_cases_newest_examples_and_forgets_the_evicted_ones() {
+        ReplayBuffer buffer = new ReplayBuffer(4);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        ReplayExample a1 = ofCase(a, "acme", 0);
+        ReplayExample b1 = ofCase(b, "acme", 1);
+        ReplayExample a2 = ofCase(a, "acme", 1);
+        ReplayExample a3 = ofCase(a, "acme", 0);
+        ReplayExample b2 = ofCase(b, "acme", 0);
+        for (ReplayExample e : java.util.List.of(a1, b1, a2, a3)) {
+            buffer.add(e);
+        }
+
+        assertThat(buffer.ofCase(a, 10)).containsExactly(a3, a2, a1);
+        assertThat(buffer.ofCase(a, 2)).containsExactly(a3, a2);
+        assertThat(buffer.ofCase(UUID.randomUUID(), 10)).isEmpty();
+        assertThat(buffer.newest(3)).containsExactly(a3, a2, b1);
+
+        buffer.add(b2); // evicts a1
+        assertThat(buffer.ofCase(a, 10)).containsExactly(a3, a2);
+        assertThat(buffer.ofCase(b, 10)).containsExactly(b2, b1);
+        buffer.add(ofCase(a, "acme", 1)); // evicts b1
+        buffer.add(ofCase(a, "acme", 1)); // evicts a2
+        buffer.add(ofCase(a, "acme", 1)); // evicts a3
+        buffer.add(ofCase(a, "acme", 1)); // evicts b2
+        assertThat(buffer.ofCase(b, 10)).isEmpty();
+        assertThat(buffer.ofCase(a, 10)).hasSize(4);
+        assertThat(buffer.newest(10)).hasSize(4);
+    }
+
+    @Test
+    void removing_a_tenant_removes_its_examples_from_the_case_index() {
+        ReplayBuffer buffer = new ReplayBuffer(3);
+        UUID a = UUID.randomUUID();
+        ReplayExample kept = ofCase(a, "acme", 1);
+        buffer.add(ofCase(a, "other", 1));
+        buffer.add(kept);
+        buffer.add(ofCase(UUID.randomUUID(), "other", 0));
+
+        buffer.removeTenant("other");
+
+        assertThat(buffer.ofCase(a, 10)).containsExactly(kept);
+        ReplayExample next = ofCase(a, "acme", 0);
+        buffer.add(next);
+        buffer.add(ofCase(a, "acme", 0));
+        buffer.add(ofCase(a, "acme", 0)); // evicts kept
+        assertThat(buffer.ofCase(a, 10)).hasSize(3).doesNotContain(kept).contains(next);
+    }
 }

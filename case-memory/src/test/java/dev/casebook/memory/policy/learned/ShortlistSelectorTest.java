@@ -131,4 +131,40 @@ class ShortlistSelectorTest {
         assertThat(selector.value(2)).isCloseTo(ShortlistSelector.sigmoid(2), within(1e-9));
         assertThat(first(selector, new Random(1))).isEqualTo("untried");
     }
+
+    @Test
+    void the_posterior_weighs_the_record_it_is_given_not_the_cases_global_counts() {
+        // near this task the look-alike's record is good and the helpful case's bad, whatever their global counts
+        LocalEvidence.Tally[] local = {new LocalEvidence.Tally(20, 16), new LocalEvidence.Tally(20, 2),
+                new LocalEvidence.Tally(0, 0)};
+        ShortlistSelector selector = new ShortlistSelector(SHORTLIST, UNTRAINED, PRIOR, local,
+                settings(Exploration.thompson(0, 4)));
+
+        assertThat(first(selector, new Random(1))).isEqualTo("look-alike");
+        assertThat(selector.value(0)).isCloseTo(18.0 / 24, within(1e-3));
+        assertThat(selector.value(2)).isCloseTo(0.5, within(1e-3));
+    }
+
+    @Test
+    void a_prior_fading_to_the_top_ranks_a_case_with_a_record_as_if_it_were_the_most_similar() {
+        LocalEvidence.Tally[] records = {new LocalEvidence.Tally(40, 12), new LocalEvidence.Tally(40, 26),
+                new LocalEvidence.Tally(0, 0)};
+        double[] prior = {1.2, -0.4, -1.4};
+        Exploration greedy = Exploration.thompson(0, 4);
+
+        // without fading, the look-alike's similarity outweighs its worse record:
+        // logit(14/44) + 1.2 = 0.44 against logit(28/44) - 0.4 = 0.16
+        assertThat(first(new ShortlistSelector(SHORTLIST, UNTRAINED, prior, records, settings(greedy)),
+                new Random(1))).isEqualTo("look-alike");
+        // fading to the top: the helpful case's prior is 4/44 · (-0.4) + 40/44 · 1.2 = 1.05, the look-alike keeps 1.2,
+        // and the untried case keeps its own -1.4
+        ShortlistSelector top = new ShortlistSelector(SHORTLIST, UNTRAINED, prior, records,
+                settings(greedy.withFade(Exploration.Fade.TO_TOP)));
+        assertThat(top.select(3, new Random(1))).extracting(c -> c.candidate().value().task())
+                .containsExactly("helpful", "look-alike", "untried");
+        assertThat(greedy.withFade(Exploration.Fade.TO_TOP).fadedPrior(-0.4, 40, 1.2))
+                .isCloseTo(4.0 / 44 * -0.4 + 40.0 / 44 * 1.2, within(1e-9));
+        assertThat(greedy.withFade(Exploration.Fade.TO_TOP).fadedPrior(-1.4, 0, 1.2)).isEqualTo(-1.4);
+        assertThat(greedy.withFadingPrior().fadedPrior(-0.4, 40, 1.2)).isCloseTo(4.0 / 44 * -0.4, within(1e-9));
+    }
 }
