@@ -110,7 +110,7 @@ final class LearningCurves {
                     String base = p.endsWith(MemoryLearningBench.INSIGHTS)
                             ? p.substring(0, p.length() - MemoryLearningBench.INSIGHTS.length()) : "learned";
                     for (String reference : new java.util.LinkedHashSet<>(List.of("similarity", "off", "learned",
-                            base))) {
+                            "learned-ts", base))) {
                         if (!reference.equals(p) && policies.contains(reference)) {
                             out.append(String.format("   - %s %s%s", reference,
                                     difference(p, reference, misleading).format(),
@@ -128,6 +128,42 @@ final class LearningCurves {
                     episodesTo90(p, false).formatCount()));
         }
         return out.toString();
+    }
+
+    /**
+     * The diagnostic of {@link MemoryLearningBench.Reach} on misleading families in the final window: the share of
+     * episodes (over seeds and episodes) with each bit, per arm that selects cases.
+     */
+    String formatReach() {
+        StringBuilder out = new StringBuilder(String.format("diagnostic, misleading families, episodes %d-%d (share"
+                + " of episodes): helpful case in the store's shortlist / in the policy's shortlist / shown;"
+                + " another family's case shown; an added case helpful / of another family%n", finalFrom() + 1,
+                episodes()));
+        for (String p : policies) {
+            if (p.startsWith("off")) {
+                continue;
+            }
+            out.append(String.format("  %-18s", p));
+            for (MemoryLearningBench.Reach bit : MemoryLearningBench.Reach.values()) {
+                out.append(String.format(" %.3f", reachShare(p, bit)));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private double reachShare(String policy, MemoryLearningBench.Reach bit) {
+        int episodes = 0;
+        int with = 0;
+        for (MemoryLearningBench.Run r : runsOf(policy)) {
+            for (int e = finalFrom(); e < episodes(); e++) {
+                if (r.misleading()[e]) {
+                    episodes++;
+                    with += (r.reach()[e] & bit.bit()) != 0 ? 1 : 0;
+                }
+            }
+        }
+        return episodes == 0 ? Double.NaN : with / (double) episodes;
     }
 
     private static String verdict(Interval d) {

@@ -15,6 +15,7 @@ import dev.casebook.memory.policy.learned.CaseVectors;
 import dev.casebook.memory.policy.learned.Credit;
 import dev.casebook.memory.policy.learned.Exploration;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
+import dev.casebook.memory.policy.learned.LocalEvidence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -50,14 +51,21 @@ public final class MemoryLearningBench {
      * per-case credit); the others change exploration ({@code -ts} Thompson sampling over the Beta posterior,
      * {@code -ucb} an upper confidence bound) or credit ({@code -ipw} inverse-propensity weighted, {@code -slate}
      * noisy-OR per episode), {@code -w0.5} the similarity prior's weight, {@code -fade} the similarity prior fading
-     * with a case's uses ({@link Exploration#withFadingPrior}; after {@code -ts} or {@code -ucb}). Knobs:
-     * {@code --explore} (the posterior's spread, default 1) and {@code --prior} (the
-     * network's estimate in pseudo-episodes, default 4).
+     * with a case's uses ({@link Exploration#withFadingPrior}; after {@code -ts} or {@code -ucb}), {@code -top} the
+     * same fading towards the shortlist's highest prior ({@link Exploration.Fade#TO_TOP}), {@code -local}
+     * each case's record on tasks near this one instead of its global record ({@link LocalEvidence}),
+     * {@code -cand} cases that succeeded on near tasks added to the shortlist, {@code -nN} a shortlist of N. Knobs:
+     * {@code --explore} (the posterior's spread, default 1), {@code --prior} (the network's estimate in
+     * pseudo-episodes, default 4), {@code --kernel-power} (16) and {@code --per-case} (64) of the local records,
+     * {@code --added} (8) candidates by value.
      */
     static LearnedPolicy.Settings arm(String name, long seed, Args args) {
         LearnedPolicy.Settings settings = learnedSettings(seed);
         double strength = args.getDouble("--explore", 1);
         double prior = args.getDouble("--prior", 4);
+        double power = args.getDouble("--kernel-power", 16);
+        int perCase = args.getInt("--per-case", 64);
+        int added = args.getInt("--added", 8);
         for (String part : name.substring("learned".length()).split("-")) {
             settings = switch (part) {
                 case "" -> settings;
@@ -66,12 +74,21 @@ public final class MemoryLearningBench {
                 case "ts" -> settings.withExploration(Exploration.thompson(strength, prior));
                 case "ucb" -> settings.withExploration(Exploration.ucb(strength, prior));
                 case "fade" -> settings.withExploration(settings.exploration().withFadingPrior());
+                case "top" -> settings.withExploration(settings.exploration().withFade(Exploration.Fade.TO_TOP));
+                case "local" -> settings.withExploration(settings.exploration().withLocalEvidence(
+                        LocalEvidence.records(power, perCase).withAddedCandidates(
+                                settings.exploration().local().addedCandidates())));
+                case "cand" -> settings.withExploration(settings.exploration().withLocalEvidence(
+                        settings.exploration().local().withAddedCandidates(added)));
                 default -> {
                     if (part.startsWith("w") && part.length() > 1) {
                         yield settings.withSimilarityWeight(Double.parseDouble(part.substring(1)));
                     }
+                    if (part.startsWith("n") && part.length() > 1) {
+                        yield settings.withCandidates(Integer.parseInt(part.substring(1)));
+                    }
                     throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
-                        + "'): expected learned[-ts|-ucb][-fade][-ipw|-slate][-wWEIGHT]");
+                        + "'): expected learned[-ts|-ucb][-local][-cand][-fade|-top][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
                 }
             };
         }
@@ -85,8 +102,31 @@ public final class MemoryLearningBench {
         }
     }
 
-    /** Success (1/0) of every episode, and the family kind, of one policy on one seed. */
-    record Run(boolean[] success, boolean[] misleading) {
+    /**
+     * Success (1/0) of every episode, and the family kind, of one policy on one seed; {@code reach} is a diagnostic
+     * per episode, a bit set of {@link Reach}.
+     */
+    record Run(boolean[] success, boolean[] misleading, int[] reach) {
+    }
+
+    /** What an episode's selection could reach and showed (bits of {@link Run#reach}). */
+    enum Reach {
+        /** a helpful case (the task's family, successful) is in the store's shortlist of the arm's N */
+        HELPFUL_IN_STORE_SHORTLIST,
+        /** a helpful case is in the shortlist the policy chose from (with cases added by value) */
+        HELPFUL_IN_POLICY_SHORTLIST,
+        /** a helpful case was shown */
+        HELPFUL_SHOWN,
+        /** a case of another family was shown */
+        OTHER_FAMILY_SHOWN,
+        /** a case added by value was a helpful one */
+        ADDED_HELPFUL,
+        /** a case added by value was another family's */
+        ADDED_OTHER_FAMILY;
+
+        int bit() {
+            return 1 << ordinal();
+        }
     }
 
     private MemoryLearningBench() {
@@ -134,6 +174,7 @@ public final class MemoryLearningBench {
         List<List<Run>> runs = policies.stream().map(byArm::get).toList();
         LearningCurves curves = new LearningCurves(policies, runs, settings.window());
         out.print(curves.format());
+        out.print(curves.formatReach());
         if (counterfactual != null) {
             out.print(counterfactual.format(curves));
         }
@@ -162,6 +203,7 @@ public final class MemoryLearningBench {
         Random tasks = new Random(seed * 7919);
         boolean[] success = new boolean[settings.episodes()];
         boolean[] misleading = new boolean[settings.episodes()];
+        int[] reach = new int[settings.episodes()];
         try (LuceneCaseStore store = LuceneCaseStore.open(dir.resolve("cases"),
                 new EmbeddingSpace("simulator-" + settings.dimension(), settings.dimension()));
                 SimulatedLlm llm = new SimulatedLlm(world, seed * 31);
@@ -212,6 +254,7 @@ public final class MemoryLearningBench {
                         counterfactual.log(seed, new CounterfactualEvaluation.Logged(state, shortlist, settings.k(),
                                 shown, solved, propensity));
                     }
+                    reach[episode] = reach(world, family, state, store, policy, selected);
                     success[episode] = solved;
                     misleading[episode] = world.isMisleading(family);
                     if (policy != null) {
@@ -232,7 +275,42 @@ public final class MemoryLearningBench {
         } finally {
             delete(dir);
         }
-        return new Run(success, misleading);
+        return new Run(success, misleading, reach);
+    }
+
+    /** The {@link Reach} bits of one episode. */
+    private static int reach(SimulatedWorld world, int family, float[] state, LuceneCaseStore store,
+            CaseSelectionPolicy policy, List<SelectedCase> selected) {
+        if (policy == null) {
+            return 0;
+        }
+        CaseFilter filter = CaseFilter.tenant(SimulatedWorld.TENANT);
+        int n = policy instanceof LearnedPolicy learned ? learned.settings().candidates() : 64;
+        List<Case> fromStore = store.search(new VectorQuery(state, filter, n)).stream().map(ScoredCase::value)
+                .toList();
+        List<Case> fromPolicy = policy instanceof LearnedPolicy learned ? learned.shortlist(state, filter)
+                : fromStore;
+        int bits = 0;
+        if (fromStore.stream().anyMatch(c -> helpful(world, family, c))) {
+            bits |= Reach.HELPFUL_IN_STORE_SHORTLIST.bit();
+        }
+        if (fromPolicy.stream().anyMatch(c -> helpful(world, family, c))) {
+            bits |= Reach.HELPFUL_IN_POLICY_SHORTLIST.bit();
+        }
+        for (Case added : fromPolicy.subList(Math.min(fromStore.size(), fromPolicy.size()), fromPolicy.size())) {
+            bits |= helpful(world, family, added) ? Reach.ADDED_HELPFUL.bit() : 0;
+            bits |= world.truth(added.id()).family() != family ? Reach.ADDED_OTHER_FAMILY.bit() : 0;
+        }
+        for (SelectedCase s : selected) {
+            bits |= helpful(world, family, s.value()) ? Reach.HELPFUL_SHOWN.bit() : 0;
+            bits |= world.truth(s.value().id()).family() != family ? Reach.OTHER_FAMILY_SHOWN.bit() : 0;
+        }
+        return bits;
+    }
+
+    private static boolean helpful(SimulatedWorld world, int family, Case c) {
+        SimulatedWorld.CaseTruth truth = world.truth(c.id());
+        return truth.family() == family && truth.successful();
     }
 
     /**

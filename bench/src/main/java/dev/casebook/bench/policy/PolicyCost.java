@@ -5,12 +5,14 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.lucene.LuceneCaseStore;
+import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.learned.CaseVectors;
 import dev.casebook.memory.policy.learned.Credit;
 import dev.casebook.memory.policy.learned.Exploration;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
+import dev.casebook.memory.policy.learned.LocalEvidence;
 import dev.casebook.memory.policy.learned.PairFeatures;
 import dev.casebook.memory.policy.learned.QNetwork;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import java.util.UUID;
  * What the learned policy costs at the production shape (384-dimensional embeddings, 128 hidden units): one batched
  * forward pass over 64 candidates and one training step on a mini-batch of 32 (the network alone, as before), then
  * per exploration rule a whole selection from a 64-case shortlist (features, scoring, posterior draws, the K draws;
- * with clipped IPW also the repeated selections that estimate propensities), and per credit rule one training step
+ * with clipped IPW also the repeated selections that estimate propensities; with local records a replay buffer
+ * holding 64 examples of every candidate, the bound of what a selection weighs), and per credit rule one training step
  * as the policy trains it (mini-batch assembly included); medians of timed repetitions after a warm-up, the store's
  * search excluded.
  */
@@ -76,9 +79,20 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 arms.put("softmax", base);
                 arms.put("thompson", base.withExploration(Exploration.thompson(1, 4)));
                 arms.put("softmax+ipw", base.withCredit(Credit.CASE_IPW));
+                // local records with every case's 64 newest examples in the buffer (their upper bound), no training
+                LocalEvidence local = LocalEvidence.records(16, 64);
+                LearnedPolicy.Settings untrained = base.withTraining(128, 1e-3f, 32, Integer.MAX_VALUE, 1);
+                arms.put("thompson+local", untrained.withExploration(Exploration.thompson(1, 4)
+                        .withLocalEvidence(local)));
+                // a shortlist of 32: the examples of the 32 other cases are scanned for candidates to add
+                arms.put("thompson+local+8 added (shortlist 32)", untrained.withCandidates(32)
+                        .withExploration(Exploration.thompson(1, 4).withLocalEvidence(local.withAddedCandidates(8))));
                 for (Map.Entry<String, LearnedPolicy.Settings> arm : arms.entrySet()) {
                     try (LearnedPolicy policy = LearnedPolicy.open(store, caseVectors, "cost-" + dimension,
                             arm.getValue())) {
+                        if (arm.getValue().exploration().local().localRecords()) {
+                            fillReplay(policy, cases, dimension, random);
+                        }
                         select.put(arm.getKey(), median(100, () -> policy.select(new SelectionRequest("cost", state,
                                 CaseFilter.tenant("cost"), 4))) - median(100, () -> store.search(
                                 new dev.casebook.memory.VectorQuery(state, CaseFilter.tenant("cost"), 64))));
@@ -105,6 +119,17 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
             throw new java.io.UncheckedIOException("cost measurement store", e);
         }
         return new PolicyCost(device, score, train, dimension, select, step);
+    }
+
+    /** 64 examples of each case (4 cases per episode, each episode its own task), half of them successes. */
+    private static void fillReplay(LearnedPolicy policy, List<Case> cases, int dimension, Random random) {
+        for (int episode = 0; episode < 64 * cases.size() / 4; episode++) {
+            List<SelectedCase> shown = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                shown.add(new SelectedCase(cases.get((episode * 4 + i) % cases.size()), 0.5, CaseRole.EXAMPLE));
+            }
+            policy.observe(SimulatedWorld.unit(random(dimension, random)), shown, episode % 2);
+        }
     }
 
     String format() {
