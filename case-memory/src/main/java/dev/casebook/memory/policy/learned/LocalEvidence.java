@@ -52,7 +52,7 @@ public record LocalEvidence(double power, int perCase, int addedCandidates) {
     }
 
     /** Whether records are local (else each case's global uses and successes). */
-    boolean localRecords() {
+    public boolean localRecords() {
         return perCase > 0;
     }
 
