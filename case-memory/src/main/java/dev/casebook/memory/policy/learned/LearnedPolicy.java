@@ -381,9 +381,11 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private LocalEvidence.Tally[] evidence(float[] state, List<Case> cases) {
         LocalEvidence local = settings.exploration().local();
         LocalEvidence.Tally[] evidence = new LocalEvidence.Tally[cases.size()];
+        Map<Long, Double> kernelByEpisode = new HashMap<>();
         for (int i = 0; i < evidence.length; i++) {
             Case c = cases.get(i);
-            evidence[i] = local.localRecords() ? local.tally(state, buffer.ofCase(c.id(), local.perCase()))
+            evidence[i] = local.localRecords()
+                    ? local.tally(state, buffer.ofCase(c.id(), local.perCase()), kernelByEpisode)
                     : new LocalEvidence.Tally(c.uses(), c.successes());
         }
         return evidence;

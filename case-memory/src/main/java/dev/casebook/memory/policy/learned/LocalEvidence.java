@@ -1,6 +1,8 @@
 package dev.casebook.memory.policy.learned;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A case's record <em>on tasks near the one at hand</em>, from the replay buffer, in place of its global uses and
@@ -66,10 +68,20 @@ public record LocalEvidence(double power, int perCase, int addedCandidates) {
      * success when its reward was 1, else as a failure.
      */
     Tally tally(float[] state, List<ReplayExample> examples) {
+        return tally(state, examples, new HashMap<>());
+    }
+
+    /**
+     * As {@link #tally(float[], List)}, the kernel weights of episodes kept in {@code kernelByEpisode}: the cases
+     * shown together share their episode's task, so one selection computes each episode's cosine once.
+     */
+    Tally tally(float[] state, List<ReplayExample> examples, Map<Long, Double> kernelByEpisode) {
         double trials = 0;
         double successes = 0;
         for (ReplayExample e : examples) {
-            double w = kernel(e.cosineTo(state)) * e.weight();
+            double k = e.episode() == ReplayExample.NO_EPISODE ? kernel(e.cosineTo(state))
+                    : kernelByEpisode.computeIfAbsent(e.episode(), episode -> kernel(e.cosineTo(state)));
+            double w = k * e.weight();
             trials += w;
             successes += e.reward() >= 0.5 ? w : 0;
         }

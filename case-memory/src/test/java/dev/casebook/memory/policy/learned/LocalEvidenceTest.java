@@ -79,4 +79,17 @@ class LocalEvidenceTest {
         assertThatThrownBy(() -> new LocalEvidence(16, -1, 0))
                 .hasMessage("perCase and addedCandidates must not be negative, were -1 and 0");
     }
+
+    @Test
+    void the_cases_of_one_episode_share_its_kernel_weight_computed_once() {
+        ReplayExample shownTogether = new ReplayExample("acme", FAMILY_A, CASE, new float[] {0, 0, 1}, 0, 0,
+                CaseLabel.POSITIVE, 1, 7, 1);
+        java.util.Map<Long, Double> kernelByEpisode = new java.util.HashMap<>();
+        kernelByEpisode.put(7L, 0.5); // as another case of episode 7 left it in this selection
+
+        LocalEvidence.Tally tally = LOCAL.tally(FAMILY_A, List.of(shownTogether), kernelByEpisode);
+
+        assertThat(tally.trials()).isEqualTo(0.5);
+        assertThat(LOCAL.tally(FAMILY_A, List.of(shownTogether)).trials()).isEqualTo(1);
+    }
 }
