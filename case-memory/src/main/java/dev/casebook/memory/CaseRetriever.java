@@ -1,6 +1,9 @@
 package dev.casebook.memory;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,6 +26,17 @@ public interface CaseRetriever {
     List<ScoredCase> hybridSearch(HybridQuery query);
 
     Optional<Case> get(String tenant, UUID id);
+
+    /**
+     * The cases of {@code ids} that exist for the tenant, each once, in the order of first mention: what {@link #get}
+     * returns for each, with the ids unknown for the tenant (or another tenant's) left out. The pgvector store reads
+     * them in one statement; this default looks each up.
+     */
+    default List<Case> getAll(String tenant, Collection<UUID> ids) {
+        Map<UUID, Optional<Case>> read = new LinkedHashMap<>();
+        ids.forEach(id -> read.computeIfAbsent(id, x -> get(tenant, x)));
+        return read.values().stream().flatMap(Optional::stream).toList();
+    }
 
     /**
      * The embedding case {@code id} was stored with (a copy); empty when the case does not exist or is another

@@ -221,17 +221,22 @@ public final class MemoryWriter {
     }
 
     /**
-     * The selected cases that exist for the tenant and are not of a read-only bank, as read now (one read per
-     * distinct id), in the order of {@code selected}; an id selected twice appears twice.
+     * The selected cases that exist for the tenant and are not of a read-only bank, as read now (one read of the
+     * store for all of them, one question per bank), in the order of {@code selected}; an id selected twice appears
+     * twice.
      */
     private List<Case> writable(String tenant, List<UUID> selected) {
-        Map<UUID, Optional<Case>> read = new HashMap<>();
-        List<Case> writable = new ArrayList<>();
-        for (UUID id : selected) {
-            read.computeIfAbsent(id, x -> store.get(tenant, x).filter(c -> !banks.readOnly(tenant, c.bank())))
-                    .ifPresent(writable::add);
+        if (selected.isEmpty()) {
+            return List.of();
         }
-        return writable;
+        Map<String, Boolean> readOnly = new HashMap<>();
+        Map<UUID, Case> read = new HashMap<>();
+        for (Case c : store.getAll(tenant, selected)) {
+            if (!readOnly.computeIfAbsent(c.bank(), bank -> banks.readOnly(tenant, bank))) {
+                read.put(c.id(), c);
+            }
+        }
+        return selected.stream().map(read::get).filter(Objects::nonNull).toList();
     }
 
     /**

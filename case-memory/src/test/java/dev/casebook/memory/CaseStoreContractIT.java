@@ -182,6 +182,22 @@ public abstract class CaseStoreContractIT {
     }
 
     @Test
+    void get_all_reads_each_case_once_in_the_order_first_named_as_get_does_and_skips_unknown_ids_and_other_tenants() {
+        Case a = store.add(caseAt(TENANT, 0, "first shown"), randomVector(new Random(50)));
+        Case b = store.add(caseAt(TENANT, 1, "second shown").withConfirmed(true), randomVector(new Random(51)));
+        Case theirs = store.add(caseAt(OTHER_TENANT, 2, "another tenant's"), randomVector(new Random(52)));
+        Case credited = store.recordUses(TENANT, List.of(b.id()), true).getFirst();
+
+        List<Case> read = store.getAll(TENANT, List.of(b.id(), UUID.randomUUID(), a.id(), theirs.id(), b.id()));
+
+        assertThat(read).containsExactly(credited, a);
+        assertThat(read).containsExactly(store.get(TENANT, b.id()).orElseThrow(),
+                store.get(TENANT, a.id()).orElseThrow());
+        assertThat(store.getAll(OTHER_TENANT, List.of(a.id(), theirs.id()))).containsExactly(theirs);
+        assertThat(store.getAll(TENANT, List.of())).isEmpty();
+    }
+
+    @Test
     void adjust_counts_of_a_batch_applies_deltas_and_an_impossible_count_writes_none_of_the_batch() {
         Case used = store.add(caseAt(TENANT, 0, "used twice"), randomVector(new Random(44)));
         Case once = store.add(caseAt(TENANT, 1, "used once, a success"), randomVector(new Random(45)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.testkit.TestPostgres;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -223,6 +224,36 @@ class MemoryWriterIT {
         assertThatThrownBy(() -> rewriter.remember(new MemoryWriter.Episode("t", "acme", "x", v, "", "", 1,
                 Rater.SCORER, CaseSource.REAL, "", "reference", List.of()))).isInstanceOf(ReadOnlyBankException.class);
         assertThat(store.get("acme", reference.id())).contains(reference);
+    }
+
+    /**
+     * The shown cases are read together and each bank among them is asked about once (a question of the server's
+     * database per case before), while every mention of a writable case still counts and a read-only one none.
+     */
+    @Test
+    void the_shown_cases_are_credited_with_one_question_per_bank_and_every_mention_counts() {
+        Case a = store.add(Case.of("acme", "task a", "{}", "1", 1, CaseSource.REAL), vector());
+        Case b = store.add(Case.of("acme", "task b", "{}", "2", 1, CaseSource.REAL), vector());
+        Case reference = store.add(Case.of("acme", "task r", "{}", "3", 1, CaseSource.REAL).withBank("reference"),
+                vector());
+        readOnly.add("reference");
+        List<String> asked = new ArrayList<>();
+        MemoryWriter writer = new MemoryWriter(store, 0.95, (tenant, bank) -> {
+            asked.add(bank);
+            return readOnly.contains(bank);
+        });
+
+        MemoryWriter.Written written = writer.remember(episode("acme", "a new task", vector(), 1, true,
+                List.of(a.id(), reference.id(), b.id(), a.id(), UUID.randomUUID())));
+
+        assertThat(written.credited()).containsExactly(a.id(), b.id(), a.id());
+        assertThat(store.get("acme", a.id()).orElseThrow()).extracting(Case::uses, Case::successes)
+                .containsExactly(2, 2);
+        assertThat(store.get("acme", b.id()).orElseThrow()).extracting(Case::uses, Case::successes)
+                .containsExactly(1, 1);
+        assertThat(store.get("acme", reference.id())).contains(reference);
+        // the episode's own bank, then the banks of the shown cases in the order first met
+        assertThat(asked).containsExactly(Case.DEFAULT_BANK, Case.DEFAULT_BANK, "reference");
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -70,6 +72,15 @@ final class CaseSql {
                 ((Number) row[5]).doubleValue(), CaseLabel.parse((String) row[6]), CaseSource.parse((String) row[7]),
                 (String) row[8], ((Number) row[9]).intValue(), ((Number) row[10]).intValue(), instant(row[11]),
                 instant(row[12]), (String) row[13], (Boolean) row[14], (Boolean) row[15]);
+    }
+
+    /** A row of a JDBC query that selected {@link #COLUMNS} first. */
+    static Case read(ResultSet rs) throws SQLException {
+        return new Case(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getDouble(6), CaseLabel.parse(rs.getString(7)), CaseSource.parse(rs.getString(8)),
+                rs.getString(9), rs.getInt(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
+                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getBoolean(15),
+                rs.getBoolean(16));
     }
 
     private static Instant instant(Object value) {

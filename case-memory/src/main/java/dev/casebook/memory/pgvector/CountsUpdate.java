@@ -1,8 +1,6 @@
 package dev.casebook.memory.pgvector;
 
 import dev.casebook.memory.Case;
-import dev.casebook.memory.CaseLabel;
-import dev.casebook.memory.CaseSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +65,7 @@ final class CountsUpdate {
                         ZoneOffset.UTC));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        Case value = row(rs);
+                        Case value = CaseSql.read(rs);
                         written.put(value.id(), value);
                     }
                 }
@@ -78,13 +76,5 @@ final class CountsUpdate {
             }
         }
         return written.values().stream().filter(Objects::nonNull).toList();
-    }
-
-    private static Case row(ResultSet rs) throws SQLException {
-        return new Case(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getDouble(6), CaseLabel.parse(rs.getString(7)), CaseSource.parse(rs.getString(8)),
-                rs.getString(9), rs.getInt(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
-                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getBoolean(15),
-                rs.getBoolean(16));
     }
 }

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,7 @@ public final class PgVectorCaseStore implements CaseStore {
     private final AutoCloseable ownedPool;
     private final OneTripInsert oneTrip;
     private final CountsUpdate counts;
+    private final CasesById byId;
     private final CaseSearches searches;
 
     private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
@@ -68,6 +70,7 @@ public final class PgVectorCaseStore implements CaseStore {
         this.ownedPool = ownedPool;
         this.oneTrip = new OneTripInsert(dataSource, iterativeScan);
         this.counts = new CountsUpdate(dataSource);
+        this.byId = new CasesById(dataSource);
         this.searches = new CaseSearches(iterativeScan);
     }
 
@@ -347,6 +350,18 @@ public final class PgVectorCaseStore implements CaseStore {
                         + " from cases where id = :id and tenant = :tenant", Object[].class)
                 .setParameter("id", id).setParameter("tenant", tenant).getResultList().stream().findFirst()
                 .map(CaseSql::toCase));
+    }
+
+    /** One statement in one round trip ({@link CasesById}), the case's columns alone, as {@link #get}. */
+    @Override
+    public List<Case> getAll(String tenant, Collection<UUID> ids) {
+        Objects.requireNonNull(tenant, "tenant");
+        try {
+            return byId.read(tenant, ids);
+        } catch (SQLException e) {
+            throw new StoreException("read " + ids.size() + " cases by id failed: " + e.getMessage(),
+                    e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
+        }
     }
 
     @Override

@@ -18,6 +18,8 @@ import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.casebook.testkit.TestPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,45 +74,79 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
      */
     @Test
     void a_new_episode_and_its_evidence_are_written_in_one_round_trip() throws Exception {
+        withRoundTrips((counted, trips) -> {
+            Random random = new Random(11);
+            counted.add(caseAt(TENANT, 0, "an older task"), randomVector(random));
+            CaseFilter candidates = CaseFilter.tenant(TENANT).withBanks(Set.of(Case.DEFAULT_BANK))
+                    .withSources(Set.of(CaseSource.REAL));
+            Case fresh = caseAt(TENANT, 1, "a new task");
+            float[] v = randomVector(random);
+            trips.reset();
+
+            CaseStore.Merged written = counted.merge(new CaseStore.Merge(fresh, v, new Evidence("task-1",
+                    EvidenceSource.REAL, 1.0, Rater.SCORER, "plan", "answer", fresh.createdAt()), candidates,
+                    0.95, CaseEvidence::derive));
+
+            assertThat(trips.count()).isEqualTo(1);
+            assertThat(written.existed()).isFalse();
+            assertThat(counted.get(TENANT, fresh.id())).contains(written.value());
+            assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode, Evidence::rater)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("task-1", Rater.SCORER));
+
+            CaseStore.Merged duplicate = counted.merge(new CaseStore.Merge(caseAt(TENANT, 2, "A new task"), v,
+                    new Evidence("task-2", EvidenceSource.REAL, 0.0, Rater.SCORER, "plan 2", "answer 2",
+                            fresh.createdAt().plusSeconds(5)), candidates, 0.95, CaseEvidence::derive));
+            assertThat(duplicate.existed()).isTrue();
+            assertThat(duplicate.value().id()).isEqualTo(fresh.id());
+            assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode)
+                    .containsExactly("task-1", "task-2");
+        });
+    }
+
+    /**
+     * The cases an episode was shown are read in one round trip (one statement, no transaction to end), not a
+     * transaction per case: a task holds a pooled connection that other tasks wait for while it reads them.
+     */
+    @Test
+    void the_cases_of_a_list_of_ids_are_read_in_one_round_trip() throws Exception {
+        withRoundTrips((counted, trips) -> {
+            Random random = new Random(12);
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ids.add(counted.add(caseAt(TENANT, i, "shown " + i), randomVector(random)).id());
+            }
+            trips.reset();
+
+            List<Case> read = counted.getAll(TENANT, List.of(ids.get(2), ids.get(0), ids.get(3), ids.get(1),
+                    ids.get(2)));
+
+            assertThat(trips.count()).isEqualTo(1);
+            assertThat(read).extracting(Case::id).containsExactly(ids.get(2), ids.get(0), ids.get(3), ids.get(1));
+        });
+    }
+
+    /** A store on a pool of this test's schema whose round trips are counted. */
+    private void withRoundTrips(RoundTripTest test) throws Exception {
         TestPostgres.Schema schema = schemas.getLast();
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        HikariConfig config = new HikariConfig();
         config.setJdbcUrl(schema.url());
         config.setUsername(schema.user());
         config.setPassword(schema.password());
         config.setMaximumPoolSize(2);
-        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+        try (HikariDataSource pool = new HikariDataSource(config)) {
             RoundTrips trips = new RoundTrips(pool);
             CaseStore counted = PgVectorCaseStore.open(trips, new EmbeddingSpace("test-model", DIM));
             try {
-                Random random = new Random(11);
-                counted.add(caseAt(TENANT, 0, "an older task"), randomVector(random));
-                CaseFilter candidates = CaseFilter.tenant(TENANT).withBanks(Set.of(Case.DEFAULT_BANK))
-                        .withSources(Set.of(CaseSource.REAL));
-                Case fresh = caseAt(TENANT, 1, "a new task");
-                float[] v = randomVector(random);
-                trips.reset();
-
-                CaseStore.Merged written = counted.merge(new CaseStore.Merge(fresh, v, new Evidence("task-1",
-                        EvidenceSource.REAL, 1.0, Rater.SCORER, "plan", "answer", fresh.createdAt()), candidates,
-                        0.95, CaseEvidence::derive));
-
-                assertThat(trips.count()).isEqualTo(1);
-                assertThat(written.existed()).isFalse();
-                assertThat(counted.get(TENANT, fresh.id())).contains(written.value());
-                assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode, Evidence::rater)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("task-1", Rater.SCORER));
-
-                CaseStore.Merged duplicate = counted.merge(new CaseStore.Merge(caseAt(TENANT, 2, "A new task"), v,
-                        new Evidence("task-2", EvidenceSource.REAL, 0.0, Rater.SCORER, "plan 2", "answer 2",
-                                fresh.createdAt().plusSeconds(5)), candidates, 0.95, CaseEvidence::derive));
-                assertThat(duplicate.existed()).isTrue();
-                assertThat(duplicate.value().id()).isEqualTo(fresh.id());
-                assertThat(counted.history(TENANT, fresh.id())).extracting(Evidence::episode)
-                        .containsExactly("task-1", "task-2");
+                test.run(counted, trips);
             } finally {
                 counted.close();
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface RoundTripTest {
+        void run(CaseStore counted, RoundTrips trips) throws Exception;
     }
 
     @Test
