@@ -121,6 +121,19 @@ class MetricsIT {
     }
 
     /** The value of the series {@code name} whose labels include every one of {@code labels}. */
+    /**
+     * The database pool is sized for many concurrent tasks (each records its steps and reads and writes memory through
+     * it; ten connections kept 128 concurrent tasks waiting) and opens connections beyond a few only as they are
+     * needed.
+     */
+    @Test
+    void the_database_pool_holds_up_to_32_connections_and_keeps_4_when_idle() throws Exception {
+        String metrics = get("/actuator/prometheus");
+
+        assertThat(value(metrics, "hikaricp_connections_max")).hasValue(32);
+        assertThat(value(metrics, "hikaricp_connections_min")).hasValue(4);
+    }
+
     static OptionalDouble value(String metrics, String name, String... labels) {
         return metrics.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .filter(line -> Arrays.stream(labels).allMatch(label -> labelsOf(line).contains(label)))
