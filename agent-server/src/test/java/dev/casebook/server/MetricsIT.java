@@ -120,20 +120,17 @@ class MetricsIT {
         assertThat(value(after, "casebook_batch_tokens_total", evaluation).orElseThrow()).isPositive();
     }
 
-    /** The value of the series {@code name} whose labels include every one of {@code labels}. */
     /**
-     * The database pool is sized for many concurrent tasks (each records its steps and reads and writes memory through
-     * it; ten connections kept 128 concurrent tasks waiting) and opens connections beyond a few only as they are
-     * needed.
+     * The database pool is sized for many concurrent tasks: each records its steps and reads and writes memory
+     * through it, and Hikari's ten connections kept 128 concurrent tasks waiting. (How many it keeps when idle is not
+     * asserted: the build sets 2 for every test JVM.)
      */
     @Test
-    void the_database_pool_holds_up_to_32_connections_and_keeps_4_when_idle() throws Exception {
-        String metrics = get("/actuator/prometheus");
-
-        assertThat(value(metrics, "hikaricp_connections_max")).hasValue(32);
-        assertThat(value(metrics, "hikaricp_connections_min")).hasValue(4);
+    void the_database_pool_holds_up_to_32_connections() throws Exception {
+        assertThat(value(get("/actuator/prometheus"), "hikaricp_connections_max")).hasValue(32);
     }
 
+    /** The value of the series {@code name} whose labels include every one of {@code labels}. */
     static OptionalDouble value(String metrics, String name, String... labels) {
         return metrics.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .filter(line -> Arrays.stream(labels).allMatch(label -> labelsOf(line).contains(label)))
