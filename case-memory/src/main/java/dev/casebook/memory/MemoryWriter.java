@@ -1,7 +1,6 @@
 package dev.casebook.memory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
