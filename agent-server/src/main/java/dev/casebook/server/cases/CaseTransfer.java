@@ -105,11 +105,12 @@ class CaseTransfer {
         OnError policy = onError(onError);
         ImportMode importMode = mode(mode);
         String target = bank == null || bank.isBlank() ? null : CasesController.bank(bank);
-        if (target != null) {
-            banks.ensure(tenant, target);
-        }
         CaseImporter importer = new CaseImporter(memory.writer(), memory.embedder(), IMPORT_BATCH);
         var report = importer.importLines(new StringReader(body), tenant, target, importMode, chosen, policy);
+        if (target != null) {
+            // named only once the import went through: a rejected or failed one leaves no trace, not even its bank
+            banks.ensure(tenant, target);
+        }
         return new ImportReport(report.format().wireName(), importMode.wireName(), target, report.imported(),
                 report.duplicates().size(), report.duplicates(), report.skipped().size(), report.skipped());
     }

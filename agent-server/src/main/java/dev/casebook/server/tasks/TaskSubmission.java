@@ -1,5 +1,6 @@
 package dev.casebook.server.tasks;
 
+import dev.casebook.server.agent.AgentMemory;
 import dev.casebook.server.agent.Budgets;
 import dev.casebook.server.agent.Conversation;
 import dev.casebook.memory.MemoryMode;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,10 +30,12 @@ public class TaskSubmission {
     private final TaskSettings settings;
     private final AttachmentLookup attachments;
     private final CaseBanks banks;
+    private final ObjectProvider<AgentMemory> memory;
 
     TaskSubmission(TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
-            CaseBanks banks) {
+            CaseBanks banks, ObjectProvider<AgentMemory> memory) {
         this.banks = banks;
+        this.memory = memory;
         this.runner = runner;
         this.settings = settings;
         this.attachments = attachments;
@@ -80,11 +84,24 @@ public class TaskSubmission {
             files.add(attachments.path(tenant, id)
                     .orElseThrow(() -> ApiException.badRequest("no attachment with id '" + id + "'")));
         }
+        requireKnownPolicy(task.policy());
         MemoryBanks memoryBanks = banks(tenant, task);
         TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), tenant, task.text()).withAttachments(files)
                 .withMemoryMode(task.memoryMode()).withPolicy(task.policy()).withBudgets(task.budgets())
                 .withConversation(task.conversation()).withBanks(memoryBanks);
         return runner.submit(spec, task.attachmentIds());
+    }
+
+    /**
+     * A policy this server does not have is the client's mistake, refused before anything is recorded (as dream jobs
+     * refuse theirs); the run still stops with {@code unknown_policy} when a replica without it claims the task.
+     */
+    private void requireKnownPolicy(String policy) {
+        AgentMemory m = memory.getIfAvailable();
+        if (m != null && policy != null && !policy.isBlank() && !m.policies().containsKey(policy)) {
+            throw ApiException.badRequest("field 'policy': no case-selection policy named '" + policy + "'; known: "
+                    + m.policies().keySet());
+        }
     }
 
     /**

@@ -90,6 +90,12 @@ class OpenAiErrorsIT extends OpenAiServer {
         assertError(hot, 400, "invalid_request_error", "invalid_value");
         assertThat(hot.error().path("message").asString()).contains("'temperature' must be within [0.0, 2.0]");
 
+        TestClient.Reply policy = v1().post("/v1/chat/completions", chat("casebook", "user", "hi")
+                .put("casebook_policy", "no-such-policy"));
+        assertError(policy, 400, "invalid_request_error", "invalid_request");
+        assertThat(policy.error().path("message").asString())
+                .contains("no case-selection policy named 'no-such-policy'; known: [similarity]");
+
         TestClient.Reply model = v1().post("/v1/chat/completions", chat("gpt-4o", "user", "hi"));
         assertError(model, 404, "not_found_error", "model_not_found");
         assertThat(model.error().path("message").asString()).contains("casebook").contains("casebook-similarity");

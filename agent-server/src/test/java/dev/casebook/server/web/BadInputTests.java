@@ -103,6 +103,25 @@ interface BadInputTests {
                 400, "field 'leaveOneTaskOut' must be true or false");
     }
 
+    @Test
+    default void a_rejected_import_names_no_bank() {
+        assertProblem(server().a().post("/api/cases/import?onError=reject&bank=refused-import",
+                "{\"task\":\"t\",\"plan\":\"p\",\"reward\":1}\nnot json\n"), 400,
+                "import rejected, nothing stored: line 2: malformed JSON");
+        assertProblem(server().a().post("/api/cases/import?bank=refused-import", "{}"), 400,
+                "import rejected, nothing stored: line 1: cannot tell the format");
+        assertThat(server().a().get("/api/cases/banks").body()).doesNotContain("refused-import");
+    }
+
+    @Test
+    default void a_task_with_an_unknown_policy_is_refused_and_records_nothing() {
+        assertProblem(server().a().post("/api/tasks", "{\"text\":\"refused task\",\"policy\":\"no-such-policy\","
+                + "\"bank\":\"refused-task\"}"), 400,
+                "field 'policy': no case-selection policy named 'no-such-policy'; known: [");
+        assertThat(server().a().get("/api/tasks").body()).doesNotContain("refused task");
+        assertThat(server().a().get("/api/cases/banks").body()).doesNotContain("refused-task");
+    }
+
     private static long entries(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
             return list.count();
