@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,10 @@ final class JsonRows {
                 }
                 rows.add(new Row(number, parseObject(path, number, line)));
             }
+        } catch (CharacterCodingException e) {
+            // the decoder's own message ("Input length = 1") tells a client nothing
+            throw new DatasetException(path, 0, "not UTF-8 text: a .jsonl dataset is JSON objects, one a line, in"
+                    + " UTF-8", e);
         } catch (IOException e) {
             throw new DatasetException(path, 0, "cannot read: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,6 +106,16 @@ class FixtureDatasetsTest {
         assertThat(Datasets.open(test).name()).isEqualTo("deepresearcher/test");
         assertThat(Datasets.open(upload).name()).as("an upload's id folder is no name").isEqualTo("test");
         assertThat(Datasets.open(named).name()).isEqualTo("frames_test_set");
+    }
+
+    @Test
+    void a_jsonl_file_that_is_not_utf8_is_reported_as_such() throws IOException {
+        Path file = dir.resolve("latin1.jsonl");
+        Files.write(file, "{\"id\": \"a\", \"question\": \"caf\u00e9\", \"answers\": [\"x\"]}\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> Datasets.open(file, DatasetFormat.GENERIC))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": not UTF-8 text: a .jsonl dataset is JSON objects, one a line, in UTF-8");
     }
 
     @Test
