@@ -50,7 +50,8 @@ public final class MemoryLearningBench {
      * The learned arms: {@code learned} is the server's default ({@link LearnedPolicy.Settings#defaults}: softmax,
      * per-case credit); the others change exploration ({@code -ts} Thompson sampling over the Beta posterior,
      * {@code -ucb} an upper confidence bound) or credit ({@code -ipw} inverse-propensity weighted, {@code -slate}
-     * noisy-OR per episode), {@code -w0.5} the similarity prior's weight, {@code -fade} the similarity prior fading
+     * noisy-OR per episode, {@code -lin} linear Thompson sampling over the set shown on local records,
+     * {@link Exploration#linear}), {@code -w0.5} the similarity prior's weight, {@code -fade} the similarity prior fading
      * with a case's uses ({@link Exploration#withFadingPrior}; after {@code -ts} or {@code -ucb}), {@code -top} the
      * same fading towards the shortlist's highest prior ({@link Exploration.Fade#TO_TOP}), {@code -local}
      * each case's record on tasks near this one instead of its global record ({@link LocalEvidence}),
@@ -73,6 +74,8 @@ public final class MemoryLearningBench {
                 case "slate" -> settings.withCredit(Credit.SLATE);
                 case "ts" -> settings.withExploration(Exploration.thompson(strength, prior));
                 case "ucb" -> settings.withExploration(Exploration.ucb(strength, prior));
+                case "lin" -> settings.withExploration(Exploration.linear(strength, prior,
+                        LocalEvidence.records(power, perCase)));
                 case "fade" -> settings.withExploration(settings.exploration().withFadingPrior());
                 case "top" -> settings.withExploration(settings.exploration().withFade(Exploration.Fade.TO_TOP));
                 case "local" -> settings.withExploration(settings.exploration().withLocalEvidence(
@@ -88,7 +91,7 @@ public final class MemoryLearningBench {
                         yield settings.withCandidates(Integer.parseInt(part.substring(1)));
                     }
                     throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
-                        + "'): expected learned[-ts|-ucb][-local][-cand][-fade|-top][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
+                        + "'): expected learned[-ts|-ucb|-lin][-local][-cand][-fade|-top][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
                 }
             };
         }

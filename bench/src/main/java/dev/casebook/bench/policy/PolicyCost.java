@@ -84,6 +84,7 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 LearnedPolicy.Settings untrained = base.withTraining(128, 1e-3f, 32, Integer.MAX_VALUE, 1);
                 arms.put("thompson+local", untrained.withExploration(Exploration.thompson(1, 4)
                         .withLocalEvidence(local)));
+                arms.put("linear+local", untrained.withExploration(Exploration.linear(1, 4, local)));
                 // a shortlist of 32: the examples of the 32 other cases are scanned for candidates to add
                 arms.put("thompson+local+8 added (shortlist 32)", untrained.withCandidates(32)
                         .withExploration(Exploration.thompson(1, 4).withLocalEvidence(local.withAddedCandidates(8))));

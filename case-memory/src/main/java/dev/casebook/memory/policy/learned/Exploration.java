@@ -16,6 +16,13 @@ import java.util.Objects;
  *       1: Thompson sampling; more: wider).</li>
  *   <li>{@link Kind#UCB}: the same posterior, ranked greedily by {@code logit(mean + strength · sd)}: deterministic
  *       optimism where the evidence is thin.</li>
+ *   <li>{@link Kind#LINEAR}: additive credit over the set shown ({@link ShownSetRegression}): each case's effect on
+ *       the reward of near episodes is estimated jointly with the cases shown beside it, one vector of effects is
+ *       drawn from the Gaussian posterior (its spread scaled by {@code strength}), and the K best by
+ *       {@code 4 · effect + prior} are taken (4: a logit's slope per unit of probability at one half). The prior
+ *       effect is the network's probability less the shortlist's mean, worth {@code priorStrength} episodes. Needs
+ *       local records ({@link LocalEvidence#localRecords()}): the episodes are the shortlisted cases' replay
+ *       examples.</li>
  * </ul>
  *
  * <p>With a {@link Fade}, a case's similarity prior fades as its own evidence grows, with share
@@ -40,7 +47,7 @@ import java.util.Objects;
 public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local) {
 
     /** The exploration rule. */
-    public enum Kind { SOFTMAX, THOMPSON, UCB }
+    public enum Kind { SOFTMAX, THOMPSON, UCB, LINEAR }
 
     /** How a case's similarity prior fades as its evidence grows (above). */
     public enum Fade { NONE, TO_ZERO, TO_TOP }
@@ -58,6 +65,9 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
         if (!(priorStrength > 0) || Double.isInfinite(priorStrength)) {
             throw new IllegalArgumentException("priorStrength must be finite and > 0, was " + priorStrength);
         }
+        if (kind == Kind.LINEAR && !local.localRecords()) {
+            throw new IllegalArgumentException("LINEAR exploration needs local records (perCase > 0)");
+        }
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
@@ -66,6 +76,11 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     public static Exploration ucb(double strength, double priorStrength) {
         return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF);
+    }
+
+    /** Linear Thompson sampling over the set shown, on the episodes of {@code local} records. */
+    public static Exploration linear(double strength, double priorStrength, LocalEvidence local) {
+        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local);
     }
 
     /** This rule with the similarity prior fading to 0 as a case's evidence grows. */

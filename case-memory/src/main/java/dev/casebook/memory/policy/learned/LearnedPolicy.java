@@ -323,8 +323,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
                 request.syntheticPrior(), settings.similarityWeight());
-        ShortlistSelector selector = new ShortlistSelector(cases, logits, prior, evidence(request.state(), cases),
-                settings);
+        ShortlistSelector selector = selector(request.state(), cases, logits, prior);
         List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), request.maxProvisional(), random);
         if (settings.credit() == Credit.CASE_IPW) {
             Random replay = new Random(random.nextLong());
@@ -377,18 +376,37 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return cases;
     }
 
-    /** Each case's record: on tasks near {@code state} with local evidence, else its global uses and successes. */
-    private LocalEvidence.Tally[] evidence(float[] state, List<Case> cases) {
+    /**
+     * The selection problem for {@code state}: each case's record (on tasks near {@code state} with local evidence,
+     * else its global uses and successes) and, for {@link Exploration.Kind#LINEAR}, the regression over the set shown
+     * fitted on the same examples.
+     */
+    private ShortlistSelector selector(float[] state, List<Case> cases, float[] logits, double[] prior) {
         LocalEvidence local = settings.exploration().local();
         LocalEvidence.Tally[] evidence = new LocalEvidence.Tally[cases.size()];
+        List<List<ReplayExample>> examples = new ArrayList<>(cases.size());
         Map<Long, Double> kernelByEpisode = new HashMap<>();
         for (int i = 0; i < evidence.length; i++) {
             Case c = cases.get(i);
-            evidence[i] = local.localRecords()
-                    ? local.tally(state, buffer.ofCase(c.id(), local.perCase()), kernelByEpisode)
-                    : new LocalEvidence.Tally(c.uses(), c.successes());
+            if (local.localRecords()) {
+                examples.add(buffer.ofCase(c.id(), local.perCase()));
+                evidence[i] = local.tally(state, examples.get(i), kernelByEpisode);
+            } else {
+                evidence[i] = new LocalEvidence.Tally(c.uses(), c.successes());
+            }
         }
-        return evidence;
+        if (settings.exploration().kind() != Exploration.Kind.LINEAR) {
+            return new ShortlistSelector(cases, logits, prior, evidence, settings);
+        }
+        // The network's view as the prior: each case's probability less the shortlist's mean is its prior effect.
+        double[] probability = new double[cases.size()];
+        for (int i = 0; i < probability.length; i++) {
+            probability[i] = ShortlistSelector.sigmoid(logits[i]);
+        }
+        double base = Arrays.stream(probability).average().orElse(0.5);
+        double[] priorEffect = Arrays.stream(probability).map(p -> p - base).toArray();
+        return new ShortlistSelector(cases, logits, prior, evidence, ShownSetRegression.fit(state, examples, local,
+                kernelByEpisode, priorEffect, base, settings.exploration().priorStrength()), settings);
     }
 
     /**
@@ -409,9 +427,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             return shown.isEmpty() ? 1 : 0;
         }
         float[] features = features(state, shortlist);
-        ShortlistSelector selector = new ShortlistSelector(shortlist, network.score(features, shortlist.size()),
-                SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()),
-                evidence(state, shortlist), settings);
+        ShortlistSelector selector = selector(state, shortlist, network.score(features, shortlist.size()),
+                SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()));
         Random replay = new Random(seed);
         int hits = 0;
         for (int i = 0; i < draws; i++) {

@@ -13,11 +13,15 @@ import java.util.Random;
  */
 final class ShortlistSelector {
 
+    /** A logit's slope per unit of probability at one half: puts a LINEAR effect on the similarity prior's scale. */
+    static final double LOGIT_PER_PROBABILITY = 4;
+
     private final List<Case> cases;
     private final float[] logits;
     private final double[] prior;
     private final CasePosterior[] posteriors;
     private final LocalEvidence.Tally[] evidence;
+    private final ShownSetRegression regression;
     private final LearnedPolicy.Settings settings;
 
     /** Each case's evidence is its global record (its uses and successes). */
@@ -29,6 +33,18 @@ final class ShortlistSelector {
     /** Each case's evidence is {@code evidence} (its global or its local record). */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
             LearnedPolicy.Settings settings) {
+        this(cases, logits, prior, evidence, null, settings);
+    }
+
+    /**
+     * As above, with the regression over the set shown that {@link Exploration.Kind#LINEAR} draws from (null for the
+     * other kinds).
+     */
+    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
+            ShownSetRegression regression, LearnedPolicy.Settings settings) {
+        if (settings.exploration().kind() == Exploration.Kind.LINEAR && regression == null) {
+            throw new IllegalArgumentException("LINEAR exploration needs the regression over the set shown");
+        }
         if (logits.length != cases.size() || prior.length != cases.size() || evidence.length != cases.size()) {
             throw new IllegalArgumentException("need one logit, prior and record per case: " + cases.size()
                     + " cases, " + logits.length + " logits, " + prior.length + " priors, " + evidence.length
@@ -39,6 +55,7 @@ final class ShortlistSelector {
         this.prior = prior.clone();
         this.settings = settings;
         this.evidence = evidence.clone();
+        this.regression = regression;
         this.posteriors = new CasePosterior[cases.size()];
         for (int i = 0; i < posteriors.length; i++) {
             posteriors[i] = CasePosterior.of(sigmoid(logits[i]), evidence[i].trials(), evidence[i].successes(),
@@ -52,7 +69,7 @@ final class ShortlistSelector {
 
     /**
      * The value of case {@code i} reported as the selected case's score: the network's probability under softmax,
-     * the posterior mean under Thompson sampling and UCB.
+     * the Beta posterior mean (of the case's own record) under Thompson sampling, UCB and LINEAR.
      */
     double value(int i) {
         return settings.exploration().kind() == Exploration.Kind.SOFTMAX ? sigmoid(logits[i]) : posteriors[i].mean();
@@ -68,11 +85,14 @@ final class ShortlistSelector {
         Exploration exploration = settings.exploration();
         List<Candidate> candidates = new ArrayList<>(cases.size());
         double top = Arrays.stream(prior).max().orElse(0);
+        double[] effects = exploration.kind() == Exploration.Kind.LINEAR
+                ? regression.sampleEffects(exploration.strength(), random) : null;
         for (int i = 0; i < cases.size(); i++) {
             double score = switch (exploration.kind()) {
                 case SOFTMAX -> logits[i];
                 case THOMPSON -> CasePosterior.logit(posteriors[i].sample(exploration.strength(), random));
                 case UCB -> CasePosterior.logit(posteriors[i].upper(exploration.strength()));
+                case LINEAR -> LOGIT_PER_PROBABILITY * effects[i];
             };
             candidates.add(new Candidate(cases.get(i), score + exploration.fadedPrior(prior[i], evidence[i].trials(), top)));
         }
