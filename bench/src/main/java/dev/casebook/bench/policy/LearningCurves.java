@@ -73,6 +73,9 @@ final class LearningCurves {
                 .mapToDouble(r -> rate(r, finalFrom(), episodes(), misleading)).toArray());
     }
 
+    /** The best arm without insights so far (docs/policy.md): new arms are compared with it too, when it ran. */
+    static final String BEST_SO_FAR = "learned-ts-local-top";
+
     /** Paired (same seed, same tasks) final difference {@code a − b}. */
     Interval difference(String a, String b, boolean misleading) {
         List<MemoryLearningBench.Run> ra = runsOf(a);
@@ -110,7 +113,7 @@ final class LearningCurves {
                     String base = p.endsWith(MemoryLearningBench.INSIGHTS)
                             ? p.substring(0, p.length() - MemoryLearningBench.INSIGHTS.length()) : "learned";
                     for (String reference : new java.util.LinkedHashSet<>(List.of("similarity", "off", "learned",
-                            "learned-ts", base))) {
+                            "learned-ts", BEST_SO_FAR, base))) {
                         if (!reference.equals(p) && policies.contains(reference)) {
                             out.append(String.format("   - %s %s%s", reference,
                                     difference(p, reference, misleading).format(),
