@@ -41,7 +41,7 @@ class MemoryLearningIT {
     void prints_curves_for_every_arm_with_final_rates_counterfactual_rows_and_costs() {
         assertThat(printed).startsWith("memory-learning SIMULATOR")
                 .contains("off", "similarity", "learned", "learned-ts-slate", "similarity+insights", "1-40",
-                        "121-160", "score 64 candidates", "train one mini-batch of 32",
+                        "121-160", "score 64 candidates", "train one mini-batch of 32", "linear+local",
                         "episodes to reach 90% of the final rate",
                         "counterfactual evaluation on the logs of 'learned'", "from 40 repeated draws");
         // the counterfactual table has a row per learned arm, each with an estimate and an effective sample size
