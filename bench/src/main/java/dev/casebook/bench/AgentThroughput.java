@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Agent throughput (issue 3): the real agent and LangChain4j client against the scripted LLM answering after a fixed
@@ -67,7 +68,7 @@ final class AgentThroughput implements Bench.Benchmark {
         long started = System.nanoTime();
         int answered = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(concurrency);
+            Semaphore slots = new Semaphore(concurrency);
             List<Future<Outcome>> outcomes = new ArrayList<>();
             for (int i = 0; i < tasks; i++) {
                 slots.acquire();

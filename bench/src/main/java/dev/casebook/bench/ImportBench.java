@@ -11,7 +11,9 @@ import dev.casebook.memory.transfer.CaseImporter;
 import dev.casebook.memory.transfer.ImportReport;
 import dev.casebook.memory.transfer.OnError;
 import dev.casebook.testkit.SharedData;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,16 +109,16 @@ final class ImportBench {
     private static Path tempDir() {
         try {
             return Files.createTempDirectory("casebook-bench-import");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -222,7 +223,7 @@ final class RetrievalBench implements Bench.Benchmark {
             int dimension = query.length;
             float[] bestScores = new float[k];
             int[] bestRows = new int[k];
-            java.util.Arrays.fill(bestScores, Float.NEGATIVE_INFINITY);
+            Arrays.fill(bestScores, Float.NEGATIVE_INFINITY);
             int rows = matrix.length / dimension;
             for (int row = tenant; row < rows; row += tenants) {
                 int base = row * dimension;

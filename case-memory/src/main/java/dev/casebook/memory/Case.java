@@ -1,6 +1,10 @@
 package dev.casebook.memory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -118,10 +122,10 @@ public record Case(
      */
     public String contentKey() {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((TaskKey.normalise(task) + "\u0000"
-                    + plan.strip() + "\u0000" + answer.strip()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((TaskKey.normalise(task) + "\u0000"
+                    + plan.strip() + "\u0000" + answer.strip()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available in this JVM", e);
         }
     }

@@ -62,11 +62,11 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
     record Merge(Case fresh, float[] embedding, Evidence evidence, CaseFilter candidates, double threshold,
                  Derivation derive) {
         public Merge {
-            java.util.Objects.requireNonNull(fresh, "fresh");
-            java.util.Objects.requireNonNull(embedding, "embedding");
-            java.util.Objects.requireNonNull(evidence, "evidence");
-            java.util.Objects.requireNonNull(candidates, "candidates");
-            java.util.Objects.requireNonNull(derive, "derive");
+            Objects.requireNonNull(fresh, "fresh");
+            Objects.requireNonNull(embedding, "embedding");
+            Objects.requireNonNull(evidence, "evidence");
+            Objects.requireNonNull(candidates, "candidates");
+            Objects.requireNonNull(derive, "derive");
             if (!candidates.tenant().equals(fresh.tenant())) {
                 throw new IllegalArgumentException("candidates of tenant " + candidates.tenant()
                         + " cannot absorb a case of tenant " + fresh.tenant());

@@ -1,5 +1,7 @@
 package dev.casebook.memory;
 
+import java.util.Objects;
+
 /**
  * The embedding model a store was built with: its id and the dimension of its vectors. A store records it when it
  * is created and refuses to open with another dimension, since vectors of different models cannot be compared.
@@ -37,7 +39,7 @@ public record EmbeddingSpace(String modelId, int dimension) {
      * not all zeros ({@code vector must not be all zeros: cosine similarity is undefined}).
      */
     public float[] requireUsable(float[] vector) {
-        requireMatching(java.util.Objects.requireNonNull(vector, "vector"));
+        requireMatching(Objects.requireNonNull(vector, "vector"));
         double norm = 0;
         for (float v : vector) {
             if (!Float.isFinite(v)) {

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.testkit.TestPostgres;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +24,7 @@ class MemoryWriterIT {
     private TestPostgres.Schema schema;
     private PgVectorCaseStore store;
     private MemoryWriter rewriter;
-    private final java.util.Set<String> readOnly = new java.util.HashSet<>();
+    private final Set<String> readOnly = new HashSet<>();
 
     @BeforeEach
     void open() {

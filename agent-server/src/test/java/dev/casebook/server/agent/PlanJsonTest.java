@@ -3,6 +3,7 @@ package dev.casebook.server.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlanJsonTest {
@@ -10,7 +11,7 @@ class PlanJsonTest {
     @Test
     void reads_subtasks_as_strings_or_objects() throws Exception {
         assertThat(PlanJson.parse("{\"subtasks\": [\"a\", \"b\"]}", 8))
-                .isEqualTo(new PlannerDecision.Subtasks(java.util.List.of("a", "b"), "{\"subtasks\":[\"a\",\"b\"]}"));
+                .isEqualTo(new PlannerDecision.Subtasks(List.of("a", "b"), "{\"subtasks\":[\"a\",\"b\"]}"));
         assertThat(((PlannerDecision.Subtasks) PlanJson.parse(
                 "{\"plan\": [{\"id\": 1, \"description\": \"look up\"}]}", 8)).subtasks()).containsExactly("look up");
         assertThat(((PlannerDecision.Subtasks) PlanJson.parse("[\"only\", \"an array\"]", 8)).subtasks())

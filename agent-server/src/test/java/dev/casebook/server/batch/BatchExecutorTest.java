@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,7 +256,7 @@ class BatchExecutorTest {
         assertThat(jdbc.queryForObject("SELECT claimed_by FROM items WHERE run_id = 'r' AND seq = 0", String.class))
                 .as("left claimed").isEqualTo("here");
 
-        Instant renewal = Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant renewal = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
         assertThat(tables.renew("r", "here", run.working(), renewal)).containsExactlyInAnyOrder(0, 1);
         // a lease later, as of that renewal: only the claim nothing worked had run out
         assertThat(tables.releaseExpired(renewal)).isEqualTo(1);

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -49,7 +50,7 @@ class CasesBadInputIT {
         assertProblem(send("POST", "/api/cases", json, "{\"task\":\"t\",\"reward\":2}"), 400, "within [0, 1]");
         assertProblem(send("POST", "/api/cases", json, "{\"task\":\"t\",\"reward\":1,\"x\":1}"), 400,
                 "unknown field 'x'");
-        assertProblem(send("PATCH", "/api/cases/" + java.util.UUID.randomUUID(), json, "{\"label\":\"good\"}"), 400,
+        assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"label\":\"good\"}"), 400,
                 "label must be 'positive' or 'negative'");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\" \"}"), 400, "'query' must not be empty");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\"q\",\"k\":0}"), 400, "'k' must be within");

@@ -11,6 +11,7 @@ import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class AnswersAreAnswersIT {
         registry.add("casebook.models.planner.model", () -> "scripted-planner");
         registry.add("casebook.models.planner.timeout", () -> "5s");
         registry.add("casebook.memory.store", () -> "lucene");
-        registry.add("casebook.memory.dir", () -> "target/cases-" + java.util.UUID.randomUUID());
+        registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());
     }
 
     @AfterAll

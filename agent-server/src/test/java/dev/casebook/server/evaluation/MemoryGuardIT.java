@@ -13,7 +13,10 @@ import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +53,7 @@ class MemoryGuardIT {
         registry.add("casebook.models.planner.api-key", () -> "test-key");
         registry.add("casebook.models.planner.timeout", () -> "60s");
         registry.add("casebook.memory.store", () -> "lucene");
-        registry.add("casebook.memory.dir", () -> "target/cases-" + java.util.UUID.randomUUID());
+        registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());
     }
 
     @AfterAll
@@ -158,7 +161,7 @@ class MemoryGuardIT {
         JsonNode shown = http.get("/api/cases/" + seededId).json();
         assertThat(shown.get("uses").asInt()).as("shown in both runs of the item, counted once").isEqualTo(1);
         assertThat(shown.get("successes").asInt()).isEqualTo(1);
-        List<String> written = new java.util.ArrayList<>();
+        List<String> written = new ArrayList<>();
         http.get("/api/cases?size=200").json().get("items").forEach(c -> {
             if (c.get("task").asString().equals(question)) {
                 written.add(c.get("id").asString());
@@ -169,7 +172,7 @@ class MemoryGuardIT {
     }
 
     /** The planner request of this question (not one that shows it as a past case). */
-    private static java.util.function.Predicate<LlmRequest> task(String question) {
+    private static Predicate<LlmRequest> task(String question) {
         return request -> request.lastUserMessage().startsWith("Task: " + question);
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -164,7 +165,7 @@ abstract class MemoryIntegrityContract {
     }
 
     /** The planner request of this question (not one that shows it as a past case). */
-    static java.util.function.Predicate<LlmRequest> task(String question) {
+    static Predicate<LlmRequest> task(String question) {
         return request -> request.lastUserMessage().startsWith("Task: " + question);
     }
 }

@@ -9,9 +9,13 @@ import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -147,22 +151,22 @@ class RunModelsIT {
     @Test
     void the_command_line_passes_the_models_of_a_run() throws Exception {
         script(LLM, Duration.ZERO);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        var print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        var printErr = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        var print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        var printErr = new PrintStream(err, true, StandardCharsets.UTF_8);
 
         int status = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset("cli", 1).toString(), "--scorers", "squad", "--models", "planner=cli-planner"}, print, printErr);
 
-        assertThat(status).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(requests(LLM, "plan", "cli")).extracting(LlmRequest::model).containsExactly("cli-planner");
         assertThat(dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", "x", "--models", "planner"}, print, printErr)).isEqualTo(2);
-        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("bad --models 'planner': give role=name pairs");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad --models 'planner': give role=name pairs");
         assertThat(dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset("cli", 1).toString(), "--models", "critic=x"}, print, printErr)).isEqualTo(2);
-        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("the server refused the run (400): field"
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused the run (400): field"
                 + " 'models' names an unknown role 'critic'");
     }
 
@@ -212,7 +216,7 @@ class RunModelsIT {
     }
 
     static ConfigurableApplicationContext server(String db, boolean withProfile) {
-        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db,
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + db,
                 "--casebook.tasks.instance-id=models-node", "--casebook.memory.store=none",
                 "--casebook.evaluation.upload-dir=target/eval-uploads-models"));
         models().forEach((key, value) -> {

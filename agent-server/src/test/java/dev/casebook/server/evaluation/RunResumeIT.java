@@ -15,8 +15,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +60,7 @@ class RunResumeIT {
 
     /** A server with auth on, so datasets are read from {@link #dir} as its dataset root. */
     ConfigurableApplicationContext server(TestPostgres.Schema schema, String instance, Agent agent, String... more) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0", "--spring.datasource.url=" + schema.url(),
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + schema.url(),
                         "--spring.datasource.username=" + schema.user(), "--spring.datasource.password=" + schema.password(),
                         "--spring.flyway.schemas=" + schema.name(), "--casebook.tasks.instance-id=" + instance,
                         "--casebook.attachments.dir=target/attachments-" + instance,
@@ -62,7 +68,7 @@ class RunResumeIT {
                         "--casebook.evaluation.dataset-root=" + dir,
                         "--casebook.security.enabled=true", "--casebook.security.api-keys[0].tenant=evaluator",
                         "--casebook.security.api-keys[0].sha256=" + ApiKeys.sha256(KEY)));
-        args.addAll(java.util.List.of(more));
+        args.addAll(List.of(more));
         return new SpringApplicationBuilder(CasebookApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(Agent.class, () -> agent))
                 .run(args.toArray(String[]::new));
@@ -72,7 +78,7 @@ class RunResumeIT {
         return new TestClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), KEY);
     }
 
-    static JsonNode await(TestClient http, String id, java.util.function.Predicate<JsonNode> condition) throws InterruptedException {
+    static JsonNode await(TestClient http, String id, Predicate<JsonNode> condition) throws InterruptedException {
         JsonNode run = http.await("/api/evaluations/runs/" + id, condition);
         return run;
     }
@@ -98,7 +104,7 @@ class RunResumeIT {
             s.executeUpdate("UPDATE eval_items SET status = 'running', claimed_by = 'node-1' WHERE run_id = '" + id
                     + "' AND seq = (SELECT MIN(seq) FROM eval_items WHERE run_id = '" + id + "' AND status = 'pending')");
         }
-        java.util.Set<String> answeredBefore = java.util.Set.copyOf(first.answered);
+        Set<String> answeredBefore = Set.copyOf(first.answered);
         assertThat(answeredBefore).hasSize(3);
 
         TableAgent second = new TableAgent(ANSWERS);
@@ -110,7 +116,7 @@ class RunResumeIT {
             assertThat(second.finished.get()).isEqualTo(3);
             JsonNode items = http.get("/api/evaluations/runs/" + id + "/results").json().get("items");
             assertThat(items).hasSize(6);
-            java.util.Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             items.forEach(item -> ids.add(item.get("itemId").asString()));
             assertThat(ids).hasSize(6);
         }
@@ -234,7 +240,7 @@ class RunResumeIT {
 
     /** How many questions the agent was asked in all (interrupted ones too). */
     private static int calls(TableAgent agent) {
-        return agent.calls.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum();
+        return agent.calls.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     private static int answered(TableAgent agent, String question) {

@@ -6,8 +6,11 @@ import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.testkit.http.TestClient;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,11 +106,11 @@ class RunsApiIT {
         String id = create("""
                 {"name": "planets", "dataset": "%s", "attempts": 2, "concurrency": 3, "scorers": ["squad", "deepresearcher"]}
                 """.formatted(dataset()));
-        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
-        var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> sse("/api/evaluations/runs/" + id + "/events", first));
-        assertThat(first.await(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        CountDownLatch first = new CountDownLatch(1);
+        var stream = CompletableFuture.supplyAsync(() -> sse("/api/evaluations/runs/" + id + "/events", first));
+        assertThat(first.await(120, TimeUnit.SECONDS)).isTrue();
         agent.open();
-        List<String> events = stream.get(180, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> events = stream.get(180, TimeUnit.SECONDS);
 
         assertThat(events.getFirst()).startsWith("progress:").contains("\"done\":0", "\"total\":10");
         assertThat(events).last().asString().isEqualTo("end:{\"status\":\"completed\"}");
@@ -307,13 +313,13 @@ class RunsApiIT {
 
     @Test
     void the_command_line_creates_a_run_follows_it_and_downloads_results() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         Path csv = dir.resolve("cli-results.csv");
 
         int status = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset().toString(), "--scorers", "squad", "--groups", "gas", "--results-csv", csv.toString()},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
@@ -323,19 +329,19 @@ class RunsApiIT {
 
         int refused = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset().toString(), "--attempts", "0"},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(refused).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("the server refused the run (400): field 'attempts' must be within [1, 100], was 0");
 
         int notANumber = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset().toString(), "--max-tokens", "lots"},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(notANumber).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad --max-tokens 'lots': give a whole number");
 
         int budgeted = dev.casebook.eval.cli.RunCommand.run(new String[] {"--server", "http://127.0.0.1:" + port,
                 "--dataset", dataset().toString(), "--scorers", "squad", "--concurrency", "1", "--max-tokens", "100"},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(budgeted).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("completed 1/5");
     }
@@ -377,10 +383,10 @@ class RunsApiIT {
         return http().await("/api/evaluations/runs/" + id, run -> run.get("running").asInt() == running);
     }
 
-    private List<String> sse(String path, java.util.concurrent.CountDownLatch first) {
+    private List<String> sse(String path, CountDownLatch first) {
         List<String> events = new ArrayList<>();
         try {
-            HttpResponse<java.io.InputStream> response = TestClient.HTTP.send(http().request(path).GET().build(),
+            HttpResponse<InputStream> response = TestClient.HTTP.send(http().request(path).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String event = null;

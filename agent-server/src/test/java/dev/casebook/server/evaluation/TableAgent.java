@@ -6,6 +6,7 @@ import dev.casebook.server.agent.StepListener;
 import dev.casebook.server.agent.TaskSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -21,7 +22,7 @@ final class TableAgent implements Agent {
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final List<TaskSpec> specs = new CopyOnWriteArrayList<>();
     final AtomicInteger finished = new AtomicInteger();
-    final java.util.Set<String> answered = ConcurrentHashMap.newKeySet();
+    final Set<String> answered = ConcurrentHashMap.newKeySet();
     private volatile Semaphore gate;
 
     TableAgent(Map<String, String> answers) {

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -167,14 +169,14 @@ class LlmClientTest {
         llm.when(Match.any()).reply(Reply.text("slow").after(Duration.ofMillis(300)));
         LlmClient client = client(0, Duration.ofSeconds(30));
 
-        List<CompletableFuture<LlmReply>> replies = java.util.stream.IntStream.range(0, 40)
+        List<CompletableFuture<LlmReply>> replies = IntStream.range(0, 40)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                     try {
                         return client.chat(call("plan", Duration.ofSeconds(30)));
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
-                }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())).toList();
+                }, Executors.newVirtualThreadPerTaskExecutor())).toList();
 
         for (CompletableFuture<LlmReply> reply : replies) {
             assertThat(reply.get().text()).isEqualTo("slow");

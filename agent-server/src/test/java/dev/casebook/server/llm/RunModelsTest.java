@@ -3,6 +3,7 @@ package dev.casebook.server.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,10 +60,10 @@ class RunModelsTest {
                         + "operator lists more in casebook.models.allowed-models)");
 
         RunModels listed = new RunModels(new ModelSettings(PLANNER, null, null, null, null,
-                java.util.List.of(" small ", "")), true);
+                List.of(" small ", "")), true);
         assertThat(listed.choose(Map.of("executor", "small")).get("executor").model()).isEqualTo("small");
         assertThatThrownBy(() -> listed.choose(Map.of("executor", "large"))).hasMessageContaining("(base, small)");
-        RunModels any = new RunModels(new ModelSettings(PLANNER, null, null, null, null, java.util.List.of("*")),
+        RunModels any = new RunModels(new ModelSettings(PLANNER, null, null, null, null, List.of("*")),
                 true);
         assertThat(any.choose(Map.of("executor", "large")).get("executor").model()).isEqualTo("large");
     }

@@ -67,7 +67,7 @@ class LearnedPolicyWiringIT {
                     + " France?", state, dev.casebook.memory.CaseFilter.tenant("acme"), 4));
             assertThat(selected).hasSize(1);
             learned.observe(state, selected, 1);
-            assertThat(learned.awaitTrainingIdle(java.time.Duration.ofMinutes(1))).isTrue();
+            assertThat(learned.awaitTrainingIdle(Duration.ofMinutes(1))).isTrue();
             assertThat(context.getBean(JdbcTemplate.class)
                     .queryForList("SELECT tenant FROM policy_replay", String.class)).containsExactly("acme");
         }

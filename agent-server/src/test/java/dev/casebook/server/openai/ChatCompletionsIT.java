@@ -17,11 +17,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -217,7 +219,7 @@ class ChatCompletionsIT extends OpenAiServer {
         assertThat(bad.status()).as(bad.body()).isEqualTo(400);
         assertThat(bad.error().path("param").asString()).isEqualTo("casebook_bank");
         TestClient.Reply frozen = v1().send(v1().request("/api/cases/banks/chat-b").header("Content-Type",
-                "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
                 "{\"readOnly\": true}")));
         assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
         TestClient.Reply refused = v1().post("/v1/chat/completions", chat("casebook", "user", "chat banks: frozen")
@@ -363,7 +365,7 @@ class ChatCompletionsIT extends OpenAiServer {
         records.cancelQueued(alone.id());
     }
 
-    private static void awaitRequest(java.util.function.Predicate<LlmRequest> which) {
+    private static void awaitRequest(Predicate<LlmRequest> which) {
         eventually("the request", () -> LLM.requests(which), requests -> !requests.isEmpty());
     }
 }

@@ -18,6 +18,8 @@ import dev.casebook.tools.code.ProcessSandbox;
 import dev.casebook.tools.code.SandboxSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,7 +94,7 @@ abstract class SandboxTaskJobsContract {
     @Test
     void discards_tasks_whose_validator_passes_a_noop_or_whose_reference_fails() throws Exception {
         scripts.generator("discard domain", request -> {
-            Map<String, Object> task = new java.util.HashMap<>(sumTask("[discard]"));
+            Map<String, Object> task = new HashMap<>(sumTask("[discard]"));
             if (request.lastUserMessage().contains("This is task 1 of 2")) {
                 task.put("validator", "print('all good')");
             } else {
@@ -129,7 +131,7 @@ abstract class SandboxTaskJobsContract {
 
     @Test
     void a_repair_recovers_a_task_from_a_noop_passed_reply() throws Exception {
-        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[repair]"));
+        Map<String, Object> lenient = new HashMap<>(sumTask("[repair]"));
         lenient.put("validator", "print('all good')");
         scripts.generator("repair domain", request -> lenient);
         LLM.when(Match.interaction("repair-task").and(task("Domain: repair domain"))).reply(Reply.text(
@@ -163,7 +165,7 @@ abstract class SandboxTaskJobsContract {
 
     @Test
     void a_task_whose_validator_passes_the_near_miss_is_discarded() throws Exception {
-        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[near-miss]"));
+        Map<String, Object> lenient = new HashMap<>(sumTask("[near-miss]"));
         lenient.put("validator", "import os\nassert os.path.exists('sum.txt'), 'no sum.txt'");
         scripts.generator("near miss domain", request -> lenient);
 
@@ -186,7 +188,7 @@ abstract class SandboxTaskJobsContract {
         // unlike the other tests' statements, so that this evaluation item contaminates none of their tasks
         String question = "[contaminated] Which city is the capital of the country with a maple leaf on its flag?";
         evaluationItem("tenant-a", question, true);
-        Map<String, Object> lookAlike = new java.util.HashMap<>(sumTask("[contaminated]"));
+        Map<String, Object> lookAlike = new HashMap<>(sumTask("[contaminated]"));
         lookAlike.put("statement", question);
         scripts.generator("contaminated domain", request -> lookAlike);
 
@@ -254,7 +256,7 @@ abstract class SandboxTaskJobsContract {
     @Test
     void given_tasks_are_verified_and_rolled_out_without_asking_the_generator() throws Exception {
         scripts.agent("[given]", "open('sum.txt', 'w').write('12')", "12");
-        Map<String, Object> lenient = new java.util.HashMap<>(sumTask("[given-lenient]"));
+        Map<String, Object> lenient = new HashMap<>(sumTask("[given-lenient]"));
         lenient.put("validator", "print('fine')");
 
         String id = api().createJob("{\"domain\": \"frozen held-out tasks\", \"rolloutsPerTask\": 1, "
@@ -650,7 +652,7 @@ abstract class SandboxTaskJobsContract {
 
     @Test
     void bad_requests_are_problems_with_a_detail() {
-        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        Map<String, String> bad = new LinkedHashMap<>();
         bad.put("{\"tasks\": 2}", "field 'domain' is required: what the tasks are about, e.g. \"python data wrangling\"");
         bad.put("{\"domain\": \"d\", \"tasks\": 0}", "field 'tasks' must be within [1, 200], was 0");
         bad.put("{\"domain\": \"d\", \"tasks\": 201}", "field 'tasks' must be within [1, 200], was 201");

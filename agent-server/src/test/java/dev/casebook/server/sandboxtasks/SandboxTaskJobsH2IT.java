@@ -1,6 +1,7 @@
 package dev.casebook.server.sandboxtasks;
 
 import dev.casebook.server.CasebookApplication;
+import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -13,6 +14,6 @@ class SandboxTaskJobsH2IT extends SandboxTaskJobsContract {
     static void properties(DynamicPropertyRegistry registry) {
         serverProperties(registry);
         registry.add("casebook.memory.store", () -> "lucene");
-        registry.add("casebook.memory.dir", () -> "target/cases-" + java.util.UUID.randomUUID());
+        registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());
     }
 }

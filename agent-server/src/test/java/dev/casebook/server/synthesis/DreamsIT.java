@@ -7,8 +7,11 @@ import dev.casebook.testkit.http.TestClient;
 import dev.casebook.testkit.llm.LlmRequest;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -115,7 +118,7 @@ class DreamsIT extends DreamsContext {
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
         JsonNode rollouts = api().get("/api/synthesis/dreams/" + id + "/results").json().get("rollouts");
         List<Double> rewards = new ArrayList<>();
-        java.util.Set<String> caseIds = new java.util.HashSet<>();
+        Set<String> caseIds = new HashSet<>();
         rollouts.forEach(r -> {
             rewards.add(r.get("reward").asDouble());
             caseIds.add(r.get("caseId").asString());
@@ -277,7 +280,7 @@ class DreamsIT extends DreamsContext {
     @Test
     void a_jobs_progress_streams_as_server_sent_events_until_it_ends() {
         LLM.when(Match.interaction("plan").and(task("Streamed"))).reply(Reply.text("{\"answer\": \"FINAL ANSWER: 2\"}")
-                .after(java.time.Duration.ofMillis(200)));
+                .after(Duration.ofMillis(200)));
         LLM.when(Match.interaction("experience-outcome").and(task("Streamed"))).reply(Reply.text("{\"reward\": 1}"));
         String id = Dreams.start(api(), "{\"tasks\": [\"Streamed: 1 + 1?\", \"Streamed: 4 - 2?\"], \"rolloutsPerTask\": 1,"
                 + " \"concurrency\": 1, \"memoryMode\": \"off\"}");

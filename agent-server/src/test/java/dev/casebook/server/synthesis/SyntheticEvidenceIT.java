@@ -60,7 +60,7 @@ class SyntheticEvidenceIT extends DreamsContext {
         assertThat(prompt).contains("Task: Guarded lamp, dreamed: what does the lamp cost? (simulated practice)\n")
                 .contains("Task: Guarded lamp: what does the lamp cost?\n")
                 .contains("Cases marked (simulated practice) were rehearsed against a simulation");
-        java.util.List<String> shown = new java.util.ArrayList<>();
+        List<String> shown = new ArrayList<>();
         api().get("/api/tasks/" + first).json().get("selected").forEach(c -> shown.add(c.get("caseId").asString()));
         assertThat(shown).contains(dreamCaseId, realCaseId);
 

@@ -12,9 +12,13 @@ import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.ModelText;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -273,7 +277,7 @@ abstract class AgentFlowContract {
         scriptCalculatorTask("days are in 2 weeks", "2*7", "14");
         scriptCalculatorTask("days of two weeks", "2*7", "14");
         api().awaitTask(create("{\"text\":\"" + seed + "\",\"memoryMode\":\"read-write\"}"));
-        java.util.Map<String, Integer> usesBefore = uses();
+        Map<String, Integer> usesBefore = uses();
         var spec = dev.casebook.server.agent.TaskSpec.of(UUID.randomUUID().toString(), "tenant-flow", text)
                 .withMemoryMode(dev.casebook.memory.MemoryMode.READ_WRITE);
 
@@ -283,7 +287,7 @@ abstract class AgentFlowContract {
 
         assertThat(first.caseId()).isEqualTo(dev.casebook.server.agent.CasebookAgent.caseId(spec));
         assertThat(again.caseId()).isEqualTo(first.caseId());
-        java.util.Map<String, Integer> usesAfter = uses();
+        Map<String, Integer> usesAfter = uses();
         assertThat(usesAfter).hasSize(usesBefore.size() + 1);
         assertThat(usesAfter.get(first.caseId().toString())).isZero();
         assertThat(first.selected()).isNotEmpty();
@@ -299,8 +303,8 @@ abstract class AgentFlowContract {
     }
 
     /** Uses of every case of the tenant, by id. */
-    java.util.Map<String, Integer> uses() {
-        java.util.Map<String, Integer> uses = new java.util.HashMap<>();
+    Map<String, Integer> uses() {
+        Map<String, Integer> uses = new HashMap<>();
         api().get("/api/cases?size=200").json().get("items")
                 .forEach(c -> uses.put(c.get("id").asString(), c.get("uses").asInt()));
         return uses;
@@ -342,7 +346,7 @@ abstract class AgentFlowContract {
         assertThat(api().get("/api/cases/banks").body()).contains("\"tb-b\"");
         dev.casebook.server.agent.TaskSpec rebuilt = records.spec(id);
         assertThat(rebuilt.banks()).as("any replica rebuilds the banks from the run record")
-                .isEqualTo(new dev.casebook.server.agent.MemoryBanks("tb-b", java.util.Set.of("tb-a")));
+                .isEqualTo(new dev.casebook.server.agent.MemoryBanks("tb-b", Set.of("tb-a")));
     }
 
     @Test
@@ -350,7 +354,7 @@ abstract class AgentFlowContract {
         assertThat(importInto("tb-ro", "{\"task\": \"Frozen reference (tb-ro)\", \"plan\": \"recall\"}\n")
                 .status()).isEqualTo(200);
         TestClient.Reply frozen = api().send(api().request("/api/cases/banks/tb-ro").header("Content-Type",
-                "application/json").method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
                 "{\"readOnly\": true}")));
         assertThat(frozen.status()).as(frozen.body()).isEqualTo(200);
         long before = api().get("/api/tasks?size=100").json().get("total").asLong();
@@ -372,7 +376,7 @@ abstract class AgentFlowContract {
 
     TestClient.Reply importInto(String bank, String ndjson) {
         return api().send(api().request("/api/cases/import?bank=" + bank).header("Content-Type",
-                "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers.ofString(ndjson)));
+                "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(ndjson)));
     }
 
     @Test

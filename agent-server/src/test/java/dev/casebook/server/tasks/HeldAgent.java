@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * A test double of the agent, not the real one (no LLM, no memory): for each task it selects one made-up case, plans,
@@ -75,7 +77,7 @@ final class HeldAgent implements Agent {
         try {
             return eventually(count + " tasks '" + prefix + "...' waiting in this agent", DEADLINE,
                     () -> waiting.stream().filter(t -> t.startsWith(prefix))
-                            .collect(java.util.stream.Collectors.toSet()), now -> now.size() >= count);
+                            .collect(Collectors.toSet()), now -> now.size() >= count);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; waiting: " + waiting + ", runs: " + runs, e);
         }
@@ -100,7 +102,7 @@ final class HeldAgent implements Agent {
             }
             if (g != null) {
                 waiting.add(spec.text());
-                while (!released.contains(spec.text()) && !g.tryAcquire(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                while (!released.contains(spec.text()) && !g.tryAcquire(20, TimeUnit.MILLISECONDS)) {
                     // waits for a permit, or for this task to be released by its text
                 }
             }

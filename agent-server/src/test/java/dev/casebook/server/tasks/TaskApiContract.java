@@ -8,15 +8,18 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.http.TestClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -153,7 +156,7 @@ abstract class TaskApiContract {
                 + "Content-Type: text/plain\r\n\r\nsecret\r\n--" + boundary + "--\r\n";
         TestClient.Reply up = a().send(a().request("/api/attachments")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(up.status()).as(up.body()).isEqualTo(201);
         String attachment = up.json().get("id").asString();
         String task = "{\"text\":\"read it\",\"attachments\":[\"" + attachment + "\"]}";
@@ -366,7 +369,7 @@ abstract class TaskApiContract {
         records.appendStep(claim, 1, first);
         ObjectNode firstView = queries.stepView(id, 1, first);
         events.publish(id, 1, "planned", firstView);
-        var stream = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var stream = CompletableFuture.supplyAsync(() -> {
             try {
                 return events(a(), id);
             } catch (Exception e) {
@@ -379,7 +382,7 @@ abstract class TaskApiContract {
         ObjectNode secondView = queries.stepView(id, 2, second);
         events.publish(id, 2, "answered", secondView);
         events.end(id, "answered");
-        String all = stream.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        String all = stream.get(120, TimeUnit.SECONDS);
         assertThat(all).contains("event:planned", "event:answered", "\"answer\":\"42 — Zürich ✓\"", "event:end");
         assertThat(all.indexOf("event:planned")).isLessThan(all.indexOf("event:answered"));
         assertThat(all.indexOf("event:answered")).isLessThan(all.indexOf("event:end"));

@@ -9,6 +9,7 @@ import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.testkit.TestPostgres;
 import dev.casebook.testkit.http.TestClient;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -73,7 +74,7 @@ class TaskQueueIT {
             assertThat(records.appendStep(crashed, 2, new Step.Planned(1, "{}", List.of("half done"), 10, 1))).isTrue();
             // node-a crashed: its lease runs out
             jdbc(b).update("UPDATE tasks SET lease_until = ? WHERE id = ?",
-                    Instant.now().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC), id);
+                    Instant.now().minusSeconds(1).atOffset(ZoneOffset.UTC), id);
 
             JsonNode task = b.api().awaitTask(id);
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -67,7 +68,7 @@ class ToolConfigurationTest {
                 .run(context -> {
                     ToolSettings settings = context.getBean(ToolSettings.class);
                     ToolSettings.Server server = new ToolSettings.Server("gh", List.of("gh-mcp"),
-                            java.util.Map.of("GITHUB_TOKEN", "ghp-secret"), null, null, null);
+                            Map.of("GITHUB_TOKEN", "ghp-secret"), null, null, null);
                     assertThat(settings.toString()).contains("provider=brave").doesNotContain("brave-secret");
                     assertThat(server.toString()).contains("GITHUB_TOKEN").doesNotContain("ghp-secret");
                 });

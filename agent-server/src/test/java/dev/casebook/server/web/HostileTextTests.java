@@ -3,6 +3,7 @@ package dev.casebook.server.web;
 import static dev.casebook.server.web.EdgeServer.assertProblem;
 
 import dev.casebook.testkit.http.TestClient;
+import java.net.http.HttpRequest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +60,11 @@ interface HostileTextTests {
         assertProblem(server().a().method("POST", "/api/tasks", "{\"text\":\"raw \u0000 byte\"}"), 400,
                 "malformed JSON");
         assertProblem(server().a().send(server().a().request("/api/cases/import")
-                .header("Content-Type", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers
                         .ofString("{\"task\":\"t" + NUL + "\",\"reward\":1}\n"))), 400,
                 "U+0000 (NUL, escaped as \\u0000)");
         assertProblem(server().a().send(server().a().request("/api/cases/import")
-                .header("Content-Type", "application/x-ndjson").POST(java.net.http.HttpRequest.BodyPublishers
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers
                         .ofString("{\"task\":\"t" + LONE + "\",\"reward\":1}\n"))), 400,
                 "an unpaired surrogate U+D800");
         assertProblem(server().a().get("/api/cases?q=a%00b"), 400, "the query string contains U+0000");

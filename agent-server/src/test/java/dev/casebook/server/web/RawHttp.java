@@ -1,12 +1,14 @@
 package dev.casebook.server.web;
 
 import dev.casebook.testkit.http.TestClient;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -44,13 +46,13 @@ record RawHttp(int port, String key) {
             }
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
         }
-        byte[] body = java.util.Arrays.copyOfRange(response, end + 4, response.length);
+        byte[] body = Arrays.copyOfRange(response, end + 4, response.length);
         return new TestClient.Reply(status, type, new String(chunked ? unchunk(body) : body, StandardCharsets.UTF_8));
     }
 
     private static byte[] unchunk(byte[] body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        InputStream in = new java.io.ByteArrayInputStream(body);
+        InputStream in = new ByteArrayInputStream(body);
         while (true) {
             StringBuilder size = new StringBuilder();
             for (int c = in.read(); c != '\n' && c >= 0; c = in.read()) {

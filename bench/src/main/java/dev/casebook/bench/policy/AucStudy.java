@@ -3,7 +3,9 @@ package dev.casebook.bench.policy;
 import dev.casebook.memory.policy.learned.QNetwork;
 import dev.casebook.memory.policy.learned.RankingMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -198,7 +200,7 @@ final class AucStudy {
             }
         }
         List<Row> finalists = List.of(bestNetwork, rows.get(indexOfMean(rows)), bestKnn, bestBlend, bestLogistic);
-        Row overall = finalists.stream().max(java.util.Comparator.comparingDouble(Row::validationAuc)).orElseThrow();
+        Row overall = finalists.stream().max(Comparator.comparingDouble(Row::validationAuc)).orElseThrow();
         Row refit = refit(split.train(), heldOut, vectors, dimension, bestHidden, bestEpoch, bestMean, bestK, bestW);
         return new Report(trainQueries.size() - validationCount, validationCount, split.heldOutQueries(), rows,
                 finalists, overall, refit);
@@ -323,7 +325,7 @@ final class AucStudy {
                             : OfflinePolicyEvaluation.dot(qv, vectors.get(pool.get(j)));
                     idx[j] = j;
                 }
-                java.util.Arrays.sort(idx, (a, b) -> Double.compare(sims[b], sims[a]));
+                Arrays.sort(idx, (a, b) -> Double.compare(sims[b], sims[a]));
                 int n = Math.min(k, pool.size());
                 double hits = 0;
                 for (int j = 0; j < n; j++) {

@@ -9,6 +9,7 @@ import dev.casebook.memory.lucene.LuceneInsightStore;
 import dev.casebook.server.memory.InsightDistiller;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -68,7 +69,7 @@ final class InsightsArm implements AutoCloseable {
         family.sinceDistilled = 0;
         List<InsightDistiller.Member> recent = new ArrayList<>(family.members.subList(
                 Math.max(0, family.members.size() - RECENT), family.members.size()));
-        java.util.Collections.reverse(recent);
+        Collections.reverse(recent);
         switch (distiller.distil(SimulatedWorld.TENANT, "default", recent, family.insight)) {
             case InsightDistiller.Outcome.Distilled d -> {
                 family.insight = store.save(d.insight());

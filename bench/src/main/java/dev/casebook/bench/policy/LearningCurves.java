@@ -1,5 +1,6 @@
 package dev.casebook.bench.policy;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -112,7 +113,7 @@ final class LearningCurves {
                 if (p.startsWith("learned") || p.endsWith(MemoryLearningBench.INSIGHTS)) {
                     String base = p.endsWith(MemoryLearningBench.INSIGHTS)
                             ? p.substring(0, p.length() - MemoryLearningBench.INSIGHTS.length()) : "learned";
-                    for (String reference : new java.util.LinkedHashSet<>(List.of("similarity", "off", "learned",
+                    for (String reference : new LinkedHashSet<>(List.of("similarity", "off", "learned",
                             "learned-ts", BEST_SO_FAR, base))) {
                         if (!reference.equals(p) && policies.contains(reference)) {
                             out.append(String.format("   - %s %s%s", reference,

@@ -7,6 +7,7 @@ import dev.casebook.memory.policy.learned.RankingMetrics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -140,7 +141,7 @@ public final class OfflinePolicyEvaluation {
     private static int mixedQueries(List<SelectionPair> pairs) {
         Map<String, Set<Boolean>> truths = new HashMap<>();
         for (SelectionPair p : pairs) {
-            truths.computeIfAbsent(p.query(), q -> new java.util.HashSet<>()).add(p.helps());
+            truths.computeIfAbsent(p.query(), q -> new HashSet<>()).add(p.helps());
         }
         return (int) truths.values().stream().filter(t -> t.size() > 1).count();
     }

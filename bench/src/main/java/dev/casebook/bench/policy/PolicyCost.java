@@ -16,9 +16,12 @@ import dev.casebook.memory.policy.learned.LocalEvidence;
 import dev.casebook.memory.policy.learned.PairFeatures;
 import dev.casebook.memory.policy.learned.QNetwork;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,11 +116,11 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 }
             } finally {
                 try (var paths = Files.walk(dir)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cost measurement store", e);
+            throw new UncheckedIOException("cost measurement store", e);
         }
         return new PolicyCost(device, score, train, dimension, select, step);
     }
@@ -154,7 +157,7 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
             action.run();
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        java.util.Arrays.sort(ms);
+        Arrays.sort(ms);
         return ms[repetitions / 2];
     }
 

@@ -12,9 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -93,7 +96,7 @@ final class SimulatedLlm implements AutoCloseable {
      */
     static Reply distilReply(String prompt, boolean keepAvoided) {
         int failed = prompt.indexOf("Failed tasks of this family:");
-        Map<String, Integer> successes = new java.util.LinkedHashMap<>();
+        Map<String, Integer> successes = new LinkedHashMap<>();
         Matcher plans = PLAN_LINE.matcher(prompt.substring(0, Math.max(0, failed)));
         while (plans.find()) {
             successes.merge(plans.group(1).strip(), 1, Integer::sum);
@@ -102,7 +105,7 @@ final class SimulatedLlm implements AutoCloseable {
             return Reply.text("<think>No successes to learn from.</think>{\"family\": \"\", \"insight\": \"\"}");
         }
         String does = successes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        java.util.Set<String> avoid = new java.util.LinkedHashSet<>();
+        Set<String> avoid = new LinkedHashSet<>();
         Matcher previous = PREVIOUS_AVOID.matcher(prompt);
         if (keepAvoided && previous.find()) {
             for (String plan : previous.group(1).split(",")) {

@@ -4,10 +4,14 @@ import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The memory-learning simulator's world (a simulation, not real tasks): tasks come from latent families; each family
@@ -111,9 +115,9 @@ final class SimulatedWorld {
     double successProbability(int family, List<UUID> examples, List<String> insights) {
         boolean helps = false;
         boolean misleads = false;
-        java.util.Set<Integer> avoided = new java.util.HashSet<>();
+        Set<Integer> avoided = new HashSet<>();
         for (String insight : insights) {
-            java.util.regex.Matcher does = DO.matcher(insight);
+            Matcher does = DO.matcher(insight);
             if (does.find()) {
                 int named = Integer.parseInt(does.group(1));
                 helps |= named == family;
@@ -121,7 +125,7 @@ final class SimulatedWorld {
             }
             int avoid = insight.indexOf("avoid:");
             if (avoid >= 0 && avoidApplies) {
-                java.util.regex.Matcher plans = PLAN.matcher(insight.substring(avoid));
+                Matcher plans = PLAN.matcher(insight.substring(avoid));
                 while (plans.find()) {
                     avoided.add(Integer.parseInt(plans.group(1)));
                 }
@@ -138,8 +142,8 @@ final class SimulatedWorld {
         return Math.clamp(BASE + (helps ? HELP : 0) - (misleads ? MISLEAD : 0), 0.02, 0.98);
     }
 
-    private static final java.util.regex.Pattern DO = java.util.regex.Pattern.compile("do: plan for family (\\d+)");
-    private static final java.util.regex.Pattern PLAN = java.util.regex.Pattern.compile("plan for family (\\d+)");
+    private static final Pattern DO = Pattern.compile("do: plan for family (\\d+)");
+    private static final Pattern PLAN = Pattern.compile("plan for family (\\d+)");
 
     /** Whether an insight's "avoid" list neutralises the examples it names (on; off for the ablation). */
     boolean avoidApplies = true;

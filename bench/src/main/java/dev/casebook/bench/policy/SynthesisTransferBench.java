@@ -2,6 +2,7 @@ package dev.casebook.bench.policy;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code ./casebook bench synthesis-transfer [--seeds=5] [--seed-base=1] [--synthetic=200] [--episodes=300] [--k=4]}: the
@@ -149,8 +151,8 @@ public final class SynthesisTransferBench {
             }
             gateOpen = (double) agree / FIDELITY_SAMPLES >= MIN_AGREEMENT;
         }
-        Set<TransferWorld.Case> confirmed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<TransferWorld.Case> refuted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TransferWorld.Case> confirmed = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TransferWorld.Case> refuted = Collections.newSetFromMap(new IdentityHashMap<>());
         Random tasks = new Random(seed * 7_919); // the same stream of tasks and outcomes for every arm
         Random outcomes = new Random(seed * 31);
         boolean[] success = new boolean[episodes];
@@ -268,12 +270,12 @@ public final class SynthesisTransferBench {
         out.append(String.format("  %-4s %s: %.3f%n", met ? "MET" : "MISS", what, value));
     }
 
-    private static LearningCurves.Interval interval(List<Run> runs, java.util.function.ToDoubleFunction<Run> rate) {
+    private static LearningCurves.Interval interval(List<Run> runs, ToDoubleFunction<Run> rate) {
         return LearningCurves.Interval.of(runs.stream().mapToDouble(rate).toArray());
     }
 
     private static LearningCurves.Interval paired(Map<String, List<Run>> runs, String arm, String base,
-            java.util.function.ToDoubleFunction<Run> rate) {
+            ToDoubleFunction<Run> rate) {
         List<Run> a = runs.get(arm);
         List<Run> b = runs.get(base);
         double[] d = new double[a.size()];
@@ -283,7 +285,7 @@ public final class SynthesisTransferBench {
         return LearningCurves.Interval.of(d);
     }
 
-    private static double mean(List<Run> runs, java.util.function.ToDoubleFunction<Run> rate) {
+    private static double mean(List<Run> runs, ToDoubleFunction<Run> rate) {
         return runs.stream().mapToDouble(rate).average().orElse(0);
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** A small run of {@code ./casebook bench policy-offline} on the real Memento pairs with the real embedder. */
@@ -28,7 +31,7 @@ class PolicyOfflineIT {
         assertThat(report.rows()).allSatisfy(row -> {
             assertThat(row.rocAuc()).isBetween(0.0, 1.0);
             assertThat(row.precisionAtK()).isBetween(0.0, 1.0);
-            assertThat(printed).containsPattern(java.util.regex.Pattern.quote(row.method()) + "\\s+"
+            assertThat(printed).containsPattern(Pattern.quote(row.method()) + "\\s+"
                     + String.format("%.4f", row.rocAuc()) + "\\s+" + String.format("%.4f", row.precisionAtK()));
         });
         assertThat(printed).contains("ROC-AUC", "P@4", "embeddings all-minilm-l6-v2-q");
@@ -62,14 +65,14 @@ class PolicyOfflineIT {
         assertThat(pairs).hasSize(7000);
         var evaluation = new OfflinePolicyEvaluation(OfflinePolicyEvaluation.Settings.defaults(), null);
 
-        var split = evaluation.split(pairs, new java.util.Random(42));
+        var split = evaluation.split(pairs, new Random(42));
 
-        var trainQueries = split.train().stream().map(SelectionPair::query).collect(java.util.stream.Collectors.toSet());
+        var trainQueries = split.train().stream().map(SelectionPair::query).collect(Collectors.toSet());
         var heldOutQueries = split.heldOut().stream().map(SelectionPair::query)
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
         assertThat(trainQueries).doesNotContainAnyElementsOf(heldOutQueries);
         assertThat(split.train().size() + split.heldOut().size()).isEqualTo(7000);
         assertThat(heldOutQueries).hasSize(split.heldOutQueries()).hasSize((int) Math.round(874 * 0.2));
-        assertThat(evaluation.split(pairs, new java.util.Random(42)).heldOut()).isEqualTo(split.heldOut());
+        assertThat(evaluation.split(pairs, new Random(42)).heldOut()).isEqualTo(split.heldOut());
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -126,7 +127,7 @@ final class OneTripInsert {
         if (values.isEmpty()) {
             return;
         }
-        sql.append(" and ").append(clause).append(" (").append(String.join(", ", java.util.Collections.nCopies(
+        sql.append(" and ").append(clause).append(" (").append(String.join(", ", Collections.nCopies(
                 values.size(), "?"))).append(')');
         params.addAll(values);
     }

@@ -7,6 +7,7 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.VectorQuery;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
@@ -92,7 +93,7 @@ public final class SimilarityPolicy implements CaseSelectionPolicy {
         if (request.syntheticPrior() < 1) {
             candidates = candidates.stream()
                     .map(c -> new ScoredCase(c.value(), request.prior(c.value(), c.score())))
-                    .sorted(java.util.Comparator.comparingDouble(ScoredCase::score).reversed())
+                    .sorted(Comparator.comparingDouble(ScoredCase::score).reversed())
                     .toList();
         }
         List<SelectedCase> selected = new ArrayList<>(request.k());

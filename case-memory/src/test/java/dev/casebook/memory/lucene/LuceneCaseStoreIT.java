@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,7 +115,7 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
     void optimizing_keeps_every_case_searchable() {
         LuceneCaseStore lucene = (LuceneCaseStore) store;
         Random random = new Random(2);
-        List<Case> added = new java.util.ArrayList<>();
+        List<Case> added = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             float[] v = randomVector(random);
             added.add(store.add(caseAt(TENANT, i, "case " + i), v));
@@ -154,7 +155,7 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         store = LuceneCaseStore.open(old, space);
 
         CaseFilter guarded = CaseFilter.tenant(TENANT).withExcludedTasks(
-                java.util.Set.of(dev.casebook.memory.TaskKey.of("what is the capital of france?")));
+                Set.of(dev.casebook.memory.TaskKey.of("what is the capital of france?")));
         assertThat(store.search(new dev.casebook.memory.VectorQuery(vector, guarded, 5)))
                 .extracting(hit -> hit.value()).containsExactly(other);
         assertThat(store.get(TENANT, own.id())).contains(own);
@@ -166,7 +167,7 @@ class LuceneCaseStoreIT extends CaseStoreContractIT {
         assertThat(store.count(guarded)).isEqualTo(1);
         // every case written before evidence was kept has one event from its state, and is of the default bank
         assertThat(store.history(TENANT, own.id())).containsExactly(dev.casebook.memory.Evidence.ofState(own));
-        assertThat(store.count(CaseFilter.tenant(TENANT).withBanks(java.util.Set.of("default")))).isEqualTo(2);
+        assertThat(store.count(CaseFilter.tenant(TENANT).withBanks(Set.of("default")))).isEqualTo(2);
     }
 
     // ---------------------------------------------------------------- look-ups by id without a searcher refresh

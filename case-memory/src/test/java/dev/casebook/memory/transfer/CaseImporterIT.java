@@ -20,9 +20,11 @@ import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.testkit.SharedData;
 import dev.casebook.testkit.TestPostgres;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +80,7 @@ class CaseImporterIT {
         assertThat(report.imported()).isEqualTo(lines.size()).isEqualTo(1278);
         assertThat(report.skipped()).isEmpty();
         assertThat(store.count(CaseFilter.tenant("acme"))).isEqualTo(lines.size());
-        assertThat(store.count(CaseFilter.tenant("acme").withLabels(java.util.Set.of(CaseLabel.POSITIVE))))
+        assertThat(store.count(CaseFilter.tenant("acme").withLabels(Set.of(CaseLabel.POSITIVE))))
                 .isEqualTo(positives);
         assertThat(counting.largestBatch.get()).isEqualTo(64);
         assertThat(counting.batches.get()).isEqualTo((lines.size() + 63) / 64);
@@ -121,7 +125,7 @@ class CaseImporterIT {
     /** Bank, source, counts, evidence and derived fields survive export then import into an empty store. */
     private void roundTrip(CaseStore source, CaseStore target) {
         Instant t = Instant.parse("2026-01-01T00:00:00.123456Z");
-        Case a = source.add(new Case(java.util.UUID.randomUUID(), "acme", "What is the tallest mountain?", "search",
+        Case a = source.add(new Case(UUID.randomUUID(), "acme", "What is the tallest mountain?", "search",
                 "Everest", 1, CaseLabel.POSITIVE, CaseSource.SANDBOX, "deepresearcher:test:1", 4, 3, t,
                 t.plusSeconds(60), "reference"),
                 embedder.embed("a"), List.of(
@@ -129,7 +133,7 @@ class CaseImporterIT {
                                 Instant.parse("2026-01-01T00:00:00.123456Z")),
                         new Evidence("task-1", EvidenceSource.SANDBOX, 1, Rater.VALIDATOR, "search", "Everest",
                                 Instant.parse("2026-01-01T00:01:00Z"))));
-        Case b = source.add(new Case(java.util.UUID.randomUUID(), "acme", "Who wrote Dune?", "", "Herbert", 0.2,
+        Case b = source.add(new Case(UUID.randomUUID(), "acme", "Who wrote Dune?", "", "Herbert", 0.2,
                 CaseLabel.NEGATIVE, CaseSource.SYNTHETIC, "", 0, 0, t.plusSeconds(5), t.plusSeconds(5)),
                 embedder.embed("b"));
         StringWriter out = new StringWriter();
@@ -297,9 +301,9 @@ class CaseImporterIT {
     }
 
     private static Reader fixture(String name) {
-        return new java.io.InputStreamReader(Objects.requireNonNull(
+        return new InputStreamReader(Objects.requireNonNull(
                 CaseImporterIT.class.getResourceAsStream("/transfer/" + name), name),
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
     }
 
     private static String label(String line) {

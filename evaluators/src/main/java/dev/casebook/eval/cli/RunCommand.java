@@ -8,10 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,11 +202,11 @@ public final class RunCommand {
     static String reason(IOException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             String known = switch (cause) {
-                case java.net.ConnectException c -> "connection refused";
-                case java.net.http.HttpConnectTimeoutException t -> "connection timed out";
-                case java.net.http.HttpTimeoutException t -> "no answer in time";
-                case java.net.UnknownHostException u -> "unknown host " + u.getMessage();
-                case java.nio.channels.UnresolvedAddressException u -> "unknown host";
+                case ConnectException c -> "connection refused";
+                case HttpConnectTimeoutException t -> "connection timed out";
+                case HttpTimeoutException t -> "no answer in time";
+                case UnknownHostException u -> "unknown host " + u.getMessage();
+                case UnresolvedAddressException u -> "unknown host";
                 default -> null;
             };
             if (known != null) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Field access on a JSON row that fails with a {@link MalformedRow} naming the field. */
 final class RowFields {
@@ -44,7 +45,7 @@ final class RowFields {
     /** Gold answers joined by {@code <|answer_split|>}, each trimmed, empty pieces dropped; at least one. */
     static List<String> splitGold(String joined, String field) {
         List<String> golds = new ArrayList<>();
-        for (String piece : joined.split(java.util.regex.Pattern.quote(ANSWER_SPLIT), -1)) {
+        for (String piece : joined.split(Pattern.quote(ANSWER_SPLIT), -1)) {
             if (!piece.isBlank()) {
                 golds.add(piece.strip());
             }

@@ -8,6 +8,7 @@ import dev.casebook.eval.score.SimpleQaGrader;
 import dev.casebook.eval.score.UnknownScorerException;
 import dev.langchain4j.model.chat.ChatModel;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class ScorerRegistry {
 
     /** Every known scorer name, judges included, so inputs naming a judge fail with the reason above. */
     public Set<String> acceptedNames() {
-        Set<String> all = new java.util.LinkedHashSet<>(names());
+        Set<String> all = new LinkedHashSet<>(names());
         all.add(LlmJudge.NAME);
         all.add(SimpleQaGrader.NAME);
         return all;

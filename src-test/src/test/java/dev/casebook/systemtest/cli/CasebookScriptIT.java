@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class CasebookScriptIT {
     private Result run(String... args) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("casebook-out-", ".txt");
         Path stderr = Files.createTempFile("casebook-err-", ".txt");
-        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("casebook").toString()));
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("casebook").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(caller.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());

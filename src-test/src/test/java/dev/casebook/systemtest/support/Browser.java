@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
@@ -219,7 +221,7 @@ public final class Browser implements AutoCloseable {
 
     /** The value of an attribute of the visible element matching the CSS selector, read in one retried step. */
     public String attribute(String css, String name) {
-        return act(By.cssSelector(css), element -> java.util.Optional.ofNullable(element.getDomAttribute(name)))
+        return act(By.cssSelector(css), element -> Optional.ofNullable(element.getDomAttribute(name)))
                 .orElse(null);
     }
 
@@ -289,7 +291,7 @@ public final class Browser implements AutoCloseable {
             }
         }
         return consoleErrors.stream()
-                .filter(message -> java.util.Arrays.stream(ignoring).noneMatch(message::contains))
+                .filter(message -> Arrays.stream(ignoring).noneMatch(message::contains))
                 .toList();
     }
 

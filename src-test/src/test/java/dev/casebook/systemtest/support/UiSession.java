@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class UiSession implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
     /** The servers shared by classes of this JVM, by name; stopped when the JVM exits. */
-    private static final java.util.Map<String, ServerProcess> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, ServerProcess> SHARED = new ConcurrentHashMap<>();
 
     private final String name;
     private final Consumer<ServerProcess.Builder> configure;

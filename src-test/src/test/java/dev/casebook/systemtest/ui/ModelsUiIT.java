@@ -9,6 +9,7 @@ import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
 import dev.casebook.testkit.llm.ScriptedLlmServer;
 import dev.casebook.testkit.llm.ServerShape;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,7 +61,7 @@ class ModelsUiIT {
                 "model", "qwen3-reasoning (inherited from the planner)");
         // the start-up probe runs in the background; the page shows what it found once it is done
         String planner = "details.model-details[data-role=planner]";
-        browser.timeout(java.time.Duration.ofSeconds(180)).await(d -> {
+        browser.timeout(Duration.ofSeconds(180)).await(d -> {
             d.navigate().refresh();
             browser.click(planner + " > summary");
             String shown = browser.withText(planner, "structured-output");

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Writes a scripted completion as an OpenAI-compatible server sends it: one {@code chat.completion} body, or
@@ -111,7 +112,7 @@ final class CompletionWriter {
         }
     }
 
-    private ObjectNode delta(LlmRequest request, java.util.function.Consumer<ObjectNode> fill) {
+    private ObjectNode delta(LlmRequest request, Consumer<ObjectNode> fill) {
         ObjectNode root = chunkRoot(request, "chat.completion.chunk");
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         fill.accept(choice.putObject("delta"));

@@ -3,6 +3,7 @@ package dev.casebook.testkit.llm;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gate that {@linkplain Reply#heldBy(Gate) held replies} wait at until the test {@linkplain #open() opens} it:
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Gate {
     private final CountDownLatch open = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /** Releases every reply waiting here, and every later one at once. */
     public void open() {

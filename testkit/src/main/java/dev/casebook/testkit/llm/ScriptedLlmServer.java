@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,7 +76,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile int[] fixedUsage;
     private volatile ServerShape shape;
-    private volatile java.util.Set<String> refusedFormats = java.util.Set.of();
+    private volatile Set<String> refusedFormats = Set.of();
     private volatile String toolsRefusal;
     private volatile Integer contextWindow;
 
@@ -137,7 +138,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Requests with {@code response_format} of these types ({@code json_schema}, {@code json_object}) get HTTP 400. */
     public ScriptedLlmServer refuseResponseFormat(String... types) {
-        this.refusedFormats = java.util.Set.of(types);
+        this.refusedFormats = Set.of(types);
         return this;
     }
 
@@ -191,7 +192,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
         log.clear();
         fixedUsage = null;
         shape = null;
-        refusedFormats = java.util.Set.of();
+        refusedFormats = Set.of();
         toolsRefusal = null;
         contextWindow = null;
     }

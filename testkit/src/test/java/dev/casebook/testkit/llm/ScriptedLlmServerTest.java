@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -184,7 +185,7 @@ class ScriptedLlmServerTest {
             Future<HttpResponse<String>> call = pool.submit(() -> chat(body("s", "u", false)));
             assertThat(llm.awaitRequests(1, Duration.ofSeconds(60))).isTrue();
             llm.close();
-            assertThatThrownBy(call::get).hasCauseInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(call::get).hasCauseInstanceOf(IOException.class);
         }
     }
 

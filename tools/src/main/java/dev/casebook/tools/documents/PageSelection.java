@@ -1,5 +1,6 @@
 package dev.casebook.tools.documents;
 
+import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -8,7 +9,7 @@ public record PageSelection(SortedSet<Integer> pages) {
     private static final int MAX_SELECTED = 10_000;
 
     public PageSelection {
-        pages = pages == null ? null : java.util.Collections.unmodifiableSortedSet(new TreeSet<>(pages));
+        pages = pages == null ? null : Collections.unmodifiableSortedSet(new TreeSet<>(pages));
     }
 
     public static PageSelection all() {

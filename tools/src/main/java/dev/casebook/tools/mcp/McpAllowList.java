@@ -1,5 +1,6 @@
 package dev.casebook.tools.mcp;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ public record McpAllowList(Map<String, List<String>> byTenant) {
     }
 
     private static boolean matches(String pattern, String name) {
-        String regex = String.join(".*", java.util.Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).toList());
+        String regex = String.join(".*", Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).toList());
         return name.matches(regex);
     }
 }

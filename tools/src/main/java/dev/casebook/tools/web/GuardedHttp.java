@@ -1,5 +1,6 @@
 package dev.casebook.tools.web;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,6 +14,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -120,7 +122,7 @@ final class GuardedHttp {
                     ? ContentType.DEFAULT_BINARY : ContentType.parseLenient(entity.getContentType());
             byte[] read = entity == null ? new byte[0] : readUpTo(entity.getContent(), settings.maxBytes() + 1, deadline);
             boolean truncated = read.length > settings.maxBytes();
-            byte[] body = truncated ? java.util.Arrays.copyOf(read, (int) settings.maxBytes()) : read;
+            byte[] body = truncated ? Arrays.copyOf(read, (int) settings.maxBytes()) : read;
             return new Hop(new Response(uri, status, contentType.getMimeType().toLowerCase(Locale.ROOT),
                     Optional.ofNullable(contentType.getCharset()), body, truncated), Optional.empty());
         } catch (InterruptedIOException e) {
@@ -138,7 +140,7 @@ final class GuardedHttp {
     }
 
     private static byte[] readUpTo(InputStream in, long limit, long deadline) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[16 * 1024];
         while (out.size() < limit) {
             int read = in.read(chunk, 0, (int) Math.min(chunk.length, limit - out.size()));

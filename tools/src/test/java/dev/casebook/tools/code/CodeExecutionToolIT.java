@@ -9,6 +9,7 @@ import dev.casebook.tools.testing.LocalHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -266,7 +267,7 @@ class CodeExecutionToolIT {
 
     @Test
     void without_namespaces_the_result_says_that_files_and_network_are_not_isolated() throws IOException {
-        Files.setPosixFilePermissions(workRoot, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwx--x--x"));
         CodeExecutionTool limitsOnly = new CodeExecutionTool(new ProcessSandbox(
                 SandboxSettings.defaults().withWorkRoot(workRoot), Isolation.LIMITS_ONLY));
         CodeExecutionTool limitsOnlyQuick = new CodeExecutionTool(new ProcessSandbox(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.casebook.tools.ToolContext;
 import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class WorkspaceIT {
         assertThat(workRoot.resolve("escaped.txt")).doesNotExist();
         try (Stream<Path> left = Files.list(workRoot)) {
             assertThat(left).as("the refused workspace is deleted").isEmpty();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -8,7 +8,11 @@ import dev.casebook.tools.ToolInvocation;
 import dev.casebook.tools.ToolResult;
 import dev.casebook.tools.Toolbox;
 import dev.casebook.tools.builtin.CalculatorTool;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,7 +236,7 @@ class McpBridgeIT {
                 .redirectErrorStream(true);
         builder.environment().put("PORT", "0");
         Process process = builder.start();
-        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+        var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
         CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
             StringBuilder output = new StringBuilder();
             try {
@@ -245,7 +249,7 @@ class McpBridgeIT {
                     output.append(line).append('\n');
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             throw new IllegalStateException("the " + transport + " MCP server ended before it listened:\n" + output);
         });
@@ -258,7 +262,7 @@ class McpBridgeIT {
         }
         Thread.ofVirtual().start(() -> {
             try {
-                reader.transferTo(java.io.Writer.nullWriter());
+                reader.transferTo(Writer.nullWriter());
             } catch (IOException ignored) {
                 // the server was stopped
             }

@@ -3,6 +3,7 @@ package dev.casebook.memory.policy.learned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /** The losses of {@link Credit}, over a mini-batch's logits ({@code rows × 1}). */
 final class CreditLoss {
@@ -33,7 +34,7 @@ final class CreditLoss {
      */
     static NDArray noisyOr(NDManager manager, NDArray logits, float[] membership, float[] episodeRewards) {
         float[] unit = new float[episodeRewards.length];
-        java.util.Arrays.fill(unit, 1f);
+        Arrays.fill(unit, 1f);
         return noisyOr(manager, logits, membership, episodeRewards, unit);
     }
 

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,7 +138,7 @@ class CheckpointTest {
     void refuses_parameters_that_do_not_load_even_with_a_matching_checksum() throws Exception {
         Checkpoint.Header header = saveFresh();
         Path params = dir.resolve(header.parameters());
-        byte[] truncated = java.util.Arrays.copyOf(Files.readAllBytes(params), 100);
+        byte[] truncated = Arrays.copyOf(Files.readAllBytes(params), 100);
         Files.write(params, truncated);
         String sha = sha256(truncated);
         editHeader(h -> h.put("sha256", sha));
@@ -162,7 +164,7 @@ class CheckpointTest {
         }
     }
 
-    private void editHeader(java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    private void editHeader(Consumer<ObjectNode> edit) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path file = dir.resolve(Checkpoint.HEADER);
         ObjectNode header = (ObjectNode) json.readTree(file.toFile());

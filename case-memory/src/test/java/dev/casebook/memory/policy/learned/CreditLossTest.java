@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.casebook.memory.CaseLabel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -133,7 +134,7 @@ class CreditLossTest {
             labels[i] = i % 3 == 0 ? 1 : 0;
         }
         float[] ones = new float[rows];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         try (QNetwork a = QNetwork.create(new QNetwork.Settings(DIMENSION, 16, 1e-2f), 3);
                 QNetwork b = QNetwork.create(new QNetwork.Settings(DIMENSION, 16, 1e-2f), 3)) {
             float reference = a.train(features, labels, rows);

@@ -15,6 +15,7 @@ import dev.casebook.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,9 +127,9 @@ class LearnedPolicyIT {
     void inline_training_trains_the_earned_steps_before_observe_returns_and_repeats_for_a_seed() {
         LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 8, 4, 3)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(11);
-        List<List<UUID>> runs = new java.util.ArrayList<>();
+        List<List<UUID>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
-            List<UUID> chosen = new java.util.ArrayList<>();
+            List<UUID> chosen = new ArrayList<>();
             Random queries = new Random(5);
             try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
                 for (int episode = 0; episode < 40; episode++) {
@@ -146,7 +148,7 @@ class LearnedPolicyIT {
 
     @Test
     void forgets_a_tenants_replay_examples_in_the_buffer_and_the_log() {
-        List<ReplayExample> kept = new java.util.ArrayList<>();
+        List<ReplayExample> kept = new ArrayList<>();
         ReplayLog log = new ReplayLog() {
             @Override
             public void append(ReplayExample example) {
@@ -182,7 +184,7 @@ class LearnedPolicyIT {
 
     /** A log that keeps the examples the trainer made, as objects (propensity and episode included). */
     private static final class KeepingLog implements ReplayLog {
-        final List<ReplayExample> kept = new java.util.ArrayList<>();
+        final List<ReplayExample> kept = new ArrayList<>();
 
         @Override
         public void append(ReplayExample example) {
@@ -485,7 +487,7 @@ class LearnedPolicyIT {
     }
 
     /** Fraction of 30 queries (10 per topic) whose top choice is of {@code kind}. */
-    private double rate(Set<UUID> kind, java.util.function.Function<float[], UUID> top) {
+    private double rate(Set<UUID> kind, Function<float[], UUID> top) {
         int hits = 0;
         int n = 30;
         for (int i = 0; i < n; i++) {

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +86,7 @@ class LocalEvidenceTest {
     void the_cases_of_one_episode_share_its_kernel_weight_computed_once() {
         ReplayExample shownTogether = new ReplayExample("acme", FAMILY_A, CASE, new float[] {0, 0, 1}, 0, 0,
                 CaseLabel.POSITIVE, 1, 7, 1);
-        java.util.Map<Long, Double> kernelByEpisode = new java.util.HashMap<>();
+        Map<Long, Double> kernelByEpisode = new HashMap<>();
         kernelByEpisode.put(7L, 0.5); // as another case of episode 7 left it in this selection
 
         LocalEvidence.Tally tally = LOCAL.tally(FAMILY_A, List.of(shownTogether), kernelByEpisode);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PairFeaturesTest {
@@ -24,15 +25,15 @@ class PairFeaturesTest {
         float[] out = new float[PairFeatures.width(2)];
         PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE,
                 CaseSource.SYNTHETIC, false, out, 0);
-        assertThat(java.util.Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 1f, 0f, 0f);
+        assertThat(Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 1f, 0f, 0f);
 
         PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE,
                 CaseSource.SYNTHETIC, true, out, 0);
-        assertThat(java.util.Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 1f, 0f, 1f);
+        assertThat(Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 1f, 0f, 1f);
 
         PairFeatures.write(new float[] {1f, 2f}, new float[] {3f, -1f}, 2, 1, CaseLabel.NEGATIVE,
                 CaseSource.SANDBOX, false, out, 0);
-        assertThat(java.util.Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 0f, 1f, 0f);
+        assertThat(Arrays.copyOfRange(out, 8, 12)).containsExactly(0f, 0f, 1f, 0f);
         assertThat(PairFeatures.LAYOUT_VERSION).isEqualTo(3);
         assertThat(PairFeatures.width(2)).isEqualTo(12);
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.CaseLabel;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +40,8 @@ class ReplayBufferTest {
 
         for (int seed = 0; seed < 20; seed++) {
             var episodes = buffer.sampleEpisodes(6, new Random(seed));
-            assertThat(episodes.stream().mapToInt(java.util.List::size).sum()).isGreaterThanOrEqualTo(6);
-            java.util.Set<Long> seen = new java.util.HashSet<>();
+            assertThat(episodes.stream().mapToInt(List::size).sum()).isGreaterThanOrEqualTo(6);
+            Set<Long> seen = new HashSet<>();
             for (var episode : episodes) {
                 long id = episode.getFirst().episode();
                 assertThat(seen.add(id)).as("episode %d drawn once", id).isTrue();
@@ -165,7 +168,7 @@ class ReplayBufferTest {
         ReplayExample a2 = ofCase(a, "acme", 1);
         ReplayExample a3 = ofCase(a, "acme", 0);
         ReplayExample b2 = ofCase(b, "acme", 0);
-        for (ReplayExample e : java.util.List.of(a1, b1, a2, a3)) {
+        for (ReplayExample e : List.of(a1, b1, a2, a3)) {
             buffer.add(e);
         }
 
