@@ -166,6 +166,14 @@ public record Case(
     }
 
     /**
+     * This case as {@link CaseStore#reinstate} leaves it: no longer refuted, otherwise this case itself, unchanged. A
+     * reinstated case is again an unconfirmed synthetic case, so a later rated real failure refutes it again.
+     */
+    public Case reinstated() {
+        return refuted ? withRefuted(false) : this;
+    }
+
+    /**
      * True for a synthetic (experience-model) case that no real outcome has confirmed yet: simulated practice, whose
      * similarity is discounted by the synthetic prior and which the planner sees marked as such.
      */

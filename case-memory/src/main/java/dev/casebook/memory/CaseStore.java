@@ -170,6 +170,14 @@ public interface CaseStore extends CaseRetriever, AutoCloseable {
      */
     Optional<Case> refute(String tenant, UUID id);
 
+    /**
+     * Undoes a refutation (a person judged the rating that refuted the case a mistake): the case is not
+     * {@link Case#refuted() refuted} any more and stays an unconfirmed synthetic case, so selection shows it again and
+     * a later rated real failure may {@link #refute} it again; atomic, idempotent (a case that is not refuted is
+     * returned unchanged). Empty when the case does not exist for the tenant.
+     */
+    Optional<Case> reinstate(String tenant, UUID id);
+
     /** True when the case existed and is gone. */
     boolean delete(String tenant, UUID id);
 

@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * The one door for writes to case memory. Every change to a case goes through here: an episode's case
  * ({@link #remember}), a late reward from feedback, a scorer, a validator or the experience model ({@link #rate}),
- * a case created, relabelled or deleted through the API ({@link #create}, {@link #relabel}, {@link #delete}) and
+ * a case created, relabelled, refuted or reinstated by hand or deleted through the API ({@link #create},
+ * {@link #relabel}, {@link #refuteByHand}, {@link #reinstate}, {@link #delete}) and
  * an import ({@link #importCases}, {@link #clearBank}). The rules, all of them here:
  * <ul>
  *   <li><b>Evidence, not overwrites.</b> Each write appends an {@link Evidence} event to the case; its reward,
@@ -34,7 +35,9 @@ import java.util.UUID;
  *       {@link Case#provisional() provisional}. With refutation on, a real episode whose rated reward is below 0.5
  *       (at once or late) {@link CaseStore#refute refutes} the unconfirmed synthetic cases it was shown: they are not
  *       shown again. An unrated episode refutes nothing (a chat task is often never rated), nor does a synthetic or
- *       sandbox episode's own reward.</li>
+ *       sandbox episode's own reward. A person may refute such a case by hand or reinstate a refuted one (the rating
+ *       was a mistake): reinstated, it is unconfirmed again, and the next rated real failure it is shown to refutes it
+ *       again. Confirmation and refutation mark a case's trust and add no evidence.</li>
  * </ul>
  * Synthetic and sandbox episodes keep their source: they merge only with cases of the same source.
  */
@@ -286,6 +289,32 @@ public final class MemoryWriter {
         double reward = label == CaseLabel.POSITIVE ? 1 : 0;
         return store.addEvidence(tenant, id, new Evidence("edit", EvidenceSource.of(c.source()), reward,
                 Rater.FEEDBACK, c.plan(), c.answer(), Instant.now()), CaseEvidence::derive);
+    }
+
+    /**
+     * A person's refutation: the case is refuted as a rated real failure would refute it ({@link CaseStore#refute});
+     * a case that is not an unconfirmed synthetic one comes back unchanged, not refuted. Empty when the case does not
+     * exist. Like every refutation it adds no evidence: refuted is a mark of trust beside the outcome, not an outcome.
+     */
+    public Optional<Case> refuteByHand(String tenant, UUID id) {
+        return writableCase(tenant, id, "refuting case " + id).flatMap(c -> store.refute(tenant, id));
+    }
+
+    /**
+     * A person's reinstatement of a refuted case whose refuting rating was a mistake ({@link CaseStore#reinstate}):
+     * it is shown to tasks again, still unconfirmed synthetic, so the next rated real failure it is shown to refutes
+     * it again. A case that is not refuted comes back unchanged. Empty when the case does not exist; no evidence
+     * is added (see {@link #refuteByHand}).
+     */
+    public Optional<Case> reinstate(String tenant, UUID id) {
+        return writableCase(tenant, id, "reinstating case " + id).flatMap(c -> store.reinstate(tenant, id));
+    }
+
+    /** The case, when it exists; a {@link ReadOnlyBankException} when its bank is read-only. */
+    private Optional<Case> writableCase(String tenant, UUID id, String action) {
+        Optional<Case> current = store.get(tenant, id);
+        current.ifPresent(c -> requireWritable(tenant, c.bank(), action));
+        return current;
     }
 
     /** Deletes a case and its evidence; false when it did not exist. */

@@ -757,6 +757,57 @@ public abstract class CaseStoreContractIT {
     }
 
     @Test
+    void reinstate_clears_refuted_keeps_the_rest_survives_a_restart_and_leaves_other_cases_unchanged() {
+        Case dream = synthetic(46);
+        Case refuted = store.refute(TENANT, dream.id()).orElseThrow();
+        Case real = store.add(new Case(UUID.randomUUID(), TENANT, "real task", "plan", "answer", 0,
+                CaseLabel.NEGATIVE, CaseSource.REAL, "task:47", 1, 0, BASE, BASE), randomVector(new Random(47)));
+        Case unrefuted = synthetic(48);
+
+        Case reinstated = store.reinstate(TENANT, dream.id()).orElseThrow();
+
+        assertThat(reinstated.refuted()).isFalse();
+        assertThat(reinstated.provisional()).isTrue();
+        assertThat(reinstated).usingRecursiveComparison().ignoringFields("updatedAt").isEqualTo(dream);
+        assertThat(store.reinstate(TENANT, dream.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(store.reinstate(TENANT, real.id())).contains(real);
+        assertThat(store.reinstate(TENANT, unrefuted.id())).contains(unrefuted);
+        assertThat(store.reinstate(OTHER_TENANT, dream.id())).isEmpty();
+        assertThat(store.reinstate(TENANT, UUID.randomUUID())).isEmpty();
+        assertThat(store.get(TENANT, dream.id())).get().extracting(Case::refuted).isEqualTo(false);
+        store.close();
+        store = reopen(DIM);
+        assertThat(store.get(TENANT, dream.id())).get().extracting(Case::refuted, Case::confirmed)
+                .containsExactly(false, false);
+        assertThat(store.search(new VectorQuery(randomVector(new Random(46)), CaseFilter.tenant(TENANT), 1)))
+                .singleElement().extracting(hit -> hit.value().refuted()).isEqualTo(false);
+        assertThat(store.refute(TENANT, dream.id())).get().usingRecursiveComparison().ignoringFields("updatedAt")
+                .isEqualTo(refuted);
+    }
+
+    @Test
+    void refuting_by_hand_takes_only_provisional_cases_and_a_reinstated_case_is_refuted_again_by_a_rated_failure() {
+        MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
+        Case dream = synthetic(62);
+        Case real = store.add(new Case(UUID.randomUUID(), TENANT, "real task", "plan", "answer", 0,
+                CaseLabel.NEGATIVE, CaseSource.REAL, "task:63", 1, 0, BASE, BASE), randomVector(new Random(63)));
+        assertThat(writer.refuteByHand(TENANT, dream.id())).get().extracting(Case::refuted).isEqualTo(true);
+        assertThat(writer.refuteByHand(TENANT, real.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(writer.refuteByHand(TENANT, UUID.randomUUID())).isEmpty();
+
+        assertThat(writer.reinstate(TENANT, dream.id())).get().extracting(Case::refuted).isEqualTo(false);
+        assertThat(writer.reinstate(OTHER_TENANT, dream.id())).isEmpty();
+        writer.remember(realEpisode("task:fail-again", 64, 0.0, Rater.SCORER, CaseSource.REAL, dream));
+
+        assertThat(store.get(TENANT, dream.id())).get().extracting(Case::refuted, Case::confirmed)
+                .containsExactly(true, false);
+        assertThat(store.history(TENANT, dream.id())).hasSize(1);
+        MemoryWriter readOnly = new MemoryWriter(store, 0.95, (tenant, bank) -> true);
+        assertThatThrownBy(() -> readOnly.reinstate(TENANT, dream.id())).isInstanceOf(ReadOnlyBankException.class);
+        assertThatThrownBy(() -> readOnly.refuteByHand(TENANT, real.id())).isInstanceOf(ReadOnlyBankException.class);
+    }
+
+    @Test
     void a_rated_real_failure_refutes_the_unconfirmed_synthetic_cases_it_was_shown_and_nothing_else_does() {
         MemoryWriter writer = new MemoryWriter(store, 0.95, MemoryWriter.Banks.ALL_WRITABLE);
         Case shownToFailure = synthetic(50);

@@ -231,6 +231,11 @@ public final class LuceneCaseStore implements CaseStore {
     }
 
     @Override
+    public Optional<Case> reinstate(String tenant, UUID id) {
+        return writes.update(tenant, id, Case::reinstated);
+    }
+
+    @Override
     public Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta) {
         return writes.update(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }

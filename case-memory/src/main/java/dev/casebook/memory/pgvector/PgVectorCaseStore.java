@@ -212,6 +212,11 @@ public final class PgVectorCaseStore implements CaseStore {
     }
 
     @Override
+    public Optional<Case> reinstate(String tenant, UUID id) {
+        return modify(tenant, id, Case::reinstated);
+    }
+
+    @Override
     public Optional<Case> adjustCounts(String tenant, UUID id, int usesDelta, int successesDelta) {
         return modify(tenant, id, c -> c.withCounts(c.uses() + usesDelta, c.successes() + successesDelta));
     }
