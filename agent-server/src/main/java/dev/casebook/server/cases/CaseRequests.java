@@ -11,7 +11,8 @@ final class CaseRequests {
     record Bank(Boolean readOnly) {
     }
 
-    record Relabel(String label) {
+    /** A case edit: a new label, a refutation set or undone, or both. */
+    record Edit(String label, Boolean refuted) {
     }
 
     record Search(String query, Integer k, String mode) {

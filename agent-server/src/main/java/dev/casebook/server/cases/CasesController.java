@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -35,8 +36,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Case memory of the caller's tenant: list, get, history, create, relabel, delete, search. Input is checked first;
- * every write goes through the {@link dev.casebook.memory.MemoryWriter}.
+ * Case memory of the caller's tenant: list, get, history, create, relabel (refute, reinstate), delete, search. Input
+ * is checked first; every write goes through the {@link dev.casebook.memory.MemoryWriter}.
  */
 @RestController
 @RequestMapping("/api/cases")
@@ -173,16 +174,44 @@ class CasesController {
         return ResponseEntity.status(HttpStatus.CREATED).body(CaseView.of(stored, null));
     }
 
+    /**
+     * Relabels a case, refutes it by hand or reinstates it ({@code "refuted": false}: the rating that refuted it was
+     * a mistake), or both; the refutation is written first, so a refused one (409) leaves the label as it was.
+     */
     @PatchMapping("/{id}")
-    @Operation(summary = "Relabel a case")
-    CaseView relabel(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id,
-            @RequestBody CaseRequests.Relabel body) {
-        if (body.label() == null) {
-            throw ApiException.badRequest("field 'label' is required: positive or negative");
+    @Operation(summary = "Relabel a case, refute it or reinstate it",
+            description = "label: positive or negative; refuted: false reinstates a refuted synthetic case (unchanged "
+                    + "when it is not refuted), true refutes an unconfirmed synthetic case (409 for any other)")
+    CaseView edit(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id,
+            @RequestBody CaseRequests.Edit body) {
+        if (body.label() == null && body.refuted() == null) {
+            throw ApiException.badRequest("field 'label' (positive or negative) or 'refuted' (true or false) is "
+                    + "required");
         }
-        CaseLabel label = InvalidRequestException.whenInvalid(() -> CaseLabel.parse(body.label()));
-        return memory.writer().relabel(tenant, uuid(id), label).map(c -> CaseView.of(c, null))
-                .orElseThrow(() -> ApiException.notFound("case", id));
+        CaseLabel label = body.label() == null ? null
+                : InvalidRequestException.whenInvalid(() -> CaseLabel.parse(body.label()));
+        UUID caseId = uuid(id);
+        Optional<Case> edited = Optional.empty();
+        if (body.refuted() != null) {
+            edited = body.refuted() ? refute(tenant, caseId) : memory.writer().reinstate(tenant, caseId);
+            if (edited.isEmpty()) {
+                throw ApiException.notFound("case", id);
+            }
+        }
+        if (label != null) {
+            edited = memory.writer().relabel(tenant, caseId, label);
+        }
+        return edited.map(c -> CaseView.of(c, null)).orElseThrow(() -> ApiException.notFound("case", id));
+    }
+
+    /** A refutation by hand; a case that stays unrefuted (real, sandbox, confirmed) is a 409 naming why. */
+    private Optional<Case> refute(String tenant, UUID id) {
+        Optional<Case> refuted = memory.writer().refuteByHand(tenant, id);
+        refuted.filter(c -> !c.refuted()).ifPresent(c -> {
+            throw ApiException.conflict("only an unconfirmed synthetic case can be refuted; case " + id + " is "
+                    + c.source().wireName() + (c.confirmed() ? " and confirmed" : ""));
+        });
+        return refuted;
     }
 
     @DeleteMapping("/{id}")

@@ -64,6 +64,8 @@ class CaseTenancyIT {
         assertThat(send("key-b", "GET", "/api/cases/export", null).body()).doesNotContain(id);
         assertThat(send("key-b", "GET", "/api/cases/stats", null).json().get("total").asLong()).isZero();
         assertThat(send("key-b", "PATCH", "/api/cases/" + id, "{\"label\":\"negative\"}").status()).isEqualTo(404);
+        assertThat(send("key-b", "PATCH", "/api/cases/" + id, "{\"refuted\":false}").status()).isEqualTo(404);
+        assertThat(send("key-b", "PATCH", "/api/cases/" + id, "{\"refuted\":true}").status()).isEqualTo(404);
         assertThat(send("key-b", "DELETE", "/api/cases/" + id, null).status()).isEqualTo(404);
 
         JsonNode still = send("key-a", "GET", "/api/cases/" + id, null).json();

@@ -52,6 +52,12 @@ class CasesBadInputIT {
                 "unknown field 'x'");
         assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"label\":\"good\"}"), 400,
                 "label must be 'positive' or 'negative'");
+        assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{}"), 400,
+                "field 'label' (positive or negative) or 'refuted' (true or false) is required");
+        assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"refuted\":\"no\"}"), 400,
+                "field 'refuted' must be");
+        assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"refuted\":false,\"label\":\"ok\"}"),
+                400, "label must be 'positive' or 'negative'");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\" \"}"), 400, "'query' must not be empty");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\"q\",\"k\":0}"), 400, "'k' must be within");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\"q\",\"mode\":\"bm25\"}"), 400,

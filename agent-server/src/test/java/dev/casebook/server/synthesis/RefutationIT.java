@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * Refutation (issue 15, {@code casebook.synthesis.refute}, default on), through the server ({@link DreamsContext}:
  * real agent, Lucene store, in-process embedder, the scripted LLM server): a real task shown a dream's case and rated
  * 0 through the feedback API refutes that case, and the next similar task's planner is not shown it; a real task that
- * nobody rates refutes nothing; a rated real success still confirms the dream case it was shown.
+ * nobody rates refutes nothing; a rated real success still confirms the dream case it was shown. A refuted case
+ * reinstated with {@code PATCH /api/cases/{id}} is shown again, until the next rated real failure refutes it again.
  */
 class RefutationIT extends DreamsContext {
 
@@ -56,6 +57,43 @@ class RefutationIT extends DreamsContext {
         assertThat(confirmed.get("confirmed").asBoolean()).isTrue();
         assertThat(confirmed.get("refuted").asBoolean()).isFalse();
         assertThat(api.get("/api/cases/" + clockDream).json().get("refuted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_refuted_dream_case_reinstated_through_the_api_is_shown_again_and_refuted_again_by_the_next_rated_failure() {
+        TestClient api = new TestClient(port, REFUTE_KEY);
+        realTask(api, "Reinstate lamp", "lamp");
+        String lampDream = dream(api, "Reinstate lamp, dreamed: what is the price of the lamp?", "lamp");
+        String failed = realTask(api, "Reinstate lamp, wrongly rated", "lamp");
+        assertThat(selected(api, failed)).contains(lampDream);
+        assertThat(api.post("/api/tasks/" + failed + "/feedback", "{\"reward\": 0}").status()).isEqualTo(200);
+        assertThat(api.get("/api/cases/" + lampDream).json().get("refuted").asBoolean()).isTrue();
+        String hidden = realTask(api, "Reinstate lamp, hidden", "lamp");
+        assertThat(selected(api, hidden)).doesNotContain(lampDream);
+
+        // the rating was a mistake: reinstated, the case is shown to the next similar task again
+        TestClient.Reply reinstated = api.method("PATCH", "/api/cases/" + lampDream, "{\"refuted\": false}");
+        assertThat(reinstated.status()).as(reinstated.body()).isEqualTo(200);
+        assertThat(reinstated.json().get("refuted").asBoolean()).isFalse();
+        assertThat(reinstated.json().get("confirmed").asBoolean()).isFalse();
+        assertThat(reinstated.json().get("source").asString()).isEqualTo("synthetic");
+        assertThat(api.method("PATCH", "/api/cases/" + lampDream, "{\"refuted\": false}").json().get("refuted")
+                .asBoolean()).isFalse();
+        String shown = realTask(api, "Reinstate lamp, shown again", "lamp");
+        assertThat(planPrompt("Reinstate lamp, shown again"))
+                .contains("Task: Reinstate lamp, dreamed: what is the price of the lamp? (simulated practice)\n");
+        assertThat(selected(api, shown)).contains(lampDream);
+
+        // still unconfirmed: the next rated real failure it is shown to refutes it again
+        assertThat(api.post("/api/tasks/" + shown + "/feedback", "{\"reward\": 0}").status()).isEqualTo(200);
+        assertThat(api.get("/api/cases/" + lampDream).json().get("refuted").asBoolean()).isTrue();
+
+        // by hand, only an unconfirmed synthetic case can be refuted
+        String real = api.get("/api/tasks/" + shown).json().get("caseId").asString();
+        TestClient.Reply refused = api.method("PATCH", "/api/cases/" + real, "{\"refuted\": true}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.detail()).isEqualTo("only an unconfirmed synthetic case can be refuted; case " + real
+                + " is real");
     }
 
     /** One dream rollout of {@code text}, rewarded 1 by the experience model; returns the id of its case. */
