@@ -1,4 +1,5 @@
-// Memory: the case bank. Search by text or similarity, filter, open a case, relabel, delete, import, export.
+// Memory: the case bank. Search by text or similarity, filter, open a case, relabel, reinstate, delete, import,
+// export.
 import {api, withQuery} from '../api.js';
 import {h, fill, fmtScore, fmtDate, wire, truncate, prettyJson, labelBadge, trustBadge, spinner, errorBox, toast, select, field,
   download} from '../dom.js';
@@ -251,9 +252,24 @@ async function renderCase(root, id, taskId) {
       toast(e.message, 'error');
     }
   }});
+  // a refuted case can be reinstated when the rating that refuted it was a mistake
+  const reinstateNote = h('span', {class: 'muted', 'aria-live': 'polite'});
+  const reinstate = c.refuted ? h('button', {type: 'button', text: 'Reinstate', onclick: async () => {
+    reinstate.disabled = true;
+    try {
+      c = await api.patch(`api/cases/${c.id}`, {refuted: false}) || {...c, refuted: false};
+      reinstateNote.textContent = 'Reinstated: shown to tasks again, until a rated real failure refutes it again.';
+      trust.replaceWith(trust = trustBadge(c));
+      reinstate.remove();
+    } catch (e) {
+      reinstate.disabled = false;
+      toast(e.message, 'error');
+    }
+  }}) : null;
   const uses = c.uses ?? 0;
   const successes = c.successes ?? 0;
   let badge = labelBadge(c.label);
+  let trust = trustBadge(c);
   const history = h('section', {class: 'case-history'}, h('h2', {text: 'History'}), spinner('Loading the evidence…'));
   const trace = h('section', {class: 'case-trace'});
   loadHistory(history, c.id);
@@ -265,7 +281,7 @@ async function renderCase(root, id, taskId) {
   fill(root, h('div', {class: 'page case'},
     h('p', {}, h('a', {href: '#/memory', text: '← All cases'})),
     h('header', {class: 'page-head'}, h('h1', {class: 'case-task', text: c.task}),
-      h('span', {class: 'badges'}, badge, ' ', trustBadge(c))),
+      h('span', {class: 'badges'}, badge, ' ', trust)),
     h('dl', {class: 'facts'},
       fact('Reward', fmtScore(c.reward)), fact('Source', wire(c.source)), fact('Bank', c.bank || 'default'),
       fact('Origin', c.origin || '–'),
@@ -278,7 +294,8 @@ async function renderCase(root, id, taskId) {
     h('section', {}, h('h2', {text: 'Answer'}), markdown(c.answer || '')),
     history, trace,
     h('section', {class: 'case-actions'}, h('h2', {text: 'Curate'}),
-      h('div', {class: 'row'}, labelSelect, saveLabel, labelNote), h('div', {class: 'row'}, remove))));
+      h('div', {class: 'row'}, labelSelect, saveLabel, labelNote),
+      c.refuted ? h('div', {class: 'row'}, reinstate, reinstateNote) : null, h('div', {class: 'row'}, remove))));
   return controller ? () => controller.abort() : null;
 }
 

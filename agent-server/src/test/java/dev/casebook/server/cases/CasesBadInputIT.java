@@ -55,7 +55,7 @@ class CasesBadInputIT {
         assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{}"), 400,
                 "field 'label' (positive or negative) or 'refuted' (true or false) is required");
         assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"refuted\":\"no\"}"), 400,
-                "field 'refuted' must be");
+                "field 'refuted' must be true or false");
         assertProblem(send("PATCH", "/api/cases/" + UUID.randomUUID(), json, "{\"refuted\":false,\"label\":\"ok\"}"),
                 400, "label must be 'positive' or 'negative'");
         assertProblem(send("POST", "/api/cases/search", json, "{\"query\":\" \"}"), 400, "'query' must not be empty");

@@ -16,7 +16,7 @@ import org.openqa.selenium.By;
 /**
  * The Memory page on the server's real case memory (Lucene, in-process embeddings): a Memento case bank imported from
  * the page, found by similarity, relabelled and deleted; synthetic and sandbox cases marked unconfirmed, confirmed or
- * refuted.
+ * refuted, and a refuted case reinstated from its page.
  */
 class MemoryUiIT {
     private static final String QUESTION = "What video game, created by Notch, is the best-selling PC game of all-time?";
@@ -110,6 +110,19 @@ class MemoryUiIT {
         browser.click(By.linkText("Orrery three: dreamed, confirmed"));
         browser.withText(".page.case .case-task", "Orrery three");
         assertThat(browser.text(".page.case .page-head .trust")).isEqualTo("synthetic · confirmed");
+        assertThat(browser.texts(".page.case .case-actions button")).as("only a refuted case can be reinstated")
+                .doesNotContain("Reinstate");
+        browser.driver().navigate().back();
+        browser.click(By.linkText("Orrery four: dreamed, refuted"));
+        browser.withText(".page.case .case-task", "Orrery four");
+        assertThat(browser.text(".page.case .page-head .trust")).isEqualTo("synthetic · refuted");
+        browser.clickButton("Reinstate");
+        browser.withText(".case-actions",
+                "Reinstated: shown to tasks again, until a rated real failure refutes it again.");
+        assertThat(browser.text(".page.case .page-head .trust")).isEqualTo("synthetic · unconfirmed");
+        String id = browser.driver().getCurrentUrl().replaceAll(".*#/memory/", "");
+        assertThat(server.get("/api/cases/" + id).body()).contains("\"refuted\":false");
+        browser.screenshot("memory-case-reinstated");
         browser.driver().navigate().back();
         browser.click(By.linkText("Orrery one: real"));
         browser.withText(".page.case .case-task", "Orrery one");
