@@ -141,8 +141,9 @@ public record Case(
 
     /**
      * Whether a rated real failure refuted this case: a real task that was shown it while it was an unconfirmed
-     * synthetic case earned a rated reward below 0.5 ({@link MemoryWriter}). A refuted case is not shown to tasks
-     * again and is never confirmed later; only an unconfirmed synthetic case can be refuted.
+     * synthetic case earned a rated reward below 0.5 ({@link MemoryWriter}), or a person refuted it by hand. A refuted
+     * case is not shown to tasks again and is never confirmed later, unless a person {@link CaseStore#reinstate
+     * reinstates} it; only an unconfirmed synthetic case can be refuted.
      */
     public Case withRefuted(boolean refuted) {
         return new Case(id, tenant, task, plan, answer, reward, label, source, origin, uses, successes, createdAt,

@@ -7,7 +7,7 @@ import java.time.Instant;
  * A case as the API shows it (and as export/import lines carry it); {@code confirmed}: a real outcome confirmed this
  * synthetic or sandbox case (a real task shown it earned a rated reward of at least 0.5); {@code refuted}: a rated
  * real failure refuted this unconfirmed synthetic case (a real task shown it earned a rated reward below 0.5), and it
- * is not shown to tasks again.
+ * is not shown to tasks again until a person reinstates it ({@code PATCH /api/cases/{id}} {@code {"refuted": false}}).
  */
 record CaseView(String id, String task, String plan, String answer, double reward, String label, String source,
         String origin, String bank, int uses, int successes, boolean confirmed, boolean refuted, Instant createdAt, Instant updatedAt,
