@@ -55,10 +55,12 @@ public final class MemoryLearningBench {
      * with a case's uses ({@link Exploration#withFadingPrior}; after {@code -ts} or {@code -ucb}), {@code -top} the
      * same fading towards the shortlist's highest prior ({@link Exploration.Fade#TO_TOP}), {@code -local}
      * each case's record on tasks near this one instead of its global record ({@link LocalEvidence}),
-     * {@code -cand} cases that succeeded on near tasks added to the shortlist, {@code -nN} a shortlist of N. Knobs:
+     * {@code -cand} cases that succeeded on near tasks added to the shortlist, {@code -cl} clusters of the shortlist
+     * left out when their sampled effect near here is negative ({@link Exploration#withClusters}; after
+     * {@code -local}), {@code -nN} a shortlist of N. Knobs:
      * {@code --explore} (the posterior's spread, default 1), {@code --prior} (the network's estimate in
      * pseudo-episodes, default 4), {@code --kernel-power} (16) and {@code --per-case} (64) of the local records,
-     * {@code --added} (8) candidates by value.
+     * {@code --added} (8) candidates by value, {@code --cluster-threshold} (0.9) the cosine that joins a cluster.
      */
     static LearnedPolicy.Settings arm(String name, long seed, Args args) {
         LearnedPolicy.Settings settings = learnedSettings(seed);
@@ -67,6 +69,7 @@ public final class MemoryLearningBench {
         double power = args.getDouble("--kernel-power", 16);
         int perCase = args.getInt("--per-case", 64);
         int added = args.getInt("--added", 8);
+        double clusterThreshold = args.getDouble("--cluster-threshold", 0.9);
         for (String part : name.substring("learned".length()).split("-")) {
             settings = switch (part) {
                 case "" -> settings;
@@ -83,6 +86,7 @@ public final class MemoryLearningBench {
                                 settings.exploration().local().addedCandidates())));
                 case "cand" -> settings.withExploration(settings.exploration().withLocalEvidence(
                         settings.exploration().local().withAddedCandidates(added)));
+                case "cl" -> settings.withExploration(settings.exploration().withClusters(clusterThreshold));
                 default -> {
                     if (part.startsWith("w") && part.length() > 1) {
                         yield settings.withSimilarityWeight(Double.parseDouble(part.substring(1)));
@@ -91,7 +95,7 @@ public final class MemoryLearningBench {
                         yield settings.withCandidates(Integer.parseInt(part.substring(1)));
                     }
                     throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
-                        + "'): expected learned[-ts|-ucb|-lin][-local][-cand][-fade|-top][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
+                        + "'): expected learned[-ts|-ucb|-lin][-local][-cand][-fade|-top][-cl][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
                 }
             };
         }

@@ -4,6 +4,7 @@ import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.SelectedCase;
@@ -88,6 +89,9 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 arms.put("thompson+local", untrained.withExploration(Exploration.thompson(1, 4)
                         .withLocalEvidence(local)));
                 arms.put("linear+local", untrained.withExploration(Exploration.linear(1, 4, local)));
+                // every random case its own cluster: the most clusters a shortlist of 64 can have
+                arms.put("thompson+local+clusters", untrained.withExploration(Exploration.thompson(1, 4)
+                        .withLocalEvidence(local).withClusters(0.9)));
                 // a shortlist of 32: the examples of the 32 other cases are scanned for candidates to add
                 arms.put("thompson+local+8 added (shortlist 32)", untrained.withCandidates(32)
                         .withExploration(Exploration.thompson(1, 4).withLocalEvidence(local.withAddedCandidates(8))));
@@ -99,7 +103,7 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                         }
                         select.put(arm.getKey(), median(100, () -> policy.select(new SelectionRequest("cost", state,
                                 CaseFilter.tenant("cost"), 4))) - median(100, () -> store.search(
-                                new dev.casebook.memory.VectorQuery(state, CaseFilter.tenant("cost"), 64))));
+                                new VectorQuery(state, CaseFilter.tenant("cost"), 64))));
                     }
                 }
                 for (Credit credit : Credit.values()) {

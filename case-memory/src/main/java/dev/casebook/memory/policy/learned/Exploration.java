@@ -36,6 +36,10 @@ import java.util.Objects;
  * are a case's record on tasks near this one (kernel-weighted replay examples) rather than its global counts; with
  * added candidates, cases that succeeded on near tasks join the shortlist.
  *
+ * <p>With a {@code clusterThreshold} (needs local records), the shortlist is first grouped into tight clusters by the
+ * cases' vectors and every cluster whose sampled effect on near episodes is negative is left out before the rule
+ * draws its K ({@link ShortlistClusters}): a whole group of look-alikes can be left out as one choice.
+ *
  * @param kind          the rule
  * @param strength      the knob for how much to explore: the scale of the posterior's spread (THOMPSON, UCB);
  *                      ignored by SOFTMAX, whose knob is the temperature
@@ -43,8 +47,10 @@ import java.util.Objects;
  * @param fade          whether and towards what the similarity prior fades with a case's uses (above)
  * @param local         where a case's evidence comes from and what joins the shortlist; {@link LocalEvidence#OFF}:
  *                      the global record, the store's shortlist
+ * @param clusterThreshold the cosine at which a case joins a cluster's leader, within (0, 1]; 0: no clusters
  */
-public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local) {
+public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local,
+        double clusterThreshold) {
 
     /** The exploration rule. */
     public enum Kind { SOFTMAX, THOMPSON, UCB, LINEAR }
@@ -53,7 +59,7 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
     public enum Fade { NONE, TO_ZERO, TO_TOP }
 
     /** Today's softmax over Q with the policy's temperature. */
-    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF);
+    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF, 0);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
@@ -68,19 +74,25 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
         if (kind == Kind.LINEAR && !local.localRecords()) {
             throw new IllegalArgumentException("LINEAR exploration needs local records (perCase > 0)");
         }
+        if (!(clusterThreshold >= 0 && clusterThreshold <= 1)) {
+            throw new IllegalArgumentException("clusterThreshold must be within [0, 1], was " + clusterThreshold);
+        }
+        if (clusterThreshold > 0 && !local.localRecords()) {
+            throw new IllegalArgumentException("exploration over clusters needs local records (perCase > 0)");
+        }
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
-        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF);
+        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
-        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF);
+        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0);
     }
 
     /** Linear Thompson sampling over the set shown, on the episodes of {@code local} records. */
     public static Exploration linear(double strength, double priorStrength, LocalEvidence local) {
-        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local);
+        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0);
     }
 
     /** This rule with the similarity prior fading to 0 as a case's evidence grows. */
@@ -90,12 +102,22 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     /** This rule with the similarity prior fading as a case's evidence grows, towards {@code fade}'s target. */
     public Exploration withFade(Fade fade) {
-        return new Exploration(kind, strength, priorStrength, fade, local);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold);
     }
 
     /** This rule with evidence from {@code local}. */
     public Exploration withLocalEvidence(LocalEvidence local) {
-        return new Exploration(kind, strength, priorStrength, fade, local);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold);
+    }
+
+    /** This rule leaving out clusters of the shortlist (cases at cosine ≥ {@code threshold} of their leader). */
+    public Exploration withClusters(double threshold) {
+        return new Exploration(kind, strength, priorStrength, fade, local, threshold);
+    }
+
+    /** Whether clusters of the shortlist are explored as groups. */
+    public boolean clusters() {
+        return clusterThreshold > 0;
     }
 
     /** The share of its similarity prior a case with {@code uses} (possibly weighted) keeps: 1 unless it fades. */

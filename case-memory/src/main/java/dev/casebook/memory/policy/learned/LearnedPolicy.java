@@ -319,11 +319,12 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         if (cases.isEmpty()) {
             return List.of();
         }
-        float[] features = features(request.state(), cases);
+        List<float[]> caseVectors = vectors.vectors(cases);
+        float[] features = features(request.state(), cases, caseVectors);
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
                 request.syntheticPrior(), settings.similarityWeight());
-        ShortlistSelector selector = selector(request.state(), cases, logits, prior);
+        ShortlistSelector selector = selector(request.state(), cases, caseVectors, logits, prior);
         List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), request.maxProvisional(), random);
         if (settings.credit() == Credit.CASE_IPW) {
             Random replay = new Random(random.nextLong());
@@ -378,10 +379,12 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
     /**
      * The selection problem for {@code state}: each case's record (on tasks near {@code state} with local evidence,
-     * else its global uses and successes) and, for {@link Exploration.Kind#LINEAR}, the regression over the set shown
-     * fitted on the same examples.
+     * else its global uses and successes), for {@link Exploration.Kind#LINEAR} the regression over the set shown
+     * fitted on the same examples, and with {@link Exploration#clusters()} the shortlist's clusters and their records
+     * on the same examples.
      */
-    private ShortlistSelector selector(float[] state, List<Case> cases, float[] logits, double[] prior) {
+    private ShortlistSelector selector(float[] state, List<Case> cases, List<float[]> caseVectors, float[] logits,
+            double[] prior) {
         LocalEvidence local = settings.exploration().local();
         LocalEvidence.Tally[] evidence = new LocalEvidence.Tally[cases.size()];
         List<List<ReplayExample>> examples = new ArrayList<>(cases.size());
@@ -395,8 +398,11 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
                 evidence[i] = new LocalEvidence.Tally(c.uses(), c.successes());
             }
         }
-        if (settings.exploration().kind() != Exploration.Kind.LINEAR) {
-            return new ShortlistSelector(cases, logits, prior, evidence, settings);
+        Exploration exploration = settings.exploration();
+        ShortlistClusters clusters = exploration.clusters() ? ShortlistClusters.fit(state, caseVectors, examples,
+                local, kernelByEpisode, exploration.clusterThreshold(), exploration.priorStrength()) : null;
+        if (exploration.kind() != Exploration.Kind.LINEAR) {
+            return new ShortlistSelector(cases, logits, prior, evidence, null, clusters, settings);
         }
         // The network's view as the prior: each case's probability less the shortlist's mean is its prior effect.
         double[] probability = new double[cases.size()];
@@ -406,7 +412,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         double base = Arrays.stream(probability).average().orElse(0.5);
         double[] priorEffect = Arrays.stream(probability).map(p -> p - base).toArray();
         return new ShortlistSelector(cases, logits, prior, evidence, ShownSetRegression.fit(state, examples, local,
-                kernelByEpisode, priorEffect, base, settings.exploration().priorStrength()), settings);
+                kernelByEpisode, priorEffect, base, exploration.priorStrength()), clusters, settings);
     }
 
     /**
@@ -426,8 +432,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         if (shortlist.isEmpty()) {
             return shown.isEmpty() ? 1 : 0;
         }
-        float[] features = features(state, shortlist);
-        ShortlistSelector selector = selector(state, shortlist, network.score(features, shortlist.size()),
+        List<float[]> caseVectors = vectors.vectors(shortlist);
+        float[] features = features(state, shortlist, caseVectors);
+        ShortlistSelector selector = selector(state, shortlist, caseVectors, network.score(features, shortlist.size()),
                 SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()));
         Random replay = new Random(seed);
         int hits = 0;
@@ -469,8 +476,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return key.toString();
     }
 
-    private float[] features(float[] state, List<Case> cases) {
-        List<float[]> caseVectors = vectors.vectors(cases);
+    private float[] features(float[] state, List<Case> cases, List<float[]> caseVectors) {
         int width = PairFeatures.width(state.length);
         float[] features = new float[cases.size() * width];
         for (int i = 0; i < cases.size(); i++) {

@@ -22,6 +22,7 @@ final class ShortlistSelector {
     private final CasePosterior[] posteriors;
     private final LocalEvidence.Tally[] evidence;
     private final ShownSetRegression regression;
+    private final ShortlistClusters clusters;
     private final LearnedPolicy.Settings settings;
 
     /** Each case's evidence is its global record (its uses and successes). */
@@ -42,8 +43,20 @@ final class ShortlistSelector {
      */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
             ShownSetRegression regression, LearnedPolicy.Settings settings) {
+        this(cases, logits, prior, evidence, regression, null, settings);
+    }
+
+    /**
+     * As above, with the clusters of the shortlist and their records ({@link Exploration#clusters()}; null without
+     * them).
+     */
+    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
+            ShownSetRegression regression, ShortlistClusters clusters, LearnedPolicy.Settings settings) {
         if (settings.exploration().kind() == Exploration.Kind.LINEAR && regression == null) {
             throw new IllegalArgumentException("LINEAR exploration needs the regression over the set shown");
+        }
+        if (settings.exploration().clusters() && clusters == null) {
+            throw new IllegalArgumentException("exploration over clusters needs the shortlist's clusters");
         }
         if (logits.length != cases.size() || prior.length != cases.size() || evidence.length != cases.size()) {
             throw new IllegalArgumentException("need one logit, prior and record per case: " + cases.size()
@@ -56,6 +69,7 @@ final class ShortlistSelector {
         this.settings = settings;
         this.evidence = evidence.clone();
         this.regression = regression;
+        this.clusters = clusters;
         this.posteriors = new CasePosterior[cases.size()];
         for (int i = 0; i < posteriors.length; i++) {
             posteriors[i] = CasePosterior.of(sigmoid(logits[i]), evidence[i].trials(), evidence[i].successes(),
@@ -80,14 +94,23 @@ final class ShortlistSelector {
         return select(k, Integer.MAX_VALUE, random);
     }
 
-    /** K cases drawn with {@code random}, in the order drawn, at most {@code maxProvisional} of them provisional. */
+    /**
+     * K cases drawn with {@code random}, in the order drawn, at most {@code maxProvisional} of them provisional. With
+     * clusters, the cases of every cluster whose sampled effect is negative are left out first (fewer than K may
+     * remain).
+     */
     List<SoftmaxChooser.Chosen> select(int k, int maxProvisional, Random random) {
         Exploration exploration = settings.exploration();
         List<Candidate> candidates = new ArrayList<>(cases.size());
         double top = Arrays.stream(prior).max().orElse(0);
         double[] effects = exploration.kind() == Exploration.Kind.LINEAR
                 ? regression.sampleEffects(exploration.strength(), random) : null;
+        boolean[] excluded = clusters == null ? new boolean[cases.size()]
+                : clusters.excluded(exploration.strength(), random);
         for (int i = 0; i < cases.size(); i++) {
+            if (excluded[i]) {
+                continue;
+            }
             double score = switch (exploration.kind()) {
                 case SOFTMAX -> logits[i];
                 case THOMPSON -> CasePosterior.logit(posteriors[i].sample(exploration.strength(), random));

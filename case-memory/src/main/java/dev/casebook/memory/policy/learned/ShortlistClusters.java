@@ -1,0 +1,188 @@
+package dev.casebook.memory.policy.learned;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Exploration over groups of the shortlist ({@link Exploration#clusterThreshold()}): the shortlist's cases are
+ * grouped into tight clusters by their vectors, each cluster gets a record on tasks near this one, and a selection
+ * leaves out every cluster whose sampled effect is negative.
+ *
+ * <p>Why: per-case exploration tries a prompt without any case of a cluster only by accident. Once the similarity
+ * prior has faded, four cases drawn from a misleading family's 12 relevant ones (4 helpful, 2 failed, 6 look-alikes
+ * of one tight cluster) hold no look-alike 3 % of the time, so what a prompt without look-alikes is worth is seen
+ * through a keyhole. A cluster's record compares the near episodes that showed <em>any</em> of its cases with those
+ * that showed none, which is the simulator's effect (any look-alike misleads) and what leaving the cluster out would
+ * change; "leave it out" becomes one arm of a bandit, tried whenever its record is uncertain.
+ *
+ * <p>Clusters are leaders in the shortlist's order (the store's, most similar first): a case joins the first leader
+ * whose cosine with it is at least the threshold, else it leads a cluster of its own. Records: the episodes are the
+ * shortlisted cases' replay examples grouped by {@link ReplayExample#episode()}, each weighing its kernel
+ * ({@link LocalEvidence#kernel}) times its example weight; a cluster's "shown" and "not shown" success rates are Beta
+ * posteriors ({@link CasePosterior}) with prior mean 1/2 worth {@code priorStrength} episodes, and its sampled effect
+ * is a draw from the first less a draw from the second.
+ */
+final class ShortlistClusters {
+
+    /** The cluster of each case of the shortlist. */
+    private final int[] clusterOf;
+    /** Per cluster: the near episodes that showed any of its cases. */
+    private final CasePosterior[] shown;
+    /** Per cluster: the near episodes that showed none of its cases. */
+    private final CasePosterior[] notShown;
+
+    private ShortlistClusters(int[] clusterOf, CasePosterior[] shown, CasePosterior[] notShown) {
+        this.clusterOf = clusterOf;
+        this.shown = shown;
+        this.notShown = notShown;
+    }
+
+    /**
+     * Leader clustering of {@code vectors} (in the shortlist's order) by cosine: each vector's cluster index,
+     * clusters numbered in the order their leaders appear.
+     */
+    static int[] cluster(List<float[]> vectors, double threshold) {
+        int[] clusterOf = new int[vectors.size()];
+        List<float[]> leaders = new ArrayList<>();
+        List<Double> leaderNorms = new ArrayList<>();
+        for (int i = 0; i < clusterOf.length; i++) {
+            float[] v = vectors.get(i);
+            double norm = Math.sqrt(dot(v, v));
+            int joined = -1;
+            for (int c = 0; c < leaders.size() && joined < 0; c++) {
+                joined = dot(leaders.get(c), v) >= threshold * norm * leaderNorms.get(c) ? c : -1;
+            }
+            if (joined < 0) {
+                joined = leaders.size();
+                leaders.add(v);
+                leaderNorms.add(norm);
+            }
+            clusterOf[i] = joined;
+        }
+        return clusterOf;
+    }
+
+    /**
+     * Clusters the shortlist and fits each cluster's record for {@code state}.
+     *
+     * @param vectors         the shortlisted cases' vectors, in the shortlist's order
+     * @param examplesByCase  each shortlisted case's replay examples (its newest, as {@link LocalEvidence} reads them)
+     * @param kernelByEpisode the kernel weight of each episode, filled as it is computed (shared with the tallies)
+     */
+    static ShortlistClusters fit(float[] state, List<float[]> vectors, List<List<ReplayExample>> examplesByCase,
+            LocalEvidence local, Map<Long, Double> kernelByEpisode, double threshold, double priorStrength) {
+        if (vectors.size() != examplesByCase.size()) {
+            throw new IllegalArgumentException("need one vector and one list of examples per case: "
+                    + vectors.size() + " vectors, " + examplesByCase.size() + " lists");
+        }
+        int[] clusterOf = cluster(vectors, threshold);
+        int clusters = Arrays.stream(clusterOf).max().orElse(-1) + 1;
+        Map<Long, Episode> episodes = new LinkedHashMap<>();
+        long single = -1;
+        for (int i = 0; i < examplesByCase.size(); i++) {
+            for (ReplayExample e : examplesByCase.get(i)) {
+                // An example of no episode (read back from the log) was shown alone as far as the buffer knows.
+                long key = e.episode() == ReplayExample.NO_EPISODE ? single-- : e.episode();
+                Episode episode = episodes.get(key);
+                if (episode == null && !episodes.containsKey(key)) {
+                    double k = e.episode() == ReplayExample.NO_EPISODE ? local.kernel(e.cosineTo(state))
+                            : kernelByEpisode.computeIfAbsent(key, x -> local.kernel(e.cosineTo(state)));
+                    double weight = k * e.weight();
+                    // Far episodes (weight 0) are kept as null: looked up once, never counted.
+                    episode = weight == 0 ? null : new Episode(weight, e.reward() >= 0.5);
+                    episodes.put(key, episode);
+                }
+                if (episode != null) {
+                    episode.add(clusterOf[i]);
+                }
+            }
+        }
+        double[] shownTrials = new double[clusters];
+        double[] shownSuccesses = new double[clusters];
+        double allTrials = 0;
+        double allSuccesses = 0;
+        for (Episode episode : episodes.values()) {
+            if (episode == null) {
+                continue;
+            }
+            allTrials += episode.weight;
+            allSuccesses += episode.success ? episode.weight : 0;
+            for (int j = 0; j < episode.count; j++) {
+                shownTrials[episode.clusters[j]] += episode.weight;
+                shownSuccesses[episode.clusters[j]] += episode.success ? episode.weight : 0;
+            }
+        }
+        CasePosterior[] shown = new CasePosterior[clusters];
+        CasePosterior[] notShown = new CasePosterior[clusters];
+        for (int c = 0; c < clusters; c++) {
+            shown[c] = CasePosterior.of(0.5, shownTrials[c], shownSuccesses[c], priorStrength);
+            notShown[c] = CasePosterior.of(0.5, allTrials - shownTrials[c], allSuccesses - shownSuccesses[c],
+                    priorStrength);
+        }
+        return new ShortlistClusters(clusterOf, shown, notShown);
+    }
+
+    /** The cluster of case {@code i}. */
+    int clusterOf(int i) {
+        return clusterOf[i];
+    }
+
+    /** The posterior mean of cluster {@code c}'s effect: the near success rate with it less the rate without it. */
+    double effect(int c) {
+        return shown[c].mean() - notShown[c].mean();
+    }
+
+    /**
+     * Which cases to leave out: those of every cluster whose effect, drawn from its two posteriors (their spread
+     * scaled by {@code strength}; 0: the means), is negative.
+     */
+    boolean[] excluded(double strength, RandomGenerator random) {
+        boolean[] clusterExcluded = new boolean[shown.length];
+        for (int c = 0; c < shown.length; c++) {
+            clusterExcluded[c] = shown[c].sample(strength, random) < notShown[c].sample(strength, random);
+        }
+        boolean[] excluded = new boolean[clusterOf.length];
+        for (int i = 0; i < excluded.length; i++) {
+            excluded[i] = clusterExcluded[clusterOf[i]];
+        }
+        return excluded;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** A near episode: its weight, its outcome and the clusters it showed (each once). */
+    private static final class Episode {
+
+        final double weight;
+        final boolean success;
+        int[] clusters = new int[4];
+        int count;
+
+        Episode(double weight, boolean success) {
+            this.weight = weight;
+            this.success = success;
+        }
+
+        void add(int cluster) {
+            for (int j = 0; j < count; j++) {
+                if (clusters[j] == cluster) {
+                    return;
+                }
+            }
+            if (count == clusters.length) {
+                clusters = Arrays.copyOf(clusters, 2 * count);
+            }
+            clusters[count++] = cluster;
+        }
+    }
+}
