@@ -14,6 +14,7 @@ import dev.casebook.memory.policy.SimilarityPolicy;
 import dev.casebook.memory.policy.learned.CaseVectors;
 import dev.casebook.memory.policy.learned.Credit;
 import dev.casebook.memory.policy.learned.Exploration;
+import dev.casebook.memory.policy.learned.ExplorationPreset;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.memory.policy.learned.LocalEvidence;
 import java.io.IOException;
@@ -64,12 +65,13 @@ public final class MemoryLearningBench {
      */
     static LearnedPolicy.Settings arm(String name, long seed, Args args) {
         LearnedPolicy.Settings settings = learnedSettings(seed);
-        double strength = args.getDouble("--explore", 1);
-        double prior = args.getDouble("--prior", 4);
-        double power = args.getDouble("--kernel-power", 16);
-        int perCase = args.getInt("--per-case", 64);
+        // the knobs' defaults are the server's presets', so an arm a preset names is the preset (ExplorationPreset)
+        double strength = args.getDouble("--explore", ExplorationPreset.STRENGTH);
+        double prior = args.getDouble("--prior", ExplorationPreset.PRIOR_STRENGTH);
+        double power = args.getDouble("--kernel-power", ExplorationPreset.LOCAL_RECORDS.power());
+        int perCase = args.getInt("--per-case", ExplorationPreset.LOCAL_RECORDS.perCase());
         int added = args.getInt("--added", 8);
-        double clusterThreshold = args.getDouble("--cluster-threshold", 0.9);
+        double clusterThreshold = args.getDouble("--cluster-threshold", ExplorationPreset.CLUSTER_THRESHOLD);
         for (String part : name.substring("learned".length()).split("-")) {
             settings = switch (part) {
                 case "" -> settings;

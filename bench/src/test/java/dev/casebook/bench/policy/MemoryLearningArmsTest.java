@@ -1,0 +1,23 @@
+package dev.casebook.bench.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.casebook.memory.policy.learned.ExplorationPreset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each exploration the server can be configured with is exactly the simulator arm docs/policy.md reports on. */
+class MemoryLearningArmsTest {
+
+    @Test
+    void every_server_preset_builds_the_exploration_of_its_arm() {
+        Map<ExplorationPreset, String> arms = Map.of(ExplorationPreset.SOFTMAX, "learned",
+                ExplorationPreset.THOMPSON, "learned-ts",
+                ExplorationPreset.THOMPSON_LOCAL_TOP, "learned-ts-local-top",
+                ExplorationPreset.THOMPSON_LOCAL_TOP_CLUSTERS, "learned-ts-local-top-cl");
+        assertThat(arms).hasSize(ExplorationPreset.values().length);
+        Args defaults = new Args(new String[0]);
+        arms.forEach((preset, arm) -> assertThat(MemoryLearningBench.arm(arm, 1, defaults).exploration())
+                .as(arm).isEqualTo(preset.exploration(ExplorationPreset.CLUSTER_THRESHOLD)));
+    }
+}
