@@ -28,7 +28,7 @@ class LearnedPolicyConfiguration {
             JdbcTemplate jdbc) {
         LearnedPolicy.Settings policy = LearnedPolicy.Settings.defaults(settings.checkpointDir())
                 .withCandidates(settings.candidates()).withTemperature(settings.temperature())
-                .withCheckpointInterval(settings.checkpointInterval());
+                .withCheckpointInterval(settings.checkpointInterval()).withExploration(settings.explorationRule());
         return LearnedPolicy.open(store, new EmbeddedCaseVectors(embedder, 10_000), embedder.modelId(), policy,
                 new JdbcReplayLog(jdbc));
     }

@@ -1,12 +1,15 @@
 package dev.casebook.server.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
+import dev.casebook.memory.policy.learned.Exploration;
+import dev.casebook.memory.policy.learned.ExplorationPreset;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.AgentMemory;
@@ -14,6 +17,7 @@ import dev.casebook.server.agent.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,14 +33,21 @@ class LearnedPolicyWiringIT {
     }
 
     private static ConfigurableApplicationContext start(String policy, Path checkpoints, String database,
-            String cases) {
-        return new SpringApplicationBuilder(CasebookApplication.class).run(
+            String cases, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.datasource.url=jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1",
                 "--casebook.memory.store=lucene",
                 "--casebook.memory.dir=" + cases,
                 "--casebook.memory.policy=" + policy,
-                "--casebook.memory.learned.checkpoint-dir=" + checkpoints);
+                "--casebook.memory.learned.checkpoint-dir=" + checkpoints));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(CasebookApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static ConfigurableApplicationContext startExploring(String... settings) throws Exception {
+        return start("learned", Files.createTempDirectory("learned-wiring"), "learned-" + UUID.randomUUID(),
+                "target/cases-" + UUID.randomUUID(), settings);
     }
 
     @Test
@@ -49,6 +60,38 @@ class LearnedPolicyWiringIT {
             LearnedPolicy learned = (LearnedPolicy) memory.policies().get("learned");
             assertThat(learned.status().learning()).isTrue();
         }
+    }
+
+    @Test
+    void the_policy_explores_by_softmax_unless_configured() throws Exception {
+        try (ConfigurableApplicationContext context = startExploring()) {
+            assertThat(context.getBean(LearnedPolicy.class).settings().exploration())
+                    .isEqualTo(Exploration.SOFTMAX);
+        }
+    }
+
+    @Test
+    void the_configured_exploration_over_clusters_is_the_one_the_policy_selects_with() throws Exception {
+        try (ConfigurableApplicationContext context = startExploring(
+                "--casebook.memory.learned.exploration=thompson-local-top-clusters",
+                "--casebook.memory.learned.cluster-threshold=0.8")) {
+            LearnedPolicy learned = context.getBean(LearnedPolicy.class);
+            assertThat(learned.settings().exploration()).isEqualTo(
+                    ExplorationPreset.THOMPSON_LOCAL_TOP_CLUSTERS.exploration(0.8));
+            AgentMemory memory = context.getBean(AgentMemory.class);
+            memory.store().add(Case.of("acme", "How many legs does a spider have?", "count", "8", 1,
+                    CaseSource.REAL), memory.embedder().embed("How many legs does a spider have?"));
+            String text = "How many legs do two spiders have?";
+            assertThat(learned.select(new SelectionRequest(text, memory.embedder().embed(text),
+                    CaseFilter.tenant("acme"), 4))).hasSize(1);
+        }
+    }
+
+    @Test
+    void an_unknown_exploration_stops_the_server_naming_the_known_ones() {
+        assertThatThrownBy(() -> startExploring("--casebook.memory.learned.exploration=ucb"))
+                .rootCause().hasMessage("casebook.memory.learned.exploration: unknown exploration 'ucb'; known:"
+                        + " softmax, thompson, thompson-local-top, thompson-local-top-clusters");
     }
 
     @Test
