@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -55,7 +56,9 @@ final class EvaluationThroughput implements Bench.Benchmark {
         try (ScriptedLlmProcess llm = ScriptedLlmProcess.start("evaluation", Duration.ofMillis(latency))) {
             for (String store : stores) {
                 try (CasebookServerProcess server = CasebookServerProcess.start(store, llm.baseUrl(),
-                        List.of("--casebook.evaluation.max-concurrency=1024"))) {
+                        List.of("--casebook.evaluation.max-concurrency=1024",
+                                // the bench's server has auth on: it reads server paths only under a dataset root
+                                "--casebook.evaluation.dataset-root=" + Path.of(dataset).getParent()))) {
                     run(server.baseUrl(), dataset, Math.min(concurrency, 16), 200, "read-write"); // warm-up
                     for (int r = 0; r < repeats; r++) {
                         for (String mode : modes) {
