@@ -70,8 +70,12 @@ class ChatCompletionsController {
         Budgets budgets = options.budgets(profile);
         String bank = options.bank();
         List<String> banks = options.banks();
+        String policy = options.policy(profile);
+        submission.unknownPolicy(policy).ifPresent(why -> {
+            throw OpenAiException.invalid(CasebookOptions.POLICY, "'" + CasebookOptions.POLICY + "': " + why);
+        });
         List<String> files = attachments.keep(tenant, request.messages().files()); // once the request is known good
-        TaskView submitted = submission.submit(tenant, new TaskSubmission.NewTask(text, mode, options.policy(profile),
+        TaskView submitted = submission.submit(tenant, new TaskSubmission.NewTask(text, mode, policy,
                 budgets, files, request.conversation(), bank, banks));
         long created = submitted.createdAt().getEpochSecond();
         try {

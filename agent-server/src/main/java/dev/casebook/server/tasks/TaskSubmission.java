@@ -11,6 +11,7 @@ import dev.casebook.server.agent.MemoryBanks;
 import dev.casebook.server.memory.CaseBanks;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +98,18 @@ public class TaskSubmission {
      * refuse theirs); the run still stops with {@code unknown_policy} when a replica without it claims the task.
      */
     private void requireKnownPolicy(String policy) {
+        unknownPolicy(policy).ifPresent(why -> {
+            throw ApiException.badRequest("field 'policy': " + why);
+        });
+    }
+
+    /** Why this server cannot select cases with {@code policy}; empty when it can (or memory is off entirely). */
+    public Optional<String> unknownPolicy(String policy) {
         AgentMemory m = memory.getIfAvailable();
         if (m != null && policy != null && !policy.isBlank() && !m.policies().containsKey(policy)) {
-            throw ApiException.badRequest("field 'policy': no case-selection policy named '" + policy + "'; known: "
-                    + m.policies().keySet());
+            return Optional.of("no case-selection policy named '" + policy + "'; known: " + m.policies().keySet());
         }
+        return Optional.empty();
     }
 
     /**

@@ -92,7 +92,8 @@ class OpenAiErrorsIT extends OpenAiServer {
 
         TestClient.Reply policy = v1().post("/v1/chat/completions", chat("casebook", "user", "hi")
                 .put("casebook_policy", "no-such-policy"));
-        assertError(policy, 400, "invalid_request_error", "invalid_request");
+        assertError(policy, 400, "invalid_request_error", "invalid_value");
+        assertThat(policy.error().path("param").asString()).isEqualTo("casebook_policy");
         assertThat(policy.error().path("message").asString())
                 .contains("no case-selection policy named 'no-such-policy'; known: [similarity]");
 
