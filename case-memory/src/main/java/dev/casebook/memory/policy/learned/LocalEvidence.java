@@ -79,13 +79,22 @@ public record LocalEvidence(double power, int perCase, int addedCandidates) {
         double trials = 0;
         double successes = 0;
         for (ReplayExample e : examples) {
-            double k = e.episode() == ReplayExample.NO_EPISODE ? kernel(e.cosineTo(state))
-                    : kernelByEpisode.computeIfAbsent(e.episode(), episode -> kernel(e.cosineTo(state)));
-            double w = k * e.weight();
+            double w = weight(e, state, kernelByEpisode);
             trials += w;
             successes += e.reward() >= 0.5 ? w : 0;
         }
         return new Tally(trials, successes);
+    }
+
+    /**
+     * How much example {@code e} counts for a task at {@code state}: its kernel weight times its own weight, the
+     * kernel kept per episode in {@code kernelByEpisode} (the cases shown together share their episode's task, so one
+     * selection computes each episode's cosine once; an example of no episode is computed on its own).
+     */
+    double weight(ReplayExample e, float[] state, Map<Long, Double> kernelByEpisode) {
+        double k = e.episode() == ReplayExample.NO_EPISODE ? kernel(e.cosineTo(state))
+                : kernelByEpisode.computeIfAbsent(e.episode(), episode -> kernel(e.cosineTo(state)));
+        return k * e.weight();
     }
 
     /** A (possibly weighted) record: trials and the successes among them. */

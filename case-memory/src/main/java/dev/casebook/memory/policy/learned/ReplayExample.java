@@ -2,6 +2,7 @@ package dev.casebook.memory.policy.learned;
 
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.embedding.Vectors;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -87,15 +88,7 @@ public record ReplayExample(String tenant, float[] state, UUID caseId, float[] c
             throw new IllegalArgumentException("state has dimension " + other.length + " but the example's has "
                     + state.length);
         }
-        double dot = 0;
-        double self = 0;
-        double norm = 0;
-        for (int i = 0; i < state.length; i++) {
-            dot += state[i] * other[i];
-            self += state[i] * state[i];
-            norm += other[i] * other[i];
-        }
-        return self == 0 || norm == 0 ? 0 : dot / Math.sqrt(self * norm);
+        return Vectors.cosine(state, other);
     }
 
     /** Writes this pair's {@link PairFeatures} into {@code out} at {@code offset}. */

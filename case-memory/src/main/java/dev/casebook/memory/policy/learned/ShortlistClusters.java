@@ -89,9 +89,7 @@ final class ShortlistClusters {
                 long key = e.episode() == ReplayExample.NO_EPISODE ? single-- : e.episode();
                 Episode episode = episodes.get(key);
                 if (episode == null && !episodes.containsKey(key)) {
-                    double k = e.episode() == ReplayExample.NO_EPISODE ? local.kernel(e.cosineTo(state))
-                            : kernelByEpisode.computeIfAbsent(key, x -> local.kernel(e.cosineTo(state)));
-                    double weight = k * e.weight();
+                    double weight = local.weight(e, state, kernelByEpisode);
                     // Far episodes (weight 0) are kept as null: looked up once, never counted.
                     episode = weight == 0 ? null : new Episode(weight, e.reward() >= 0.5);
                     episodes.put(key, episode);

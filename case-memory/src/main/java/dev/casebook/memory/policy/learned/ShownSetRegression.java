@@ -65,9 +65,7 @@ final class ShownSetRegression {
                 // An example of no episode (read back from the log) was shown alone as far as the buffer knows.
                 long key = e.episode() == ReplayExample.NO_EPISODE ? single-- : e.episode();
                 if (!episodes.containsKey(key)) {
-                    double k = e.episode() == ReplayExample.NO_EPISODE ? local.kernel(e.cosineTo(state))
-                            : kernelByEpisode.computeIfAbsent(key, x -> local.kernel(e.cosineTo(state)));
-                    double weight = k * e.weight();
+                    double weight = local.weight(e, state, kernelByEpisode);
                     episodes.put(key, weight == 0 ? null : new Episode(weight, e.reward() >= 0.5 ? 1 : 0, n));
                 }
                 Episode episode = episodes.get(key);
