@@ -7,6 +7,7 @@ import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.TaskKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -74,20 +75,20 @@ final class CaseSql {
                 instant(row[12]), (String) row[13], (Boolean) row[14], (Boolean) row[15]);
     }
 
-    /** A row of a JDBC query that selected {@link #COLUMNS} first. */
+    /** A row of a JDBC query that selected {@link #COLUMNS} first, mapped as {@link #toCase} maps a native query's. */
     static Case read(ResultSet rs) throws SQLException {
-        return new Case(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getDouble(6), CaseLabel.parse(rs.getString(7)), CaseSource.parse(rs.getString(8)),
-                rs.getString(9), rs.getInt(10), rs.getInt(11), rs.getObject(12, OffsetDateTime.class).toInstant(),
-                rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getString(14), rs.getBoolean(15),
-                rs.getBoolean(16));
+        Object[] row = new Object[WIDTH];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = rs.getObject(i + 1);
+        }
+        return toCase(row);
     }
 
     private static Instant instant(Object value) {
         return switch (value) {
             case Instant i -> i;
             case OffsetDateTime o -> o.toInstant();
-            case java.sql.Timestamp t -> t.toInstant();
+            case Timestamp t -> t.toInstant();
             default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
         };
     }
