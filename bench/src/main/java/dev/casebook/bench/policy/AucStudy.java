@@ -91,9 +91,8 @@ final class AucStudy {
         OfflinePolicyEvaluation.Split split = evaluation.split(pairs, random);
         List<String> trainQueries = new ArrayList<>(new LinkedHashSet<>(
                 split.train().stream().map(SelectionPair::query).toList()));
-        Collections.shuffle(trainQueries, new Random(settings.seed() + 1));
-        int validationCount = Math.max(1, (int) Math.round(trainQueries.size() * validationShare));
-        Set<String> validationQueries = Set.copyOf(trainQueries.subList(0, validationCount));
+        Set<String> validationQueries = validationQueries(split.train(), settings.seed(), validationShare);
+        int validationCount = validationQueries.size();
         List<SelectionPair> fit = new ArrayList<>();
         List<SelectionPair> validation = new ArrayList<>();
         for (SelectionPair p : split.train()) {
@@ -204,6 +203,17 @@ final class AucStudy {
         Row refit = refit(split.train(), heldOut, vectors, dimension, bestHidden, bestEpoch, bestMean, bestK, bestW);
         return new Report(trainQueries.size() - validationCount, validationCount, split.heldOutQueries(), rows,
                 finalists, overall, refit);
+    }
+
+    /**
+     * The validation queries: the training split's distinct queries shuffled with {@code seed + 1}, the first
+     * {@code share} of them (at least one).
+     */
+    static Set<String> validationQueries(List<SelectionPair> train, long seed, double share) {
+        List<String> queries = new ArrayList<>(new LinkedHashSet<>(train.stream().map(SelectionPair::query).toList()));
+        Collections.shuffle(queries, new Random(seed + 1));
+        int count = Math.max(1, (int) Math.round(queries.size() * share));
+        return Set.copyOf(queries.subList(0, count));
     }
 
     /**

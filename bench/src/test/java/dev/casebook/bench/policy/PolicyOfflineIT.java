@@ -60,6 +60,28 @@ class PolicyOfflineIT {
     }
 
     @Test
+    void query_feature_study_chooses_on_validation_and_refits_on_the_same_held_out_split() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        QueryStudy.Report report;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            report = PolicyOfflineBench.queryStudy(new String[] {"--queries", "120", "--seed", "5",
+                "--validation", "0.25", "--query-features=true"}, out);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(report.heldOutQueries()).as("same held-out split as without the option").isEqualTo(24);
+        assertThat(report.fitQueries() + report.validationQueries()).isEqualTo(96);
+        assertThat(report.rows()).extracting(QueryStudy.Row::variant).contains("bank positive share k=10",
+                "logistic on surface+bank, L2=1e+00", "boosted trees on all, depth 2, leaf 30, 25 trees");
+        assertThat(report.chosen().validationAuc()).isEqualTo(report.rows().stream()
+                .mapToDouble(QueryStudy.Row::validationAuc).max().orElseThrow());
+        assertThat(report.refit().variant()).isEqualTo("refit: " + report.chosen().variant());
+        assertThat(report.fullBankRefit().variant()).isEqualTo("refit, full bank (held-out tasks' cases kept)");
+        assertThat(printed).contains("query-level study: 72 fitting / 24 validation / 24 held-out queries",
+                "chosen (best validation ROC-AUC)", String.format("%.4f", report.refit().heldOutAuc()));
+    }
+
+    @Test
     void splits_by_query_so_no_held_out_query_is_trained_on() {
         var pairs = SelectionPair.read(dev.casebook.testkit.SharedData.file("memento/training_data.jsonl"));
         assertThat(pairs).hasSize(7000);
