@@ -70,7 +70,8 @@ public final class PolicyOfflineBench {
             vectors.put(missing.get(i), embedded.get(i));
         }
         QueryStudy.Report report = QueryStudy.run(split.train(), split.heldOut(), AucStudy.validationQueries(
-                split.train(), setup.settings().seed(), a.getDouble("--validation", 0.2)), bank, vectors);
+                split.train(), setup.settings().seed(), a.getDouble("--validation", 0.2)), bank, vectors,
+                setup.settings().seed());
         out.print(report.format(true));
         return report;
     }

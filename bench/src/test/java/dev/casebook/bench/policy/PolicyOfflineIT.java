@@ -77,8 +77,13 @@ class PolicyOfflineIT {
                 .mapToDouble(QueryStudy.Row::validationAuc).max().orElseThrow());
         assertThat(report.refit().variant()).isEqualTo("refit: " + report.chosen().variant());
         assertThat(report.fullBankRefit().variant()).isEqualTo("refit, full bank (held-out tasks' cases kept)");
+        assertThat(report.rows()).extracting(QueryStudy.Row::variant).contains(report.crossValidated().variant());
+        assertThat(report.crossValidated().validationAuc()).as("mean AUC over the folds").isBetween(0.0, 1.0);
+        assertThat(report.crossValidatedRefit().variant()).isEqualTo("refit: " + report.crossValidated().variant());
+        assertThat(report.crossValidatedRefit().heldOutAuc()).isBetween(0.0, 1.0);
         assertThat(printed).contains("query-level study: 72 fitting / 24 validation / 24 held-out queries",
-                "chosen (best validation ROC-AUC)", String.format("%.4f", report.refit().heldOutAuc()));
+                "chosen (best validation ROC-AUC)", String.format("%.4f", report.refit().heldOutAuc()),
+                "chosen by 5-fold cross-validation", String.format("%.4f", report.crossValidatedRefit().heldOutAuc()));
     }
 
     @Test
