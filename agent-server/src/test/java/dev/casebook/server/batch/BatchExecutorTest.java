@@ -1,5 +1,6 @@
 package dev.casebook.server.batch;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -85,20 +87,32 @@ class BatchExecutorTest {
     }
 
     @Test
-    void a_run_completes_only_after_the_writes_that_follow_its_last_record() {
+    void a_run_completes_only_after_the_writes_that_follow_its_last_record() throws Exception {
         BatchTables tables = tables(3);
         List<String> seenAfterRecord = new CopyOnWriteArrayList<>();
+        CountDownLatch allRecorded = new CountDownLatch(3);
+        AtomicReference<Thread> loop = new AtomicReference<>();
 
-        new TestRun(tables, (run, seq) -> {
+        Thread thread = Thread.ofVirtual().unstarted(new TestRun(tables, (run, seq) -> {
             run.recordDone(seq);
+            allRecorded.countDown();
             try {
-                Thread.sleep(300); // the main loop polls every 50 ms: it would see no unfinished item meanwhile
+                assertThat(allRecorded.await(120, TimeUnit.SECONDS)).isTrue();
+                // every item recorded and none writes any more: the run's loop, which sees no unfinished item now,
+                // either parks where it waits for the item threads or (wrongly) ends the run
+                eventually("the run's loop waits for its items or ends the run",
+                        () -> loop.get().getState() == Thread.State.WAITING || tables.status("r") != RunStatus.RUNNING,
+                        decided -> decided);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             seenAfterRecord.add(tables.status("r").wire());
-        }).run();
+        }));
+        loop.set(thread);
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(300));
 
+        assertThat(thread.isAlive()).isFalse();
         assertThat(seenAfterRecord).containsExactly("running", "running", "running");
         assertThat(tables.status("r")).isEqualTo(RunStatus.COMPLETED);
     }
@@ -112,7 +126,7 @@ class BatchExecutorTest {
             if (seq == 0) {
                 started.countDown();
                 try {
-                    Thread.sleep(30_000); // a long LLM call
+                    new CountDownLatch(1).await(); // a long LLM call: it ends only when interrupted
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -129,10 +143,7 @@ class BatchExecutorTest {
         assertThat(held).doesNotContain(0);
         assertThat(run.interruptLost(held, renewing)).containsExactly(0);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!recorded.containsKey(0) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        eventually("item 0 returned", () -> recorded.containsKey(0), returned -> returned);
         assertThat(recorded).containsEntry(0, false).containsEntry(1, true);
         assertThat(jdbc.queryForMap("SELECT status, claimed_by FROM items WHERE run_id = 'r' AND seq = 0"))
                 .containsEntry("STATUS", "running").containsEntry("CLAIMED_BY", "other");
@@ -248,11 +259,8 @@ class BatchExecutorTest {
         });
         Thread thread = Thread.ofVirtual().start(run);
         assertThat(secondStarted.await(120, TimeUnit.SECONDS)).isTrue();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (run.working().contains(0) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(run.working()).containsExactly(1);
+        assertThat(eventually("item 0's thread ended", run::working, working -> !working.contains(0)))
+                .containsExactly(1);
         assertThat(jdbc.queryForObject("SELECT claimed_by FROM items WHERE run_id = 'r' AND seq = 0", String.class))
                 .as("left claimed").isEqualTo("here");
 
