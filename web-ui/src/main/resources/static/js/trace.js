@@ -1,8 +1,8 @@
 // One task as it runs: selected cases, plan, tool calls and results, answer, feedback. Fed by the task's SSE
 // stream, so a finished task replays the same way (a late subscriber first gets all past steps).
 import {api, follow} from './api.js';
-import {h, fill, icon, fmtScore, fmtDuration, wire, truncate, prettyJson, labelBadge, spinner, errorBox, toast}
-  from './dom.js';
+import {h, fill, icon, fmtScore, fmtDuration, wire, truncate, prettyJson, labelBadge, trustBadge, spinner, errorBox,
+  toast} from './dom.js';
 import {markdown} from './markdown.js';
 
 const TERMINAL = new Set(['answered', 'failed', 'cancelled', 'stopped']);
@@ -89,11 +89,25 @@ export function taskTrace(taskId, {text, signal, feedback = true} = {}) {
           h('span', {class: 'score', title: 'similarity / policy score', text: fmtScore(pick.score)}),
           labelBadge(pick.label),
           pick.role && wire(pick.role) !== wire(pick.label) ? h('span', {class: 'badge role', text: wire(pick.role)}) : null,
-          pick.source ? h('span', {class: 'badge source source-' + wire(pick.source), text: wire(pick.source),
-            title: 'where the case came from'}) : null,
+          sourceBadge(pick),
           h('a', {href: `#/memory/${pick.caseId}`, text: truncate(pick.task || pick.caseId, 140)}))))
         : h('p', {class: 'muted', text: 'No cases selected (memory empty, or memory off).'}),
       ...showInsights(step.insights || []));
+  }
+
+  /**
+   * Where a selected case came from; a synthetic or sandbox one says, as the Memory page does, whether a real outcome
+   * had confirmed or refuted it when the planner was shown it (records from before that was kept say only the source).
+   */
+  function sourceBadge(pick) {
+    if (!pick.source) return null;
+    const source = wire(pick.source);
+    const trust = pick.confirmed !== undefined ? trustBadge(pick) : null;
+    if (trust) {
+      trust.classList.add('source', 'source-' + source);
+      return trust;
+    }
+    return h('span', {class: 'badge source source-' + source, text: source, title: 'where the case came from'});
   }
 
   /** The distilled insights the planner was shown beside the cases (none when insights are off). */

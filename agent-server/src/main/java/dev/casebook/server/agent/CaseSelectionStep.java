@@ -56,7 +56,7 @@ final class CaseSelectionStep {
     private static Step.CasesSelected.Pick pick(SelectedCase s) {
         return new Step.CasesSelected.Pick(s.value().id(), s.score(), s.role().name().toLowerCase(Locale.ROOT),
                 s.value().task(), s.value().label().wireName(), s.value().uses(), s.value().successes(),
-                s.value().source().wireName());
+                s.value().source().wireName(), s.value().confirmed(), s.value().refuted());
     }
 
     /**

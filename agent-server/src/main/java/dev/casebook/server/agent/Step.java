@@ -73,10 +73,12 @@ public sealed interface Step {
          * A chosen case; {@code label}, {@code uses} and {@code successes} are the case's as the policy saw them
          * when it chose (a later reward is learned from with these, not with counts that include it). {@code source}
          * is where the case came from ({@code real}, {@code synthetic}, {@code sandbox}, ...; null in records written
-         * before it was kept).
+         * before it was kept); {@code confirmed} and {@code refuted} are the case's as the planner was shown it
+         * (whether a real outcome had confirmed or refuted a synthetic or sandbox case; absent from records written
+         * before they were kept).
          */
         public record Pick(UUID caseId, double score, String role, String task, String label, int uses,
-                int successes, String source) {
+                int successes, String source, boolean confirmed, boolean refuted) {
             public Pick {
                 if (uses < 0 || successes < 0 || successes > uses) {
                     throw new IllegalArgumentException("need 0 <= successes <= uses, was " + successes + "/" + uses);
@@ -85,7 +87,7 @@ public sealed interface Step {
 
             /** A pick whose source is not known. */
             public Pick(UUID caseId, double score, String role, String task, String label, int uses, int successes) {
-                this(caseId, score, role, task, label, uses, successes, null);
+                this(caseId, score, role, task, label, uses, successes, null, false, false);
             }
         }
 

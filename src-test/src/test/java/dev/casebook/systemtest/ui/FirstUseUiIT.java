@@ -22,12 +22,14 @@ import org.openqa.selenium.Keys;
 
 /**
  * What a new user trips on, tried in the browser against the built server with the scripted LLM server as the only
- * fake: the trace in round order with each selected case's source, the Memory page's text filter apart from
+ * fake: the trace in round order with each selected case's source, and whether a real outcome had confirmed each
+ * synthetic or sandbox case shown, the Memory page's text filter apart from
  * similarity search, the dataset's name in the runs list, a dream job's curriculum rounds and a sandbox job's
  * difficulty rounds and isolation. Each step waits on what the page shows (state markers), never on time.
  */
 class FirstUseUiIT {
     private static final String QUESTION = "What is 17*23?";
+    private static final String ORRERY = "Which orrery did the clockmaker of Lyon build?";
     private static final String SUM_VALIDATOR = """
             with open("sum.txt") as f:
                 value = f.read().strip()
@@ -66,6 +68,13 @@ class FirstUseUiIT {
                 .reply(Reply.dynamic(r -> Reply.text("17*23 = " + r.toolResults().getLast())));
         llm.when(Match.interaction("replan").and(Match.anyMessageContains("17*23")))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 391\"}"));
+
+        llm.when(Match.interaction("plan").and(Match.anyMessageContains(ORRERY))).reply(Reply.text("""
+                <think>The cases from memory agree.</think>
+                Here is my answer:
+                ```json
+                {"answer": "FINAL ANSWER: the Grand Orrery"}
+                ```"""));
 
         llm.when(Match.interaction("plan").and(Match.anyMessageContains("gadget")))
                 .reply(Reply.text("{\"answer\": \"FINAL ANSWER: 42\"}"));
@@ -137,8 +146,38 @@ class FirstUseUiIT {
         List<String> sources = (List<String>) browser.script(
                 "return [...document.querySelectorAll('.turn .case-pick .badge.source')].map(b => b.textContent);");
         assertThat(sources).as("a badge on every pick").hasSize(browser.all(".turn .case-pick").size())
-                .contains("real", "synthetic");
+                .contains("real", "synthetic · unconfirmed");
         browser.screenshot("first-use-trace-by-round");
+    }
+
+    @Test
+    void the_trace_says_whether_a_real_outcome_had_confirmed_each_synthetic_or_sandbox_case_shown() throws Exception {
+        var imported = server.postJson("/api/cases/import?format=casebook", String.join("\n",
+                "{\"task\": \"" + ORRERY + " (asked first)\", \"reward\": 1, \"source\": \"real\"}",
+                "{\"task\": \"" + ORRERY + " (dreamed)\", \"reward\": 1, \"source\": \"synthetic\"}",
+                "{\"task\": \"" + ORRERY + " (dreamed, then confirmed)\", \"reward\": 1, \"source\": \"synthetic\", "
+                        + "\"confirmed\": true}",
+                "{\"task\": \"" + ORRERY + " (in the sandbox)\", \"reward\": 1, \"source\": \"sandbox\"}"));
+        assertThat(imported.body()).as(imported.body()).contains("\"imported\":4");
+        browser.size(Browser.LAPTOP);
+        browser.open(server.baseUrl() + "/#/chat");
+        browser.script("localStorage.clear();");
+        browser.open(server.baseUrl() + "/#/chat");
+        typeAndEnter("#chat-input", ORRERY);
+
+        browser.timeout(Duration.ofSeconds(60)).withText(".turn .task-status .badge", "answered");
+        assertThat(browser.all(".turn .case-pick")).as("the four orrery cases are the most similar").hasSize(4);
+        assertThat(browser.texts(".turn .case-pick .badge.source")).as("the same badges as the Memory page")
+                .containsExactlyInAnyOrder("real", "synthetic · unconfirmed", "synthetic · confirmed",
+                        "sandbox · unconfirmed");
+        assertThat(browser.all(".turn .case-pick .badge.trust")).as("none on the real case").hasSize(3);
+        assertThat(browser.attribute(".turn .case-pick .trust-unconfirmed.source-synthetic", "aria-label"))
+                .isEqualTo("Simulated (synthetic) case, unconfirmed: practice no real task has confirmed yet");
+        assertThat(browser.attribute(".turn .case-pick .trust-confirmed", "aria-label"))
+                .isEqualTo("Simulated (synthetic) case, confirmed: a real task shown it succeeded");
+        assertThat(browser.attribute(".turn .case-pick .source-sandbox", "aria-label"))
+                .isEqualTo("Sandbox case, unconfirmed: practice no real task has confirmed yet");
+        browser.screenshot("first-use-trace-trust-badges");
     }
 
     @Test
