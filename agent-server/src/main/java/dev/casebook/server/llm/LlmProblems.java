@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * kind a 502; the detail says which model call failed and why, and {@code reason} is the kind's stable code.
  */
 @RestControllerAdvice
-class LlmProblems {
+public class LlmProblems {
     private static final Logger log = LoggerFactory.getLogger(LlmProblems.class);
 
     @ExceptionHandler(LlmException.class)
@@ -26,12 +26,17 @@ class LlmProblems {
         return problem(e);
     }
 
-    static ResponseEntity<ProblemDetail> problem(LlmException e) {
-        HttpStatus status = switch (e.kind()) {
+    /** What a request answers when a model call it made failed this way (see the class comment). */
+    public static HttpStatus status(LlmException.Kind kind) {
+        return switch (kind) {
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case DEADLINE -> HttpStatus.GATEWAY_TIMEOUT;
             case REJECTED, TRUNCATED, CONTEXT_WINDOW -> HttpStatus.BAD_GATEWAY;
         };
+    }
+
+    static ResponseEntity<ProblemDetail> problem(LlmException e) {
+        HttpStatus status = status(e.kind());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, "the model gave no usable reply ("
                 + e.kind().reason() + "): " + e.getMessage() + (e.retryable() ? "; trying again later may help" : ""));
         body.setProperty("reason", e.kind().reason());

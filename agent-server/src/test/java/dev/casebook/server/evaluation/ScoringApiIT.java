@@ -28,6 +28,7 @@ class ScoringApiIT {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("casebook.models.judge.base-url", LLM::baseUrl);
         registry.add("casebook.models.judge.model", () -> "judge-model");
+        registry.add("casebook.models.judge.max-retries", () -> "0");
     }
 
     @AfterAll
@@ -37,7 +38,8 @@ class ScoringApiIT {
 
     @Test
     void scores_jsonl_lines_with_their_scorers_including_the_judge() {
-        LLM.when(Match.interaction("judge")).reply(Reply.text("{\"rationale\":\"same person\",\"judgement\":\"correct\"}"));
+        LLM.when(Match.interaction("judge").and(Match.lastUserMessageContains("Predicted answer: Obama")))
+                .reply(Reply.text("{\"rationale\":\"same person\",\"judgement\":\"correct\"}"));
         TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson", """
                 {"id": "1", "prediction": "$1,000", "gold": "1000", "scorer": "gaia"}
                 {"id": "2", "prediction": "the cat sat", "gold": ["cat sat"], "scorer": "squad"}
@@ -85,6 +87,19 @@ class ScoringApiIT {
         TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson",
                 "{\"id\": \"1\", \"prediction\": \"broken\", \"gold\": \"x\", \"scorer\": \"judge\"}\n");
         assertThat(reply.status()).isEqualTo(502);
-        assertThat(reply.json().get("detail").asString()).startsWith("the judge model call failed");
+        assertThat(reply.json().get("detail").asString()).startsWith("the judge model call failed")
+                .endsWith("(llm_rejected)");
+    }
+
+    @Test
+    void an_unavailable_judge_model_is_a_503_that_trying_later_may_help() {
+        LLM.when(Match.lastUserMessageContains("Predicted answer: overloaded"))
+                .reply(Reply.status(503, "scripted overload"));
+        TestClient.Reply reply = new TestClient(port).post("/api/evaluations/score", "application/x-ndjson",
+                "{\"id\": \"1\", \"prediction\": \"overloaded\", \"gold\": \"x\", \"scorer\": \"judge\"}\n");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("detail").asString()).startsWith("the judge model call failed")
+                .endsWith("(llm_unavailable); trying again later may help");
     }
 }
