@@ -6,6 +6,7 @@ import dev.casebook.eval.data.DatasetFormat;
 import dev.casebook.eval.data.Datasets;
 import dev.casebook.eval.data.EvalItem;
 import dev.casebook.eval.run.Selection;
+import dev.casebook.eval.score.JudgeNotConfiguredException;
 import dev.casebook.eval.scoring.ScorerRegistry;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.memory.CaseBanks;
@@ -54,10 +55,6 @@ class RunCreation {
     }
 
     RunRecords.Run create(String tenant, RunRequest request) {
-        if (!runner.hasAgent()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "no agent is configured (casebook.models.planner.base-url and .model); runs need one");
-        }
         if (request.dataset() == null || request.dataset().isBlank()) {
             throw ApiException.badRequest("field 'dataset' is required: a server path or an upload:<id> from POST /api/evaluations/datasets");
         }
@@ -87,7 +84,14 @@ class RunCreation {
         }
         List<String> scorerNames = request.scorers() == null || request.scorers().isEmpty()
                 ? defaultScorers(scorers, dataset.format()) : List.copyOf(request.scorers());
-        scorerNames.forEach(scorers::byName); // unknown names and judges without a model: 400
+        String missingJudge = null;
+        for (String scorer : scorerNames) {
+            try {
+                scorers.byName(scorer); // an unknown name: 400
+            } catch (JudgeNotConfiguredException e) {
+                missingJudge = e.getMessage(); // what this server lacks: 503, once the request is known good
+            }
+        }
         long total = (long) chosen.size() * attempts * epochs;
         String breakdown = chosen.size() + " questions x " + attempts + " attempts x " + epochs + " epochs";
         cap.checkRun(total, breakdown);
@@ -117,6 +121,7 @@ class RunCreation {
                 }
             }
         }
+        runnable(choices, missingJudge);
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank() ? dataset.name() + " " + now : request.name();
         RunRecords.Run run = new RunRecords.Run(runId, tenant, name, RunStatus.QUEUED,
@@ -181,11 +186,29 @@ class RunCreation {
     /** The run's model of each role; a bad name, or models this server's agent cannot change, is a 400. */
     private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
         try {
-            Map<String, RunModels.Choice> choices = models.choose(requested);
-            agents.agent(choices);
-            return choices;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            return models.choose(requested);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * What this server lacks to run a good request (no agent, a role or a named judge scorer without a model, a
+     * chosen profile gone): a 503, checked only once the request is known good, so a client's mistake is always its
+     * 400.
+     */
+    private void runnable(Map<String, RunModels.Choice> choices, String missingJudge) {
+        if (!runner.hasAgent()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "no agent is configured (casebook.models.planner.base-url and .model); runs need one");
+        }
+        try {
+            agents.agent(choices);
+        } catch (IllegalStateException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        if (missingJudge != null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, missingJudge);
         }
     }
 

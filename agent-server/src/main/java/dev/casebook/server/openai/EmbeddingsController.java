@@ -46,17 +46,17 @@ class EmbeddingsController {
             throw new OpenAiException(HttpStatus.NOT_FOUND, "model", "model_not_found", "the embedding model is '"
                     + ModelCatalog.EMBEDDINGS + "', not '" + model + "'");
         }
-        Embedder embedder = catalog.embedder();
         List<String> inputs = inputs(body.path("input"));
-        JsonNode dimensions = body.path("dimensions");
-        if (!dimensions.isMissingNode() && !dimensions.isNull() && dimensions.asInt(-1) != embedder.dimension()) {
-            throw OpenAiException.unsupported("dimensions", "'dimensions' must be the model's own, "
-                    + embedder.dimension() + ", was " + dimensions);
-        }
         String format = body.path("encoding_format").asString("float");
         if (!format.equals("float") && !format.equals("base64")) {
             throw OpenAiException.invalid("encoding_format", "'encoding_format' must be float or base64, was '"
                     + format + "'");
+        }
+        Embedder embedder = catalog.embedder(); // 503 without one, once the request is known good
+        JsonNode dimensions = body.path("dimensions");
+        if (!dimensions.isMissingNode() && !dimensions.isNull() && dimensions.asInt(-1) != embedder.dimension()) {
+            throw OpenAiException.unsupported("dimensions", "'dimensions' must be the model's own, "
+                    + embedder.dimension() + ", was " + dimensions);
         }
         List<float[]> vectors = embedder.embedAll(inputs);
         List<Embedding> data = new ArrayList<>();

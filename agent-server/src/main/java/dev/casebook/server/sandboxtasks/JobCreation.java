@@ -44,9 +44,6 @@ class JobCreation {
     }
 
     SandboxTaskRecords.Job create(String tenant, JobRequest request) {
-        runner.unavailable().ifPresent(reason -> {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, reason);
-        });
         if (request.domain() == null || request.domain().isBlank()) {
             throw ApiException.badRequest("field 'domain' is required: what the tasks are about, e.g. \"python data"
                     + " wrangling\"");
@@ -97,6 +94,7 @@ class JobCreation {
         Instant now = clock.instant();
         String name = request.name() == null || request.name().isBlank()
                 ? cut(domain, MAX_NAME_CHARS - 21) + " " + now.toString().substring(0, 19) : request.name().strip();
+        runnable(choices);
         SandboxTaskRecords.Job job = new SandboxTaskRecords.Job(UUID.randomUUID().toString(), tenant, name,
                 RunStatus.QUEUED, new JobOptions(domain, tasks, rollouts, concurrency, perRound, start,
                 mode, policy, choices, TokenBudget.requested(request.maxTokens()), repairAttempts,
@@ -165,11 +163,25 @@ class JobCreation {
     /** The job's model of each role; a bad name, or a choice that cannot be served, is a 400. */
     private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
         try {
-            Map<String, RunModels.Choice> choices = models.choose(requested);
-            JobModels.of(models, choices);
-            return choices;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            return models.choose(requested);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * What this server lacks to run a good request (no planner, the code tool or {@code python3}, a role without a
+     * model, a chosen profile gone): a 503, checked only once the request is known good, so a client's mistake is
+     * always its 400.
+     */
+    private void runnable(Map<String, RunModels.Choice> choices) {
+        runner.unavailable().ifPresent(reason -> {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, reason);
+        });
+        try {
+            JobModels.of(models, choices);
+        } catch (IllegalStateException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
     }
 

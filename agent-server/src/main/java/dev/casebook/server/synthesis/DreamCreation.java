@@ -51,10 +51,6 @@ class DreamCreation {
     }
 
     DreamRecords.Job create(String tenant, DreamRequest request) {
-        if (!runner.hasAgent()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
-                    "no agent is configured (casebook.models.planner.base-url and .model); dream jobs need one");
-        }
         List<String> seeds = tasks(tenant, request);
         int rollouts = within("rolloutsPerTask", request.rolloutsPerTask(), 4, 1, 100);
         int concurrency = within("concurrency", request.concurrency(), 4, 1, settings.maxConcurrency());
@@ -89,6 +85,7 @@ class DreamCreation {
         if (name.length() > 200) {
             throw ApiException.badRequest("field 'name' has " + name.length() + " characters, more than 200");
         }
+        runnable(choices);
         DreamRecords.Job job = new DreamRecords.Job(UUID.randomUUID().toString(), tenant, name, RunStatus.QUEUED,
                 dream, null, now, null, null, null);
         cap.admit(tenant, maxRollouts, "its rollout budget: " + seeds.size() + " tasks x " + rollouts
@@ -178,11 +175,25 @@ class DreamCreation {
     /** Each role's model; a bad name, or one this server cannot serve, is a 400. */
     private Map<String, RunModels.Choice> chooseModels(Map<String, String> requested) {
         try {
-            Map<String, RunModels.Choice> choices = models.choose(requested, ModelRole.DREAM);
-            DreamModels.of(models, choices, settings);
-            return choices;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+            return models.choose(requested, ModelRole.DREAM);
+        } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * What this server lacks to run a good request (no agent, a role without a model, a chosen profile gone): a 503,
+     * checked only once the request is known good, so a client's mistake is always its 400.
+     */
+    private void runnable(Map<String, RunModels.Choice> choices) {
+        if (!runner.hasAgent()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+                    "no agent is configured (casebook.models.planner.base-url and .model); dream jobs need one");
+        }
+        try {
+            DreamModels.of(models, choices, settings);
+        } catch (IllegalStateException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
     }
 
