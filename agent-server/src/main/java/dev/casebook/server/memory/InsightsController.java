@@ -54,18 +54,17 @@ class InsightsController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a distilled insight", description = "removes a wrong lesson at once: the next "
             + "task of its family is no longer shown it (a later rating of the family distils a new one); 404 for "
-            + "an id the tenant has no insight with, 400 for an id that is not a UUID, 503 when "
-            + "casebook.memory.insights.enabled is off")
+            + "an id the tenant has no insight with, 400 for an id that is not a UUID (also when "
+            + "insights are off), 503 when casebook.memory.insights.enabled is off")
     ResponseEntity<Void> delete(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @PathVariable String id) {
-        InsightStore insights = insights();
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // the client's mistake, whether insights are on or off
             throw ApiException.badRequest("an insight id is a UUID (as GET /api/memory/insights lists them), was '"
                     + id + "'");
         }
-        if (!insights.delete(tenant, uuid)) {
+        if (!insights().delete(tenant, uuid)) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no insight with id '" + id
                     + "' (GET /api/memory/insights lists this tenant's insights)");
         }

@@ -20,7 +20,8 @@ import org.springframework.http.ResponseEntity;
 /**
  * {@code GET /api/memory/insights}: the tenant's insights with their evidence; {@code DELETE
  * /api/memory/insights/{id}}: 204, or a problem for another tenant's or an unknown id (404) and a malformed id (400);
- * a 503 problem for both when off. ({@code InsightsFlowIT} checks the problem bodies over HTTP.)
+ * a 503 problem for both when off, except a malformed id: a 400 all the same. ({@code InsightsFlowIT} checks the
+ * problem bodies over HTTP.)
  */
 class InsightsControllerTest {
     @TempDir
@@ -106,7 +107,7 @@ class InsightsControllerTest {
     }
 
     @Test
-    void listing_and_deleting_are_a_503_naming_the_setting_when_insights_are_off() {
+    void listing_and_deleting_are_a_503_naming_the_setting_when_insights_are_off_and_a_malformed_id_still_a_400() {
         InsightsController controller = new InsightsController(
                 new StaticListableBeanFactory().getBeanProvider(InsightStore.class));
 
@@ -114,13 +115,17 @@ class InsightsControllerTest {
             assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
             assertThat(e.getMessage()).isEqualTo("insights are off on this server (casebook.memory.insights.enabled)");
         });
-        for (String id : List.of(UUID.randomUUID().toString(), "not-a-uuid")) {
-            assertThatThrownBy(() -> controller.delete("acme", id)).as("delete " + id)
-                    .isInstanceOfSatisfying(ApiException.class, e -> {
-                        assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-                        assertThat(e.getMessage())
-                                .isEqualTo("insights are off on this server (casebook.memory.insights.enabled)");
-                    });
-        }
+        assertThatThrownBy(() -> controller.delete("acme", UUID.randomUUID().toString()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(e.getMessage())
+                            .isEqualTo("insights are off on this server (casebook.memory.insights.enabled)");
+                });
+        assertThatThrownBy(() -> controller.delete("acme", "not-a-uuid")).as("the client's mistake first")
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getMessage()).isEqualTo("an insight id is a UUID (as GET /api/memory/insights"
+                            + " lists them), was 'not-a-uuid'");
+                });
     }
 }
