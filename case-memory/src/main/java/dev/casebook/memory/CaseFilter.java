@@ -58,6 +58,20 @@ public record CaseFilter(String tenant, Set<CaseSource> sources, Set<CaseLabel> 
         return new CaseFilter(tenant, sources, labels, excludeOrigins, excludeTasks, banks);
     }
 
+    /**
+     * True when every case {@code narrower} admits, this filter admits too (the same tenant, no source, label or bank
+     * that {@code narrower} lets through left out, no origin or task excluded that {@code narrower} does not
+     * exclude); false when that is not certain.
+     */
+    public boolean covers(CaseFilter narrower) {
+        return tenant.equals(narrower.tenant)
+                && (sources.isEmpty() || !narrower.sources.isEmpty() && sources.containsAll(narrower.sources))
+                && (labels.isEmpty() || !narrower.labels.isEmpty() && labels.containsAll(narrower.labels))
+                && (banks.isEmpty() || !narrower.banks.isEmpty() && banks.containsAll(narrower.banks))
+                && narrower.excludeOrigins.containsAll(excludeOrigins)
+                && narrower.excludeTasks.containsAll(excludeTasks);
+    }
+
     /** True when the case is visible through this filter. */
     public boolean admits(Case c) {
         return c.tenant().equals(tenant)

@@ -340,6 +340,11 @@ public final class LuceneCaseStore implements CaseStore {
         return searches.refreshes();
     }
 
+    /** kNN searches run on a searcher since the store opened; for tests. */
+    long knnSearches() {
+        return searches.knnSearches();
+    }
+
     /** Versions of cases kept for look-ups by id until a refresh shows them; for tests. */
     int pending() {
         return searches.pending();

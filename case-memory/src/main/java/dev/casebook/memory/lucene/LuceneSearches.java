@@ -76,6 +76,10 @@ final class LuceneSearches implements AutoCloseable {
     /** The number of the last write whose documents are not in {@link #pending} (a bulk add); 0 when none. */
     private volatile long untracked;
     private final PendingCases pending = new PendingCases();
+    /** The latest vector searches and the writes since, for the writer's near-duplicate checks. */
+    private final RecentSearches recent = new RecentSearches();
+    /** kNN searches run on a searcher since the store opened; for tests. */
+    private final AtomicLong knnSearches = new AtomicLong();
     /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
     private final AtomicLong refreshes = new AtomicLong();
     /** Runs after each refresh, before the entries it made visible are dropped; a hook for tests. */
@@ -119,11 +123,13 @@ final class LuceneSearches implements AutoCloseable {
     /** The writer, under its lock, put this version of a case into the index writer. */
     void wrote(CaseDocument.Stored stored) {
         pending.written(writeUnderWay(), stored);
+        recent.wrote(writeUnderWay(), stored.value().id(), stored);
     }
 
     /** The writer, under its lock, deleted the case {@code id}. */
     void deleted(UUID id) {
         pending.deleted(writeUnderWay(), id);
+        recent.wrote(writeUnderWay(), id, null);
     }
 
     /**
@@ -132,6 +138,7 @@ final class LuceneSearches implements AutoCloseable {
      */
     void untracked() {
         untracked = writeUnderWay();
+        recent.unlogged(untracked);
     }
 
     /** How many versions of cases wait for a refresh (their entries kept for look-ups by id). */
@@ -141,6 +148,10 @@ final class LuceneSearches implements AutoCloseable {
 
     long refreshes() {
         return refreshes.get();
+    }
+
+    long knnSearches() {
+        return knnSearches.get();
     }
 
     void afterRefresh(Runnable hook) {
@@ -172,6 +183,13 @@ final class LuceneSearches implements AutoCloseable {
      * that returned before this search began is either in the snapshot or shown by that searcher.
      */
     List<ScoredCase> search(VectorQuery query) {
+        long before = written.get(); // read before the snapshot: every write numbered up to it is in this search
+        List<ScoredCase> hits = searchNow(query);
+        recent.searched(query.vector(), query.filter(), query.k(), before, hits);
+        return hits;
+    }
+
+    private List<ScoredCase> searchNow(VectorQuery query) {
         if (visible.get() < untracked || pending.size() > OVERLAY_LIMIT) {
             refresh();
         }
@@ -179,6 +197,20 @@ final class LuceneSearches implements AutoCloseable {
         return current(searcher -> overlay.merge(
                 nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k(), overlay),
                 query.vector(), query.filter(), query.k()));
+    }
+
+    /**
+     * The id of the case nearest to {@code vector} among those {@code filter} admits when it scores at least
+     * {@code threshold}, else null: the writer's near-duplicate check, under its lock. Answered by a search made
+     * earlier with the same vector when one can ({@link RecentSearches}), else by a kNN search for one hit.
+     */
+    UUID nearDuplicate(float[] vector, CaseFilter filter, double threshold) throws IOException {
+        RecentSearches.Answer seen = recent.nearDuplicate(vector, filter, threshold, this::stored);
+        if (seen != null) {
+            return seen.id();
+        }
+        List<ScoredCase> nearest = searchNow(new VectorQuery(vector, filter, 1));
+        return !nearest.isEmpty() && nearest.getFirst().score() >= threshold ? nearest.getFirst().value().id() : null;
     }
 
     List<ScoredCase> hybridSearch(HybridQuery query) {
@@ -206,6 +238,7 @@ final class LuceneSearches implements AutoCloseable {
     private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k,
                                      PendingOverlay overlay) throws IOException {
         int candidates = Math.max(k + overlay.size(), minCandidates);
+        knnSearches.incrementAndGet();
         TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
                 candidates);
         Rescored[] rescored = rescore(searcher, vector, top.scoreDocs);

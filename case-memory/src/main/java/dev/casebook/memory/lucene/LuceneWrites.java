@@ -5,9 +5,7 @@ import dev.casebook.memory.CaseStore.Derivation;
 import dev.casebook.memory.CaseStore.Merge;
 import dev.casebook.memory.CaseStore.Merged;
 import dev.casebook.memory.Evidence;
-import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
-import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,9 +153,9 @@ final class LuceneWrites {
         return write(() -> {
             CaseDocument.Stored target = searches.stored(fresh.tenant(), fresh.id());
             if (target == null) {
-                List<ScoredCase> nearest = searches.search(new VectorQuery(merge.embedding(), merge.candidates(), 1));
-                if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
-                    target = searches.stored(fresh.tenant(), nearest.getFirst().value().id());
+                UUID near = searches.nearDuplicate(merge.embedding(), merge.candidates(), merge.threshold());
+                if (near != null) {
+                    target = searches.stored(fresh.tenant(), near);
                 }
             }
             if (target != null) {
