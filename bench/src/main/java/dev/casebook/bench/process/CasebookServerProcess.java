@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * embedded default (H2 in memory, a fresh Lucene directory), {@code pgvector} a fresh schema of the test PostgreSQL
  * ({@code CASEBOOK_TEST_JDBC_URL}) holding records and cases, {@code none} H2 without case memory. JVM options come
  * from {@code CASEBOOK_BENCH_SERVER_OPTS} (default {@code -Xmx4g}; add {@code -XX:StartFlightRecording=...} to
- * profile); the server's output goes to a new {@code bench/target/logs/server-STORE-*.log}. The server binds port 0 and
+ * profile), with {@code --add-modules jdk.incubator.vector} as {@code ./casebook start} adds it
+ * ({@link #jvmOptions}); the server's output goes to a new {@code bench/target/logs/server-STORE-*.log}. The server
+ * binds port 0 and
  * its real port is read from the line it logs when it is ready ({@code Casebook is ready: open http://...:PORT/}), so
  * no other process can take the port between choosing and binding it. Start-up may take minutes on a loaded machine:
  * it is waited for up to 15. An argument {@code @classpath=FILE} is not passed to the server:
@@ -81,14 +83,29 @@ public final class CasebookServerProcess implements AutoCloseable {
                 args.add(extra);
             }
         }
-        String options = System.getenv().getOrDefault("CASEBOOK_BENCH_SERVER_OPTS", "-Xmx4g");
+        List<String> options = jvmOptions(System.getenv().getOrDefault("CASEBOOK_BENCH_SERVER_OPTS", "-Xmx4g"));
         Path logs = Files.createDirectories(Path.of("bench", "target", "logs"));
         Path log = Files.createTempFile(logs, "server-" + store + "-", ".log");
         ChildJvm jvm = ChildJvm.start("Casebook server (" + store + ")",
-                Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
+                options,
                 "dev.casebook.server.CasebookApplication", args, log, classPath);
         String base = awaitHealthy(jvm, log);
         return new CasebookServerProcess(jvm, base, schema);
+    }
+
+    /**
+     * The server's JVM options: {@code configured} ({@code CASEBOOK_BENCH_SERVER_OPTS}, split at white space) with
+     * {@code --add-modules jdk.incubator.vector} first unless it names that module already, as {@code ./casebook start}
+     * always runs the server: without it Lucene scores vectors without SIMD (its scalar fallback), and the benchmark
+     * would measure a slower server than the one users run.
+     */
+    static List<String> jvmOptions(String configured) {
+        List<String> options = new ArrayList<>(
+                Arrays.stream(configured.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+        if (options.stream().noneMatch(option -> option.contains("jdk.incubator.vector"))) {
+            options.addAll(0, List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        return options;
     }
 
     /** Waits for the ready line in the server's log, then for its health; returns its base URL. */
