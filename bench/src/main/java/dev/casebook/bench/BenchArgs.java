@@ -20,6 +20,10 @@ record BenchArgs(Map<String, String> values) {
         return new BenchArgs(Map.copyOf(values));
     }
 
+    String text(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
     int integer(String name, int fallback) {
         return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
     }

@@ -24,10 +24,13 @@ final class LuceneRetrievalStore implements RetrievalStore {
     private final int candidates;
     private final VectorFormat format;
 
-    LuceneRetrievalStore(int dimension, Path workDir, int candidates, VectorFormat format) {
+    LuceneRetrievalStore(int dimension, Location location, int candidates, VectorFormat format) {
         this.candidates = candidates;
         this.format = format;
-        this.dir = workDir.resolve("lucene");
+        this.dir = location.dir().resolve("lucene");
+        if (location.reuse() && !Files.isDirectory(dir)) {
+            throw new IllegalStateException("no Lucene index to reuse in " + dir);
+        }
         this.store = LuceneCaseStore.open(dir, new EmbeddingSpace("bench", dimension), candidates,
                 CommitPolicy.DEFAULT, format);
     }

@@ -30,12 +30,15 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
     private final PgVectorSchema schema;
     private final int dimension;
     private final int candidates;
+    private final String maintenanceWorkMem;
     private Connection connection;
 
-    PgVectorHalfvecRetrievalStore(int dimension, int candidates) {
+    PgVectorHalfvecRetrievalStore(int dimension, Location location, int candidates, String maintenanceWorkMem)
+            throws Exception {
         this.dimension = dimension;
         this.candidates = candidates;
-        this.schema = PgVectorSchema.create("halfvec", new EmbeddingSpace("bench", dimension));
+        this.maintenanceWorkMem = maintenanceWorkMem;
+        this.schema = PgVectorSchema.at(location, "halfvec", new EmbeddingSpace("bench", dimension));
     }
 
     @Override
@@ -57,10 +60,18 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
     @Override
     public void prepare() throws Exception {
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
-            s.execute("SET maintenance_work_mem = '1GB'");
+            s.execute("SET maintenance_work_mem = '" + maintenanceWorkMem + "'");
             s.execute("CREATE INDEX cases_embedding_halfvec ON cases USING hnsw ((embedding::halfvec(" + dimension
                     + ")) halfvec_cosine_ops)");
+            PgVectorRetrievalStore.printWarnings(s);
             s.execute("VACUUM ANALYZE cases");
+        }
+    }
+
+    /** The search session: {@code ef_search} and the iterative scan set once. */
+    private Connection connection() throws java.sql.SQLException {
+        if (connection != null) {
+            return connection;
         }
         connection = schema.connect();
         connection.setAutoCommit(false);
@@ -69,6 +80,7 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
             s.execute("SET hnsw.iterative_scan = strict_order");
         }
         connection.commit();
+        return connection;
     }
 
     @Override
@@ -79,7 +91,8 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
     @Override
     public List<UUID> search(VectorQuery query) throws Exception {
         String vector = PgVectorRetrievalStore.literal(query.vector());
-        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM (SELECT id, embedding FROM cases "
+        Connection session = connection();
+        try (PreparedStatement select = session.prepareStatement("SELECT id FROM (SELECT id, embedding FROM cases "
                 + "WHERE tenant = ? ORDER BY embedding::halfvec(" + dimension + ") <=> ?::halfvec(" + dimension
                 + ") LIMIT " + candidates + ") c ORDER BY embedding <=> ?::vector LIMIT ?")) {
             select.setString(1, query.filter().tenant());
@@ -92,7 +105,7 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
                     ids.add(rows.getObject(1, UUID.class));
                 }
             }
-            connection.commit();
+            session.commit();
             return ids;
         }
     }

@@ -20,19 +20,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * {@code ./casebook bench retrieval [--sizes=10000,100000] [--queries=500] [--tenants=1,100]
- * [--stores=lucene,lucene-int7,lucene-int4,lucene-binary,pgvector,pgvector-halfvec] [--candidates=200]}: for each
- * corpus size and tenant count, p50/p99 latency of top-10 searches filtered to one tenant and recall@10 against
- * exact search, for each store in {@link #STORES}; with the bytes per case a search reads and the disk per case, the
- * time to build (load and prepare), and the speed-up of p50 over exact search. The corpus is the real embeddings of
+ * [--stores=lucene,lucene-int7,lucene-int4,lucene-binary,pgvector,pgvector-halfvec] [--candidates=200]
+ * [--index-dir=DIR [--reuse-only=true] [--schema-prefix=bench_kept]] [--build-only=true]
+ * [--pg-maintenance-work-mem=1GB]}: for each corpus size and tenant count, p50/p99 latency of top-10 searches
+ * filtered to one tenant and recall@10 against exact search, for each store in {@link #STORES}; with the bytes per
+ * case a search reads and the disk per case, the time to import and to index (merge or index build) with the load
+ * average at the end of the build, and the speed-up of p50 over exact search. The corpus is the real embeddings of
  * the DeepResearcher test questions, topped up with synthetic vectors (noisy mixtures of two real ones) for volume;
  * case i belongs to tenant i mod T; query q (a held-out real question) searches tenant q mod T. Exact search over
  * that tenant's cases, in the same run, is the ground truth and the baseline of the speed-up.
+ *
+ * <p>{@code --index-dir} keeps each built index ({@link KeptIndexes}: Lucene under the directory, pgvector in a named
+ * schema of the test database) and reuses it in later runs instead of building again, so that builds (slow, and
+ * fine on a busy machine) and query latency (which needs a quiet one) can be measured apart; {@code --reuse-only}
+ * refuses to build what is not kept, {@code --build-only} builds (or checks) without measuring queries.
  * {@code --sizes=1000000} is the million-case run (about 3 GB of vectors in the benchmark's heap, and one index build
  * per store and tenant count; not run in CI).
  */
@@ -44,69 +52,103 @@ final class RetrievalBench implements Bench.Benchmark {
     static {
         for (VectorFormat format : VectorFormat.values()) {
             String name = format == VectorFormat.FLOAT32 ? "lucene" : "lucene-" + format.name().toLowerCase(Locale.ROOT);
-            STORES.put(name, (dimension, workDir, args) -> new LuceneRetrievalStore(dimension, workDir,
+            STORES.put(name, (dimension, location, args) -> new LuceneRetrievalStore(dimension, location,
                     args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES), format));
         }
-        STORES.put("pgvector", (dimension, workDir, args) -> new PgVectorRetrievalStore(dimension));
-        STORES.put("pgvector-halfvec", (dimension, workDir, args) -> new PgVectorHalfvecRetrievalStore(dimension,
-                args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES)));
+        STORES.put("pgvector", (dimension, location, args) -> new PgVectorRetrievalStore(dimension, location,
+                args.text("pg-maintenance-work-mem", "1GB")));
+        STORES.put("pgvector-halfvec", (dimension, location, args) -> new PgVectorHalfvecRetrievalStore(dimension,
+                location, args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES),
+                args.text("pg-maintenance-work-mem", "1GB")));
     }
 
     private static final int K = 10;
     private static final int WARM_UP = 300;
+    private static final String ROW = "%-24s %8s %7s %8s %8s %9s %10s %11s %10s %9s %9s %6s %6s %6s%n";
 
     @Override
     public void run(String[] rawArgs) throws Exception {
         BenchArgs args = BenchArgs.parse(rawArgs);
+        int queryCount = args.integer("queries", 500);
+        InProcessEmbedder embedder = InProcessEmbedder.shared();
+        List<String> questions = BenchData.deepResearcherQuestions(Integer.MAX_VALUE);
+        List<float[]> embedded = BenchData.embeddings(embedder, questions);
+        System.out.printf("retrieval: %d-d %s vectors, %d real DeepResearcher questions in the corpus, %d held-out "
+                        + "question queries, top-%d, %d cores%n", embedder.dimension(), embedder.modelId(),
+                embedded.size() - queryCount, queryCount, K, Runtime.getRuntime().availableProcessors());
+        run(args, embedded.subList(0, queryCount), questions.subList(queryCount, questions.size()),
+                embedded.subList(queryCount, embedded.size()));
+    }
+
+    /** The benchmark on given held-out queries and real cases (their texts and vectors), which the corpus starts with. */
+    static void run(BenchArgs args, List<float[]> queries, List<String> realTexts, List<float[]> realVectors)
+            throws Exception {
         List<Integer> sizes = args.integers("sizes", List.of(10_000, 100_000));
         List<Integer> tenantCounts = args.integers("tenants", List.of(1, 100));
-        int queryCount = args.integer("queries", 500);
         List<String> storeNames = args.strings("stores", List.copyOf(STORES.keySet()));
         for (String name : storeNames) {
             if (!STORES.containsKey(name)) {
                 throw new IllegalArgumentException("unknown store '" + name + "'; known: " + STORES.keySet());
             }
         }
-        InProcessEmbedder embedder = InProcessEmbedder.shared();
-        List<String> questions = BenchData.deepResearcherQuestions(Integer.MAX_VALUE);
-        List<float[]> embedded = BenchData.embeddings(embedder, questions);
-        List<float[]> queries = embedded.subList(0, queryCount);
-        List<String> realTexts = questions.subList(queryCount, questions.size());
-        List<float[]> realVectors = embedded.subList(queryCount, embedded.size());
-        System.out.printf("retrieval: %d-d %s vectors, %d real DeepResearcher questions in the corpus, %d held-out "
-                        + "question queries, top-%d, %d cores, load average %.2f%n", embedder.dimension(),
-                embedder.modelId(), realVectors.size(), queries.size(), K, Runtime.getRuntime().availableProcessors(),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.printf("%-24s %8s %7s %8s %8s %9s %10s %11s %10s %10s %8s%n", "store", "cases", "tenants",
-                "p50 ms", "p99 ms", "speed-up", "recall@10", "searched B", "disk B", "build s", "load");
+        boolean buildOnly = Boolean.parseBoolean(args.text("build-only", "false"));
+        boolean reuseOnly = Boolean.parseBoolean(args.text("reuse-only", "false"));
+        String indexDir = args.text("index-dir", "");
+        if (reuseOnly && indexDir.isEmpty()) {
+            throw new IllegalArgumentException("--reuse-only=true needs --index-dir: the kept indexes to reuse");
+        }
+        KeptIndexes kept = indexDir.isEmpty() ? null
+                : new KeptIndexes(Path.of(indexDir), args.text("schema-prefix", "bench_kept"));
+        System.out.printf(Locale.ROOT, "load average %s%s%n", load(), kept == null ? ""
+                : ", indexes kept in " + Path.of(indexDir).toAbsolutePath() + (reuseOnly ? " (reuse only)" : ""));
+        System.out.printf(ROW, "store", "cases", "tenants", "p50 ms", "p99 ms", "speed-up", "recall@10",
+                "searched B", "disk B", "import s", "index s", "b.load", "index", "load");
         for (int size : sizes) {
             for (int tenants : tenantCounts) {
                 Corpus corpus = Corpus.build(size, tenants, realTexts, realVectors, new Random(size));
-                Latency bruteLatency = new Latency(queries.size());
-                List<Set<UUID>> exact = new ArrayList<>();
-                float[] matrix = corpus.matrix();
-                for (int i = 0; i < 50; i++) {
-                    corpus.exactTopK(matrix, queries.get(i % queries.size()), i % tenants, K);
+                Baseline baseline = buildOnly ? null : Baseline.measure(corpus, queries);
+                if (baseline != null) {
+                    System.out.printf(Locale.ROOT, ROW, "exact (brute force)", size, tenants,
+                            millis(baseline.latency().percentileMillis(50)),
+                            millis(baseline.latency().percentileMillis(99)), "1.0x", "1.000",
+                            String.format(Locale.ROOT, "%.0f", (double) corpus.dimension() * Float.BYTES), "-", "-",
+                            "-", "-", "-", load());
                 }
-                for (int q = 0; q < queries.size(); q++) {
-                    long start = System.nanoTime();
-                    Set<UUID> top = corpus.exactTopK(matrix, queries.get(q), q % tenants, K);
-                    bruteLatency.add(System.nanoTime() - start);
-                    exact.add(top);
-                }
-                double baseline = bruteLatency.percentileMillis(50);
-                System.out.printf("%-24s %8d %7d %8.3f %8.3f %9s %10.3f %11.0f %10s %10s %8s%n", "exact (brute force)",
-                        size, tenants, baseline, bruteLatency.percentileMillis(99), "1.0x", 1.0,
-                        (double) corpus.dimension() * Float.BYTES, "-", "-", load());
                 for (String name : storeNames) {
-                    measure(STORES.get(name), args, corpus, queries, exact, baseline);
+                    measure(name, args, corpus, queries, baseline, kept, reuseOnly);
                 }
             }
         }
         System.out.println("searched B / disk B: bytes per case a vector search reads (index and compared vectors) and "
-                + "on disk; build: load + prepare (merge or index build); speed-up: exact p50 / store p50");
+                + "on disk; import s / index s: load, then merge or index build; b.load: load average at the end of the "
+                + "build; index: built in this run or kept from an earlier one; speed-up: exact p50 / store p50");
         System.out.println("targets at 1M: recall@10 >= 0.97 (>= 0.95 with 100 tenants), p99 <= 10 ms, >= 100x exact "
                 + "at p50");
+    }
+
+    /** Exact search over each query's tenant: the ground truth and its latency. */
+    private record Baseline(List<Set<UUID>> truth, Latency latency) {
+
+        static Baseline measure(Corpus corpus, List<float[]> queries) {
+            int tenants = corpus.tenants();
+            float[] matrix = corpus.matrix();
+            for (int i = 0; i < 50; i++) {
+                corpus.exactTopK(matrix, queries.get(i % queries.size()), i % tenants, K);
+            }
+            Latency latency = new Latency(queries.size());
+            List<Set<UUID>> truth = new ArrayList<>();
+            for (int q = 0; q < queries.size(); q++) {
+                long start = System.nanoTime();
+                Set<UUID> top = corpus.exactTopK(matrix, queries.get(q), q % tenants, K);
+                latency.add(System.nanoTime() - start);
+                truth.add(top);
+            }
+            return new Baseline(truth, latency);
+        }
+    }
+
+    private static String millis(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String load() {
@@ -114,15 +156,58 @@ final class RetrievalBench implements Bench.Benchmark {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
-    private static void measure(RetrievalStore.Factory factory, BenchArgs args, Corpus corpus, List<float[]> queries,
-                                List<Set<UUID>> exact, double baseline) throws Exception {
-        Path workDir = Files.createTempDirectory("casebook-bench-");
-        try (RetrievalStore store = factory.open(corpus.dimension(), workDir, args)) {
-            long buildStart = System.nanoTime();
-            store.load(corpus.cases(), corpus.vectors());
-            store.prepare();
-            double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+    private static void measure(String name, BenchArgs args, Corpus corpus, List<float[]> queries, Baseline baseline,
+                                KeptIndexes kept, boolean reuseOnly) throws Exception {
+        Path scratch = null;
+        RetrievalStore.Location location;
+        KeptIndexes.Entry entry = null;
+        Optional<KeptIndexes.Manifest> finished = Optional.empty();
+        int n = corpus.cases().size();
+        if (kept == null) {
+            scratch = Files.createTempDirectory("casebook-bench-");
+            location = RetrievalStore.Location.scratch(scratch);
+        } else {
+            entry = kept.entry(name, n, corpus.tenants());
+            finished = entry.finished(corpus.dimension(), corpus.fingerprint());
+            if (finished.isEmpty()) {
+                if (reuseOnly) {
+                    throw new IllegalStateException("no finished build of " + name + " at " + n + " cases, "
+                            + corpus.tenants() + " tenants in " + entry.dir() + "; run without --reuse-only=true to "
+                            + "build it");
+                }
+                entry.clear();
+            }
+            location = new RetrievalStore.Location(entry.dir(), entry.schema(), finished.isPresent());
+        }
+        try (RetrievalStore store = STORES.get(name).open(corpus.dimension(), location, args)) {
+            KeptIndexes.Manifest build;
+            if (finished.isPresent()) {
+                build = finished.get();
+            } else {
+                long start = System.nanoTime();
+                store.load(corpus.cases(), corpus.vectors());
+                long loaded = System.nanoTime();
+                store.prepare();
+                long prepared = System.nanoTime();
+                build = new KeptIndexes.Manifest(name, n, corpus.tenants(), corpus.dimension(), corpus.fingerprint(),
+                        (loaded - start) / 1e9, (prepared - loaded) / 1e9, loadAverage(), Instant.now());
+                if (entry != null) {
+                    entry.finish(build);
+                }
+            }
             RetrievalStore.Footprint footprint = store.footprint();
+            String searched = footprint.searched() < 0 ? "NaN"
+                    : String.format(Locale.ROOT, "%.0f", footprint.searched() / (double) n);
+            String disk = footprint.disk() < 0 ? "NaN" : String.format(Locale.ROOT, "%.0f", footprint.disk() / (double) n);
+            String importSeconds = String.format(Locale.ROOT, "%.1f", build.importSeconds());
+            String indexSeconds = String.format(Locale.ROOT, "%.1f", build.indexSeconds());
+            String buildLoad = String.format(Locale.ROOT, "%.1f", build.buildLoad());
+            String how = finished.isPresent() ? "kept" : "built";
+            if (baseline == null) {
+                System.out.printf(Locale.ROOT, ROW, store.name(), n, corpus.tenants(), "-", "-", "-", "-", searched,
+                        disk, importSeconds, indexSeconds, buildLoad, how, load());
+                return;
+            }
             for (int i = 0; i < WARM_UP; i++) {
                 store.search(new VectorQuery(queries.get(i % queries.size()), corpus.filter(i), K));
             }
@@ -132,18 +217,24 @@ final class RetrievalBench implements Bench.Benchmark {
                 long start = System.nanoTime();
                 List<UUID> hits = store.search(new VectorQuery(queries.get(q), corpus.filter(q), K));
                 latency.add(System.nanoTime() - start);
-                Set<UUID> truth = exact.get(q);
+                Set<UUID> truth = baseline.truth().get(q);
                 recall += hits.stream().filter(truth::contains).count() / (double) Math.min(K, truth.size());
             }
             double p50 = latency.percentileMillis(50);
-            int n = corpus.cases().size();
-            System.out.printf("%-24s %8d %7d %8.3f %8.3f %8.1fx %10.3f %11.0f %10.0f %10.1f %8s%n", store.name(), n,
-                    corpus.tenants(), p50, latency.percentileMillis(99), baseline / p50, recall / queries.size(),
-                    footprint.searched() < 0 ? Double.NaN : footprint.searched() / (double) n,
-                    footprint.disk() < 0 ? Double.NaN : footprint.disk() / (double) n, buildSeconds, load());
+            System.out.printf(Locale.ROOT, ROW, store.name(), n, corpus.tenants(), millis(p50),
+                    millis(latency.percentileMillis(99)),
+                    String.format(Locale.ROOT, "%.1fx", baseline.latency().percentileMillis(50) / p50),
+                    String.format(Locale.ROOT, "%.3f", recall / queries.size()), searched, disk, importSeconds,
+                    indexSeconds, buildLoad, how, load());
         } finally {
-            deleteRecursively(workDir);
+            if (scratch != null) {
+                deleteRecursively(scratch);
+            }
         }
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -175,7 +266,7 @@ final class RetrievalBench implements Bench.Benchmark {
                 float[] vector = real ? realVectors.get(i) : synthetic(realVectors, random);
                 String task = real ? realTexts.get(i) : "synthetic case " + i;
                 CaseLabel label = random.nextBoolean() ? CaseLabel.POSITIVE : CaseLabel.NEGATIVE;
-                cases.add(new Case(UUID.randomUUID(), tenant(i, tenants), task, "", "", label == CaseLabel.POSITIVE ? 1 : 0,
+                cases.add(new Case(new UUID(size, i), tenant(i, tenants), task, "", "", label == CaseLabel.POSITIVE ? 1 : 0,
                         label, real ? CaseSource.REAL : CaseSource.SYNTHETIC, "", 0, 0, created.plusSeconds(i),
                         created.plusSeconds(i)));
                 vectors.add(vector);
@@ -203,6 +294,21 @@ final class RetrievalBench implements Bench.Benchmark {
 
         int dimension() {
             return vectors.getFirst().length;
+        }
+
+        /**
+         * A number that tells this corpus's vectors from another's but not from the same vectors embedded again with
+         * round-off differences: a fixed signed weighting of every component, summed.
+         */
+        double fingerprint() {
+            double sum = 0;
+            for (int i = 0; i < vectors.size(); i++) {
+                float[] v = vectors.get(i);
+                for (int d = 0; d < v.length; d++) {
+                    sum += v[d] * ((i * 31 + d) % 17 - 8);
+                }
+            }
+            return sum;
         }
 
         /** The vectors in one row-major array, for a fast exact scan. */

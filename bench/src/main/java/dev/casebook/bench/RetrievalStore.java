@@ -14,12 +14,30 @@ import java.util.UUID;
 interface RetrievalStore extends AutoCloseable {
 
     /**
-     * Opens an empty store for vectors of {@code dimension}; {@code workDir} is an empty scratch directory,
-     * {@code args} the benchmark's command-line arguments.
+     * Opens a store for vectors of {@code dimension} at {@code location}: empty, or, when
+     * {@link Location#reuse()}, the index a finished build left there; {@code args} are the benchmark's
+     * command-line arguments.
      */
     @FunctionalInterface
     interface Factory {
-        RetrievalStore open(int dimension, Path workDir, BenchArgs args) throws Exception;
+        RetrievalStore open(int dimension, Location location, BenchArgs args) throws Exception;
+    }
+
+    /**
+     * Where a store puts its index: {@code dir}, a directory of its own (empty unless {@code reuse}), and
+     * {@code schema}, the PostgreSQL schema to keep the table in, or null for a fresh schema dropped on close.
+     * {@code reuse}: the index is already built there ({@code --index-dir}); the store is opened, not loaded.
+     */
+    record Location(Path dir, String schema, boolean reuse) {
+        public Location {
+            if (reuse && schema == null) {
+                throw new IllegalArgumentException("a reused location names its schema");
+            }
+        }
+
+        static Location scratch(Path dir) {
+            return new Location(dir, null, false);
+        }
     }
 
     /** The name in the result table, e.g. {@code lucene-hnsw}. */
