@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 
 /**
  * {@link LuceneCaseStore} in a scratch directory with vectors in {@code format}, loaded in chunks of 10,000 cases,
@@ -62,16 +65,16 @@ final class LuceneRetrievalStore implements RetrievalStore {
     /**
      * Searched: the vector files (extensions {@code ve*}: graph, vectors, metadata) less the full-precision vectors
      * ({@code .vec}) when the graph searches a quantized copy; the store's re-scoring reads the candidates' stored
-     * fields on top of that (the whole case), which is not counted.
+     * fields on top of that (the whole case), which is not counted. Only the files of the last commit count: right
+     * after the merge, the segments merged away can still be on disk while a reader holds them.
      */
     @Override
     public Footprint footprint() throws IOException {
         long disk = 0;
         long searched = 0;
-        try (var files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                long size = Files.size(file);
+        try (Directory directory = FSDirectory.open(dir)) {
+            for (String name : SegmentInfos.readLatestCommit(directory).files(true)) {
+                long size = directory.fileLength(name);
                 disk += size;
                 String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
                 if (extension.startsWith("ve") && !(format != VectorFormat.FLOAT32 && extension.equals("vec"))) {
