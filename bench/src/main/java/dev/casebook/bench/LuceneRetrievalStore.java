@@ -1,6 +1,7 @@
 package dev.casebook.bench;
 
 import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseRetriever;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.lucene.CommitPolicy;
@@ -51,10 +52,21 @@ final class LuceneRetrievalStore implements RetrievalStore {
         }
     }
 
+    /**
+     * Merges to one segment, commits, and refreshes the searcher: the store's vector search refreshes only for bulk
+     * adds and pending versions, so without a read that refreshes (a count) the searches measured next would still
+     * run on the segments from before the merge, one graph each.
+     */
     @Override
     public void prepare() {
         store.optimize();
         store.commit();
+        store.count(CaseFilter.tenant("bench"));
+    }
+
+    /** Searchers the store reopened since it opened. */
+    long refreshes() {
+        return store.refreshes();
     }
 
     @Override
