@@ -58,6 +58,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private final String fallbackReason;
     private final SimilarityPolicy fallback;
     private final Random random;
+    /** With {@link Exploration#clusters()}: the clustering of shortlists, keeping the pairs it compared. */
+    private final LeaderClustering clustering;
     /**
      * For {@link Credit#CASE_IPW}: the inclusion propensities of recent selections, by state and cases shown, until
      * their reward is observed. Bounded; a reward whose selection is not remembered (a restart, a very late reward)
@@ -240,6 +242,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         this.fallbackReason = fallbackReason;
         this.fallback = network == null ? new SimilarityPolicy(retriever, settings.similarity()) : null;
         this.random = new Random(settings.seed());
+        this.clustering = settings.exploration().clusters()
+                ? new LeaderClustering(settings.exploration().clusterThreshold()) : null;
         this.buffer = new ReplayBuffer(settings.replayCapacity());
         this.log = log;
         if (network != null) {
@@ -399,8 +403,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             }
         }
         Exploration exploration = settings.exploration();
-        ShortlistClusters clusters = exploration.clusters() ? ShortlistClusters.fit(state, caseVectors, examples,
-                local, kernelByEpisode, exploration.clusterThreshold(), exploration.priorStrength()) : null;
+        ShortlistClusters clusters = exploration.clusters() ? ShortlistClusters.fit(state,
+                clustering.cluster(cases, caseVectors), examples, local, kernelByEpisode,
+                exploration.priorStrength()) : null;
         if (exploration.kind() != Exploration.Kind.LINEAR) {
             return new ShortlistSelector(cases, logits, prior, evidence, null, clusters, settings);
         }

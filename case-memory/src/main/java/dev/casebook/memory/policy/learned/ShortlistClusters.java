@@ -1,6 +1,5 @@
 package dev.casebook.memory.policy.learned;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,8 @@ import java.util.random.RandomGenerator;
  * change; "leave it out" becomes one arm of a bandit, tried whenever its record is uncertain.
  *
  * <p>Clusters are leaders in the shortlist's order (the store's, most similar first): a case joins the first leader
- * whose cosine with it is at least the threshold, else it leads a cluster of its own. Records: the episodes are the
+ * whose cosine with it is at least the threshold, else it leads a cluster of its own ({@link LeaderClustering}, which
+ * keeps the pairs it compared). Records: the episodes are the
  * shortlisted cases' replay examples grouped by {@link ReplayExample#episode()}, each weighing its kernel
  * ({@link LocalEvidence#kernel}) times its example weight; a cluster's "shown" and "not shown" success rates are Beta
  * posteriors ({@link CasePosterior}) with prior mean 1/2 worth {@code priorStrength} episodes, and its sampled effect
@@ -42,44 +42,18 @@ final class ShortlistClusters {
     }
 
     /**
-     * Leader clustering of {@code vectors} (in the shortlist's order) by cosine: each vector's cluster index,
-     * clusters numbered in the order their leaders appear.
-     */
-    static int[] cluster(List<float[]> vectors, double threshold) {
-        int[] clusterOf = new int[vectors.size()];
-        List<float[]> leaders = new ArrayList<>();
-        List<Double> leaderNorms = new ArrayList<>();
-        for (int i = 0; i < clusterOf.length; i++) {
-            float[] v = vectors.get(i);
-            double norm = Math.sqrt(dot(v, v));
-            int joined = -1;
-            for (int c = 0; c < leaders.size() && joined < 0; c++) {
-                joined = dot(leaders.get(c), v) >= threshold * norm * leaderNorms.get(c) ? c : -1;
-            }
-            if (joined < 0) {
-                joined = leaders.size();
-                leaders.add(v);
-                leaderNorms.add(norm);
-            }
-            clusterOf[i] = joined;
-        }
-        return clusterOf;
-    }
-
-    /**
-     * Clusters the shortlist and fits each cluster's record for {@code state}.
+     * Fits the record of each cluster of the shortlist for {@code state}.
      *
-     * @param vectors         the shortlisted cases' vectors, in the shortlist's order
+     * @param clusterOf       the cluster of each shortlisted case ({@link LeaderClustering}), in the shortlist's order
      * @param examplesByCase  each shortlisted case's replay examples (its newest, as {@link LocalEvidence} reads them)
      * @param kernelByEpisode the kernel weight of each episode, filled as it is computed (shared with the tallies)
      */
-    static ShortlistClusters fit(float[] state, List<float[]> vectors, List<List<ReplayExample>> examplesByCase,
-            LocalEvidence local, Map<Long, Double> kernelByEpisode, double threshold, double priorStrength) {
-        if (vectors.size() != examplesByCase.size()) {
-            throw new IllegalArgumentException("need one vector and one list of examples per case: "
-                    + vectors.size() + " vectors, " + examplesByCase.size() + " lists");
+    static ShortlistClusters fit(float[] state, int[] clusterOf, List<List<ReplayExample>> examplesByCase,
+            LocalEvidence local, Map<Long, Double> kernelByEpisode, double priorStrength) {
+        if (clusterOf.length != examplesByCase.size()) {
+            throw new IllegalArgumentException("need one cluster and one list of examples per case: "
+                    + clusterOf.length + " clusters, " + examplesByCase.size() + " lists");
         }
-        int[] clusterOf = cluster(vectors, threshold);
         int clusters = Arrays.stream(clusterOf).max().orElse(-1) + 1;
         Map<Long, Episode> episodes = new LinkedHashMap<>();
         long single = -1;
@@ -148,14 +122,6 @@ final class ShortlistClusters {
             excluded[i] = clusterExcluded[clusterOf[i]];
         }
         return excluded;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     /** A near episode: its weight, its outcome and the clusters it showed (each once). */

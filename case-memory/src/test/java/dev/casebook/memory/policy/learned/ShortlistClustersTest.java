@@ -31,6 +31,7 @@ class ShortlistClustersTest {
             unit(0.99f, 0.14f, 0), unit(0.99f, 0.12f, 0.02f), unit(0.98f, 0.14f, -0.02f),
             unit(0.6f, 0.8f, 0), unit(0.62f, 0.78f, 0.01f), unit(0.55f, 0.83f, 0),
             unit(0, 0, 1));
+    private static final int[] CLUSTERS = LeaderClustering.cluster(VECTORS, 0.9);
     private static final int[] LOOK_ALIKES = {0, 1, 2};
     private static final int HELPFUL_0 = 3;
     private static final int HELPFUL_1 = 4;
@@ -65,13 +66,13 @@ class ShortlistClustersTest {
 
     @Test
     void leader_clustering_groups_the_cases_near_a_leader() {
-        assertThat(ShortlistClusters.cluster(VECTORS, 0.9)).containsExactly(0, 0, 0, 1, 1, 1, 2);
-        assertThat(ShortlistClusters.cluster(VECTORS, 0.5)).containsExactly(0, 0, 0, 0, 0, 0, 1);
+        assertThat(LeaderClustering.cluster(VECTORS, 0.9)).containsExactly(0, 0, 0, 1, 1, 1, 2);
+        assertThat(LeaderClustering.cluster(VECTORS, 0.5)).containsExactly(0, 0, 0, 0, 0, 0, 1);
     }
 
     @Test
     void a_clusters_effect_is_the_near_success_rate_with_any_of_its_cases_less_the_rate_without() {
-        ShortlistClusters clusters = ShortlistClusters.fit(TASK, VECTORS, byCase(), LOCAL, new HashMap<>(), 0.9, 4);
+        ShortlistClusters clusters = ShortlistClusters.fit(TASK, CLUSTERS, byCase(), LOCAL, new HashMap<>(), 4);
 
         // look-alikes: Beta(2 + 20, 2 + 20) with them, Beta(2 + 3, 2 + 1) without
         assertThat(clusters.effect(0)).isCloseTo(22.0 / 44 - 5.0 / 8, within(1e-9));
@@ -82,8 +83,8 @@ class ShortlistClustersTest {
 
     @Test
     void far_episodes_count_nothing() {
-        ShortlistClusters far = ShortlistClusters.fit(new float[] {0, 0, 1}, VECTORS, byCase(), LOCAL,
-                new HashMap<>(), 0.9, 4);
+        ShortlistClusters far = ShortlistClusters.fit(new float[] {0, 0, 1}, CLUSTERS, byCase(), LOCAL,
+                new HashMap<>(), 4);
 
         assertThat(far.effect(0)).isCloseTo(0, within(1e-9));
         assertThat(far.effect(1)).isCloseTo(0, within(1e-9));
@@ -110,7 +111,7 @@ class ShortlistClustersTest {
         ShortlistSelector withoutClusters = new ShortlistSelector(shortlist, untrained, prior, records,
                 LearnedPolicy.Settings.defaults(null).withExploration(perCase));
         ShortlistSelector withClusters = new ShortlistSelector(shortlist, untrained, prior, records, null,
-                ShortlistClusters.fit(TASK, VECTORS, byCase, LOCAL, new HashMap<>(), 0.9, 4),
+                ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4),
                 LearnedPolicy.Settings.defaults(null).withExploration(byCluster));
 
         assertThat(tasks(withoutClusters.select(4, new Random(1))))
