@@ -48,9 +48,15 @@ import java.util.Objects;
  * @param local         where a case's evidence comes from and what joins the shortlist; {@link LocalEvidence#OFF}:
  *                      the global record, the store's shortlist
  * @param clusterThreshold the cosine at which a case joins a cluster's leader, within (0, 1]; 0: no clusters
+ * @param withoutPrior  the prior mean of a cluster's "not shown" record ({@link ShortlistClusters}), within (0, 1),
+ *                      worth {@code priorStrength} episodes; 1/2 (its "shown" record's prior) unless chosen lower,
+ *                      so that a cluster with a good record is left out less often while "without it" is unknown
  */
 public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local,
-        double clusterThreshold) {
+        double clusterThreshold, double withoutPrior) {
+
+    /** The prior mean of both sides of a cluster's record unless {@link #withoutPrior} is chosen lower. */
+    public static final double NEUTRAL_PRIOR = 0.5;
 
     /** The exploration rule. */
     public enum Kind { SOFTMAX, THOMPSON, UCB, LINEAR }
@@ -59,7 +65,8 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
     public enum Fade { NONE, TO_ZERO, TO_TOP }
 
     /** Today's softmax over Q with the policy's temperature. */
-    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF, 0);
+    public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF, 0,
+            NEUTRAL_PRIOR);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
@@ -77,22 +84,25 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
         if (!(clusterThreshold >= 0 && clusterThreshold <= 1)) {
             throw new IllegalArgumentException("clusterThreshold must be within [0, 1], was " + clusterThreshold);
         }
+        if (!(withoutPrior > 0 && withoutPrior < 1)) {
+            throw new IllegalArgumentException("withoutPrior must be within (0, 1), was " + withoutPrior);
+        }
         if (clusterThreshold > 0 && !local.localRecords()) {
             throw new IllegalArgumentException("exploration over clusters needs local records (perCase > 0)");
         }
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
-        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0);
+        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0, NEUTRAL_PRIOR);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
-        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0);
+        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0, NEUTRAL_PRIOR);
     }
 
     /** Linear Thompson sampling over the set shown, on the episodes of {@code local} records. */
     public static Exploration linear(double strength, double priorStrength, LocalEvidence local) {
-        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0);
+        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0, NEUTRAL_PRIOR);
     }
 
     /** This rule with the similarity prior fading to 0 as a case's evidence grows. */
@@ -102,17 +112,22 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     /** This rule with the similarity prior fading as a case's evidence grows, towards {@code fade}'s target. */
     public Exploration withFade(Fade fade) {
-        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
     }
 
     /** This rule with evidence from {@code local}. */
     public Exploration withLocalEvidence(LocalEvidence local) {
-        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
     }
 
     /** This rule leaving out clusters of the shortlist (cases at cosine ≥ {@code threshold} of their leader). */
     public Exploration withClusters(double threshold) {
-        return new Exploration(kind, strength, priorStrength, fade, local, threshold);
+        return new Exploration(kind, strength, priorStrength, fade, local, threshold, withoutPrior);
+    }
+
+    /** This rule with the prior mean of a cluster's "not shown" record at {@code withoutPrior} (see above). */
+    public Exploration withWithoutPrior(double withoutPrior) {
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
     }
 
     /** Whether clusters of the shortlist are explored as groups. */

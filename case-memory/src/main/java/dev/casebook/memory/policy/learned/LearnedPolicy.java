@@ -405,7 +405,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         Exploration exploration = settings.exploration();
         ShortlistClusters clusters = exploration.clusters() ? ShortlistClusters.fit(state,
                 clustering.cluster(cases, caseVectors), examples, local, kernelByEpisode,
-                exploration.priorStrength()) : null;
+                exploration.priorStrength(), exploration.withoutPrior()) : null;
         if (exploration.kind() != Exploration.Kind.LINEAR) {
             return new ShortlistSelector(cases, logits, prior, evidence, null, clusters, settings);
         }

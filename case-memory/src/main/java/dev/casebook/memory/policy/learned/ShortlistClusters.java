@@ -23,7 +23,8 @@ import java.util.random.RandomGenerator;
  * keeps the pairs it compared). Records: the episodes are the
  * shortlisted cases' replay examples grouped by {@link ReplayExample#episode()}, each weighing its kernel
  * ({@link LocalEvidence#kernel}) times its example weight; a cluster's "shown" and "not shown" success rates are Beta
- * posteriors ({@link CasePosterior}) with prior mean 1/2 worth {@code priorStrength} episodes, and its sampled effect
+ * posteriors ({@link CasePosterior}) worth {@code priorStrength} episodes of prior, of mean 1/2 for "shown" and
+ * {@link Exploration#withoutPrior()} for "not shown", and its sampled effect
  * is a draw from the first less a draw from the second.
  */
 final class ShortlistClusters {
@@ -49,7 +50,7 @@ final class ShortlistClusters {
      * @param kernelByEpisode the kernel weight of each episode, filled as it is computed (shared with the tallies)
      */
     static ShortlistClusters fit(float[] state, int[] clusterOf, List<List<ReplayExample>> examplesByCase,
-            LocalEvidence local, Map<Long, Double> kernelByEpisode, double priorStrength) {
+            LocalEvidence local, Map<Long, Double> kernelByEpisode, double priorStrength, double withoutPrior) {
         if (clusterOf.length != examplesByCase.size()) {
             throw new IllegalArgumentException("need one cluster and one list of examples per case: "
                     + clusterOf.length + " clusters, " + examplesByCase.size() + " lists");
@@ -91,8 +92,8 @@ final class ShortlistClusters {
         CasePosterior[] shown = new CasePosterior[clusters];
         CasePosterior[] notShown = new CasePosterior[clusters];
         for (int c = 0; c < clusters; c++) {
-            shown[c] = CasePosterior.of(0.5, shownTrials[c], shownSuccesses[c], priorStrength);
-            notShown[c] = CasePosterior.of(0.5, allTrials - shownTrials[c], allSuccesses - shownSuccesses[c],
+            shown[c] = CasePosterior.of(Exploration.NEUTRAL_PRIOR, shownTrials[c], shownSuccesses[c], priorStrength);
+            notShown[c] = CasePosterior.of(withoutPrior, allTrials - shownTrials[c], allSuccesses - shownSuccesses[c],
                     priorStrength);
         }
         return new ShortlistClusters(clusterOf, shown, notShown);

@@ -72,7 +72,7 @@ class ShortlistClustersTest {
 
     @Test
     void a_clusters_effect_is_the_near_success_rate_with_any_of_its_cases_less_the_rate_without() {
-        ShortlistClusters clusters = ShortlistClusters.fit(TASK, CLUSTERS, byCase(), LOCAL, new HashMap<>(), 4);
+        ShortlistClusters clusters = ShortlistClusters.fit(TASK, CLUSTERS, byCase(), LOCAL, new HashMap<>(), 4, 0.5);
 
         // look-alikes: Beta(2 + 20, 2 + 20) with them, Beta(2 + 3, 2 + 1) without
         assertThat(clusters.effect(0)).isCloseTo(22.0 / 44 - 5.0 / 8, within(1e-9));
@@ -82,9 +82,31 @@ class ShortlistClustersTest {
     }
 
     @Test
+    void a_lower_prior_for_not_shown_leaves_out_a_cluster_with_a_good_record_less_often() {
+        // the family's cluster was shown in every near episode: its "not shown" record is its prior alone
+        ShortlistClusters neutral = ShortlistClusters.fit(TASK, CLUSTERS, byCase(), LOCAL, new HashMap<>(), 4, 0.5);
+        ShortlistClusters pessimistic = ShortlistClusters.fit(TASK, CLUSTERS, byCase(), LOCAL, new HashMap<>(), 4,
+                0.25);
+
+        assertThat(pessimistic.effect(1)).isCloseTo(25.0 / 48 - 0.25, within(1e-9));
+        // the look-alikes' "not shown" side has evidence: Beta(1 + 3, 3 + 1) without them
+        assertThat(pessimistic.effect(0)).isCloseTo(22.0 / 44 - 4.0 / 8, within(1e-9));
+        assertThat(timesLeftOut(pessimistic, HELPFUL_0)).isLessThan(timesLeftOut(neutral, HELPFUL_0) / 2);
+    }
+
+    private static int timesLeftOut(ShortlistClusters clusters, int c) {
+        Random random = new Random(7);
+        int n = 0;
+        for (int i = 0; i < 2000; i++) {
+            n += clusters.excluded(1, random)[c] ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void far_episodes_count_nothing() {
         ShortlistClusters far = ShortlistClusters.fit(new float[] {0, 0, 1}, CLUSTERS, byCase(), LOCAL,
-                new HashMap<>(), 4);
+                new HashMap<>(), 4, 0.5);
 
         assertThat(far.effect(0)).isCloseTo(0, within(1e-9));
         assertThat(far.effect(1)).isCloseTo(0, within(1e-9));
@@ -111,7 +133,7 @@ class ShortlistClustersTest {
         ShortlistSelector withoutClusters = new ShortlistSelector(shortlist, untrained, prior, records,
                 LearnedPolicy.Settings.defaults(null).withExploration(perCase));
         ShortlistSelector withClusters = new ShortlistSelector(shortlist, untrained, prior, records, null,
-                ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4),
+                ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4, 0.5),
                 LearnedPolicy.Settings.defaults(null).withExploration(byCluster));
 
         assertThat(tasks(withoutClusters.select(4, new Random(1))))
