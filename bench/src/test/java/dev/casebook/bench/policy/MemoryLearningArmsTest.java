@@ -22,11 +22,12 @@ class MemoryLearningArmsTest {
     }
 
     @Test
-    void wo_sets_the_prior_of_a_clusters_not_shown_record_and_w_still_weighs_similarity() {
+    void wo_and_cs_set_the_prior_of_not_shown_and_the_spread_of_clusters_and_w_still_weighs_similarity() {
         Args defaults = new Args(new String[0]);
 
-        assertThat(MemoryLearningBench.arm("learned-ts-local-top-cl-wo0.25", 1, defaults).exploration())
-                .isEqualTo(ExplorationPreset.THOMPSON_LOCAL_TOP_CLUSTERS.exploration(0.9).withWithoutPrior(0.25));
+        assertThat(MemoryLearningBench.arm("learned-ts-local-top-cl-wo0.25-cs0.5", 1, defaults).exploration())
+                .isEqualTo(ExplorationPreset.THOMPSON_LOCAL_TOP_CLUSTERS.exploration(0.9).withWithoutPrior(0.25)
+                        .withClusterSpread(0.5));
         assertThat(MemoryLearningBench.arm("learned-w0.5", 1, defaults).similarityWeight()).isEqualTo(0.5);
     }
 }

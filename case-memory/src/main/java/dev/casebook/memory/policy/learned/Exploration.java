@@ -51,9 +51,12 @@ import java.util.Objects;
  * @param withoutPrior  the prior mean of a cluster's "not shown" record ({@link ShortlistClusters}), within (0, 1),
  *                      worth {@code priorStrength} episodes; 1/2 (its "shown" record's prior) unless chosen lower,
  *                      so that a cluster with a good record is left out less often while "without it" is unknown
+ * @param clusterSpread the spread of a cluster's sampled effect relative to {@code strength}, {@code >= 0}: 1 draws
+ *                      clusters as widely as cases; less leaves a cluster out only when its record is clearly
+ *                      worse than the prior of "not shown" (0: the means)
  */
 public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local,
-        double clusterThreshold, double withoutPrior) {
+        double clusterThreshold, double withoutPrior, double clusterSpread) {
 
     /** The prior mean of both sides of a cluster's record unless {@link #withoutPrior} is chosen lower. */
     public static final double NEUTRAL_PRIOR = 0.5;
@@ -66,7 +69,7 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     /** Today's softmax over Q with the policy's temperature. */
     public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF, 0,
-            NEUTRAL_PRIOR);
+            NEUTRAL_PRIOR, 1);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
@@ -87,22 +90,27 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
         if (!(withoutPrior > 0 && withoutPrior < 1)) {
             throw new IllegalArgumentException("withoutPrior must be within (0, 1), was " + withoutPrior);
         }
+        if (!(clusterSpread >= 0) || Double.isInfinite(clusterSpread)) {
+            throw new IllegalArgumentException("clusterSpread must be finite and >= 0, was " + clusterSpread);
+        }
         if (clusterThreshold > 0 && !local.localRecords()) {
             throw new IllegalArgumentException("exploration over clusters needs local records (perCase > 0)");
         }
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
-        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0, NEUTRAL_PRIOR);
+        return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0,
+                NEUTRAL_PRIOR, 1);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
-        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0, NEUTRAL_PRIOR);
+        return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0,
+                NEUTRAL_PRIOR, 1);
     }
 
     /** Linear Thompson sampling over the set shown, on the episodes of {@code local} records. */
     public static Exploration linear(double strength, double priorStrength, LocalEvidence local) {
-        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0, NEUTRAL_PRIOR);
+        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0, NEUTRAL_PRIOR, 1);
     }
 
     /** This rule with the similarity prior fading to 0 as a case's evidence grows. */
@@ -112,22 +120,31 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     /** This rule with the similarity prior fading as a case's evidence grows, towards {@code fade}'s target. */
     public Exploration withFade(Fade fade) {
-        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
+                clusterSpread);
     }
 
     /** This rule with evidence from {@code local}. */
     public Exploration withLocalEvidence(LocalEvidence local) {
-        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
+                clusterSpread);
     }
 
     /** This rule leaving out clusters of the shortlist (cases at cosine ≥ {@code threshold} of their leader). */
     public Exploration withClusters(double threshold) {
-        return new Exploration(kind, strength, priorStrength, fade, local, threshold, withoutPrior);
+        return new Exploration(kind, strength, priorStrength, fade, local, threshold, withoutPrior, clusterSpread);
     }
 
     /** This rule with the prior mean of a cluster's "not shown" record at {@code withoutPrior} (see above). */
     public Exploration withWithoutPrior(double withoutPrior) {
-        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior);
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
+                clusterSpread);
+    }
+
+    /** This rule drawing a cluster's effect with {@code clusterSpread} times the cases' spread (see above). */
+    public Exploration withClusterSpread(double clusterSpread) {
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
+                clusterSpread);
     }
 
     /** Whether clusters of the shortlist are explored as groups. */

@@ -106,7 +106,7 @@ final class ShortlistSelector {
         double[] effects = exploration.kind() == Exploration.Kind.LINEAR
                 ? regression.sampleEffects(exploration.strength(), random) : null;
         boolean[] excluded = clusters == null ? new boolean[cases.size()]
-                : clusters.excluded(exploration.strength(), random);
+                : clusters.excluded(exploration.strength() * exploration.clusterSpread(), random);
         for (int i = 0; i < cases.size(); i++) {
             if (excluded[i]) {
                 continue;

@@ -143,6 +143,40 @@ class ShortlistClustersTest {
     }
 
     @Test
+    void a_narrower_cluster_spread_stops_leaving_out_a_cluster_whose_record_beats_the_prior_of_not_shown() {
+        List<Case> shortlist = new ArrayList<>();
+        for (int i = 0; i < VECTORS.size(); i++) {
+            shortlist.add(Case.of("t", "case " + i, "", "", 1, CaseSource.REAL));
+        }
+        float[] untrained = new float[shortlist.size()];
+        Arrays.fill(untrained, QNetwork.OUTPUT_BIAS);
+        double[] prior = {1.2, 1.2, 1.1, 0.2, 0.1, 0.3, -1.4};
+        List<List<ReplayExample>> byCase = byCase();
+        LocalEvidence.Tally[] records = byCase.stream().map(examples -> LOCAL.tally(TASK, examples))
+                .toArray(LocalEvidence.Tally[]::new);
+        ShortlistClusters clusters = ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4, 0.5);
+        Exploration wide = Exploration.thompson(1, 4).withLocalEvidence(LOCAL).withClusters(0.9);
+
+        // the family's cluster: 25/48 shown against Beta(2, 2) not shown
+        assertThat(timesFamilyLeftOut(shortlist, untrained, prior, records, clusters, wide)).isGreaterThan(100);
+        assertThat(timesFamilyLeftOut(shortlist, untrained, prior, records, clusters, wide.withClusterSpread(0)))
+                .isZero();
+    }
+
+    private static int timesFamilyLeftOut(List<Case> shortlist, float[] logits, double[] prior,
+            LocalEvidence.Tally[] records, ShortlistClusters clusters, Exploration exploration) {
+        ShortlistSelector selector = new ShortlistSelector(shortlist, logits, prior, records, null, clusters,
+                LearnedPolicy.Settings.defaults(null).withExploration(exploration));
+        Random random = new Random(5);
+        int n = 0;
+        for (int i = 0; i < 400; i++) {
+            List<String> shown = tasks(selector.select(4, random));
+            n += shown.contains("case 3") || shown.contains("case 4") || shown.contains("case 5") ? 0 : 1;
+        }
+        return n;
+    }
+
+    @Test
     void exploration_over_clusters_needs_local_records() {
         assertThatThrownBy(() -> Exploration.thompson(1, 4).withClusters(0.9))
                 .isInstanceOf(IllegalArgumentException.class)
