@@ -3,24 +3,19 @@ package dev.casebook.memory.policy.learned;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseRetriever;
-import dev.casebook.memory.ScoredCase;
-import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.SimilarityPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -58,8 +53,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     private final String fallbackReason;
     private final SimilarityPolicy fallback;
     private final Random random;
-    /** With {@link Exploration#clusters()}: the clustering of shortlists, keeping the pairs it compared. */
-    private final LeaderClustering clustering;
+    private final Shortlister shortlister;
     /**
      * For {@link Credit#CASE_IPW}: the inclusion propensities of recent selections, by state and cases shown, until
      * their reward is observed. Bounded; a reward whose selection is not remembered (a restart, a very late reward)
@@ -242,9 +236,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         this.fallbackReason = fallbackReason;
         this.fallback = network == null ? new SimilarityPolicy(retriever, settings.similarity()) : null;
         this.random = new Random(settings.seed());
-        this.clustering = settings.exploration().clusters()
-                ? new LeaderClustering(settings.exploration().clusterThreshold()) : null;
         this.buffer = new ReplayBuffer(settings.replayCapacity());
+        this.shortlister = new Shortlister(retriever, settings, buffer);
         this.log = log;
         if (network != null) {
             for (ReplayExample kept : log.recent(settings.replayCapacity())) {
@@ -324,11 +317,11 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             return List.of();
         }
         List<float[]> caseVectors = vectors.vectors(cases);
-        float[] features = features(request.state(), cases, caseVectors);
+        float[] features = Shortlister.features(request.state(), cases, caseVectors);
         float[] logits = network.score(features, cases.size());
         double[] prior = SimilarityPrior.of(features, request.state().length, cases,
                 request.syntheticPrior(), settings.similarityWeight());
-        ShortlistSelector selector = selector(request.state(), cases, caseVectors, logits, prior);
+        ShortlistSelector selector = shortlister.selector(request.state(), cases, caseVectors, logits, prior);
         List<SoftmaxChooser.Chosen> chosen = selector.select(request.k(), request.maxProvisional(), random);
         if (settings.credit() == Credit.CASE_IPW) {
             Random replay = new Random(random.nextLong());
@@ -355,70 +348,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
      * successes among the replay buffer's newest examples) that the store's shortlist missed.
      */
     public List<Case> shortlist(float[] state, CaseFilter filter) {
-        List<Case> similar = retriever.search(new VectorQuery(state, filter, settings.candidates())).stream()
-                .map(ScoredCase::value).filter(c -> !c.refuted()).toList();
-        LocalEvidence local = settings.exploration().local();
-        if (local.addedCandidates() == 0 || network == null) {
-            return similar;
-        }
-        Set<UUID> listed = new HashSet<>();
-        similar.forEach(c -> listed.add(c.id()));
-        Map<UUID, Double> nearSuccesses = new HashMap<>();
-        for (ReplayExample e : buffer.newest(LocalEvidence.CANDIDATE_SCAN)) {
-            if (e.reward() >= 0.5 && e.tenant().equals(filter.tenant()) && !listed.contains(e.caseId())) {
-                nearSuccesses.merge(e.caseId(), local.kernel(e.cosineTo(state)) * e.weight(), Double::sum);
-            }
-        }
-        List<Case> cases = new ArrayList<>(similar);
-        nearSuccesses.entrySet().stream()
-                .filter(e -> e.getValue() >= LocalEvidence.MIN_ADDED_SUCCESSES)
-                .sorted(Map.Entry.<UUID, Double>comparingByValue().reversed())
-                .map(e -> retriever.get(filter.tenant(), e.getKey()))
-                .flatMap(Optional::stream)
-                .filter(c -> filter.admits(c) && !c.refuted())
-                .limit(local.addedCandidates())
-                .forEach(cases::add);
-        return cases;
+        return shortlister.shortlist(state, filter, network != null);
     }
 
-    /**
-     * The selection problem for {@code state}: each case's record (on tasks near {@code state} with local evidence,
-     * else its global uses and successes), for {@link Exploration.Kind#LINEAR} the regression over the set shown
-     * fitted on the same examples, and with {@link Exploration#clusters()} the shortlist's clusters and their records
-     * on the same examples.
-     */
-    private ShortlistSelector selector(float[] state, List<Case> cases, List<float[]> caseVectors, float[] logits,
-            double[] prior) {
-        LocalEvidence local = settings.exploration().local();
-        LocalEvidence.Tally[] evidence = new LocalEvidence.Tally[cases.size()];
-        List<List<ReplayExample>> examples = new ArrayList<>(cases.size());
-        Map<Long, Double> kernelByEpisode = new HashMap<>();
-        for (int i = 0; i < evidence.length; i++) {
-            Case c = cases.get(i);
-            if (local.localRecords()) {
-                examples.add(buffer.ofCase(c.id(), local.perCase()));
-                evidence[i] = local.tally(state, examples.get(i), kernelByEpisode);
-            } else {
-                evidence[i] = new LocalEvidence.Tally(c.uses(), c.successes());
-            }
-        }
-        Exploration exploration = settings.exploration();
-        ShortlistClusters clusters = exploration.clusters() ? ShortlistClusters.fit(state,
-                clustering.cluster(cases, caseVectors), examples, local, kernelByEpisode,
-                exploration.priorStrength(), exploration.withoutPrior()) : null;
-        if (exploration.kind() != Exploration.Kind.LINEAR) {
-            return new ShortlistSelector(cases, logits, prior, evidence, null, clusters, settings);
-        }
-        // The network's view as the prior: each case's probability less the shortlist's mean is its prior effect.
-        double[] probability = new double[cases.size()];
-        for (int i = 0; i < probability.length; i++) {
-            probability[i] = ShortlistSelector.sigmoid(logits[i]);
-        }
-        double base = Arrays.stream(probability).average().orElse(0.5);
-        double[] priorEffect = Arrays.stream(probability).map(p -> p - base).toArray();
-        return new ShortlistSelector(cases, logits, prior, evidence, ShownSetRegression.fit(state, examples, local,
-                kernelByEpisode, priorEffect, base, exploration.priorStrength()), clusters, settings);
-    }
 
     /**
      * For off-policy evaluation: the probability that this policy, as it is now, shows exactly the cases
@@ -438,8 +370,9 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             return shown.isEmpty() ? 1 : 0;
         }
         List<float[]> caseVectors = vectors.vectors(shortlist);
-        float[] features = features(state, shortlist, caseVectors);
-        ShortlistSelector selector = selector(state, shortlist, caseVectors, network.score(features, shortlist.size()),
+        float[] features = Shortlister.features(state, shortlist, caseVectors);
+        ShortlistSelector selector = shortlister.selector(state, shortlist, caseVectors,
+                network.score(features, shortlist.size()),
                 SimilarityPrior.of(features, state.length, shortlist.size(), settings.similarityWeight()));
         Random replay = new Random(seed);
         int hits = 0;
@@ -479,17 +412,6 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
             key.append(':').append(c.id());
         }
         return key.toString();
-    }
-
-    private float[] features(float[] state, List<Case> cases, List<float[]> caseVectors) {
-        int width = PairFeatures.width(state.length);
-        float[] features = new float[cases.size() * width];
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            PairFeatures.write(state, caseVectors.get(i), c.uses(), c.successes(), c.label(), c.source(),
-                    c.confirmed(), features, i * width);
-        }
-        return features;
     }
 
     /**
