@@ -5,8 +5,10 @@ import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.ScoredCase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.Session;
 
@@ -34,31 +36,74 @@ final class CaseSearches {
         return query.getSingleResult();
     }
 
-    /** Top-k by cosine distance through the HNSW index; exact when the index answers a filtered query short. */
-    List<ScoredCase> nearest(Session session, float[] vector, CaseFilter filter, int k) {
-        String text = new PGvector(vector).toString();
-        if (k <= MAX_EF_SEARCH) {
-            int ef = Math.max(PgVectorCaseStore.EF_SEARCH, k);
-            session.doWork(c -> execute(c, "set local hnsw.ef_search = " + ef
-                    + (iterativeScan ? "; set local hnsw.iterative_scan = strict_order" : "")));
-            List<ScoredCase> found = nearestQuery(session, text, filter, k);
-            if (found.size() == k || found.size() == count(session, filter)) {
-                return found;
+    /**
+     * Top-k by cosine distance through the HNSW index, exact when the index answers a filtered query short of both k
+     * and the cases the filter keeps: one statement list in one round trip on {@code c} ({@link #nearestSql}). In
+     * autocommit its statements share the implicit transaction that ends at the driver's single sync; inside a
+     * transaction the scan settings hold until it ends, as {@code set local} would.
+     */
+    List<ScoredCase> nearest(Connection c, float[] vector, CaseFilter filter, int k) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = nearestSql(new PGvector(vector).toString(), filter, k, params);
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
             }
+            List<ScoredCase> found = new ArrayList<>();
+            boolean isResult = s.execute();
+            while (isResult || s.getUpdateCount() != -1) {
+                if (isResult) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        if (rs.getMetaData().getColumnCount() > CaseSql.WIDTH) { // the hits, not the settings
+                            while (rs.next()) {
+                                found.add(new ScoredCase(CaseSql.read(rs), 1 - rs.getDouble(CaseSql.WIDTH + 1)));
+                            }
+                        }
+                    }
+                }
+                isResult = s.getMoreResults();
+            }
+            return found;
         }
-        session.doWork(c -> execute(c, "set local enable_indexscan = off"));
-        return nearestQuery(session, text, filter, k);
     }
 
-    private static List<ScoredCase> nearestQuery(Session session, String vector, CaseFilter filter, int k) {
-        var query = session.createNativeQuery("select " + CaseSql.COLUMNS
-                + ", embedding <=> cast(:vector as vector) as distance from cases where " + CaseSql.where(filter)
-                + " order by embedding <=> cast(:vector as vector) limit :k", Object[].class);
-        CaseSql.bind(query, filter);
-        query.setParameter("vector", vector).setParameter("k", k);
-        return query.getResultList().stream()
-                .map(row -> new ScoredCase(CaseSql.toCase(row), 1 - ((Number) row[CaseSql.WIDTH]).doubleValue()))
-                .toList();
+    /**
+     * The scan settings, then the index's top-k ({@code near}) when it holds k hits or every case the filter keeps
+     * (counted only when the index answered short), else the exact top-k, ordered by {@code distance + 0}, which no
+     * index serves; the branch not taken is cut by its one-time filter before it scans anything. Beyond
+     * {@link #MAX_EF_SEARCH} the exact query alone.
+     */
+    private String nearestSql(String vector, CaseFilter filter, int k, List<Object> params) {
+        StringBuilder exact = new StringBuilder("select " + CaseSql.COLUMNS
+                + ", (embedding <=> cast(? as vector)) + 0 as distance from cases where ");
+        List<Object> exactParams = new ArrayList<>(List.of(vector));
+        CaseSql.where(exact, filter, exactParams);
+        if (k > MAX_EF_SEARCH) {
+            exact.append(" order by distance limit ?");
+            params.addAll(exactParams);
+            params.add(k);
+            return exact.toString();
+        }
+        StringBuilder sql = new StringBuilder("select set_config('hnsw.ef_search', ?, true)").append(iterativeScan
+                ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "").append(";\n");
+        params.add(Integer.toString(Math.max(PgVectorCaseStore.EF_SEARCH, k)));
+        sql.append("with near as materialized (select " + CaseSql.COLUMNS
+                + ", embedding <=> cast(? as vector) as distance from cases where ");
+        params.add(vector);
+        CaseSql.where(sql, filter, params);
+        sql.append(" order by embedding <=> cast(? as vector) limit ?),\n");
+        params.addAll(List.of(vector, k));
+        sql.append(" settled as materialized (select (select count(*) from near) = ?"
+                + " or (select count(*) from near) = (select count(*) from cases where ");
+        params.add((long) k);
+        CaseSql.where(sql, filter, params);
+        sql.append(") as whole)\n");
+        sql.append("select * from near where (select whole from settled)\nunion all\n");
+        sql.append("select * from (").append(exact).append(" and not (select whole from settled)"
+                + " order by distance limit ?) exact\norder by distance");
+        params.addAll(exactParams);
+        params.add(k);
+        return sql.toString();
     }
 
     /** Top-k by full-text rank; the words of the query are or-ed, as a BM25 query would. */
@@ -70,11 +115,5 @@ final class CaseSearches {
         CaseSql.bind(query, filter);
         query.setParameter("text", text).setParameter("k", k);
         return query.getResultList().stream().map(CaseSql::toCase).toList();
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

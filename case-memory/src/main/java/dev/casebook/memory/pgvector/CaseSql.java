@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.query.CommonQueryContract;
@@ -47,6 +48,26 @@ final class CaseSql {
             sql.append(" and task_key not in (:taskKeys)");
         }
         return sql.toString();
+    }
+
+    /** {@link #where(CaseFilter)} with positional parameters, its values appended to {@code params} in order. */
+    static void where(StringBuilder sql, CaseFilter filter, List<Object> params) {
+        sql.append("tenant = ?");
+        params.add(filter.tenant());
+        in(sql, params, "source in", filter.sources().stream().map(CaseSource::wireName).toList());
+        in(sql, params, "label in", filter.labels().stream().map(CaseLabel::wireName).toList());
+        in(sql, params, "bank in", List.copyOf(filter.banks()));
+        in(sql, params, "origin not in", List.copyOf(filter.excludeOrigins()));
+        in(sql, params, "task_key not in", filter.excludeTasks().stream().map(TaskKey::hex).toList());
+    }
+
+    private static void in(StringBuilder sql, List<Object> params, String clause, List<String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        sql.append(" and ").append(clause).append(" (").append(String.join(", ", Collections.nCopies(
+                values.size(), "?"))).append(')');
+        params.addAll(values);
     }
 
     static void bind(CommonQueryContract query, CaseFilter filter) {

@@ -3,8 +3,6 @@ package dev.casebook.memory.pgvector;
 import com.pgvector.PGvector;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
-import dev.casebook.memory.CaseLabel;
-import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.Evidence;
 import dev.casebook.memory.TaskKey;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -50,13 +47,13 @@ final class OneTripInsert {
         params.add(created.id());
         sql.append(" near as (select embedding <=> cast(? as vector) as distance from cases where ");
         params.add(vector);
-        where(sql, candidates, params);
+        CaseSql.where(sql, candidates, params);
         sql.append(" order by embedding <=> cast(? as vector) limit 1),\n");
         params.add(vector);
         // the index may answer a filtered query short: then the nearest candidate exactly (an order no index serves)
         sql.append(" exact as (select (embedding <=> cast(? as vector)) + 0 as distance from cases where ");
         params.add(vector);
-        where(sql, candidates, params);
+        CaseSql.where(sql, candidates, params);
         sql.append(" and not exists (select 1 from near) order by 1 limit 1),\n");
         sql.append(" created as (insert into cases (id, tenant, task, plan, answer, reward, label, source, origin,"
                 + " task_key, uses, successes, created_at, updated_at, bank, embedding)"
@@ -110,26 +107,6 @@ final class OneTripInsert {
             throw new SQLException("the statement list returned no count of inserted cases");
         }
         return inserted;
-    }
-
-    /** {@link CaseSql#where} with positional parameters, its values appended to {@code params}. */
-    private static void where(StringBuilder sql, CaseFilter filter, List<Object> params) {
-        sql.append("tenant = ?");
-        params.add(filter.tenant());
-        in(sql, params, "source in", filter.sources().stream().map(CaseSource::wireName).toList());
-        in(sql, params, "label in", filter.labels().stream().map(CaseLabel::wireName).toList());
-        in(sql, params, "bank in", List.copyOf(filter.banks()));
-        in(sql, params, "origin not in", List.copyOf(filter.excludeOrigins()));
-        in(sql, params, "task_key not in", filter.excludeTasks().stream().map(TaskKey::hex).toList());
-    }
-
-    private static void in(StringBuilder sql, List<Object> params, String clause, List<String> values) {
-        if (values.isEmpty()) {
-            return;
-        }
-        sql.append(" and ").append(clause).append(" (").append(String.join(", ", Collections.nCopies(
-                values.size(), "?"))).append(')');
-        params.addAll(values);
     }
 
     private static OffsetDateTime utc(Instant at) {

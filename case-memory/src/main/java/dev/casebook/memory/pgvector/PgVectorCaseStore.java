@@ -15,6 +15,7 @@ import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -62,6 +63,7 @@ public final class PgVectorCaseStore implements CaseStore {
     private final CountsUpdate counts;
     private final CasesById byId;
     private final CaseSearches searches;
+    private final DataSource dataSource;
 
     private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
             AutoCloseable ownedPool, DataSource dataSource) {
@@ -72,6 +74,7 @@ public final class PgVectorCaseStore implements CaseStore {
         this.counts = new CountsUpdate(dataSource);
         this.byId = new CasesById(dataSource);
         this.searches = new CaseSearches(iterativeScan);
+        this.dataSource = dataSource;
     }
 
     /**
@@ -302,7 +305,8 @@ public final class PgVectorCaseStore implements CaseStore {
                 throw new IllegalArgumentException("case " + fresh.id() + " already exists");
             }
             if (target == null) {
-                List<ScoredCase> nearest = searches.nearest(session, merge.embedding(), merge.candidates(), 1);
+                List<ScoredCase> nearest = session.doReturningWork(c -> searches.nearest(c, merge.embedding(),
+                        merge.candidates(), 1));
                 if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
                     target = session.find(CaseRow.class, nearest.getFirst().value().id(),
                             LockModeType.PESSIMISTIC_WRITE);
@@ -396,11 +400,16 @@ public final class PgVectorCaseStore implements CaseStore {
         return inTransaction("count cases", session -> CaseSearches.count(session, filter));
     }
 
+    /** One statement list in one round trip outside a transaction ({@link CaseSearches#nearest}). */
     @Override
     public List<ScoredCase> search(VectorQuery query) {
         space.requireUsable(query.vector());
-        return inTransaction("search cases",
-                session -> searches.nearest(session, query.vector(), query.filter(), query.k()));
+        try (Connection c = dataSource.getConnection()) {
+            return searches.nearest(c, query.vector(), query.filter(), query.k());
+        } catch (SQLException e) {
+            throw new StoreException("search cases failed: " + e.getMessage(),
+                    e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
+        }
     }
 
     @Override
@@ -409,8 +418,8 @@ public final class PgVectorCaseStore implements CaseStore {
         int candidates = Math.min(Math.max(query.k() * 4, 40), CaseSearches.MAX_EF_SEARCH);
         return inTransaction("hybrid search cases", session -> {
             int k = Math.max(candidates, query.k());
-            List<Case> byVector = searches.nearest(session, query.vector(), query.filter(), k).stream()
-                    .map(ScoredCase::value).toList();
+            List<Case> byVector = session.doReturningWork(c -> searches.nearest(c, query.vector(), query.filter(),
+                    k)).stream().map(ScoredCase::value).toList();
             List<Case> byText = query.text().isBlank() ? List.of()
                     : CaseSearches.keyword(session, query.text(), query.filter(), k);
             return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseEvidence;
 import dev.casebook.memory.CaseFilter;
+import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.CaseStoreContractIT;
@@ -125,14 +126,121 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
         });
     }
 
+    /**
+     * The selection's search is one statement list in one round trip on one connection, outside a transaction (it
+     * was a transaction of three: the scan settings, the query, the commit), and a filtered search still returns
+     * every case the filter keeps.
+     */
+    @Test
+    void a_search_is_one_round_trip_on_one_connection() throws Exception {
+        withRoundTrips((counted, trips) -> {
+            Random random = new Random(13);
+            List<Case> values = new ArrayList<>();
+            List<float[]> vectors = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                values.add(caseAt(i % 3 == 0 ? TENANT : OTHER_TENANT, i, "searched " + i));
+                vectors.add(randomVector(random));
+            }
+            counted.addAll(values, vectors);
+            float[] query = randomVector(random);
+            trips.reset();
+
+            List<ScoredCase> hits = counted.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 4));
+
+            assertThat(trips.count()).isEqualTo(1);
+            assertThat(trips.checkouts()).isEqualTo(1);
+            assertThat(hits).extracting(hit -> hit.value().id()).containsExactlyElementsOf(
+                    exactTop(values, vectors, query, TENANT, 4));
+            trips.reset();
+
+            assertThat(counted.search(new VectorQuery(query, CaseFilter.tenant(TENANT), 25)))
+                    .as("fewer cases than k: each of them, the count settling it in the same round trip").hasSize(10);
+            assertThat(trips.count()).isEqualTo(1);
+        });
+    }
+
+    /**
+     * When the index answers a filtered query short, the exact answer comes in the same round trip: the statement's
+     * second branch. Here the filter keeps 20 of 1,020 cases by a column no other index serves, the index may scan a
+     * single tuple beyond its first candidate list, and sorts and other scans are off so that the planner takes the
+     * index for so few rows (the exact branch sorts all the same: the settings only make other plans cost more).
+     */
+    @Test
+    void a_search_the_index_answers_short_is_answered_exactly_in_the_same_round_trip() throws Exception {
+        Random random = new Random(14);
+        List<Case> values = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < 1020; i++) {
+            Case c = caseAt(TENANT, i, "few among many " + i);
+            values.add(i < 20 ? c.withLabel(CaseLabel.NEGATIVE) : c);
+            vectors.add(randomVector(random));
+        }
+        store.addAll(values, vectors);
+        float[] query = randomVector(random);
+        withRoundTrips("set hnsw.max_scan_tuples = 1; set enable_seqscan = off;"
+                + " set enable_bitmapscan = off; set enable_sort = off", (counted, trips) -> {
+            assertThat(indexHits(trips, query, 20)).as("the index alone answers short").isLessThan(20);
+            trips.reset();
+
+            List<ScoredCase> hits = counted.search(new VectorQuery(query,
+                    CaseFilter.tenant(TENANT).withLabels(Set.of(CaseLabel.NEGATIVE)), 20));
+
+            assertThat(trips.count()).isEqualTo(1);
+            assertThat(hits).extracting(hit -> hit.value().id()).containsExactlyElementsOf(
+                    exactTop(values.subList(0, 20), vectors.subList(0, 20), query, TENANT, 20));
+        });
+    }
+
+    /** How many of the negative cases' k nearest the HNSW index alone returns, scanning as the store does. */
+    private static int indexHits(javax.sql.DataSource pool, float[] query, int k) throws Exception {
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("analyze cases; set hnsw.ef_search = " + PgVectorCaseStore.EF_SEARCH
+                    + "; set hnsw.iterative_scan = strict_order");
+            String hits = "select id from cases where tenant = '" + TENANT + "' and label in ('negative') order by"
+                    + " embedding <=> '" + new com.pgvector.PGvector(query) + "' limit " + k;
+            try (java.sql.ResultSet plan = s.executeQuery("explain " + hits)) {
+                StringBuilder text = new StringBuilder();
+                while (plan.next()) {
+                    text.append(plan.getString(1)).append('\n');
+                }
+                assertThat(text.toString()).as("the plan scans the HNSW index").contains("cases_embedding_hnsw");
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("select count(*) from (" + hits + ") hits")) {
+                rs.next();
+                return rs.getInt(1);
+            } finally {
+                s.execute("reset hnsw.ef_search; reset hnsw.iterative_scan");
+            }
+        }
+    }
+
+    /** The ids of the tenant's k cases nearest to {@code query} by cosine, nearest first. */
+    private static List<UUID> exactTop(List<Case> values, List<float[]> vectors, float[] query, String tenant,
+            int k) {
+        List<Integer> mine = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i).tenant().equals(tenant)) {
+                mine.add(i);
+            }
+        }
+        mine.sort(java.util.Comparator.comparingDouble(i -> -cosine(vectors.get(i), query)));
+        return mine.stream().limit(k).map(i -> values.get(i).id()).toList();
+    }
+
     /** A store on a pool of this test's schema whose round trips are counted. */
     private void withRoundTrips(RoundTripTest test) throws Exception {
+        withRoundTrips(null, test);
+    }
+
+    /** As {@link #withRoundTrips(RoundTripTest)}, each connection of the pool first running {@code initSql}. */
+    private void withRoundTrips(String initSql, RoundTripTest test) throws Exception {
         TestPostgres.Schema schema = schemas.getLast();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(schema.url());
         config.setUsername(schema.user());
         config.setPassword(schema.password());
         config.setMaximumPoolSize(2);
+        config.setConnectionInitSql(initSql);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             RoundTrips trips = new RoundTrips(pool);
             CaseStore counted = PgVectorCaseStore.open(trips, new EmbeddingSpace("test-model", DIM));

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 /**
  * A data source over a real one that counts the calls which send something to PostgreSQL and wait for its answer:
  * executing a statement (a statement list sent at once counts one) and ending a transaction. pgjdbc sends
- * {@code BEGIN} with the first statement of a transaction, and preparing a statement sends nothing by itself.
+ * {@code BEGIN} with the first statement of a transaction, and preparing a statement sends nothing by itself. It
+ * also counts the connections taken from the data source.
  */
 final class RoundTrips implements DataSource {
     private static final Set<String> TRIPS = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
@@ -24,6 +25,7 @@ final class RoundTrips implements DataSource {
 
     private final DataSource real;
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger checkouts = new AtomicInteger();
 
     RoundTrips(DataSource real) {
         this.real = real;
@@ -33,17 +35,25 @@ final class RoundTrips implements DataSource {
         return count.get();
     }
 
+    /** The connections taken from the pool: each one a task may wait for when the pool is busy. */
+    int checkouts() {
+        return checkouts.get();
+    }
+
     void reset() {
         count.set(0);
+        checkouts.set(0);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
+        checkouts.incrementAndGet();
         return counted(real.getConnection(), Connection.class);
     }
 
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
+        checkouts.incrementAndGet();
         return counted(real.getConnection(user, password), Connection.class);
     }
 
