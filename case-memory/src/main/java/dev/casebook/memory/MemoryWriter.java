@@ -140,8 +140,9 @@ public final class MemoryWriter {
         boolean credits = !again && episode.source() != CaseSource.SYNTHETIC;
         boolean confirms = success && episode.source() == CaseSource.REAL;
         boolean refutes = refutes(episode.rater(), episode.reward(), episode.source());
-        List<Case> shown = credits || confirms || refutes ? writable(episode.tenant(), episode.selected())
-                : List.of();
+        // the episode's bank was found writable above, a merge ago: the shown cases of that bank need no question
+        List<Case> shown = credits || confirms || refutes ? writable(episode.tenant(), episode.selected(),
+                Map.of(episode.bank(), false)) : List.of();
         List<UUID> credited = credits ? credit(episode.tenant(), shown, success, true) : List.of();
         if (confirms) {
             confirm(episode.tenant(), shown);
@@ -228,10 +229,15 @@ public final class MemoryWriter {
      * twice.
      */
     private List<Case> writable(String tenant, List<UUID> selected) {
+        return writable(tenant, selected, Map.of());
+    }
+
+    /** As {@link #writable(String, List)}, the banks in {@code known} not asked about again. */
+    private List<Case> writable(String tenant, List<UUID> selected, Map<String, Boolean> known) {
         if (selected.isEmpty()) {
             return List.of();
         }
-        Map<String, Boolean> readOnly = new HashMap<>();
+        Map<String, Boolean> readOnly = new HashMap<>(known);
         Map<UUID, Case> read = new HashMap<>();
         for (Case c : store.getAll(tenant, selected)) {
             if (!readOnly.computeIfAbsent(c.bank(), bank -> banks.readOnly(tenant, bank))) {

@@ -2,12 +2,17 @@ package dev.casebook.server.memory;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.MemoryWriter;
-import java.time.Clock;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -21,12 +26,31 @@ import org.springframework.stereotype.Component;
 public class CaseBanks implements MemoryWriter.Banks {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
+    /** How long {@link #acceptsWrites} answers from what this instance last knew of a bank. */
+    public static final Duration SUBMIT_CACHE = Duration.ofSeconds(2);
+    private static final int MAX_KNOWN = 10_000;
+
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    /** Flags of banks known to exist, by tenant and name, and when each was read or written here. */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
+    private record Known(boolean readOnly, Instant at) {
+    }
+
+    @Autowired
     CaseBanks(JdbcTemplate jdbc) {
+        this(jdbc, Clock.systemUTC());
+    }
+
+    private CaseBanks(JdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
+    }
+
+    /** A registry on {@code jdbc} whose {@link #acceptsWrites} cache ages by {@code clock} (tests). */
+    static CaseBanks withClock(JdbcTemplate jdbc, Clock clock) {
+        return new CaseBanks(jdbc, clock);
     }
 
     /** A bank of a tenant and whether it is read-only. */
@@ -47,6 +71,43 @@ public class CaseBanks implements MemoryWriter.Banks {
         List<Boolean> flags = jdbc.queryForList("select read_only from case_banks where tenant = ? and name = ?",
                 Boolean.class, tenant, bank);
         return !flags.isEmpty() && flags.getFirst();
+    }
+
+    /**
+     * Whether a read-write task submitted now may write its case to the bank, recording the bank (writable) when it
+     * is new: the submit's early refusal. Answers from what this instance last read or wrote of the bank when that
+     * is less than {@link #SUBMIT_CACHE} old, else asks the database. A change made on this instance
+     * ({@link #setReadOnly}) is seen at once; one made on another replica within {@link #SUBMIT_CACHE}, and any made
+     * while the task waits or runs, is caught where the case is written ({@link MemoryWriter#requireWritable} asks
+     * {@link #readOnly}, which is never cached). Banks are never deleted, so a bank known here exists.
+     */
+    public boolean acceptsWrites(String tenant, String bank) {
+        String key = key(tenant, bank);
+        Instant now = clock.instant();
+        Known k = known.get(key);
+        if (k != null && now.isBefore(k.at().plus(SUBMIT_CACHE))) {
+            return !k.readOnly();
+        }
+        List<Boolean> flags = jdbc.queryForList("select read_only from case_banks where tenant = ? and name = ?",
+                Boolean.class, tenant, bank);
+        if (flags.isEmpty()) {
+            ensure(tenant, bank);
+        }
+        boolean readOnly = !flags.isEmpty() && flags.getFirst();
+        remember(key, new Known(readOnly, now));
+        return !readOnly;
+    }
+
+    /** Keeps what is newest: a flag read before this instance changed it does not replace the change. */
+    private void remember(String key, Known value) {
+        if (known.size() >= MAX_KNOWN) {
+            known.clear();
+        }
+        known.merge(key, value, (old, read) -> old.at().isAfter(read.at()) ? old : read);
+    }
+
+    private static String key(String tenant, String bank) {
+        return tenant + '\u0000' + bank;
     }
 
     /** The tenant's banks, by name; {@code default} is always among them. */
@@ -76,6 +137,7 @@ public class CaseBanks implements MemoryWriter.Banks {
     public Bank setReadOnly(String tenant, String bank, boolean readOnly) {
         ensure(tenant, bank);
         jdbc.update("update case_banks set read_only = ? where tenant = ? and name = ?", readOnly, tenant, bank);
+        known.put(key(tenant, bank), new Known(readOnly, clock.instant()));
         return new Bank(bank, readOnly);
     }
 }

@@ -45,11 +45,13 @@ public class TaskQueries {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final AttachmentLookup attachments;
+    private final KnownTasks known;
 
-    TaskQueries(JdbcTemplate jdbc, ObjectMapper json, AttachmentLookup attachments) {
+    TaskQueries(JdbcTemplate jdbc, ObjectMapper json, AttachmentLookup attachments, KnownTasks known) {
         this.jdbc = jdbc;
         this.json = json;
         this.attachments = attachments;
+        this.known = known;
     }
 
     /**
@@ -109,13 +111,17 @@ public class TaskQueries {
 
     /**
      * Checks that the tenant has the task, reading only its key: a 404 naming it otherwise (tasks of other tenants
-     * are not found either).
+     * are not found either). A task submitted here or found before is known ({@link KnownTasks}) and not asked again.
      */
     public void requireExists(String tenant, String id) {
+        if (known.contains(tenant, id)) {
+            return;
+        }
         if (jdbc.queryForList("SELECT 1 FROM tasks WHERE id = ? AND tenant = ?", Integer.class, id, tenant)
                 .isEmpty()) {
             throw ApiException.notFound("task", id);
         }
+        known.add(tenant, id);
     }
 
     /** The task, or a 404 naming it; tasks of other tenants are not found either. */

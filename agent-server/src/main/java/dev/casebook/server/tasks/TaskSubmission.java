@@ -32,9 +32,11 @@ public class TaskSubmission {
     private final AttachmentLookup attachments;
     private final CaseBanks banks;
     private final ObjectProvider<AgentMemory> memory;
+    private final KnownTasks known;
 
     TaskSubmission(TaskRunner runner, TaskSettings settings, AttachmentLookup attachments,
-            CaseBanks banks, ObjectProvider<AgentMemory> memory) {
+            CaseBanks banks, ObjectProvider<AgentMemory> memory, KnownTasks known) {
+        this.known = known;
         this.banks = banks;
         this.memory = memory;
         this.runner = runner;
@@ -90,7 +92,9 @@ public class TaskSubmission {
         TaskSpec spec = TaskSpec.of(UUID.randomUUID().toString(), tenant, task.text()).withAttachments(files)
                 .withMemoryMode(task.memoryMode()).withPolicy(task.policy()).withBudgets(task.budgets())
                 .withConversation(task.conversation()).withBanks(memoryBanks);
-        return runner.submit(spec, task.attachmentIds());
+        TaskView view = runner.submit(spec, task.attachmentIds());
+        known.add(tenant, spec.id()); // recorded: its events and steps need not ask the database whether it exists
+        return view;
     }
 
     /**
@@ -123,11 +127,10 @@ public class TaskSubmission {
         }
         String write = task.bank() == null || task.bank().isBlank() ? Case.DEFAULT_BANK : bankName("bank", task.bank());
         if (task.memoryMode() == MemoryMode.READ_WRITE) {
-            if (banks.readOnly(tenant, write)) {
+            if (!banks.acceptsWrites(tenant, write)) {
                 throw ApiException.conflict("bank '" + write + "' is read-only; a read-write task writes its case to a"
                         + " writable bank ('bank', default 'default') and only reads read-only banks ('banks')");
             }
-            banks.ensure(tenant, write);
         }
         return new MemoryBanks(write, read);
     }
