@@ -1,9 +1,12 @@
 package dev.casebook.server.synthesis;
 
 import dev.casebook.server.llm.LlmException;
+import dev.casebook.server.llm.LlmProblems;
 import dev.casebook.server.security.CurrentTenant;
 import dev.casebook.server.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -38,7 +41,19 @@ class FidelityController {
     @PostMapping
     @Operation(summary = "Measure the experience model's fidelity", description = "predicts recorded real tool calls "
             + "again (observation fidelity) and re-judges recorded real episodes and sandbox rollouts (reward "
-            + "fidelity); stores and returns the report, with whether synthetic cases stay selectable")
+            + "fidelity); stores and returns the report, with whether synthetic cases stay selectable. A failed "
+            + "experience model call stores nothing and answers as any model call: 503 when the model was unavailable "
+            + "(retries spent), 504 when the call ran out of time, 502 when it refused or gave no usable reply")
+    @ApiResponse(responseCode = "200", description = "the stored report")
+    @ApiResponse(responseCode = "400", description = "a sample count out of range or an unknown model",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "502", description = "the experience model refused or gave no usable reply",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "503", description = "no experience model is configured (or a chosen profile is "
+            + "gone), or it was unavailable",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "504", description = "the experience model's call ran out of time",
+            content = @Content(mediaType = "application/problem+json"))
     Map<String, Object> measure(@RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant,
             @RequestBody(required = false) Measure body) throws InterruptedException {
         Measure m = body == null ? new Measure(null, null, null) : body;
@@ -51,8 +66,9 @@ class FidelityController {
         } catch (IllegalStateException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         } catch (LlmException e) {
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "the experience model gave no reply (" + e.kind().reason()
-                    + "): " + e.getMessage() + "; nothing was stored");
+            throw new ApiException(LlmProblems.status(e.kind()), "the experience model gave no reply ("
+                    + e.kind().reason() + "): " + e.getMessage() + "; nothing was stored"
+                    + (e.retryable() ? "; trying again later may help" : ""));
         }
     }
 

@@ -45,6 +45,8 @@ abstract class DreamsContext {
     static final String QUOTA_KEY = "dreams-key-d";
     /** A tenant of its own for refutation, whose memory its test alone fills. */
     static final String REFUTE_KEY = "dreams-key-e";
+    /** A tenant of its own for a fidelity measurement that fails, so that it never sees another test's records. */
+    static final String UNMEASURED_KEY = "dreams-key-f";
     static final ScriptedLlmServer LLM = ScriptedLlmServer.start();
     /** Every item the real price tool was asked about, in order. */
     static final List<String> REAL_CALLS = new CopyOnWriteArrayList<>();
@@ -65,6 +67,8 @@ abstract class DreamsContext {
         registry.add("casebook.security.api-keys[3].sha256", () -> ApiKeys.sha256(QUOTA_KEY));
         registry.add("casebook.security.api-keys[4].tenant", () -> "dreamer-e");
         registry.add("casebook.security.api-keys[4].sha256", () -> ApiKeys.sha256(REFUTE_KEY));
+        registry.add("casebook.security.api-keys[5].tenant", () -> "dreamer-f");
+        registry.add("casebook.security.api-keys[5].sha256", () -> ApiKeys.sha256(UNMEASURED_KEY));
         registry.add("casebook.attachments.dir", () -> "target/attachments-" + UUID.randomUUID());
         registry.add("casebook.memory.store", () -> "lucene");
         registry.add("casebook.memory.dir", () -> "target/cases-" + UUID.randomUUID());

@@ -81,11 +81,29 @@ class FidelityIT extends DreamsContext {
 
         LLM.reset(); // the experience model answers nothing now
         TestClient.Reply unanswered = b.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 0}");
-        assertThat(unanswered.status()).as(unanswered.body()).isEqualTo(502);
+        assertThat(unanswered.status()).as("refused: no rule matched, a 400").isEqualTo(502);
         assertThat(unanswered.contentType()).startsWith("application/problem+json");
-        assertThat(unanswered.json().get("detail").asString()).startsWith("the experience model gave no reply (");
+        assertThat(unanswered.json().get("detail").asString())
+                .startsWith("the experience model gave no reply (llm_rejected): ").endsWith("; nothing was stored");
         assertThat(b.get("/api/synthesis/fidelity").json().get("id").asString()).as("nothing stored")
                 .isEqualTo(report.get("id").asString());
+    }
+
+    @Test
+    void an_unavailable_experience_model_is_a_503_that_trying_later_may_help_and_stores_nothing() {
+        TestClient f = api().as(UNMEASURED_KEY);
+        realTask(f, "Fidelity overloaded sprocket", "sprocket");
+        LLM.when(Match.interaction("experience").and(task("Fidelity overloaded sprocket")))
+                .reply(Reply.status(503, "scripted overload"));
+        TestClient.Reply reply = f.post("/api/synthesis/fidelity", "{\"observations\": 1, \"episodes\": 0}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("detail").asString())
+                .startsWith("the experience model gave no reply (llm_unavailable): ")
+                .endsWith("; nothing was stored; trying again later may help");
+        assertThat(LLM.requests(Match.interaction("experience"))).as("the one call, not retried").hasSize(1);
+        assertThat(f.get("/api/synthesis/fidelity").json().get("measured").asBoolean()).as("nothing stored")
+                .isFalse();
     }
 
     /** The ids of the cases a real task about the gizmo was shown; it answers at once. */
