@@ -5,8 +5,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A task that ended without an answer, as an OpenAI error whose code is the task's stop reason: 503 when the server
- * has no model ({@code no_model_configured}), 502 when the model failed ({@code llm_unavailable},
- * {@code llm_rejected}), 409 when the task was cancelled, 500 for the rest (the agent could not answer:
+ * has no model ({@code no_model_configured}) or the model was unavailable, retries spent ({@code llm_unavailable},
+ * as a direct model call answers, {@code LlmProblems}), 502 when the model refused ({@code llm_rejected}), 409 when
+ * the task was cancelled, 500 for the rest (the agent could not answer:
  * {@code invalid_plan}, {@code no_answer}, budgets, ...). Only {@code llm_unavailable} is worth a retry; the others
  * carry {@code x-should-retry: false}, which OpenAI's SDKs obey, so a client does not run the same failing task
  * again.
@@ -36,8 +37,8 @@ final class TaskFailure {
         }
         String reason = task.reason() == null ? "" : task.reason();
         return switch (reason) {
-            case "no_model_configured" -> HttpStatus.SERVICE_UNAVAILABLE;
-            case "llm_unavailable", "llm_rejected" -> HttpStatus.BAD_GATEWAY;
+            case "no_model_configured", "llm_unavailable" -> HttpStatus.SERVICE_UNAVAILABLE;
+            case "llm_rejected" -> HttpStatus.BAD_GATEWAY;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -151,6 +151,16 @@ class OpenAiErrorsIT extends OpenAiServer {
         assertThat(data).anyMatch(d -> d.contains("Stopped (invalid_plan)"));
     }
 
+    @Test
+    void a_task_whose_model_was_unavailable_is_a_503_a_client_may_retry_as_a_direct_model_call_is() {
+        LLM.when(Match.interaction("plan").and(task("overloaded request")))
+                .reply(Reply.status(503, "scripted overload"));
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "overloaded request"));
+        assertError(r, 503, "server_error", "llm_unavailable");
+        assertThat(r.headers().firstValue("x-should-retry")).as("trying again may help").isEmpty();
+        assertThat(r.error().path("message").asString()).contains("ended without an answer (llm_unavailable)");
+    }
+
     private void assertParam(ObjectNode body, String param) {
         TestClient.Reply r = v1().post("/v1/chat/completions", body);
         assertThat(r.status()).as(r.body()).isEqualTo(400);
