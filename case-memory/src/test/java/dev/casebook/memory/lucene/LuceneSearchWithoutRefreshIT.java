@@ -2,6 +2,7 @@ package dev.casebook.memory.lucene;
 
 import static dev.casebook.memory.CaseStoreContractIT.randomVector;
 import static dev.casebook.memory.CaseStoreContractIT.unit;
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.Case;
@@ -28,7 +29,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,7 +227,7 @@ class LuceneSearchWithoutRefreshIT {
         long refreshes = store.refreshes();
         Case c = store.add(caseAt(0, "committed"), randomVector(new Random(73)));
 
-        awaitTrue(() -> store.pending() == 0);
+        eventually("no write pending", store::pending, n -> n == 0);
 
         assertThat(store.refreshes()).isGreaterThan(refreshes);
         assertThat(store.get(TENANT, c.id())).contains(c);
@@ -330,16 +330,6 @@ class LuceneSearchWithoutRefreshIT {
     private void refreshAndDropKeptVersions() {
         assertThat(store.count(CaseFilter.tenant(TENANT))).isEqualTo(1);
         assertThat(store.pending()).isZero();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static CaseStore.Merge merge(Case fresh, float[] v, CaseFilter candidates) {

@@ -1,5 +1,6 @@
 package dev.casebook.tools.mcp;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.tools.Tool;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -184,41 +186,27 @@ class McpBridgeIT {
         }
     }
 
-    private static ProcessHandle awaitServerProcess() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = ProcessHandle.current().descendants()
-                    .filter(p -> p.info().commandLine().orElse("").contains("server-everything"))
-                    .filter(p -> p.info().command().orElse("").endsWith("node"))
-                    .findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the MCP server process was not found");
+    private static ProcessHandle awaitServerProcess() {
+        return eventually("the MCP server process", () -> ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("server-everything"))
+                .filter(p -> p.info().command().orElse("").endsWith("node"))
+                .findFirst(), Optional::isPresent).orElseThrow();
     }
 
     /**
      * Waits until a thread of this test waits in the MCP client's {@code executeTool} for the server's answer: the
      * request was sent, the call is in flight.
      */
-    private static void awaitToolCallInFlight() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (var thread : Thread.getAllStackTraces().entrySet()) {
-                Thread.State state = thread.getKey().getState();
-                List<StackTraceElement> frames = List.of(thread.getValue());
-                if ((state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
-                        && frames.stream().anyMatch(f -> f.getClassName().startsWith("dev.langchain4j.mcp")
-                                && f.getMethodName().equals("executeTool"))
-                        && frames.stream().anyMatch(f -> f.getClassName().startsWith(McpBridgeIT.class.getName()))) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no thread of the test waits in the MCP client for a tool's answer");
+    private static void awaitToolCallInFlight() {
+        eventually("a thread of the test waiting in the MCP client for a tool's answer",
+                () -> Thread.getAllStackTraces().entrySet().stream().anyMatch(thread -> {
+                    Thread.State state = thread.getKey().getState();
+                    List<StackTraceElement> frames = List.of(thread.getValue());
+                    return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                            && frames.stream().anyMatch(f -> f.getClassName().startsWith("dev.langchain4j.mcp")
+                                    && f.getMethodName().equals("executeTool"))
+                            && frames.stream().anyMatch(f -> f.getClassName().startsWith(McpBridgeIT.class.getName()));
+                }), Boolean::booleanValue);
     }
 
     /** An MCP server over HTTP started by the test, and the port it listens on. */

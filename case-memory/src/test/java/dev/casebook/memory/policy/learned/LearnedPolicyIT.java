@@ -1,5 +1,6 @@
 package dev.casebook.memory.policy.learned;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.memory.Case;
@@ -496,20 +497,14 @@ class LearnedPolicyIT {
         return hits / (double) n;
     }
 
-    private static void awaitSteps(LearnedPolicy policy, long steps) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (policy.status().trainingSteps() < steps && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(policy.status().trainingSteps()).as("training steps").isGreaterThanOrEqualTo(steps);
+    private static void awaitSteps(LearnedPolicy policy, long steps) {
+        eventually(steps + " training steps", Duration.ofMinutes(5), () -> policy.status().trainingSteps(),
+                n -> n >= steps);
     }
 
-    private void awaitCheckpoint() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!Files.exists(checkpoints.resolve(Checkpoint.HEADER)) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(checkpoints.resolve(Checkpoint.HEADER)).exists();
+    private void awaitCheckpoint() {
+        eventually("a checkpoint written", () -> Files.exists(checkpoints.resolve(Checkpoint.HEADER)),
+                Boolean::booleanValue);
     }
 
     private SelectionRequest request(float[] state, int k) {
