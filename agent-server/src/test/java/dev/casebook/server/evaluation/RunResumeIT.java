@@ -170,8 +170,27 @@ class RunResumeIT {
                         .json().get("id").asString();
                 a.release(2);
                 await(http, id, run -> run.get("done").asInt() == 2 && run.get("running").asInt() == 2);
-                // not an event but a window for a bug to show: past a lease, B would take claims A did not renew
-                Thread.sleep(5_000);
+                // B gives back every claim not renewed for a lease in one statement (releaseExpired): a control claim
+                // of a dead replica, made no earlier than A's two, proves once given back that B had its chance at
+                // A's claims too, and would have taken them with it had A not renewed them
+                int control;
+                try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                    control = (int) count(s, "SELECT MAX(seq) FROM eval_items WHERE run_id = '" + id
+                            + "' AND status = 'pending'");
+                    s.executeUpdate("UPDATE eval_items SET status = 'running', claimed_by = 'node-dead', claimed_at = "
+                            + "(SELECT MAX(claimed_at) FROM eval_items WHERE run_id = '" + id + "' AND claimed_by = "
+                            + "'node-a' AND status = 'running') WHERE run_id = '" + id + "' AND seq = " + control);
+                }
+                eventually("B giving back the dead replica's claim", () -> {
+                    try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                        return count(s, "SELECT COUNT(*) FROM eval_items WHERE run_id = '" + id + "' AND seq = "
+                                + control + " AND claimed_by = 'node-dead'");
+                    }
+                }, n -> n == 0);
+                try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                    assertThat(count(s, "SELECT COUNT(*) FROM eval_items WHERE run_id = '" + id + "' AND status = "
+                            + "'running' AND claimed_by = 'node-a'")).as("A's renewed claims stand").isEqualTo(2);
+                }
                 assertThat(b.calls).as("B took items of a run A renews").isEmpty();
                 assertThat(http.get("/api/evaluations/runs/" + id).json().get("running").asInt()).isEqualTo(2);
 
@@ -225,7 +244,10 @@ class RunResumeIT {
             await(http, id, run -> run.get("running").asInt() == 3); // the fourth slot is free, but epoch 2 waits
             agent.release(2);
             await(http, id, run -> run.get("done").asInt() == 2);
-            // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2
+            // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2.
+            // A window, not an event: a claim that finds nothing leaves no trace to wait on (the runner claims
+            // again every 50 ms while slots are free). A slow machine can only shorten the window and miss a bug,
+            // never fail a good run.
             for (int poll = 0; poll < 20; poll++) {
                 JsonNode run = http.get("/api/evaluations/runs/" + id).json();
                 assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);

@@ -192,7 +192,10 @@ class RunsApiIT {
         awaitRunning(id, 3); // the fourth slot is free, but epoch 2 waits
         agent.release(2);
         awaitDone(id, 2);
-        // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2
+        // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2.
+        // A window, not an event: a claim that finds nothing leaves no trace to wait on (the runner claims
+        // again every 50 ms while slots are free). A slow machine can only shorten the window and miss a bug,
+        // never fail a good run.
         for (int poll = 0; poll < 20; poll++) {
             JsonNode run = http().get("/api/evaluations/runs/" + id).json();
             assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
