@@ -356,7 +356,7 @@ class RunsApiIT {
         assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"bleu\"]}".formatted(dataset())),
                 400, "unknown scorer 'bleu'");
         assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"scorers\": [\"judge\"]}".formatted(dataset())),
-                400, "scorer 'judge' needs a judge model");
+                503, "scorer 'judge' needs a judge model, and none is configured");
         assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"attempts\": 0}".formatted(dataset())),
                 400, "field 'attempts' must be within [1, 100], was 0");
         assertProblem(http().post("/api/evaluations/runs", "{\"dataset\": \"%s\", \"limit\": 1, \"sample\": 1}".formatted(dataset())),
