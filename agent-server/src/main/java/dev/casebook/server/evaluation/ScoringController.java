@@ -74,7 +74,7 @@ class ScoringController {
     private static ApiException judgeFailed(JudgeUnavailableException e) {
         if (e.getCause() instanceof LlmException llm) {
             return new ApiException(LlmProblems.status(llm.kind()), e.getMessage() + " (" + llm.kind().reason()
-                    + ")" + (llm.retryable() ? "; trying again later may help" : ""));
+                    + ")" + LlmProblems.retryHint(llm));
         }
         return new ApiException(HttpStatus.BAD_GATEWAY, e.getMessage());
     }

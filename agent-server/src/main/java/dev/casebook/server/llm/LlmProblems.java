@@ -35,10 +35,15 @@ public class LlmProblems {
         };
     }
 
+    /** The end of a failed model call's detail: whether trying again later may help. */
+    public static String retryHint(LlmException e) {
+        return e.retryable() ? "; trying again later may help" : "";
+    }
+
     static ResponseEntity<ProblemDetail> problem(LlmException e) {
         HttpStatus status = status(e.kind());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, "the model gave no usable reply ("
-                + e.kind().reason() + "): " + e.getMessage() + (e.retryable() ? "; trying again later may help" : ""));
+                + e.kind().reason() + "): " + e.getMessage() + retryHint(e));
         body.setProperty("reason", e.kind().reason());
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }

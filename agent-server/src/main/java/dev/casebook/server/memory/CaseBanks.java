@@ -68,9 +68,14 @@ public class CaseBanks implements MemoryWriter.Banks {
 
     @Override
     public boolean readOnly(String tenant, String bank) {
-        List<Boolean> flags = jdbc.queryForList("select read_only from case_banks where tenant = ? and name = ?",
-                Boolean.class, tenant, bank);
+        List<Boolean> flags = flags(tenant, bank);
         return !flags.isEmpty() && flags.getFirst();
+    }
+
+    /** The bank's read-only flag as recorded: empty when the bank is not recorded. */
+    private List<Boolean> flags(String tenant, String bank) {
+        return jdbc.queryForList("select read_only from case_banks where tenant = ? and name = ?", Boolean.class,
+                tenant, bank);
     }
 
     /**
@@ -88,8 +93,7 @@ public class CaseBanks implements MemoryWriter.Banks {
         if (k != null && now.isBefore(k.at().plus(SUBMIT_CACHE))) {
             return !k.readOnly();
         }
-        List<Boolean> flags = jdbc.queryForList("select read_only from case_banks where tenant = ? and name = ?",
-                Boolean.class, tenant, bank);
+        List<Boolean> flags = flags(tenant, bank);
         if (flags.isEmpty()) {
             ensure(tenant, bank);
         }

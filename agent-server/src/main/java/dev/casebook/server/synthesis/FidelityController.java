@@ -68,7 +68,7 @@ class FidelityController {
         } catch (LlmException e) {
             throw new ApiException(LlmProblems.status(e.kind()), "the experience model gave no reply ("
                     + e.kind().reason() + "): " + e.getMessage() + "; nothing was stored"
-                    + (e.retryable() ? "; trying again later may help" : ""));
+                    + LlmProblems.retryHint(e));
         }
     }
 
