@@ -1,5 +1,6 @@
 package dev.casebook.testkit.llm;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -161,10 +162,7 @@ class ScriptedLlmServerTest {
             for (int i = 0; i < 50; i++) {
                 futures.add(pool.submit(() -> chat(body("s", "u", false))));
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (gate.waiting() < 50 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            eventually("all 50 replies held at once", Duration.ofSeconds(60), gate::waiting, n -> n >= 50);
             assertThat(gate.waiting()).as("all 50 replies are held at once").isEqualTo(50);
             assertThat(futures).noneMatch(Future::isDone);
 
