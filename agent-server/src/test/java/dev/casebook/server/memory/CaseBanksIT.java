@@ -2,16 +2,14 @@ package dev.casebook.server.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.casebook.server.storage.MigratedPool;
 import dev.casebook.testkit.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,15 +30,7 @@ class CaseBanksIT {
     @BeforeEach
     void open() {
         schema = TestPostgres.get().newSchema("casebanks");
-        Flyway.configure().dataSource(schema.url(), schema.user(), schema.password()).schemas(schema.name())
-                .locations("classpath:db/migration/postgresql")
-                .placeholders(Map.of("embedding_dimension", "384")).load().migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(schema.url());
-        config.setUsername(schema.user());
-        config.setPassword(schema.password());
-        config.setMaximumPoolSize(2);
-        pool = new HikariDataSource(config);
+        pool = MigratedPool.of(schema, 2);
         here = CaseBanks.withClock(new JdbcTemplate(pool), clock);
         otherReplica = new CaseBanks(new JdbcTemplate(pool));
     }

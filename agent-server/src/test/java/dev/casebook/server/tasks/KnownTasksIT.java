@@ -3,16 +3,14 @@ package dev.casebook.server.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.casebook.server.storage.MigratedPool;
 import dev.casebook.server.web.ApiException;
 import dev.casebook.testkit.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +34,7 @@ class KnownTasksIT {
     @BeforeEach
     void open() {
         schema = TestPostgres.get().newSchema("knowntasks");
-        Flyway.configure().dataSource(schema.url(), schema.user(), schema.password()).schemas(schema.name())
-                .locations("classpath:db/migration/postgresql")
-                .placeholders(Map.of("embedding_dimension", "384")).load().migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(schema.url());
-        config.setUsername(schema.user());
-        config.setPassword(schema.password());
-        config.setMaximumPoolSize(2);
-        pool = new HikariDataSource(config);
+        pool = MigratedPool.of(schema, 2);
         jdbc = new JdbcTemplate(pool);
         queries = new TaskQueries(new JdbcTemplate(new DelegatingDataSource(pool) {
             @Override

@@ -2,8 +2,8 @@ package dev.casebook.server.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.casebook.server.storage.MigratedPool;
 import dev.casebook.testkit.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,8 +38,7 @@ class TaskClaimsIT {
     @Test
     void no_task_is_claimed_twice_by_replicas_claiming_at_once_on_postgresql() throws Exception {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("claimrace");
-        try (HikariDataSource db = pool(schema.url(), schema.user(), schema.password(), schema.name(),
-                "postgresql")) {
+        try (HikariDataSource db = MigratedPool.of(schema, 16)) {
             List<TaskClaims> replicas = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 replicas.add(new TaskClaims(new JdbcTemplate(db), JsonMapper.builder().build(), db));
@@ -51,7 +49,8 @@ class TaskClaimsIT {
 
     @Test
     void no_task_is_claimed_twice_by_claimers_sharing_the_embedded_database() throws Exception {
-        try (HikariDataSource db = pool("jdbc:h2:mem:claimrace;DB_CLOSE_DELAY=-1", "sa", "", null, "h2")) {
+        try (HikariDataSource db = MigratedPool.of("jdbc:h2:mem:claimrace;DB_CLOSE_DELAY=-1", "sa", "", null, "h2",
+                16)) {
             TaskClaims claims = new TaskClaims(new JdbcTemplate(db), JsonMapper.builder().build(), db);
             race(db, List.of(claims, claims, claims, claims, claims, claims));
         }
@@ -118,18 +117,5 @@ class TaskClaimsIT {
             assertThat(row.get("runner")).isEqualTo(claimedBy.get((String) row.get("id")).getFirst());
             assertThat(((Number) row.get("attempt")).intValue()).isEqualTo(1);
         }
-    }
-
-    private static HikariDataSource pool(String url, String user, String password, String schema, String vendor) {
-        Flyway.configure().dataSource(url, user, password).schemas(schema == null ? new String[0]
-                        : new String[] {schema})
-                .locations("classpath:db/migration/" + vendor)
-                .placeholders(Map.of("embedding_dimension", "384")).load().migrate();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setMaximumPoolSize(16);
-        return new HikariDataSource(config);
     }
 }
