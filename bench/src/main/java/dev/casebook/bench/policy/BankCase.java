@@ -1,14 +1,8 @@
 package dev.casebook.bench.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.casebook.memory.CaseLabel;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -27,7 +21,6 @@ record BankCase(String text, CaseLabel label, int planSteps) {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STEP_ID = Pattern.compile("\"id\"\\s*:");
 
     /** The number of {@code "id":} entries of a plan's JSON text (its steps), 0 for a plan without any. */
@@ -42,27 +35,10 @@ record BankCase(String text, CaseLabel label, int planSteps) {
 
     /** Reads {@code {case, plan, case_label}} rows; a malformed row fails with its line number. */
     static List<BankCase> read(Path file) {
-        List<BankCase> cases = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode row = JSON.readTree(line);
-                    JsonNode plan = row.get("plan");
-                    cases.add(new BankCase(row.path("case").asText(), CaseLabel.parse(row.path("case_label").asText()),
-                            plan == null ? 0 : planSteps(plan.isTextual() ? plan.asText() : plan.toString())));
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage(), e);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return cases;
+        return JsonlRows.read(file, row -> {
+            JsonNode plan = row.get("plan");
+            return new BankCase(row.path("case").asText(), CaseLabel.parse(row.path("case_label").asText()),
+                    plan == null ? 0 : planSteps(plan.isTextual() ? plan.asText() : plan.toString()));
+        });
     }
 }

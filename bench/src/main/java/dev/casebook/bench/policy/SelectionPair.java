@@ -1,14 +1,8 @@
 package dev.casebook.bench.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.casebook.memory.CaseLabel;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,31 +17,11 @@ public record SelectionPair(String query, String caseText, CaseLabel caseLabel, 
         Objects.requireNonNull(caseLabel, "caseLabel");
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads the JSONL file; a malformed row fails with its line number. */
     public static List<SelectionPair> read(Path file) {
-        List<SelectionPair> pairs = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode row = JSON.readTree(line);
-                    pairs.add(new SelectionPair(text(row, "query"), text(row, "case"),
-                            CaseLabel.parse(text(row, "case_label")), truth(row)));
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + " line " + number + ": " + e.getMessage(), e);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        return pairs;
+        return JsonlRows.read(file, row -> new SelectionPair(text(row, "query"), text(row, "case"),
+                CaseLabel.parse(text(row, "case_label")), truth(row)));
     }
 
     private static String text(JsonNode row, String field) {
