@@ -4,6 +4,7 @@ import dev.casebook.memory.CaseStore;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.policy.learned.EmbeddedCaseVectors;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
+import dev.casebook.memory.policy.learned.PolicySettings;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +27,7 @@ class LearnedPolicyConfiguration {
     @ConditionalOnProperty(name = "casebook.memory.policy", havingValue = "learned")
     LearnedPolicy learnedPolicy(LearnedPolicySettings settings, Embedder embedder, CaseStore store,
             JdbcTemplate jdbc) {
-        LearnedPolicy.Settings policy = LearnedPolicy.Settings.defaults(settings.checkpointDir())
+        PolicySettings policy = PolicySettings.defaults(settings.checkpointDir())
                 .withCandidates(settings.candidates()).withTemperature(settings.temperature())
                 .withCheckpointInterval(settings.checkpointInterval()).withExploration(settings.explorationRule());
         return LearnedPolicy.open(store, new EmbeddedCaseVectors(embedder, 10_000), embedder.modelId(), policy,

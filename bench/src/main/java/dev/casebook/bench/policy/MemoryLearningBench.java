@@ -17,6 +17,7 @@ import dev.casebook.memory.policy.learned.Exploration;
 import dev.casebook.memory.policy.learned.ExplorationPreset;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.memory.policy.learned.LocalEvidence;
+import dev.casebook.memory.policy.learned.PolicySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class MemoryLearningBench {
             "learned-ts", "learned-ts-slate", "similarity+insights");
 
     /**
-     * The learned arms: {@code learned} is the server's default ({@link LearnedPolicy.Settings#defaults}: softmax,
+     * The learned arms: {@code learned} is the server's default ({@link PolicySettings#defaults}: softmax,
      * per-case credit); the others change exploration ({@code -ts} Thompson sampling over the Beta posterior,
      * {@code -ucb} an upper confidence bound) or credit ({@code -ipw} inverse-propensity weighted, {@code -slate}
      * noisy-OR per episode, {@code -lin} linear Thompson sampling over the set shown on local records,
@@ -65,8 +66,8 @@ public final class MemoryLearningBench {
      * pseudo-episodes, default 4), {@code --kernel-power} (16) and {@code --per-case} (64) of the local records,
      * {@code --added} (8) candidates by value, {@code --cluster-threshold} (0.9) the cosine that joins a cluster.
      */
-    static LearnedPolicy.Settings arm(String name, long seed, Args args) {
-        LearnedPolicy.Settings settings = learnedSettings(seed);
+    static PolicySettings arm(String name, long seed, Args args) {
+        PolicySettings settings = learnedSettings(seed);
         // the knobs' defaults are the server's presets', so an arm a preset names is the preset (ExplorationPreset)
         double strength = args.getDouble("--explore", ExplorationPreset.STRENGTH);
         double prior = args.getDouble("--prior", ExplorationPreset.PRIOR_STRENGTH);
@@ -333,12 +334,12 @@ public final class MemoryLearningBench {
     }
 
     /**
-     * The learned policy as a server runs it ({@link LearnedPolicy.Settings#defaults}), except that it trains inline:
+     * The learned policy as a server runs it ({@link PolicySettings#defaults}), except that it trains inline:
      * the simulated LLM answers in a millisecond where a real one leaves the background trainer seconds, and inline
      * training makes a run a deterministic function of its seed.
      */
-    static LearnedPolicy.Settings learnedSettings(long seed) {
-        return LearnedPolicy.Settings.defaults(null).withSeed(seed)
+    static PolicySettings learnedSettings(long seed) {
+        return PolicySettings.defaults(null).withSeed(seed)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
     }
 

@@ -15,6 +15,7 @@ import dev.casebook.memory.policy.learned.Exploration;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.memory.policy.learned.LocalEvidence;
 import dev.casebook.memory.policy.learned.PairFeatures;
+import dev.casebook.memory.policy.learned.PolicySettings;
 import dev.casebook.memory.policy.learned.QNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,15 +78,15 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 CaseVectors caseVectors = list -> list.stream().map(c -> vectors.get(c.id())).toList();
                 float[] state = SimulatedWorld.unit(random(dimension, random));
                 List<Case> shortlist = cases;
-                Map<String, LearnedPolicy.Settings> arms = new LinkedHashMap<>();
-                LearnedPolicy.Settings base = LearnedPolicy.Settings.defaults(null)
+                Map<String, PolicySettings> arms = new LinkedHashMap<>();
+                PolicySettings base = PolicySettings.defaults(null)
                         .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
                 arms.put("softmax", base);
                 arms.put("thompson", base.withExploration(Exploration.thompson(1, 4)));
                 arms.put("softmax+ipw", base.withCredit(Credit.CASE_IPW));
                 // local records with every case's 64 newest examples in the buffer (their upper bound), no training
                 LocalEvidence local = LocalEvidence.records(16, 64);
-                LearnedPolicy.Settings untrained = base.withTraining(128, 1e-3f, 32, Integer.MAX_VALUE, 1);
+                PolicySettings untrained = base.withTraining(128, 1e-3f, 32, Integer.MAX_VALUE, 1);
                 arms.put("thompson+local", untrained.withExploration(Exploration.thompson(1, 4)
                         .withLocalEvidence(local)));
                 arms.put("linear+local", untrained.withExploration(Exploration.linear(1, 4, local)));
@@ -95,7 +96,7 @@ record PolicyCost(String device, double scoreMillis, double trainMillis, int dim
                 // a shortlist of 32: the examples of the 32 other cases are scanned for candidates to add
                 arms.put("thompson+local+8 added (shortlist 32)", untrained.withCandidates(32)
                         .withExploration(Exploration.thompson(1, 4).withLocalEvidence(local.withAddedCandidates(8))));
-                for (Map.Entry<String, LearnedPolicy.Settings> arm : arms.entrySet()) {
+                for (Map.Entry<String, PolicySettings> arm : arms.entrySet()) {
                     try (LearnedPolicy policy = LearnedPolicy.open(store, caseVectors, "cost-" + dimension,
                             arm.getValue())) {
                         if (arm.getValue().exploration().local().localRecords()) {

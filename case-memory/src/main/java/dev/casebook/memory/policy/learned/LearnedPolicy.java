@@ -7,7 +7,6 @@ import dev.casebook.memory.policy.CaseSelectionPolicy;
 import dev.casebook.memory.policy.SelectedCase;
 import dev.casebook.memory.policy.SelectionRequest;
 import dev.casebook.memory.policy.SimilarityPolicy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parametric case-selection policy: the retriever shortlists {@link Settings#candidates()} cases by vector
- * similarity, the {@link QNetwork} scores the shortlist in one batched forward pass, and K cases are drawn by
- * softmax with a temperature (greedy at 0) over {@code Q + similarityWeight · z}, where {@code z} is the case's
+ * The parametric case-selection policy: the retriever shortlists {@link PolicySettings#candidates()} cases
+ * by vector similarity, the {@link QNetwork} scores the shortlist in one batched forward pass, and K cases are drawn
+ * by softmax with a temperature (greedy at 0) over {@code Q + similarityWeight · z}, where {@code z} is the case's
  * cosine similarity standardised over the shortlist, within the positive/negative quotas of the
  * {@link SimilarityPolicy}. The similarity term is a reference policy that Q moves away from where rewards say so
  * (soft Q-learning regularised towards the similarity policy): an untrained network (Q = 0 everywhere) selects
@@ -37,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * (the server; {@code observe} only enqueues) or the caller's thread (simulations and tests), which turns it into
  * replay examples, trains on mini-batches and checkpoints. When the engine does not load or the checkpoint is
  * refused, the policy delegates to a {@link SimilarityPolicy} with the same shortlist and quotas
- * ({@link Settings#similarity()}), does not learn and leaves the checkpoint untouched; {@link #status()} says why.
+ * ({@link PolicySettings#similarity()}), does not learn and leaves the checkpoint untouched;
+ * {@link #status()} says why.
  */
 public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
@@ -45,7 +45,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
 
     private final CaseRetriever retriever;
     private final CaseVectors vectors;
-    private final Settings settings;
+    private final PolicySettings settings;
     private final QNetwork network;
     private final ReplayBuffer buffer;
     private final ReplayLog log;
@@ -78,147 +78,6 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     }
 
     /**
-     * The policy's configuration.
-     *
-     * @param candidates          shortlist size N asked from the retriever
-     * @param temperature         softmax temperature over the selection logits; 0 is greedy
-     * @param similarityWeight    weight of the similarity prior added to the Q logit to rank and draw cases, in
-     *                            logits per standard deviation of the shortlist's cosines: the similarity policy
-     *                            as the reference that Q moves away from; 0 ranks by Q alone
-     * @param maxPositives        at most this many positive cases (examples) per selection, as in
-     *                            {@link SimilarityPolicy.Settings}
-     * @param maxNegatives        at most this many negative cases (pitfalls) per selection
-     * @param hidden              hidden width of a new network (a checkpoint keeps its own)
-     * @param learningRate        Adam's learning rate
-     * @param batchSize           mini-batch size
-     * @param minExamples         training starts once the replay buffer holds this many examples
-     * @param updatesPerExample   mini-batch steps trained per new replay example
-     * @param replayCapacity      replay buffer size
-     * @param checkpointDirectory where checkpoints live; null for none
-     * @param checkpointInterval  least time between periodic checkpoints
-     * @param seed                seed of a new network's weights, the softmax draws and mini-batch sampling
-     * @param trainingMode        where training runs
-     */
-    public record Settings(int candidates, double temperature, double similarityWeight, int maxPositives,
-            int maxNegatives, int hidden, float learningRate, int batchSize, int minExamples, int updatesPerExample,
-            int replayCapacity, Path checkpointDirectory, Duration checkpointInterval, long seed,
-            TrainingMode trainingMode, Exploration exploration, Credit credit) {
-        public Settings {
-            if (candidates < 1 || candidates > 10_000) {
-                throw new IllegalArgumentException("candidates must be within [1, 10000], was " + candidates);
-            }
-            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-                throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
-            }
-            if (!(similarityWeight >= 0) || Double.isInfinite(similarityWeight)) {
-                throw new IllegalArgumentException("similarityWeight must be finite and >= 0, was "
-                        + similarityWeight);
-            }
-            if (maxPositives < 0 || maxNegatives < 0) {
-                throw new IllegalArgumentException("quotas must not be negative, were maxPositives=" + maxPositives
-                        + " maxNegatives=" + maxNegatives);
-            }
-            if (batchSize < 1 || minExamples < 1 || updatesPerExample < 1 || replayCapacity < 1) {
-                throw new IllegalArgumentException("batchSize, minExamples, updatesPerExample and replayCapacity"
-                        + " must be positive, were " + batchSize + ", " + minExamples + ", " + updatesPerExample
-                        + ", " + replayCapacity);
-            }
-            Objects.requireNonNull(checkpointInterval, "checkpointInterval");
-            if (checkpointInterval.isNegative()) {
-                throw new IllegalArgumentException("checkpointInterval must not be negative");
-            }
-            Objects.requireNonNull(trainingMode, "trainingMode");
-            Objects.requireNonNull(exploration, "exploration");
-            Objects.requireNonNull(credit, "credit");
-        }
-
-        /** Softmax exploration and per-case credit, as before {@link Exploration} and {@link Credit} existed. */
-        public Settings(int candidates, double temperature, double similarityWeight, int maxPositives,
-                int maxNegatives, int hidden, float learningRate, int batchSize, int minExamples,
-                int updatesPerExample, int replayCapacity, Path checkpointDirectory, Duration checkpointInterval,
-                long seed, TrainingMode trainingMode) {
-            this(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden, learningRate,
-                    batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, Exploration.SOFTMAX, Credit.CASE);
-        }
-
-        /**
-         * N = 64, temperature 0.5, similarity weight 1, no quotas (as {@link SimilarityPolicy.Settings#DEFAULT}),
-         * 128 hidden, Adam 1e-3, batches of 32, two steps per example, checkpoints every 5 min, background training.
-         */
-        public static Settings defaults(Path checkpointDirectory) {
-            return new Settings(64, 0.5, 1, 64, 64, 128, 1e-3f, 32, 32, 2, 50_000, checkpointDirectory,
-                    Duration.ofMinutes(5), 42, TrainingMode.BACKGROUND, Exploration.SOFTMAX, Credit.CASE);
-        }
-
-        public Settings withTemperature(double temperature) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withSimilarityWeight(double similarityWeight) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withQuotas(int maxPositives, int maxNegatives) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withExploration(Exploration exploration) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withCredit(Credit credit) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        /** The similarity policy with the same shortlist and quotas: what this policy falls back to. */
-        public SimilarityPolicy.Settings similarity() {
-            return new SimilarityPolicy.Settings(maxPositives, maxNegatives, candidates, false);
-        }
-
-        public Settings withCandidates(int candidates) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withTraining(int hidden, float learningRate, int batchSize, int minExamples,
-                int updatesPerExample) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withCheckpointInterval(Duration checkpointInterval) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withSeed(long seed) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-
-        public Settings withTrainingMode(TrainingMode trainingMode) {
-            return new Settings(candidates, temperature, similarityWeight, maxPositives, maxNegatives, hidden,
-                    learningRate, batchSize, minExamples, updatesPerExample, replayCapacity, checkpointDirectory,
-                    checkpointInterval, seed, trainingMode, exploration, credit);
-        }
-    }
-
-    /**
      * What the policy is doing.
      *
      * @param learning       false when it fell back to similarity
@@ -227,8 +86,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     public record Status(boolean learning, String fallbackReason, long trainingSteps, int replayExamples) {
     }
 
-    private LearnedPolicy(CaseRetriever retriever, CaseVectors vectors, Settings settings, QNetwork network,
-            String embeddingModel, String fallbackReason, ReplayLog log, LongConsumer afterStep) {
+    private LearnedPolicy(CaseRetriever retriever, CaseVectors vectors, PolicySettings settings,
+            QNetwork network, String embeddingModel, String fallbackReason, ReplayLog log, LongConsumer afterStep) {
         this.retriever = retriever;
         this.vectors = vectors;
         this.settings = settings;
@@ -259,28 +118,31 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     }
 
     /**
-     * Opens the policy: loads the checkpoint from {@link Settings#checkpointDirectory()} when there is one, starts a
-     * new network otherwise, and falls back to similarity (logged, in {@link #status()}) when the checkpoint is
-     * refused or the engine does not load.
+     * Opens the policy: loads the checkpoint from {@link PolicySettings#checkpointDirectory()} when there is
+     * one, starts a new network otherwise, and falls back to similarity (logged, in {@link #status()}) when the
+     * checkpoint is refused or the engine does not load.
      */
     public static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
-            Settings settings) {
+            PolicySettings settings) {
         return open(retriever, vectors, embeddingModel, settings, ReplayLog.NONE, steps -> { });
     }
 
-    /** As {@link #open(CaseRetriever, CaseVectors, String, Settings)}, keeping replay examples in {@code log}. */
+    /**
+     * As {@link #open(CaseRetriever, CaseVectors, String, PolicySettings)}, keeping replay examples in
+     * {@code log}.
+     */
     public static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
-            Settings settings, ReplayLog log) {
+            PolicySettings settings, ReplayLog log) {
         return open(retriever, vectors, embeddingModel, settings, log, steps -> { });
     }
 
-    static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel, Settings settings,
-            LongConsumer afterStep) {
+    static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
+            PolicySettings settings, LongConsumer afterStep) {
         return open(retriever, vectors, embeddingModel, settings, ReplayLog.NONE, afterStep);
     }
 
-    static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel, Settings settings,
-            ReplayLog log, LongConsumer afterStep) {
+    static LearnedPolicy open(CaseRetriever retriever, CaseVectors vectors, String embeddingModel,
+            PolicySettings settings, ReplayLog log, LongConsumer afterStep) {
         Objects.requireNonNull(retriever, "retriever");
         Objects.requireNonNull(vectors, "vectors");
         Objects.requireNonNull(embeddingModel, "embeddingModel");
@@ -342,8 +204,8 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
     }
 
     /**
-     * The cases this policy chooses from for {@code state}: the store's {@link Settings#candidates()} most similar
-     * cases the filter admits, refuted ones left out (as in the similarity policy), then, with
+     * The cases this policy chooses from for {@code state}: the store's {@link PolicySettings#candidates()}
+     * most similar cases the filter admits, refuted ones left out (as in the similarity policy), then, with
      * {@link LocalEvidence#addedCandidates()}, the cases that succeeded on tasks near this one (by kernel-weighted
      * successes among the replay buffer's newest examples) that the store's shortlist missed.
      */
@@ -457,7 +319,7 @@ public final class LearnedPolicy implements CaseSelectionPolicy, AutoCloseable {
         return log.deleteTenant(tenant);
     }
 
-    public Settings settings() {
+    public PolicySettings settings() {
         return settings;
     }
 

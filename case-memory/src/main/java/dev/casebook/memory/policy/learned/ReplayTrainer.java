@@ -25,7 +25,7 @@ final class ReplayTrainer {
     private final QNetwork network;
     private final ReplayBuffer buffer;
     private final CaseVectors vectors;
-    private final LearnedPolicy.Settings settings;
+    private final PolicySettings settings;
     private final String embeddingModel;
     private final ReplayLog log;
     private final LongConsumer afterStep;
@@ -35,7 +35,7 @@ final class ReplayTrainer {
     private long savedSteps;
     private long lastSave = System.nanoTime();
 
-    ReplayTrainer(QNetwork network, ReplayBuffer buffer, CaseVectors vectors, LearnedPolicy.Settings settings,
+    ReplayTrainer(QNetwork network, ReplayBuffer buffer, CaseVectors vectors, PolicySettings settings,
             String embeddingModel, ReplayLog log, LongConsumer afterStep) {
         this.network = network;
         this.buffer = buffer;

@@ -23,17 +23,17 @@ final class ShortlistSelector {
     private final LocalEvidence.Tally[] evidence;
     private final ShownSetRegression regression;
     private final ShortlistClusters clusters;
-    private final LearnedPolicy.Settings settings;
+    private final PolicySettings settings;
 
     /** Each case's evidence is its global record (its uses and successes). */
-    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LearnedPolicy.Settings settings) {
+    ShortlistSelector(List<Case> cases, float[] logits, double[] prior, PolicySettings settings) {
         this(cases, logits, prior, cases.stream().map(c -> new LocalEvidence.Tally(c.uses(), c.successes()))
                 .toArray(LocalEvidence.Tally[]::new), settings);
     }
 
     /** Each case's evidence is {@code evidence} (its global or its local record). */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
-            LearnedPolicy.Settings settings) {
+            PolicySettings settings) {
         this(cases, logits, prior, evidence, null, settings);
     }
 
@@ -42,7 +42,7 @@ final class ShortlistSelector {
      * other kinds).
      */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
-            ShownSetRegression regression, LearnedPolicy.Settings settings) {
+            ShownSetRegression regression, PolicySettings settings) {
         this(cases, logits, prior, evidence, regression, null, settings);
     }
 
@@ -51,7 +51,7 @@ final class ShortlistSelector {
      * them).
      */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, LocalEvidence.Tally[] evidence,
-            ShownSetRegression regression, ShortlistClusters clusters, LearnedPolicy.Settings settings) {
+            ShownSetRegression regression, ShortlistClusters clusters, PolicySettings settings) {
         if (settings.exploration().kind() == Exploration.Kind.LINEAR && regression == null) {
             throw new IllegalArgumentException("LINEAR exploration needs the regression over the set shown");
         }

@@ -24,12 +24,12 @@ import java.util.UUID;
 final class Shortlister {
 
     private final CaseRetriever retriever;
-    private final LearnedPolicy.Settings settings;
+    private final PolicySettings settings;
     private final ReplayBuffer buffer;
     /** With {@link Exploration#clusters()}: the clustering of shortlists, keeping the pairs it compared. */
     private final LeaderClustering clustering;
 
-    Shortlister(CaseRetriever retriever, LearnedPolicy.Settings settings, ReplayBuffer buffer) {
+    Shortlister(CaseRetriever retriever, PolicySettings settings, ReplayBuffer buffer) {
         this.retriever = retriever;
         this.settings = settings;
         this.buffer = buffer;
@@ -38,7 +38,7 @@ final class Shortlister {
     }
 
     /**
-     * The cases the policy chooses from for {@code state}: the store's {@link LearnedPolicy.Settings#candidates()} most similar
+     * The cases the policy chooses from for {@code state}: the store's {@link PolicySettings#candidates()} most similar
      * cases the filter admits, refuted ones left out (as in the similarity policy), then, with
      * {@link LocalEvidence#addedCandidates()}, the cases that succeeded on tasks near this one (by kernel-weighted
      * successes among the replay buffer's newest examples) that the store's shortlist missed; none are added unless

@@ -92,7 +92,7 @@ class LearnedPolicyIT {
 
     /** Trains on episodes rewarded when the selected case is in {@code rewarded}; greedy rate of {@code kind}. */
     private double greedyRateAfterLearning(Set<UUID> rewarded, Path dir, Set<UUID> kind) throws Exception {
-        LearnedPolicy.Settings settings = new LearnedPolicy.Settings(16, 1.0, 1, 64, 64, 32, 3e-3f, 32,
+        PolicySettings settings = new PolicySettings(16, 1.0, 1, 64, 64, 32, 3e-3f, 32,
                 16, 4, 10_000, dir, Duration.ofMinutes(5), 7, LearnedPolicy.TrainingMode.BACKGROUND);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
             for (int episode = 0; episode < 240; episode++) {
@@ -112,9 +112,9 @@ class LearnedPolicyIT {
 
     @Test
     void an_untrained_greedy_policy_selects_exactly_what_the_similarity_policy_selects() {
-        SimilarityPolicy similarity = new SimilarityPolicy(store, LearnedPolicy.Settings.defaults(null).similarity());
+        SimilarityPolicy similarity = new SimilarityPolicy(store, PolicySettings.defaults(null).similarity());
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+                PolicySettings.defaults(null).withTemperature(0))) {
             for (int i = 0; i < 9; i++) {
                 float[] state = query(i % TOPICS);
                 assertThat(policy.select(request(state, 4))).extracting(s -> s.value().id())
@@ -126,7 +126,7 @@ class LearnedPolicyIT {
 
     @Test
     void inline_training_trains_the_earned_steps_before_observe_returns_and_repeats_for_a_seed() {
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 8, 4, 3)
+        PolicySettings settings = PolicySettings.defaults(null).withTraining(32, 3e-3f, 8, 4, 3)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(11);
         List<List<UUID>> runs = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
@@ -168,7 +168,7 @@ class LearnedPolicyIT {
                 return before - kept.size();
             }
         };
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null)
+        PolicySettings settings = PolicySettings.defaults(null)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
             float[] state = query(0);
@@ -206,7 +206,7 @@ class LearnedPolicyIT {
     @Test
     void ipw_credit_trains_each_shown_case_with_the_probability_that_the_selection_would_show_it() {
         KeepingLog log = new KeepingLog();
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTemperature(2.0)
+        PolicySettings settings = PolicySettings.defaults(null).withTemperature(2.0)
                 .withCredit(Credit.CASE_IPW).withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
             for (int episode = 0; episode < 3; episode++) {
@@ -223,7 +223,7 @@ class LearnedPolicyIT {
     @Test
     void per_case_credit_and_an_unremembered_selection_train_with_propensity_one() {
         KeepingLog log = new KeepingLog();
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTemperature(2.0)
+        PolicySettings settings = PolicySettings.defaults(null).withTemperature(2.0)
                 .withCredit(Credit.CASE_IPW).withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
             float[] state = query(0);
@@ -242,7 +242,7 @@ class LearnedPolicyIT {
     @Test
     void thompson_sampling_with_slate_credit_learns_to_prefer_helpful_cases_over_more_similar_decoys()
             throws Exception {
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(checkpoints.resolve("thompson"))
+        PolicySettings settings = PolicySettings.defaults(checkpoints.resolve("thompson"))
                 .withTraining(32, 3e-3f, 16, 16, 2)
                 .withExploration(Exploration.thompson(1, 4)).withCredit(Credit.SLATE)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(3);
@@ -268,7 +268,7 @@ class LearnedPolicyIT {
     @Test
     void selects_at_most_k_cases_of_the_request_tenant_with_scores_as_probabilities() {
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(null))) {
+                PolicySettings.defaults(null))) {
             List<SelectedCase> selected = policy.select(request(axisMix(0, 0, 0, 0), 4));
 
             assertThat(selected).hasSize(4).allSatisfy(s -> {
@@ -287,7 +287,7 @@ class LearnedPolicyIT {
                 axisMix(0, 0.1, 1, 0));
         vectorsById.put(pitfall.id(), axisMix(0, 0.1, 1, 0));
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(null).withQuotas(2, 1).withTemperature(3.0))) {
+                PolicySettings.defaults(null).withQuotas(2, 1).withTemperature(3.0))) {
             for (int i = 0; i < 20; i++) {
                 List<SelectedCase> selected = policy.select(request(query(0), 4));
                 assertThat(selected).hasSize(3);
@@ -301,7 +301,7 @@ class LearnedPolicyIT {
     void select_and_observe_return_while_the_trainer_is_busy() throws Exception {
         CountDownLatch trainerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 1e-3f, 4, 1, 1);
+        PolicySettings settings = PolicySettings.defaults(null).withTraining(32, 1e-3f, 4, 1, 1);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, steps -> {
             trainerBusy.countDown();
             try {
@@ -326,7 +326,7 @@ class LearnedPolicyIT {
 
     @Test
     void saves_checkpoints_while_training_and_on_close() throws Exception {
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(checkpoints)
+        PolicySettings settings = PolicySettings.defaults(checkpoints)
                 .withTraining(32, 1e-3f, 8, 4, 2).withCheckpointInterval(Duration.ZERO);
         long closedAt;
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
@@ -350,7 +350,7 @@ class LearnedPolicyIT {
         Files.writeString(checkpoints.resolve(Checkpoint.HEADER), "not json");
         float[] state = query(1);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(checkpoints).withTemperature(1.0))) {
+                PolicySettings.defaults(checkpoints).withTemperature(1.0))) {
             assertThat(policy.status().learning()).isFalse();
             assertThat(policy.status().fallbackReason())
                     .startsWith("refusing checkpoint " + checkpoints + ": corrupt header q-network.json (");
@@ -360,7 +360,7 @@ class LearnedPolicyIT {
             List<SelectedCase> selected = policy.select(request(state, 2));
             assertThat(selected).extracting(s -> s.value().id()).containsExactlyElementsOf(nearest);
             assertThat(selected).isEqualTo(new SimilarityPolicy(store,
-                    LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 2)));
+                    PolicySettings.defaults(null).similarity()).select(request(state, 2)));
             policy.observe(state, selected, 1);
         }
         assertThat(Files.readString(checkpoints.resolve(Checkpoint.HEADER))).isEqualTo("not json");
@@ -380,7 +380,7 @@ class LearnedPolicyIT {
                     "\"featureLayout\" : " + layout));
             float[] state = query(2);
             try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                    LearnedPolicy.Settings.defaults(dir))) {
+                    PolicySettings.defaults(dir))) {
                 assertThat(policy.status().learning()).isFalse();
                 assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + dir
                         + ": it uses feature layout version " + layout + " but this build uses version 3 (an older"
@@ -388,7 +388,7 @@ class LearnedPolicyIT {
                         + " policy selects by similarity until the checkpoint directory is emptied, then a new"
                         + " network learns from there)");
                 assertThat(policy.select(request(state, 3))).isEqualTo(new SimilarityPolicy(store,
-                        LearnedPolicy.Settings.defaults(null).similarity()).select(request(state, 3)));
+                        PolicySettings.defaults(null).similarity()).select(request(state, 3)));
                 policy.observe(state, policy.select(request(state, 3)), 1);
                 assertThat(policy.status().trainingSteps()).isZero();
             }
@@ -399,7 +399,7 @@ class LearnedPolicyIT {
     @Test
     void an_episode_trains_with_its_weight_and_an_episode_of_weight_zero_is_dropped() {
         KeepingLog log = new KeepingLog();
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 4, 2, 1)
+        PolicySettings settings = PolicySettings.defaults(null).withTraining(32, 3e-3f, 4, 2, 1)
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings, log)) {
             float[] state = query(0);
@@ -420,7 +420,7 @@ class LearnedPolicyIT {
         // the same pair rewarded 1 by dreams of weight 0.25 and 0 by real episodes, as often: the weighted optimum
         // of the network's probability is 0.25 / (0.25 + 1) = 0.2 (unweighted it would be 0.5)
         float[] state = query(0);
-        LearnedPolicy.Settings settings = LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 8, 2, 4)
+        PolicySettings settings = PolicySettings.defaults(null).withTraining(32, 3e-3f, 8, 2, 4)
                 .withTemperature(0).withTrainingMode(LearnedPolicy.TrainingMode.INLINE).withSeed(3);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
             List<SelectedCase> selected = policy.select(request(state, 1));
@@ -442,7 +442,7 @@ class LearnedPolicyIT {
         Case dream = store.add(Case.of(TENANT, "dreamed", "plan", "answer", 1, CaseSource.SYNTHETIC), state);
         vectorsById.put(dream.id(), state);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+                PolicySettings.defaults(null).withTemperature(0))) {
             SelectionRequest plain = request(state, 1);
             SelectionRequest guarded = new SelectionRequest("task", state, CaseFilter.tenant(TENANT), 1, 0.5);
             assertThat(policy.select(plain).getFirst().value().id()).isEqualTo(dream.id());
@@ -458,7 +458,7 @@ class LearnedPolicyIT {
         Case dream = store.add(Case.of(TENANT, "dreamed", "plan", "answer", 1, CaseSource.SYNTHETIC), state);
         vectorsById.put(dream.id(), state);
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(null).withTemperature(0))) {
+                PolicySettings.defaults(null).withTemperature(0))) {
             assertThat(policy.select(request(state, 1)).getFirst().value().id()).isEqualTo(dream.id());
             store.refute(TENANT, dream.id()).orElseThrow();
             for (int i = 0; i < 5; i++) {
@@ -474,7 +474,7 @@ class LearnedPolicyIT {
             Checkpoint.save(network, "another-model", checkpoints);
         }
         try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL,
-                LearnedPolicy.Settings.defaults(checkpoints))) {
+                PolicySettings.defaults(checkpoints))) {
             assertThat(policy.status().fallbackReason()).isEqualTo("refusing checkpoint " + checkpoints
                     + ": it was trained for embedding model 'another-model' (dimension 16) but the policy uses '"
                     + MODEL + "' (dimension 16)");
@@ -560,8 +560,8 @@ class LearnedPolicyIT {
     }
 
     /** Untrained (training never starts), greedy Thompson sampling: the posterior mean plus the similarity prior. */
-    private static LearnedPolicy.Settings untrainedGreedy(LocalEvidence local) {
-        return LearnedPolicy.Settings.defaults(null).withTraining(32, 3e-3f, 16, 1_000_000, 1)
+    private static PolicySettings untrainedGreedy(LocalEvidence local) {
+        return PolicySettings.defaults(null).withTraining(32, 3e-3f, 16, 1_000_000, 1)
                 .withExploration(Exploration.thompson(0, 4).withLocalEvidence(local))
                 .withTrainingMode(LearnedPolicy.TrainingMode.INLINE);
     }
@@ -597,9 +597,9 @@ class LearnedPolicyIT {
         Case decoy0 = stored(decoys, "decoy 0.");
         Random noise = new Random(6);
         // a shortlist of the 4 most similar cases: topic 0's decoys
-        LearnedPolicy.Settings narrow = untrainedGreedy(LocalEvidence.records(16, 64)).withCandidates(4);
+        PolicySettings narrow = untrainedGreedy(LocalEvidence.records(16, 64)).withCandidates(4);
         for (int added : new int[] {0, 2}) {
-            LearnedPolicy.Settings settings = narrow.withExploration(narrow.exploration().withLocalEvidence(
+            PolicySettings settings = narrow.withExploration(narrow.exploration().withLocalEvidence(
                     narrow.exploration().local().withAddedCandidates(added)));
             try (LearnedPolicy policy = LearnedPolicy.open(store, vectors, MODEL, settings)) {
                 for (int i = 0; i < 5; i++) {

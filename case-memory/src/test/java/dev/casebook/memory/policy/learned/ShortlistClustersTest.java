@@ -131,10 +131,10 @@ class ShortlistClustersTest {
         Exploration byCluster = perCase.withClusters(0.9);
 
         ShortlistSelector withoutClusters = new ShortlistSelector(shortlist, untrained, prior, records,
-                LearnedPolicy.Settings.defaults(null).withExploration(perCase));
+                PolicySettings.defaults(null).withExploration(perCase));
         ShortlistSelector withClusters = new ShortlistSelector(shortlist, untrained, prior, records, null,
                 ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4, 0.5),
-                LearnedPolicy.Settings.defaults(null).withExploration(byCluster));
+                PolicySettings.defaults(null).withExploration(byCluster));
 
         assertThat(tasks(withoutClusters.select(4, new Random(1))))
                 .containsExactlyInAnyOrder("look-alike 0", "look-alike 1", "look-alike 2", "failed");
@@ -166,7 +166,7 @@ class ShortlistClustersTest {
     private static int timesFamilyLeftOut(List<Case> shortlist, float[] logits, double[] prior,
             LocalEvidence.Tally[] records, ShortlistClusters clusters, Exploration exploration) {
         ShortlistSelector selector = new ShortlistSelector(shortlist, logits, prior, records, null, clusters,
-                LearnedPolicy.Settings.defaults(null).withExploration(exploration));
+                PolicySettings.defaults(null).withExploration(exploration));
         Random random = new Random(5);
         int n = 0;
         for (int i = 0; i < 400; i++) {

@@ -25,8 +25,8 @@ class ShortlistSelectorTest {
     /** The similarity prior: the look-alike one standard deviation above the helpful case, the untried one below. */
     private static final double[] PRIOR = {1.2, 0.2, -1.4};
 
-    private static LearnedPolicy.Settings settings(Exploration exploration) {
-        return LearnedPolicy.Settings.defaults(null).withExploration(exploration);
+    private static PolicySettings settings(Exploration exploration) {
+        return PolicySettings.defaults(null).withExploration(exploration);
     }
 
     private static String first(ShortlistSelector selector, Random random) {

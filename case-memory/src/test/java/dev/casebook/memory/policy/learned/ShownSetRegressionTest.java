@@ -119,9 +119,9 @@ class ShownSetRegressionTest {
         Exploration greedyLinear = Exploration.linear(0, 4, LOCAL);
 
         ShortlistSelector byTally = new ShortlistSelector(shortlist, untrained, prior, records,
-                LearnedPolicy.Settings.defaults(null).withExploration(greedyTally));
+                PolicySettings.defaults(null).withExploration(greedyTally));
         ShortlistSelector byEffect = new ShortlistSelector(shortlist, untrained, prior, records, fit(byCase, 4),
-                LearnedPolicy.Settings.defaults(null).withExploration(greedyLinear));
+                PolicySettings.defaults(null).withExploration(greedyLinear));
 
         assertThat(byTally.select(1, new Random(1)).getFirst().candidate().value().task()).isEqualTo("look-alike");
         assertThat(byEffect.select(1, new Random(1)).getFirst().candidate().value().task()).isEqualTo("helpful");
