@@ -9,6 +9,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.hibernate.annotations.Type;
 
@@ -97,5 +98,16 @@ class CaseRow {
     Case toCase() {
         return new Case(id, tenant, task, plan, answer, reward, CaseLabel.parse(label), CaseSource.parse(source),
                 origin, uses, successes, createdAt, updatedAt, bank, confirmed, refuted);
+    }
+
+    /** PostgreSQL keeps microseconds; the case returned is the one a later read returns. */
+    static Case truncated(Case c) {
+        Instant created = c.createdAt().truncatedTo(ChronoUnit.MICROS);
+        Instant updated = c.updatedAt().truncatedTo(ChronoUnit.MICROS);
+        if (created.equals(c.createdAt()) && updated.equals(c.updatedAt())) {
+            return c;
+        }
+        return new Case(c.id(), c.tenant(), c.task(), c.plan(), c.answer(), c.reward(), c.label(), c.source(),
+                c.origin(), c.uses(), c.successes(), created, updated, c.bank(), c.confirmed(), c.refuted());
     }
 }

@@ -11,33 +11,19 @@ import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
-import dev.casebook.memory.TaskKey;
 import dev.casebook.memory.VectorQuery;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
-import org.hibernate.Session;
-import org.hibernate.SessionFactory;
-import org.hibernate.boot.MetadataSources;
-import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
-import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.exception.ConstraintViolationException;
-import org.hibernate.exception.JDBCConnectionException;
-import org.hibernate.exception.LockAcquisitionException;
 
 /**
  * Case memory in PostgreSQL with pgvector: one row per case in the {@code cases} table that the {@code V1}
@@ -56,24 +42,24 @@ public final class PgVectorCaseStore implements CaseStore {
     public static final int EF_SEARCH = 200;
     private static final int BATCH = 500;
 
-    private final SessionFactory sessions;
+    private final CaseSessions sessions;
     private final EmbeddingSpace space;
     private final AutoCloseable ownedPool;
-    private final OneTripInsert oneTrip;
     private final CountsUpdate counts;
     private final CasesById byId;
     private final CaseSearches searches;
+    private final CaseMerges merges;
     private final DataSource dataSource;
 
-    private PgVectorCaseStore(SessionFactory sessions, EmbeddingSpace space, boolean iterativeScan,
+    private PgVectorCaseStore(CaseSessions sessions, EmbeddingSpace space, boolean iterativeScan,
             AutoCloseable ownedPool, DataSource dataSource) {
         this.sessions = sessions;
         this.space = space;
         this.ownedPool = ownedPool;
-        this.oneTrip = new OneTripInsert(dataSource, iterativeScan);
         this.counts = new CountsUpdate(dataSource);
         this.byId = new CasesById(dataSource);
         this.searches = new CaseSearches(iterativeScan);
+        this.merges = new CaseMerges(sessions, new OneTripInsert(dataSource, iterativeScan), searches);
         this.dataSource = dataSource;
     }
 
@@ -110,19 +96,7 @@ public final class PgVectorCaseStore implements CaseStore {
     private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {
         boolean iterative = CasesTable.check(dataSource, space);
         CasesTable.fillTaskKeys(dataSource);
-        StandardServiceRegistry registry = new StandardServiceRegistryBuilder()
-                .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
-                .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
-                .applySetting(AvailableSettings.SHOW_SQL, false)
-                .build();
-        try {
-            SessionFactory factory = new MetadataSources(registry).addAnnotatedClass(CaseRow.class)
-                    .buildMetadata().buildSessionFactory();
-            return new PgVectorCaseStore(factory, space, iterative, ownedPool, dataSource);
-        } catch (RuntimeException e) {
-            StandardServiceRegistryBuilder.destroy(registry);
-            throw new StoreException("cannot start Hibernate for the cases table: " + e.getMessage(), false, e);
-        }
+        return new PgVectorCaseStore(CaseSessions.open(dataSource), space, iterative, ownedPool, dataSource);
     }
 
     @Override
@@ -134,8 +108,8 @@ public final class PgVectorCaseStore implements CaseStore {
     public Case add(Case value, float[] embedding, List<Evidence> evidence) {
         space.requireUsable(embedding);
         requireEvidence(evidence);
-        Case stored = truncated(value);
-        return inTransaction("add case " + value.id(), session -> {
+        Case stored = CaseRow.truncated(value);
+        return sessions.inTransaction("add case " + value.id(), session -> {
             session.persist(new CaseRow(stored, embedding));
             try {
                 session.flush();
@@ -166,8 +140,8 @@ public final class PgVectorCaseStore implements CaseStore {
                     + " evidence lists; they must pair up");
         }
         evidence.forEach(PgVectorCaseStore::requireEvidence);
-        List<Case> stored = values.stream().map(PgVectorCaseStore::truncated).toList();
-        return inTransaction("add " + values.size() + " cases", session -> {
+        List<Case> stored = values.stream().map(CaseRow::truncated).toList();
+        return sessions.inTransaction("add " + values.size() + " cases", session -> {
             session.setJdbcBatchSize(BATCH);
             for (int i = 0; i < stored.size(); i++) {
                 session.persist(new CaseRow(stored.get(i), embeddings.get(i)));
@@ -247,12 +221,12 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /** Reads the row under a lock, applies the change, writes it back, in one transaction. */
     private Optional<Case> modify(String tenant, UUID id, UnaryOperator<Case> change) {
-        return inTransaction("update case " + id, session -> {
+        return sessions.inTransaction("update case " + id, session -> {
             CaseRow row = session.find(CaseRow.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (row == null || !row.tenant().equals(tenant)) {
                 return Optional.empty();
             }
-            Case updated = truncated(change.apply(row.toCase()));
+            Case updated = CaseRow.truncated(change.apply(row.toCase()));
             row.apply(updated);
             return Optional.of(updated);
         });
@@ -261,82 +235,25 @@ public final class PgVectorCaseStore implements CaseStore {
     @Override
     public Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
         Objects.requireNonNull(evidence, "evidence");
-        return inTransaction("add evidence to case " + id, session -> {
+        return sessions.inTransaction("add evidence to case " + id, session -> {
             CaseRow row = session.find(CaseRow.class, id, LockModeType.PESSIMISTIC_WRITE);
             if (row == null || !row.tenant().equals(tenant)) {
                 return Optional.empty();
             }
-            return Optional.of(append(session, row, evidence, derive));
+            return Optional.of(CaseMerges.append(session, row, evidence, derive));
         });
     }
 
-    /**
-     * Serialises merges of one (tenant, task key) across every connection to the database with a transaction-scoped
-     * advisory lock; the search that follows sees every merge committed before the lock was granted. A new case (no
-     * case of its id, no near-duplicate) is written with its event in one round trip ({@link OneTripInsert});
-     * otherwise the event is appended to the existing case in a transaction of its own, under the same lock.
-     */
+    /** {@link CaseMerges}: one round trip for a new case, else a transaction under the (tenant, task key) lock. */
     @Override
     public Merged merge(Merge merge) {
         space.requireUsable(merge.embedding());
-        Case created = truncated(merge.derive().apply(merge.fresh(), List.of(merge.evidence())));
-        try {
-            if (oneTrip.insert(created, merge.embedding(), merge.evidence(), merge.candidates(), merge.threshold())) {
-                return new Merged(created, false);
-            }
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) { // a unique violation: a concurrent write of the id; merge below
-                throw new StoreException("merge an episode into case memory failed: " + e.getMessage(),
-                        e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
-            }
-        }
-        return appendOrAdd(merge);
-    }
-
-    /** The merge in a Hibernate transaction: the path of an existing case or a near-duplicate. */
-    private Merged appendOrAdd(Merge merge) {
-        Case fresh = merge.fresh();
-        return inTransaction("merge an episode into case memory", session -> {
-            session.createNativeQuery("select cast(pg_advisory_xact_lock(hashtextextended(:key, 0)) as text)",
-                    String.class).setParameter("key", "casebook-case:" + fresh.tenant() + ":"
-                            + TaskKey.of(fresh.task()).hex()).getSingleResult();
-            CaseRow target = session.find(CaseRow.class, fresh.id(), LockModeType.PESSIMISTIC_WRITE);
-            if (target != null && !target.tenant().equals(fresh.tenant())) {
-                throw new IllegalArgumentException("case " + fresh.id() + " already exists");
-            }
-            if (target == null) {
-                List<ScoredCase> nearest = session.doReturningWork(c -> searches.nearest(c, merge.embedding(),
-                        merge.candidates(), 1));
-                if (!nearest.isEmpty() && nearest.getFirst().score() >= merge.threshold()) {
-                    target = session.find(CaseRow.class, nearest.getFirst().value().id(),
-                            LockModeType.PESSIMISTIC_WRITE);
-                }
-            }
-            if (target != null) {
-                return new Merged(append(session, target, merge.evidence(), merge.derive()), true);
-            }
-            List<Evidence> events = List.of(merge.evidence());
-            Case created = truncated(merge.derive().apply(fresh, events));
-            session.persist(new CaseRow(created, merge.embedding()));
-            session.flush();
-            EvidenceRows.insert(session, created.id(), events);
-            return new Merged(created, false);
-        });
-    }
-
-    /** Appends the event to the locked row's evidence and writes the derived case back. */
-    private static Case append(Session session, CaseRow row, Evidence evidence, Derivation derive) {
-        List<Evidence> events = new ArrayList<>(EvidenceRows.of(session, row.id()));
-        events.add(evidence);
-        Case next = truncated(derive.apply(row.toCase(), events));
-        row.apply(next);
-        EvidenceRows.insert(session, row.id(), List.of(evidence));
-        return next;
+        return merges.merge(merge);
     }
 
     @Override
     public List<Evidence> history(String tenant, UUID id) {
-        return inTransaction("read the history of case " + id, session -> {
+        return sessions.inTransaction("read the history of case " + id, session -> {
             CaseRow row = session.find(CaseRow.class, id);
             return row == null || !row.tenant().equals(tenant) ? List.<Evidence>of() : EvidenceRows.of(session, id);
         });
@@ -344,7 +261,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public boolean delete(String tenant, UUID id) {
-        return inTransaction("delete case " + id, session -> session
+        return sessions.inTransaction("delete case " + id, session -> session
                 .createMutationQuery("delete from CaseRow where id = :id and tenant = :tenant")
                 .setParameter("id", id).setParameter("tenant", tenant).executeUpdate() > 0);
     }
@@ -355,7 +272,7 @@ public final class PgVectorCaseStore implements CaseStore {
      */
     @Override
     public Optional<Case> get(String tenant, UUID id) {
-        return inTransaction("get case " + id, session -> session.createNativeQuery("select " + CaseSql.COLUMNS
+        return sessions.inTransaction("get case " + id, session -> session.createNativeQuery("select " + CaseSql.COLUMNS
                         + " from cases where id = :id and tenant = :tenant", Object[].class)
                 .setParameter("id", id).setParameter("tenant", tenant).getResultList().stream().findFirst()
                 .map(CaseSql::toCase));
@@ -375,7 +292,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public Optional<float[]> embedding(String tenant, UUID id) {
-        return inTransaction("read the embedding of case " + id, session -> Optional.ofNullable(
+        return sessions.inTransaction("read the embedding of case " + id, session -> Optional.ofNullable(
                 session.find(CaseRow.class, id)).filter(row -> row.tenant().equals(tenant)).map(CaseRow::embedding));
     }
 
@@ -384,7 +301,7 @@ public final class PgVectorCaseStore implements CaseStore {
         if (offset < 0 || limit < 1) {
             throw new IllegalArgumentException("offset must be >= 0 and limit >= 1, were " + offset + ", " + limit);
         }
-        return inTransaction("list cases", session -> {
+        return sessions.inTransaction("list cases", session -> {
             var query = session.createNativeQuery("select " + CaseSql.COLUMNS + " from cases where "
                     + CaseSql.where(filter) + " order by created_at desc, id desc offset :offset limit :limit",
                     Object[].class);
@@ -397,7 +314,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     @Override
     public long count(CaseFilter filter) {
-        return inTransaction("count cases", session -> CaseSearches.count(session, filter));
+        return sessions.inTransaction("count cases", session -> CaseSearches.count(session, filter));
     }
 
     /** One statement list in one round trip outside a transaction ({@link CaseSearches#nearest}). */
@@ -416,7 +333,7 @@ public final class PgVectorCaseStore implements CaseStore {
     public List<ScoredCase> hybridSearch(HybridQuery query) {
         space.requireUsable(query.vector());
         int candidates = Math.min(Math.max(query.k() * 4, 40), CaseSearches.MAX_EF_SEARCH);
-        return inTransaction("hybrid search cases", session -> {
+        return sessions.inTransaction("hybrid search cases", session -> {
             int k = Math.max(candidates, query.k());
             List<Case> byVector = session.doReturningWork(c -> searches.nearest(c, query.vector(), query.filter(),
                     k)).stream().map(ScoredCase::value).toList();
@@ -424,29 +341,6 @@ public final class PgVectorCaseStore implements CaseStore {
                     : CaseSearches.keyword(session, query.text(), query.filter(), k);
             return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
         });
-    }
-
-    /** PostgreSQL keeps microseconds; the case returned is the one a later read returns. */
-    private static Case truncated(Case c) {
-        Instant created = c.createdAt().truncatedTo(ChronoUnit.MICROS);
-        Instant updated = c.updatedAt().truncatedTo(ChronoUnit.MICROS);
-        if (created.equals(c.createdAt()) && updated.equals(c.updatedAt())) {
-            return c;
-        }
-        return new Case(c.id(), c.tenant(), c.task(), c.plan(), c.answer(), c.reward(), c.label(), c.source(),
-                c.origin(), c.uses(), c.successes(), created, updated, c.bank(), c.confirmed(), c.refuted());
-    }
-
-    private <R> R inTransaction(String what, Function<Session, R> work) {
-        try {
-            return sessions.fromTransaction(work);
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (JDBCConnectionException | LockAcquisitionException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), true, e);
-        } catch (PersistenceException e) {
-            throw new StoreException(what + " failed: " + e.getMessage(), false, e);
-        }
     }
 
     @Override
