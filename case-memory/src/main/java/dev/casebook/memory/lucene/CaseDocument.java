@@ -5,6 +5,7 @@ import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.Evidence;
 import dev.casebook.memory.TaskKey;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
 
@@ -148,6 +150,11 @@ final class CaseDocument {
                 doc.get(BANK),
                 flag(doc, CONFIRMED),
                 flag(doc, REFUTED));
+    }
+
+    /** The case alone of a searcher's document {@code doc}, only its {@link #CASE_FIELDS} loaded. */
+    static Case readCase(StoredFields fields, int doc) throws IOException {
+        return readCase(fields.document(doc, CASE_FIELDS));
     }
 
     private static boolean flag(Document doc, String name) {

@@ -9,11 +9,8 @@ import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.StoreException;
 import dev.casebook.memory.VectorQuery;
-import dev.casebook.memory.embedding.Vectors;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,34 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering),
- * BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
+ * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering,
+ * {@link KnnSearch}), BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
  * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
  *
  * <p>Look-ups by id need no refresh: they read the writer's own unrefreshed documents ({@link PendingCases}) first
@@ -66,7 +56,7 @@ final class LuceneSearches implements AutoCloseable {
     static final int OVERLAY_LIMIT = 256;
 
     private final String name;
-    private final int minCandidates;
+    private final KnnSearch knn;
     private final Analyzer analyzer = new StandardAnalyzer();
     private final SearcherManager searchers;
     /** Writes made so far; counted by the writer after each write returns to it. */
@@ -78,8 +68,6 @@ final class LuceneSearches implements AutoCloseable {
     private final PendingCases pending = new PendingCases();
     /** The latest vector searches and the writes since, for the writer's near-duplicate checks. */
     private final RecentSearches recent = new RecentSearches();
-    /** kNN searches run on a searcher since the store opened; for tests. */
-    private final AtomicLong knnSearches = new AtomicLong();
     /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
     private final AtomicLong refreshes = new AtomicLong();
     /** Runs after each refresh, before the entries it made visible are dropped; a hook for tests. */
@@ -87,7 +75,7 @@ final class LuceneSearches implements AutoCloseable {
 
     LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
         this.name = name;
-        this.minCandidates = minCandidates;
+        this.knn = new KnnSearch(minCandidates);
         this.searchers = new SearcherManager(writer, null);
         this.searchers.addListener(new ReferenceManager.RefreshListener() {
             @Override
@@ -151,7 +139,7 @@ final class LuceneSearches implements AutoCloseable {
     }
 
     long knnSearches() {
-        return knnSearches.get();
+        return knn.searches();
     }
 
     void afterRefresh(Runnable hook) {
@@ -195,7 +183,7 @@ final class LuceneSearches implements AutoCloseable {
         }
         PendingOverlay overlay = new PendingOverlay(pending.snapshot());
         return current(searcher -> overlay.merge(
-                nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k(), overlay),
+                knn.nearest(searcher, query.vector(), FilterQuery.of(query.filter()), query.k(), overlay),
                 query.vector(), query.filter(), query.k()));
     }
 
@@ -217,91 +205,17 @@ final class LuceneSearches implements AutoCloseable {
         return read(searcher -> {
             Query filter = FilterQuery.of(query.filter());
             int depth = Math.max(query.k(), 50);
-            List<Case> byVector = nearest(searcher, query.vector(), filter, depth, PendingOverlay.NONE).stream()
+            List<Case> byVector = knn.nearest(searcher, query.vector(), filter, depth, PendingOverlay.NONE).stream()
                     .map(ScoredCase::value).toList();
             List<Case> byText = new ArrayList<>();
             Query text = TextQuery.of(analyzer, query.text(), filter);
             if (text != null) {
                 for (ScoreDoc hit : searcher.search(text, depth).scoreDocs) {
-                    byText.add(loadCase(searcher.storedFields(), hit.doc));
+                    byText.add(CaseDocument.readCase(searcher.storedFields(), hit.doc));
                 }
             }
             return ReciprocalRankFusion.fuse(List.of(byVector, byText), query.rrfK(), query.k());
         });
-    }
-
-    /**
-     * The best {@code k} hits of the kNN search, re-scored, that {@code overlay} does not shadow. A hit's id is read
-     * from its doc values, so only the hits returned load their stored case (without its vector and evidence); the
-     * search explores one more candidate per kept version, so shadowed hits do not cost results.
-     */
-    private List<ScoredCase> nearest(IndexSearcher searcher, float[] vector, Query filter, int k,
-                                     PendingOverlay overlay) throws IOException {
-        int candidates = Math.max(k + overlay.size(), minCandidates);
-        knnSearches.incrementAndGet();
-        TopDocs top = searcher.search(new KnnFloatVectorQuery(CaseDocument.VECTOR, vector, candidates, filter),
-                candidates);
-        Rescored[] rescored = rescore(searcher, vector, top.scoreDocs);
-        StoredFields fields = searcher.storedFields();
-        List<ScoredCase> hits = new ArrayList<>(Math.min(k, rescored.length));
-        for (int i = 0; i < rescored.length && hits.size() < k; i++) {
-            int doc = rescored[i].doc();
-            if (overlay.isEmpty() || !overlay.shadows(idOf(searcher, doc))) {
-                hits.add(new ScoredCase(loadCase(fields, doc), rescored[i].score()));
-            }
-        }
-        return List.copyOf(hits);
-    }
-
-    private static UUID idOf(IndexSearcher searcher, int doc) throws IOException {
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        SortedDocValues ids = DocValues.getSorted(leaf.reader(), CaseDocument.ID);
-        if (!ids.advanceExact(doc - leaf.docBase)) {
-            throw new IOException("document " + doc + " has no id");
-        }
-        return UUID.fromString(ids.lookupOrd(ids.ordValue()).utf8ToString());
-    }
-
-    private static Case loadCase(StoredFields fields, int doc) throws IOException {
-        return CaseDocument.readCase(fields.document(doc, CaseDocument.CASE_FIELDS));
-    }
-
-    /**
-     * The candidates with the exact cosine of their full vectors, best first: the vectors are read from the index
-     * (its float vectors, kept beside any quantized copy), so only the best {@code k} load their stored case.
-     */
-    private record Rescored(int doc, double score) {
-    }
-
-    private static Rescored[] rescore(IndexSearcher searcher, float[] vector, ScoreDoc[] candidates)
-            throws IOException {
-        ScoreDoc[] byDoc = candidates.clone();
-        Arrays.sort(byDoc, Comparator.comparingInt(hit -> hit.doc));
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        Rescored[] scored = new Rescored[byDoc.length];
-        int leafIndex = -1;
-        FloatVectorValues values = null;
-        KnnVectorValues.DocIndexIterator iterator = null;
-        for (int i = 0; i < byDoc.length; i++) {
-            int doc = byDoc[i].doc;
-            int at = ReaderUtil.subIndex(doc, leaves);
-            if (at != leafIndex) {
-                leafIndex = at;
-                values = leaves.get(at).reader().getFloatVectorValues(CaseDocument.VECTOR);
-                iterator = values.iterator();
-            }
-            int local = doc - leaves.get(at).docBase;
-            if (iterator.docID() < local) {
-                iterator.advance(local);
-            }
-            if (iterator.docID() != local) {
-                throw new IOException("document " + doc + " has no vector");
-            }
-            scored[i] = new Rescored(doc, Vectors.cosine(vector, values.vectorValue(iterator.index())));
-        }
-        Arrays.sort(scored, Comparator.comparingDouble(Rescored::score).reversed().thenComparingInt(Rescored::doc));
-        return scored;
     }
 
     /**
@@ -354,7 +268,7 @@ final class LuceneSearches implements AutoCloseable {
             ScoreDoc[] hits = searcher.search(query, wanted, newestFirst).scoreDocs;
             List<Case> items = new ArrayList<>();
             for (int i = offset; i < hits.length; i++) {
-                items.add(loadCase(searcher.storedFields(), hits[i].doc));
+                items.add(CaseDocument.readCase(searcher.storedFields(), hits[i].doc));
             }
             return new CasePage(items, total, offset, limit);
         });
