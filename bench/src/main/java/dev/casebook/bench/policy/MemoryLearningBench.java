@@ -61,7 +61,9 @@ public final class MemoryLearningBench {
      * left out when their sampled effect near here is negative ({@link Exploration#withClusters}; after
      * {@code -local}), {@code -woP} the prior mean P of a cluster's "not shown" record ({@link
      * Exploration#withWithoutPrior}; after {@code -cl}), {@code -csS} a cluster's effect drawn with S times the cases'
-     * spread ({@link Exploration#withClusterSpread}; after {@code -cl}), {@code -nN} a shortlist of N. Knobs:
+     * spread ({@link Exploration#withClusterSpread}; after {@code -cl}), {@code -gM} softmax over Q until the most
+     * similar case's cluster has a mean effect below −M near the task, clusters explored only then ({@link
+     * Exploration#withGate}; after {@code -cl}), {@code -nN} a shortlist of N. Knobs:
      * {@code --explore} (the posterior's spread, default 1), {@code --prior} (the network's estimate in
      * pseudo-episodes, default 4), {@code --kernel-power} (16) and {@code --per-case} (64) of the local records,
      * {@code --added} (8) candidates by value, {@code --cluster-threshold} (0.9) the cosine that joins a cluster.
@@ -97,6 +99,10 @@ public final class MemoryLearningBench {
                         yield settings.withExploration(settings.exploration().withClusterSpread(
                                 Double.parseDouble(part.substring(2))));
                     }
+                    if (part.startsWith("g") && part.length() > 1) {
+                        yield settings.withExploration(settings.exploration().withGate(
+                                Double.parseDouble(part.substring(1))));
+                    }
                     if (part.startsWith("wo") && part.length() > 2) {
                         yield settings.withExploration(settings.exploration().withWithoutPrior(
                                 Double.parseDouble(part.substring(2))));
@@ -108,7 +114,7 @@ public final class MemoryLearningBench {
                         yield settings.withCandidates(Integer.parseInt(part.substring(1)));
                     }
                     throw new IllegalArgumentException("unknown learned arm " + name + " (part '" + part
-                        + "'): expected learned[-ts|-ucb|-lin][-local][-cand][-fade|-top][-cl[-woPRIOR][-csSPREAD]][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
+                        + "'): expected learned[-ts|-ucb|-lin][-local][-cand][-fade|-top][-cl[-woPRIOR][-csSPREAD][-gGATE]][-ipw|-slate][-wWEIGHT][-nCANDIDATES]");
                 }
             };
         }

@@ -30,4 +30,13 @@ class MemoryLearningArmsTest {
                         .withClusterSpread(0.5));
         assertThat(MemoryLearningBench.arm("learned-w0.5", 1, defaults).similarityWeight()).isEqualTo(0.5);
     }
+
+    @Test
+    void g_gates_the_exploration_over_clusters() {
+        Args defaults = new Args(new String[0]);
+
+        assertThat(MemoryLearningBench.arm("learned-ts-local-top-cl-cs0.5-g0.1", 1, defaults).exploration())
+                .isEqualTo(ExplorationPreset.THOMPSON_LOCAL_TOP_CLUSTERS.exploration(0.9).withClusterSpread(0.5)
+                        .withGate(0.1));
+    }
 }

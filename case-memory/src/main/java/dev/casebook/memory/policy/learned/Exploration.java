@@ -54,9 +54,15 @@ import java.util.Objects;
  * @param clusterSpread the spread of a cluster's sampled effect relative to {@code strength}, {@code >= 0}: 1 draws
  *                      clusters as widely as cases; less leaves a cluster out only when its record is clearly
  *                      worse than the prior of "not shown" (0: the means)
+ * @param gate          with clusters, a gate in [0, 1): 0, none (clusters are explored at every selection); above 0,
+ *                      the selection is today's softmax over Q (as {@link #SOFTMAX}, with the policy's temperature)
+ *                      until the record of the most similar case's cluster near this task says that cluster misleads:
+ *                      its posterior mean effect (success with it less success without it) below {@code −gate}. Only
+ *                      then are clusters left out and the rule's draws made. Similarity is exploited where it works,
+ *                      and explored away from only where the evidence says it does not
  */
 public record Exploration(Kind kind, double strength, double priorStrength, Fade fade, LocalEvidence local,
-        double clusterThreshold, double withoutPrior, double clusterSpread) {
+        double clusterThreshold, double withoutPrior, double clusterSpread, double gate) {
 
     /** The prior mean of both sides of a cluster's record unless {@link #withoutPrior} is chosen lower. */
     public static final double NEUTRAL_PRIOR = 0.5;
@@ -69,7 +75,7 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
 
     /** Today's softmax over Q with the policy's temperature. */
     public static final Exploration SOFTMAX = new Exploration(Kind.SOFTMAX, 0, 1, Fade.NONE, LocalEvidence.OFF, 0,
-            NEUTRAL_PRIOR, 1);
+            NEUTRAL_PRIOR, 1, 0);
 
     public Exploration {
         Objects.requireNonNull(kind, "kind");
@@ -96,21 +102,27 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
         if (clusterThreshold > 0 && !local.localRecords()) {
             throw new IllegalArgumentException("exploration over clusters needs local records (perCase > 0)");
         }
+        if (!(gate >= 0 && gate < 1)) {
+            throw new IllegalArgumentException("gate must be within [0, 1), was " + gate);
+        }
+        if (gate > 0 && clusterThreshold == 0) {
+            throw new IllegalArgumentException("a gate needs exploration over clusters (clusterThreshold > 0)");
+        }
     }
 
     public static Exploration thompson(double strength, double priorStrength) {
         return new Exploration(Kind.THOMPSON, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0,
-                NEUTRAL_PRIOR, 1);
+                NEUTRAL_PRIOR, 1, 0);
     }
 
     public static Exploration ucb(double strength, double priorStrength) {
         return new Exploration(Kind.UCB, strength, priorStrength, Fade.NONE, LocalEvidence.OFF, 0,
-                NEUTRAL_PRIOR, 1);
+                NEUTRAL_PRIOR, 1, 0);
     }
 
     /** Linear Thompson sampling over the set shown, on the episodes of {@code local} records. */
     public static Exploration linear(double strength, double priorStrength, LocalEvidence local) {
-        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0, NEUTRAL_PRIOR, 1);
+        return new Exploration(Kind.LINEAR, strength, priorStrength, Fade.NONE, local, 0, NEUTRAL_PRIOR, 1, 0);
     }
 
     /** This rule with the similarity prior fading to 0 as a case's evidence grows. */
@@ -121,30 +133,45 @@ public record Exploration(Kind kind, double strength, double priorStrength, Fade
     /** This rule with the similarity prior fading as a case's evidence grows, towards {@code fade}'s target. */
     public Exploration withFade(Fade fade) {
         return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
-                clusterSpread);
+                clusterSpread, gate);
     }
 
     /** This rule with evidence from {@code local}. */
     public Exploration withLocalEvidence(LocalEvidence local) {
         return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
-                clusterSpread);
+                clusterSpread, gate);
     }
 
     /** This rule leaving out clusters of the shortlist (cases at cosine ≥ {@code threshold} of their leader). */
     public Exploration withClusters(double threshold) {
-        return new Exploration(kind, strength, priorStrength, fade, local, threshold, withoutPrior, clusterSpread);
+        return new Exploration(kind, strength, priorStrength, fade, local, threshold, withoutPrior, clusterSpread,
+                gate);
     }
 
     /** This rule with the prior mean of a cluster's "not shown" record at {@code withoutPrior} (see above). */
     public Exploration withWithoutPrior(double withoutPrior) {
         return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
-                clusterSpread);
+                clusterSpread, gate);
     }
 
     /** This rule drawing a cluster's effect with {@code clusterSpread} times the cases' spread (see above). */
     public Exploration withClusterSpread(double clusterSpread) {
         return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
-                clusterSpread);
+                clusterSpread, gate);
+    }
+
+    /**
+     * This rule exploring clusters only once the most similar case's cluster misleads near the task (its mean effect
+     * below {@code −gate}), today's softmax over Q before (see above).
+     */
+    public Exploration withGate(double gate) {
+        return new Exploration(kind, strength, priorStrength, fade, local, clusterThreshold, withoutPrior,
+                clusterSpread, gate);
+    }
+
+    /** Whether selections use softmax over Q until the most similar cluster is shown to mislead. */
+    public boolean gated() {
+        return gate > 0;
     }
 
     /** Whether clusters of the shortlist are explored as groups. */

@@ -109,6 +109,11 @@ final class ShortlistClusters {
         return shown[c].mean() - notShown[c].mean();
     }
 
+    /** Whether cluster {@code c}'s posterior mean effect is below {@code −margin}: near here, it misleads. */
+    boolean misleads(int c, double margin) {
+        return effect(c) < -margin;
+    }
+
     /**
      * Which cases to leave out: those of every cluster whose effect, drawn from its two posteriors (their spread
      * scaled by {@code strength}; 0: the means), is negative.

@@ -24,6 +24,8 @@ final class ShortlistSelector {
     private final ShownSetRegression regression;
     private final ShortlistClusters clusters;
     private final PolicySettings settings;
+    /** Whether this selection is today's softmax over Q: a gate ({@link Exploration#gated()}) not yet opened. */
+    private final boolean softmax;
 
     /** Each case's evidence is its global record (its uses and successes). */
     ShortlistSelector(List<Case> cases, float[] logits, double[] prior, PolicySettings settings) {
@@ -70,6 +72,9 @@ final class ShortlistSelector {
         this.evidence = evidence.clone();
         this.regression = regression;
         this.clusters = clusters;
+        this.softmax = settings.exploration().kind() == Exploration.Kind.SOFTMAX
+                || settings.exploration().gated() && !cases.isEmpty()
+                && !clusters.misleads(clusters.clusterOf(0), settings.exploration().gate());
         this.posteriors = new CasePosterior[cases.size()];
         for (int i = 0; i < posteriors.length; i++) {
             posteriors[i] = CasePosterior.of(sigmoid(logits[i]), evidence[i].trials(), evidence[i].successes(),
@@ -86,7 +91,15 @@ final class ShortlistSelector {
      * the Beta posterior mean (of the case's own record) under Thompson sampling, UCB and LINEAR.
      */
     double value(int i) {
-        return settings.exploration().kind() == Exploration.Kind.SOFTMAX ? sigmoid(logits[i]) : posteriors[i].mean();
+        return softmax ? sigmoid(logits[i]) : posteriors[i].mean();
+    }
+
+    /**
+     * Whether this selection is the softmax over Q: under {@link Exploration#SOFTMAX}, or behind a gate that the most
+     * similar case's cluster has not opened (its record near this task does not say it misleads).
+     */
+    boolean softmax() {
+        return softmax;
     }
 
     /** K cases drawn with {@code random}, in the order drawn, with no bound on provisional cases. */
@@ -97,9 +110,17 @@ final class ShortlistSelector {
     /**
      * K cases drawn with {@code random}, in the order drawn, at most {@code maxProvisional} of them provisional. With
      * clusters, the cases of every cluster whose sampled effect is negative are left out first (fewer than K may
-     * remain).
+     * remain). Behind a gate that is not open ({@link #softmax()}), the softmax over Q as {@link Exploration#SOFTMAX}.
      */
     List<SoftmaxChooser.Chosen> select(int k, int maxProvisional, Random random) {
+        if (softmax) {
+            List<Candidate> candidates = new ArrayList<>(cases.size());
+            for (int i = 0; i < cases.size(); i++) {
+                candidates.add(new Candidate(cases.get(i), logits[i] + prior[i]));
+            }
+            return SoftmaxChooser.choose(candidates, k, settings.maxPositives(), settings.maxNegatives(),
+                    maxProvisional, settings.temperature(), random);
+        }
         Exploration exploration = settings.exploration();
         List<Candidate> candidates = new ArrayList<>(cases.size());
         double top = Arrays.stream(prior).max().orElse(0);

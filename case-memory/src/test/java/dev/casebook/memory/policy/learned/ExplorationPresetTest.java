@@ -18,20 +18,20 @@ class ExplorationPresetTest {
     @Test
     void thompson_samples_the_global_posterior_with_spread_1_and_prior_worth_4_episodes() {
         assertThat(ExplorationPreset.named("thompson").exploration(0.9)).isEqualTo(new Exploration(
-                Exploration.Kind.THOMPSON, 1, 4, Exploration.Fade.NONE, LocalEvidence.OFF, 0, 0.5, 1));
+                Exploration.Kind.THOMPSON, 1, 4, Exploration.Fade.NONE, LocalEvidence.OFF, 0, 0.5, 1, 0));
     }
 
     @Test
     void thompson_local_top_uses_local_records_and_fades_the_prior_to_the_top() {
         assertThat(ExplorationPreset.named("thompson-local-top").exploration(0.9)).isEqualTo(new Exploration(
-                Exploration.Kind.THOMPSON, 1, 4, Exploration.Fade.TO_TOP, LOCAL, 0, 0.5, 1));
+                Exploration.Kind.THOMPSON, 1, 4, Exploration.Fade.TO_TOP, LOCAL, 0, 0.5, 1, 0));
     }
 
     @Test
     void thompson_local_top_clusters_adds_clusters_at_the_given_threshold() {
         assertThat(ExplorationPreset.named("thompson-local-top-clusters").exploration(0.8)).isEqualTo(
                 new Exploration(Exploration.Kind.THOMPSON, 1, 4, Exploration.Fade.TO_TOP, LOCAL, 0.8, 0.5,
-                        1));
+                        1, 0));
     }
 
     @Test

@@ -177,6 +177,52 @@ class ShortlistClustersTest {
     }
 
     @Test
+    void a_gate_selects_by_softmax_until_the_most_similar_cluster_misleads_by_more_than_its_margin() {
+        List<Case> shortlist = new ArrayList<>();
+        for (String task : List.of("look-alike 0", "look-alike 1", "look-alike 2", "helpful 0", "helpful 1")) {
+            shortlist.add(Case.of("t", task, "", "", 1, CaseSource.REAL));
+        }
+        shortlist.add(Case.of("t", "failed", "", "", 0, CaseSource.REAL));
+        shortlist.add(Case.of("t", "other family", "", "", 1, CaseSource.REAL));
+        float[] logits = {0.3f, -0.2f, 0.1f, 0.4f, -0.5f, 0.0f, 0.2f};
+        double[] prior = {1.2, 1.2, 1.1, 0.2, 0.1, 0.3, -1.4};
+        List<List<ReplayExample>> byCase = byCase();
+        LocalEvidence.Tally[] records = byCase.stream().map(examples -> LOCAL.tally(TASK, examples))
+                .toArray(LocalEvidence.Tally[]::new);
+        // the look-alikes' cluster (the most similar case's) has a mean effect of 22/44 − 5/8 = −0.125
+        ShortlistClusters clusters = ShortlistClusters.fit(TASK, CLUSTERS, byCase, LOCAL, new HashMap<>(), 4, 0.5);
+        Exploration byCluster = Exploration.thompson(0, 4).withLocalEvidence(LOCAL).withClusters(0.9);
+        ShortlistSelector softmax = new ShortlistSelector(shortlist, logits, prior, records,
+                PolicySettings.defaults(null).withExploration(Exploration.SOFTMAX));
+        ShortlistSelector closed = new ShortlistSelector(shortlist, logits, prior, records, null, clusters,
+                PolicySettings.defaults(null).withExploration(byCluster.withGate(0.2)));
+        ShortlistSelector open = new ShortlistSelector(shortlist, logits, prior, records, null, clusters,
+                PolicySettings.defaults(null).withExploration(byCluster.withGate(0.1)));
+
+        // −0.125 is not below −0.2: today's softmax over Q, draw for draw
+        assertThat(closed.softmax()).isTrue();
+        for (int seed = 0; seed < 50; seed++) {
+            assertThat(tasks(closed.select(4, new Random(seed)))).as("seed " + seed)
+                    .isEqualTo(tasks(softmax.select(4, new Random(seed))));
+        }
+        assertThat(closed.value(3)).isCloseTo(ShortlistSelector.sigmoid(0.4f), within(1e-9));
+        // −0.125 is below −0.1: the look-alikes' cluster is left out and the family shown
+        assertThat(open.softmax()).isFalse();
+        assertThat(tasks(open.select(4, new Random(1)))).containsExactlyInAnyOrder("helpful 0", "helpful 1", "failed");
+    }
+
+    @Test
+    void a_gate_needs_clusters_and_lies_within_0_and_1() {
+        Exploration local = Exploration.thompson(1, 4).withLocalEvidence(LOCAL);
+        assertThatThrownBy(() -> local.withGate(0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a gate needs exploration over clusters (clusterThreshold > 0)");
+        assertThatThrownBy(() -> local.withClusters(0.9).withGate(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("gate must be within [0, 1), was 1.0");
+        assertThat(local.withClusters(0.9).withGate(0.1).gated()).isTrue();
+        assertThat(local.withClusters(0.9).gated()).isFalse();
+    }
+
+    @Test
     void exploration_over_clusters_needs_local_records() {
         assertThatThrownBy(() -> Exploration.thompson(1, 4).withClusters(0.9))
                 .isInstanceOf(IllegalArgumentException.class)
