@@ -3,34 +3,93 @@ package dev.casebook.bench;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseRetriever;
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.pgvector.HnswSearch;
+import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * {@link dev.casebook.memory.pgvector.PgVectorCaseStore} in a fresh schema migrated by Flyway, bulk-loaded the way
- * pgvector recommends: the migration's HNSW index is dropped, the rows are inserted with {@code addAll} in chunks of
- * 10,000, and {@link #prepare()} builds the same index again ({@code m=16, ef_construction=64}) and analyses the
- * table. The import column is the inserts alone; the index build is the prepare column. ({@code ./casebook bench
- * import} measures imports into the indexed table, as a running server does them.)
+ * {@link PgVectorCaseStore} in a fresh schema migrated by Flyway, bulk-loaded the way pgvector recommends: the
+ * migration's HNSW index is dropped, the rows are inserted with {@code addAll} in chunks of 10,000, and
+ * {@link #prepare()} builds the index again with the {@link HnswBuild} parameters (by default the migration's,
+ * {@code m=16, ef_construction=64}) and analyses the table. The import column is the inserts alone; the index build
+ * is the prepare column. ({@code ./casebook bench import} measures imports into the indexed table, as a running
+ * server does them.) The built index is searched once per {@code hnsw.ef_search} value ({@link #searchers()}), each a
+ * store of its own on the same table, as the server's {@code casebook.memory.pgvector.ef-search} would search it.
  */
 final class PgVectorRetrievalStore implements RetrievalStore {
     private static final int CHUNK = 10_000;
     private final PgVectorSchema schema;
     private final String maintenanceWorkMem;
+    private final HnswBuild build;
+    private final List<HnswSearch> scans;
+    private PgVectorCaseStore searching;
 
     /**
      * {@code maintenanceWorkMem}: the session's {@code maintenance_work_mem} for the index build (the server's
-     * setting is not changed); pgvector builds the graph much faster while it fits.
+     * setting is not changed); pgvector builds the graph much faster while it fits. {@code build}: the index's
+     * parameters (of an index built here; a kept one was built with those its name says, {@link HnswBuild#keptName}).
+     * {@code scans}: the searches measured on it, at least one.
      */
-    PgVectorRetrievalStore(int dimension, Location location, String maintenanceWorkMem) throws Exception {
+    PgVectorRetrievalStore(int dimension, Location location, String maintenanceWorkMem, HnswBuild build,
+            List<HnswSearch> scans) throws Exception {
+        if (scans.isEmpty()) {
+            throw new IllegalArgumentException("--ef-search needs at least one value");
+        }
+        this.build = build;
+        this.scans = List.copyOf(scans);
         this.schema = PgVectorSchema.at(location, "retrieval", new EmbeddingSpace("bench", dimension));
         this.maintenanceWorkMem = maintenanceWorkMem;
     }
 
     @Override
     public String name() {
-        return "pgvector-hnsw(ef=" + dev.casebook.memory.pgvector.PgVectorCaseStore.EF_SEARCH + ")";
+        return "pgvector-hnsw(" + build.label() + ")";
+    }
+
+    /**
+     * One searcher per {@code hnsw.ef_search} value, named {@code pgvector-hnsw(m=16,efc=64,ef=200)}, each searching
+     * through a store of its own on the table; only one of them is open at a time (each has a connection pool), the
+     * previous one closed when the next one searches.
+     */
+    @Override
+    public List<Searcher> searchers() {
+        List<Searcher> searchers = new ArrayList<>();
+        for (HnswSearch scan : scans) {
+            String name = "pgvector-hnsw(" + build.label() + ",ef=" + scan.efSearch() + ")";
+            searchers.add(new Searcher() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public List<UUID> search(VectorQuery query) {
+                    return storeFor(scan).search(query).stream().map(hit -> hit.value().id()).toList();
+                }
+            });
+        }
+        return searchers;
+    }
+
+    private PgVectorCaseStore storeFor(HnswSearch scan) {
+        if (searching == null || !searching.scan().equals(scan)) {
+            closeSearching();
+            searching = schema.open(scan);
+        }
+        return searching;
+    }
+
+    private void closeSearching() {
+        if (searching != null) {
+            PgVectorCaseStore open = searching;
+            searching = null;
+            open.close();
+        }
     }
 
     @Override
@@ -48,7 +107,8 @@ final class PgVectorRetrievalStore implements RetrievalStore {
     public void prepare() throws Exception {
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
             s.execute("SET maintenance_work_mem = '" + maintenanceWorkMem + "'");
-            s.execute("CREATE INDEX cases_embedding_hnsw ON cases USING hnsw (embedding vector_cosine_ops)");
+            s.execute("CREATE INDEX cases_embedding_hnsw ON cases USING hnsw (embedding vector_cosine_ops)"
+                    + build.with());
             printWarnings(s);
             s.execute("VACUUM ANALYZE cases");
         }
@@ -95,6 +155,10 @@ final class PgVectorRetrievalStore implements RetrievalStore {
 
     @Override
     public void close() {
-        schema.close();
+        try {
+            closeSearching();
+        } finally {
+            schema.close();
+        }
     }
 }

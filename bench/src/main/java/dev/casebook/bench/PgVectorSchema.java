@@ -1,6 +1,7 @@
 package dev.casebook.bench;
 
 import dev.casebook.memory.EmbeddingSpace;
+import dev.casebook.memory.pgvector.HnswSearch;
 import dev.casebook.memory.pgvector.PgVectorCaseStore;
 import dev.casebook.testkit.TestPostgres;
 import java.sql.Connection;
@@ -84,6 +85,12 @@ final class PgVectorSchema implements AutoCloseable {
 
     PgVectorCaseStore store() {
         return store;
+    }
+
+    /** Another store on this schema's table, with a pool of its own, searching as {@code scan} says; caller closes. */
+    PgVectorCaseStore open(HnswSearch scan) {
+        return PgVectorCaseStore.open(schema.url(), schema.user(), schema.password(),
+                new EmbeddingSpace("bench", store.dimension()), scan);
     }
 
     @Override

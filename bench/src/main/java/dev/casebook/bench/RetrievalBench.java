@@ -8,6 +8,7 @@ import dev.casebook.memory.VectorQuery;
 import dev.casebook.memory.embedding.InProcessEmbedder;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.lucene.VectorFormat;
+import dev.casebook.memory.pgvector.HnswSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import java.util.UUID;
  * {@code ./casebook bench retrieval [--sizes=10000,100000] [--queries=500] [--tenants=1,100]
  * [--stores=lucene,lucene-int7,lucene-int4,lucene-binary,pgvector,pgvector-halfvec] [--candidates=200]
  * [--index-dir=DIR [--reuse-only=true] [--schema-prefix=bench_kept]] [--build-only=true]
- * [--pg-maintenance-work-mem=1GB]}: for each corpus size and tenant count, p50/p99 latency of top-10 searches
+ * [--pg-maintenance-work-mem=1GB] [--pg-m=16] [--pg-ef-construction=64] [--ef-search=200,400]}: for each corpus size
+ * and tenant count, p50/p99 latency of top-10 searches
  * filtered to one tenant and recall@10 against exact search, for each store in {@link #STORES}; with the bytes per
  * case a search reads and the disk per case, the time to import and to index (merge or index build) with the load
  * average at the end of the build, and the speed-up of p50 over exact search. The corpus is the real embeddings of
@@ -43,6 +45,11 @@ import java.util.UUID;
  * refuses to build what is not kept, {@code --build-only} builds (or checks) without measuring queries.
  * {@code --sizes=1000000} is the million-case run (about 3 GB of vectors in the benchmark's heap, and one index build
  * per store and tenant count; not run in CI).
+ *
+ * <p>pgvector: {@code --pg-m} and {@code --pg-ef-construction} are the build parameters of its HNSW index (default the
+ * migration's 16 and 64; a kept build with others is filed under its own name, {@link HnswBuild#keptName}), and
+ * {@code --ef-search} the {@code hnsw.ef_search} values its searches are measured with, one row each on the same
+ * build (default 200, the server's {@code casebook.memory.pgvector.ef-search}).
  */
 final class RetrievalBench implements Bench.Benchmark {
 
@@ -56,7 +63,8 @@ final class RetrievalBench implements Bench.Benchmark {
                     args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES), format));
         }
         STORES.put("pgvector", (dimension, location, args) -> new PgVectorRetrievalStore(dimension, location,
-                args.text("pg-maintenance-work-mem", "1GB")));
+                args.text("pg-maintenance-work-mem", "1GB"), HnswBuild.of(args), args.integers("ef-search",
+                        List.of(HnswSearch.DEFAULT_EF_SEARCH)).stream().map(HnswSearch::new).toList()));
         STORES.put("pgvector-halfvec", (dimension, location, args) -> new PgVectorHalfvecRetrievalStore(dimension,
                 location, args.integer("candidates", LuceneCaseStore.DEFAULT_MIN_CANDIDATES),
                 args.text("pg-maintenance-work-mem", "1GB")));
@@ -64,7 +72,7 @@ final class RetrievalBench implements Bench.Benchmark {
 
     private static final int K = 10;
     private static final int WARM_UP = 300;
-    private static final String ROW = "%-24s %8s %7s %8s %8s %9s %10s %11s %10s %9s %9s %6s %6s %6s%n";
+    private static final String ROW = "%-34s %8s %7s %8s %8s %9s %10s %11s %10s %9s %9s %6s %6s %6s%n";
 
     @Override
     public void run(String[] rawArgs) throws Exception {
@@ -91,6 +99,8 @@ final class RetrievalBench implements Bench.Benchmark {
                 throw new IllegalArgumentException("unknown store '" + name + "'; known: " + STORES.keySet());
             }
         }
+        HnswBuild pgBuild = HnswBuild.of(args);
+        args.integers("ef-search", List.of()).forEach(HnswSearch::new); // refused before any build, not after
         boolean buildOnly = Boolean.parseBoolean(args.text("build-only", "false"));
         boolean reuseOnly = Boolean.parseBoolean(args.text("reuse-only", "false"));
         String indexDir = args.text("index-dir", "");
@@ -115,7 +125,8 @@ final class RetrievalBench implements Bench.Benchmark {
                             "-", "-", "-", load());
                 }
                 for (String name : storeNames) {
-                    measure(name, args, corpus, queries, baseline, kept, reuseOnly);
+                    measure(name, name.equals("pgvector") ? pgBuild.keptName(name) : name, args, corpus, queries,
+                            baseline, kept, reuseOnly);
                 }
             }
         }
@@ -156,8 +167,9 @@ final class RetrievalBench implements Bench.Benchmark {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
-    private static void measure(String name, BenchArgs args, Corpus corpus, List<float[]> queries, Baseline baseline,
-                                KeptIndexes kept, boolean reuseOnly) throws Exception {
+    /** {@code keptName}: what a kept build of store {@code name} with these arguments is filed under. */
+    private static void measure(String name, String keptName, BenchArgs args, Corpus corpus, List<float[]> queries,
+                                Baseline baseline, KeptIndexes kept, boolean reuseOnly) throws Exception {
         Path scratch = null;
         RetrievalStore.Location location;
         KeptIndexes.Entry entry = null;
@@ -167,11 +179,11 @@ final class RetrievalBench implements Bench.Benchmark {
             scratch = Files.createTempDirectory("casebook-bench-");
             location = RetrievalStore.Location.scratch(scratch);
         } else {
-            entry = kept.entry(name, n, corpus.tenants());
+            entry = kept.entry(keptName, n, corpus.tenants());
             finished = entry.finished(corpus.dimension(), corpus.fingerprint());
             if (finished.isEmpty()) {
                 if (reuseOnly) {
-                    throw new IllegalStateException("no finished build of " + name + " at " + n + " cases, "
+                    throw new IllegalStateException("no finished build of " + keptName + " at " + n + " cases, "
                             + corpus.tenants() + " tenants in " + entry.dir() + "; run without --reuse-only=true to "
                             + "build it");
                 }
@@ -189,8 +201,8 @@ final class RetrievalBench implements Bench.Benchmark {
                 long loaded = System.nanoTime();
                 store.prepare();
                 long prepared = System.nanoTime();
-                build = new KeptIndexes.Manifest(name, n, corpus.tenants(), corpus.dimension(), corpus.fingerprint(),
-                        (loaded - start) / 1e9, (prepared - loaded) / 1e9, loadAverage(), Instant.now());
+                build = new KeptIndexes.Manifest(keptName, n, corpus.tenants(), corpus.dimension(),
+                        corpus.fingerprint(), (loaded - start) / 1e9, (prepared - loaded) / 1e9, loadAverage(), Instant.now());
                 if (entry != null) {
                     entry.finish(build);
                 }
@@ -208,24 +220,26 @@ final class RetrievalBench implements Bench.Benchmark {
                         disk, importSeconds, indexSeconds, buildLoad, how, load());
                 return;
             }
-            for (int i = 0; i < WARM_UP; i++) {
-                store.search(new VectorQuery(queries.get(i % queries.size()), corpus.filter(i), K));
+            for (Searcher searcher : store.searchers()) {
+                for (int i = 0; i < WARM_UP; i++) {
+                    searcher.search(new VectorQuery(queries.get(i % queries.size()), corpus.filter(i), K));
+                }
+                Latency latency = new Latency(queries.size());
+                double recall = 0;
+                for (int q = 0; q < queries.size(); q++) {
+                    long start = System.nanoTime();
+                    List<UUID> hits = searcher.search(new VectorQuery(queries.get(q), corpus.filter(q), K));
+                    latency.add(System.nanoTime() - start);
+                    Set<UUID> truth = baseline.truth().get(q);
+                    recall += hits.stream().filter(truth::contains).count() / (double) Math.min(K, truth.size());
+                }
+                double p50 = latency.percentileMillis(50);
+                System.out.printf(Locale.ROOT, ROW, searcher.name(), n, corpus.tenants(), millis(p50),
+                        millis(latency.percentileMillis(99)),
+                        String.format(Locale.ROOT, "%.1fx", baseline.latency().percentileMillis(50) / p50),
+                        String.format(Locale.ROOT, "%.3f", recall / queries.size()), searched, disk, importSeconds,
+                        indexSeconds, buildLoad, how, load());
             }
-            Latency latency = new Latency(queries.size());
-            double recall = 0;
-            for (int q = 0; q < queries.size(); q++) {
-                long start = System.nanoTime();
-                List<UUID> hits = store.search(new VectorQuery(queries.get(q), corpus.filter(q), K));
-                latency.add(System.nanoTime() - start);
-                Set<UUID> truth = baseline.truth().get(q);
-                recall += hits.stream().filter(truth::contains).count() / (double) Math.min(K, truth.size());
-            }
-            double p50 = latency.percentileMillis(50);
-            System.out.printf(Locale.ROOT, ROW, store.name(), n, corpus.tenants(), millis(p50),
-                    millis(latency.percentileMillis(99)),
-                    String.format(Locale.ROOT, "%.1fx", baseline.latency().percentileMillis(50) / p50),
-                    String.format(Locale.ROOT, "%.3f", recall / queries.size()), searched, disk, importSeconds,
-                    indexSeconds, buildLoad, how, load());
         } finally {
             if (scratch != null) {
                 deleteRecursively(scratch);

@@ -11,7 +11,7 @@ import java.util.UUID;
  * A store the retrieval benchmark measures. To add one, implement this and add its {@link Factory} to
  * {@link RetrievalBench#STORES}.
  */
-interface RetrievalStore extends AutoCloseable {
+interface RetrievalStore extends Searcher, AutoCloseable {
 
     /**
      * Opens a store for vectors of {@code dimension} at {@code location}: empty, or, when
@@ -40,7 +40,8 @@ interface RetrievalStore extends AutoCloseable {
         }
     }
 
-    /** The name in the result table, e.g. {@code lucene-hnsw}. */
+    /** The name in the result table, e.g. {@code lucene-hnsw}; the row of a build-only run. */
+    @Override
     String name();
 
     /** Bulk-loads the cases with their vectors; timed, and reported as import throughput. */
@@ -54,8 +55,18 @@ interface RetrievalStore extends AutoCloseable {
     CaseRetriever retriever();
 
     /** The ids of the {@code query.k()} nearest cases, best first: a search through {@link #retriever()}. */
+    @Override
     default List<UUID> search(VectorQuery query) throws Exception {
         return retriever().search(query).stream().map(hit -> hit.value().id()).toList();
+    }
+
+    /**
+     * The ways of searching the built index that are measured, each a row, in order: the store itself unless it takes
+     * a list of search settings (pgvector's {@code --ef-search}), all on the one build. They belong to the store and
+     * are closed with it.
+     */
+    default List<? extends Searcher> searchers() throws Exception {
+        return List.of(this);
     }
 
     /**

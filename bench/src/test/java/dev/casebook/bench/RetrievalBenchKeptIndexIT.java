@@ -91,6 +91,34 @@ class RetrievalBenchKeptIndexIT {
     }
 
     @Test
+    void pgvector_builds_with_the_given_parameters_and_measures_each_ef_search_on_the_one_kept_build()
+            throws Exception {
+        String built = run(vectors(1), "--stores=pgvector", "--tenants=1", "--build-only=true", "--pg-m=8",
+                "--pg-ef-construction=32");
+        assertThat(rows(built, "pgvector-hnsw")).singleElement().satisfies(row -> {
+            assertThat(row.get(0)).isEqualTo("pgvector-hnsw(m=8,efc=32)");
+            assertThat(row.get(12)).isEqualTo("built");
+        });
+        String schema = prefix + "_pgvector_m8_efc32_400_t1";
+        assertThat(indexOptions(schema, "cases_embedding_hnsw")).containsExactlyInAnyOrder("m=8", "ef_construction=32");
+        long indexOid = indexOid(schema, "cases_embedding_hnsw");
+
+        String measured = run(vectors(1), "--stores=pgvector", "--tenants=1", "--reuse-only=true", "--pg-m=8",
+                "--pg-ef-construction=32", "--ef-search=1,40,400");
+
+        List<List<String>> rows = rows(measured, "pgvector-hnsw");
+        assertThat(rows).extracting(row -> row.getFirst()).containsExactly("pgvector-hnsw(m=8,efc=32,ef=1)",
+                "pgvector-hnsw(m=8,efc=32,ef=40)", "pgvector-hnsw(m=8,efc=32,ef=400)");
+        assertThat(rows).allSatisfy(row -> assertThat(row.get(12)).isEqualTo("kept"));
+        assertThat(Double.parseDouble(rows.getLast().get(6))).as("recall@10 with a list as long as the corpus")
+                .isGreaterThan(0.9);
+        assertThat(indexOid(schema, "cases_embedding_hnsw")).as("the HNSW index the build made").isEqualTo(indexOid);
+        assertThatThrownBy(() -> run(vectors(1), "--stores=pgvector", "--tenants=1", "--reuse-only=true"))
+                .as("the migration's parameters are another build").isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("no finished build of pgvector at 400 cases, 1 tenants");
+    }
+
+    @Test
     void reuse_only_refuses_an_index_that_was_not_built() {
         assertThatThrownBy(() -> run(vectors(1), "--reuse-only=true"))
                 .isInstanceOf(IllegalStateException.class)
@@ -172,6 +200,18 @@ class RetrievalBenchKeptIndexIT {
             return files.map(file -> file.getFileName().toString())
                     .filter(name -> !name.startsWith("segments_") && !name.equals("write.lock"))
                     .collect(Collectors.toSet());
+        }
+    }
+
+    /** The storage parameters an index was built with, e.g. {@code m=8}. */
+    private static List<String> indexOptions(String schema, String index) throws Exception {
+        TestPostgres db = TestPostgres.get();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             Statement s = c.createStatement();
+             ResultSet row = s.executeQuery("SELECT array_to_string(reloptions, ' ') FROM pg_class WHERE oid = '"
+                     + schema.toLowerCase(Locale.ROOT) + "." + index + "'::regclass")) {
+            row.next();
+            return List.of(row.getString(1).split(" "));
         }
     }
 

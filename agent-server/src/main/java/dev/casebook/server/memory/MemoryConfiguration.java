@@ -44,7 +44,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * policies, and the {@link AgentMemory} the agent and feedback use. Nothing of it exists with {@code store: none}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class, InsightSettings.class})
+@EnableConfigurationProperties({MemorySettings.class, LuceneCommitSettings.class, PgVectorSettings.class,
+        InsightSettings.class})
 class MemoryConfiguration {
     private static final Logger log = LoggerFactory.getLogger(MemoryConfiguration.class);
     /** How long one {@code distil} call may take. */
@@ -58,15 +59,17 @@ class MemoryConfiguration {
 
     @Bean(destroyMethod = "close")
     @Conditional(Enabled.class)
-    CaseStore caseStore(MemorySettings settings, LuceneCommitSettings commits, Embedder embedder,
-            ObjectProvider<DataSource> dataSource) {
+    CaseStore caseStore(MemorySettings settings, LuceneCommitSettings commits, PgVectorSettings pgvector,
+            Embedder embedder, ObjectProvider<DataSource> dataSource) {
+        EmbeddingSpace space = new EmbeddingSpace(embedder.modelId(), embedder.dimension());
         CaseStore store = switch (settings.store()) {
-            case "pgvector" -> PgVectorCaseStore.open(dataSource.getObject(), embedder.dimension());
-            default -> LuceneCaseStore.open(settings.dir(), new EmbeddingSpace(embedder.modelId(),
-                    embedder.dimension()), LuceneCaseStore.DEFAULT_MIN_CANDIDATES, commits.policy());
+            case "pgvector" -> PgVectorCaseStore.open(dataSource.getObject(), space, pgvector.scan());
+            default -> LuceneCaseStore.open(settings.dir(), space, LuceneCaseStore.DEFAULT_MIN_CANDIDATES,
+                    commits.policy());
         };
         log.info("Case memory: {} store ({}), embeddings {} (dimension {})", settings.store(),
-                settings.store().equals("lucene") ? settings.dir().toAbsolutePath() : "the server's database",
+                settings.store().equals("lucene") ? settings.dir().toAbsolutePath()
+                        : "the server's database, hnsw.ef_search " + pgvector.efSearch(),
                 embedder.modelId(), embedder.dimension());
         return store;
     }

@@ -18,14 +18,16 @@ import org.hibernate.Session;
  * keeps, which tells whether a short answer of the index is all there is.
  */
 final class CaseSearches {
-    /** The largest candidate list an HNSW scan is given; a larger k is answered exactly. */
-    static final int MAX_EF_SEARCH = 1000;
-
     private final boolean iterativeScan;
+    private final HnswSearch scan;
 
-    /** @param iterativeScan whether the server's pgvector supports iterative index scans ({@link CasesTable#check}) */
-    CaseSearches(boolean iterativeScan) {
+    /**
+     * @param iterativeScan whether the server's pgvector supports iterative index scans ({@link CasesTable#check})
+     * @param scan          the candidate list of each HNSW scan
+     */
+    CaseSearches(boolean iterativeScan, HnswSearch scan) {
         this.iterativeScan = iterativeScan;
+        this.scan = scan;
     }
 
     /** The number of cases the filter keeps. */
@@ -71,14 +73,14 @@ final class CaseSearches {
      * The scan settings, then the index's top-k ({@code near}) when it holds k hits or every case the filter keeps
      * (counted only when the index answered short), else the exact top-k, ordered by {@code distance + 0}, which no
      * index serves; the branch not taken is cut by its one-time filter before it scans anything. Beyond
-     * {@link #MAX_EF_SEARCH} the exact query alone.
+     * {@link HnswSearch#MAX_EF_SEARCH} the exact query alone.
      */
     private String nearestSql(String vector, CaseFilter filter, int k, List<Object> params) {
         StringBuilder exact = new StringBuilder("select " + CaseSql.COLUMNS
                 + ", (embedding <=> cast(? as vector)) + 0 as distance from cases where ");
         List<Object> exactParams = new ArrayList<>(List.of(vector));
         CaseSql.where(exact, filter, exactParams);
-        if (k > MAX_EF_SEARCH) {
+        if (k > HnswSearch.MAX_EF_SEARCH) {
             exact.append(" order by distance limit ?");
             params.addAll(exactParams);
             params.add(k);
@@ -86,7 +88,7 @@ final class CaseSearches {
         }
         StringBuilder sql = new StringBuilder("select set_config('hnsw.ef_search', ?, true)").append(iterativeScan
                 ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "").append(";\n");
-        params.add(Integer.toString(Math.max(PgVectorCaseStore.EF_SEARCH, k)));
+        params.add(Integer.toString(scan.candidates(k)));
         sql.append("with near as materialized (select " + CaseSql.COLUMNS
                 + ", embedding <=> cast(? as vector) as distance from cases where ");
         params.add(vector);

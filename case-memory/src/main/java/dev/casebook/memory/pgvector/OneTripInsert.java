@@ -27,10 +27,12 @@ import javax.sql.DataSource;
 final class OneTripInsert {
     private final DataSource dataSource;
     private final boolean iterativeScan;
+    private final HnswSearch scan;
 
-    OneTripInsert(DataSource dataSource, boolean iterativeScan) {
+    OneTripInsert(DataSource dataSource, boolean iterativeScan, HnswSearch scan) {
         this.dataSource = dataSource;
         this.iterativeScan = iterativeScan;
+        this.scan = scan;
     }
 
     /** True when {@code created} was inserted with {@code event}; false when the caller must merge. */
@@ -42,7 +44,7 @@ final class OneTripInsert {
         params.add("casebook-case:" + created.tenant() + ":" + TaskKey.of(created.task()).hex());
         sql.append("select set_config('hnsw.ef_search', ?, true)").append(iterativeScan
                 ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "").append(";\n");
-        params.add(Integer.toString(PgVectorCaseStore.EF_SEARCH));
+        params.add(Integer.toString(scan.candidates(1)));
         sql.append("with target as (select 1 from cases where id = ?),\n");
         params.add(created.id());
         sql.append(" near as (select embedding <=> cast(? as vector) as distance from cases where ");

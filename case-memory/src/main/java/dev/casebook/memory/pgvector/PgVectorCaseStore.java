@@ -33,13 +33,11 @@ import org.hibernate.exception.ConstraintViolationException;
  * <p>Opening checks that the table exists and that its vector column has the dimension of the embedder in use;
  * otherwise it fails with a {@link StoreException} that says which dimensions differ. Every query carries the
  * filter's tenant. Writes are transactional; count updates lock the row, so concurrent writers lose nothing.
- * HNSW search scans with {@code hnsw.ef_search} of at least {@value #EF_SEARCH} and, where pgvector supports it
- * (0.8+), iterative scans for filtered queries; a filtered query that the index still answers short is answered
- * exactly.
+ * HNSW search scans with the candidate list of its {@link HnswSearch} ({@code hnsw.ef_search}, default
+ * {@value HnswSearch#DEFAULT_EF_SEARCH}, at least k) and, where pgvector supports it (0.8+), iterative scans for
+ * filtered queries; a filtered query that the index still answers short is answered exactly.
  */
 public final class PgVectorCaseStore implements CaseStore {
-    /** Candidate list size of an HNSW scan (pgvector's default is 40; recall@10 needs more). */
-    public static final int EF_SEARCH = 200;
     private static final int BATCH = 500;
 
     private final CaseSessions sessions;
@@ -50,17 +48,19 @@ public final class PgVectorCaseStore implements CaseStore {
     private final CaseSearches searches;
     private final CaseMerges merges;
     private final DataSource dataSource;
+    private final HnswSearch scan;
 
-    private PgVectorCaseStore(CaseSessions sessions, EmbeddingSpace space, boolean iterativeScan,
+    private PgVectorCaseStore(CaseSessions sessions, EmbeddingSpace space, boolean iterativeScan, HnswSearch scan,
             AutoCloseable ownedPool, DataSource dataSource) {
         this.sessions = sessions;
         this.space = space;
         this.ownedPool = ownedPool;
         this.counts = new CountsUpdate(dataSource);
         this.byId = new CasesById(dataSource);
-        this.searches = new CaseSearches(iterativeScan);
-        this.merges = new CaseMerges(sessions, new OneTripInsert(dataSource, iterativeScan), searches);
+        this.searches = new CaseSearches(iterativeScan, scan);
+        this.merges = new CaseMerges(sessions, new OneTripInsert(dataSource, iterativeScan, scan), searches);
         this.dataSource = dataSource;
+        this.scan = scan;
     }
 
     /**
@@ -70,7 +70,12 @@ public final class PgVectorCaseStore implements CaseStore {
      * @throws StoreException when the table is missing or its vector dimension differs from the space's
      */
     public static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space) {
-        return open(dataSource, space, null);
+        return open(dataSource, space, HnswSearch.DEFAULT);
+    }
+
+    /** As {@link #open(DataSource, EmbeddingSpace)}, searching the HNSW index as broadly as {@code scan} says. */
+    public static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, HnswSearch scan) {
+        return open(dataSource, space, scan, null);
     }
 
     /** As {@link #open(DataSource, EmbeddingSpace)} for an embedder known only by its dimension. */
@@ -89,19 +94,32 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /** Opens the store on a JDBC URL with a connection pool of its own, closed with the store. */
     public static PgVectorCaseStore open(String jdbcUrl, String user, String password, EmbeddingSpace space) {
-        return VectorTables.openWithOwnPool(jdbcUrl, user, password, 8, "casebook-pgvector",
-                pool -> open(pool, space, pool));
+        return open(jdbcUrl, user, password, space, HnswSearch.DEFAULT);
     }
 
-    private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, AutoCloseable ownedPool) {
+    /** As {@link #open(String, String, String, EmbeddingSpace)}, searching as broadly as {@code scan} says. */
+    public static PgVectorCaseStore open(String jdbcUrl, String user, String password, EmbeddingSpace space,
+            HnswSearch scan) {
+        return VectorTables.openWithOwnPool(jdbcUrl, user, password, 8, "casebook-pgvector",
+                pool -> open(pool, space, scan, pool));
+    }
+
+    private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, HnswSearch scan,
+            AutoCloseable ownedPool) {
+        Objects.requireNonNull(scan, "scan");
         boolean iterative = CasesTable.check(dataSource, space);
         CasesTable.fillTaskKeys(dataSource);
-        return new PgVectorCaseStore(CaseSessions.open(dataSource), space, iterative, ownedPool, dataSource);
+        return new PgVectorCaseStore(CaseSessions.open(dataSource), space, iterative, scan, ownedPool, dataSource);
     }
 
     @Override
     public int dimension() {
         return space.dimension();
+    }
+
+    /** How broadly searches scan the HNSW index. */
+    public HnswSearch scan() {
+        return scan;
     }
 
     @Override
@@ -332,7 +350,7 @@ public final class PgVectorCaseStore implements CaseStore {
     @Override
     public List<ScoredCase> hybridSearch(HybridQuery query) {
         space.requireUsable(query.vector());
-        int candidates = Math.min(Math.max(query.k() * 4, 40), CaseSearches.MAX_EF_SEARCH);
+        int candidates = Math.min(Math.max(query.k() * 4, 40), HnswSearch.MAX_EF_SEARCH);
         return sessions.inTransaction("hybrid search cases", session -> {
             int k = Math.max(candidates, query.k());
             List<Case> byVector = session.doReturningWork(c -> searches.nearest(c, query.vector(), query.filter(),

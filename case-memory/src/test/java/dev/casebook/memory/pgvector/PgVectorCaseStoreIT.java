@@ -194,7 +194,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
     /** How many of the negative cases' k nearest the HNSW index alone returns, scanning as the store does. */
     private static int indexHits(javax.sql.DataSource pool, float[] query, int k) throws Exception {
         try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
-            s.execute("analyze cases; set hnsw.ef_search = " + PgVectorCaseStore.EF_SEARCH
+            s.execute("analyze cases; set hnsw.ef_search = " + HnswSearch.DEFAULT_EF_SEARCH
                     + "; set hnsw.iterative_scan = strict_order");
             String hits = "select id from cases where tenant = '" + TENANT + "' and label in ('negative') order by"
                     + " embedding <=> '" + new com.pgvector.PGvector(query) + "' limit " + k;
@@ -270,6 +270,44 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
 
         assertThat(store.search(new VectorQuery(randomVector(random), CaseFilter.tenant(TENANT), 10)))
                 .extracting(hit -> hit.value().id()).containsExactlyInAnyOrderElementsOf(mine);
+    }
+
+    @Test
+    void a_search_scans_the_index_with_the_configured_ef_search_and_at_least_k() throws Exception {
+        Random random = new Random(12);
+        for (int i = 0; i < 30; i++) {
+            store.add(Case.of(TENANT, "task " + i, "", "", 1, CaseSource.REAL), randomVector(random));
+        }
+        float[] query = randomVector(random);
+
+        assertThat(efSearchOfOneSearch(HnswSearch.DEFAULT, query, 10)).containsExactly("200");
+        assertThat(efSearchOfOneSearch(new HnswSearch(37), query, 10)).containsExactly("37");
+        assertThat(efSearchOfOneSearch(new HnswSearch(37), query, 50)).containsExactly("50");
+    }
+
+    /**
+     * {@code hnsw.ef_search} in the transaction of one top-k search by a store that scans as {@code scan} says, read
+     * on its connection before the connection goes back to a pool that does not auto-commit (so the setting the
+     * search made for its statements is still in force).
+     */
+    private List<String> efSearchOfOneSearch(HnswSearch scan, float[] query, int k) {
+        TestPostgres.Schema schema = schemas.getLast();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(schema.url());
+        config.setUsername(schema.user());
+        config.setPassword(schema.password());
+        config.setMaximumPoolSize(2);
+        config.setAutoCommit(false);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            SettingAtClose watched = new SettingAtClose(pool, "hnsw.ef_search");
+            try (PgVectorCaseStore scanning = PgVectorCaseStore.open(watched, new EmbeddingSpace("test-model", DIM),
+                    scan)) {
+                watched.clear();
+                assertThat(scanning.search(new VectorQuery(query, CaseFilter.tenant(TENANT), k)))
+                        .hasSize(Math.min(k, 30));
+                return watched.seen();
+            }
+        }
     }
 
     @Test
