@@ -1,5 +1,6 @@
 package dev.casebook.inference;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,13 +149,7 @@ class MicroBatcherTest {
         assertThat(batcher.process(List.of())).isEmpty();
     }
 
-    private static void awaitQueued(MicroBatcher<?, ?> batcher, int items) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (batcher.queued() < items) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + batcher.queued() + " of " + items + " items were queued");
-            }
-            Thread.sleep(5); // polls the observable queue length until the deadline
-        }
+    private static void awaitQueued(MicroBatcher<?, ?> batcher, int items) {
+        eventually(items + " items queued", DEADLINE, batcher::queued, queued -> queued >= items);
     }
 }

@@ -1,5 +1,7 @@
 package dev.casebook.systemtest.support;
 
+import static dev.casebook.testkit.Eventually.eventually;
+
 import dev.casebook.testkit.ReadyLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +14,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,48 +188,38 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void awaitHealthy(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the %s server exited with code %d before it was healthy; log tail:\n%s"
-                        .formatted(name, process.exitValue(), logTail(60)));
-            }
-            if (port == 0) {
-                OptionalInt ready = ReadyLine.port(logText());
-                if (ready.isEmpty()) {
-                    last = "no ready line in the log yet";
-                    sleep(250);
-                    continue;
-                }
-                port = ready.getAsInt();
-            }
-            try {
-                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
-                    return;
-                }
-                last = health.statusCode() + " " + health.body();
-            } catch (IOException notYetListening) {
-                last = notYetListening.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the " + name + " server", e);
-            }
-            sleep(250);
+        try {
+            eventually("the " + name + " server to be healthy", timeout, this::health,
+                    health -> health.startsWith("200 ") && health.contains("\"UP\""));
+        } catch (AssertionError notHealthy) {
+            killQuietly();
+            throw new IllegalStateException("the %s server was not healthy after %s (%s); log tail:\n%s"
+                    .formatted(name, timeout, notHealthy.getMessage(), logTail(60)), notHealthy);
         }
-        killQuietly();
-        throw new IllegalStateException("the %s server was not healthy after %s (last: %s); log tail:\n%s"
-                .formatted(name, timeout, last, logTail(60)));
     }
 
-    private static void sleep(long millis) {
+    /**
+     * One look at the starting server: its health endpoint's status and body, or why there is none yet (no ready line
+     * in the log, not listening); fails at once when the process exited.
+     */
+    private String health() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the %s server exited with code %d before it was healthy; log tail:\n%s"
+                    .formatted(name, process.exitValue(), logTail(60)));
+        }
+        if (port == 0) {
+            OptionalInt ready = ReadyLine.port(logText());
+            if (ready.isEmpty()) {
+                return "no ready line in the log yet";
+            }
+            port = ready.getAsInt();
+        }
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return health.statusCode() + " " + health.body();
+        } catch (IOException notYetListening) {
+            return notYetListening.toString();
         }
     }
 

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -46,7 +48,26 @@ final class RequestLog {
         LlmRequest request = new LlmRequest((probe ? probeCounter : counter).getAndIncrement(), path, headers, body,
                 Instant.now());
         (probe ? probes : requests).add(request);
+        synchronized (this) {
+            notifyAll(); // wakes awaitRequests
+        }
         return request;
+    }
+
+    /**
+     * Waits until at least {@code count} chat-completion requests arrived, woken by each arrival ({@link #record});
+     * false when {@code timeout} passed first.
+     */
+    synchronized boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests(request -> true).size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     void unmatched(LlmRequest request) {

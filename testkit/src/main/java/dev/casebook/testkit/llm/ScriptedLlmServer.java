@@ -176,14 +176,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Waits until at least {@code count} chat-completion requests arrived; false on time-out. */
     public boolean awaitRequests(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (requests(Match.any()).size() < count) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
+        return log.awaitRequests(count, timeout);
     }
 
     /** Forgets all rules and recorded requests; the port stays. */

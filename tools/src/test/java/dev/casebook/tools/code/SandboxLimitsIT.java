@@ -1,5 +1,6 @@
 package dev.casebook.tools.code;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.tools.ToolContext;
@@ -230,11 +231,9 @@ class SandboxLimitsIT {
                 results.add(pool.submit(() -> sandbox.run(python(sandbox, code, List.of(signals), marker))));
             }
             // every run holds all its processes at once (or one was refused and ended): then they may go
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (held(marker) < runs * (children + 1) && results.stream().noneMatch(Future::isDone)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            eventually("every run holding its " + (children + 1) + " processes, or one run ending",
+                    Duration.ofSeconds(120), () -> held(marker),
+                    count -> count >= runs * (children + 1) || results.stream().anyMatch(Future::isDone));
             Files.writeString(go, "go");
 
             for (Future<SandboxRun> result : results) {
