@@ -84,6 +84,8 @@ class MetricsIT {
             assertThat(value(metrics, "casebook_batch_items_total", tag, "result=\"done\"")).isPresent();
             assertThat(value(metrics, "casebook_batch_items_total", tag, "result=\"failed\"")).isPresent();
             assertThat(value(metrics, "casebook_batch_tokens_total", tag)).isPresent();
+            assertThat(value(metrics, "casebook_batch_claims_total", tag, "result=\"claimed\"")).isPresent();
+            assertThat(value(metrics, "casebook_batch_claims_total", tag, "result=\"empty\"")).isPresent();
         }
         assertThat(value(metrics, "casebook_llm_errors_total", "role=\"judge\"", "kind=\"truncated\"")).hasValue(0);
     }
@@ -118,6 +120,8 @@ class MetricsIT {
         assertThat(value(after, "casebook_batch_items_total", evaluation, "result=\"done\"")).hasValue(2);
         assertThat(value(after, "casebook_batch_items_total", evaluation, "result=\"failed\"")).hasValue(0);
         assertThat(value(after, "casebook_batch_tokens_total", evaluation).orElseThrow()).isPositive();
+        assertThat(value(after, "casebook_batch_claims_total", evaluation, "result=\"claimed\"").orElseThrow())
+                .as("the run's items were claimed").isPositive();
     }
 
     /**

@@ -254,6 +254,7 @@ public abstract class BatchExecutor<I extends BatchExecutor.Item> implements Run
                 }
                 long claimedAt = System.nanoTime();
                 List<I> items = claim(free);
+                metrics.claimed(items.size());
                 slots.release(free - items.size());
                 if (items.isEmpty()) {
                     if (!tables.hasUnfinishedItems(runId)) {

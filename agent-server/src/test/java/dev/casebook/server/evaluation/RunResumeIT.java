@@ -8,6 +8,7 @@ import dev.casebook.server.agent.Agent;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
 import dev.casebook.testkit.http.TestClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,19 +246,24 @@ class RunResumeIT {
             agent.release(2);
             await(http, id, run -> run.get("done").asInt() == 2);
             // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2.
-            // A window, not an event: a claim that finds nothing leaves no trace to wait on (the runner claims
-            // again every 50 ms while slots are free). A slow machine can only shorten the window and miss a bug,
-            // never fail a good run.
-            for (int poll = 0; poll < 20; poll++) {
-                JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-                assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
-                assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
-                Thread.sleep(50);
-            }
+            // Each claim that finds nothing is counted (casebook_batch_claims_total{result="empty"}; this server works
+            // no other run), and the runner claims one round after the other: the second empty claim counted from now
+            // began after both items were done.
+            MeterRegistry meters = server.getBean(MeterRegistry.class);
+            double empty = emptyClaims(meters);
+            eventually("two more empty claims of the run", () -> emptyClaims(meters), n -> n >= empty + 2);
+            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
+            assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
+            assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
             agent.open();
             assertThat(await(http, id, run -> run.get("status").asString().equals("completed")).get("done").asInt())
                     .isEqualTo(6);
         }
+    }
+
+    private static double emptyClaims(MeterRegistry meters) {
+        return meters.get("casebook.batch.claims").tag("kind", "evaluation_run").tag("result", "empty").counter()
+                .count();
     }
 
     /** How many questions the agent was asked in all (interrupted ones too). */

@@ -1,10 +1,12 @@
 package dev.casebook.server.evaluation;
 
+import static dev.casebook.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.server.agent.Agent;
 import dev.casebook.testkit.http.TestClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,6 +60,8 @@ class RunsApiIT {
     TableAgent agent;
     @Autowired
     Agent agentBean;
+    @Autowired
+    MeterRegistry meters;
     @TempDir
     static Path dir;
 
@@ -193,17 +197,22 @@ class RunsApiIT {
         agent.release(2);
         awaitDone(id, 2);
         // one item of epoch 1 is still held: however often the runner claims meanwhile, it gets nothing of epoch 2.
-        // A window, not an event: a claim that finds nothing leaves no trace to wait on (the runner claims
-        // again every 50 ms while slots are free). A slow machine can only shorten the window and miss a bug,
-        // never fail a good run.
-        for (int poll = 0; poll < 20; poll++) {
-            JsonNode run = http().get("/api/evaluations/runs/" + id).json();
-            assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
-            assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
-            Thread.sleep(50);
-        }
+        // Each claim that finds nothing is counted (casebook_batch_claims_total{result="empty"}), and the runner claims
+        // one round after the other: the second empty claim counted from now began after both items were done.
+        assertThat(http().get("/api/evaluations/runs").json()).as("no other run claims meanwhile")
+                .allMatch(run -> run.get("id").asString().equals(id) || !run.get("status").asString().equals("running"));
+        double empty = emptyClaims();
+        eventually("two more empty claims of the run", this::emptyClaims, n -> n >= empty + 2);
+        JsonNode run = http().get("/api/evaluations/runs/" + id).json();
+        assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
+        assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
         agent.open();
         assertThat(awaitStatus(id, "completed").get("done").asInt()).isEqualTo(6);
+    }
+
+    private double emptyClaims() {
+        return meters.get("casebook.batch.claims").tag("kind", "evaluation_run").tag("result", "empty").counter()
+                .count();
     }
 
     private JsonNode awaitDone(String id, int done) {
