@@ -1,5 +1,8 @@
 package dev.casebook.server.llm;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * An LLM call that produced no usable reply. {@link Kind#UNAVAILABLE}: retries were spent on 429s, 5xx, time-outs or
  * broken connections (trying later may help); {@link Kind#REJECTED}: the server refused the request (bad key, unknown
@@ -23,6 +26,11 @@ public class LlmException extends RuntimeException {
         /** The stable failure reason of a task that ends with this. */
         public String reason() {
             return reason;
+        }
+
+        /** The kind whose {@link #reason()} this is; empty for a reason no model call gives (or null). */
+        public static Optional<Kind> ofReason(String reason) {
+            return Arrays.stream(values()).filter(kind -> kind.reason.equals(reason)).findFirst();
         }
     }
 

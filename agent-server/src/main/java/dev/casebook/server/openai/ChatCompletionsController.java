@@ -8,6 +8,9 @@ import dev.casebook.server.tasks.TaskSettings;
 import dev.casebook.server.tasks.TaskSubmission;
 import dev.casebook.server.tasks.TaskView;
 import dev.casebook.server.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -55,6 +58,27 @@ class ChatCompletionsController {
     }
 
     @PostMapping("/v1/chat/completions")
+    @Operation(summary = "An OpenAI-compatible chat completion, answered by a Casebook task",
+            description = "the last user message is the task; whole or streamed (stream: true). A task that ends "
+                    + "without an answer is an OpenAI error ({\"error\": {message, type, param, code}}) whose code is "
+                    + "the task's stop reason, as GET /api/tasks/{id} shows it; only llm_unavailable is worth a retry "
+                    + "(the others carry x-should-retry: false). In a stream that already started the error is an "
+                    + "event before [DONE]")
+    @ApiResponse(responseCode = "200", description = "the completion (or its stream)")
+    @ApiResponse(responseCode = "400", description = "a request Casebook cannot serve (code invalid_value, "
+            + "unsupported_parameter, file_not_found, ...; param names the field)",
+            content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "409", description = "the task was cancelled", content = @Content(mediaType =
+            "application/json"))
+    @ApiResponse(responseCode = "500", description = "the agent could not answer (code invalid_plan, no_answer, "
+            + "budget_tokens, ...)", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "502", description = "the model refused (llm_rejected), cut its reply at the token "
+            + "limit (truncated), or could not take the prompt in its context window (context_window)",
+            content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "503", description = "no model is configured (no_model_configured), or the model was "
+            + "unavailable, retries spent (llm_unavailable)", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "504", description = "the task's wall time ran out (budget_time)",
+            content = @Content(mediaType = "application/json"))
     ResponseEntity<CompletionBodies.ChatCompletion> complete(
             @RequestAttribute(CurrentTenant.ATTRIBUTE) String tenant, @RequestBody JsonNode body,
             HttpServletResponse response) throws IOException {

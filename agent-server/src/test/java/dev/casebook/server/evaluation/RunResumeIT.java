@@ -252,9 +252,9 @@ class RunResumeIT {
             MeterRegistry meters = server.getBean(MeterRegistry.class);
             double empty = emptyClaims(meters);
             eventually("two more empty claims of the run", () -> emptyClaims(meters), n -> n >= empty + 2);
-            JsonNode run = http.get("/api/evaluations/runs/" + id).json();
-            assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
-            assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
+            JsonNode waiting = http.get("/api/evaluations/runs/" + id).json();
+            assertThat(waiting.get("running").asInt()).as(waiting.toString()).isEqualTo(1);
+            assertThat(waiting.get("pending").asInt()).as(waiting.toString()).isEqualTo(3);
             agent.open();
             assertThat(await(http, id, run -> run.get("status").asString().equals("completed")).get("done").asInt())
                     .isEqualTo(6);

@@ -203,9 +203,9 @@ class RunsApiIT {
                 .allMatch(run -> run.get("id").asString().equals(id) || !run.get("status").asString().equals("running"));
         double empty = emptyClaims();
         eventually("two more empty claims of the run", this::emptyClaims, n -> n >= empty + 2);
-        JsonNode run = http().get("/api/evaluations/runs/" + id).json();
-        assertThat(run.get("running").asInt()).as(run.toString()).isEqualTo(1);
-        assertThat(run.get("pending").asInt()).as(run.toString()).isEqualTo(3);
+        JsonNode waiting = http().get("/api/evaluations/runs/" + id).json();
+        assertThat(waiting.get("running").asInt()).as(waiting.toString()).isEqualTo(1);
+        assertThat(waiting.get("pending").asInt()).as(waiting.toString()).isEqualTo(3);
         agent.open();
         assertThat(awaitStatus(id, "completed").get("done").asInt()).isEqualTo(6);
     }

@@ -3,11 +3,15 @@ package dev.casebook.server.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.casebook.testkit.http.TestClient;
+import dev.casebook.testkit.llm.Gate;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
+import dev.casebook.testkit.llm.ServerShape;
 import java.net.http.HttpRequest;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -159,6 +163,71 @@ class OpenAiErrorsIT extends OpenAiServer {
         assertError(r, 503, "server_error", "llm_unavailable");
         assertThat(r.headers().firstValue("x-should-retry")).as("trying again may help").isEmpty();
         assertThat(r.error().path("message").asString()).contains("ended without an answer (llm_unavailable)");
+    }
+
+    @Test
+    void a_task_whose_model_cut_its_reply_at_the_token_limit_is_a_502_as_a_direct_model_call_is() {
+        LLM.when(Match.interaction("plan").and(task("long-winded request")))
+                .reply(Reply.text("{\"subtasks\": [\"Look up the first of many").truncated());
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "long-winded request"));
+        assertModelFailure(r, 502, "truncated");
+
+        List<String> data = v1().stream(chat("casebook", "user", "long-winded request, streamed").put("stream", true));
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        assertThat(TestClient.JSON.readTree(data.get(data.size() - 2)).path("error").path("code").asString())
+                .isEqualTo("truncated");
+    }
+
+    @Test
+    void a_task_whose_prompt_did_not_fit_the_models_context_window_is_a_502_as_a_direct_model_call_is() {
+        LLM.when(Match.interaction("plan").and(task("oversized request")))
+                .reply(Reply.contextWindowExceeded(ServerShape.OPENAI));
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "oversized request"));
+        assertModelFailure(r, 502, "context_window");
+    }
+
+    @Test
+    void a_task_whose_wall_time_ran_out_is_a_504_as_a_direct_model_call_is() {
+        Gate never = new Gate(); // the plan call stays in flight until the task's second ran out, on any machine
+        LLM.when(Match.interaction("plan").and(task("slow request")))
+                .reply(Reply.text("{\"subtasks\": [\"Too late\"]}").heldBy(never));
+        try {
+            TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "slow request")
+                    .put("casebook_wall_seconds", 1));
+            assertModelFailure(r, 504, "budget_time");
+        } finally {
+            never.open();
+        }
+    }
+
+    @Test
+    void the_openapi_description_gives_each_failed_task_its_status() {
+        JsonNode responses = v1().get("/v3/api-docs").json().path("paths").path("/v1/chat/completions").path("post")
+                .path("responses");
+        assertThat(responses.path("502").path("description").asString())
+                .contains("llm_rejected", "truncated", "context_window");
+        assertThat(responses.path("503").path("description").asString())
+                .contains("no_model_configured", "llm_unavailable");
+        assertThat(responses.path("504").path("description").asString()).contains("budget_time");
+        assertThat(responses.path("500").path("description").asString()).contains("invalid_plan")
+                .doesNotContain("truncated", "context_window", "budget_time");
+    }
+
+    /**
+     * A model call without a usable reply: the status a direct model call answers, the task's reason as the code, no
+     * retry; and the task, as REST shows it, failed with that same reason.
+     */
+    private void assertModelFailure(TestClient.Reply r, int status, String reason) {
+        assertError(r, status, "server_error", reason);
+        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+        String message = r.error().path("message").asString();
+        assertThat(message).contains("ended without an answer (" + reason + ")");
+        Matcher id = Pattern.compile("the Casebook task (\\S+) ended").matcher(message);
+        assertThat(id.find()).as(message).isTrue();
+        TestClient.Reply task = v1().get("/api/tasks/" + id.group(1));
+        assertThat(task.status()).as(task.body()).isEqualTo(200);
+        assertThat(task.json().path("status").asString()).isEqualTo("failed");
+        assertThat(task.json().path("reason").asString()).isEqualTo(reason);
     }
 
     private void assertParam(ObjectNode body, String param) {
