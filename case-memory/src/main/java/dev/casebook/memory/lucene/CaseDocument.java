@@ -145,8 +145,8 @@ final class CaseDocument {
                 doc.get(ORIGIN),
                 doc.getField(USES).numericValue().intValue(),
                 doc.getField(SUCCESSES).numericValue().intValue(),
-                Instant.parse(doc.get(CREATED)),
-                Instant.parse(doc.get(UPDATED)),
+                StoredInstant.parse(doc.get(CREATED)),
+                StoredInstant.parse(doc.get(UPDATED)),
                 doc.get(BANK),
                 flag(doc, CONFIRMED),
                 flag(doc, REFUTED));

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -338,7 +337,7 @@ public final class LuceneInsightStore implements InsightStore {
                 doc.get(TEXT), centroid, doc.getField(MEMBERS).numericValue().intValue(),
                 doc.getField(SUCCESSES).numericValue().intValue(), doc.getField(FAILURES).numericValue().intValue(),
                 evidence.isEmpty() ? List.of() : Arrays.stream(evidence.split(",")).map(UUID::fromString).toList(),
-                Instant.parse(doc.get(UPDATED)));
+                StoredInstant.parse(doc.get(UPDATED)));
     }
 
     private static void closeQuietly(FSDirectory directory) {
