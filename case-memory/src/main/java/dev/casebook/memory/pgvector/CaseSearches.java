@@ -86,8 +86,7 @@ final class CaseSearches {
             params.add(k);
             return exact.toString();
         }
-        StringBuilder sql = new StringBuilder("select set_config('hnsw.ef_search', ?, true)").append(iterativeScan
-                ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "").append(";\n");
+        StringBuilder sql = new StringBuilder(HnswSearch.settingsSql(iterativeScan));
         params.add(Integer.toString(scan.candidates(k)));
         sql.append("with near as materialized (select " + CaseSql.COLUMNS
                 + ", embedding <=> cast(? as vector) as distance from cases where ");

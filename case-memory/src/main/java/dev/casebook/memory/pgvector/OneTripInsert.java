@@ -42,8 +42,7 @@ final class OneTripInsert {
         List<Object> params = new ArrayList<>(); // in the order the text below names them
         StringBuilder sql = new StringBuilder("select cast(pg_advisory_xact_lock(hashtextextended(?, 0)) as text);\n");
         params.add("casebook-case:" + created.tenant() + ":" + TaskKey.of(created.task()).hex());
-        sql.append("select set_config('hnsw.ef_search', ?, true)").append(iterativeScan
-                ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "").append(";\n");
+        sql.append(HnswSearch.settingsSql(iterativeScan));
         params.add(Integer.toString(scan.candidates(1)));
         sql.append("with target as (select 1 from cases where id = ?),\n");
         params.add(created.id());

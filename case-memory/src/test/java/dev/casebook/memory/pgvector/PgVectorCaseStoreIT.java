@@ -286,11 +286,34 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
     }
 
     /**
+     * The exact branch a search carries is costed as a scan of the table: on a large one PostgreSQL would JIT-compile
+     * it and start parallel workers for it at every search though it does not run (about 120 ms a search at a
+     * million cases), so the search turns both off for its own statements (set locally, as hnsw.ef_search is).
+     */
+    @Test
+    void a_search_runs_without_jit_and_parallel_workers_for_its_statements_only() throws Exception {
+        Random random = new Random(13);
+        for (int i = 0; i < 30; i++) {
+            store.add(Case.of(TENANT, "task " + i, "", "", 1, CaseSource.REAL), randomVector(random));
+        }
+        float[] query = randomVector(random);
+
+        assertThat(settingOfOneSearch("jit", HnswSearch.DEFAULT, query, 10)).containsExactly("off");
+        assertThat(settingOfOneSearch("max_parallel_workers_per_gather", HnswSearch.DEFAULT, query, 10))
+                .containsExactly("0");
+    }
+
+    /**
      * {@code hnsw.ef_search} in the transaction of one top-k search by a store that scans as {@code scan} says, read
      * on its connection before the connection goes back to a pool that does not auto-commit (so the setting the
      * search made for its statements is still in force).
      */
     private List<String> efSearchOfOneSearch(HnswSearch scan, float[] query, int k) {
+        return settingOfOneSearch("hnsw.ef_search", scan, query, k);
+    }
+
+    /** {@code setting} in the transaction of one top-k search, read as {@link #efSearchOfOneSearch} reads its own. */
+    private List<String> settingOfOneSearch(String setting, HnswSearch scan, float[] query, int k) {
         TestPostgres.Schema schema = schemas.getLast();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(schema.url());
@@ -299,7 +322,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
         config.setMaximumPoolSize(2);
         config.setAutoCommit(false);
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            SettingAtClose watched = new SettingAtClose(pool, "hnsw.ef_search");
+            SettingAtClose watched = new SettingAtClose(pool, setting);
             try (PgVectorCaseStore scanning = PgVectorCaseStore.open(watched, new EmbeddingSpace("test-model", DIM),
                     scan)) {
                 watched.clear();
