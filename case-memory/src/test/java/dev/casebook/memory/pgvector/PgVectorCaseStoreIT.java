@@ -227,6 +227,17 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
         return mine.stream().limit(k).map(i -> values.get(i).id()).toList();
     }
 
+    /** A pool of two connections on this test's schema. */
+    private HikariConfig poolOfThisSchema() {
+        TestPostgres.Schema schema = schemas.getLast();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(schema.url());
+        config.setUsername(schema.user());
+        config.setPassword(schema.password());
+        config.setMaximumPoolSize(2);
+        return config;
+    }
+
     /** A store on a pool of this test's schema whose round trips are counted. */
     private void withRoundTrips(RoundTripTest test) throws Exception {
         withRoundTrips(null, test);
@@ -234,12 +245,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
 
     /** As {@link #withRoundTrips(RoundTripTest)}, each connection of the pool first running {@code initSql}. */
     private void withRoundTrips(String initSql, RoundTripTest test) throws Exception {
-        TestPostgres.Schema schema = schemas.getLast();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(schema.url());
-        config.setUsername(schema.user());
-        config.setPassword(schema.password());
-        config.setMaximumPoolSize(2);
+        HikariConfig config = poolOfThisSchema();
         config.setConnectionInitSql(initSql);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             RoundTrips trips = new RoundTrips(pool);
@@ -314,12 +320,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
 
     /** {@code setting} in the transaction of one top-k search, read as {@link #efSearchOfOneSearch} reads its own. */
     private List<String> settingOfOneSearch(String setting, HnswSearch scan, float[] query, int k) {
-        TestPostgres.Schema schema = schemas.getLast();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(schema.url());
-        config.setUsername(schema.user());
-        config.setPassword(schema.password());
-        config.setMaximumPoolSize(2);
+        HikariConfig config = poolOfThisSchema();
         config.setAutoCommit(false);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             SettingAtClose watched = new SettingAtClose(pool, setting);

@@ -1,16 +1,12 @@
 package dev.casebook.memory.pgvector;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -19,16 +15,15 @@ import javax.sql.DataSource;
  * {@code BEGIN} with the first statement of a transaction, and preparing a statement sends nothing by itself. It
  * also counts the connections taken from the data source.
  */
-final class RoundTrips implements DataSource {
+final class RoundTrips extends WatchedDataSource {
     private static final Set<String> TRIPS = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
             "executeBatch", "executeLargeBatch", "commit", "rollback");
 
-    private final DataSource real;
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger checkouts = new AtomicInteger();
 
     RoundTrips(DataSource real) {
-        this.real = real;
+        super(real);
     }
 
     int count() {
@@ -46,15 +41,9 @@ final class RoundTrips implements DataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
+    Connection watched(Connection taken) {
         checkouts.incrementAndGet();
-        return counted(real.getConnection(), Connection.class);
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        checkouts.incrementAndGet();
-        return counted(real.getConnection(user, password), Connection.class);
+        return counted(taken, Connection.class);
     }
 
     private <T> T counted(T target, Class<T> type) {
@@ -76,40 +65,5 @@ final class RoundTrips implements DataSource {
             return result;
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return real.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return real.isWrapperFor(iface);
     }
 }

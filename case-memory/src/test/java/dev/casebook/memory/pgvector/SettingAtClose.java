@@ -1,16 +1,12 @@
 package dev.casebook.memory.pgvector;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,13 +14,12 @@ import javax.sql.DataSource;
  * still open: over a pool that does not auto-commit, what the work on the connection set locally
  * ({@code set_config(name, value, true)}) is still in force then. Empty text where the setting is unknown.
  */
-final class SettingAtClose implements DataSource {
-    private final DataSource real;
+final class SettingAtClose extends WatchedDataSource {
     private final String setting;
     private final List<String> seen = new CopyOnWriteArrayList<>();
 
     SettingAtClose(DataSource real, String setting) {
-        this.real = real;
+        super(real);
         this.setting = setting;
     }
 
@@ -38,16 +33,7 @@ final class SettingAtClose implements DataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return watched(real.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        return watched(real.getConnection(user, password));
-    }
-
-    private Connection watched(Connection target) {
+    Connection watched(Connection target) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && !target.isClosed()) {
@@ -66,40 +52,5 @@ final class SettingAtClose implements DataSource {
                         throw e.getCause();
                     }
                 });
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return real.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        real.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        real.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return real.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return real.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return real.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return real.isWrapperFor(iface);
     }
 }
