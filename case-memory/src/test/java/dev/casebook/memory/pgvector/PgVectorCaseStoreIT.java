@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * migrations), plus what only this store has: a schema to check, an HNSW index that a filter can starve, full text.
  */
 class PgVectorCaseStoreIT extends CaseStoreContractIT {
+    /** How many cases the search-setting tests add before their one search. */
+    private static final int SEARCHED_CASES = 30;
     private final List<TestPostgres.Schema> schemas = new ArrayList<>();
 
     @Override
@@ -227,6 +229,14 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
         return mine.stream().limit(k).map(i -> values.get(i).id()).toList();
     }
 
+    /** Adds {@value #SEARCHED_CASES} cases of the tenant and answers a query vector, both drawn from {@code random}. */
+    private float[] thirtyCasesAndAQuery(Random random) {
+        for (int i = 0; i < SEARCHED_CASES; i++) {
+            store.add(Case.of(TENANT, "task " + i, "", "", 1, CaseSource.REAL), randomVector(random));
+        }
+        return randomVector(random);
+    }
+
     /** A pool of two connections on this test's schema. */
     private HikariConfig poolOfThisSchema() {
         TestPostgres.Schema schema = schemas.getLast();
@@ -280,11 +290,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
 
     @Test
     void a_search_scans_the_index_with_the_configured_ef_search_and_at_least_k() throws Exception {
-        Random random = new Random(12);
-        for (int i = 0; i < 30; i++) {
-            store.add(Case.of(TENANT, "task " + i, "", "", 1, CaseSource.REAL), randomVector(random));
-        }
-        float[] query = randomVector(random);
+        float[] query = thirtyCasesAndAQuery(new Random(12));
 
         assertThat(efSearchOfOneSearch(HnswSearch.DEFAULT, query, 10)).containsExactly("200");
         assertThat(efSearchOfOneSearch(new HnswSearch(37), query, 10)).containsExactly("37");
@@ -298,11 +304,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
      */
     @Test
     void a_search_runs_without_jit_and_parallel_workers_for_its_statements_only() throws Exception {
-        Random random = new Random(13);
-        for (int i = 0; i < 30; i++) {
-            store.add(Case.of(TENANT, "task " + i, "", "", 1, CaseSource.REAL), randomVector(random));
-        }
-        float[] query = randomVector(random);
+        float[] query = thirtyCasesAndAQuery(new Random(13));
 
         assertThat(settingOfOneSearch("jit", HnswSearch.DEFAULT, query, 10)).containsExactly("off");
         assertThat(settingOfOneSearch("max_parallel_workers_per_gather", HnswSearch.DEFAULT, query, 10))
@@ -328,7 +330,7 @@ class PgVectorCaseStoreIT extends CaseStoreContractIT {
                     scan)) {
                 watched.clear();
                 assertThat(scanning.search(new VectorQuery(query, CaseFilter.tenant(TENANT), k)))
-                        .hasSize(Math.min(k, 30));
+                        .hasSize(Math.min(k, SEARCHED_CASES));
                 return watched.seen();
             }
         }
