@@ -1,6 +1,5 @@
 package dev.casebook.server.synthesis;
 
-import dev.casebook.memory.embedding.Embedder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * arguments, result cut to {@code max-observation-chars}, ok). Tasks are read oldest first in batches, from an hour
  * before the newest one read (a task that committed late is not missed), each marked read with its transitions in
  * one transaction, so a task is read once whichever instance gets to it. A task without tool calls is marked read
- * too.
+ * too. Nothing is embedded here: a transition is embedded when its tenant's buffer is first searched
+ * ({@link ReplayTransitions}), so a server whose buffer nobody searches spends no embedding on it.
  */
 final class ReplayIngestion {
     private static final Logger log = LoggerFactory.getLogger(ReplayIngestion.class);
@@ -34,18 +34,12 @@ final class ReplayIngestion {
     private static final Duration LATE_COMMITS = Duration.ofHours(1);
 
     private final ReplayRecords records;
-    private final Embedder embedder;
     private final SynthesisSettings.Replay settings;
     private final ReentrantLock ingesting = new ReentrantLock();
 
-    ReplayIngestion(ReplayRecords records, Embedder embedder, SynthesisSettings.Replay settings) {
+    ReplayIngestion(ReplayRecords records, SynthesisSettings.Replay settings) {
         this.records = records;
-        this.embedder = embedder;
         this.settings = settings;
-    }
-
-    /** A transition of a task read from its record, before it is embedded. */
-    private record Read(ReplayRecords.PendingTask task, int callSeq, String history, Transition transition) {
     }
 
     /** What a reading added: transitions, and the tenants they belong to. */
@@ -74,27 +68,12 @@ final class ReplayIngestion {
     }
 
     private int ingest(List<ReplayRecords.PendingTask> batch, Set<String> touched) {
-        List<Read> reads = new ArrayList<>();
-        for (ReplayRecords.PendingTask task : batch) {
-            reads.addAll(read(task));
-        }
-        List<float[]> vectors = reads.isEmpty() ? List.of() : embedder.embedAll(reads.stream()
-                .map(r -> ReplayTransition.embeddingText(r.transition().tool(), r.transition().arguments(),
-                        r.task().text())).toList());
-        Map<String, List<ReplayRecords.NewTransition>> byTask = new LinkedHashMap<>();
-        batch.forEach(task -> byTask.put(task.id(), new ArrayList<>()));
-        for (int i = 0; i < reads.size(); i++) {
-            Read r = reads.get(i);
-            Transition t = r.transition();
-            byTask.get(r.task().id()).add(new ReplayRecords.NewTransition(r.callSeq(), r.history(), t.tool(),
-                    t.arguments(), t.observation(), !t.failed(), vectors.get(i)));
-        }
         Instant now = Instant.now();
         int added = 0;
         Set<String> tenants = new HashSet<>();
         for (ReplayRecords.PendingTask task : batch) {
-            List<ReplayRecords.NewTransition> transitions = byTask.get(task.id());
-            if (records.insert(task, transitions, embedder.modelId(), now)) {
+            List<ReplayRecords.NewTransition> transitions = read(task);
+            if (records.insert(task, transitions, now)) {
                 added += transitions.size();
                 if (!transitions.isEmpty()) {
                     tenants.add(task.tenant());
@@ -107,11 +86,11 @@ final class ReplayIngestion {
     }
 
     /** The task's tool calls paired with their results, in call order; none when its record cannot be read. */
-    private List<Read> read(ReplayRecords.PendingTask task) {
+    private List<ReplayRecords.NewTransition> read(ReplayRecords.PendingTask task) {
         Map<String, JsonNode> open = new LinkedHashMap<>();
         Map<String, Integer> seqs = new LinkedHashMap<>();
         List<Transition> earlier = new ArrayList<>();
-        List<Read> reads = new ArrayList<>();
+        List<ReplayRecords.NewTransition> reads = new ArrayList<>();
         try {
             for (ReplayRecords.ToolStep step : records.toolSteps(task.id())) {
                 JsonNode payload = JSON.readTree(step.payload());
@@ -131,7 +110,8 @@ final class ReplayIngestion {
                 if (t.tool().isBlank()) {
                     continue;
                 }
-                reads.add(new Read(task, seqs.get(callId), Transition.digest(earlier, HISTORY_STEPS), t));
+                reads.add(new ReplayRecords.NewTransition(seqs.get(callId), Transition.digest(earlier, HISTORY_STEPS),
+                        t.tool(), t.arguments(), t.observation(), !t.failed()));
                 earlier.add(t);
             }
         } catch (JacksonException e) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The replay buffer's tables ({@code replay_sources}, {@code replay_transitions}, Flyway V50) and what it reads of
- * the run records of tasks. Every read of transitions names its tenant.
+ * The replay buffer's tables ({@code replay_sources}, {@code replay_transitions}, Flyway V50; a transition without
+ * embedding until its tenant's buffer is searched, V91) and what it reads of the run records of tasks. Every read of
+ * transitions names its tenant.
  */
 @Component
 class ReplayRecords {
@@ -39,9 +41,12 @@ class ReplayRecords {
     record ToolStep(int seq, String type, String payload) {
     }
 
-    /** A transition to store, with its embedding. */
-    record NewTransition(int callSeq, String history, String tool, String arguments, String observation, boolean ok,
-            float[] embedding) {
+    /** A transition to store; it is embedded when its tenant's buffer is first searched. */
+    record NewTransition(int callSeq, String history, String tool, String arguments, String observation, boolean ok) {
+    }
+
+    /** A stored transition not embedded yet: what retrieval compares of it. */
+    record Unembedded(long id, String tool, String arguments, String task) {
     }
 
     /** A stored transition's id and embedding. */
@@ -81,10 +86,10 @@ class ReplayRecords {
     }
 
     /**
-     * Stores a task's transitions and marks the task read, in one transaction; false (nothing written) when another
-     * instance read it first.
+     * Stores a task's transitions, without embeddings, and marks the task read, in one transaction; false (nothing
+     * written) when another instance read it first.
      */
-    boolean insert(PendingTask task, List<NewTransition> transitions, String embeddingModel, Instant now) {
+    boolean insert(PendingTask task, List<NewTransition> transitions, Instant now) {
         try {
             tx.executeWithoutResult(status -> {
                 jdbc.update("""
@@ -93,8 +98,8 @@ class ReplayRecords {
                         transitions.size(), Timestamp.from(now));
                 jdbc.batchUpdate("""
                         INSERT INTO replay_transitions (tenant, task_id, call_seq, task_text, history, tool, arguments,
-                            observation, ok, embedding_model, embedding, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", transitions, 200, (ps, t) -> {
+                            observation, ok, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", transitions, 200, (ps, t) -> {
                     ps.setString(1, task.tenant());
                     ps.setString(2, task.id());
                     ps.setInt(3, t.callSeq());
@@ -104,9 +109,7 @@ class ReplayRecords {
                     ps.setString(7, t.arguments());
                     ps.setString(8, t.observation());
                     ps.setBoolean(9, t.ok());
-                    ps.setString(10, embeddingModel);
-                    ps.setBytes(11, VectorBytes.bytes(t.embedding()));
-                    ps.setTimestamp(12, Timestamp.from(now));
+                    ps.setTimestamp(10, Timestamp.from(now));
                 });
             });
             return true;
@@ -121,6 +124,30 @@ class ReplayRecords {
                 + "LIMIT 1 OFFSET ?", Long.class, tenant, keep);
         return boundary.isEmpty() ? 0
                 : jdbc.update("DELETE FROM replay_transitions WHERE tenant = ? AND id <= ?", tenant, boundary.getFirst());
+    }
+
+    /** The tenant's newest {@code limit} transitions above {@code afterId} that have no embedding yet, newest first. */
+    List<Unembedded> unembedded(String tenant, long afterId, int limit) {
+        return jdbc.query("""
+                SELECT id, tool, arguments, task_text FROM replay_transitions
+                WHERE tenant = ? AND id > ? AND embedding IS NULL ORDER BY id DESC LIMIT ?""",
+                (rs, n) -> new Unembedded(rs.getLong("id"), rs.getString("tool"), rs.getString("arguments"),
+                        rs.getString("task_text")), tenant, afterId, limit);
+    }
+
+    /**
+     * Stores the embeddings of transitions that have none, with the model that made them; a transition embedded
+     * meanwhile (by another instance) keeps the one it has. Returns how many were stored.
+     */
+    int embed(List<Vector> vectors, String embeddingModel) {
+        int[][] counts = jdbc.batchUpdate("""
+                UPDATE replay_transitions SET embedding = ?, embedding_model = ?
+                WHERE id = ? AND embedding IS NULL""", vectors, 200, (ps, v) -> {
+            ps.setBytes(1, VectorBytes.bytes(v.embedding()));
+            ps.setString(2, embeddingModel);
+            ps.setLong(3, v.id());
+        });
+        return Arrays.stream(counts).flatMapToInt(Arrays::stream).map(n -> Math.max(n, 0)).sum();
     }
 
     /** The tenant's newest {@code limit} embeddings of this model, oldest first. */

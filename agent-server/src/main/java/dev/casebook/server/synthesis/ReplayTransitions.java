@@ -5,6 +5,7 @@ import dev.casebook.server.memory.FirstUseEmbedder;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +22,18 @@ import org.springframework.stereotype.Component;
 /**
  * The replay buffer of real transitions that grounds the experience model (DreamGym's experience replay): every tool
  * call of a finished real task (source {@code real}: dream rollouts never enter it) with what the tool returned,
- * persisted in {@code replay_transitions} with its embedding, so a restart or another replica does not embed it
- * again. It is seeded from the recorded episodes when the server starts and appended as real tasks finish
- * ({@link ReplayIngestion}, every {@code casebook.synthesis.replay.ingest-interval} and before a dream job starts).
+ * persisted in {@code replay_transitions}. It is seeded from the recorded episodes when the server starts and
+ * appended as real tasks finish ({@link ReplayIngestion}, every {@code casebook.synthesis.replay.ingest-interval} and
+ * before a dream job starts), without embeddings.
  *
  * <p>Retrieval ({@link #similar}) embeds the call and the task with the in-process embedder and compares them with the
- * tenant's transitions kept in memory ({@link TransitionIndex}, refreshed from the table at most once a second).
- * Tenants never see each other's transitions. Bounded: a tenant keeps its newest
- * {@code casebook.synthesis.replay.max-transitions}, in the table and in memory; a search costs one embedding and one
- * pass over them.
+ * tenant's transitions kept in memory ({@link TransitionIndex}, refreshed from the table at most once a second, at
+ * once after this instance added transitions of the tenant). A refresh first embeds the tenant's transitions that
+ * have no embedding yet, in batches, and stores the embeddings with the model's id, so a restart or another replica
+ * does not embed them again (two replicas embedding at once each store only what is still missing): the first search
+ * after new tasks pays for their embeddings, and a tenant whose buffer is never searched costs none. Tenants never see
+ * each other's transitions. Bounded: a tenant keeps its newest {@code casebook.synthesis.replay.max-transitions}, in
+ * the table and in memory; a search costs one embedding and one pass over them.
  */
 @Component
 class ReplayTransitions {
@@ -37,12 +41,14 @@ class ReplayTransitions {
     private static final Duration REFRESH = Duration.ofSeconds(1);
     /** Ids read again below the watermark, for transitions whose transaction committed after a later one's. */
     private static final long LATE_COMMITS = 1_000;
+    /** Transitions embedded in one call of the embedder. */
+    static final int EMBED_BATCH = 64;
 
     private final ReplayRecords records;
     private final FirstUseEmbedder embedder;
     private final SynthesisSettings.Replay settings;
     private final Map<String, Tenant> tenants = new ConcurrentHashMap<>();
-    private volatile ReplayIngestion ingestion;
+    private final ReplayIngestion ingestion;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread background;
 
@@ -61,6 +67,7 @@ class ReplayTransitions {
         this.records = records;
         this.embedder = new FirstUseEmbedder(embedders);
         this.settings = settings.replay();
+        this.ingestion = new ReplayIngestion(records, this.settings);
     }
 
     /** The case memory's embedder, or the in-process model of its own when this server keeps no case memory. */
@@ -68,25 +75,12 @@ class ReplayTransitions {
         return embedder.get();
     }
 
-    private ReplayIngestion ingestion() {
-        ReplayIngestion current = ingestion;
-        if (current == null) {
-            synchronized (this) {
-                if (ingestion == null) {
-                    ingestion = new ReplayIngestion(records, embedder(), settings);
-                }
-                current = ingestion;
-            }
-        }
-        return current;
-    }
-
     /**
      * Reads the real tasks that finished since the last time into the buffer, on this thread; returns how many
      * transitions were added. Concurrent calls on one instance wait for each other.
      */
     int ingest() {
-        return added(ingestion().ingestPending(() -> false));
+        return added(ingestion.ingestPending(() -> false));
     }
 
     /** The tenants that got transitions are read again at their next search, so this instance sees them at once. */
@@ -115,22 +109,66 @@ class ReplayTransitions {
         return records.stats(tenant);
     }
 
+    /**
+     * The tenant's index, read again from the table when its second is up (without waiting for a refresh under way)
+     * or when this instance added transitions of the tenant or never read it (waiting, so no search misses them).
+     */
     private Tenant refreshed(String tenant) {
         Tenant t = tenants.computeIfAbsent(tenant, name -> new Tenant(settings.maxTransitions()));
-        if (Duration.between(t.refreshed, Instant.now()).compareTo(REFRESH) < 0 || !t.refreshing.tryLock()) {
+        if (fresh(t)) {
+            return t;
+        }
+        if (t.refreshed.equals(Instant.EPOCH)) {
+            t.refreshing.lock();
+        } else if (!t.refreshing.tryLock()) {
             return t;
         }
         try {
-            String model = embedder().modelId();
+            if (fresh(t)) {
+                return t;
+            }
+            Embedder model = embedder();
+            long after = t.index.size() == 0 ? 0 : Math.max(0, t.index.newest() - LATE_COMMITS);
+            embedMissing(tenant, after, model);
             List<ReplayRecords.Vector> vectors = t.index.size() == 0
-                    ? records.newestVectors(tenant, model, settings.maxTransitions())
-                    : records.vectorsAfter(tenant, model, Math.max(0, t.index.newest() - LATE_COMMITS));
+                    ? records.newestVectors(tenant, model.modelId(), settings.maxTransitions())
+                    : records.vectorsAfter(tenant, model.modelId(), after);
             vectors.forEach(v -> t.index.add(v.id(), v.embedding()));
             t.refreshed = Instant.now();
         } finally {
             t.refreshing.unlock();
         }
         return t;
+    }
+
+    private static boolean fresh(Tenant t) {
+        return Duration.between(t.refreshed, Instant.now()).compareTo(REFRESH) < 0;
+    }
+
+    /**
+     * Embeds the tenant's transitions above {@code afterId} that have no embedding yet, newest first, at most as many
+     * as the tenant keeps, and stores the embeddings.
+     */
+    private void embedMissing(String tenant, long afterId, Embedder model) {
+        int embedded = 0;
+        while (embedded < settings.maxTransitions()) {
+            List<ReplayRecords.Unembedded> batch = records.unembedded(tenant, afterId,
+                    Math.min(EMBED_BATCH, settings.maxTransitions() - embedded));
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<float[]> vectors = model.embedAll(batch.stream()
+                    .map(u -> ReplayTransition.embeddingText(u.tool(), u.arguments(), u.task())).toList());
+            List<ReplayRecords.Vector> rows = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                rows.add(new ReplayRecords.Vector(batch.get(i).id(), vectors.get(i)));
+            }
+            records.embed(rows, model.modelId());
+            embedded += batch.size();
+        }
+        if (embedded > 0) {
+            log.debug("Replay buffer: {} transition(s) of tenant {} embedded at first use", embedded, tenant);
+        }
     }
 
     /**
@@ -143,7 +181,7 @@ class ReplayTransitions {
             try {
                 do {
                     try {
-                        int added = added(ingestion().ingestPending(() -> stopping.getCount() == 0));
+                        int added = added(ingestion.ingestPending(() -> stopping.getCount() == 0));
                         if (added > 0) {
                             log.info("Replay buffer: {} real transition(s) added", added);
                         }
