@@ -1,8 +1,11 @@
 package dev.casebook.server.synthesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.casebook.memory.CaseSource;
+import dev.casebook.memory.embedding.Embedder;
+import dev.casebook.memory.embedding.VectorBytes;
 import dev.casebook.server.CasebookApplication;
 import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
@@ -10,24 +13,78 @@ import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.tasks.TaskStore;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The replay buffer on the embedded database with the in-process embedder: what it reads of recorded tasks, that it
- * reads each once, keeps tenants and dreams apart, and stays within its bound.
+ * reads each once, keeps tenants and dreams apart, stays within its bound, and embeds a transition once, when its
+ * tenant's buffer is first searched. The background reading runs at start only (an hour's interval): the tests read.
  */
 @SpringBootTest(classes = CasebookApplication.class, properties = {
         "spring.datasource.url=jdbc:h2:mem:replay;DB_CLOSE_DELAY=-1", "casebook.synthesis.replay.max-transitions=3",
-        "casebook.synthesis.replay.max-observation-chars=100"})
+        "casebook.synthesis.replay.max-observation-chars=100", "casebook.synthesis.replay.ingest-interval=1h"})
 class ReplayTransitionsIT {
     @Autowired
     TaskStore tasks;
     @Autowired
     ReplayTransitions buffer;
+    @Autowired
+    ReplayRecords records;
+    @Autowired
+    SynthesisSettings settings;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** The real embedder, counting the texts it is given. */
+    static final class CountingEmbedder implements Embedder {
+        private final Embedder real;
+        private final AtomicInteger texts = new AtomicInteger();
+
+        CountingEmbedder(Embedder real) {
+            this.real = real;
+        }
+
+        int texts() {
+            return texts.get();
+        }
+
+        @Override
+        public String modelId() {
+            return real.modelId();
+        }
+
+        @Override
+        public int dimension() {
+            return real.dimension();
+        }
+
+        @Override
+        public float[] embed(String text) {
+            texts.incrementAndGet();
+            return real.embed(text);
+        }
+
+        @Override
+        public List<float[]> embedAll(List<String> batch) {
+            texts.addAndGet(batch.size());
+            return real.embedAll(batch);
+        }
+    }
+
+    /** A buffer of its own on the same tables, as a restarted server or another replica has. */
+    ReplayTransitions anotherInstance(Embedder embedder) {
+        return new ReplayTransitions(records,
+                new StaticListableBeanFactory(Map.of("embedder", embedder)).getBeanProvider(Embedder.class), settings);
+    }
 
     /** Records a finished task of the tenant whose executor made these calls: tool, arguments, result, ok. */
     String record(String tenant, String text, CaseSource source, List<String[]> calls) {
@@ -92,5 +149,74 @@ class ReplayTransitionsIT {
         assertThat(buffer.stats("replay-bounded").sourceTasks()).isEqualTo(2);
         assertThat(buffer.similar("replay-bounded", "Square 6", "calculator", "{\"expression\": \"6*6\"}", 10))
                 .extracting(ReplayTransition::observation).containsExactlyInAnyOrder("9", "16", "25");
+    }
+
+    @Test
+    void reading_tasks_embeds_nothing_and_the_first_search_embeds_each_transition_once_for_every_instance() {
+        Embedder real = buffer.embedder();
+        CountingEmbedder counting = new CountingEmbedder(real);
+        ReplayTransitions first = anotherInstance(counting);
+        record("replay-lazy", "What is 6*7, and what does the web say about it?", CaseSource.REAL, List.of(
+                new String[] {"calculator", "{\"expression\": \"6*7\"}", "42", "true"},
+                new String[] {"web_search", "{\"query\": \"6*7 meaning\"}", "the answer to everything", "true"}));
+        record("replay-lazy", "What is 9-3?", CaseSource.REAL, List.<String[]>of(
+                new String[] {"calculator", "{\"expression\": \"9-3\"}", "6", "true"}));
+
+        first.ingest();
+
+        assertThat(counting.texts()).isZero();
+        assertThat(first.stats("replay-lazy").transitions()).isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM replay_transitions WHERE tenant = 'replay-lazy' "
+                + "AND embedding IS NULL AND embedding_model IS NULL", Long.class)).isEqualTo(3);
+
+        String task = "What is 6*8?";
+        String arguments = "{\"expression\": \"6*8\"}";
+        List<ReplayTransition> found = first.similar("replay-lazy", task, "calculator", arguments, 3);
+
+        assertThat(counting.texts()).isEqualTo(3 + 1); // the three transitions, then the query
+        // the order of vectors embedded one by one from what ingestion embedded before
+        float[] query = real.embed(ReplayTransition.embeddingText("calculator", arguments, task));
+        List<ReplayTransition> stored = records.newest("replay-lazy", 3);
+        assertThat(found).containsExactlyElementsOf(stored.stream().sorted(Comparator.comparingDouble(
+                t -> -dot(query, real.embed(ReplayTransition.embeddingText(t.tool(), t.arguments(), t.task())))))
+                .toList());
+        jdbc.query("SELECT tool, arguments, task_text, embedding_model, embedding FROM replay_transitions "
+                + "WHERE tenant = 'replay-lazy'", rs -> {
+            assertThat(rs.getString("embedding_model")).isEqualTo(real.modelId());
+            float[] expected = real.embed(ReplayTransition.embeddingText(rs.getString("tool"), rs.getString("arguments"),
+                    rs.getString("task_text")));
+            assertThat(VectorBytes.floats(rs.getBytes("embedding"))).containsExactly(expected, within(1e-5f));
+        });
+
+        assertThat(anotherInstance(counting).similar("replay-lazy", task, "calculator", arguments, 3))
+                .isEqualTo(found);
+        assertThat(first.similar("replay-lazy", task, "calculator", arguments, 3)).isEqualTo(found);
+        assertThat(counting.texts()).isEqualTo(3 + 1 + 1 + 1); // each later search embeds its query only
+    }
+
+    @Test
+    void a_transition_embedded_meanwhile_keeps_the_embedding_it_has() {
+        record("replay-race", "What is 1+1?", CaseSource.REAL, List.<String[]>of(
+                new String[] {"calculator", "{\"expression\": \"1+1\"}", "2", "true"}));
+        buffer.ingest();
+        ReplayRecords.Unembedded row = records.unembedded("replay-race", 0, 10).getFirst();
+        float[] mine = buffer.embedder().embed("calculator 1+1");
+
+        assertThat(records.embed(List.of(new ReplayRecords.Vector(row.id(), mine)), "first-replica")).isEqualTo(1);
+        assertThat(records.embed(List.of(new ReplayRecords.Vector(row.id(), new float[mine.length])), "second-replica"))
+                .isZero();
+
+        assertThat(records.unembedded("replay-race", 0, 10)).isEmpty();
+        assertThat(records.newestVectors("replay-race", "first-replica", 10)).singleElement()
+                .satisfies(v -> assertThat(v.embedding()).containsExactly(mine));
+        assertThat(records.newestVectors("replay-race", "second-replica", 10)).isEmpty();
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
     }
 }
