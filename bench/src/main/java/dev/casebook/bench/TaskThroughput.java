@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * in each repeat: it is the baseline the other rows are compared with, measured in the same run.
  * Prints, per row, tasks/s against the ideal c / (4·L), the server's CPU per task and per LLM call, the LLM
  * process's and the benchmark client's CPU per task, the searchers the server's Lucene store reopened per task, and
- * the load average (the machine is shared).
+ * the load average (the machine is shared); as each row ends, its server's process id and the row's start and end
+ * (to cut per-thread CPU samples of the server by row).
  * Args: [--latency=200] [--concurrency=128] [--tasks=512] [--memory=off,read-only,read-write]
  * [--store=lucene,pgvector] [--repeats=1] [--variants=default|--some.server.setting=x ...]: each variant (server
  * arguments separated by spaces, {@code default} for none) gets a fresh server per store, in the order given, and
@@ -74,7 +76,10 @@ final class TaskThroughput implements Bench.Benchmark {
                     round.run(questions, next, Math.max(2 * concurrency, 16), "read-write"); // warm-up, fills memory
                     next += Math.max(2 * concurrency, 16);
                     for (String mode : modes) {
+                        Instant started = Instant.now();
                         rows.add(label, mode, round.run(questions, next, tasks, mode));
+                        System.out.printf("row %s %s (server pid %d): %s to %s%n", label, mode, server.pid(), started,
+                                Instant.now());
                         next += tasks;
                     }
                   }

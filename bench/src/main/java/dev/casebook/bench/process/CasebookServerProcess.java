@@ -156,6 +156,11 @@ public final class CasebookServerProcess implements AutoCloseable {
 
     private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
+    /** The server JVM's process id (to sample its threads from outside). */
+    public long pid() {
+        return jvm.process().pid();
+    }
+
     public double cpuMillis() {
         jvm.requireAlive();
         return jvm.cpuMillis();
