@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works one dream job on this instance ({@link BatchExecutor}: items claimed into free slots, each on a virtual
- * thread). Before the first claim it reads the real tasks that finished since into the replay buffer. A rollout is
+ * thread). Before the first claim it reads the real tasks that finished since into the replay buffer and embeds the
+ * job's tenant's transitions not embedded yet, so no rollout's first call pays for them. A rollout is
  * dreamed ({@link DreamRollout}) and recorded as a task (source {@code synthetic}) with its reward (by
  * {@code experience-model}, in the same transaction), then finished; in read-write jobs the reward then goes to case
  * memory. A curriculum round
@@ -54,9 +55,10 @@ final class DreamExecutor extends BatchExecutor<DreamRecords.Item> {
         job = context.records().find(runId).orElseThrow();
         try {
             context.buffer().ingest();
+            context.buffer().prepare(job.tenant());
         } catch (RuntimeException e) {
-            log.warn("dream job {}: the replay buffer could not read the tasks finished since; it grounds with what it"
-                    + " has", runId, e);
+            log.warn("dream job {}: the replay buffer could not read or embed the tasks finished since; it grounds "
+                    + "with what it has", runId, e);
         }
         rollout = new DreamRollout(context.agents(), models, context.buffer(), context.settings());
         curriculum = new CurriculumRound(context.records(), models.experienceClient(),

@@ -105,6 +105,11 @@ class ReplayTransitions {
         return records.transitions(tenant, ids);
     }
 
+    /** Embeds the tenant's transitions that have no embedding yet and loads them, as its next search would. */
+    void prepare(String tenant) {
+        refreshed(tenant);
+    }
+
     ReplayRecords.Stats stats(String tenant) {
         return records.stats(tenant);
     }

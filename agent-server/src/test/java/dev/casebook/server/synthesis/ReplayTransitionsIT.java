@@ -195,6 +195,24 @@ class ReplayTransitionsIT {
     }
 
     @Test
+    void preparing_a_tenant_embeds_its_transitions_and_no_other_tenants() {
+        CountingEmbedder counting = new CountingEmbedder(buffer.embedder());
+        ReplayTransitions instance = anotherInstance(counting);
+        record("replay-prepared", "What is 2*21?", CaseSource.REAL, List.<String[]>of(
+                new String[] {"calculator", "{\"expression\": \"2*21\"}", "42", "true"}));
+        record("replay-unprepared", "What is 3*14?", CaseSource.REAL, List.<String[]>of(
+                new String[] {"calculator", "{\"expression\": \"3*14\"}", "42", "true"}));
+        instance.ingest();
+
+        instance.prepare("replay-prepared");
+
+        assertThat(counting.texts()).isEqualTo(1);
+        assertThat(records.unembedded("replay-prepared", 0, 10)).isEmpty();
+        assertThat(records.unembedded("replay-unprepared", 0, 10)).singleElement()
+                .satisfies(u -> assertThat(u.arguments()).isEqualTo("{\"expression\": \"3*14\"}"));
+    }
+
+    @Test
     void a_transition_embedded_meanwhile_keeps_the_embedding_it_has() {
         record("replay-race", "What is 1+1?", CaseSource.REAL, List.<String[]>of(
                 new String[] {"calculator", "{\"expression\": \"1+1\"}", "2", "true"}));
