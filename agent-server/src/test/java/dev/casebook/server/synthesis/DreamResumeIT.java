@@ -167,12 +167,20 @@ class DreamResumeIT {
             s.executeUpdate("DELETE FROM replay_transitions");
             s.executeUpdate("DELETE FROM replay_sources");
         }
+        String embedded = "SELECT COUNT(*) FROM replay_transitions WHERE embedding IS NOT NULL "
+                + "AND embedding_model IS NOT NULL";
         try (ConfigurableApplicationContext server = server(schema)) {
             JsonNode replay = api(server).await("/api/synthesis/replay", r -> r.get("transitions").asLong() > 0);
             assertThat(replay.get("byTool").get("calculator").asLong()).isEqualTo(1);
+            try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                assertThat(count(s, embedded)).as("embedded when read").isZero();
+            }
             JsonNode found = api(server).post("/api/synthesis/replay/search", "{\"task\": \"What is 7*8?\", "
                     + "\"tool\": \"calculator\", \"arguments\": \"{\\\"expression\\\": \\\"7*8\\\"}\"}").json();
             assertThat(found.get(0).get("observation").asString()).isEqualTo("42");
+            try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                assertThat(count(s, embedded)).as("embedded and stored by the first search").isEqualTo(1);
+            }
         }
     }
 
