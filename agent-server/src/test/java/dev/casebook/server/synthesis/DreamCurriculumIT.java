@@ -41,11 +41,11 @@ class DreamCurriculumIT extends DreamsContext {
                 "delta", List.of(1.0), "epsilon", List.of(0.0)));
         LLM.when(Match.interaction("curriculum")).reply(Reply.text("{\"variations\": [\"Curriculum delta: 6 times 7?\","
                 + " \"Curriculum epsilon: 84 halved?\", \"Curriculum gamma: what is 40 plus 2?\"]}"));
+        double tokensBefore = batchTokens(); // before the job starts: its first rollouts may finish at once
         String id = Dreams.start(api(), """
                 {"tasks": ["Curriculum alpha: what is 21 doubled?", "Curriculum beta: what is 50 minus 8?",
                            "Curriculum gamma: what is 40 plus 2?"],
                  "rolloutsPerTask": 2, "concurrency": 2, "curriculum": {"rounds": 1, "tasks": 1, "variations": 3}}""");
-        double tokensBefore = batchTokens();
 
         JsonNode job = Dreams.awaitJob(api(), id);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("completed");
