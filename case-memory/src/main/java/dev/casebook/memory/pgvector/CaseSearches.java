@@ -18,15 +18,9 @@ import org.hibernate.Session;
  * keeps, which tells whether a short answer of the index is all there is.
  */
 final class CaseSearches {
-    private final boolean iterativeScan;
-    private final HnswSearch scan;
+    private final HnswScan scan;
 
-    /**
-     * @param iterativeScan whether the server's pgvector supports iterative index scans ({@link CasesTable#check})
-     * @param scan          the candidate list of each HNSW scan
-     */
-    CaseSearches(boolean iterativeScan, HnswSearch scan) {
-        this.iterativeScan = iterativeScan;
+    CaseSearches(HnswScan scan) {
         this.scan = scan;
     }
 
@@ -86,8 +80,8 @@ final class CaseSearches {
             params.add(k);
             return exact.toString();
         }
-        StringBuilder sql = new StringBuilder(HnswSearch.settingsSql(iterativeScan));
-        params.add(Integer.toString(scan.candidates(k)));
+        StringBuilder sql = new StringBuilder();
+        scan.appendSettings(sql, params, k);
         sql.append("with near as materialized (select " + CaseSql.COLUMNS
                 + ", embedding <=> cast(? as vector) as distance from cases where ");
         params.add(vector);

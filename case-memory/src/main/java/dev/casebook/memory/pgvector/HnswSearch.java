@@ -29,18 +29,4 @@ public record HnswSearch(int efSearch) {
     int candidates(int k) {
         return Math.max(efSearch, k);
     }
-
-    /**
-     * The statement that sets up a search's scan for the rest of its transaction, ending in a new line; its one
-     * parameter is the candidate list ({@link #candidates}). Besides the HNSW settings it turns off, for the search
-     * alone, PostgreSQL's JIT compilation and parallel workers: the exact branch a search carries for a short index
-     * answer is costed as a scan of the whole table, which on a large table crosses {@code jit_above_cost} and the
-     * parallel thresholds, so every search paid for compiling and starting workers for a branch it does not run
-     * (about 50 and 65 ms a search at a million cases, against 3-4 ms for the index scan; docs/performance.md).
-     */
-    static String settingsSql(boolean iterativeScan) {
-        return "select set_config('hnsw.ef_search', ?, true)"
-                + (iterativeScan ? ", set_config('hnsw.iterative_scan', 'strict_order', true)" : "")
-                + ", set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true);\n";
-    }
 }

@@ -26,12 +26,10 @@ import javax.sql.DataSource;
  */
 final class OneTripInsert {
     private final DataSource dataSource;
-    private final boolean iterativeScan;
-    private final HnswSearch scan;
+    private final HnswScan scan;
 
-    OneTripInsert(DataSource dataSource, boolean iterativeScan, HnswSearch scan) {
+    OneTripInsert(DataSource dataSource, HnswScan scan) {
         this.dataSource = dataSource;
-        this.iterativeScan = iterativeScan;
         this.scan = scan;
     }
 
@@ -42,8 +40,7 @@ final class OneTripInsert {
         List<Object> params = new ArrayList<>(); // in the order the text below names them
         StringBuilder sql = new StringBuilder("select cast(pg_advisory_xact_lock(hashtextextended(?, 0)) as text);\n");
         params.add("casebook-case:" + created.tenant() + ":" + TaskKey.of(created.task()).hex());
-        sql.append(HnswSearch.settingsSql(iterativeScan));
-        params.add(Integer.toString(scan.candidates(1)));
+        scan.appendSettings(sql, params, 1);
         sql.append("with target as (select 1 from cases where id = ?),\n");
         params.add(created.id());
         sql.append(" near as (select embedding <=> cast(? as vector) as distance from cases where ");

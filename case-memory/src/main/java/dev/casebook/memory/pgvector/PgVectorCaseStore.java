@@ -48,17 +48,17 @@ public final class PgVectorCaseStore implements CaseStore {
     private final CaseSearches searches;
     private final CaseMerges merges;
     private final DataSource dataSource;
-    private final HnswSearch scan;
+    private final HnswScan scan;
 
-    private PgVectorCaseStore(CaseSessions sessions, EmbeddingSpace space, boolean iterativeScan, HnswSearch scan,
-            AutoCloseable ownedPool, DataSource dataSource) {
+    private PgVectorCaseStore(CaseSessions sessions, EmbeddingSpace space, HnswScan scan, AutoCloseable ownedPool,
+            DataSource dataSource) {
         this.sessions = sessions;
         this.space = space;
         this.ownedPool = ownedPool;
         this.counts = new CountsUpdate(dataSource);
         this.byId = new CasesById(dataSource);
-        this.searches = new CaseSearches(iterativeScan, scan);
-        this.merges = new CaseMerges(sessions, new OneTripInsert(dataSource, iterativeScan, scan), searches);
+        this.searches = new CaseSearches(scan);
+        this.merges = new CaseMerges(sessions, new OneTripInsert(dataSource, scan), searches);
         this.dataSource = dataSource;
         this.scan = scan;
     }
@@ -107,9 +107,9 @@ public final class PgVectorCaseStore implements CaseStore {
     private static PgVectorCaseStore open(DataSource dataSource, EmbeddingSpace space, HnswSearch scan,
             AutoCloseable ownedPool) {
         Objects.requireNonNull(scan, "scan");
-        boolean iterative = CasesTable.check(dataSource, space);
+        HnswScan scanning = new HnswScan(scan, CasesTable.check(dataSource, space));
         CasesTable.fillTaskKeys(dataSource);
-        return new PgVectorCaseStore(CaseSessions.open(dataSource), space, iterative, scan, ownedPool, dataSource);
+        return new PgVectorCaseStore(CaseSessions.open(dataSource), space, scanning, ownedPool, dataSource);
     }
 
     @Override
@@ -119,7 +119,7 @@ public final class PgVectorCaseStore implements CaseStore {
 
     /** How broadly searches scan the HNSW index. */
     public HnswSearch scan() {
-        return scan;
+        return scan.breadth();
     }
 
     @Override
