@@ -41,7 +41,7 @@ import org.apache.lucene.util.Bits;
  * <p>One writer, many readers: writes are serialised ({@link LuceneWrites}), and each is visible to every read when it
  * returns. Reads go through a {@link SearcherManager} refreshed near-real-time from the writer after each group
  * commit; look-ups by id (and the writer's own look-ups) read the writer's unrefreshed versions of the cases first
- * ({@link PendingCases}), vector searches complete the current searcher's hits with them ({@link PendingOverlay}), and
+ * ({@link PendingWrites}), vector searches complete the current searcher's hits with them ({@link PendingOverlay}), and
  * neither refreshes while few wait; hybrid searches, listings and counts refresh first when writes are waiting. Writes
  * are made durable in groups by the {@link CommitPolicy}: a crash loses the writes acknowledged since the last commit,
  * at most {@code maxDelay} or {@code maxWrites} of them; {@link #close()} and {@link #commit()} commit at once.

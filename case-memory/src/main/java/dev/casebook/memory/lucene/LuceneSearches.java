@@ -42,11 +42,11 @@ import org.apache.lucene.util.BytesRef;
  * {@link KnnSearch}), BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
  * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
  *
- * <p>Look-ups by id need no refresh: they read the writer's own unrefreshed documents ({@link PendingCases}) first
+ * <p>Look-ups by id need no refresh: they read the writer's own unrefreshed documents ({@link PendingWrites}) first
  * and the current searcher only for an id with none there, which then shows that id's latest write. Vector searches
  * need none either while few versions wait ({@link #OVERLAY_LIMIT}): they run on the current searcher and complete its
  * hits with an exact scan of those versions ({@link PendingOverlay}). Hybrid searches (BM25 has no exact scan here),
- * listings and counts refresh the searcher first when writes are waiting ({@link #freshen()}).
+ * listings and counts refresh the searcher first when writes are waiting ({@link PendingWrites#refresh()}).
  */
 final class LuceneSearches implements AutoCloseable {
     /**
@@ -59,24 +59,17 @@ final class LuceneSearches implements AutoCloseable {
     private final KnnSearch knn;
     private final Analyzer analyzer = new StandardAnalyzer();
     private final SearcherManager searchers;
-    /** Writes made so far; counted by the writer after each write returns to it. */
-    private final AtomicLong written = new AtomicLong();
-    /** The count of writes that the current searcher is known to include. */
-    private final AtomicLong visible = new AtomicLong();
-    /** The number of the last write whose documents are not in {@link #pending} (a bulk add); 0 when none. */
-    private volatile long untracked;
-    private final PendingCases pending = new PendingCases();
+    private final PendingWrites pending;
     /** The latest vector searches and the writes since, for the writer's near-duplicate checks. */
     private final RecentSearches recent = new RecentSearches();
     /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
     private final AtomicLong refreshes = new AtomicLong();
-    /** Runs after each refresh, before the entries it made visible are dropped; a hook for tests. */
-    private volatile Runnable afterRefresh = () -> { };
 
     LuceneSearches(String name, int minCandidates, IndexWriter writer) throws IOException {
         this.name = name;
         this.knn = new KnnSearch(minCandidates);
         this.searchers = new SearcherManager(writer, null);
+        this.pending = new PendingWrites(searchers);
         this.searchers.addListener(new ReferenceManager.RefreshListener() {
             @Override
             public void beforeRefresh() {
@@ -91,33 +84,19 @@ final class LuceneSearches implements AutoCloseable {
         });
     }
 
-    /**
-     * Called by the writer after each write: the next read (or the writer's next look-up) refreshes the searcher
-     * first, near-real-time from the writer, so a write is visible to every read that starts after it returned. A
-     * burst of writes with no read between them costs one refresh, not one each.
-     */
+    /** Called by the writer after each write ({@link PendingWrites#count()}). */
     void markStale() {
-        written.incrementAndGet();
-    }
-
-    /**
-     * The number the write under way gets when it is counted ({@link #markStale()}); only the writer asks, under its
-     * lock, so no other write is counted in between.
-     */
-    private long writeUnderWay() {
-        return written.get() + 1;
+        pending.count();
     }
 
     /** The writer, under its lock, put this version of a case into the index writer. */
     void wrote(CaseDocument.Stored stored) {
-        pending.written(writeUnderWay(), stored);
-        recent.wrote(writeUnderWay(), stored.value().id(), stored);
+        recent.wrote(pending.wrote(stored), stored.value().id(), stored);
     }
 
     /** The writer, under its lock, deleted the case {@code id}. */
     void deleted(UUID id) {
-        pending.deleted(writeUnderWay(), id);
-        recent.wrote(writeUnderWay(), id, null);
+        recent.wrote(pending.deleted(id), id, null);
     }
 
     /**
@@ -125,8 +104,7 @@ final class LuceneSearches implements AutoCloseable {
      * add): look-ups by id refresh the searcher until a refresh includes this write.
      */
     void untracked() {
-        untracked = writeUnderWay();
-        recent.unlogged(untracked);
+        recent.unlogged(pending.bulkAdd());
     }
 
     /** How many versions of cases wait for a refresh (their entries kept for look-ups by id). */
@@ -143,25 +121,12 @@ final class LuceneSearches implements AutoCloseable {
     }
 
     void afterRefresh(Runnable hook) {
-        afterRefresh = hook;
+        pending.afterRefresh(hook);
     }
 
-    /**
-     * Makes the current searcher include every write counted before this call. A read that finds a refresh of
-     * another thread under way waits for it and refreshes itself ({@code maybeRefreshBlocking}), and the count is
-     * raised only after a refresh returned, so no read (nor the writer's look-ups under its lock, e.g. a merge's
-     * near-duplicate search) ever gets a searcher that misses a write which returned before the read started. Then the
-     * writer's unrefreshed versions counted up to {@code target} are dropped: the searcher now shows them (or a later
-     * version); those of writes counted after {@code target} (racing this refresh) stay.
-     */
+    /** Makes the current searcher include every write counted before this call ({@link PendingWrites#refresh()}). */
     void freshen() throws IOException {
-        long target = written.get();
-        if (visible.get() < target) {
-            searchers.maybeRefreshBlocking();
-            visible.accumulateAndGet(target, Math::max);
-            afterRefresh.run();
-            pending.dropThrough(target);
-        }
+        pending.refresh();
     }
 
     /**
@@ -171,14 +136,14 @@ final class LuceneSearches implements AutoCloseable {
      * that returned before this search began is either in the snapshot or shown by that searcher.
      */
     List<ScoredCase> search(VectorQuery query) {
-        long before = written.get(); // read before the snapshot: every write numbered up to it is in this search
+        long before = pending.counted(); // read before the snapshot: every write numbered up to it is in this search
         List<ScoredCase> hits = searchNow(query);
         recent.searched(query.vector(), query.filter(), query.k(), before, hits);
         return hits;
     }
 
     private List<ScoredCase> searchNow(VectorQuery query) {
-        if (visible.get() < untracked || pending.size() > OVERLAY_LIMIT) {
+        if (pending.bulkAddUnseen() || pending.size() > OVERLAY_LIMIT) {
             refresh();
         }
         PendingOverlay overlay = new PendingOverlay(pending.snapshot());
@@ -281,7 +246,7 @@ final class LuceneSearches implements AutoCloseable {
     /**
      * The stored case with this id (of any tenant when {@code tenant} is null) with its vector and evidence: the
      * writer's unrefreshed version when there is one (null for a deleted case), else from the current searcher,
-     * refreshed only when a bulk add since the last refresh left its documents out of {@link PendingCases}. The
+     * refreshed only when a bulk add since the last refresh left its documents out of {@link PendingWrites}. The
      * writer reads through this while it holds its lock; the vector is not copied (callers outside copy it).
      *
      * <p>The order matters: the entry is looked for before the searcher is acquired. An entry is dropped only after
@@ -299,14 +264,14 @@ final class LuceneSearches implements AutoCloseable {
      */
     private <T> T byId(String tenant, UUID id, Function<CaseDocument.Stored, T> kept, Set<String> fields,
                        Function<Document, T> loaded) throws IOException {
-        PendingCases.Entry entry = pending.get(id);
+        PendingWrites.Entry entry = pending.get(id);
         if (entry != null) {
             CaseDocument.Stored stored = entry.stored();
             return stored == null || (tenant != null && !tenant.equals(stored.value().tenant())) ? null
                     : kept.apply(stored);
         }
-        if (visible.get() < untracked) {
-            freshen();
+        if (pending.bulkAddUnseen()) {
+            pending.refresh();
         }
         IndexSearcher searcher = searchers.acquire();
         try {

@@ -256,7 +256,7 @@ final class LuceneWrites {
             scheduled = null;
             if (!closed) {
                 commitLocked();
-                searches.freshen(); // the commit flushed the segments: the refresh is cheap and empties PendingCases
+                searches.freshen(); // the commit flushed the segments: the refresh is cheap and empties PendingWrites
             }
         } catch (IOException | RuntimeException e) {
             // the writes stay acknowledged but uncommitted; the next write schedules another commit, close commits

@@ -11,16 +11,16 @@ import java.util.UUID;
 
 /**
  * A vector search over a searcher that may miss the writer's latest writes, completed with those writes: a snapshot
- * of {@link PendingCases} taken before the searcher was acquired. A version kept there shadows the searcher's
+ * of {@link PendingWrites} taken before the searcher was acquired. A version kept there shadows the searcher's
  * document of its id (a tombstone removes it; a later version replaces it, and is shown only if the filter admits
  * it), and every kept version the filter admits is scored exactly, by the cosine of its vector, as the searcher's
  * candidates are re-scored, so the two rank together. An exact scan: the snapshot is small (bounded by
  * {@link LuceneSearches#OVERLAY_LIMIT}; a search refreshes the searcher beyond it).
  */
 final class PendingOverlay {
-    private final Map<UUID, PendingCases.Entry> entries;
+    private final Map<UUID, PendingWrites.Entry> entries;
 
-    PendingOverlay(Map<UUID, PendingCases.Entry> entries) {
+    PendingOverlay(Map<UUID, PendingWrites.Entry> entries) {
         this.entries = entries;
     }
 
@@ -47,7 +47,7 @@ final class PendingOverlay {
      */
     List<ScoredCase> merge(List<ScoredCase> unshadowed, float[] vector, CaseFilter filter, int k) {
         List<ScoredCase> all = new ArrayList<>(unshadowed);
-        for (PendingCases.Entry entry : entries.values()) {
+        for (PendingWrites.Entry entry : entries.values()) {
             CaseDocument.Stored stored = entry.stored();
             if (stored != null && filter.admits(stored.value())) {
                 all.add(new ScoredCase(stored.value(), Vectors.cosine(vector, stored.vector())));
