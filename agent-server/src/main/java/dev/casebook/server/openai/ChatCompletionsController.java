@@ -70,10 +70,12 @@ class ChatCompletionsController {
             content = @Content(mediaType = "application/json"))
     @ApiResponse(responseCode = "409", description = "the task was cancelled", content = @Content(mediaType =
             "application/json"))
-    @ApiResponse(responseCode = "500", description = "the agent could not answer (code invalid_plan, no_answer, "
-            + "budget_tokens, ...)", content = @Content(mediaType = "application/json"))
+    @ApiResponse(responseCode = "500", description = "the server failed while running the task (code "
+            + "internal_error, interrupted, ...)", content = @Content(mediaType = "application/json"))
     @ApiResponse(responseCode = "502", description = "the model refused (llm_rejected), cut its reply at the token "
-            + "limit (truncated), or could not take the prompt in its context window (context_window)",
+            + "limit (truncated), could not take the prompt in its context window (context_window), gave no JSON "
+            + "plan after the corrections (invalid_plan) or no final answer when one was forced (no_answer), or its "
+            + "calls spent the task's token budget before an answer (budget_tokens)",
             content = @Content(mediaType = "application/json"))
     @ApiResponse(responseCode = "503", description = "no model is configured (no_model_configured), or the model was "
             + "unavailable, retries spent (llm_unavailable)", content = @Content(mediaType = "application/json"))

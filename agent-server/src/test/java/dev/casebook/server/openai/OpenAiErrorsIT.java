@@ -139,20 +139,73 @@ class OpenAiErrorsIT extends OpenAiServer {
         assertThat(LLM.requests(Match.anyMessageContains("read it"))).isEmpty();
     }
 
+    /**
+     * A reasoning model that plans in prose: the JSON plan is only in its reasoning (never parsed), the text after it
+     * a numbered list, in both places a server puts reasoning; the corrections do not help.
+     */
     @Test
-    void a_task_that_cannot_answer_is_an_error_that_says_not_to_retry_and_a_stream_ends_with_one() {
-        LLM.when(Match.interaction("plan").and(task("unplannable")))
-                .reply(Reply.text("I would rather chat about it than plan."));
+    void a_task_whose_model_wrote_no_json_plan_is_a_502_that_says_not_to_retry_and_a_stream_ends_with_one() {
+        LLM.when(Match.interaction("plan").and(task("unplannable"))).reply(
+                Reply.text("""
+                        <think>
+                        They want both quarters compared. Something like {"subtasks": ["Find Q1 revenue"]} would do,
+                        but a list reads better.
+                        </think>
+
+                        Sure! I would go about it like this:
+                        1. Find the revenue of both quarters.
+                        2. Compare them and say which grew faster."""),
+                Reply.text("Understood. My plan: first look up the two figures, then compare them.")
+                        .withReasoning("The user keeps asking for a format; prose is clearer."));
         TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user", "unplannable request"));
-        assertError(r, 500, "server_error", "invalid_plan");
-        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
-        assertThat(r.error().path("message").asString()).contains("ended without an answer (invalid_plan)");
+        assertModelFailure(r, 502, "invalid_plan");
+        assertThat(r.error().path("message").asString()).contains("the planner gave no valid JSON plan in 3 attempts")
+                .contains("My plan: first look up the two figures");
 
         List<String> data = v1().stream(chat("casebook", "user", "unplannable, streamed").put("stream", true));
         assertThat(data.getLast()).isEqualTo("[DONE]");
         JsonNode error = TestClient.JSON.readTree(data.get(data.size() - 2)).path("error");
         assertThat(error.path("code").asString()).isEqualTo("invalid_plan");
         assertThat(data).anyMatch(d -> d.contains("Stopped (invalid_plan)"));
+    }
+
+    /**
+     * One planning round, then the forced answer: a reasoning model that puts its answer in its reasoning and nothing
+     * after it, then, asked again, plans once more.
+     */
+    @Test
+    void a_task_whose_model_gave_no_final_answer_is_a_502() {
+        LLM.when(Match.interaction("plan").and(task("unanswered")))
+                .reply(Reply.text("{\"subtasks\": [\"Find the boiling point of water on the summit of Everest\"]}"));
+        LLM.when(Match.interaction("execute").and(task("unanswered")))
+                .reply(Reply.text("About 70 degrees Celsius, at the summit's pressure of roughly 34 kPa."));
+        LLM.when(Match.interaction("answer").and(task("unanswered"))).reply(
+                Reply.text("<think>The findings say about 70 degrees. FINAL ANSWER: 70 degrees Celsius</think>"),
+                Reply.text("{\"subtasks\": [\"Check a second source for the boiling point at 8,849 m\"]}")
+                        .withReasoning("One source is not enough; I should plan another look-up."));
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user",
+                "unanswered question: at what temperature does water boil on Everest?")
+                .put("casebook_planner_iterations", 1));
+        assertModelFailure(r, 502, "no_answer");
+        assertThat(r.error().path("message").asString()).contains("the forced answer step gave no answer");
+        assertThat(LLM.requests(Match.interaction("answer").and(task("unanswered")))).hasSize(2);
+    }
+
+    /**
+     * A reasoning model that thinks at length before a good plan: the plan call alone spends more than the task's
+     * token budget (the scripted server counts a quarter of the characters), so no subtask runs.
+     */
+    @Test
+    void a_task_whose_model_spent_the_token_budget_is_a_502_whose_message_names_the_option() {
+        LLM.when(Match.interaction("plan").and(task("costly request")))
+                .reply(Reply.text("{\"subtasks\": [\"List the primes below 100\", \"Add them up\"]}")
+                        .withReasoning("Primes below 100: 2, 3, 5, 7, 11, and so on; let me check each. ".repeat(200)));
+        TestClient.Reply r = v1().post("/v1/chat/completions", chat("casebook", "user",
+                "costly request: what is the sum of the primes below 100?").put("casebook_token_budget", 2000));
+        assertModelFailure(r, 502, "budget_tokens");
+        assertThat(r.error().path("message").asString()).contains("the token budget of 2000 tokens is spent")
+                .endsWith("a larger casebook_token_budget in the request allows more");
+        assertThat(LLM.requests(Match.interaction("execute").and(task("costly request")))).isEmpty();
     }
 
     @Test
@@ -205,17 +258,18 @@ class OpenAiErrorsIT extends OpenAiServer {
         JsonNode responses = v1().get("/v3/api-docs").json().path("paths").path("/v1/chat/completions").path("post")
                 .path("responses");
         assertThat(responses.path("502").path("description").asString())
-                .contains("llm_rejected", "truncated", "context_window");
+                .contains("llm_rejected", "truncated", "context_window", "invalid_plan", "no_answer", "budget_tokens");
         assertThat(responses.path("503").path("description").asString())
                 .contains("no_model_configured", "llm_unavailable");
         assertThat(responses.path("504").path("description").asString()).contains("budget_time");
-        assertThat(responses.path("500").path("description").asString()).contains("invalid_plan")
-                .doesNotContain("truncated", "context_window", "budget_time");
+        assertThat(responses.path("500").path("description").asString()).contains("internal_error")
+                .doesNotContain("truncated", "context_window", "budget_time", "invalid_plan", "no_answer",
+                        "budget_tokens");
     }
 
     /**
-     * A model call without a usable reply: the status a direct model call answers, the task's reason as the code, no
-     * retry; and the task, as REST shows it, failed with that same reason.
+     * A task stopped by its model: the status, the task's reason as the code, no retry; and the task, as REST shows it,
+     * failed with that same reason.
      */
     private void assertModelFailure(TestClient.Reply r, int status, String reason) {
         assertError(r, status, "server_error", reason);
