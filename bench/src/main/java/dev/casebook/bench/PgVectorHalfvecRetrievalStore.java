@@ -26,7 +26,7 @@ import java.util.UUID;
  * candidate list). Measured here only: {@code PgVectorCaseStore} still searches the {@code vector} index.
  */
 final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
-    private static final int CHUNK = 10_000;
+    private static final int CHUNK = 50_000;
     private final PgVectorSchema schema;
     private final int dimension;
     private final int candidates;
@@ -53,7 +53,7 @@ final class PgVectorHalfvecRetrievalStore implements RetrievalStore {
         }
         for (int from = 0; from < cases.size(); from += CHUNK) {
             int to = Math.min(cases.size(), from + CHUNK);
-            schema.store().addAll(cases.subList(from, to), vectors.subList(from, to));
+            schema.store().copyAll(cases.subList(from, to), vectors.subList(from, to));
         }
     }
 
