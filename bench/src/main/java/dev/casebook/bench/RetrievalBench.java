@@ -72,7 +72,7 @@ final class RetrievalBench implements Bench.Benchmark {
 
     private static final int K = 10;
     private static final int WARM_UP = 300;
-    private static final String ROW = "%-34s %8s %7s %8s %8s %9s %10s %11s %10s %9s %9s %6s %6s %6s%n";
+    private static final String ROW = "%-34s %8s %7s %8s %8s %9s %10s %8s %6s %11s %10s %9s %9s %6s %6s %6s%n";
 
     @Override
     public void run(String[] rawArgs) throws Exception {
@@ -112,7 +112,7 @@ final class RetrievalBench implements Bench.Benchmark {
         System.out.printf(Locale.ROOT, "load average %s%s%n", load(), kept == null ? ""
                 : ", indexes kept in " + Path.of(indexDir).toAbsolutePath() + (reuseOnly ? " (reuse only)" : ""));
         System.out.printf(ROW, "store", "cases", "tenants", "p50 ms", "p99 ms", "speed-up", "recall@10",
-                "searched B", "disk B", "import s", "index s", "b.load", "index", "load");
+                "eps-rec", "ties", "searched B", "disk B", "import s", "index s", "b.load", "index", "load");
         for (int size : sizes) {
             for (int tenants : tenantCounts) {
                 Corpus corpus = Corpus.build(size, tenants, realTexts, realVectors, new Random(size));
@@ -120,8 +120,8 @@ final class RetrievalBench implements Bench.Benchmark {
                 if (baseline != null) {
                     System.out.printf(Locale.ROOT, ROW, "exact (brute force)", size, tenants,
                             millis(baseline.latency().percentileMillis(50)),
-                            millis(baseline.latency().percentileMillis(99)), "1.0x", "1.000",
-                            String.format(Locale.ROOT, "%.0f", (double) corpus.dimension() * Float.BYTES), "-", "-",
+                            millis(baseline.latency().percentileMillis(99)), "1.0x", "1.000", "1.000",
+                            Integer.toString(baseline.medianTies()), String.format(Locale.ROOT, "%.0f", (double) corpus.dimension() * Float.BYTES), "-", "-",
                             "-", "-", "-", load());
                 }
                 for (String name : storeNames) {
@@ -130,6 +130,10 @@ final class RetrievalBench implements Bench.Benchmark {
                 }
             }
         }
+        System.out.printf(Locale.ROOT, "eps-rec: epsilon recall (ANN-benchmarks), the fraction of the top 10 returned "
+                + "whose true cosine distance is within (1 + %.2f) of the exact 10th's; ties: the median over queries "
+                + "of the tenant's cases within that distance (>= 10; many more means the 10th place is a near-tie)%n",
+                EpsilonRecall.EPS);
         System.out.println("searched B / disk B: bytes per case a vector search reads (index and compared vectors) and "
                 + "on disk; import s / index s: load, then merge or index build; b.load: load average at the end of the "
                 + "build; index: built in this run or kept from an earlier one; speed-up: exact p50 / store p50");
@@ -137,8 +141,17 @@ final class RetrievalBench implements Bench.Benchmark {
                 + "at p50");
     }
 
-    /** Exact search over each query's tenant: the ground truth and its latency. */
-    private record Baseline(List<Set<UUID>> truth, Latency latency) {
+    /**
+     * Exact search over each query's tenant: the ground truth and its latency, and per query how many of the tenant's
+     * cases lie within {@link EpsilonRecall#EPS} of the 10th distance (counted apart from the timed searches).
+     */
+    private record Baseline(float[] matrix, List<Corpus.Exact> truth, Latency latency, int[] ties) {
+
+        int medianTies() {
+            int[] sorted = ties.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
 
         static Baseline measure(Corpus corpus, List<float[]> queries) {
             int tenants = corpus.tenants();
@@ -147,14 +160,19 @@ final class RetrievalBench implements Bench.Benchmark {
                 corpus.exactTopK(matrix, queries.get(i % queries.size()), i % tenants, K);
             }
             Latency latency = new Latency(queries.size());
-            List<Set<UUID>> truth = new ArrayList<>();
+            List<Corpus.Exact> truth = new ArrayList<>();
             for (int q = 0; q < queries.size(); q++) {
                 long start = System.nanoTime();
-                Set<UUID> top = corpus.exactTopK(matrix, queries.get(q), q % tenants, K);
+                Corpus.Exact top = corpus.exactTopK(matrix, queries.get(q), q % tenants, K);
                 latency.add(System.nanoTime() - start);
                 truth.add(top);
             }
-            return new Baseline(truth, latency);
+            int[] ties = new int[queries.size()];
+            for (int q = 0; q < queries.size(); q++) {
+                ties[q] = EpsilonRecall.within(corpus.distances(matrix, queries.get(q), q % tenants),
+                        truth.get(q).kthDistance(), EpsilonRecall.EPS);
+            }
+            return new Baseline(matrix, truth, latency, ties);
         }
     }
 
@@ -216,7 +234,8 @@ final class RetrievalBench implements Bench.Benchmark {
             String buildLoad = String.format(Locale.ROOT, "%.1f", build.buildLoad());
             String how = finished.isPresent() ? "kept" : "built";
             if (baseline == null) {
-                System.out.printf(Locale.ROOT, ROW, store.name(), n, corpus.tenants(), "-", "-", "-", "-", searched,
+                System.out.printf(Locale.ROOT, ROW, store.name(), n, corpus.tenants(), "-", "-", "-", "-", "-", "-",
+                        searched,
                         disk, importSeconds, indexSeconds, buildLoad, how, load());
                 return;
             }
@@ -226,18 +245,27 @@ final class RetrievalBench implements Bench.Benchmark {
                 }
                 Latency latency = new Latency(queries.size());
                 double recall = 0;
+                double epsilonRecall = 0;
                 for (int q = 0; q < queries.size(); q++) {
+                    float[] query = queries.get(q);
                     long start = System.nanoTime();
-                    List<UUID> hits = searcher.search(new VectorQuery(queries.get(q), corpus.filter(q), K));
+                    List<UUID> hits = searcher.search(new VectorQuery(query, corpus.filter(q), K));
                     latency.add(System.nanoTime() - start);
-                    Set<UUID> truth = baseline.truth().get(q);
-                    recall += hits.stream().filter(truth::contains).count() / (double) Math.min(K, truth.size());
+                    Corpus.Exact truth = baseline.truth().get(q);
+                    recall += hits.stream().filter(truth.ids()::contains).count()
+                            / (double) Math.min(K, truth.ids().size());
+                    double[] distances = hits.stream().mapToDouble(id -> corpus.distance(baseline.matrix(), query, id))
+                            .toArray();
+                    epsilonRecall += EpsilonRecall.of(distances, truth.kthDistance(), Math.min(K, truth.ids().size()),
+                            EpsilonRecall.EPS);
                 }
                 double p50 = latency.percentileMillis(50);
                 System.out.printf(Locale.ROOT, ROW, searcher.name(), n, corpus.tenants(), millis(p50),
                         millis(latency.percentileMillis(99)),
                         String.format(Locale.ROOT, "%.1fx", baseline.latency().percentileMillis(50) / p50),
-                        String.format(Locale.ROOT, "%.3f", recall / queries.size()), searched, disk, importSeconds,
+                        String.format(Locale.ROOT, "%.3f", recall / queries.size()),
+                        String.format(Locale.ROOT, "%.3f", epsilonRecall / queries.size()),
+                        Integer.toString(baseline.medianTies()), searched, disk, importSeconds,
                         indexSeconds, buildLoad, how, load());
             }
         } finally {
@@ -335,33 +363,64 @@ final class RetrievalBench implements Bench.Benchmark {
             return matrix;
         }
 
+        /** The exact top k of a query: their ids, and the cosine distance of the k-th (of the last when fewer). */
+        record Exact(Set<UUID> ids, double kthDistance) {
+        }
+
+        /** The row of case {@code id} in {@link #matrix()}: its index in {@link #cases()} ({@link #build}'s ids). */
+        int row(UUID id) {
+            if (id.getMostSignificantBits() != cases.size()) {
+                throw new IllegalArgumentException("case " + id + " is not of this corpus of " + cases.size());
+            }
+            return (int) id.getLeastSignificantBits();
+        }
+
+        /** The cosine distance of case {@code id} from the query, computed as the exact search computes it. */
+        double distance(float[] matrix, float[] query, UUID id) {
+            return 1 - (double) dot(matrix, row(id) * query.length, query);
+        }
+
+        /** The cosine distances of the query from each case of tenant number {@code tenant}. */
+        double[] distances(float[] matrix, float[] query, int tenant) {
+            int rows = matrix.length / query.length;
+            double[] distances = new double[(rows - tenant + tenants - 1) / tenants];
+            for (int row = tenant, i = 0; row < rows; row += tenants, i++) {
+                distances[i] = 1 - (double) dot(matrix, row * query.length, query);
+            }
+            return distances;
+        }
+
+        private static float dot(float[] matrix, int base, float[] query) {
+            int dimension = query.length;
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            int d = 0;
+            for (; d + 3 < dimension; d += 4) {
+                s0 += query[d] * matrix[base + d];
+                s1 += query[d + 1] * matrix[base + d + 1];
+                s2 += query[d + 2] * matrix[base + d + 2];
+                s3 += query[d + 3] * matrix[base + d + 3];
+            }
+            for (; d < dimension; d++) {
+                s0 += query[d] * matrix[base + d];
+            }
+            return (s0 + s1) + (s2 + s3);
+        }
+
         /**
-         * The ids of the {@code k} cases of tenant number {@code tenant} with the highest cosine similarity (all
-         * vectors are unit length): a scan of the tenant's rows (every T-th), keeping the best {@code k} in small arrays.
+         * The {@code k} cases of tenant number {@code tenant} with the highest cosine similarity (all vectors are unit
+         * length): a scan of the tenant's rows (every T-th), keeping the best {@code k} in small arrays.
          */
-        Set<UUID> exactTopK(float[] matrix, float[] query, int tenant, int k) {
+        Exact exactTopK(float[] matrix, float[] query, int tenant, int k) {
             int dimension = query.length;
             float[] bestScores = new float[k];
             int[] bestRows = new int[k];
             Arrays.fill(bestScores, Float.NEGATIVE_INFINITY);
             int rows = matrix.length / dimension;
             for (int row = tenant; row < rows; row += tenants) {
-                int base = row * dimension;
-                float s0 = 0;
-                float s1 = 0;
-                float s2 = 0;
-                float s3 = 0;
-                int d = 0;
-                for (; d + 3 < dimension; d += 4) {
-                    s0 += query[d] * matrix[base + d];
-                    s1 += query[d + 1] * matrix[base + d + 1];
-                    s2 += query[d + 2] * matrix[base + d + 2];
-                    s3 += query[d + 3] * matrix[base + d + 3];
-                }
-                for (; d < dimension; d++) {
-                    s0 += query[d] * matrix[base + d];
-                }
-                float score = (s0 + s1) + (s2 + s3);
+                float score = dot(matrix, row * dimension, query);
                 if (score > bestScores[k - 1]) {
                     int at = k - 1;
                     while (at > 0 && bestScores[at - 1] < score) {
@@ -374,13 +433,15 @@ final class RetrievalBench implements Bench.Benchmark {
                 }
             }
             Set<UUID> ids = new HashSet<>();
+            double kthDistance = 0;
             for (int i = 0; i < k; i++) {
                 if (bestScores[i] == Float.NEGATIVE_INFINITY) {
                     break;
                 }
                 ids.add(cases.get(bestRows[i]).id());
+                kthDistance = 1 - (double) bestScores[i];
             }
-            return ids;
+            return new Exact(ids, kthDistance);
         }
     }
 }

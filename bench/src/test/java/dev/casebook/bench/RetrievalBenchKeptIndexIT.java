@@ -62,9 +62,9 @@ class RetrievalBenchKeptIndexIT {
         String built = run(vectors(1), "--build-only=true");
         assertThat(rows(built, "lucene-int7")).hasSize(2).allSatisfy(row -> {
             assertThat(row.get(3)).isEqualTo("-");
-            assertThat(row.get(12)).isEqualTo("built");
+            assertThat(row.get(14)).isEqualTo("built");
         });
-        assertThat(rows(built, "pgvector-hnsw")).hasSize(2).allSatisfy(row -> assertThat(row.get(12)).isEqualTo("built"));
+        assertThat(rows(built, "pgvector-hnsw")).hasSize(2).allSatisfy(row -> assertThat(row.get(14)).isEqualTo("built"));
         assertThat(built).doesNotContain("exact (brute force)");
         Set<String> luceneFiles = luceneDataFiles();
         long indexOid = indexOid(prefix + "_pgvector_400_t4", "cases_embedding_hnsw");
@@ -78,10 +78,14 @@ class RetrievalBenchKeptIndexIT {
             assertThat(after).hasSize(2);
             for (int i = 0; i < 2; i++) {
                 List<String> row = after.get(i);
-                assertThat(row.get(12)).as(store + " row " + i).isEqualTo("kept");
+                assertThat(row.get(14)).as(store + " row " + i).isEqualTo("kept");
                 assertThat(Double.parseDouble(row.get(6))).as(store + " recall@10").isGreaterThan(0.9);
-                assertThat(row.subList(9, 12)).as("import s, index s, build load recorded by the build")
-                        .isEqualTo(before.get(i).subList(9, 12));
+                assertThat(Double.parseDouble(row.get(7))).as(store + " epsilon recall, at least recall@10")
+                        .isGreaterThanOrEqualTo(Double.parseDouble(row.get(6))).isLessThanOrEqualTo(1);
+                assertThat(Integer.parseInt(row.get(8))).as(store + " median ties, the top 10 among them")
+                        .isGreaterThanOrEqualTo(10);
+                assertThat(row.subList(11, 14)).as("import s, index s, build load recorded by the build")
+                        .isEqualTo(before.get(i).subList(11, 14));
             }
         }
         assertThat(luceneDataFiles()).as("the Lucene segments the build wrote").isEqualTo(luceneFiles);
@@ -97,7 +101,7 @@ class RetrievalBenchKeptIndexIT {
                 "--pg-ef-construction=32");
         assertThat(rows(built, "pgvector-hnsw")).singleElement().satisfies(row -> {
             assertThat(row.get(0)).isEqualTo("pgvector-hnsw(m=8,efc=32)");
-            assertThat(row.get(12)).isEqualTo("built");
+            assertThat(row.get(14)).isEqualTo("built");
         });
         String schema = prefix + "_pgvector_m8_efc32_400_t1";
         assertThat(indexOptions(schema, "cases_embedding_hnsw")).containsExactlyInAnyOrder("m=8", "ef_construction=32");
@@ -109,7 +113,7 @@ class RetrievalBenchKeptIndexIT {
         List<List<String>> rows = rows(measured, "pgvector-hnsw");
         assertThat(rows).extracting(row -> row.getFirst()).containsExactly("pgvector-hnsw(m=8,efc=32,ef=1)",
                 "pgvector-hnsw(m=8,efc=32,ef=40)", "pgvector-hnsw(m=8,efc=32,ef=400)");
-        assertThat(rows).allSatisfy(row -> assertThat(row.get(12)).isEqualTo("kept"));
+        assertThat(rows).allSatisfy(row -> assertThat(row.get(14)).isEqualTo("kept"));
         assertThat(Double.parseDouble(rows.getLast().get(6))).as("recall@10 with a list as long as the corpus")
                 .isGreaterThan(0.9);
         assertThat(indexOid(schema, "cases_embedding_hnsw")).as("the HNSW index the build made").isEqualTo(indexOid);
@@ -144,7 +148,7 @@ class RetrievalBenchKeptIndexIT {
 
         String printed = run(vectors(1), "--stores=lucene-int7", "--tenants=1");
 
-        assertThat(rows(printed, "lucene-int7")).singleElement().satisfies(row -> assertThat(row.get(12))
+        assertThat(rows(printed, "lucene-int7")).singleElement().satisfies(row -> assertThat(row.get(14))
                 .isEqualTo("built"));
         assertThat(entry.resolve("left-over")).doesNotExist();
         assertThat(run(vectors(1), "--stores=lucene-int7", "--tenants=1", "--reuse-only=true")).contains(" kept ");
