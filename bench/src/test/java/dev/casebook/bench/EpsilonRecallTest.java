@@ -21,11 +21,11 @@ class EpsilonRecallTest {
     private static final float[] QUERY = {1, 0};
     private static final double[] SIMILARITIES = {0.99, 0.98, 0.95, 0.9496, 0.5};
     private static final int K = 3;
-    private final RetrievalBench.Corpus corpus = corpus();
+    private final Corpus corpus = corpus();
     private final float[] matrix = corpus.matrix();
-    private final RetrievalBench.Corpus.Exact exact = corpus.exactTopK(matrix, QUERY, 0, K);
+    private final Corpus.Exact exact = corpus.exactTopK(matrix, QUERY, 0, K);
 
-    private static RetrievalBench.Corpus corpus() {
+    private static Corpus corpus() {
         List<Case> cases = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
@@ -35,7 +35,7 @@ class EpsilonRecallTest {
             double cos = SIMILARITIES[i];
             vectors.add(new float[] {(float) cos, (float) Math.sqrt(1 - cos * cos)});
         }
-        return new RetrievalBench.Corpus(cases, vectors, 1);
+        return new Corpus(cases, vectors, 1);
     }
 
     private double epsilonRecall(int... rows) {

@@ -71,7 +71,7 @@ class LuceneRetrievalStoreIT {
     }
 
     private static List<Case> cases(List<float[]> vectors) {
-        return RetrievalBench.Corpus.build(3_000, 1, Collections.nCopies(3_000, "a case"), vectors, new Random(1))
+        return Corpus.build(3_000, 1, Collections.nCopies(3_000, "a case"), vectors, new Random(1))
                 .cases();
     }
 }
