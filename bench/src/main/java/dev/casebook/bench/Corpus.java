@@ -5,10 +5,13 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CaseLabel;
 import dev.casebook.memory.CaseSource;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -28,9 +31,15 @@ record Corpus(List<Case> cases, List<float[]> vectors, int tenants) {
         return CaseFilter.tenant(tenant(q % tenants, tenants));
     }
 
+    /**
+     * {@code size} cases: the real ones first, then synthetic mixtures. The vectors are held once, in the row-major
+     * array {@link #matrix()} returns (at a million cases 1.5 GB, not twice that); {@link #vectors()} reads copies
+     * of its rows.
+     */
     static Corpus build(int size, int tenants, List<String> realTexts, List<float[]> realVectors, Random random) {
         List<Case> cases = new ArrayList<>(size);
-        List<float[]> vectors = new ArrayList<>(size);
+        int dimension = realVectors.getFirst().length;
+        float[] matrix = new float[Math.multiplyExact(size, dimension)];
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 0; i < size; i++) {
             boolean real = i < realVectors.size();
@@ -40,9 +49,31 @@ record Corpus(List<Case> cases, List<float[]> vectors, int tenants) {
             cases.add(new Case(new UUID(size, i), tenant(i, tenants), task, "", "", label == CaseLabel.POSITIVE ? 1 : 0,
                     label, real ? CaseSource.REAL : CaseSource.SYNTHETIC, "", 0, 0, created.plusSeconds(i),
                     created.plusSeconds(i)));
-            vectors.add(vector);
+            System.arraycopy(vector, 0, matrix, i * dimension, dimension);
         }
-        return new Corpus(cases, vectors, tenants);
+        return new Corpus(cases, new Rows(matrix, dimension), tenants);
+    }
+
+    /** The rows of a row-major matrix as a list of vectors, each read as a copy. */
+    private static final class Rows extends AbstractList<float[]> implements RandomAccess {
+        private final float[] matrix;
+        private final int dimension;
+
+        Rows(float[] matrix, int dimension) {
+            this.matrix = matrix;
+            this.dimension = dimension;
+        }
+
+        @Override
+        public float[] get(int index) {
+            Objects.checkIndex(index, size());
+            return Arrays.copyOfRange(matrix, index * dimension, (index + 1) * dimension);
+        }
+
+        @Override
+        public int size() {
+            return matrix.length / dimension;
+        }
     }
 
     /** A noisy mixture of two real vectors, scaled to unit length. */
@@ -82,8 +113,11 @@ record Corpus(List<Case> cases, List<float[]> vectors, int tenants) {
         return sum;
     }
 
-    /** The vectors in one row-major array, for a fast exact scan. */
+    /** The vectors in one row-major array, for a fast exact scan; {@link #build}'s own array, not to be written. */
     float[] matrix() {
+        if (vectors instanceof Rows rows) {
+            return rows.matrix;
+        }
         int dimension = dimension();
         float[] matrix = new float[vectors.size() * dimension];
         for (int i = 0; i < vectors.size(); i++) {
