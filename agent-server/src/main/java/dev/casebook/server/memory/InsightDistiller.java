@@ -2,6 +2,9 @@ package dev.casebook.server.memory;
 
 import dev.casebook.llm.ReplyJson;
 import dev.casebook.llm.ReplyText;
+import dev.casebook.memory.Case;
+import dev.casebook.memory.CaseLabel;
+import dev.casebook.memory.insight.FamilyRule;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.server.llm.LlmCall;
 import dev.casebook.server.llm.LlmClient;
@@ -49,6 +52,13 @@ public final class InsightDistiller {
             plan = Objects.requireNonNullElse(plan, "");
             answer = Objects.requireNonNullElse(answer, "");
         }
+
+        /** A member of a family as {@link FamilyRule} found it: a success when the case's label is positive. */
+        public static Member of(FamilyRule.Member member) {
+            Case c = member.value();
+            return new Member(c.id(), c.task(), c.plan(), c.answer(), c.label() == CaseLabel.POSITIVE,
+                    member.vector());
+        }
     }
 
     /** What a distillation gave. */
@@ -59,6 +69,9 @@ public final class InsightDistiller {
         record Declined(String reason) implements Outcome {
         }
     }
+
+    /** The server's default of {@code casebook.memory.insights.max-shown}. */
+    public static final int MAX_SHOWN = 5;
 
     static final JsonSchema SCHEMA = JsonSchema.builder().name("insight").rootElement(JsonObjectSchema.builder()
             .addStringProperty("family").addStringProperty("insight").build()).build();

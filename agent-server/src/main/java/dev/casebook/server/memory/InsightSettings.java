@@ -1,5 +1,6 @@
 package dev.casebook.server.memory;
 
+import dev.casebook.memory.insight.FamilyRule;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -37,19 +38,24 @@ record InsightSettings(Boolean enabled, Path dir, Integer k, Double minSimilarit
             throw new IllegalArgumentException(
                     "casebook.memory.insights.min-similarity must be within [-1, 1], was " + minSimilarity);
         }
-        familySimilarity = familySimilarity == null ? 0.8 : familySimilarity;
+        familySimilarity = familySimilarity == null ? FamilyRule.DEFAULT.similarity() : familySimilarity;
         if (familySimilarity.isNaN() || familySimilarity < -1 || familySimilarity > 1) {
             throw new IllegalArgumentException(
                     "casebook.memory.insights.family-similarity must be within [-1, 1], was " + familySimilarity);
         }
-        minFamilySize = minFamilySize == null ? 3 : minFamilySize;
+        minFamilySize = minFamilySize == null ? FamilyRule.DEFAULT.minSize() : minFamilySize;
         if (minFamilySize < 1) {
             throw new IllegalArgumentException(
                     "casebook.memory.insights.min-family-size must be positive, was " + minFamilySize);
         }
-        maxShown = maxShown == null ? 5 : maxShown;
+        maxShown = maxShown == null ? InsightDistiller.MAX_SHOWN : maxShown;
         if (maxShown < 1) {
             throw new IllegalArgumentException("casebook.memory.insights.max-shown must be positive, was " + maxShown);
         }
+    }
+
+    /** The rule that makes a rated case's family ({@code family-similarity}, {@code min-family-size}). */
+    FamilyRule familyRule() {
+        return new FamilyRule(familySimilarity, minFamilySize);
     }
 }

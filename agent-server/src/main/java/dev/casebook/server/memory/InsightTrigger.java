@@ -1,14 +1,8 @@
 package dev.casebook.server.memory;
 
 import dev.casebook.memory.Case;
-import dev.casebook.memory.CaseFilter;
-import dev.casebook.memory.CaseLabel;
-import dev.casebook.memory.CaseSource;
-import dev.casebook.memory.Evidence;
-import dev.casebook.memory.ScoredCase;
-import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.insight.FamilyRule;
 import dev.casebook.memory.insight.Insight;
-import dev.casebook.memory.insight.InsightQuery;
 import dev.casebook.memory.insight.InsightStore;
 import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.insight.ScoredInsight;
@@ -36,10 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Distils the insight of a rated real case's family, off the caller's thread ({@code casebook.memory.insights.*}).
- * The family is the tenant's rated real cases of the case's bank whose task has a cosine of at least
- * {@code familySimilarity} with the case's task; with at least {@code minFamilySize} members, one of them a success,
- * the {@link InsightDistiller} writes its insight, or revises the insight whose centroid is within
- * {@code familySimilarity} of the family's.
+ * The family is the tenant's rated real cases of the case's bank whose task is near the case's ({@link FamilyRule});
+ * with at least the rule's minimum of members, one of them a success, the {@link InsightDistiller} writes its
+ * insight, or revises the rule's previous insight of the family.
  *
  * <p>One distillation runs at a time (so at most one per family); a case rated while one runs waits in a queue, and
  * leaves it without a call of its own when a distillation that read the family after the case was queued had it as a
@@ -67,8 +60,7 @@ final class InsightTrigger implements AutoCloseable {
     private final AgentMemory memory;
     private final InsightStore store;
     private final InsightDistiller distiller;
-    private final double familySimilarity;
-    private final int minFamilySize;
+    private final FamilyRule rule;
     private final Map<Result, Counter> counters = new EnumMap<>(Result.class);
     private final Set<Rated> queued = new LinkedHashSet<>();
     /** Held by every store write of the worker, and by {@link #close()} while it sets {@link #closed}. */
@@ -80,13 +72,12 @@ final class InsightTrigger implements AutoCloseable {
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("insight-pending").factory());
 
-    InsightTrigger(AgentMemory memory, InsightStore store, InsightDistiller distiller, double familySimilarity,
-            int minFamilySize, MeterRegistry registry) {
+    InsightTrigger(AgentMemory memory, InsightStore store, InsightDistiller distiller, FamilyRule rule,
+            MeterRegistry registry) {
         this.memory = memory;
         this.store = store;
         this.distiller = distiller;
-        this.familySimilarity = familySimilarity;
-        this.minFamilySize = minFamilySize;
+        this.rule = rule;
         for (Result result : Result.values()) {
             counters.put(result, Counter.builder("casebook.memory.insights.distillations")
                     .description("Insight distillations started by a rated real case, by outcome (distilled, "
@@ -239,8 +230,7 @@ final class InsightTrigger implements AutoCloseable {
         String bank = family.value().bank();
         float[] centroid = Insight.centroidOf(family.members().stream().map(InsightDistiller.Member::vector)
                 .toList());
-        Insight previous = store.nearest(new InsightQuery(rated.tenant(), Set.of(bank), centroid, 1,
-                familySimilarity)).stream().map(ScoredInsight::value).findFirst().orElse(null);
+        Insight previous = store.nearest(rule.previousInsight(rated.tenant(), bank, centroid)).stream().map(ScoredInsight::value).findFirst().orElse(null);
         InsightDistiller.Outcome outcome = distiller.distil(rated.tenant(), bank, family.members(), previous);
         return switch (outcome) {
             case InsightDistiller.Outcome.Distilled d when previous != null
@@ -267,39 +257,10 @@ final class InsightTrigger implements AutoCloseable {
         };
     }
 
-    /**
-     * The rated real cases of the case's bank within {@code familySimilarity} of its task, the case first, then
-     * the most similar; no members when the case is gone or the family is smaller than {@code minFamilySize}.
-     */
+    /** The rated case's family by the {@link FamilyRule}, as the distiller sees its members. */
     private Family family(Rated rated) {
-        Case value = memory.store().get(rated.tenant(), rated.caseId()).orElse(null);
-        if (value == null) {
-            return new Family(null, List.of());
-        }
-        float[] vector = memory.embedder().embed(value.task());
-        CaseFilter filter = CaseFilter.tenant(rated.tenant()).withSources(Set.of(CaseSource.REAL))
-                .withBanks(Set.of(value.bank()));
-        List<Case> cases = new ArrayList<>();
-        for (ScoredCase s : memory.store().search(new VectorQuery(vector, filter, 64))) {
-            if (s.score() >= familySimilarity && isRated(s.value())) {
-                cases.add(s.value());
-            }
-        }
-        if (cases.size() < minFamilySize) {
-            return new Family(value, List.of());
-        }
-        List<float[]> vectors = memory.embedder().embedAll(cases.stream().map(Case::task).toList());
-        List<InsightDistiller.Member> family = new ArrayList<>();
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            family.add(new InsightDistiller.Member(c.id(), c.task(), c.plan(), c.answer(),
-                    c.label() == CaseLabel.POSITIVE, vectors.get(i)));
-        }
-        return new Family(value, family);
-    }
-
-    private boolean isRated(Case c) {
-        return memory.store().history(c.tenant(), c.id()).stream().map(Evidence::rater).anyMatch(r -> r.rated());
+        FamilyRule.Family family = rule.familyOf(memory.store(), memory.embedder(), rated.tenant(), rated.caseId());
+        return new Family(family.rated(), family.members().stream().map(InsightDistiller.Member::of).toList());
     }
 
     /**

@@ -123,8 +123,7 @@ class MemoryConfiguration {
         log.info("Insights: distilled when a real case is rated, families of at least {} within cosine {}",
                 settings.minFamilySize(), settings.familySimilarity());
         return new InsightTrigger(memory, store, new InsightDistiller(chat, settings.maxShown()),
-                settings.familySimilarity(), settings.minFamilySize(),
-                registry.getIfAvailable(SimpleMeterRegistry::new));
+                settings.familyRule(), registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     /** Once the server is ready, the distillations its last run left pending are queued again. */

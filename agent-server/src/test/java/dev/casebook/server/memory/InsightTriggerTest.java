@@ -9,6 +9,7 @@ import dev.casebook.memory.MemoryWriter;
 import dev.casebook.memory.Rater;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.InProcessEmbedder;
+import dev.casebook.memory.insight.FamilyRule;
 import dev.casebook.memory.insight.Insight;
 import dev.casebook.memory.insight.PendingDistillation;
 import dev.casebook.memory.lucene.LuceneCaseStore;
@@ -76,7 +77,7 @@ class InsightTriggerTest {
 
     InsightTrigger newTrigger() {
         return new InsightTrigger(memory, insights, new InsightDistiller(InsightDistiller.Chat.of(client,
-                Duration.ofSeconds(30)), 5), 0.6, 3, meters);
+                Duration.ofSeconds(30)), 5), new FamilyRule(0.6, 3), meters);
     }
 
     @AfterEach
