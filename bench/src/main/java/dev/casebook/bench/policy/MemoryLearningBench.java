@@ -5,6 +5,7 @@ import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.EmbeddingSpace;
 import dev.casebook.memory.ScoredCase;
 import dev.casebook.memory.VectorQuery;
+import dev.casebook.memory.insight.FamilyRule;
 import dev.casebook.memory.lucene.LuceneCaseStore;
 import dev.casebook.memory.policy.CaseRole;
 import dev.casebook.memory.policy.CaseSelectionPolicy;
@@ -18,14 +19,17 @@ import dev.casebook.memory.policy.learned.ExplorationPreset;
 import dev.casebook.memory.policy.learned.LearnedPolicy;
 import dev.casebook.memory.policy.learned.LocalEvidence;
 import dev.casebook.memory.policy.learned.PolicySettings;
+import dev.casebook.server.memory.MemorySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.HashMap;
 import java.util.Map;
@@ -132,7 +136,19 @@ public final class MemoryLearningBench {
      * Success (1/0) of every episode, and the family kind, of one policy on one seed; {@code reach} is a diagnostic
      * per episode, a bit set of {@link Reach}.
      */
-    record Run(boolean[] success, boolean[] misleading, int[] reach) {
+    record Run(boolean[] success, boolean[] misleading, int[] reach, InsightLog insights) {
+        Run(boolean[] success, boolean[] misleading, int[] reach) {
+            this(success, misleading, reach, null);
+        }
+    }
+
+    /**
+     * What an insights arm's trigger did in one run: distillations that wrote an insight, declined ones, ratings whose
+     * family was too small (server trigger), the families (every-5: clusters; server: the cases the episodes became),
+     * and per latent family the first episode whose distillation wrote an insight (−1: none).
+     */
+    record InsightLog(InsightsArm.Trigger trigger, int distilled, int declined, int tooSmall, long families,
+            int[] firstInsight) {
     }
 
     /** What an episode's selection could reach and showed (bits of {@link Run#reach}). */
@@ -201,11 +217,34 @@ public final class MemoryLearningBench {
         LearningCurves curves = new LearningCurves(policies, runs, settings.window());
         out.print(curves.format());
         out.print(curves.formatReach());
+        out.print(formatInsights(policies, runs, a.getInt("--first-seed", 1)));
         if (counterfactual != null) {
             out.print(counterfactual.format(curves));
         }
         out.print(PolicyCost.measure().format());
         return curves;
+    }
+
+    /** Per insights arm and seed, what its trigger did ({@link InsightLog}). */
+    static String formatInsights(List<String> policies, List<List<Run>> runs, int firstSeed) {
+        StringBuilder out = new StringBuilder();
+        for (int p = 0; p < policies.size(); p++) {
+            for (int s = 0; s < runs.get(p).size(); s++) {
+                InsightLog log = runs.get(p).get(s).insights();
+                if (log == null) {
+                    continue;
+                }
+                if (out.isEmpty()) {
+                    out.append("insight triggers (first insight: the episode whose distillation wrote the first"
+                            + " insight, by latent family, misleading families first; -1 none)\n");
+                }
+                out.append(String.format(Locale.ROOT, "  %-22s seed %3d  trigger %-7s distilled %4d  declined %4d"
+                        + "  too small %4d  families/cases %4d  first insight %s%n", policies.get(p), firstSeed + s,
+                        log.trigger().wireName(), log.distilled(), log.declined(), log.tooSmall(), log.families(),
+                        Arrays.toString(log.firstInsight())));
+            }
+        }
+        return out.toString();
     }
 
     static Run runOne(String policyName, long seed, Settings settings) throws Exception {
@@ -230,11 +269,13 @@ public final class MemoryLearningBench {
         boolean[] success = new boolean[settings.episodes()];
         boolean[] misleading = new boolean[settings.episodes()];
         int[] reach = new int[settings.episodes()];
+        int[] firstInsight = new int[settings.families()];
+        Arrays.fill(firstInsight, -1);
+        InsightLog log = null;
         try (LuceneCaseStore store = LuceneCaseStore.open(dir.resolve("cases"),
                 new EmbeddingSpace("simulator-" + settings.dimension(), settings.dimension()));
                 SimulatedLlm llm = new SimulatedLlm(world, seed * 31);
-                InsightsArm insights = withInsights ? new InsightsArm(dir.resolve("insights"), settings.dimension(),
-                        llm) : null) {
+                InsightsArm insights = withInsights ? insightsArm(dir, settings.dimension(), llm, args) : null) {
             llm.reviseKeepsAvoided = !args.has("--insight-revise") || !args.get("--insight-revise").equals("fresh");
             List<Case> cases = world.cases();
             store.addAll(cases, cases.stream().map(c -> world.truth(c.id()).vector()).toList());
@@ -263,9 +304,10 @@ public final class MemoryLearningBench {
                     List<String> shownInsights = insights == null ? List.of() : insights.lookup(state);
                     String answer = llm.complete(prompt(taskId, selected, shownInsights));
                     boolean solved = answer.endsWith("\nFINAL ANSWER: " + SimulatedLlm.expected(taskId));
-                    if (insights != null) {
-                        insights.record(taskId, state, answer.substring("PLAN: ".length(), answer.indexOf('\n')),
-                                solved);
+                    if (insights != null && insights.record(taskId, state, answer.substring("PLAN: ".length(),
+                            answer.indexOf('\n')), solved) == InsightsArm.Outcome.DISTILLED
+                            && firstInsight[family] < 0) {
+                        firstInsight[family] = episode; // a diagnostic: the trigger never reads the latent family
                     }
                     if (counterfactual != null && counterfactual.logs(arm)
                             && episode >= settings.episodes() - Math.max(settings.window(), settings.episodes() / 4)
@@ -293,6 +335,10 @@ public final class MemoryLearningBench {
                 if (counterfactual != null && policy instanceof LearnedPolicy learned) {
                     counterfactual.evaluate(arm, seed, learned);
                 }
+                if (insights != null) {
+                    log = new InsightLog(insights.trigger(), insights.distillations(), insights.declined(),
+                            insights.tooSmall(), insights.families(), firstInsight);
+                }
             } finally {
                 if (policy instanceof LearnedPolicy learned) {
                     learned.close();
@@ -301,7 +347,27 @@ public final class MemoryLearningBench {
         } finally {
             delete(dir);
         }
-        return new Run(success, misleading, reach);
+        return new Run(success, misleading, reach, log);
+    }
+
+    /**
+     * The insights arm of a run: {@code --insight-trigger=server} (default) distils as the server does, by its
+     * {@link FamilyRule} ({@code --family-similarity}, {@code --min-family-size}, the server's defaults) over the
+     * episodes written as the server writes them ({@code --duplicate-threshold}, the server's default
+     * {@code casebook.memory.duplicate-threshold}); {@code every-5} is the simulator's first trigger.
+     */
+    private static InsightsArm insightsArm(Path dir, int dimension, SimulatedLlm llm, Args args) {
+        InsightsArm.Trigger trigger = InsightsArm.Trigger.parse(args.has("--insight-trigger")
+                ? args.get("--insight-trigger") : InsightsArm.Trigger.SERVER.wireName());
+        if (trigger == InsightsArm.Trigger.EVERY_5) {
+            return new InsightsArm(dir.resolve("insights"), dimension, llm);
+        }
+        FamilyRule rule = new FamilyRule(args.getDouble("--family-similarity", FamilyRule.DEFAULT.similarity()),
+                args.getInt("--min-family-size", FamilyRule.DEFAULT.minSize()));
+        double duplicates = args.getDouble("--duplicate-threshold",
+                new MemorySettings(null, null, null, null, null).duplicateThreshold());
+        return new InsightsArm(dir.resolve("insights"), dimension, llm,
+                new ServerTrigger(dir.resolve("episodes"), dimension, rule, duplicates));
     }
 
     /** The {@link Reach} bits of one episode. */

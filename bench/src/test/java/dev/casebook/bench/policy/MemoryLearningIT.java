@@ -31,7 +31,10 @@ class MemoryLearningIT {
                     String.valueOf(EPISODES), "--window", String.valueOf(WINDOW),
                     "--arms", "off,similarity,learned,learned-ts-slate,similarity+insights",
                     // the counterfactual table's shape is what this test checks, not the precision of its estimates
-                    "--ope-draws", "40"}, out);
+                    "--ope-draws", "40",
+                    // the server's trigger, each episode a case of its own: the simulator's tasks of a family are
+                    // near-duplicates by the server's default (0.95), which would leave every family one case
+                    "--insight-trigger", "server", "--duplicate-threshold", "1"}, out);
         }
         printed = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
@@ -69,12 +72,25 @@ class MemoryLearningIT {
     }
 
     @Test
+    void the_server_trigger_distils_at_ratings_and_its_log_is_printed() {
+        MemoryLearningBench.InsightLog log = curves.runsOf("similarity+insights").getFirst().insights();
+        assertThat(log.trigger()).isEqualTo(InsightsArm.Trigger.SERVER);
+        assertThat(log.families()).as("one case per episode").isEqualTo(EPISODES);
+        assertThat(log.distilled() + log.declined() + log.tooSmall()).as("one decision per rating")
+                .isEqualTo(EPISODES);
+        assertThat(log.distilled()).isGreaterThan(EPISODES / 2);
+        assertThat(printed).contains("insight triggers", "trigger server");
+    }
+
+    @Test
     void a_run_is_the_same_for_the_same_seed_and_differs_for_another() throws Exception {
         MemoryLearningBench.Settings settings = new MemoryLearningBench.Settings(1, EPISODES, WINDOW, 4, 32, 8, 4);
+        Args args = new Args(new String[] {"--duplicate-threshold", "1"});
 
         for (String arm : new String[] {"learned", "similarity+insights"}) {
             boolean[] first = curves.runsOf(arm).getFirst().success();
-            assertThat(MemoryLearningBench.runOne(arm, 1, settings).success()).as(arm).containsExactly(first);
+            assertThat(MemoryLearningBench.runOne(arm, 1, settings, args, null).success()).as(arm)
+                    .containsExactly(first);
             assertThat(curves.runsOf(arm).get(1).success()).as(arm).isNotEqualTo(first);
         }
     }
