@@ -93,9 +93,9 @@ class FamilyRuleTest {
         write("near", near(0.95, 2));
         write("nearer", near(0.98, 3));
         write("too far", near(0.79, 4));
-        write("unrated", near(0.97, 5), Rater.UNRATED, CaseSource.REAL, null);
-        write("synthetic", near(0.97, 6), Rater.SCORER, CaseSource.SYNTHETIC, null);
-        write("other bank", near(0.97, 7), Rater.SCORER, CaseSource.REAL, "other");
+        write("acme", "unrated", near(0.97, 5), Rater.UNRATED, CaseSource.REAL, null);
+        write("acme", "synthetic", near(0.97, 6), Rater.SCORER, CaseSource.SYNTHETIC, null);
+        write("acme", "other bank", near(0.97, 7), Rater.SCORER, CaseSource.REAL, "other");
         write("other tenant", "other tenant", near(0.97, 7), Rater.SCORER, CaseSource.REAL, null);
 
         FamilyRule.Family family = FamilyRule.DEFAULT.familyOf(store, embedder, "acme", rated);
@@ -110,7 +110,7 @@ class FamilyRuleTest {
     void a_family_smaller_than_the_minimum_has_no_members() {
         UUID rated = write("rated", near(1, 1));
         write("near", near(0.95, 2));
-        write("unrated", near(0.97, 5), Rater.UNRATED, CaseSource.REAL, null);
+        write("acme", "unrated", near(0.97, 5), Rater.UNRATED, CaseSource.REAL, null);
 
         assertThat(FamilyRule.DEFAULT.familyOf(store, embedder, "acme", rated).distillable()).isFalse();
         assertThat(members(new FamilyRule(0.8, 2).familyOf(store, embedder, "acme", rated)))
