@@ -84,9 +84,12 @@ final class LuceneSearches implements AutoCloseable {
         });
     }
 
-    /** Called by the writer after each write ({@link PendingWrites#count()}). */
-    void markStale() {
-        pending.count();
+    /**
+     * Called by the writer after each write, under its lock: every read that starts after the write returned shows it
+     * ({@link PendingWrites#countWrite()}).
+     */
+    void countWrite() {
+        pending.countWrite();
     }
 
     /** The writer, under its lock, put this version of a case into the index writer. */
@@ -101,9 +104,10 @@ final class LuceneSearches implements AutoCloseable {
 
     /**
      * The writer, under its lock, is putting documents into the index writer without telling {@link #wrote} (a bulk
-     * add): look-ups by id refresh the searcher until a refresh includes this write.
+     * add): look-ups by id and vector searches refresh the searcher until a refresh includes this write
+     * ({@link PendingWrites#bulkAdd()}).
      */
-    void untracked() {
+    void bulkAdd() {
         recent.unlogged(pending.bulkAdd());
     }
 
@@ -124,8 +128,11 @@ final class LuceneSearches implements AutoCloseable {
         pending.afterRefresh(hook);
     }
 
-    /** Makes the current searcher include every write counted before this call ({@link PendingWrites#refresh()}). */
-    void freshen() throws IOException {
+    /**
+     * Makes the current searcher include every write counted before this call and drops the versions it now shows
+     * ({@link PendingWrites#refresh()}).
+     */
+    void refresh() throws IOException {
         pending.refresh();
     }
 
@@ -144,7 +151,7 @@ final class LuceneSearches implements AutoCloseable {
 
     private List<ScoredCase> searchNow(VectorQuery query) {
         if (pending.bulkAddUnseen() || pending.size() > OVERLAY_LIMIT) {
-            refresh();
+            refreshForRead();
         }
         PendingOverlay overlay = new PendingOverlay(pending.snapshot());
         return current(searcher -> overlay.merge(
@@ -293,13 +300,14 @@ final class LuceneSearches implements AutoCloseable {
 
     /** Refreshes the searcher when writes wait, then runs {@code body} on it. */
     private <T> T read(Read<T> body) {
-        refresh();
+        refreshForRead();
         return current(body);
     }
 
-    private void refresh() {
+    /** {@link #refresh()} for a read, whose failure is a failed read. */
+    private void refreshForRead() {
         try {
-            freshen();
+            refresh();
         } catch (IOException e) {
             throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
         }

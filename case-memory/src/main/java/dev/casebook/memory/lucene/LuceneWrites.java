@@ -78,7 +78,7 @@ final class LuceneWrites {
                     throw new IllegalArgumentException("case " + value.id() + " already exists");
                 }
             }
-            searches.untracked(); // a bulk load keeps no copies: look-ups by id refresh until a refresh shows them
+            searches.bulkAdd(); // a bulk load keeps no copies: look-ups by id refresh until a refresh shows them
             for (int i = 0; i < values.size(); i++) {
                 writer.addDocument(CaseDocument.of(values.get(i), embeddings.get(i), evidence.get(i)));
             }
@@ -107,8 +107,8 @@ final class LuceneWrites {
 
     /**
      * One write for the whole batch: under the write lock, each case is looked up once (by id: no searcher refresh),
-     * every new count is computed before anything is written, so an impossible count writes nothing, and the readers
-     * are marked stale once.
+     * every new count is computed before anything is written, so an impossible count writes nothing, and the write is
+     * counted once.
      */
     List<Case> adjustCounts(String tenant, Map<UUID, Integer> times, int usesDelta, int successesDelta) {
         return write(() -> {
@@ -198,18 +198,18 @@ final class LuceneWrites {
     }
 
     /**
-     * Runs one write under the writer lock and refreshes the readers before returning; commits it at once when the
-     * policy says so (every write, or {@code maxWrites} waiting), else makes sure a commit runs within
-     * {@code maxDelay}.
+     * Runs one write under the writer lock and counts it before returning, so every read that starts afterwards shows
+     * it; commits it at once when the policy says so (every write, or {@code maxWrites} waiting), else makes sure a
+     * commit runs within {@code maxDelay}.
      */
     private <T> T write(Write<T> body) {
         writeLock.lock();
         try {
             ensureOpen();
             T result = body.apply();
-            searches.markStale();
+            searches.countWrite();
             if (searches.pending() >= MAX_PENDING) {
-                searches.freshen(); // bounds the versions kept for look-ups by id when nothing reads
+                searches.refresh(); // bounds the versions kept for look-ups by id when nothing reads
             }
             uncommitted++;
             if (commits.everyWrite() || uncommitted >= commits.maxWrites()) {
@@ -256,7 +256,7 @@ final class LuceneWrites {
             scheduled = null;
             if (!closed) {
                 commitLocked();
-                searches.freshen(); // the commit flushed the segments: the refresh is cheap and empties PendingWrites
+                searches.refresh(); // the commit flushed the segments: the refresh is cheap and empties PendingWrites
             }
         } catch (IOException | RuntimeException e) {
             // the writes stay acknowledged but uncommitted; the next write schedules another commit, close commits

@@ -9,7 +9,7 @@ import org.apache.lucene.search.SearcherManager;
 
 /**
  * The writes of a {@link LuceneCaseStore} that its current searcher may not show yet, and the refresh that makes it
- * show them. The writer numbers its writes as it counts them ({@link #count()}); for each case written since a
+ * show them. The writer numbers its writes as it counts them ({@link #countWrite()}); for each case written since a
  * refreshed searcher last included it, the latest version is kept here by id (the case, its vector and its evidence,
  * as stored), or a tombstone for a case deleted. Filled by the writer under its lock; read by every look-up by id and,
  * as a snapshot, by vector searches ({@link PendingOverlay}).
@@ -46,7 +46,7 @@ final class PendingWrites {
      * write is visible to every read that starts after it returned. A burst of writes with no read between them costs
      * one refresh, not one each.
      */
-    void count() {
+    void countWrite() {
         written.incrementAndGet();
     }
 
