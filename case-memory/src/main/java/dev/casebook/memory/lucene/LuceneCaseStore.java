@@ -57,6 +57,7 @@ public final class LuceneCaseStore implements CaseStore {
     private final EmbeddingSpace space;
     private final Directory directory;
     private final LuceneSearches searches;
+    private final CasesById byId;
     private final LuceneWrites writes;
 
     private LuceneCaseStore(String name, EmbeddingSpace space, int minCandidates, CommitPolicy commits,
@@ -65,6 +66,7 @@ public final class LuceneCaseStore implements CaseStore {
         this.space = space;
         this.directory = directory;
         this.searches = new LuceneSearches(name, minCandidates, writer);
+        this.byId = searches.byId();
         this.writes = new LuceneWrites(name, writer, searches, commits);
     }
 
@@ -298,7 +300,7 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(id, "id");
         ensureOpen();
-        return searches.get(tenant, id);
+        return byId.get(tenant, id);
     }
 
     @Override
@@ -306,7 +308,7 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(id, "id");
         ensureOpen();
-        return searches.vector(tenant, id);
+        return byId.vector(tenant, id);
     }
 
     @Override
@@ -314,7 +316,7 @@ public final class LuceneCaseStore implements CaseStore {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(id, "id");
         ensureOpen();
-        return searches.evidence(tenant, id);
+        return byId.evidence(tenant, id);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.casebook.memory.lucene;
 import dev.casebook.memory.Case;
 import dev.casebook.memory.CaseFilter;
 import dev.casebook.memory.CasePage;
-import dev.casebook.memory.Evidence;
 import dev.casebook.memory.HybridQuery;
 import dev.casebook.memory.ReciprocalRankFusion;
 import dev.casebook.memory.ScoredCase;
@@ -12,21 +11,11 @@ import dev.casebook.memory.VectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ReferenceManager;
@@ -34,13 +23,12 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The read side of a {@link LuceneCaseStore}: kNN search with the filter inside the HNSW search (pre-filtering,
- * {@link KnnSearch}), BM25 over the case text fused with it by reciprocal rank, lookups and listings, all through one
- * {@link SearcherManager} over the store's writer. Vectors are checked by the store before they get here.
+ * {@link KnnSearch}), BM25 over the case text fused with it by reciprocal rank, listings and counts, all through one
+ * {@link SearcherManager} over the store's writer, which the look-ups by id share ({@link #byId()}). Vectors are
+ * checked by the store before they get here.
  *
  * <p>Look-ups by id need no refresh: they read the writer's own unrefreshed documents ({@link PendingWrites}) first
  * and the current searcher only for an id with none there, which then shows that id's latest write. Vector searches
@@ -60,6 +48,7 @@ final class LuceneSearches implements AutoCloseable {
     private final Analyzer analyzer = new StandardAnalyzer();
     private final SearcherManager searchers;
     private final PendingWrites pending;
+    private final CasesById byId;
     /** The latest vector searches and the writes since, for the writer's near-duplicate checks. */
     private final RecentSearches recent = new RecentSearches();
     /** Searchers reopened since the store opened (a refresh that found nothing new is not counted). */
@@ -70,6 +59,7 @@ final class LuceneSearches implements AutoCloseable {
         this.knn = new KnnSearch(minCandidates);
         this.searchers = new SearcherManager(writer, null);
         this.pending = new PendingWrites(searchers);
+        this.byId = new CasesById(name, searchers, pending);
         this.searchers.addListener(new ReferenceManager.RefreshListener() {
             @Override
             public void beforeRefresh() {
@@ -111,6 +101,11 @@ final class LuceneSearches implements AutoCloseable {
         recent.unlogged(pending.bulkAdd());
     }
 
+    /** The look-ups by id, on this searcher and these unrefreshed versions. */
+    CasesById byId() {
+        return byId;
+    }
+
     /** How many versions of cases wait for a refresh (their entries kept for look-ups by id). */
     int pending() {
         return pending.size();
@@ -139,8 +134,8 @@ final class LuceneSearches implements AutoCloseable {
     /**
      * The current searcher's nearest cases completed with the writer's unrefreshed versions ({@link PendingOverlay}):
      * no refresh unless a bulk add waits (its documents are not kept) or more than {@link #OVERLAY_LIMIT} versions
-     * do. The snapshot of the versions is taken before the searcher is acquired (see {@link #stored}), so every write
-     * that returned before this search began is either in the snapshot or shown by that searcher.
+     * do. The snapshot of the versions is taken before the searcher is acquired (see {@link CasesById#stored}), so
+     * every write that returned before this search began is either in the snapshot or shown by that searcher.
      */
     List<ScoredCase> search(VectorQuery query) {
         long before = pending.counted(); // read before the snapshot: every write numbered up to it is in this search
@@ -165,7 +160,7 @@ final class LuceneSearches implements AutoCloseable {
      * earlier with the same vector when one can ({@link RecentSearches}), else by a kNN search for one hit.
      */
     UUID nearDuplicate(float[] vector, CaseFilter filter, double threshold) throws IOException {
-        RecentSearches.Answer seen = recent.nearDuplicate(vector, filter, threshold, this::stored);
+        RecentSearches.Answer seen = recent.nearDuplicate(vector, filter, threshold, byId::stored);
         if (seen != null) {
             return seen.id();
         }
@@ -190,43 +185,6 @@ final class LuceneSearches implements AutoCloseable {
         });
     }
 
-    /**
-     * The case alone: from the writer's unrefreshed version, else from the searcher's document loaded with
-     * {@link CaseDocument#CASE_FIELDS} only (no vector decoded, no evidence read), as a search hit is.
-     */
-    Optional<Case> get(String tenant, UUID id) {
-        try {
-            return Optional.ofNullable(byId(tenant, id, CaseDocument.Stored::value, CaseDocument.CASE_FIELDS,
-                    CaseDocument::readCase));
-        } catch (IOException e) {
-            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
-        }
-    }
-
-    /** A copy: the array may be the one kept for the writer's unrefreshed version of the case. */
-    Optional<float[]> vector(String tenant, UUID id) {
-        return Optional.ofNullable(byId(tenant, id)).map(stored -> stored.vector().clone());
-    }
-
-    /** The evidence alone: from the writer's unrefreshed version, else without loading the vector. */
-    List<Evidence> evidence(String tenant, UUID id) {
-        try {
-            List<Evidence> evidence = byId(tenant, id, CaseDocument.Stored::evidence, CaseDocument.EVIDENCE_FIELDS,
-                    CaseDocument::readEvidence);
-            return evidence == null ? List.of() : evidence;
-        } catch (IOException e) {
-            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
-        }
-    }
-
-    private CaseDocument.Stored byId(String tenant, UUID id) {
-        try {
-            return stored(tenant, id);
-        } catch (IOException e) {
-            throw new StoreException("read from " + name + " failed: " + e.getMessage(), true, e);
-        }
-    }
-
     CasePage list(CaseFilter filter, int offset, int limit) {
         return read(searcher -> {
             Query query = FilterQuery.of(filter);
@@ -248,50 +206,6 @@ final class LuceneSearches implements AutoCloseable {
 
     long count(CaseFilter filter) {
         return read(searcher -> (long) searcher.count(FilterQuery.of(filter)));
-    }
-
-    /**
-     * The stored case with this id (of any tenant when {@code tenant} is null) with its vector and evidence: the
-     * writer's unrefreshed version when there is one (null for a deleted case), else from the current searcher,
-     * refreshed only when a bulk add since the last refresh left its documents out of {@link PendingWrites}. The
-     * writer reads through this while it holds its lock; the vector is not copied (callers outside copy it).
-     *
-     * <p>The order matters: the entry is looked for before the searcher is acquired. An entry is dropped only after
-     * the searcher that shows its write became current, so a miss here means the searcher acquired next shows the
-     * latest write of this id that returned before this look-up began.
-     */
-    CaseDocument.Stored stored(String tenant, UUID id) throws IOException {
-        return byId(tenant, id, stored -> stored, null, CaseDocument::read);
-    }
-
-    /**
-     * The look-up of {@link #stored}, reading from the writer's unrefreshed version ({@code kept}) or else only the
-     * stored {@code fields} of the searcher's document (all when null; they include the tenant) and reading them with
-     * {@code loaded}; null when the case does not exist for the tenant.
-     */
-    private <T> T byId(String tenant, UUID id, Function<CaseDocument.Stored, T> kept, Set<String> fields,
-                       Function<Document, T> loaded) throws IOException {
-        PendingWrites.Entry entry = pending.get(id);
-        if (entry != null) {
-            CaseDocument.Stored stored = entry.stored();
-            return stored == null || (tenant != null && !tenant.equals(stored.value().tenant())) ? null
-                    : kept.apply(stored);
-        }
-        if (pending.bulkAddUnseen()) {
-            pending.refresh();
-        }
-        IndexSearcher searcher = searchers.acquire();
-        try {
-            int doc = find(searcher, id);
-            if (doc < 0) {
-                return null;
-            }
-            StoredFields stored = searcher.storedFields();
-            Document document = fields == null ? stored.document(doc) : stored.document(doc, fields);
-            return tenant != null && !tenant.equals(document.get(CaseDocument.TENANT)) ? null : loaded.apply(document);
-        } finally {
-            searchers.release(searcher);
-        }
     }
 
     private interface Read<T> {
@@ -332,33 +246,6 @@ final class LuceneSearches implements AutoCloseable {
                 throw new StoreException("releasing a reader of " + name + " failed: " + e.getMessage(), false, e);
             }
         }
-    }
-
-    /**
-     * The live document of the case {@code id}, or -1: the id term looked up in each segment's terms directly, which
-     * costs no query, weight or scorer (ids are unique among live documents: every write of an id replaces it).
-     */
-    private static int find(IndexSearcher searcher, UUID id) throws IOException {
-        BytesRef term = new BytesRef(id.toString());
-        PostingsEnum postings = null;
-        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            Terms terms = leaf.reader().terms(CaseDocument.ID);
-            if (terms == null) {
-                continue;
-            }
-            TermsEnum ids = terms.iterator();
-            if (!ids.seekExact(term)) {
-                continue;
-            }
-            postings = ids.postings(postings, PostingsEnum.NONE);
-            Bits live = leaf.reader().getLiveDocs();
-            for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    return leaf.docBase + doc;
-                }
-            }
-        }
-        return -1;
     }
 
     @Override

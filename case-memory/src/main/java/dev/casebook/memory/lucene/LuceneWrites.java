@@ -23,7 +23,7 @@ import org.apache.lucene.index.Term;
 
 /**
  * The write side of a {@link LuceneCaseStore}: every write runs under one lock, reads what it changes through
- * {@link LuceneSearches#stored} (the writer's unrefreshed versions first), tells the searches what it wrote, and is
+ * {@link CasesById#stored} (the writer's unrefreshed versions first), tells the searches what it wrote, and is
  * made durable in groups by the {@link CommitPolicy}. Arguments are checked by the store before they get here.
  */
 final class LuceneWrites {
@@ -39,6 +39,7 @@ final class LuceneWrites {
     private final String name;
     private final IndexWriter writer;
     private final LuceneSearches searches;
+    private final CasesById byId;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final CommitPolicy commits;
     /** Runs the commit that a write scheduled; null when every write commits itself. */
@@ -53,6 +54,7 @@ final class LuceneWrites {
         this.name = name;
         this.writer = writer;
         this.searches = searches;
+        this.byId = searches.byId();
         this.commits = commits;
         this.committer = commits.everyWrite() ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lucene-commit " + name);
@@ -63,7 +65,7 @@ final class LuceneWrites {
 
     Case add(Case value, float[] embedding, List<Evidence> evidence) {
         return write(() -> {
-            if (searches.stored(null, value.id()) != null) {
+            if (byId.stored(null, value.id()) != null) {
                 throw new IllegalArgumentException("case " + value.id() + " already exists");
             }
             put(value, embedding.clone(), Events.of(evidence), false);
@@ -74,7 +76,7 @@ final class LuceneWrites {
     List<Case> addAll(List<Case> values, List<float[]> embeddings, List<List<Evidence>> evidence) {
         return write(() -> {
             for (Case value : values) {
-                if (searches.stored(null, value.id()) != null) {
+                if (byId.stored(null, value.id()) != null) {
                     throw new IllegalArgumentException("case " + value.id() + " already exists");
                 }
             }
@@ -95,7 +97,7 @@ final class LuceneWrites {
 
     Optional<Case> update(String tenant, UUID id, UnaryOperator<Case> change) {
         return write(() -> {
-            CaseDocument.Stored current = searches.stored(tenant, id);
+            CaseDocument.Stored current = byId.stored(tenant, id);
             if (current == null) {
                 return Optional.empty();
             }
@@ -114,7 +116,7 @@ final class LuceneWrites {
         return write(() -> {
             List<CaseDocument.Stored> next = new ArrayList<>(times.size());
             for (Map.Entry<UUID, Integer> entry : times.entrySet()) {
-                CaseDocument.Stored current = searches.stored(tenant, entry.getKey());
+                CaseDocument.Stored current = byId.stored(tenant, entry.getKey());
                 if (current != null) {
                     Case c = current.value();
                     int n = entry.getValue();
@@ -131,7 +133,7 @@ final class LuceneWrites {
 
     boolean delete(String tenant, UUID id) {
         return write(() -> {
-            if (searches.stored(tenant, id) == null) {
+            if (byId.stored(tenant, id) == null) {
                 return false;
             }
             writer.deleteDocuments(new Term(CaseDocument.ID, id.toString()));
@@ -142,7 +144,7 @@ final class LuceneWrites {
 
     Optional<Case> addEvidence(String tenant, UUID id, Evidence evidence, Derivation derive) {
         return write(() -> {
-            CaseDocument.Stored current = searches.stored(tenant, id);
+            CaseDocument.Stored current = byId.stored(tenant, id);
             return current == null ? Optional.empty() : Optional.of(append(current, evidence, derive));
         });
     }
@@ -151,11 +153,11 @@ final class LuceneWrites {
     Merged merge(Merge merge) {
         Case fresh = merge.fresh();
         return write(() -> {
-            CaseDocument.Stored target = searches.stored(fresh.tenant(), fresh.id());
+            CaseDocument.Stored target = byId.stored(fresh.tenant(), fresh.id());
             if (target == null) {
                 UUID near = searches.nearDuplicate(merge.embedding(), merge.candidates(), merge.threshold());
                 if (near != null) {
-                    target = searches.stored(fresh.tenant(), near);
+                    target = byId.stored(fresh.tenant(), near);
                 }
             }
             if (target != null) {
