@@ -42,7 +42,7 @@ class ReplayTransitions {
     /** Ids read again below the watermark, for transitions whose transaction committed after a later one's. */
     private static final long LATE_COMMITS = 1_000;
     /** Transitions embedded in one call of the embedder. */
-    private static final int EMBED_BATCH = 64;
+    static final int EMBED_BATCH = 64;
 
     private final ReplayRecords records;
     private final FirstUseEmbedder embedder;
