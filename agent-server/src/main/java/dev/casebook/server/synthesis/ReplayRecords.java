@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,12 +138,15 @@ class ReplayRecords {
 
     /**
      * Stores the embeddings of transitions that have none, with the model that made them; a transition embedded
-     * meanwhile (by another instance) keeps the one it has. Returns how many were stored.
+     * meanwhile (by another instance) keeps the one it has. Returns how many were stored. The rows are updated
+     * oldest first, the order in which {@link #evict} deletes, so that an update batch (one transaction on
+     * PostgreSQL) and another instance's eviction take their row locks in the same order and cannot deadlock.
      */
     int embed(List<Vector> vectors, String embeddingModel) {
+        List<Vector> oldestFirst = vectors.stream().sorted(Comparator.comparingLong(Vector::id)).toList();
         int[][] counts = jdbc.batchUpdate("""
                 UPDATE replay_transitions SET embedding = ?, embedding_model = ?
-                WHERE id = ? AND embedding IS NULL""", vectors, 200, (ps, v) -> {
+                WHERE id = ? AND embedding IS NULL""", oldestFirst, 200, (ps, v) -> {
             ps.setBytes(1, VectorBytes.bytes(v.embedding()));
             ps.setString(2, embeddingModel);
             ps.setLong(3, v.id());
