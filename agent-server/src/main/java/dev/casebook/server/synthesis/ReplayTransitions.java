@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +53,29 @@ class ReplayTransitions {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread background;
 
-    /** One tenant's index and when it was last read from the table. */
+    /**
+     * One tenant's index and when it was last read from the table. Each time this instance adds transitions of the
+     * tenant it counts one more addition; a refresh notes the count it started from, so an addition made while a
+     * refresh runs (after its reads) leaves the tenant behind and the next search reads again.
+     */
     private static final class Tenant {
         final TransitionIndex index;
         final ReentrantLock refreshing = new ReentrantLock();
+        final AtomicLong additions = new AtomicLong();
+        /** The additions counted when the last refresh started; -1 before the first. */
+        volatile long read = -1;
         volatile Instant refreshed = Instant.EPOCH;
 
         Tenant(int capacity) {
             this.index = new TransitionIndex(capacity);
+        }
+
+        boolean behind() {
+            return read < additions.get();
+        }
+
+        boolean fresh() {
+            return !behind() && Duration.between(refreshed, Instant.now()).compareTo(REFRESH) < 0;
         }
     }
 
@@ -88,7 +104,7 @@ class ReplayTransitions {
         ingested.tenants().forEach(tenant -> {
             Tenant t = tenants.get(tenant);
             if (t != null) {
-                t.refreshed = Instant.EPOCH;
+                t.additions.incrementAndGet();
             }
         });
         return ingested.transitions();
@@ -120,18 +136,19 @@ class ReplayTransitions {
      */
     private Tenant refreshed(String tenant) {
         Tenant t = tenants.computeIfAbsent(tenant, name -> new Tenant(settings.maxTransitions()));
-        if (fresh(t)) {
+        if (t.fresh()) {
             return t;
         }
-        if (t.refreshed.equals(Instant.EPOCH)) {
+        if (t.behind()) {
             t.refreshing.lock();
         } else if (!t.refreshing.tryLock()) {
             return t;
         }
         try {
-            if (fresh(t)) {
+            if (t.fresh()) {
                 return t;
             }
+            long additions = t.additions.get();
             Embedder model = embedder();
             long after = t.index.size() == 0 ? 0 : Math.max(0, t.index.newest() - LATE_COMMITS);
             embedMissing(tenant, after, model);
@@ -139,15 +156,12 @@ class ReplayTransitions {
                     ? records.newestVectors(tenant, model.modelId(), settings.maxTransitions())
                     : records.vectorsAfter(tenant, model.modelId(), after);
             vectors.forEach(v -> t.index.add(v.id(), v.embedding()));
+            t.read = additions;
             t.refreshed = Instant.now();
         } finally {
             t.refreshing.unlock();
         }
         return t;
-    }
-
-    private static boolean fresh(Tenant t) {
-        return Duration.between(t.refreshed, Instant.now()).compareTo(REFRESH) < 0;
     }
 
     /**

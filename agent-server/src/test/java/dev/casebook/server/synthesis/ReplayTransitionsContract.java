@@ -11,11 +11,17 @@ import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.tasks.TaskStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,11 +31,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The replay buffer with the in-process embedder: what it reads of recorded tasks, that it reads each once, keeps
- * tenants and dreams apart, stays within its bound, and embeds a transition once, when its tenant's buffer is first
- * searched. Runs on each database ({@link ReplayTransitionsIT} on H2, {@link ReplayTransitionsPostgresIT} on
- * PostgreSQL). The background reading runs at start only (an hour's interval): the tests read.
+ * tenants and dreams apart, stays within its bound, embeds a transition once, when its tenant's buffer is first
+ * searched, and that a search finds what this instance added while a refresh ran. Runs on each database
+ * ({@link ReplayTransitionsIT} on H2, {@link ReplayTransitionsPostgresIT} on PostgreSQL). The background reading
+ * runs at start only (an hour's interval): the tests read.
  */
 abstract class ReplayTransitionsContract {
+    static final Duration DEADLINE = Duration.ofMinutes(2);
+
     @Autowired
     TaskStore tasks;
     @Autowired
@@ -74,6 +83,33 @@ abstract class ReplayTransitionsContract {
         public List<float[]> embedAll(List<String> batch) {
             texts.addAndGet(batch.size());
             return real.embedAll(batch);
+        }
+    }
+
+    /** The tables of the buffer, whose first read of a tenant's embeddings, once done, waits until released. */
+    static final class PausingRecords extends ReplayRecords {
+        final CountDownLatch paused = new CountDownLatch(1);
+        final CountDownLatch released = new CountDownLatch(1);
+
+        PausingRecords(JdbcTemplate jdbc) {
+            super(jdbc);
+        }
+
+        @Override
+        List<Vector> newestVectors(String tenant, String embeddingModel, int limit) {
+            List<Vector> read = super.newestVectors(tenant, embeddingModel, limit);
+            if (paused.getCount() > 0) {
+                paused.countDown();
+                try {
+                    if (!released.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new AssertionError("the paused refresh was never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while paused", e);
+                }
+            }
+            return read;
         }
     }
 
@@ -217,6 +253,33 @@ abstract class ReplayTransitionsContract {
         assertThat(records.unembedded("replay-prepared", 0, 10)).isEmpty();
         assertThat(records.unembedded("replay-unprepared", 0, 10)).singleElement()
                 .satisfies(u -> assertThat(u.arguments()).isEqualTo("{\"expression\": \"3*14\"}"));
+    }
+
+    @Test
+    void transitions_added_while_a_refresh_runs_are_found_by_the_next_search() throws Exception {
+        String tenant = "replay-during-refresh";
+        PausingRecords pausing = new PausingRecords(jdbc);
+        ReplayTransitions instance = anotherInstance(pausing, buffer.embedder(), settings);
+        record(tenant, "What is 4*4?", CaseSource.REAL, List.<String[]>of(
+                new String[] {"calculator", "{\"expression\": \"4*4\"}", "16", "true"}));
+        instance.ingest();
+        String task = "What is 4*5?";
+        String arguments = "{\"expression\": \"4*5\"}";
+
+        try (ExecutorService searching = Executors.newSingleThreadExecutor()) {
+            Future<List<ReplayTransition>> first = searching.submit(
+                    () -> instance.similar(tenant, task, "calculator", arguments, 10));
+            assertThat(pausing.paused.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the refresh read").isTrue();
+            record(tenant, "What is 5*5?", CaseSource.REAL, List.<String[]>of(
+                    new String[] {"calculator", "{\"expression\": \"5*5\"}", "25", "true"}));
+            assertThat(instance.ingest()).isEqualTo(1);
+            pausing.released.countDown();
+            assertThat(first.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).extracting(ReplayTransition::observation)
+                    .containsExactly("16");
+        }
+
+        assertThat(instance.similar(tenant, task, "calculator", arguments, 10))
+                .extracting(ReplayTransition::observation).containsExactlyInAnyOrder("16", "25");
     }
 
     @Test

@@ -36,8 +36,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = CasebookApplication.class)
 class ReplayTransitionsPostgresIT extends ReplayTransitionsContract {
-    static final Duration DEADLINE = Duration.ofMinutes(2);
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestPostgres.Schema schema = TestPostgres.get().newSchema("replay");
