@@ -21,6 +21,7 @@ import dev.casebook.server.agent.TaskSpec;
 import dev.casebook.server.batch.RunStatus;
 import dev.casebook.server.llm.ModelSettings;
 import dev.casebook.server.llm.Models;
+import dev.casebook.server.memory.ForwardingEmbedder;
 import dev.casebook.server.memory.MemoryFeedback;
 import dev.casebook.testkit.llm.Match;
 import dev.casebook.testkit.llm.Reply;
@@ -51,9 +52,12 @@ class EmbedOncePerEpisodeTest {
     static final String TASK = "How many legs does a spider have, counting both sides?";
 
     /** The in-process embedder, counting the texts it is asked to embed. */
-    static final class CountingEmbedder implements Embedder {
-        private final Embedder real = InProcessEmbedder.shared();
+    static final class CountingEmbedder extends ForwardingEmbedder {
         private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+        CountingEmbedder() {
+            super(InProcessEmbedder.shared());
+        }
 
         int count(String text) {
             AtomicInteger n = counts.get(text);
@@ -65,25 +69,15 @@ class EmbedOncePerEpisodeTest {
         }
 
         @Override
-        public String modelId() {
-            return real.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return real.dimension();
-        }
-
-        @Override
         public float[] embed(String text) {
             counted(text);
-            return real.embed(text);
+            return super.embed(text);
         }
 
         @Override
         public List<float[]> embedAll(List<String> texts) {
             texts.forEach(this::counted);
-            return real.embedAll(texts);
+            return super.embedAll(texts);
         }
     }
 

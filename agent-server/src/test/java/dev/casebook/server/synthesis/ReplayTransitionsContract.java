@@ -10,6 +10,7 @@ import dev.casebook.memory.MemoryMode;
 import dev.casebook.server.agent.Outcome;
 import dev.casebook.server.agent.Step;
 import dev.casebook.server.agent.TaskSpec;
+import dev.casebook.server.memory.ForwardingEmbedder;
 import dev.casebook.server.tasks.TaskStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,12 +52,11 @@ abstract class ReplayTransitionsContract {
     JdbcTemplate jdbc;
 
     /** The real embedder, counting the texts it is given. */
-    static final class CountingEmbedder implements Embedder {
-        private final Embedder real;
+    static final class CountingEmbedder extends ForwardingEmbedder {
         private final AtomicInteger texts = new AtomicInteger();
 
         CountingEmbedder(Embedder real) {
-            this.real = real;
+            super(real);
         }
 
         int texts() {
@@ -64,25 +64,15 @@ abstract class ReplayTransitionsContract {
         }
 
         @Override
-        public String modelId() {
-            return real.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return real.dimension();
-        }
-
-        @Override
         public float[] embed(String text) {
             texts.incrementAndGet();
-            return real.embed(text);
+            return super.embed(text);
         }
 
         @Override
         public List<float[]> embedAll(List<String> batch) {
             texts.addAndGet(batch.size());
-            return real.embedAll(batch);
+            return super.embedAll(batch);
         }
     }
 

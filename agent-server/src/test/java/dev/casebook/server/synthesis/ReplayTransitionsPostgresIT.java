@@ -7,6 +7,7 @@ import dev.casebook.memory.CaseSource;
 import dev.casebook.memory.embedding.Embedder;
 import dev.casebook.memory.embedding.VectorBytes;
 import dev.casebook.server.CasebookApplication;
+import dev.casebook.server.memory.ForwardingEmbedder;
 import dev.casebook.server.security.ApiKeys;
 import dev.casebook.testkit.TestPostgres;
 import java.time.Duration;
@@ -72,29 +73,13 @@ class ReplayTransitionsPostgresIT extends ReplayTransitionsContract {
     }
 
     /** The real embedder, whose first batch waits until the other replica's first batch is being embedded too. */
-    static final class MeetingEmbedder implements Embedder {
-        private final Embedder real;
+    static final class MeetingEmbedder extends ForwardingEmbedder {
         private final CyclicBarrier both;
         private final AtomicBoolean met = new AtomicBoolean();
 
         MeetingEmbedder(Embedder real, CyclicBarrier both) {
-            this.real = real;
+            super(real);
             this.both = both;
-        }
-
-        @Override
-        public String modelId() {
-            return real.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return real.dimension();
-        }
-
-        @Override
-        public float[] embed(String text) {
-            return real.embed(text);
         }
 
         @Override
@@ -106,7 +91,7 @@ class ReplayTransitionsPostgresIT extends ReplayTransitionsContract {
                     throw new AssertionError("the other replica never embedded its first batch", e);
                 }
             }
-            return real.embedAll(texts);
+            return super.embedAll(texts);
         }
     }
 
