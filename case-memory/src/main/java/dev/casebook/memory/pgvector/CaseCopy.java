@@ -2,6 +2,7 @@ package dev.casebook.memory.pgvector;
 
 import dev.casebook.memory.Case;
 import dev.casebook.memory.Evidence;
+import dev.casebook.memory.StoreException;
 import dev.casebook.memory.TaskKey;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -42,7 +44,36 @@ final class CaseCopy {
     }
 
     /** Copies the cases (already truncated to microseconds), then their evidence, on {@code c}; the caller commits. */
-    static void copy(Connection c, List<Case> cases, List<float[]> embeddings, List<List<Evidence>> evidence)
+    /**
+     * Copies the cases and their evidence in one transaction of a connection of its own: all or none.
+     *
+     * @throws IllegalArgumentException when a case of the batch already exists (nothing is written)
+     * @throws StoreException           when the copy fails otherwise (retryable when the connection was lost)
+     */
+    static void inOneTransaction(DataSource dataSource, List<Case> cases, List<float[]> embeddings,
+            List<List<Evidence>> evidence) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                copy(c, cases, embeddings, evidence);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new IllegalArgumentException("a case of the batch already exists: " + e.getMessage(), e);
+            }
+            throw new StoreException("copy " + cases.size() + " cases failed: " + e.getMessage(),
+                    e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
+        }
+    }
+
+    private static void copy(Connection c, List<Case> cases, List<float[]> embeddings, List<List<Evidence>> evidence)
             throws SQLException {
         var api = c.unwrap(PGConnection.class).getCopyAPI();
         try (Rows rows = new Rows(api.copyIn(CASES))) {

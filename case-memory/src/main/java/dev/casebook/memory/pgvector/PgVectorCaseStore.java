@@ -183,25 +183,7 @@ public final class PgVectorCaseStore implements CaseStore {
      */
     public List<Case> copyAll(List<Case> values, List<float[]> embeddings, List<List<Evidence>> evidence) {
         List<Case> stored = checkedBatch(values, embeddings, evidence);
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                CaseCopy.copy(c, stored, embeddings, evidence);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
-                throw new IllegalArgumentException("a case of the batch already exists: " + e.getMessage(), e);
-            }
-            throw new StoreException("copy " + values.size() + " cases failed: " + e.getMessage(),
-                    e.getSQLState() != null && e.getSQLState().startsWith("08"), e);
-        }
+        CaseCopy.inOneTransaction(dataSource, stored, embeddings, evidence);
         return stored;
     }
 
